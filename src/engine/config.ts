@@ -1,0 +1,61 @@
+/**
+ * Every setting of the engine, in one typed object shared by the CLI (flags / config file) and the
+ * editor (the `chaincode.*` settings). Defaults follow Fabric's core.yaml where Fabric has one.
+ */
+export type ChaincodeMode = 'dev' | 'net';
+export type Language = 'node' | 'golang' | 'java';
+export type NetworkMode = 'host' | 'bridge-host-gateway';
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+
+export interface EngineConfig {
+  /** Address the peer's chaincode server listens on; loopback by default (network safety). */
+  readonly peerHost: string;
+  /** 0 = an ephemeral port. Fabric's default chaincode port is 7052. */
+  readonly peerPort: number;
+  /** Where the world state, transaction records, identities and the chaincode registry live. */
+  readonly dataDir: string;
+  readonly mode: ChaincodeMode;
+  /** Fabric's chaincode.startuptimeout (ms). */
+  readonly startupTimeoutMs: number;
+  /** Fabric's chaincode.executetimeout (ms). */
+  readonly executeTimeoutMs: number;
+  /** Fabric's vm.endpoint: a unix socket path or tcp:// URL of the Docker engine. */
+  readonly dockerEndpoint: string;
+  /** Base image per language (net mode). */
+  readonly baseImages: Readonly<Record<Language, string>> & { readonly golangRuntime: string };
+  /** How containers reach the peer: host networking (Linux) or host.docker.internal. */
+  readonly networkMode: NetworkMode;
+  /** The MSP id of the peer's identity and of the transaction creator. */
+  readonly mspId: string;
+  /** The default channel transactions run on. */
+  readonly channel: string;
+  readonly logLevel: LogLevel;
+  /** Mutual TLS between peer and chaincode containers in net mode (Fabric's default). */
+  readonly netModeTls: boolean;
+}
+
+export const DEFAULT_CONFIG: EngineConfig = {
+  peerHost: '127.0.0.1',
+  peerPort: 7052,
+  dataDir: '.chaincode',
+  mode: 'dev',
+  startupTimeoutMs: 300_000,
+  executeTimeoutMs: 30_000,
+  dockerEndpoint: 'unix:///var/run/docker.sock',
+  baseImages: {
+    node: 'hyperledger/fabric-nodeenv:2.5',
+    golang: 'hyperledger/fabric-ccenv:2.5',
+    golangRuntime: 'hyperledger/fabric-baseos:2.5',
+    java: 'hyperledger/fabric-javaenv:2.5',
+  },
+  networkMode: 'host',
+  mspId: 'Org1MSP',
+  channel: 'mychannel',
+  logLevel: 'info',
+  netModeTls: true,
+};
+
+/** Merge partial settings over the defaults (nested baseImages merged key by key). */
+export function resolveConfig(partial: Partial<Omit<EngineConfig, 'baseImages'>> & { baseImages?: Partial<EngineConfig['baseImages']> } = {}): EngineConfig {
+  return { ...DEFAULT_CONFIG, ...partial, baseImages: { ...DEFAULT_CONFIG.baseImages, ...(partial.baseImages ?? {}) } };
+}

@@ -1,0 +1,134 @@
+/**
+ * The ledger's vocabulary: namespaces, versions, read/write sets and transaction records.
+ * The world state (./worldState.ts) stores committed data; a simulator (./simulator.ts) runs one
+ * transaction against it and produces the read/write set that a commit applies atomically.
+ */
+
+/** A chaincode's namespace on a channel. Private collections live under a namespace too. */
+export interface Namespace {
+  readonly channel: string;
+  readonly chaincode: string;
+}
+
+/** Fabric's key version: the height (block, tx) of the transaction that last wrote the key. */
+export interface Version {
+  readonly blockNum: number;
+  readonly txNum: number;
+}
+
+/** A committed key with its value, version and key-level metadata (e.g. VALIDATION_PARAMETER). */
+export interface StateEntry {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly version: Version;
+  readonly metadata: Readonly<Record<string, Buffer>>;
+}
+
+/** One committed change of a key, newest first in history answers (Fabric's KeyModification). */
+export interface HistoryEntry {
+  readonly txId: string;
+  readonly value: Buffer;
+  /** The transaction's timestamp, epoch milliseconds. */
+  readonly timestamp: number;
+  readonly isDelete: boolean;
+}
+
+/** What a transaction read: the key and the version it saw (null = key absent). */
+export interface ReadEntry {
+  readonly channel: string;
+  readonly chaincode: string;
+  /** Empty for public state. */
+  readonly collection: string;
+  readonly key: string;
+  readonly version: Version | null;
+}
+
+/** What a transaction wrote. `value: null` is a delete; `purge` removes private data and its history. */
+export interface WriteEntry {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly purge?: boolean;
+}
+
+/** A key-level metadata write (PUT_STATE_METADATA). */
+export interface MetadataWrite {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly metakey: string;
+  readonly value: Buffer;
+}
+
+export interface ReadWriteSet {
+  readonly reads: readonly ReadEntry[];
+  readonly writes: readonly WriteEntry[];
+  readonly metadataWrites: readonly MetadataWrite[];
+}
+
+export interface ChaincodeEventRecord {
+  readonly chaincodeId: string;
+  readonly txId: string;
+  readonly eventName: string;
+  readonly payload: Buffer;
+}
+
+/** Why a committed-looking transaction was not applied, in Fabric's validation code names. */
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'ENDORSEMENT_FAILURE' | 'NOT_COMMITTED';
+
+/** Everything kept about one invocation (the editor's Transactions view reads these). */
+export interface TransactionRecord {
+  readonly txId: string;
+  readonly channel: string;
+  readonly chaincode: string;
+  /** args[0] as text, the function name by convention. */
+  readonly fn: string;
+  /** args[1..] as text (binary args are shown base64 with a `base64:` prefix). */
+  readonly args: readonly string[];
+  readonly kind: 'init' | 'invoke' | 'query';
+  /** Creator MSP id and certificate subject, as the chaincode saw them. */
+  readonly creator: { readonly mspId: string; readonly subject: string };
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Chaincode response status (200 OK, 500 error…); 0 when the chaincode never answered. */
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Buffer;
+  readonly validation: ValidationCode;
+  readonly rwset: ReadWriteSet;
+  readonly event: ChaincodeEventRecord | null;
+  /** Set once committed: the block number the commit got. */
+  readonly blockNum: number | null;
+}
+
+/** A page of a query: rows plus the bookmark to continue from ('' when there are no more). */
+export interface QueryPage<T> {
+  readonly rows: readonly T[];
+  readonly bookmark: string;
+}
+
+/** Range/rich-query options shared by public and private queries. pageSize 0 = unpaginated. */
+export interface QueryOptions {
+  readonly pageSize?: number;
+  readonly bookmark?: string;
+}
+
+/**
+ * Read access to committed state, the part of the world state a simulator needs. All reads are
+ * synchronous (the state is indexed in memory) so the shim-request hot path never waits on I/O.
+ */
+export interface StateReader {
+  getState(ns: Namespace, key: string): StateEntry | undefined;
+  getPrivateData(ns: Namespace, collection: string, key: string): StateEntry | undefined;
+  /** SHA-256 of the committed private value, or undefined when absent. */
+  getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined;
+  /** Keys in [startKey, endKey) in byte order; endKey '' = unbounded. collection '' = public state. */
+  getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry>;
+  /** A CouchDB Mango query (JSON string) over the JSON values of the namespace/collection. */
+  getQueryResult(ns: Namespace, collection: string, query: string, options?: QueryOptions): QueryPage<StateEntry>;
+  /** Newest first. */
+  getHistory(ns: Namespace, key: string): readonly HistoryEntry[];
+}
