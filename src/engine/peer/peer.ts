@@ -14,7 +14,9 @@ import { Handler, HandlerHost } from './handler';
 import { HandlerRegistry } from './handlerRegistry';
 import { loadCreatorIdentity, CreatorIdentity } from './identity';
 import { buildProposal } from './proposal';
-import { ListeningServer, ServerTls, startChaincodeServer } from './server';
+import { ListeningServer, startChaincodeServer } from './server';
+import { TlsAuthority } from './tlsAuthority';
+import { RegistrationError } from './handlerRegistry';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
 import type {
@@ -38,7 +40,6 @@ export interface PeerOptions {
   readonly executeTimeoutMs?: number;
   /** Accept a REGISTER nobody launched (Fabric's --peer-chaincodedev). Default true. */
   readonly devMode?: boolean;
-  readonly tls?: ServerTls | null;
   /** fsync every commit (default true); benchmarks compare. */
   readonly fsync?: boolean;
 }
@@ -69,6 +70,8 @@ export class Peer {
   readonly onDidEndTransaction = this.txEnded.event;
   readonly onDiagnostic = this.diagnostics.event;
   private server: ListeningServer | null = null;
+  private tlsServer: ListeningServer | null = null;
+  private tlsAuthorityValue: TlsAuthority | null = null;
   readonly channel: string;
   executeTimeoutMs: number;
 
@@ -88,7 +91,7 @@ export class Peer {
     const worldState = await WorldState.open(`${options.dataDir}/ledger`, { fsync: options.fsync ?? true });
     const peer = new Peer(worldState, creator, options);
     try {
-      peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, options.tls ?? null, (s) => peer.attachStream(s));
+      peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, null, (s) => peer.attachStream(s));
     } catch (err) {
       await worldState.close();
       const e = err as Error;
@@ -105,6 +108,25 @@ export class Peer {
 
   get port(): number {
     return this.server?.port ?? 0;
+  }
+
+  /**
+   * Starts the mutual-TLS listener net-mode containers dial (dev mode stays plaintext on the main
+   * listener). Idempotent. Only clients with a certificate from this peer's CA get through.
+   */
+  async enableTls(hosts: readonly string[] = ['127.0.0.1', 'localhost', 'host.docker.internal']): Promise<{ address: string; authority: TlsAuthority }> {
+    if (!this.server) throw new Error('the peer is not listening');
+    if (!this.tlsServer || !this.tlsAuthorityValue) {
+      const authority = await TlsAuthority.create(hosts);
+      this.tlsServer = await startChaincodeServer(
+        this.server.host,
+        0,
+        { rootCertPem: authority.ca.certPem, certPem: authority.server.certPem, keyPem: authority.server.keyPem },
+        (s) => this.attachStream(s),
+      );
+      this.tlsAuthorityValue = authority;
+    }
+    return { address: `${this.tlsServer.host}:${this.tlsServer.port}`, authority: this.tlsAuthorityValue };
   }
 
   handlers(): HandlerInfo[] {
@@ -236,8 +258,9 @@ export class Peer {
 
   async stop(): Promise<void> {
     for (const h of this.handlerSet) h.close('the peer is stopping');
-    await this.server?.stop();
+    await Promise.all([this.server?.stop(), this.tlsServer?.stop()]);
     this.server = null;
+    this.tlsServer = null;
     await this.worldState.close();
     for (const e of [this.stateChanged, this.txStarted, this.txEnded, this.diagnostics]) e.dispose();
   }
@@ -263,7 +286,17 @@ export class Peer {
   };
 
   private readonly handlerHost: HandlerHost = {
-    register: (handler) => this.registry.register(handler),
+    register: (handler) => {
+      const fingerprint = handler.stream.clientCertFingerprint;
+      if (fingerprint !== undefined) {
+        // Fabric's interceptor: the REGISTERed name must be the one the client certificate was issued for.
+        const issuedFor = this.tlsAuthorityValue?.chaincodeFor(fingerprint);
+        if (issuedFor !== handler.chaincodeId) {
+          throw new RegistrationError(`the TLS client certificate was issued for ${issuedFor ?? 'an unknown chaincode'}, not ${handler.chaincodeId}`);
+        }
+      }
+      return this.registry.register(handler);
+    },
     ready: (handler) => {
       if (this.pausedChaincodes.has(handler.chaincodeId)) handler.setTimeoutsPaused(true);
     },

@@ -53,7 +53,10 @@ export async function startChaincodeServer(
 ): Promise<ListeningServer> {
   const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
   server.addService(CHAINCODE_SUPPORT_SERVICE, {
-    register: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => onStream(streamFromDuplex(call, 'grpc', call.getPeer())),
+    register: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+      const fingerprint = call.getAuthContext()?.sslPeerCertificate?.fingerprint256;
+      onStream(streamFromDuplex(call, 'grpc', call.getPeer(), fingerprint));
+    },
   });
   const credentials = tls
     ? // Mutual TLS: a client without a certificate issued by our CA is refused in the handshake.

@@ -9,6 +9,8 @@ import type { ConnectionKind } from './types';
 export interface ChaincodeStream {
   readonly kind: ConnectionKind;
   readonly remote: string;
+  /** SHA-256 fingerprint of the client's TLS certificate, when it connected with one. */
+  readonly clientCertFingerprint?: string;
   /** Writes one encoded ChaincodeMessage. Writes are ordered; after end() they are dropped. */
   write(frame: Buffer): void;
   onFrame(listener: (frame: Buffer) => void): void;
@@ -28,7 +30,7 @@ export interface DuplexLike {
   cancel?(): void;
 }
 
-export function streamFromDuplex(call: DuplexLike, kind: ConnectionKind, remote: string): ChaincodeStream {
+export function streamFromDuplex(call: DuplexLike, kind: ConnectionKind, remote: string, clientCertFingerprint?: string): ChaincodeStream {
   let closed = false;
   const closeListeners: ((reason: string) => void)[] = [];
   const close = (reason: string): void => {
@@ -42,6 +44,7 @@ export function streamFromDuplex(call: DuplexLike, kind: ConnectionKind, remote:
   return {
     kind,
     remote,
+    clientCertFingerprint,
     write(frame) {
       if (!closed) call.write(frame);
     },

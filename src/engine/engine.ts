@@ -1,0 +1,58 @@
+/**
+ * The composition root: one peer, its chaincode registry, the VMs (Docker, in-process) behind one
+ * controller, and the launcher over them. The CLI and the editor each make one; nothing is global.
+ */
+import * as path from 'path';
+import type { EngineConfig } from './config';
+import { VMController } from './container/controller';
+import { DockerVM } from './container/docker/dockerVM';
+import { ChaincodeRegistry } from './launch/chaincodeRegistry';
+import { ChaincodeLauncher } from './launch/launcher';
+import { EngineRecipes } from './launch/recipes';
+import { Peer } from './peer/peer';
+import { InProcVM } from './scc/inprocVM';
+
+export class Engine {
+  private constructor(
+    readonly config: EngineConfig,
+    readonly peer: Peer,
+    readonly launcher: ChaincodeLauncher,
+    readonly docker: DockerVM,
+    readonly systemChaincodes: InProcVM,
+  ) {}
+
+  static async start(config: EngineConfig): Promise<Engine> {
+    const dataDir = path.resolve(config.dataDir);
+    const peer = await Peer.start({
+      dataDir,
+      host: config.peerHost,
+      port: config.peerPort,
+      mspId: config.mspId,
+      channel: config.channel,
+      executeTimeoutMs: config.executeTimeoutMs,
+      // Dev mode accepts a chaincode the user started without launching it first (Fabric's --peer-chaincodedev).
+      devMode: config.mode === 'dev',
+    });
+    try {
+      const registry = await ChaincodeRegistry.open(dataDir);
+      const docker = new DockerVM({
+        endpoint: config.dockerEndpoint,
+        networkMode: config.networkMode === 'host' ? 'host' : 'bridge',
+        hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
+      });
+      const inproc = new InProcVM((stream) => peer.attachStream(stream));
+      const vms = new VMController([docker, inproc]);
+      const launcher = new ChaincodeLauncher(peer, registry, vms, new EngineRecipes(peer, config), { startupTimeoutMs: config.startupTimeoutMs }, ['docker', 'inproc']);
+      return new Engine(config, peer, launcher, docker, inproc);
+    } catch (err) {
+      await peer.stop();
+      throw err;
+    }
+  }
+
+  /** Stops every chaincode it launched (containers stopped and removed), then the peer. */
+  async stop(): Promise<void> {
+    await this.launcher.dispose();
+    await this.peer.stop();
+  }
+}

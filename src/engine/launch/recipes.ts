@@ -1,0 +1,48 @@
+/**
+ * Turns a chaincode definition into what its runtime needs (Fabric's getArgsAndEnv plus the
+ * platform's builder): in-process for system chaincode; for net mode the platform's build plan,
+ * Fabric's argv/env per shim, and a per-launch TLS client certificate.
+ */
+import type { EngineConfig } from '../config';
+import type { Peer } from '../peer/peer';
+import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import type { RecipeSource, RuntimeRecipe } from './launcher';
+import { ChaincodeDefinition, chaincodeIdOf } from './types';
+
+export class EngineRecipes implements RecipeSource {
+  constructor(
+    private readonly peer: Peer,
+    private readonly config: EngineConfig,
+  ) {}
+
+  async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
+    const ccid = chaincodeIdOf(def);
+    if (def.mode === 'system') {
+      return { vm: 'inproc', args: [], env: { CORE_CHAINCODE_ID_NAME: ccid, CORE_CHAINCODE_PATH: def.path } };
+    }
+    if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
+    // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
+    const prepared = await prepareBuild(platformFor(def.language), def.path, {
+      baseImages: {
+        node: this.config.baseImages.node,
+        golangBuilder: this.config.baseImages.golang,
+        golangRuntime: this.config.baseImages.golangRuntime,
+        java: this.config.baseImages.java,
+      },
+    });
+    let peerAddress = this.peer.address;
+    let tls: ChaincodeTLSMaterial | undefined;
+    if (this.config.netModeTls) {
+      const { address, authority } = await this.peer.enableTls();
+      const client = await authority.issueClientCertificate(ccid);
+      tls = { clientKeyPem: client.keyPem, clientCertPem: client.certPem, rootCertPem: authority.ca.certPem };
+      peerAddress = address;
+    }
+    if (this.config.networkMode === 'bridge-host-gateway') {
+      // Without host networking the container reaches the host through Docker's gateway name.
+      peerAddress = peerAddress.replace(/^[^:]+/, 'host.docker.internal');
+    }
+    const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.config.mspId, logLevel: this.config.logLevel });
+    return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder: prepared.builder, imageTag: prepared.imageTag };
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * The committed world state held in memory: key spaces per namespace and collection, per-key
+ * history and the chain height. It answers every read synchronously and applies committed blocks;
+ * it knows nothing about files (WorldState persists blocks before applying them here).
+ */
+import { createHash } from 'crypto';
+import { KeySpace, rangePage } from './keySpace';
+import { parseMangoQuery, runMangoQuery } from './mango';
+import type {
+  HistoryEntry,
+  MetadataWrite,
+  Namespace,
+  QueryOptions,
+  QueryPage,
+  StateEntry,
+  StateReader,
+  Version,
+  WriteEntry,
+} from './types';
+
+/** The part of a committed transaction that changes state. */
+export interface BlockWrites {
+  readonly blockNum: number;
+  readonly txId: string;
+  readonly timestamp: number;
+  readonly writes: readonly WriteEntry[];
+  readonly metadataWrites: readonly MetadataWrite[];
+}
+
+/** A point-in-time view for a snapshot, captured synchronously and encoded later. */
+export interface StateView {
+  readonly height: number;
+  readonly spaces: readonly { ns: Namespace; collection: string; entries: StateEntry[] }[];
+  /** History arrays only ever grow, so (array, length) pins their content at capture time. */
+  readonly histories: readonly { ns: Namespace; key: string; list: readonly HistoryEntry[]; length: number }[];
+}
+
+interface NamespaceState {
+  readonly ns: Namespace;
+  readonly public: KeySpace;
+  readonly collections: Map<string, KeySpace>;
+  /** Oldest first; public keys only (Fabric keeps no history for private data). */
+  readonly history: Map<string, HistoryEntry[]>;
+}
+
+const EMPTY_METADATA: Readonly<Record<string, Buffer>> = Object.freeze({});
+const EMPTY_VALUE = Buffer.alloc(0);
+
+export class CommittedState implements StateReader {
+  private readonly namespaces = new Map<string, NamespaceState>();
+  private readonly hashes = new WeakMap<Buffer, Buffer>();
+  height = 0;
+
+  constructor(private readonly totalQueryLimit: number) {}
+
+  getState(ns: Namespace, key: string): StateEntry | undefined {
+    return this.space(ns, '')?.get(key);
+  }
+
+  getPrivateData(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    return collection === '' ? undefined : this.space(ns, collection)?.get(key);
+  }
+
+  getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined {
+    const entry = this.getPrivateData(ns, collection, key);
+    if (!entry) return undefined;
+    let hash = this.hashes.get(entry.value);
+    if (!hash) {
+      hash = createHash('sha256').update(entry.value).digest();
+      this.hashes.set(entry.value, hash);
+    }
+    return hash;
+  }
+
+  getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
+    return rangePage(this.space(ns, collection), startKey, endKey, options, this.totalQueryLimit);
+  }
+
+  getQueryResult(ns: Namespace, collection: string, query: string, options?: QueryOptions): QueryPage<StateEntry> {
+    const parsed = parseMangoQuery(query);
+    const space = this.space(ns, collection);
+    const rows = space ? space.scan('', '') : [];
+    return runMangoQuery(parsed, rows, { ...options, totalQueryLimit: this.totalQueryLimit });
+  }
+
+  getHistory(ns: Namespace, key: string): readonly HistoryEntry[] {
+    const list = this.namespaces.get(nsId(ns))?.history.get(key);
+    return list ? list.slice().reverse() : [];
+  }
+
+  /** The committed version of a key, null when absent (the MVCC check compares against this). */
+  versionOf(ns: Namespace, collection: string, key: string): Version | null {
+    return this.space(ns, collection)?.get(key)?.version ?? null;
+  }
+
+  /** Namespaces holding any state or history, sorted by channel then chaincode. */
+  namespaceList(): Namespace[] {
+    const out: Namespace[] = [];
+    for (const n of this.namespaces.values()) {
+      const hasData = n.public.size > 0 || n.history.size > 0 || [...n.collections.values()].some((c) => c.size > 0);
+      if (hasData) out.push(n.ns);
+    }
+    return out.sort((a, b) => compareStrings(a.channel, b.channel) || compareStrings(a.chaincode, b.chaincode));
+  }
+
+  /** Private collections of a namespace that hold keys. */
+  collectionList(ns: Namespace): string[] {
+    const n = this.namespaces.get(nsId(ns));
+    if (!n) return [];
+    return [...n.collections].filter(([, space]) => space.size > 0).map(([name]) => name).sort(compareStrings);
+  }
+
+  /** Entries in key order starting with `prefix`, at most `limit`. */
+  entries(ns: Namespace, collection: string, options: { prefix?: string; limit?: number } = {}): StateEntry[] {
+    const space = this.space(ns, collection);
+    if (!space) return [];
+    const prefix = options.prefix ?? '';
+    const limit = options.limit ?? Infinity;
+    const out: StateEntry[] = [];
+    for (const entry of space.scan(prefix, '')) {
+      if (out.length >= limit || !entry.key.startsWith(prefix)) break;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /**
+   * Applies one valid transaction as block `blockNum`, following Fabric's txops preparation: a value
+   * write keeps the key's metadata unless the transaction also wrote metadata; a metadata-only write
+   * to a missing key is ignored; deletes and purges drop the key and its metadata.
+   */
+  apply(block: BlockWrites): void {
+    const version: Version = { blockNum: block.blockNum, txNum: 0 };
+    for (const change of groupByKey(block)) {
+      const { ns, collection, key, write, metadata } = change;
+      const n = this.namespace(ns);
+      const space = collection === '' ? n.public : getOrCreate(n.collections, collection, () => new KeySpace());
+      if (write) {
+        const removes = write.value === null || write.value.length === 0 || write.purge === true;
+        if (removes) {
+          space.remove(key);
+        } else {
+          const kept = metadata ?? space.get(key)?.metadata ?? EMPTY_METADATA;
+          space.put({ key, value: write.value as Buffer, version, metadata: kept });
+        }
+        if (collection === '') {
+          const value = removes ? EMPTY_VALUE : (write.value as Buffer);
+          getOrCreate(n.history, key, () => []).push({ txId: block.txId, value, timestamp: block.timestamp, isDelete: removes });
+        }
+      } else if (metadata) {
+        const existing = space.get(key);
+        if (existing) space.put({ ...existing, version, metadata });
+      }
+    }
+    if (block.blockNum > this.height) this.height = block.blockNum;
+  }
+
+  /** Whether applying these writes changes a key's version, and to what (for in-batch MVCC). */
+  static versionAfter(write: WriteEntry | undefined, hasMetadata: boolean, before: Version | null, blockNum: number): Version | null {
+    if (write) {
+      const removes = write.value === null || write.value.length === 0 || write.purge === true;
+      return removes ? null : { blockNum, txNum: 0 };
+    }
+    return hasMetadata && before ? { blockNum, txNum: 0 } : before;
+  }
+
+  captureView(): StateView {
+    const spaces: { ns: Namespace; collection: string; entries: StateEntry[] }[] = [];
+    const histories: { ns: Namespace; key: string; list: readonly HistoryEntry[]; length: number }[] = [];
+    for (const n of this.namespaces.values()) {
+      spaces.push({ ns: n.ns, collection: '', entries: [...n.public.scan('', '')] });
+      for (const [collection, space] of n.collections) spaces.push({ ns: n.ns, collection, entries: [...space.scan('', '')] });
+      for (const [key, list] of n.history) histories.push({ ns: n.ns, key, list, length: list.length });
+    }
+    return { height: this.height, spaces, histories };
+  }
+
+  /** Loads snapshot content (entries of one key space, in any order). */
+  loadEntries(ns: Namespace, collection: string, entries: Iterable<StateEntry>): void {
+    const n = this.namespace(ns);
+    const space = collection === '' ? n.public : getOrCreate(n.collections, collection, () => new KeySpace());
+    for (const entry of entries) space.put(entry);
+  }
+
+  loadHistory(ns: Namespace, key: string, list: HistoryEntry[]): void {
+    getOrCreate(this.namespace(ns).history, key, () => []).push(...list);
+  }
+
+  private space(ns: Namespace, collection: string): KeySpace | undefined {
+    const n = this.namespaces.get(nsId(ns));
+    if (!n) return undefined;
+    return collection === '' ? n.public : n.collections.get(collection);
+  }
+
+  private namespace(ns: Namespace): NamespaceState {
+    return getOrCreate(this.namespaces, nsId(ns), () => ({
+      ns: { channel: ns.channel, chaincode: ns.chaincode },
+      public: new KeySpace(),
+      collections: new Map(),
+      history: new Map(),
+    }));
+  }
+}
+
+interface KeyChange {
+  readonly ns: Namespace;
+  readonly collection: string;
+  readonly key: string;
+  write?: WriteEntry;
+  metadata?: Record<string, Buffer>;
+}
+
+/**
+ * Folds a transaction's writes per key: the last value write wins and metadata writes to one key
+ * merge into the map that replaces the key's metadata (Fabric replaces it as a whole). An empty
+ * metadata value removes that metakey.
+ */
+export function groupByKey(tx: { writes: readonly WriteEntry[]; metadataWrites: readonly MetadataWrite[] }): KeyChange[] {
+  const changes = new Map<string, KeyChange>();
+  const changeFor = (t: { channel: string; chaincode: string; collection: string; key: string }): KeyChange =>
+    getOrCreate(changes, targetId(t.channel, t.chaincode, t.collection, t.key), () => ({
+      ns: { channel: t.channel, chaincode: t.chaincode },
+      collection: t.collection,
+      key: t.key,
+    }));
+  for (const w of tx.writes) changeFor(w).write = w;
+  for (const m of tx.metadataWrites) {
+    const change = changeFor(m);
+    const metadata = { ...change.metadata };
+    if (m.value.length === 0) delete metadata[m.metakey];
+    else metadata[m.metakey] = m.value;
+    change.metadata = metadata;
+  }
+  return [...changes.values()];
+}
+
+export function nsId(ns: Namespace): string {
+  return `${ns.channel}\u0000${ns.chaincode}`;
+}
+
+/** Identifies one key of one key space (channel and chaincode names hold no NUL). */
+export function targetId(channel: string, chaincode: string, collection: string, key: string): string {
+  return `${channel}\u0000${chaincode}\u0000${collection}\u0000${key}`;
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = create();
+    map.set(key, v);
+  }
+  return v;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,162 @@
+/**
+ * Simulates one transaction against committed state, as Fabric's TxSimulator does: reads come from
+ * committed state only (never the transaction's own writes) and are recorded with the version they
+ * saw; writes are collected into the read/write set the commit applies. Invalid requests throw an
+ * Error whose message the handler sends back to the shim as an ERROR.
+ */
+import type {
+  HistoryEntry,
+  MetadataWrite,
+  Namespace,
+  QueryOptions,
+  QueryPage,
+  ReadEntry,
+  ReadWriteSet,
+  StateEntry,
+  StateReader,
+  WriteEntry,
+} from './types';
+
+export class TxSimulator {
+  private readonly reads = new Map<string, ReadEntry>();
+  private readonly writes = new Map<string, WriteEntry>();
+  private readonly metadataWrites = new Map<string, MetadataWrite>();
+  // Fabric refuses to mix writes with private-data queries or paginated queries in one transaction
+  // (their results cannot be re-validated at commit); we keep that so chaincode behaves the same.
+  private writePerformed = false;
+  private privateQueryPerformed = false;
+  private paginatedQueryPerformed = false;
+
+  /** `txId` only labels error messages. */
+  constructor(
+    private readonly state: StateReader,
+    readonly channel: string,
+    private readonly txId = '',
+  ) {}
+
+  getState(chaincode: string, key: string): Buffer | undefined {
+    return this.read(chaincode, '', key)?.value;
+  }
+
+  getPrivateData(chaincode: string, collection: string, key: string): Buffer | undefined {
+    requireCollection(collection, 'read private data');
+    return this.read(chaincode, collection, key)?.value;
+  }
+
+  getPrivateDataHash(chaincode: string, collection: string, key: string): Buffer | undefined {
+    requireCollection(collection, 'read a private data hash');
+    const ns = this.ns(chaincode);
+    this.recordRead(ns, collection, key, this.state.getPrivateData(ns, collection, key));
+    return this.state.getPrivateDataHash(ns, collection, key);
+  }
+
+  /** The key's metadata (e.g. VALIDATION_PARAMETER); collection '' = public state. */
+  getStateMetadata(chaincode: string, collection: string, key: string): Record<string, Buffer> {
+    return { ...this.read(chaincode, collection, key)?.metadata };
+  }
+
+  /** Writes a key; an empty value is a delete, as Fabric's rwsetutil treats it. */
+  putState(chaincode: string, collection: string, key: string, value: Buffer): void {
+    this.checkWrite(key);
+    this.addWrite({ channel: this.channel, chaincode, collection, key, value: value.length === 0 ? null : value });
+  }
+
+  delState(chaincode: string, collection: string, key: string): void {
+    this.checkWrite(key);
+    this.addWrite({ channel: this.channel, chaincode, collection, key, value: null });
+  }
+
+  /** Removes private data and its hash for good (Fabric 2.5's PurgePrivateData). */
+  purgePrivateData(chaincode: string, collection: string, key: string): void {
+    requireCollection(collection, 'purge private data');
+    this.checkWrite(key);
+    this.addWrite({ channel: this.channel, chaincode, collection, key, value: null, purge: true });
+  }
+
+  putStateMetadata(chaincode: string, collection: string, key: string, metakey: string, value: Buffer): void {
+    this.checkWrite(key);
+    if (metakey === '') throw new Error('a metadata key (metakey) must not be empty');
+    const write: MetadataWrite = { channel: this.channel, chaincode, collection, key, metakey, value };
+    this.metadataWrites.set(JSON.stringify([chaincode, collection, key, metakey]), write);
+  }
+
+  /** Keys in [startKey, endKey) of public state or a collection; every row returned is recorded as read. */
+  getStateRange(chaincode: string, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
+    this.checkQuery(collection, options);
+    const ns = this.ns(chaincode);
+    const page = this.state.getStateRange(ns, collection, startKey, endKey, options);
+    for (const row of page.rows) this.recordRead(ns, collection, row.key, row);
+    return page;
+  }
+
+  /** A Mango query; every row returned is recorded as read. */
+  getQueryResult(chaincode: string, collection: string, query: string, options?: QueryOptions): QueryPage<StateEntry> {
+    this.checkQuery(collection, options);
+    const ns = this.ns(chaincode);
+    const page = this.state.getQueryResult(ns, collection, query, options);
+    for (const row of page.rows) this.recordRead(ns, collection, row.key, row);
+    return page;
+  }
+
+  /** Newest first. History reads are not validated at commit, so they are not recorded. */
+  getHistory(chaincode: string, key: string): readonly HistoryEntry[] {
+    return this.state.getHistory(this.ns(chaincode), key);
+  }
+
+  readWriteSet(): ReadWriteSet {
+    return { reads: [...this.reads.values()], writes: [...this.writes.values()], metadataWrites: [...this.metadataWrites.values()] };
+  }
+
+  private read(chaincode: string, collection: string, key: string): StateEntry | undefined {
+    const ns = this.ns(chaincode);
+    const entry = collection === '' ? this.state.getState(ns, key) : this.state.getPrivateData(ns, collection, key);
+    this.recordRead(ns, collection, key, entry);
+    return entry;
+  }
+
+  /** The first read of a key wins: it is the version the transaction's logic depended on. */
+  private recordRead(ns: Namespace, collection: string, key: string, entry: StateEntry | undefined): void {
+    const id = JSON.stringify([ns.chaincode, collection, key]);
+    if (this.reads.has(id)) return;
+    this.reads.set(id, { channel: ns.channel, chaincode: ns.chaincode, collection, key, version: entry?.version ?? null });
+  }
+
+  private addWrite(write: WriteEntry): void {
+    this.writes.set(JSON.stringify([write.chaincode, write.collection, write.key]), write);
+  }
+
+  private checkWrite(key: string): void {
+    if (key === '') throw new Error('key must not be an empty string');
+    if (hasLoneSurrogate(key)) throw new Error(`key ${JSON.stringify(key)} is not a valid UTF-8 string`);
+    if (this.privateQueryPerformed) throw new Error(`${this.label()}Transaction has already performed queries on pvt data. Writes are not allowed`);
+    if (this.paginatedQueryPerformed) throw new Error(`${this.label()}Transaction has already performed a paginated query. Writes are not allowed`);
+    this.writePerformed = true;
+  }
+
+  private checkQuery(collection: string, options: QueryOptions | undefined): void {
+    if (collection !== '') {
+      if (this.writePerformed) throw new Error(`${this.label()}Queries on pvt data is supported only in a read-only transaction`);
+      this.privateQueryPerformed = true;
+    }
+    if ((options?.pageSize ?? 0) > 0 || (options?.bookmark ?? '') !== '') {
+      if (this.writePerformed) throw new Error(`${this.label()}Paginated queries are supported only in a read-only transaction`);
+      this.paginatedQueryPerformed = true;
+    }
+  }
+
+  private label(): string {
+    return this.txId ? `txid [${this.txId}]: ` : '';
+  }
+
+  private ns(chaincode: string): Namespace {
+    return { channel: this.channel, chaincode };
+  }
+}
+
+function requireCollection(collection: string, action: string): void {
+  if (collection === '') throw new Error(`a collection name is required to ${action}`);
+}
+
+function hasLoneSurrogate(s: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}

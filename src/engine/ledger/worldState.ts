@@ -1,0 +1,331 @@
+/**
+ * The peer's world state: committed state indexed in memory (CommittedState) and made durable by
+ * an append-only log with periodic snapshots in one directory (see ledgerFiles.ts for the layout).
+ *
+ * A commit is one framed log record holding the write set, metadata writes and the transaction
+ * record; it is on disk before it is applied to memory and before its promise resolves. Commits
+ * queue in call order; those that queue while a write is in flight share the next write and sync
+ * (group commit). Reads never wait for I/O: they see the last applied block.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Emitter, type Event } from '../util/events';
+import { logEntryOf, planBatch, type CommitRequest, type CommitResult, type PlannedCommit } from './commitBatch';
+import { CommittedState } from './committedState';
+import { writeFrame } from './frames';
+import { listDirectory, lockDirectory, logPath, removeFiles, snapshotPath, syncDirectory } from './ledgerFiles';
+import { LogFile } from './logFile';
+import { recover } from './recovery';
+import { writeSnapshot } from './snapshotFile';
+import { TransactionRecords, type TransactionFilter } from './transactionRecords';
+import type { HistoryEntry, Namespace, QueryOptions, QueryPage, StateEntry, StateReader, TransactionRecord } from './types';
+import { ByteWriter } from './valueCodec';
+
+export type { CommitRequest, CommitResult } from './commitBatch';
+export type { TransactionFilter } from './transactionRecords';
+
+export interface WorldStateOptions {
+  /** Sync each commit to disk before it resolves (default true). Off: fast, but a machine crash may lose recent commits. */
+  readonly fsync?: boolean;
+  /** Cap on unpaginated range and rich query results (Fabric's ledger.state.totalQueryLimit). */
+  readonly totalQueryLimit?: number;
+  /** Transaction records kept (default 10,000). */
+  readonly maxTransactionRecords?: number;
+  /** Log size that triggers a snapshot (default 8 MiB, or the last snapshot's size if larger). */
+  readonly compactAfterBytes?: number;
+  /** How long records of transactions that did not commit may wait before being written (default 200 ms). */
+  readonly recordFlushDelayMs?: number;
+}
+
+interface QueuedCommit {
+  readonly request: CommitRequest;
+  readonly resolve: (result: CommitResult) => void;
+  readonly reject: (err: Error) => void;
+}
+
+export class WorldState implements StateReader {
+  private readonly queue: QueuedCommit[] = [];
+  /** Records not yet in the log; not crash critical, so they ride along with the next write. */
+  private unwrittenRecords: TransactionRecord[] = [];
+  private readonly writer = new ByteWriter(64 * 1024);
+  private draining: Promise<void> | undefined;
+  private recordTimer: NodeJS.Timeout | undefined;
+  private recordsDue = false;
+  private compaction: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+  private readonly didRecord = new Emitter<TransactionRecord>();
+  private readonly backgroundError = new Emitter<Error>();
+
+  /** Fires for every transaction record kept: commits once applied, and recordTransaction calls. */
+  readonly onDidRecordTransaction: Event<TransactionRecord> = this.didRecord.event;
+  /** A snapshot failed (the log keeps everything; the next compaction retries). */
+  readonly onBackgroundError: Event<Error> = this.backgroundError.event;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly options: Required<WorldStateOptions>,
+    private readonly state: CommittedState,
+    private readonly records: TransactionRecords,
+    private log: LogFile,
+    private gen: number,
+    private snapshotBytes: number,
+    private readonly unlock: () => Promise<void>,
+  ) {}
+
+  /** Opens (creating if missing) the world state stored in `dir` and replays it into memory. */
+  static async open(dir: string, options: WorldStateOptions = {}): Promise<WorldState> {
+    const opts: Required<WorldStateOptions> = {
+      fsync: options.fsync ?? true,
+      totalQueryLimit: options.totalQueryLimit ?? 100_000,
+      maxTransactionRecords: options.maxTransactionRecords ?? 10_000,
+      compactAfterBytes: options.compactAfterBytes ?? 8 * 1024 * 1024,
+      recordFlushDelayMs: options.recordFlushDelayMs ?? 200,
+    };
+    // Sync the parents of new directories too, or a machine crash could lose the whole ledger.
+    const created = await fs.promises.mkdir(dir, { recursive: true });
+    for (let d = path.resolve(dir); created !== undefined; d = path.dirname(d)) {
+      await syncDirectory(path.dirname(d));
+      if (d === path.resolve(created) || d === path.dirname(d)) break;
+    }
+    const unlock = await lockDirectory(dir);
+    try {
+      const state = new CommittedState(opts.totalQueryLimit);
+      const records = new TransactionRecords(opts.maxTransactionRecords);
+      const { gen, logSize, snapshotBytes } = await recover(dir, state, records);
+      const log = await LogFile.open(logPath(dir, gen), logSize, opts.fsync);
+      await syncDirectory(dir);
+      return new WorldState(dir, opts, state, records, log, gen, snapshotBytes, unlock);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+  }
+
+  /** The number of the last committed block (0 = nothing committed yet). */
+  get height(): number {
+    return this.state.height;
+  }
+
+  getState(ns: Namespace, key: string): StateEntry | undefined {
+    return this.state.getState(ns, key);
+  }
+
+  getPrivateData(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    return this.state.getPrivateData(ns, collection, key);
+  }
+
+  getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined {
+    return this.state.getPrivateDataHash(ns, collection, key);
+  }
+
+  getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
+    return this.state.getStateRange(ns, collection, startKey, endKey, options);
+  }
+
+  getQueryResult(ns: Namespace, collection: string, query: string, options?: QueryOptions): QueryPage<StateEntry> {
+    return this.state.getQueryResult(ns, collection, query, options);
+  }
+
+  getHistory(ns: Namespace, key: string): readonly HistoryEntry[] {
+    return this.state.getHistory(ns, key);
+  }
+
+  /** Namespaces holding state or history (the World State view's roots). */
+  namespaces(): Namespace[] {
+    return this.state.namespaceList();
+  }
+
+  /** Private collections of a namespace that hold keys. */
+  collections(ns: Namespace): string[] {
+    return this.state.collectionList(ns);
+  }
+
+  /** Entries of a key space ('' = public) in key order, optionally under a key prefix. */
+  entries(ns: Namespace, collection: string, options?: { prefix?: string; limit?: number }): StateEntry[] {
+    return this.state.entries(ns, collection, options);
+  }
+
+  /**
+   * Validates (MVCC) and commits one transaction. Resolves once it is durable and applied: VALID
+   * with its block number, VALID with null for a transaction without writes (no block), or
+   * MVCC_READ_CONFLICT with nothing applied. Either way its record is kept.
+   */
+  commit(request: CommitRequest): Promise<CommitResult> {
+    if (this.closed) return Promise.reject(new Error('the world state is closed'));
+    if (this.failure) return Promise.reject(this.failedError());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.drain();
+    });
+  }
+
+  /** Keeps the record of a transaction that does not commit (failed, query); written lazily. */
+  recordTransaction(record: TransactionRecord): void {
+    this.keepRecord(record);
+    this.writeLater(record);
+  }
+
+  private writeLater(record: TransactionRecord): void {
+    this.unwrittenRecords.push(record);
+    if (!this.recordTimer && !this.closed) {
+      this.recordTimer = setTimeout(() => {
+        this.recordTimer = undefined;
+        this.recordsDue = true;
+        this.drain();
+      }, this.options.recordFlushDelayMs);
+      this.recordTimer.unref();
+    }
+  }
+
+  /** Newest first. */
+  transactions(filter?: TransactionFilter): TransactionRecord[] {
+    return this.records.list(filter);
+  }
+
+  getTransaction(txId: string): TransactionRecord | undefined {
+    return this.records.get(txId);
+  }
+
+  /** Waits for queued commits, writes pending records, finishes a running snapshot and releases the directory. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    this.recordsDue = true;
+    this.drain();
+    await this.draining;
+    await this.compaction;
+    await this.log.close();
+    await this.unlock();
+    this.didRecord.dispose();
+    this.backgroundError.dispose();
+  }
+
+  /** Starts the write loop unless it is running; it runs until the queue is empty. */
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = this.writeLoop();
+  }
+
+  private async writeLoop(): Promise<void> {
+    // Yield first: with nothing to do, the finally below would otherwise run before drain() stores
+    // this promise, leaving `draining` set forever and every later commit stranded.
+    await Promise.resolve();
+    try {
+      while (this.queue.length > 0 || (this.recordsDue && this.unwrittenRecords.length > 0)) {
+        const batch = this.queue.splice(0);
+        if (this.failure) {
+          for (const c of batch) c.reject(this.failedError());
+          this.recordsDue = false;
+          continue;
+        }
+        await this.writeBatch(batch);
+        if (this.log.size >= Math.max(this.options.compactAfterBytes, this.snapshotBytes) && !this.compaction) {
+          await this.startCompaction().catch((err: Error) => this.backgroundError.fire(new Error(`world state compaction in ${this.dir} failed: ${err.message}`)));
+        }
+      }
+      this.recordsDue = false;
+    } finally {
+      // Cleared in the same synchronous step as the final queue check, so no commit is stranded.
+      this.draining = undefined;
+    }
+  }
+
+  private async writeBatch(batch: QueuedCommit[]): Promise<void> {
+    let planned: PlannedCommit[];
+    const w = this.writer;
+    try {
+      planned = planBatch(this.state, batch.map((c) => c.request));
+      if (!planned.some((p) => p.block) && !this.recordsDue) {
+        // Nothing crash critical: no write now; the records go out with the next one.
+        this.finish(batch, planned);
+        for (const p of planned) this.writeLater(p.record);
+        return;
+      }
+      w.reset();
+      this.encodeUnwrittenRecords(w);
+      planned.forEach((p, i) => writeFrame(w, logEntryOf(p, batch[i].request)));
+    } catch (err) {
+      // Only a malformed request (e.g. a cyclic record) gets here; nothing was written or applied.
+      for (const c of batch) c.reject(new Error(`could not commit transaction ${c.request.txId}: ${(err as Error).message}`));
+      return;
+    }
+    try {
+      await this.log.append(w.bytes());
+    } catch (err) {
+      // After a failed write or sync the file's state is unknown: refuse further commits.
+      this.failure = err as Error;
+      for (const c of batch) c.reject(this.failedError());
+      return;
+    }
+    this.finish(batch, planned);
+  }
+
+  /** Records are not crash critical: one that cannot be encoded is skipped rather than block commits. */
+  private encodeUnwrittenRecords(w: ByteWriter): void {
+    this.recordsDue = false;
+    for (const record of this.unwrittenRecords) {
+      const at = w.length;
+      try {
+        writeFrame(w, { t: 'record', record });
+      } catch {
+        w.truncate(at);
+      }
+    }
+    this.unwrittenRecords = [];
+  }
+
+  /** Applies planned commits to memory in order and resolves their promises. */
+  private finish(batch: QueuedCommit[], planned: PlannedCommit[]): void {
+    planned.forEach((p, i) => {
+      if (p.block) this.state.apply(p.block);
+      this.keepRecord(p.record);
+      batch[i].resolve(p.result);
+    });
+  }
+
+  private keepRecord(record: TransactionRecord): void {
+    this.records.add(record);
+    this.didRecord.fire(record);
+  }
+
+  /**
+   * Switches to a new log generation and snapshots the state as of the switch in the background.
+   * Runs inside the write loop, so no batch is half applied while the view is captured.
+   */
+  private async startCompaction(): Promise<void> {
+    const nextGen = this.gen + 1;
+    const nextLog = await LogFile.open(logPath(this.dir, nextGen), 0, this.options.fsync);
+    await syncDirectory(this.dir);
+    const view = this.state.captureView();
+    const records = this.records.all();
+    const previous = this.log;
+    this.log = nextLog;
+    this.gen = nextGen;
+    await previous.close();
+    this.compaction = this.writeSnapshotAndPrune(nextGen, view, records).finally(() => {
+      this.compaction = undefined;
+    });
+  }
+
+  private async writeSnapshotAndPrune(gen: number, view: ReturnType<CommittedState['captureView']>, records: TransactionRecord[]): Promise<void> {
+    try {
+      this.snapshotBytes = await writeSnapshot(this.dir, gen, view, records);
+      const listing = await listDirectory(this.dir);
+      await removeFiles([
+        ...listing.logs.filter((g) => g < gen).map((g) => logPath(this.dir, g)),
+        ...listing.snapshots.filter((g) => g < gen).map((g) => snapshotPath(this.dir, g)),
+      ]);
+    } catch (err) {
+      // Not fatal: the previous snapshot and all logs since are still there.
+      await removeFiles([`${snapshotPath(this.dir, gen)}.tmp`]).catch(() => undefined);
+      this.backgroundError.fire(new Error(`world state snapshot in ${this.dir} failed: ${(err as Error).message}`));
+    }
+  }
+
+  private failedError(): Error {
+    return new Error(`the world state in ${this.dir} stopped accepting commits after a write failed: ${this.failure?.message}`);
+  }
+}
