@@ -50,13 +50,83 @@ export class MessageCodec<T> {
     this.type = protoRoot.lookupType(fullName);
   }
   encode(message: Partial<T>): Buffer {
-    const bytes = this.type.encode(this.type.fromObject(message as Record<string, unknown>)).finish();
+    const bytes = this.type.encode(this.type.fromObject(withoutDefaults(this.type, message as Record<string, unknown>))).finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   /** Throws on malformed bytes; fields absent on the wire read as their proto3 defaults. */
   decode(bytes: Uint8Array): T {
-    return this.type.decode(bytes) as unknown as T;
+    // A plain Uint8Array view, not a Buffer: protobufjs's Buffer reader silently shortens a
+    // truncated string field, where Fabric (Go) and its generic reader reject the message.
+    const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+    assertCompleteFields(view);
+    return this.type.decode(view) as unknown as T;
   }
+}
+
+/**
+ * Walks the top-level fields and throws when one is cut off. protobufjs reads a truncated 64-bit
+ * varint as if it ended (a Timestamp's seconds, an epoch); Go and fabric-protos refuse it.
+ */
+function assertCompleteFields(bytes: Uint8Array): void {
+  let pos = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= bytes.length) throw new Error('truncated varint');
+      if (shift > 63) throw new Error('varint too long');
+      const b = bytes[pos++];
+      if (shift < 35) value += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return value;
+    }
+  };
+  while (pos < bytes.length) {
+    const wireType = varint() & 7;
+    let skip = 0;
+    if (wireType === 0) varint();
+    else if (wireType === 1) skip = 8;
+    else if (wireType === 2) skip = varint();
+    else if (wireType === 5) skip = 4;
+    else if (wireType !== 3 && wireType !== 4) throw new Error(`invalid wire type ${wireType}`);
+    if (pos + skip > bytes.length) throw new Error('truncated field');
+    pos += skip;
+  }
+}
+
+/**
+ * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map);
+ * Fabric's encoders never do, so neither do we, and our bytes match theirs exactly. Driven by the
+ * message type, so map entries keep their (possibly empty) values and nested messages keep their
+ * presence (an empty message is still written), with their own defaults dropped.
+ */
+function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    const value = message[field.name];
+    if (value === undefined || value === null) continue;
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const prune = (v: unknown): unknown => (nested && isPlainObject(v) ? withoutDefaults(nested, v) : v);
+    if (field.map) {
+      if (Object.keys(value as object).length > 0) out[field.name] = value;
+    } else if (field.repeated) {
+      if ((value as unknown[]).length > 0) out[field.name] = (value as unknown[]).map(prune);
+    } else if (nested) {
+      out[field.name] = prune(value);
+    } else if (!isDefaultScalar(value)) {
+      out[field.name] = value;
+    }
+  }
+  return out;
+}
+
+function isDefaultScalar(v: unknown): boolean {
+  if (v === '' || v === 0 || v === false) return true;
+  if (v instanceof Uint8Array) return v.length === 0;
+  // Long or a numeric string for 64-bit fields.
+  return String(v) === '0';
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v) && !(v instanceof protobuf.Message);
 }
 
 export const codecs = {

@@ -1,0 +1,362 @@
+/**
+ * Wire conformance of our protobufjs codecs with Fabric's generated classes
+ * (@hyperledger/fabric-protos 0.3.7, google-protobuf). For every message type in our .proto files
+ * the same message is built independently on both sides, ours from a plain object and theirs
+ * through its setters (both driven by protobufjs reflection), and the encodings must be
+ * byte-identical. Then each side decodes the other's bytes and the values are compared through
+ * getters: google-protobuf keeps unknown fields, so a round trip through their class proves nothing.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fc from 'fast-check';
+import * as protobuf from 'protobufjs';
+import { codecs, MessageCodec, protoRoot } from '../../../src/engine/wire/codec';
+import { MessageType } from '../../../src/engine/wire/messages';
+
+// ---- fabric-protos' classes, reached without their (google-protobuf-typed) declarations ----
+
+type Method = (...args: unknown[]) => unknown;
+interface TheirMessage {
+  serializeBinary(): Uint8Array;
+  toObject(): Record<string, unknown>;
+}
+interface TheirClass {
+  new (): TheirMessage;
+  deserializeBinary(bytes: Uint8Array): TheirMessage;
+}
+interface TheirMap {
+  set(key: string, value: unknown): unknown;
+  getEntryList(): [string, unknown][];
+}
+
+const FABRIC_PROTOS: unknown = require('@hyperledger/fabric-protos');
+const TIMESTAMP_PB: unknown = require('google-protobuf/google/protobuf/timestamp_pb');
+/** Our proto package → where fabric-protos exports its classes. */
+const PACKAGE_PATHS: Record<string, string[]> = { protos: ['peer'], common: ['common'], msp: ['msp'], queryresult: ['ledger', 'queryresult'] };
+
+function at(root: unknown, path: readonly string[]): unknown {
+  let cur = root;
+  for (const p of path) {
+    if (cur === null || (typeof cur !== 'object' && typeof cur !== 'function')) throw new Error(`fabric-protos has no ${path.join('.')}`);
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+function theirClassFor(type: protobuf.Type): TheirClass {
+  const [pkg, ...rest] = type.fullName.slice(1).split('.');
+  const cls = pkg === 'google' ? at(TIMESTAMP_PB, rest.slice(1)) : at(FABRIC_PROTOS, [...(PACKAGE_PATHS[pkg] ?? [`<${pkg}?>`]), ...rest]);
+  if (typeof cls !== 'function') throw new Error(`no fabric-protos class for ${type.fullName}`);
+  return cls as TheirClass;
+}
+
+function theirEnum(path: readonly string[]): Record<string, number> {
+  return { ...(at(FABRIC_PROTOS, path) as Record<string, number>) };
+}
+
+/** A bound method of a google-protobuf object; `$` variants are its renames of reserved names. */
+function method(target: object, ...names: string[]): Method {
+  const record = target as unknown as Record<string, unknown>;
+  for (const name of names.flatMap((n) => [`${n}$`, n])) {
+    const f = record[name];
+    if (typeof f === 'function') return (...args: unknown[]) => (f as Method).apply(target, args);
+  }
+  throw new Error(`${target.constructor.name} has no ${names.join('/')}`);
+}
+
+// ---- reflection over our .proto files ----
+
+type Scalar = 'string' | 'bytes' | 'bool' | 'int32' | 'uint32' | 'int64' | 'uint64';
+interface FieldKind {
+  readonly kind: 'scalar' | 'enum' | 'message';
+  readonly scalar: Scalar | null;
+  readonly map: boolean;
+  readonly repeated: boolean;
+  /** protoc-gen-js accessor stem: `startKey` → `Startkey`, `tx_id` → `TxId`, `TransientMap` → `Transientmap`. */
+  readonly stem: string;
+  /** The key of the field in their toObject(). */
+  readonly objectKey: string;
+  readonly enumValues: readonly number[];
+  readonly messageType: protobuf.Type | null;
+}
+
+function fieldKind(field: protobuf.Field): FieldKind {
+  const stem = field.name.split('_').map((p) => (p ? p[0].toUpperCase() + p.slice(1).toLowerCase() : '')).join('');
+  const map = field instanceof protobuf.MapField;
+  const repeated = field.repeated;
+  const objectKey = stem[0].toLowerCase() + stem.slice(1) + (map ? 'Map' : repeated ? 'List' : '');
+  const rt = field.resolvedType;
+  if (rt instanceof protobuf.Type) return { kind: 'message', scalar: null, map, repeated, stem, objectKey, enumValues: [], messageType: rt };
+  if (rt instanceof protobuf.Enum) {
+    const values = [...new Set(Object.values(rt.values))].filter((v) => v !== 0).sort((a, b) => a - b);
+    return { kind: 'enum', scalar: null, map, repeated, stem, objectKey, enumValues: values, messageType: null };
+  }
+  if (!['string', 'bytes', 'bool', 'int32', 'uint32', 'int64', 'uint64'].includes(field.type)) throw new Error(`unexpected scalar ${field.type} in ${field.fullName}`);
+  return { kind: 'scalar', scalar: field.type as Scalar, map, repeated, stem, objectKey, enumValues: [], messageType: null };
+}
+
+function allMessageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
+  const out: protobuf.Type[] = [];
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Type) out.push(nested);
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) out.push(...allMessageTypes(nested));
+  }
+  return out;
+}
+
+/** A message as a plain object keyed by proto field name (what protobufjs fromObject takes). */
+type MessageValue = Record<string, unknown>;
+
+// ---- building the same message on both sides, and reading it back into one canonical form ----
+
+function toTheirs(type: protobuf.Type, value: MessageValue): TheirMessage {
+  const msg = new (theirClassFor(type))();
+  for (const field of type.fieldsArray) {
+    const v = value[field.name];
+    if (v === undefined) continue;
+    const k = fieldKind(field);
+    const one = (x: unknown): unknown => (k.messageType ? toTheirs(k.messageType, x as MessageValue) : x);
+    if (k.map) {
+      const map = method(msg, `get${k.stem}Map`)() as TheirMap;
+      for (const [key, val] of Object.entries(v as Record<string, unknown>)) map.set(key, val);
+    } else if (k.repeated) {
+      method(msg, `set${k.stem}List`)((v as unknown[]).map(one));
+    } else {
+      method(msg, `set${k.stem}`)(one(v));
+    }
+  }
+  return msg;
+}
+
+function canonicalScalar(k: FieldKind, v: unknown): unknown {
+  if (k.scalar === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
+  if (k.scalar === 'int64' || k.scalar === 'uint64') return String(v);
+  return v;
+}
+
+function defaultOf(k: FieldKind): unknown {
+  if (k.map) return {};
+  if (k.repeated) return [];
+  if (k.kind === 'message') return null;
+  return k.kind === 'enum' ? 0 : { string: '', bytes: '', bool: false, int32: 0, uint32: 0, int64: '0', uint64: '0' }[k.scalar ?? 'string'];
+}
+
+/** The expected decoded form of `value`: every field, base64 bytes, decimal 64-bit integers. */
+function canonical(type: protobuf.Type, value: MessageValue): MessageValue {
+  const out: MessageValue = {};
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    const v = value[field.name];
+    const one = (x: unknown): unknown => (k.messageType ? canonical(k.messageType, x as MessageValue) : canonicalScalar(k, x));
+    if (v === undefined) out[field.name] = defaultOf(k);
+    else if (k.map) out[field.name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([key, val]) => [key, one(val)]));
+    else if (k.repeated) out[field.name] = (v as unknown[]).map(one);
+    else out[field.name] = one(v);
+  }
+  return out;
+}
+
+/** Reads one of their messages through its getters into the canonical form. */
+function theirCanonical(type: protobuf.Type, msg: TheirMessage): MessageValue {
+  const out: MessageValue = {};
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    const bytes = (x: unknown): string => (typeof x === 'string' ? x : Buffer.from(x as Uint8Array).toString('base64'));
+    const one = (x: unknown): unknown => (k.messageType ? theirCanonical(k.messageType, x as TheirMessage) : k.scalar === 'bytes' ? bytes(x) : canonicalScalar(k, x));
+    if (k.map) {
+      const entries = (method(msg, `get${k.stem}Map`)() as TheirMap).getEntryList();
+      out[field.name] = Object.fromEntries(entries.map(([key, val]) => [key, one(val)]));
+    } else if (k.repeated) {
+      out[field.name] = (method(msg, `get${k.stem}List`)() as unknown[]).map(one);
+    } else if (k.kind === 'message') {
+      const sub = method(msg, `get${k.stem}`)();
+      out[field.name] = sub === undefined || sub === null ? null : one(sub);
+    } else {
+      out[field.name] = one(method(msg, `get${k.stem}`)());
+    }
+  }
+  return out;
+}
+
+// ---- values: a fixed sample with every field set, and fast-check arbitraries ----
+
+function scalarSample(k: FieldKind, n: number, name: string): unknown {
+  switch (k.scalar) {
+    case 'string': return `${name}-${n}-é中\u{1F600}`;
+    case 'bytes': return Buffer.concat([Buffer.from([n, 0, 0xff, 0x80]), Buffer.from(name)]);
+    case 'bool': return true;
+    case 'int32': return n % 2 ? -1000003 * n : 2147483647 - n;
+    case 'uint32': return 4294967295 - n;
+    case 'int64': return n % 2 ? 1_700_000_000 + n : -(2 ** 50) - n;
+    case 'uint64': return n % 2 ? 2 ** 40 + n : Number.MAX_SAFE_INTEGER - n;
+    default: return k.enumValues[n % 2 ? k.enumValues.length - 1 : 0]; // the newest value, or the lowest non-zero one
+  }
+}
+
+function sampleMessage(type: protobuf.Type, n: number): MessageValue {
+  const out: MessageValue = {};
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m) : scalarSample(k, m, field.name));
+    if (k.map) out[field.name] = { [`${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
+    else if (k.repeated) out[field.name] = [one(n), one(n + 2)];
+    else out[field.name] = one(n);
+  }
+  return out;
+}
+
+function scalarArbitrary(k: FieldKind): fc.Arbitrary<unknown> {
+  switch (k.scalar) {
+    case 'string': return fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' });
+    case 'bytes': return fc.uint8Array({ minLength: 1, maxLength: 48 });
+    case 'bool': return fc.constant(true);
+    case 'int32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((x) => x !== 0);
+    case 'uint32': return fc.integer({ min: 1, max: 2 ** 32 - 1 });
+    case 'int64': return fc.maxSafeInteger().filter((x) => x !== 0);
+    case 'uint64': return fc.maxSafeNat().filter((x) => x !== 0);
+    default: return fc.constantFrom(...k.enumValues);
+  }
+}
+
+/** Any field absent or non-default (an explicit default is a separate question, tested below). */
+function valueArbitrary(type: protobuf.Type): fc.Arbitrary<MessageValue> {
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    const one = k.messageType ? valueArbitrary(k.messageType) : scalarArbitrary(k);
+    if (k.map) fields[field.name] = fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), one).map(([key, v]) => ({ [key]: v }));
+    else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
+    else fields[field.name] = one;
+  }
+  return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<MessageValue>;
+}
+
+// ---- the assertions ----
+
+const OUR_OBJECT_FORM: protobuf.IConversionOptions = { defaults: true, longs: String, enums: Number, bytes: String, arrays: true, objects: true };
+const types = allMessageTypes(protoRoot);
+const codecByType = new Map<protobuf.Type, MessageCodec<unknown>>(Object.values(codecs).map((c) => [c.type, c as MessageCodec<unknown>]));
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const accepts = (decode: () => unknown): boolean => {
+  try {
+    decode();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Our codec for a type: the project's own where it has one, else one made the same way. */
+function ourCodec(type: protobuf.Type): MessageCodec<unknown> {
+  return codecByType.get(type) ?? new MessageCodec<unknown>(type.fullName.slice(1));
+}
+
+function encodeOurs(type: protobuf.Type, value: MessageValue): Buffer {
+  return ourCodec(type).encode(value as Record<string, unknown>);
+}
+
+/** Encodes `value` both ways and compares the bytes, then cross-decodes and compares the values. */
+function assertConformant(type: protobuf.Type, value: MessageValue): void {
+  const theirs = theirClassFor(type);
+  const ours = encodeOurs(type, value);
+  const their = toTheirs(type, value).serializeBinary();
+  const expected = canonical(type, value);
+  assert.equal(hex(ours), hex(their), `${type.fullName}: our bytes differ from fabric-protos' for ${JSON.stringify(expected)}`);
+  assert.deepEqual(type.toObject(ourCodec(type).decode(their) as protobuf.Message, OUR_OBJECT_FORM), expected, `${type.fullName}: our decoding of fabric-protos' bytes`);
+  assert.deepEqual(theirCanonical(type, theirs.deserializeBinary(ours)), expected, `${type.fullName}: fabric-protos' decoding of our bytes`);
+}
+
+describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
+  test('every message type of our .proto files is covered, and every codec is one of them', () => {
+    const names = types.map((t) => t.fullName.slice(1));
+    for (const expected of ['protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp']) {
+      assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
+    }
+    for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);
+    assert.ok(types.length >= 41, `only ${types.length} message types found: ${names.join(', ')}`);
+  });
+
+  for (const type of types) {
+    describe(type.fullName.slice(1), () => {
+      test('fabric-protos has the same fields', () => {
+        const theirs = theirClassFor(type);
+        // google-protobuf registers each class under its proto full name on globalThis.proto.
+        assert.equal(at(globalThis, ['proto', ...type.fullName.slice(1).split('.')]), theirs, 'compared against the wrong class');
+        const theirFields = Object.keys(new theirs().toObject());
+        const ourFields = type.fieldsArray.map((f) => fieldKind(f).objectKey);
+        assert.deepEqual([...theirFields].sort(), [...ourFields].sort());
+      });
+
+      test('every field set (nested, repeated, map, newest enum values): identical bytes and values both ways', () => {
+        assertConformant(type, sampleMessage(type, 1));
+        assertConformant(type, sampleMessage(type, 2));
+      });
+
+      test('random messages (each field absent or non-default): identical bytes and values both ways', () => {
+        fc.assert(fc.property(valueArbitrary(type), (value) => assertConformant(type, value)), { numRuns: 40, seed: 0x5eed });
+      });
+    });
+  }
+
+  test('fields set explicitly to their proto3 default are not written, as fabric-protos (and Go) encode them', () => {
+    // Canonical proto3 never writes an implicit-presence field holding its default. Decoders accept
+    // both forms, but the bytes differ from every Fabric encoder (e.g. an ERROR the peer sends with
+    // txid '' and channel_id '', or ChaincodeInput{is_init: false} in every TRANSACTION).
+    const differing: string[] = [];
+    for (const type of types) {
+      const scalars = type.fieldsArray.filter((f) => !f.repeated && !f.map && !(f.resolvedType instanceof protobuf.Type));
+      const plainDefault = (k: FieldKind): unknown => (k.kind === 'enum' ? 0 : { string: '', bytes: Buffer.alloc(0), bool: false, int32: 0, uint32: 0, int64: 0, uint64: 0 }[k.scalar ?? 'string']);
+      const defaults = Object.fromEntries(scalars.map((f) => [f.name, plainDefault(fieldKind(f))]));
+      const ours = hex(encodeOurs(type, defaults));
+      const their = hex(toTheirs(type, defaults).serializeBinary());
+      if (ours !== their) differing.push(`${type.fullName.slice(1)}: ours ${ours}, fabric-protos '${their}'`);
+    }
+    assert.deepEqual(differing, [], `explicit defaults are written:\n${differing.join('\n')}`);
+  });
+
+  test('truncated encodings: ours rejects exactly what fabric-protos rejects', () => {
+    // Every prefix of a message with every field set. A prefix that cuts a field short is
+    // malformed (Go's proto.Unmarshal: unexpected EOF); accepting it yields silently cut values.
+    const differing: string[] = [];
+    for (const type of types) {
+      const full = encodeOurs(type, sampleMessage(type, 1));
+      const theirs = theirClassFor(type);
+      for (let i = 1; i < full.length; i++) {
+        const prefix = full.subarray(0, i);
+        const oursOk = accepts(() => ourCodec(type).decode(prefix));
+        const theirsOk = accepts(() => theirs.deserializeBinary(prefix));
+        if (oursOk !== theirsOk) {
+          differing.push(`${type.fullName.slice(1)}: first ${i} of ${full.length} bytes ${oursOk ? 'accepted' : 'rejected'} by ours, ${theirsOk ? 'accepted' : 'rejected'} by fabric-protos (${hex(prefix)})`);
+          break; // one example per type
+        }
+      }
+    }
+    assert.deepEqual(differing, [], `malformed input handled differently:\n${differing.join('\n')}`);
+  });
+
+  test('enum tables equal fabric-protos (names and numbers, including the newest values)', () => {
+    const pairs: [string, string[]][] = [
+      ['protos.ChaincodeMessage.Type', ['peer', 'ChaincodeMessage', 'Type']],
+      ['protos.WriteRecord.Type', ['peer', 'WriteRecord', 'Type']],
+      ['protos.ChaincodeSpec.Type', ['peer', 'ChaincodeSpec', 'Type']],
+      ['common.HeaderType', ['common', 'HeaderType']],
+    ];
+    for (const [ours, path] of pairs) assert.deepEqual({ ...protoRoot.lookupEnum(ours).values }, theirEnum(path), ours);
+    const types = protoRoot.lookupEnum('protos.ChaincodeMessage.Type').values;
+    assert.equal(types.WRITE_BATCH_STATE, 24);
+    assert.equal(types.GET_STATE_MULTIPLE, 25);
+  });
+
+  test('every ChaincodeMessage type encodes identically, and our MessageType enum matches', () => {
+    const type = codecs.ChaincodeMessage.type;
+    for (const [name, value] of Object.entries(theirEnum(['peer', 'ChaincodeMessage', 'Type']))) {
+      assert.equal((MessageType as unknown as Record<string, number>)[name], value, `MessageType.${name}`);
+      if (value !== 0) assertConformant(type, { type: value, txid: `tx-${name}`, channel_id: 'ch', payload: Buffer.from([value]) });
+    }
+    assert.equal(Object.keys(MessageType).filter((k) => Number.isNaN(Number(k))).length, Object.keys(theirEnum(['peer', 'ChaincodeMessage', 'Type'])).length);
+  });
+
+  test('a 1 MiB payload and strings outside the BMP encode identically', () => {
+    assertConformant(codecs.PutState.type, { key: 'k\u{1F600}\u00e9\u4e2d\u0000', value: Buffer.alloc(1024 * 1024, 0xa5), collection: '\u{10FFFF}' });
+  });
+});
