@@ -1,0 +1,54 @@
+/** Shared fixtures for the ledger tests: temporary directories and compact commit requests. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { CommitRequest } from '../../../src/engine/ledger/commitBatch';
+import type { MetadataWrite, Namespace, ReadEntry, ReadWriteSet, TransactionRecord, WriteEntry } from '../../../src/engine/ledger/types';
+
+export const NS: Namespace = { channel: 'mychannel', chaincode: 'basic' };
+
+export function tempDir(label = 'ledger'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ccl-${label}-`));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function put(key: string, value: string | Buffer | null, collection = '', ns: Namespace = NS): WriteEntry {
+  return { ...ns, collection, key, value: typeof value === 'string' ? Buffer.from(value) : value };
+}
+
+export function meta(key: string, metakey: string, value: string, collection = '', ns: Namespace = NS): MetadataWrite {
+  return { ...ns, collection, key, metakey, value: Buffer.from(value) };
+}
+
+export function record(txId: string, rwset: ReadWriteSet, over: Partial<TransactionRecord> = {}): Omit<TransactionRecord, 'validation' | 'blockNum'> {
+  return {
+    txId,
+    channel: NS.channel,
+    chaincode: NS.chaincode,
+    fn: 'invoke',
+    args: ['a', 'b'],
+    kind: 'invoke',
+    creator: { mspId: 'Org1MSP', subject: 'CN=user1' },
+    startedAt: 1_700_000_000_000,
+    durationMs: 3,
+    status: 200,
+    message: '',
+    payload: Buffer.from('ok'),
+    rwset,
+    event: null,
+    ...over,
+  };
+}
+
+export function tx(
+  txId: string,
+  writes: WriteEntry[],
+  extra: { reads?: ReadEntry[]; metadataWrites?: MetadataWrite[]; timestamp?: number; validateReads?: boolean } = {},
+): CommitRequest {
+  const rwset: ReadWriteSet = { reads: extra.reads ?? [], writes, metadataWrites: extra.metadataWrites ?? [] };
+  return { txId, timestamp: extra.timestamp ?? 1_700_000_000_000, rwset, record: record(txId, rwset), validateReads: extra.validateReads };
+}
+
+export function text(b: Buffer | undefined): string | undefined {
+  return b === undefined ? undefined : b.toString('utf8');
+}
