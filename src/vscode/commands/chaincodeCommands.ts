@@ -1,0 +1,59 @@
+/** Stop, Restart, Show Logs (chaincodes), Start Peer, Stop Peer, Show Extension Log. */
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { chaincodeIdOf, orCancel } from './registerCommands';
+
+async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean = () => true): Promise<string> {
+  const given = chaincodeIdOf(arg);
+  if (given) return given;
+  const ids = [...new Set([...ctx.running().map((r) => r.ccid), ...ctx.handlers().map((h) => h.chaincodeId).filter(Boolean), ...ctx.folders.keys()])].filter(filter).sort();
+  if (ids.length === 0) throw new Error(vscode.l10n.t('No chaincode is running.'));
+  if (ids.length === 1) return ids[0];
+  return orCancel(await vscode.window.showQuickPick(ids, { title }));
+}
+
+export async function stopChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
+  const ccid = await pickChaincode(ctx, arg, vscode.l10n.t('Stop Chaincode'));
+  const session = ctx.debugSessions.session(ccid);
+  if (session) await vscode.debug.stopDebugging(session);
+  ctx.devProcesses.stop(ccid);
+  const engine = ctx.engine.current;
+  if (engine && (engine.launcher.running().some((r) => r.ccid === ccid) || engine.peer.handlers().some((h) => h.chaincodeId === ccid && h.state !== 'ended'))) {
+    await engine.launcher.stop(ccid);
+  }
+  ctx.log.info(`${ccid} stopped`);
+}
+
+export async function restartChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
+  const ccid = await pickChaincode(ctx, arg, vscode.l10n.t('Restart Chaincode'));
+  const session = ctx.debugSessions.session(ccid);
+  if (session) {
+    await vscode.commands.executeCommand('workbench.action.debug.restart');
+    return;
+  }
+  const running = ctx.running().find((r) => r.ccid === ccid);
+  const folder = ctx.folders.get(ccid) ?? running?.definition.path;
+  const [name, version] = ccid.split(':');
+  await stopChaincode(ctx, ccid).catch(() => undefined);
+  await vscode.commands.executeCommand('chaincode.launchChaincode', { folder, mode: running?.definition.mode === 'net' ? 'net' : 'dev', name, version });
+}
+
+export async function showLogs(ctx: Ctx, arg?: unknown): Promise<void> {
+  const ccid = chaincodeIdOf(arg) ?? (await pickChaincode(ctx, undefined, vscode.l10n.t('Show Logs')));
+  ctx.logs.show(ccid);
+}
+
+export async function startPeer(ctx: Ctx): Promise<string> {
+  const engine = await ctx.ensureEngine();
+  void vscode.window.showInformationMessage(vscode.l10n.t('The embedded peer listens on {0}.', engine.peer.address));
+  return engine.peer.address;
+}
+
+export async function stopPeer(ctx: Ctx): Promise<void> {
+  for (const [ccid] of ctx.debugSessions.snapshot()) {
+    const s = ctx.debugSessions.session(ccid);
+    if (s) await vscode.debug.stopDebugging(s);
+  }
+  ctx.devProcesses.dispose();
+  await ctx.engine.stop();
+}

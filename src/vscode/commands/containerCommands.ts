@@ -1,0 +1,65 @@
+/** Containers view: Show Logs (follows the container's output), Restart, Stop, Remove. */
+import { PassThrough } from 'stream';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import type { DockerContainers } from '../tree/containers/dockerContainers';
+import { orCancel, targetOf } from './registerCommands';
+
+async function containerOf(docker: DockerContainers, arg: unknown, title: string): Promise<{ id: string; ccid: string }> {
+  const t = targetOf(arg);
+  if (t?.kind === 'container') return { id: t.containerId, ccid: t.chaincodeId };
+  const list = await docker.list();
+  if (list.length === 0) throw new Error(vscode.l10n.t('No chaincode container.'));
+  const picked = orCancel(await vscode.window.showQuickPick(list.map((c) => ({ label: c.ccid || c.name, description: c.status, c })), { title }));
+  return { id: picked.c.id, ccid: picked.c.ccid };
+}
+
+const following = new Map<string, { destroy(): void }>();
+
+/** Streams a container's logs (follow) into its chaincode's output channel. */
+export async function showContainerLogs(ctx: Ctx, docker: DockerContainers, arg?: unknown): Promise<void> {
+  const { id, ccid } = await containerOf(docker, arg, vscode.l10n.t('Show Logs'));
+  const name = ccid || id.slice(0, 12);
+  ctx.logs.show(name);
+  // Launched containers already stream into the channel through the launcher.
+  if (ctx.running().some((r) => r.ccid === ccid && r.container?.id === id) || following.has(id)) return;
+  const stream = (await docker.client().getContainer(id).logs({ follow: true, stdout: true, stderr: true, tail: 500 })) as NodeJS.ReadableStream & { destroy(): void };
+  following.set(id, stream);
+  const sink = new PassThrough();
+  let buf = '';
+  sink.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    const i = buf.lastIndexOf('\n');
+    if (i < 0) return;
+    ctx.logs.append(name, buf.slice(0, i));
+    buf = buf.slice(i + 1);
+  });
+  docker.client().modem.demuxStream(stream, sink, sink);
+  stream.on('end', () => {
+    if (buf) ctx.logs.append(name, buf);
+    following.delete(id);
+  });
+}
+
+export async function restartContainer(docker: DockerContainers, arg?: unknown): Promise<void> {
+  const { id } = await containerOf(docker, arg, vscode.l10n.t('Restart Container'));
+  await docker.client().getContainer(id).restart();
+  await docker.refresh();
+}
+
+export async function stopContainer(docker: DockerContainers, arg?: unknown): Promise<void> {
+  const { id } = await containerOf(docker, arg, vscode.l10n.t('Stop Container'));
+  await docker.client().getContainer(id).stop();
+  await docker.refresh();
+}
+
+export async function removeContainer(docker: DockerContainers, arg?: unknown, options: { confirm?: boolean } = {}): Promise<void> {
+  const { id, ccid } = await containerOf(docker, arg, vscode.l10n.t('Remove Container'));
+  if (options.confirm !== false) {
+    const remove = vscode.l10n.t('Remove');
+    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the container of {0}? A running chaincode in it stops.', ccid || id.slice(0, 12)), { modal: true }, remove);
+    orCancel(pick);
+  }
+  await docker.client().getContainer(id).remove({ force: true });
+  await docker.refresh();
+}

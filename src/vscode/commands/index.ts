@@ -1,0 +1,36 @@
+/** Every command of the extension, registered through one error-handling wrapper. */
+import type { Ctx } from '../ctx';
+import type { ChaincodeDocuments } from '../documents/documents';
+import type { ChaincodeViews } from '../tree/views';
+import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from './chaincodeCommands';
+import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
+import { runTransaction } from './invokeTransaction';
+import { launchChaincode, LaunchRequest } from './launchChaincode';
+import { packageChaincode } from './packageChaincode';
+import { registerCommands, targetOf } from './registerCommands';
+import { openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
+
+export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: ChaincodeDocuments): void {
+  registerCommands(ctx, {
+    'chaincode.launchChaincode': (request?: LaunchRequest) => launchChaincode(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
+    'chaincode.stopChaincode': (arg?: unknown) => stopChaincode(ctx, arg),
+    'chaincode.restartChaincode': (arg?: unknown) => restartChaincode(ctx, arg),
+    'chaincode.invokeTransaction': (arg?: unknown) => runTransaction(ctx, docs, 'invoke', arg),
+    'chaincode.queryChaincode': (arg?: unknown) => runTransaction(ctx, docs, 'query', arg),
+    'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
+    'chaincode.startPeer': () => startPeer(ctx),
+    'chaincode.stopPeer': () => stopPeer(ctx),
+    'chaincode.packageChaincode': (arg?: { folder?: string; output?: string }) => packageChaincode(ctx, arg),
+    'chaincode.showExtensionLog': () => ctx.log.show(),
+    'chaincode.refreshContainers': () => views.docker.refresh(),
+    'chaincode.restartContainer': (arg?: unknown) => restartContainer(views.docker, arg),
+    'chaincode.stopContainer': (arg?: unknown) => stopContainer(views.docker, arg),
+    'chaincode.removeContainer': (arg?: unknown, options?: { confirm?: boolean }) => removeContainer(views.docker, arg, options),
+    'chaincode.selectNamespace': (arg?: unknown) => selectNamespace(ctx, views, arg),
+    'chaincode.refreshWorldState': () => views.worldState.refresh(),
+    'chaincode.openStateKey': (arg?: unknown) => openStateKey(ctx, docs, arg),
+    'chaincode.openTransaction': (arg?: unknown) => openTransaction(ctx, docs, arg),
+    'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
+    'chaincode.clearTransactions': () => views.clearTransactions(),
+  });
+}

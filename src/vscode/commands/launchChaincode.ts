@@ -1,0 +1,142 @@
+/**
+ * Launch Chaincode: find the chaincode folders of the workspace, ask mode, name and version (with
+ * defaults from package.json / go.mod / the build file / the folder), then launch under a progress
+ * notification with honest steps and a cancel button. In dev mode the editor starts the chaincode
+ * process itself (no debugger; F5 is the debugger's way) and the launcher waits for it to register.
+ * A failure offers Show Logs, Retry and Open Settings.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ChaincodeMode } from '../../engine/config';
+import type { RunningChaincode } from '../../engine/launch/types';
+import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion } from '../../engine/workspace/detect';
+import { Cancelled, Ctx } from '../ctx';
+import { debugConfigurationFor, debugLanguageOf } from '../debug/languages';
+import { orCancel } from './registerCommands';
+
+/** Everything a launch needs; commands run from tests or other commands pass it to skip prompts. */
+export interface LaunchRequest {
+  readonly folder?: string;
+  readonly mode?: ChaincodeMode;
+  readonly name?: string;
+  readonly version?: string;
+}
+
+export function workspaceChaincodes(): DetectedChaincode[] {
+  return (vscode.workspace.workspaceFolders ?? []).flatMap((f) => detectChaincodeFolders(f.uri.fsPath));
+}
+
+async function pickChaincode(ctx: Ctx, folder: string | undefined): Promise<DetectedChaincode> {
+  if (folder) {
+    const cc = detectChaincode(folder);
+    if (!cc) throw new Error(vscode.l10n.t('{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).', folder));
+    return cc;
+  }
+  const found = workspaceChaincodes();
+  if (found.length === 0) {
+    throw new Error(vscode.l10n.t('No chaincode found in the workspace: open a folder with a package.json depending on fabric-contract-api or fabric-shim, a go.mod requiring fabric-chaincode-go or fabric-contract-api-go, or a Maven/Gradle build using fabric-chaincode-shim.'));
+  }
+  if (found.length === 1) return found[0];
+  const roots = vscode.workspace.workspaceFolders ?? [];
+  const picked = await vscode.window.showQuickPick(
+    found.map((cc) => ({
+      label: cc.name,
+      description: `${cc.typescript ? 'typescript' : cc.language}${cc.contractApi ? ' · contract API' : ''}`,
+      detail: roots.length ? path.relative(path.dirname(roots[0].uri.fsPath), cc.folder) : cc.folder,
+      cc,
+    })),
+    { title: vscode.l10n.t('Launch Chaincode'), placeHolder: vscode.l10n.t('Which chaincode?') },
+  );
+  ctx.log.debug(`picked ${picked?.cc.folder ?? 'nothing'}`);
+  return orCancel(picked).cc;
+}
+
+async function pickMode(defaultMode: ChaincodeMode): Promise<ChaincodeMode> {
+  const items: (vscode.QuickPickItem & { mode: ChaincodeMode })[] = [
+    { mode: 'dev', label: vscode.l10n.t('Dev mode'), description: 'dev', detail: vscode.l10n.t('Run the chaincode as a process on this machine; no Docker. (To debug it, press F5 instead.)') },
+    { mode: 'net', label: vscode.l10n.t('Net mode'), description: 'net', detail: vscode.l10n.t('Build an image and run the chaincode in a Docker container, as a Fabric peer does.') },
+  ];
+  items.sort((a, b) => (a.mode === defaultMode ? -1 : b.mode === defaultMode ? 1 : 0));
+  return orCancel(await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Launch Chaincode: mode') })).mode;
+}
+
+async function askText(title: string, value: string, valid: (v: string) => boolean, hint: string): Promise<string> {
+  const v = await vscode.window.showInputBox({ title, value, validateInput: (s) => (valid(s.trim()) ? undefined : hint) });
+  return orCancel(v).trim();
+}
+
+export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Promise<RunningChaincode> {
+  const cc = await pickChaincode(ctx, request.folder);
+  const mode = request.mode ?? (await pickMode(ctx.config.engine.mode));
+  const name = request.name ?? (await askText(vscode.l10n.t('Launch Chaincode: name'), cc.name, isValidChaincodeName, vscode.l10n.t('Letters, digits, and single - or _ between them.')));
+  const version = request.version ?? (await askText(vscode.l10n.t('Launch Chaincode: version'), cc.version, isValidChaincodeVersion, vscode.l10n.t('Letters, digits, . _ + - only.')));
+  const interactive = request.mode === undefined || request.name === undefined;
+  try {
+    return await runLaunch(ctx, cc, mode, name, version);
+  } catch (err) {
+    if (err instanceof Cancelled) throw err;
+    const ccid = `${name}:${version}`;
+    const message = vscode.l10n.t('Launching {0} failed: {1}', ccid, (err as Error).message);
+    ctx.log.error(message);
+    const showLogs = vscode.l10n.t('Show Logs');
+    const retry = vscode.l10n.t('Retry');
+    const settings = vscode.l10n.t('Open Settings');
+    const show = vscode.window.showErrorMessage(message, showLogs, retry, settings);
+    if (!interactive) {
+      void show;
+      throw new Error(message);
+    }
+    const pick = await show;
+    if (pick === showLogs) ctx.logs.show(ccid);
+    else if (pick === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'chaincode.');
+    else if (pick === retry) return launchChaincode(ctx, { folder: cc.folder, mode, name, version });
+    throw new Cancelled();
+  }
+}
+
+async function runLaunch(ctx: Ctx, cc: DetectedChaincode, mode: ChaincodeMode, name: string, version: string): Promise<RunningChaincode> {
+  const ccid = `${name}:${version}`;
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Launching {0}', ccid), cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort(new Cancelled()));
+      const step = (message: string): void => {
+        ctx.log.info(`${ccid}: ${message}`);
+        progress.report({ message });
+      };
+      step(vscode.l10n.t('starting the embedded peer'));
+      const engine = await ctx.ensureEngine();
+      ctx.folders.set(ccid, cc.folder);
+      const definition = { name, version, mode, language: cc.language, path: cc.folder } as const;
+      const launched = engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
+      if (mode === 'dev') {
+        const config = debugConfigurationFor(debugLanguageOf(cc));
+        const plan = config.processPlan({
+          config: { type: 'chaincode', request: 'launch', name: ccid, chaincodeName: name, version },
+          chaincode: cc,
+          peerAddress: engine.peer.address,
+          logLevel: ctx.config.engine.logLevel,
+        });
+        step(vscode.l10n.t('starting {0}', `${plan.command} ${path.basename(plan.args[0] ?? '')}`));
+        const child = ctx.devProcesses.start(ccid, plan);
+        const exit = ctx.devProcesses.onDidExit((e) => {
+          if (e.ccid === ccid && child.exitCode !== null) abort.abort(new Error(vscode.l10n.t('the chaincode process exited ({0}) before it was ready; last output:\n{1}', String(e.signal ?? e.code), ctx.logs.recentLines(ccid, 8).join('\n'))));
+        });
+        try {
+          const running = await launched;
+          step(vscode.l10n.t('ready'));
+          return running;
+        } catch (err) {
+          ctx.devProcesses.stop(ccid);
+          throw abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : err;
+        } finally {
+          exit.dispose();
+        }
+      }
+      const running = await launched;
+      step(vscode.l10n.t('ready'));
+      return running;
+    },
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Registers every command through one wrapper with the same error handling (as vscode-docker does):
+ * a failure is logged and shown with a "Show Log" action; a dismissed prompt ends quietly; nothing
+ * throws into the extension host. Commands return their result (tests use it).
+ */
+import * as vscode from 'vscode';
+import { Cancelled, Ctx } from '../ctx';
+import type { NodeTarget, ViewNode } from '../tree/viewNode';
+
+export type CommandHandler = (...args: never[]) => unknown;
+
+export function registerCommands(ctx: Ctx, commands: Readonly<Record<string, CommandHandler>>): void {
+  for (const [id, handler] of Object.entries(commands)) {
+    ctx.extensionContext.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await (handler as (...a: unknown[]) => unknown)(...args);
+        } catch (err) {
+          if (err instanceof Cancelled) return undefined;
+          const message = err instanceof Error ? err.message : String(err);
+          ctx.log.error(`${id} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
+          void vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log')).then((pick) => pick && ctx.log.show());
+          return undefined;
+        }
+      }),
+    );
+  }
+}
+
+/** The target of a command run from a tree row (the row itself or its target), else undefined. */
+export function targetOf(arg: unknown): NodeTarget | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const node = arg as Partial<ViewNode> & { kind?: string };
+  if (node.target) return node.target;
+  if (node.kind === 'chaincode' || node.kind === 'container' || node.kind === 'stateKey' || node.kind === 'transaction') return arg as NodeTarget;
+  return undefined;
+}
+
+/** A chaincode id from a tree row, a string, or `{ chaincodeId }`. */
+export function chaincodeIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const t = targetOf(arg);
+  if (t && (t.kind === 'chaincode' || t.kind === 'container')) return t.chaincodeId;
+  const o = arg as { chaincodeId?: unknown } | undefined;
+  return typeof o?.chaincodeId === 'string' ? o.chaincodeId : undefined;
+}
+
+export function orCancel<T>(value: T | undefined): T {
+  if (value === undefined) throw new Cancelled();
+  return value;
+}

@@ -1,0 +1,86 @@
+/**
+ * The extension's context: what every command, view and debug provider shares (settings, logs, the
+ * engine host, dev processes, debug sessions), plus a few helpers over them. Built once by activate.
+ */
+import * as vscode from 'vscode';
+import type { RunningChaincode } from '../engine/launch/types';
+import type { HandlerInfo } from '../engine/peer/types';
+import { Config } from './config';
+import { DebugSessions } from './debug/debugSessions';
+import { DevProcesses } from './devProcesses';
+import type { Engine } from './engineAssembly';
+import { EngineHost } from './engineHost';
+import { ChaincodeLogs } from './logs';
+
+/** The user dismissed a prompt: commands end quietly. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export class Ctx implements vscode.Disposable {
+  readonly config: Config;
+  readonly log: vscode.LogOutputChannel;
+  readonly logs: ChaincodeLogs;
+  readonly engine: EngineHost;
+  readonly devProcesses: DevProcesses;
+  readonly debugSessions: DebugSessions;
+  /** Folders chaincodes were launched from (by ccid), for metadata and restarts. */
+  readonly folders = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Anything the Chaincodes view or the status bar shows changed. */
+  readonly onDidChangeChaincodes = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly extensionContext: vscode.ExtensionContext) {
+    const storage = extensionContext.storageUri ?? extensionContext.globalStorageUri;
+    this.log = vscode.window.createOutputChannel('Chaincode', { log: true });
+    this.config = new Config(vscode.Uri.joinPath(storage, 'peer').fsPath);
+    this.logs = new ChaincodeLogs(this.log);
+    this.engine = new EngineHost(this.config, this.log);
+    this.devProcesses = new DevProcesses(this.logs, (ccid) => this.inFlightTxIds(ccid));
+    this.debugSessions = new DebugSessions(() => this.engine.current?.peer, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
+    const fire = (): void => this.changed.fire();
+    this.disposables.push(
+      this.log, this.logs, this.engine, this.devProcesses, this.debugSessions, this.config, this.changed,
+      this.engine.onDidChangePeer(fire),
+      this.engine.onDidChangeHandlerState(fire),
+      this.engine.onDidChangeChaincode(fire),
+      this.engine.onDidStartTransaction(fire),
+      this.engine.onDidEndTransaction(fire),
+      this.debugSessions.onDidChange(fire),
+      this.engine.onLog((l) => this.logs.append(l.ccid, l.line, { txId: l.txId, inFlight: this.inFlightTxIds(l.ccid) })),
+      this.config.onDidChange(({ peerAffected }) => {
+        if (peerAffected && this.engine.current) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('The peer settings changed. Restart the peer to apply them.'), vscode.l10n.t('Restart Peer')).then(async (pick) => {
+            if (!pick) return;
+            await this.engine.stop();
+            await this.engine.ensureStarted();
+          });
+        }
+      }),
+    );
+  }
+
+  /** The running engine, starting the peer when it is not up. */
+  ensureEngine(): Promise<Engine> {
+    return this.engine.ensureStarted();
+  }
+
+  handlers(): HandlerInfo[] {
+    return this.engine.current?.peer.handlers() ?? [];
+  }
+
+  running(): RunningChaincode[] {
+    return this.engine.current?.launcher.running() ?? [];
+  }
+
+  inFlightTxIds(ccid: string): string[] {
+    return this.handlers().filter((h) => h.chaincodeId === ccid).flatMap((h) => h.inFlight.map((t) => t.txId));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.reverse()) d.dispose();
+  }
+}

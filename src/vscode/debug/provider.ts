@@ -1,0 +1,100 @@
+/**
+ * The `chaincode` debug type's configuration provider. Works with no launch.json (an empty
+ * configuration is filled in from the active editor's chaincode folder or the workspace's only
+ * chaincode), offers one configuration per chaincode folder, starts the embedded peer if needed, tells
+ * the launcher a dev-mode chaincode is coming (so the Chaincodes view shows it starting, then ready),
+ * and hands the chaincode to its language's debugger.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode } from '../../engine/workspace/detect';
+import type { Ctx } from '../ctx';
+import { ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
+import { debugConfigurationFor, debugLanguageOf } from './languages';
+
+export const DEBUG_TYPE = 'chaincode';
+
+function substitute(value: string, folder: vscode.WorkspaceFolder | undefined): string {
+  return value.replace(/\$\{workspaceFolder\}/g, folder?.uri.fsPath ?? '').replace(/\$\{workspaceFolderBasename\}/g, folder?.name ?? '');
+}
+
+export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
+    const roots = folder ? [folder] : (vscode.workspace.workspaceFolders ?? []);
+    const found = roots.flatMap((f) => detectChaincodeFolders(f.uri.fsPath).map((cc) => ({ f, cc })));
+    if (found.length === 0) return [{ type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' }];
+    return found.map(({ f, cc }) => ({
+      type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode {0}', cc.name), mode: 'dev', language: debugLanguageOf(cc),
+      folder: cc.folder === f.uri.fsPath ? '${workspaceFolder}' : `\${workspaceFolder}/${path.relative(f.uri.fsPath, cc.folder)}`,
+      chaincodeName: cc.name, version: cc.version,
+    }));
+  }
+
+  /** Which chaincode: the configuration's folder, the active editor's, or the workspace's only one. */
+  findChaincode(folder: vscode.WorkspaceFolder | undefined, config: ChaincodeLaunchConfig): DetectedChaincode {
+    if (config.folder) {
+      const dir = path.resolve(folder?.uri.fsPath ?? '', substitute(config.folder, folder));
+      const cc = detectChaincode(dir);
+      if (!cc) throw new DebugConfigError(vscode.l10n.t('{0} holds no chaincode.', dir));
+      return cc;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    if (active?.scheme === 'file') {
+      const owner = vscode.workspace.getWorkspaceFolder(active);
+      const cc = chaincodeContaining(active.fsPath, owner?.uri.fsPath);
+      if (cc) return cc;
+    }
+    const roots = folder ? [folder] : (vscode.workspace.workspaceFolders ?? []);
+    const found = roots.flatMap((f) => detectChaincodeFolders(f.uri.fsPath));
+    if (found.length === 1) return found[0];
+    if (found.length === 0) throw new DebugConfigError(vscode.l10n.t('No chaincode found in the workspace to debug.'));
+    throw new DebugConfigError(vscode.l10n.t('Several chaincodes in the workspace: open a file of the one to debug, or set "folder" in the launch configuration.'));
+  }
+
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    try {
+      return await this.resolve(folder, raw);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.ctx.log.error(`debug configuration: ${message}`);
+      void vscode.window.showErrorMessage(message);
+      return undefined; // aborts the launch
+    }
+  }
+
+  private async resolve(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
+    // F5 with no launch.json: an empty configuration.
+    const config: ChaincodeLaunchConfig = !raw.type && !raw.request && !raw.name
+      ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' }
+      : (raw as ChaincodeLaunchConfig);
+    const cc = this.findChaincode(folder, config);
+    const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
+    const languageConfig = debugConfigurationFor(language);
+    if (languageConfig.debuggerExtension && !vscode.extensions.getExtension(languageConfig.debuggerExtension)) {
+      throw new DebugConfigError(vscode.l10n.t('Debugging {0} chaincode needs the extension {1}. Install it, then press F5 again.', language, languageConfig.debuggerExtension));
+    }
+    const engine = await this.ctx.ensureEngine();
+    const input = { config: { ...config, args: config.args?.map((a) => substitute(a, folder)) }, chaincode: cc, peerAddress: engine.peer.address, logLevel: this.ctx.config.engine.logLevel };
+    const resolved = languageConfig.resolve(input);
+    const ccid = languageConfig.chaincodeId(input);
+    const [name, version] = ccid.split(':');
+    this.ctx.folders.set(ccid, cc.folder);
+    // The launcher waits for the debuggee to register; the Chaincodes view shows it meanwhile.
+    engine.launcher.launch({ kind: 'deployment', definition: { name, version, mode: 'dev', language: cc.language, path: cc.folder } })
+      .then(() => this.ctx.log.info(`${ccid} is ready (debugging)`), (err: Error) => this.ctx.log.warn(`${ccid} under the debugger did not become ready: ${err.message}`));
+    this.ctx.log.info(`debugging ${ccid} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
+    return resolved as vscode.DebugConfiguration;
+  }
+}
+
+/** Registers the provider for launch.json-less F5 (initial) and for the debug picker (dynamic). */
+export function registerDebugProvider(ctx: Ctx): ChaincodeDebugProvider {
+  const provider = new ChaincodeDebugProvider(ctx);
+  ctx.extensionContext.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+  );
+  return provider;
+}

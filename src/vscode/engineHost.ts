@@ -1,0 +1,97 @@
+/**
+ * Owns the running engine for the editor: starts the embedded peer on demand (Start Peer, Launch,
+ * F5), stops it, and re-publishes the engine's events as VS Code events that survive a peer restart,
+ * so views subscribe once.
+ */
+import * as vscode from 'vscode';
+import type { HandlerStateChange, PeerDiagnostic, TransactionEnded, TransactionStarted } from '../engine/peer/types';
+import type { ChaincodeLog, RunningChaincode } from '../engine/launch/types';
+import type { Config } from './config';
+import { Engine, startEngine } from './engineAssembly';
+
+export class EngineHost implements vscode.Disposable {
+  private engine: Engine | undefined;
+  private starting: Promise<Engine> | undefined;
+  private engineSubscriptions: { dispose(): void }[] = [];
+
+  private readonly peerChanged = new vscode.EventEmitter<Engine | undefined>();
+  private readonly handlerChanged = new vscode.EventEmitter<HandlerStateChange>();
+  private readonly txStarted = new vscode.EventEmitter<TransactionStarted>();
+  private readonly txEnded = new vscode.EventEmitter<TransactionEnded>();
+  private readonly chaincodeChanged = new vscode.EventEmitter<RunningChaincode>();
+  private readonly log = new vscode.EventEmitter<ChaincodeLog>();
+  private readonly diagnostic = new vscode.EventEmitter<PeerDiagnostic>();
+  readonly onDidChangePeer = this.peerChanged.event;
+  readonly onDidChangeHandlerState = this.handlerChanged.event;
+  readonly onDidStartTransaction = this.txStarted.event;
+  readonly onDidEndTransaction = this.txEnded.event;
+  readonly onDidChangeChaincode = this.chaincodeChanged.event;
+  readonly onLog = this.log.event;
+  readonly onDiagnostic = this.diagnostic.event;
+
+  constructor(
+    private readonly config: Config,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  /** The running engine, if the peer is up. */
+  get current(): Engine | undefined {
+    return this.engine;
+  }
+
+  /** Starts the peer (once, even when asked concurrently) and returns the engine. */
+  ensureStarted(): Promise<Engine> {
+    if (this.engine) return Promise.resolve(this.engine);
+    if (!this.starting) {
+      this.starting = this.start().finally(() => (this.starting = undefined));
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<Engine> {
+    const config = this.config.engine;
+    this.output.info(`starting the embedded peer on ${config.peerHost}:${config.peerPort} (data in ${config.dataDir})`);
+    const engine = await startEngine(config);
+    const { peer, launcher } = engine;
+    this.engineSubscriptions = [
+      peer.onDidChangeHandlerState((e) => {
+        this.output.info(`handler ${e.handler.id} ${e.handler.chaincodeId || '(unregistered)'}: ${e.previous ?? 'new'} → ${e.handler.state}${e.handler.endReason ? ` (${e.handler.endReason})` : ''}`);
+        this.handlerChanged.fire(e);
+      }),
+      peer.onDidStartTransaction((e) => this.txStarted.fire(e)),
+      peer.onDidEndTransaction((e) => this.txEnded.fire(e)),
+      peer.onDiagnostic((d) => {
+        const text = `${d.handlerId ? `[${d.handlerId}] ` : ''}${d.message}`;
+        if (d.level === 'error') this.output.error(text);
+        else if (d.level === 'warn') this.output.warn(text);
+        else this.output.info(text);
+        this.diagnostic.fire(d);
+      }),
+      launcher.onDidChangeChaincode((c) => {
+        this.output.info(`chaincode ${c.ccid}: ${c.status}${c.lastError ? ` (${c.lastError})` : ''}`);
+        this.chaincodeChanged.fire(c);
+      }),
+      launcher.onLog((l) => this.log.fire(l)),
+    ];
+    this.engine = engine;
+    this.output.info(`embedded peer listening on ${peer.address}`);
+    this.peerChanged.fire(engine);
+    return engine;
+  }
+
+  async stop(): Promise<void> {
+    const engine = this.engine ?? (this.starting ? await this.starting.catch(() => undefined) : undefined);
+    if (!engine) return;
+    this.engine = undefined;
+    for (const s of this.engineSubscriptions) s.dispose();
+    this.engineSubscriptions = [];
+    await engine.dispose();
+    this.output.info('embedded peer stopped');
+    this.peerChanged.fire(undefined);
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const e of [this.peerChanged, this.handlerChanged, this.txStarted, this.txEnded, this.chaincodeChanged, this.log, this.diagnostic]) e.dispose();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The extension's entry point: it only wires the parts together. Each part can be read alone:
+ * ctx.ts (what they share), engineHost.ts (the embedded peer and launcher), tree/ (the views),
+ * commands/ (one registerCommands wrapper), debug/ (F5), documents/ (read-only JSON), statusBar.ts.
+ */
+import * as vscode from 'vscode';
+import { registerAllCommands } from './commands';
+import { Ctx } from './ctx';
+import { registerDebugProvider } from './debug/provider';
+import { ChaincodeDocuments } from './documents/documents';
+import { PeerStatusBar } from './statusBar';
+import { readyCount } from './tree/chaincodes/model';
+import { ChaincodeViews } from './tree/views';
+
+/** What activate returns: the live parts, for the integration tests and other extensions. */
+export interface ChaincodeExtensionApi {
+  readonly version: string;
+  readonly ctx: Ctx;
+  readonly views: ChaincodeViews;
+  readonly statusBar: PeerStatusBar;
+}
+
+let current: Ctx | undefined;
+
+export function activate(context: vscode.ExtensionContext): ChaincodeExtensionApi {
+  const ctx = new Ctx(context);
+  current = ctx;
+  const docs = new ChaincodeDocuments(ctx);
+  const views = new ChaincodeViews(ctx);
+  const statusBar = new PeerStatusBar();
+  context.subscriptions.push(ctx, docs, views, statusBar);
+  registerAllCommands(ctx, views, docs);
+  registerDebugProvider(ctx);
+
+  const updateStatus = (): void => {
+    statusBar.update(ctx.engine.current?.peer.address, readyCount(views.chaincodesInput()));
+    void vscode.commands.executeCommand('setContext', 'chaincode.peerRunning', !!ctx.engine.current);
+  };
+  context.subscriptions.push(
+    ctx.onDidChangeChaincodes(updateStatus),
+    // Ending a debug session ends the chaincode: the view shows it stopped, not failed.
+    ctx.debugSessions.onDidEndSession((ccid) => {
+      const engine = ctx.engine.current;
+      if (engine?.launcher.running().some((r) => r.ccid === ccid)) void engine.launcher.stop(ccid).catch(() => undefined);
+    }),
+  );
+  updateStatus();
+  ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', String(context.extension.packageJSON.version)));
+  return { version: String(context.extension.packageJSON.version), ctx, views, statusBar };
+}
+
+export async function deactivate(): Promise<void> {
+  // Stop the peer first so its ledger is closed cleanly; VS Code disposes the rest.
+  await current?.devProcesses.dispose();
+  await current?.engine.stop().catch(() => undefined);
+  current = undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * Creates the four views of the Chaincode container and keeps them live from engine events:
+ * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
+ * World State and Transactions (committed transactions).
+ */
+import * as vscode from 'vscode';
+import type { Namespace } from '../../engine/ledger/types';
+import type { Ctx } from '../ctx';
+import { chaincodeNodes, ChaincodesInput } from './chaincodes/model';
+import { DockerContainers } from './containers/dockerContainers';
+import { containerNodes } from './containers/model';
+import { NodeTreeProvider } from './nodeTreeProvider';
+import { transactionNodes } from './transactions/model';
+import type { ViewNode } from './viewNode';
+import { stateKeyNodes, WorldStateSelection } from './worldState/model';
+
+const STATE_KEY_LIMIT = 500;
+const TRANSACTION_LIMIT = 200;
+
+export class ChaincodeViews implements vscode.Disposable {
+  readonly chaincodes: NodeTreeProvider;
+  readonly containers: NodeTreeProvider;
+  readonly worldState: NodeTreeProvider;
+  readonly transactions: NodeTreeProvider;
+  readonly docker: DockerContainers;
+  private selection: WorldStateSelection | undefined;
+  /** Clear Transactions hides what ran before (the ledger keeps its records). */
+  private clearedAt = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly worldStateView: vscode.TreeView<ViewNode>;
+
+  constructor(private readonly ctx: Ctx) {
+    this.chaincodes = new NodeTreeProvider(() => chaincodeNodes(this.chaincodesInput()));
+    this.docker = new DockerContainers(() => ctx.config.engine.dockerEndpoint, ctx.log);
+    this.containers = new NodeTreeProvider(async () => containerNodes(await this.docker.list()));
+    this.worldState = new NodeTreeProvider(() => this.stateNodes());
+    this.transactions = new NodeTreeProvider(() =>
+      transactionNodes((ctx.engine.current?.peer.worldState.transactions({ limit: TRANSACTION_LIMIT }) ?? []).filter((r) => r.startedAt > this.clearedAt)),
+    );
+    const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
+      const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
+      this.disposables.push(v, provider);
+      return v;
+    };
+    view('chaincode.chaincodes', this.chaincodes);
+    view('chaincode.containers', this.containers);
+    this.worldStateView = view('chaincode.worldState', this.worldState);
+    view('chaincode.transactions', this.transactions);
+    this.disposables.push(
+      this.docker,
+      ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
+      ctx.engine.onDidEndTransaction(() => {
+        this.worldState.refresh();
+        this.transactions.refresh();
+      }),
+      ctx.engine.onDidChangePeer(() => {
+        this.worldState.refresh();
+        this.transactions.refresh();
+      }),
+      ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
+      this.docker.onDidChange(() => this.containers.refresh()),
+    );
+  }
+
+  chaincodesInput(): ChaincodesInput {
+    const peer = this.ctx.engine.current?.peer;
+    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot() };
+  }
+
+  /** The namespace the World State view shows: the chosen one, else the most recently used one. */
+  currentSelection(): WorldStateSelection | undefined {
+    const ws = this.ctx.engine.current?.peer.worldState;
+    if (!ws) return undefined;
+    const namespaces = ws.namespaces();
+    const has = (n: Namespace | undefined): boolean => !!n && namespaces.some((x) => x.channel === n.channel && x.chaincode === n.chaincode);
+    if (has(this.selection)) return this.selection;
+    const last = ws.transactions({ limit: 1 })[0];
+    const fromLast = last ? { channel: last.channel, chaincode: last.chaincode.split(':')[0] } : undefined;
+    if (has(fromLast)) return fromLast;
+    return namespaces[0];
+  }
+
+  select(selection: WorldStateSelection): void {
+    this.selection = selection;
+    this.worldState.refresh();
+  }
+
+  clearTransactions(): void {
+    this.clearedAt = Date.now();
+    this.transactions.refresh();
+  }
+
+  private stateNodes(): ViewNode[] {
+    const ws = this.ctx.engine.current?.peer.worldState;
+    const sel = this.currentSelection();
+    this.worldStateView.description = sel ? `${sel.channel} · ${sel.chaincode}` : undefined;
+    if (!ws || !sel) return [];
+    return stateKeyNodes(sel, ws.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

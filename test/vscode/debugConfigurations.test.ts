@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { detectChaincode } from '../../src/engine/workspace/detect';
+import { CHAINCODE_ID_FIELD, ResolveInput } from '../../src/vscode/debug/chaincodeDebug';
+import { debugConfigurationFor, debugLanguageOf } from '../../src/vscode/debug/languages';
+import { PauseState } from '../../src/vscode/debug/pauseState';
+import { engineConfigFrom } from '../../src/vscode/engineSettings';
+import { functionsFromMetadata, parseArgs } from '../../src/vscode/commands/contractMetadata';
+
+function folderWith(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-debug-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+function input(dir: string, config: Partial<ResolveInput['config']> = {}): ResolveInput {
+  const cc = detectChaincode(dir);
+  assert.ok(cc, `chaincode detected in ${dir}`);
+  return { config: { type: 'chaincode', request: 'launch', name: 'Debug', ...config }, chaincode: cc, peerAddress: '127.0.0.1:7052', logLevel: 'info' };
+}
+
+describe('debug configurations per language', () => {
+  it('node (contract API): js-debug runs the shim CLI with --peer.address, the chaincode id and TLS off', () => {
+    const dir = folderWith({ 'package.json': JSON.stringify({ name: '@org/asset-transfer', version: '2.0.0', scripts: { start: 'fabric-chaincode-node start' }, dependencies: { 'fabric-contract-api': '2.5.8' } }), 'index.js': 'module.exports.contracts = [];', 'node_modules/fabric-shim/cli.js': '' });
+    const i = input(dir);
+    assert.equal(debugLanguageOf(i.chaincode), 'node');
+    const c = debugConfigurationFor('node').resolve(i);
+    assert.equal(c.type, 'node');
+    assert.equal(c.program, path.join(dir, 'node_modules/fabric-shim/cli.js'));
+    assert.deepEqual(c.args, ['start', '--peer.address', '127.0.0.1:7052']);
+    const env = c.env as Record<string, string>;
+    assert.equal(env.CORE_CHAINCODE_ID_NAME, 'asset-transfer:2.0.0');
+    assert.equal(env.CORE_PEER_TLS_ENABLED, 'false');
+    assert.equal(c[CHAINCODE_ID_FIELD], 'asset-transfer:2.0.0');
+  });
+
+  it('typescript: builds first (npm: build), source maps on, outFiles from tsconfig', () => {
+    const dir = folderWith({ 'package.json': JSON.stringify({ name: 'tscc', main: 'dist/index.js', scripts: { build: 'tsc', start: 'fabric-chaincode-node start' }, dependencies: { 'fabric-contract-api': '2.5.8' }, devDependencies: { typescript: '5' } }), 'tsconfig.json': '{ "compilerOptions": { "outDir": "./dist" } }', 'node_modules/fabric-shim/cli.js': '' });
+    const i = input(dir, { chaincodeName: 'mycc', version: '1.0' });
+    assert.equal(debugLanguageOf(i.chaincode), 'typescript');
+    const c = debugConfigurationFor('typescript').resolve(i);
+    assert.equal(c.preLaunchTask, 'npm: build');
+    assert.equal(c.sourceMaps, true);
+    assert.deepEqual(c.outFiles, [path.join(dir, 'dist', '**', '*.js')]);
+    assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'mycc:1.0');
+  });
+
+  it('go: Delve with -peer.address=HOST:PORT and CORE_PEER_TLS_ENABLED=false', () => {
+    const dir = folderWith({ 'go.mod': 'module github.com/acme/basic/v2\n\nrequire github.com/hyperledger/fabric-contract-api-go/v2 v2.2.0\n' });
+    const i = input(dir);
+    const c = debugConfigurationFor(debugLanguageOf(i.chaincode)).resolve(i);
+    assert.equal(c.type, 'go');
+    assert.equal(c.mode, 'debug');
+    assert.equal(c.program, dir);
+    assert.deepEqual(c.args, ['-peer.address=127.0.0.1:7052']);
+    assert.equal((c.env as Record<string, string>).CORE_PEER_TLS_ENABLED, 'false');
+    assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'basic:1.0');
+    assert.deepEqual(debugConfigurationFor('golang').processPlan(i).args, ['run', dir, '-peer.address=127.0.0.1:7052']);
+  });
+
+  it('java: the Java debugger with CORE_PEER_ADDRESS and the main class from the build', () => {
+    const dir = folderWith({ 'build.gradle': "dependencies { implementation 'org.hyperledger.fabric-chaincode-java:fabric-chaincode-shim:2.5.+' }\nversion = '0.3'\nmainClassName = 'org.example.Main'\n" });
+    const i = input(dir);
+    const c = debugConfigurationFor('java').resolve(i);
+    assert.equal(c.type, 'java');
+    assert.equal(c.mainClass, 'org.example.Main');
+    assert.equal((c.env as Record<string, string>).CORE_PEER_ADDRESS, '127.0.0.1:7052');
+    assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, `${path.basename(dir).replace(/[^a-zA-Z0-9_-]+/g, '-')}:0.3`);
+    assert.throws(() => debugConfigurationFor('java').processPlan(i), /build it first/);
+  });
+
+  it('pause state: stopped pauses once; continued event and continue response resume once, in either order', () => {
+    const changes: boolean[] = [];
+    const s = new PauseState((p) => changes.push(p));
+    s.fromAdapter({ type: 'event', event: 'continued' });
+    s.fromAdapter({ type: 'event', event: 'stopped' });
+    s.fromAdapter({ type: 'event', event: 'stopped' });
+    s.fromAdapter({ type: 'response', command: 'continue', success: true });
+    s.fromAdapter({ type: 'event', event: 'continued' });
+    s.fromAdapter({ type: 'event', event: 'stopped' });
+    s.end();
+    assert.deepEqual(changes, [true, false, true, false]);
+  });
+});
+
+describe('settings and invoke helpers', () => {
+  it('maps chaincode.* settings onto EngineConfig (seconds → ms)', () => {
+    const values: Record<string, unknown> = { 'peer.port': 0, executeTimeout: 3, 'baseImage.node': 'local/node:20', mode: 'net', dataDir: '' };
+    const c = engineConfigFrom(<T>(k: string) => values[k] as T | undefined, '/storage/peer');
+    assert.equal(c.peerPort, 0);
+    assert.equal(c.executeTimeoutMs, 3000);
+    assert.equal(c.baseImages.node, 'local/node:20');
+    assert.equal(c.baseImages.java, 'hyperledger/fabric-javaenv:2.5');
+    assert.equal(c.mode, 'net');
+    assert.equal(c.dataDir, '/storage/peer');
+  });
+
+  it('reads contract metadata and typed arguments', () => {
+    const fns = functionsFromMetadata(JSON.stringify({ contracts: { AssetTransfer: { name: 'AssetTransfer', transactions: [{ name: 'ReadAsset', tags: ['EVALUATE'], parameters: [{ name: 'id', schema: { type: 'string' } }] }] }, Other: { name: 'Other', transactions: [{ name: 'Ping', tags: ['SUBMIT', 'submitTx'] }] }, 'org.hyperledger.fabric': { transactions: [{ name: 'GetMetadata' }] } } }));
+    assert.deepEqual(fns.map((f) => [f.name, f.kind]), [['ReadAsset', 'evaluate'], ['Other:Ping', 'submit']]);
+    assert.deepEqual(fns[0].parameters, [{ name: 'id', type: 'string' }]);
+    assert.deepEqual(parseArgs('asset1 "big blue" 5'), ['asset1', 'big blue', '5']);
+    assert.deepEqual(parseArgs('["a", {"b":1}]'), ['a', '{"b":1}']);
+  });
+});
