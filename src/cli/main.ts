@@ -54,7 +54,7 @@ async function runPeer(config: EngineConfig): Promise<void> {
   log(`start a chaincode against it, e.g.:`);
   log(`  CORE_CHAINCODE_ID_NAME=mycc:1.0 CORE_PEER_TLS_ENABLED=false npx fabric-chaincode-node start --peer.address ${engine.peer.address}`);
   await untilInterrupted();
-  await engine.stop();
+  await engine.dispose();
 }
 
 function untilInterrupted(): Promise<void> {
@@ -94,7 +94,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   } catch (err) {
     log(`error: launch failed: ${(err as Error).message}`);
     await devProcess?.stop();
-    await engine.stop();
+    await engine.dispose();
     return EXIT.launchFailed;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
@@ -118,7 +118,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     await untilInterrupted();
   }
   await devProcess?.stop();
-  await engine.stop();
+  await engine.dispose();
   return failed ? EXIT.txFailed : EXIT.ok;
 }
 

@@ -21,7 +21,11 @@ export class Engine {
     readonly systemChaincodes: InProcVM,
   ) {}
 
-  static async start(config: EngineConfig): Promise<Engine> {
+  /**
+   * `acceptUnlaunched`: accept a REGISTER nobody launched (Fabric's --peer-chaincodedev); default
+   * when the configured mode is dev. The editor always accepts them: F5 starts chaincode itself.
+   */
+  static async start(config: EngineConfig, options: { acceptUnlaunched?: boolean } = {}): Promise<Engine> {
     const dataDir = path.resolve(config.dataDir);
     const peer = await Peer.start({
       dataDir,
@@ -30,8 +34,7 @@ export class Engine {
       mspId: config.mspId,
       channel: config.channel,
       executeTimeoutMs: config.executeTimeoutMs,
-      // Dev mode accepts a chaincode the user started without launching it first (Fabric's --peer-chaincodedev).
-      devMode: config.mode === 'dev',
+      devMode: options.acceptUnlaunched ?? config.mode === 'dev',
     });
     try {
       const registry = await ChaincodeRegistry.open(dataDir);
@@ -51,7 +54,7 @@ export class Engine {
   }
 
   /** Stops every chaincode it launched (containers stopped and removed), then the peer. */
-  async stop(): Promise<void> {
+  async dispose(): Promise<void> {
     await this.launcher.dispose();
     await this.peer.stop();
   }

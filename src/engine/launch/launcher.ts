@@ -52,8 +52,8 @@ export interface LauncherTimeouts {
 }
 
 const RECENT_LOG_LINES = 20;
-/** Shims print the first 8 hex characters of the txid in brackets: `[a1b2c3d4]`. */
-const TXID_IN_LINE = /\[([0-9a-f]{8})[0-9a-f]*\]/;
+/** Shims print the first 8 hex characters of the txid in brackets: `[mychannel-a1b2c3d4]` or `[a1b2c3d4]`. */
+const TXID_IN_LINE = /\[(?:[^\]\s]*-)?([0-9a-f]{8})[0-9a-f]*\]/;
 
 export class ChaincodeLauncher {
   /** Fabric's "running chaincodes" table; JS runs one task at a time, so a synchronous check-and-set is its lock. */
