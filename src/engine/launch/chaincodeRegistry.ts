@@ -39,7 +39,8 @@ export function decodeDeployment(bytes: Buffer, mode: LaunchMode, address?: stri
   const cds = codecs.ChaincodeDeploymentSpec.decode(bytes);
   const id = cds.chaincode_spec?.chaincode_id;
   if (!id?.name) throw new Error('stored deployment spec has no chaincode name');
-  return { name: id.name, version: id.version ?? '', path: id.path ?? '', language: languageOf(cds.chaincode_spec?.type ?? 0), mode, address };
+  const def = { name: id.name, version: id.version ?? '', path: id.path ?? '', language: languageOf(cds.chaincode_spec?.type ?? 0), mode };
+  return address ? { ...def, address } : def;
 }
 
 export class ChaincodeRegistry {

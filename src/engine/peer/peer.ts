@@ -202,8 +202,9 @@ export class Peer {
       fn: started.fn,
     });
     const response = interpretOutcome(outcome);
+    // Fabric's endorser drops the event of a response >= 400, as it drops the writes.
     const event: ChaincodeEventRecord | null =
-      outcome.kind === 'message' && outcome.message.chaincode_event?.event_name
+      outcome.kind === 'message' && response.status < 400 && outcome.message.chaincode_event?.event_name
         ? {
             chaincodeId: handler.chaincodeName,
             txId: built.txId,
