@@ -1,5 +1,7 @@
-// Copies non-TypeScript assets tsc does not emit (the Fabric .proto files) next to the compiled code.
+// Copies non-TypeScript assets tsc does not emit next to the compiled code: the Fabric .proto files,
+// and the TypeScript contract fixture's package.json (fabric-chaincode-node reads it from the module path).
 const fs = require('fs');
 const path = require('path');
 const root = path.join(__dirname, '..');
 fs.cpSync(path.join(root, 'src/engine/wire/proto'), path.join(root, 'out/src/engine/wire/proto'), { recursive: true });
+fs.copyFileSync(path.join(root, 'test/fixtures/node/contract-ts/package.json'), path.join(root, 'out/test/fixtures/node/contract-ts/package.json'));

@@ -11,6 +11,7 @@ import { ChaincodeLauncher } from './launch/launcher';
 import { EngineRecipes } from './launch/recipes';
 import { Peer } from './peer/peer';
 import { InProcVM } from './scc/inprocVM';
+import { ExternalVM } from './launch/externalVM';
 
 export class Engine {
   private constructor(
@@ -44,8 +45,9 @@ export class Engine {
         hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
       });
       const inproc = new InProcVM((stream) => peer.attachStream(stream));
-      const vms = new VMController([docker, inproc]);
-      const launcher = new ChaincodeLauncher(peer, registry, vms, new EngineRecipes(peer, config), { startupTimeoutMs: config.startupTimeoutMs }, ['docker', 'inproc']);
+      const external = new ExternalVM((stream) => peer.attachStream(stream));
+      const vms = new VMController([docker, inproc, external]);
+      const launcher = new ChaincodeLauncher(peer, registry, vms, new EngineRecipes(peer, config), { startupTimeoutMs: config.startupTimeoutMs }, ['docker', 'inproc', 'external']);
       return new Engine(config, peer, launcher, docker, inproc);
     } catch (err) {
       await peer.stop();

@@ -20,6 +20,10 @@ export class EngineRecipes implements RecipeSource {
     if (def.mode === 'system') {
       return { vm: 'inproc', args: [], env: { CORE_CHAINCODE_ID_NAME: ccid, CORE_CHAINCODE_PATH: def.path } };
     }
+    if (def.mode === 'external') {
+      if (!def.address) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
+      return { vm: 'external', args: [def.address], env: {} };
+    }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
     const prepared = await prepareBuild(platformFor(def.language), def.path, {

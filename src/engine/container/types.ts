@@ -1,0 +1,74 @@
+/**
+ * The VM seam, ported from Fabric's `core/container`: the container layer knows nothing about
+ * chaincode beyond an id, the process's argv/env and a lazy builder. One implementation per VM kind
+ * (Docker here, in-process for system chaincode); `VMController` serialises work per container.
+ */
+import type { Event } from '../util/events';
+
+export type VMKind = 'docker' | 'inproc' | 'external';
+
+/** A Docker build context: a tar stream holding the Dockerfile and the code. */
+export interface BuildContext {
+  readonly stream: NodeJS.ReadableStream;
+  /** Content hash of everything that determines the image (code, Dockerfile, base image). */
+  readonly recipeHash: string;
+}
+
+/** Lazy on purpose: packaging is only worth doing when the image is missing (Fabric's builder). */
+export type Builder = () => Promise<BuildContext>;
+
+/** A file copied into the container before it starts (TLS material, Fabric 1.1+). */
+export interface ContainerFile {
+  /** Absolute path inside the container. */
+  readonly path: string;
+  readonly content: Buffer;
+  /** Permission bits; default 0o644. */
+  readonly mode?: number;
+}
+
+export interface StartRequest {
+  /** Canonical chaincode id, 'name:version' (or a 2.x package id). */
+  readonly ccid: string;
+  /** argv for the chaincode process (the container's Cmd). */
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Uploaded before start, e.g. the TLS files. */
+  readonly files?: readonly ContainerFile[];
+  readonly builder?: Builder;
+  /** Content-hash tag of the image; unchanged code → same tag → the image is reused. */
+  readonly imageTag?: string;
+  /** Run just before the process starts (registers the launch notification, Fabric's prelaunch). */
+  readonly prelaunch: () => Promise<void>;
+  /** Lets a VM skip remaining work; the controller owns the "wait, then reject" semantics. */
+  readonly signal?: AbortSignal;
+}
+
+export interface StopOptions {
+  /** Seconds the process gets after SIGTERM before it is killed; default 0 like Fabric's stop. */
+  readonly timeoutSeconds?: number;
+  /** Remove the container after stopping it; default true. */
+  readonly remove?: boolean;
+}
+
+export type RuntimeStatus = 'building' | 'created' | 'running' | 'exited' | 'stopped' | 'removed';
+
+export type RuntimeEvent =
+  | {
+      kind: 'status';
+      ccid: string;
+      status: RuntimeStatus;
+      detail?: string;
+      exitCode?: number;
+      containerId?: string;
+      image?: string;
+    }
+  | { kind: 'log'; ccid: string; stream: 'stdout' | 'stderr'; line: string }
+  /** A coarse step for a progress indicator: "building image", "creating container"… */
+  | { kind: 'progress'; ccid: string; step: string };
+
+export interface VM {
+  readonly kind: VMKind;
+  start(req: StartRequest): Promise<void>;
+  stop(ccid: string, opts?: StopOptions): Promise<void>;
+  readonly onEvent: Event<RuntimeEvent>;
+}
