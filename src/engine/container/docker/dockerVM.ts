@@ -1,0 +1,298 @@
+/**
+ * The Docker VM (Fabric's `core/container/dockercontroller`): start = replace any old container of
+ * the name → create → (image missing: build from the lazy builder, create again) → upload files →
+ * attach → prelaunch → start, then follow the exit. Knows nothing about chaincode languages.
+ */
+import Dockerode from 'dockerode';
+import { Emitter, type Disposable } from '../../util/events';
+import type { RuntimeEvent, RuntimeStatus, StartRequest, StopOptions, VM } from '../types';
+import { filesTar } from './archive';
+import { ContainerWatch } from './containerWatch';
+import { DEFAULT_DOCKER_ENDPOINT, dockerClientOptions, pingDocker, type DockerTLSOptions } from './endpoint';
+import {
+  DockerUnreachableError,
+  ImageBuildError,
+  ImageMissingError,
+  dockerStatus,
+  isConnectionError,
+  isNotFound,
+} from './errors';
+import { buildImage, removeBuildLeftovers, removeStaleImages } from './imageBuild';
+import {
+  listManagedContainers,
+  managedLabels,
+  watchManagedEvents,
+  type DockerEngineEvent,
+  type ManagedContainer,
+} from './labels';
+import { containerName, DEFAULT_NAMING, imageName, imageRef, type VMNaming } from './names';
+
+export interface DockerVMOptions {
+  /** `unix:///var/run/docker.sock` (default), a socket path, or `tcp://host:port`. */
+  readonly endpoint?: string;
+  readonly tls?: DockerTLSOptions;
+  /** Fabric's `peer.networkId`; default 'dev'. */
+  readonly networkId?: string;
+  /** Fabric's `peer.id`; default 'peer0'. */
+  readonly peerId?: string;
+  /** Containers (and RUN steps) use the host's network by default: they reach the peer at 127.0.0.1. */
+  readonly networkMode?: string;
+  /** Stream container output as 'log' events; default true (Fabric's `vm.docker.attachStdout`). */
+  readonly attachStdout?: boolean;
+  /** Extra HostConfig (memory limits, log driver…); NetworkMode comes from `networkMode`. */
+  readonly hostConfig?: Readonly<Dockerode.HostConfig>;
+  /** How long to wait for the daemon's first answer; default 5000 ms. */
+  readonly pingTimeoutMs?: number;
+}
+
+/** How long stop() waits for the exit to be reported before it reports 'stopped' anyway. */
+const EXIT_REPORT_MS = 5000;
+
+export class DockerVM implements VM {
+  readonly kind = 'docker' as const;
+  readonly endpoint: string;
+  readonly naming: VMNaming;
+  readonly docker: Dockerode;
+  private readonly emitter = new Emitter<RuntimeEvent>();
+  readonly onEvent = this.emitter.event;
+  private readonly watches = new Map<string, ContainerWatch>();
+
+  constructor(private readonly options: DockerVMOptions = {}) {
+    this.endpoint = options.endpoint ?? DEFAULT_DOCKER_ENDPOINT;
+    this.naming = {
+      networkId: options.networkId ?? DEFAULT_NAMING.networkId,
+      peerId: options.peerId ?? DEFAULT_NAMING.peerId,
+    };
+    this.docker = new Dockerode(dockerClientOptions(this.endpoint, options.tls));
+  }
+
+  /** `<networkId>-<peerId>`, the value of our peer label. */
+  get peerLabel(): string {
+    return [this.naming.networkId, this.naming.peerId].filter((p) => p !== '').join('-');
+  }
+
+  containerName(ccid: string): string {
+    return containerName(this.naming, ccid);
+  }
+
+  /** The image repository of a chaincode; its tags are content hashes. */
+  imageName(ccid: string): string {
+    return imageName(this.naming, ccid);
+  }
+
+  imageRef(ccid: string, tag?: string): string {
+    return imageRef(this.naming, ccid, tag);
+  }
+
+  async start(req: StartRequest): Promise<void> {
+    const { ccid } = req;
+    const name = this.containerName(ccid);
+    const ref = this.imageRef(ccid, req.imageTag);
+    await pingDocker(this.docker, this.endpoint, this.options.pingTimeoutMs);
+    return this.guard(async () => {
+      this.progress(ccid, 'removing old container');
+      await this.removeContainer(ccid, name, 0);
+      this.progress(ccid, 'creating container');
+      const create = (): Promise<Dockerode.Container> => this.docker.createContainer(this.createOptions(req, name, ref));
+      let container: Dockerode.Container;
+      try {
+        container = await create();
+      } catch (err) {
+        if (!isNoSuchImage(err)) throw err;
+        if (!req.builder) throw new ImageMissingError(ref);
+        await this.build(req, ref);
+        this.progress(ccid, 'creating container');
+        container = await create();
+      }
+      this.status(ccid, 'created', { containerId: container.id, image: ref });
+      await this.launch(req, container, ref);
+    });
+  }
+
+  async stop(ccid: string, opts: StopOptions = {}): Promise<void> {
+    const name = this.containerName(ccid);
+    return this.guard(async () => {
+      this.progress(ccid, 'stopping container');
+      const container = this.docker.getContainer(name);
+      let existed = true;
+      try {
+        await container.stop({ t: opts.timeoutSeconds ?? 0 });
+      } catch (err) {
+        if (isNotFound(err)) existed = false;
+        else if (dockerStatus(err) !== 304) throw err; // 304: not running, fine
+      }
+      const watch = this.watches.get(ccid);
+      // Let the exit (with its last log lines) be reported before 'stopped'.
+      await watch?.exited(EXIT_REPORT_MS);
+      if (existed) this.status(ccid, 'stopped', { containerId: watch?.containerId });
+      if (opts.remove === false) return;
+      await this.removeContainer(ccid, name, 0);
+    });
+  }
+
+  /** Our containers for this peer (the editor's view and leak checks). */
+  listContainers(): Promise<ManagedContainer[]> {
+    return this.guard(() => listManagedContainers(this.docker, { peer: this.peerLabel }));
+  }
+
+  /** Docker's event stream, filtered to our labelled containers and images. */
+  watchEvents(listener: (event: DockerEngineEvent) => void, onEnd?: (err?: Error) => void): Promise<Disposable> {
+    return this.guard(() => watchManagedEvents(this.docker, listener, onEnd));
+  }
+
+  /** Containers currently followed (log + exit); 0 once all are stopped or exited. */
+  get followedContainers(): number {
+    return this.watches.size;
+  }
+
+  /** Stops following every container (they keep running) and drops all listeners. */
+  dispose(): void {
+    for (const watch of this.watches.values()) watch.dispose();
+    this.watches.clear();
+    this.emitter.dispose();
+  }
+
+  get listenerCount(): number {
+    return this.emitter.listenerCount;
+  }
+
+  private createOptions(req: StartRequest, name: string, ref: string): Dockerode.ContainerCreateOptions {
+    const attach = this.options.attachStdout ?? true;
+    return {
+      name,
+      Image: ref,
+      Cmd: [...req.args],
+      Env: Object.entries(req.env).map(([key, value]) => `${key}=${value}`),
+      Labels: managedLabels(req.ccid, this.peerLabel),
+      AttachStdout: attach,
+      AttachStderr: attach,
+      Tty: false,
+      HostConfig: { ...this.options.hostConfig, NetworkMode: this.options.networkMode ?? 'host' },
+    };
+  }
+
+  private async build(req: StartRequest, ref: string): Promise<void> {
+    const { ccid, builder } = req;
+    if (!builder) throw new ImageMissingError(ref);
+    req.signal?.throwIfAborted();
+    this.status(ccid, 'building', { image: ref });
+    this.progress(ccid, 'packaging code');
+    const context = await builder();
+    const discard = (): void => (context.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    if (req.signal?.aborted) {
+      discard();
+      throw req.signal.reason;
+    }
+    if (req.imageTag !== undefined && context.recipeHash !== req.imageTag) {
+      // The tag promises "this content"; a builder that packed something else would break the cache.
+      discard();
+      throw new ImageBuildError(ref, `the build context's hash ${context.recipeHash} does not match the tag`, []);
+    }
+    this.progress(ccid, 'building image');
+    const built = await buildImage(
+      this.docker,
+      ref,
+      context,
+      {
+        labels: managedLabels(ccid, this.peerLabel),
+        networkMode: this.options.networkMode ?? 'host',
+        signal: req.signal,
+      },
+      {
+        step: (text) => this.progress(ccid, `building image: ${text}`),
+        line: (text) => this.emitter.fire({ kind: 'log', ccid, stream: 'stdout', line: text }),
+      },
+    );
+    this.progress(ccid, 'removing older images');
+    await removeStaleImages(this.docker, { ccid, peer: this.peerLabel }, built.id);
+    await removeBuildLeftovers(this.docker, built);
+  }
+
+  /** Upload → attach → prelaunch → start; on any failure the created container is removed. */
+  private async launch(req: StartRequest, container: Dockerode.Container, ref: string): Promise<void> {
+    const { ccid } = req;
+    const watch = new ContainerWatch(this.docker, container.id, {
+      line: (stream, line) => this.emitter.fire({ kind: 'log', ccid, stream, line }),
+      exited: (exitCode, detail) => {
+        if (this.watches.get(ccid) === watch) this.watches.delete(ccid);
+        this.status(ccid, 'exited', { containerId: container.id, image: ref, exitCode, detail: detail ?? `exit code ${exitCode}` });
+      },
+    });
+    try {
+      if (req.files?.length) {
+        this.progress(ccid, 'uploading files');
+        await container.putArchive(await filesTar(req.files), { path: '/' });
+      }
+      if (this.options.attachStdout ?? true) await watch.attach();
+      req.signal?.throwIfAborted();
+      await req.prelaunch();
+      this.progress(ccid, 'starting container');
+      await container.start();
+    } catch (err) {
+      watch.dispose();
+      await container.remove({ force: true }).catch(() => undefined);
+      this.status(ccid, 'removed', { containerId: container.id, detail: 'start failed' });
+      throw err;
+    }
+    this.watches.get(ccid)?.dispose(); // a previous container of this id is gone by now
+    this.watches.set(ccid, watch);
+    this.status(ccid, 'running', { containerId: container.id, image: ref });
+    watch.watchExit();
+  }
+
+  /** Fabric's `stopInternal`: stop (timeout) and force-remove, "not found" is fine. */
+  private async removeContainer(ccid: string, name: string, timeoutSeconds: number): Promise<void> {
+    const container = this.docker.getContainer(name);
+    let id: string | undefined;
+    try {
+      id = (await container.inspect()).Id;
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    try {
+      await container.stop({ t: timeoutSeconds });
+    } catch (err) {
+      if (!isNotFound(err) && dockerStatus(err) !== 304) throw err;
+    }
+    const watch = this.watches.get(ccid);
+    if (watch?.containerId === id) {
+      await watch.exited(EXIT_REPORT_MS);
+      watch.dispose();
+      this.watches.delete(ccid);
+    }
+    try {
+      await container.remove({ force: true });
+    } catch (err) {
+      // 409: removal already in progress (another remove raced us) — the outcome is the same.
+      if (!isNotFound(err) && dockerStatus(err) !== 409) throw err;
+    }
+    this.status(ccid, 'removed', { containerId: id });
+  }
+
+  /** Socket failures anywhere become the one error a user can act on. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (isConnectionError(err)) throw new DockerUnreachableError(this.endpoint, err);
+      throw err;
+    }
+  }
+
+  private status(
+    ccid: string,
+    status: RuntimeStatus,
+    extra: { containerId?: string; image?: string; exitCode?: number; detail?: string } = {},
+  ): void {
+    this.emitter.fire({ kind: 'status', ccid, status, ...extra });
+  }
+
+  private progress(ccid: string, step: string): void {
+    this.emitter.fire({ kind: 'progress', ccid, step });
+  }
+}
+
+function isNoSuchImage(err: unknown): boolean {
+  return isNotFound(err) && err instanceof Error && /no such image/i.test(err.message);
+}

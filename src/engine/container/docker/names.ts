@@ -1,0 +1,58 @@
+/**
+ * Container and image names, as Fabric 2.x computes them (`core/container/dockercontroller`
+ * `GetVMName` / `GetVMNameForDocker`), so a Fabric user recognises them in `docker ps`.
+ */
+import { createHash } from 'node:crypto';
+
+/** Characters Docker refuses in names (Fabric's `vmRegExp`). */
+const INVALID_NAME_CHARS = /[^a-zA-Z0-9-_.]/g;
+/** Docker's rule for one repository path component, as Fabric checks it (`imageRegExp`). */
+const IMAGE_NAME_RULE = /^[a-z0-9]+(([._-][a-z0-9]+)+)?$/;
+/** Docker's tag rule. */
+const TAG_RULE = /^[\w][\w.-]{0,127}$/;
+
+export class InvalidImageNameError extends Error {
+  override readonly name = 'InvalidImageNameError';
+}
+
+export interface VMNaming {
+  /** Fabric's `peer.networkId`; default 'dev'. Empty string leaves it out. */
+  readonly networkId: string;
+  /** Fabric's `peer.id`; default 'peer0'. Empty string leaves it out. */
+  readonly peerId: string;
+}
+
+export const DEFAULT_NAMING: VMNaming = { networkId: 'dev', peerId: 'peer0' };
+
+/** `<networkId>-<peerId>-<ccid>`, each prefix only when set (Fabric's `preFormatImageName`). */
+function preFormat(naming: VMNaming, ccid: string): string {
+  return [naming.networkId, naming.peerId, ccid].filter((part) => part !== '').join('-');
+}
+
+/** Container name: sanitised, case kept (2.x `GetVMName`). */
+export function containerName(naming: VMNaming, ccid: string): string {
+  return preFormat(naming, ccid).replace(INVALID_NAME_CHARS, '-');
+}
+
+/**
+ * Image repository name: lowercase(sanitised + '-' + sha256hex), the hash taken over the
+ * unsanitised name with ':' → '-' so that distinct ids never share an image after sanitising.
+ */
+export function imageName(naming: VMNaming, ccid: string): string {
+  const name = preFormat(naming, ccid).replace(/:/g, '-');
+  const hash = createHash('sha256').update(name).digest('hex');
+  const image = `${name.replace(INVALID_NAME_CHARS, '-')}-${hash}`.toLowerCase();
+  if (!IMAGE_NAME_RULE.test(image)) {
+    throw new InvalidImageNameError(
+      `Error constructing Docker VM Name. '${image}' breaks Docker's repository naming rules`,
+    );
+  }
+  return image;
+}
+
+/** Full reference `<image>:<tag>`; without a content tag, Docker's implicit 'latest'. */
+export function imageRef(naming: VMNaming, ccid: string, tag?: string): string {
+  const t = tag ?? 'latest';
+  if (!TAG_RULE.test(t)) throw new InvalidImageNameError(`invalid image tag '${t}'`);
+  return `${imageName(naming, ccid)}:${t}`;
+}

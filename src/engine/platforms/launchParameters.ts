@@ -1,0 +1,108 @@
+/**
+ * The chaincode process's argv, environment and files, as the Fabric 2.x peer passes them
+ * (`dockercontroller.go GetArgs/GetEnv`, TLS files uploaded before start; shim-protocol.md §3.1–3.2).
+ */
+import type { ContainerFile } from '../container/types';
+import { golangPlatform } from './golang';
+import { javaPlatform } from './java';
+import { nodePlatform } from './node';
+import type { ChaincodeLanguage, Platform } from './types';
+
+export const TLS_DIR = '/etc/hyperledger/fabric';
+export const TLS_PATHS = {
+  /** base64 of the PEM: what the Node, Java and 1.x Go shims read (`CORE_TLS_CLIENT_KEY_PATH`). */
+  clientKey: `${TLS_DIR}/client.key`,
+  clientCert: `${TLS_DIR}/client.crt`,
+  /** Raw PEM: what the Go v2 shim prefers (`CORE_TLS_CLIENT_KEY_FILE`). */
+  clientKeyPem: `${TLS_DIR}/client_pem.key`,
+  clientCertPem: `${TLS_DIR}/client_pem.crt`,
+  /** Raw PEM of the CA of the peer's chaincode server. */
+  rootCert: `${TLS_DIR}/peer.crt`,
+} as const;
+
+export interface ChaincodeTLSMaterial {
+  readonly clientKeyPem: string;
+  readonly clientCertPem: string;
+  readonly rootCertPem: string;
+}
+
+export interface LaunchParameterInput {
+  readonly language: ChaincodeLanguage;
+  readonly ccid: string;
+  /** host:port of the peer's chaincode endpoint as seen from the container. */
+  readonly peerAddress: string;
+  /** Absent: TLS off (the variable is still set; the Go shim refuses to start without it). */
+  readonly tls?: ChaincodeTLSMaterial;
+  readonly mspId: string;
+  /** Fabric's `chaincode.logging.level`; default INFO. */
+  readonly logLevel?: string;
+  /** Fabric's `chaincode.logging.shim`; default WARNING. */
+  readonly shimLogLevel?: string;
+  /** Fabric's `chaincode.logging.format`; passed only when set. */
+  readonly logFormat?: string;
+  /** More argv after the peer address (e.g. a debug flag). */
+  readonly extraArgs?: readonly string[];
+}
+
+export interface LaunchParameters {
+  readonly args: string[];
+  readonly env: Record<string, string>;
+  readonly files: ContainerFile[];
+}
+
+const PLATFORMS: Record<ChaincodeLanguage, Platform> = {
+  node: nodePlatform,
+  golang: golangPlatform,
+  java: javaPlatform,
+};
+
+export function launchParameters(input: LaunchParameterInput): LaunchParameters {
+  const env: Record<string, string> = {
+    CORE_CHAINCODE_ID_NAME: input.ccid,
+    CORE_PEER_TLS_ENABLED: input.tls ? 'true' : 'false',
+    CORE_PEER_LOCALMSPID: input.mspId,
+    CORE_CHAINCODE_LOGGING_LEVEL: normaliseLogLevel(input.logLevel ?? 'INFO'),
+    CORE_CHAINCODE_LOGGING_SHIM: normaliseLogLevel(input.shimLogLevel ?? 'WARNING'),
+  };
+  if (input.logFormat !== undefined) env['CORE_CHAINCODE_LOGGING_FORMAT'] = input.logFormat;
+  const files: ContainerFile[] = [];
+  if (input.tls) {
+    Object.assign(env, {
+      CORE_TLS_CLIENT_KEY_PATH: TLS_PATHS.clientKey,
+      CORE_TLS_CLIENT_CERT_PATH: TLS_PATHS.clientCert,
+      CORE_TLS_CLIENT_KEY_FILE: TLS_PATHS.clientKeyPem,
+      CORE_TLS_CLIENT_CERT_FILE: TLS_PATHS.clientCertPem,
+      CORE_PEER_TLS_ROOTCERT_FILE: TLS_PATHS.rootCert,
+    });
+    const base64 = (pem: string): Buffer => Buffer.from(Buffer.from(pem, 'utf8').toString('base64'), 'utf8');
+    // 0644: Fabric's images run the chaincode as an unprivileged user; the key is a per-launch one.
+    files.push(
+      { path: TLS_PATHS.clientKey, content: base64(input.tls.clientKeyPem), mode: 0o644 },
+      { path: TLS_PATHS.clientCert, content: base64(input.tls.clientCertPem), mode: 0o644 },
+      { path: TLS_PATHS.clientKeyPem, content: Buffer.from(input.tls.clientKeyPem, 'utf8'), mode: 0o644 },
+      { path: TLS_PATHS.clientCertPem, content: Buffer.from(input.tls.clientCertPem, 'utf8'), mode: 0o644 },
+      { path: TLS_PATHS.rootCert, content: Buffer.from(input.tls.rootCertPem, 'utf8'), mode: 0o644 },
+    );
+  }
+  const args = PLATFORMS[input.language].chaincodeArgs(input.peerAddress, input.extraArgs);
+  return { args, env, files };
+}
+
+/** Fabric's level names, which every shim understands (Node maps only these; "warn" would be INFO). */
+const LEVELS: Record<string, string> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  notice: 'INFO',
+  warn: 'WARNING',
+  warning: 'WARNING',
+  error: 'ERROR',
+  critical: 'CRITICAL',
+  fatal: 'CRITICAL',
+  panic: 'CRITICAL',
+};
+
+export function normaliseLogLevel(level: string): string {
+  const name = LEVELS[level.trim().toLowerCase()];
+  if (!name) throw new RangeError(`unknown chaincode log level '${level}' (use DEBUG, INFO, WARNING, ERROR or CRITICAL)`);
+  return name;
+}

@@ -1,0 +1,105 @@
+/**
+ * Node chaincode (JavaScript and TypeScript). The image is Fabric's nodeenv layout: code under
+ * /usr/local/src, started with `npm start -- --peer.address <addr>`. The workspace's node_modules is
+ * used when present (offline, and what the developer tested with); otherwise the build installs.
+ */
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { collectPackage, type PackageEntry } from './packaging';
+import { dockerfileLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
+
+export const NODE_CODE_DIR = '/usr/local/src';
+
+export interface NodeBuildSteps {
+  readonly baseImage: string;
+  /** node_modules is packaged: nothing to install. */
+  readonly hasNodeModules: boolean;
+  /** package.json and the lock file, if any (copied first so the install is a cached layer). */
+  readonly manifests: readonly string[];
+  /** The package's entry point is missing but a build script exists (TypeScript not compiled yet). */
+  readonly needsBuild: boolean;
+}
+
+/** In the build context, dependencies sit apart from the code so that each gets its own layer. */
+export const NODE_DEPS_DIR = 'deps';
+
+export function nodeContextPath(entryPath: string): string {
+  return entryPath === 'node_modules' || entryPath.startsWith('node_modules/') ? `${NODE_DEPS_DIR}/${entryPath}` : `src/${entryPath}`;
+}
+
+/**
+ * Layers ordered from least to most often changed, so an edit of the code rebuilds only the last
+ * ones: dependencies (packaged, or installed from the manifests), then the code, then the build.
+ */
+export function nodeDockerfile(steps: NodeBuildSteps): string {
+  const flags = '--no-audit --no-fund';
+  const lines = [`FROM ${steps.baseImage}`, `WORKDIR ${NODE_CODE_DIR}`];
+  if (steps.hasNodeModules) {
+    lines.push(`COPY ${NODE_DEPS_DIR}/ ${NODE_CODE_DIR}/`, `COPY src/ ${NODE_CODE_DIR}/`);
+    if (steps.needsBuild) lines.push('RUN npm run build');
+  } else {
+    const lock = steps.manifests.some((m) => m !== 'package.json');
+    const install = lock ? `npm ci ${flags}` : `npm install ${flags}`;
+    lines.push(`COPY ${steps.manifests.map((m) => `src/${m}`).join(' ')} ${NODE_CODE_DIR}/`);
+    // The compiler is a dev dependency: install everything, build, then drop the dev dependencies.
+    lines.push(steps.needsBuild ? `RUN ${install}` : `RUN ${install} --omit=dev`);
+    lines.push(`COPY src/ ${NODE_CODE_DIR}/`);
+    if (steps.needsBuild) lines.push(`RUN npm run build && npm prune --omit=dev ${flags}`);
+  }
+  lines.push(dockerfileLabels('NODE'), '');
+  return lines.join('\n');
+}
+
+interface PackageJson {
+  main?: unknown;
+  scripts?: Record<string, unknown>;
+}
+
+/** Decides the build steps from what is actually packaged (not from what happens to be on disk). */
+export async function nodeBuildSteps(dir: string, entries: readonly PackageEntry[], baseImage: string): Promise<NodeBuildSteps> {
+  const packaged = new Set(entries.map((e) => e.path));
+  if (!packaged.has('package.json')) throw new Error(`${dir} has no package.json (or it is ignored): not a Node chaincode`);
+  const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as PackageJson;
+  const main = path.posix.normalize(typeof pkg.main === 'string' && pkg.main !== '' ? pkg.main : 'index.js');
+  const mainPackaged = [main, `${main}.js`, `${main}/index.js`].some((candidate) => packaged.has(candidate));
+  return {
+    baseImage,
+    hasNodeModules: packaged.has('node_modules'),
+    manifests: ['package.json', 'npm-shrinkwrap.json', 'package-lock.json'].filter((m) => packaged.has(m)),
+    needsBuild: !mainPackaged && typeof pkg.scripts?.['build'] === 'string',
+  };
+}
+
+export const nodePlatform: Platform = {
+  language: 'node',
+
+  async detect(dir: string): Promise<boolean> {
+    return exists(path.join(dir, 'package.json'));
+  },
+
+  chaincodeArgs(peerAddress: string, extraArgs: readonly string[] = []): string[] {
+    const extra = extraArgs.map(shellQuote).join(' ');
+    const script = `cd ${NODE_CODE_DIR} && npm start -- --peer.address ${shellQuote(peerAddress)}${extra ? ` ${extra}` : ''}`;
+    return ['/bin/sh', '-c', script];
+  },
+
+  async plan(dir: string, options?: PlatformOptions): Promise<BuildPlan> {
+    const baseImage = resolveBaseImages(options).node;
+    // npm's rule: a directory's .npmignore replaces its .gitignore.
+    const entries = await collectPackage(dir, { ignoreFiles: ['.npmignore', '.gitignore'], keepWhole: ['node_modules'] });
+    const steps = await nodeBuildSteps(dir, entries, baseImage);
+    return { entries, dockerfile: nodeDockerfile(steps), baseImages: [baseImage], contextPath: nodeContextPath };
+  },
+};
+
+/** Quotes for /bin/sh unless the word is plainly safe (peer addresses usually are). */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,172 @@
+/**
+ * Deterministic packaging of a chaincode folder: the entries (sorted, modes normalised, each file's
+ * sha256), the content hash the image tag carries, and the tar the Docker build reads. Same content
+ * → same hash, whatever the mtimes, owners or umask; any edit → a new hash.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pack, type Header } from 'tar-stream';
+import { FileHashCache, sharedFileHashCache } from './fileHashCache';
+import { IgnoreRules, type IgnoreFileChoice } from './ignoreRules';
+
+export type EntryType = 'file' | 'directory' | 'symlink';
+
+export interface PackageEntry {
+  /** Posix path inside the package (no leading './', no trailing '/'). */
+  readonly path: string;
+  readonly type: EntryType;
+  /** 0o755 or 0o644 for files (only the executable bit survives), 0o755 for directories. */
+  readonly mode: number;
+  readonly size: number;
+  /** Files: sha256 hex of the content. */
+  readonly sha256?: string;
+  /** Symlinks: the target, as written. */
+  readonly linkTarget?: string;
+  /** Where the content is read from. */
+  readonly source: string;
+}
+
+export interface CollectOptions {
+  /** Ignore files read per directory, first found wins; `.dockerignore` at the root always applies. */
+  readonly ignoreFiles: IgnoreFileChoice;
+  /**
+   * Top-level folders packaged whole whatever the ignore files say (a Node project's
+   * `node_modules`, usually git-ignored, is what makes an offline image build possible).
+   */
+  readonly keepWhole?: readonly string[];
+  /** Hashes of unchanged files; default the shared one, `null` reads every file. */
+  readonly hashCache?: FileHashCache | null;
+}
+
+/** Files hashed at once while collecting: enough to hide latency, few enough for fd limits. */
+const HASH_CONCURRENCY = 16;
+
+export async function collectPackage(root: string, options: CollectOptions): Promise<PackageEntry[]> {
+  const found: { rel: string; abs: string }[] = [];
+  const keepWhole = new Set(options.keepWhole ?? []);
+
+  const walk = async (relDir: string, rules: IgnoreRules | undefined): Promise<void> => {
+    const absDir = path.join(root, relDir);
+    const dirents = (await readdir(absDir, { withFileTypes: true })).sort((a, b) => compare(a.name, b.name));
+    for (const dirent of dirents) {
+      const { name } = dirent;
+      if (name === '.git') continue; // never packaged, ignore files or not
+      const rel = relDir === '' ? name : `${relDir}/${name}`;
+      const isDir = dirent.isDirectory();
+      // A kept folder and everything under it bypass the ignore rules (rules === undefined).
+      const kept = relDir === '' && keepWhole.has(name);
+      if (rules && !kept && rules.ignores(rel, isDir)) continue;
+      if (!isDir && !dirent.isFile() && !dirent.isSymbolicLink()) continue; // sockets, fifos, devices
+      found.push({ rel, abs: path.join(absDir, name) });
+      if (isDir) {
+        const inner = kept || !rules ? undefined : await rules.enter(root, rel, options.ignoreFiles);
+        await walk(rel, inner);
+      }
+    }
+  };
+  await walk('', await IgnoreRules.forRoot(root, options.ignoreFiles));
+
+  const cache = options.hashCache === undefined ? sharedFileHashCache : options.hashCache;
+  const entries = new Array<PackageEntry>(found.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < found.length) {
+      const i = next++;
+      entries[i] = await describeEntry(found[i]!.rel, found[i]!.abs, cache);
+    }
+  };
+  await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
+  return entries.sort((a, b) => compare(a.path, b.path));
+}
+
+/** An entry for one file placed at `archivePath` (e.g. a prebuilt jar). */
+export async function fileEntry(archivePath: string, source: string): Promise<PackageEntry> {
+  return describeEntry(archivePath, source, sharedFileHashCache);
+}
+
+async function describeEntry(rel: string, abs: string, cache: FileHashCache | null): Promise<PackageEntry> {
+  const stat = await lstat(abs);
+  if (stat.isDirectory()) return { path: rel, type: 'directory', mode: 0o755, size: 0, source: abs };
+  if (stat.isSymbolicLink()) {
+    return { path: rel, type: 'symlink', mode: 0o777, size: 0, linkTarget: await readlink(abs), source: abs };
+  }
+  const mode = stat.mode & 0o111 ? 0o755 : 0o644;
+  const known = cache?.get(abs, stat);
+  if (known !== undefined) return { path: rel, type: 'file', mode, size: stat.size, sha256: known, source: abs };
+  const hashedAt = Date.now();
+  const content = await readFile(abs);
+  const digest = sha256(content);
+  // Remember only what was read unchanged (the size matches the stat taken before the read).
+  if (content.length === stat.size) cache?.set(abs, stat, digest, hashedAt);
+  return { path: rel, type: 'file', mode, size: content.length, sha256: digest, source: abs };
+}
+
+/**
+ * The content hash: every entry's path, type, mode and content hash (or link target), then the
+ * recipe parts (Dockerfile, base images). A version prefix lets the format change deliberately.
+ */
+export function packageDigest(entries: readonly PackageEntry[], recipe: Readonly<Record<string, string>>): string {
+  const hash = createHash('sha256').update('chaincode-launcher package v1\n');
+  for (const e of entries) {
+    const content = e.type === 'file' ? e.sha256 : e.type === 'symlink' ? e.linkTarget : '';
+    hash.update(`${e.type} ${JSON.stringify(e.path)} ${e.mode.toString(8)} ${e.size} ${content ?? ''}\n`);
+  }
+  for (const key of Object.keys(recipe).sort()) hash.update(`${key} ${JSON.stringify(recipe[key])}\n`);
+  return hash.digest('hex');
+}
+
+export interface ExtraFile {
+  readonly name: string;
+  readonly content: Buffer | string;
+}
+
+export class PackageChangedError extends Error {
+  override readonly name = 'PackageChangedError';
+  constructor(file: string) {
+    super(`${file} changed while the chaincode was being packaged; launch again to pick up the change`);
+  }
+}
+
+/**
+ * The build context tar: `extra` files first (the Dockerfile), then the entries at their paths.
+ * Files are re-read one at a time and checked against the hash taken when collecting, so the
+ * image never holds content other than what its tag names. Streams with backpressure.
+ */
+export function packTar(entries: readonly PackageEntry[], extra: readonly ExtraFile[]): NodeJS.ReadableStream {
+  const tar = pack();
+  const header = { mtime: new Date(0), uid: 0, gid: 0, uname: '', gname: '' };
+  const add = (fields: Partial<Header> & Pick<Header, 'name'>, body?: Buffer): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const done = (err?: Error | null): void => (err ? reject(err) : resolve());
+      if (body) tar.entry({ ...header, ...fields }, body, done);
+      else tar.entry({ ...header, ...fields }, done);
+    });
+
+  const feed = async (): Promise<void> => {
+    for (const file of extra) await add({ name: file.name, mode: 0o644 }, Buffer.from(file.content));
+    for (const e of entries) {
+      if (e.type === 'directory') await add({ name: `${e.path}/`, type: 'directory', mode: e.mode });
+      else if (e.type === 'symlink') await add({ name: e.path, type: 'symlink', linkname: e.linkTarget, mode: e.mode });
+      else {
+        const content = await readFile(e.source).catch(() => undefined);
+        if (!content || sha256(content) !== e.sha256) throw new PackageChangedError(e.path);
+        await add({ name: e.path, type: 'file', mode: e.mode }, content);
+      }
+    }
+    tar.finalize();
+  };
+  feed().catch((err: Error) => tar.destroy(err));
+  // tar-stream's pack is a streamx stream; hand out a Node Readable (what Docker clients expect).
+  return Readable.from(tar);
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Byte-order comparison, so the order does not depend on locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
