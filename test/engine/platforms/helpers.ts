@@ -1,0 +1,73 @@
+/** Fixture folders and tar reading for the platform and container tests. */
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { extract } from 'tar-stream';
+
+export type TreeSpec = Record<string, string | { content: string; mode?: number } | { symlink: string }>;
+
+export async function makeTree(spec: TreeSpec, prefix = 'ccl-fixture-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await writeTree(dir, spec);
+  return dir;
+}
+
+export async function writeTree(dir: string, spec: TreeSpec): Promise<void> {
+  for (const [rel, value] of Object.entries(spec)) {
+    const file = path.join(dir, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    if (typeof value === 'string') await writeFile(file, value);
+    else if ('symlink' in value) await symlink(value.symlink, file);
+    else {
+      await writeFile(file, value.content);
+      if (value.mode !== undefined) await chmod(file, value.mode);
+    }
+  }
+}
+
+export async function removeTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export interface TarEntry {
+  name: string;
+  type: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  linkname: string | null;
+  body: Buffer;
+}
+
+/** Reads a whole tar stream (a build context) into entries. */
+export async function readTar(stream: NodeJS.ReadableStream): Promise<{ entries: TarEntry[]; bytes: Buffer }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  const bytes = Buffer.concat(chunks);
+  const entries: TarEntry[] = [];
+  const ex = extract();
+  ex.on('entry', (header, body, next) => {
+    const parts: Buffer[] = [];
+    body.on('data', (c: unknown) => parts.push(c as Buffer));
+    body.on('end', () => {
+      entries.push({
+        name: header.name,
+        type: header.type,
+        mode: header.mode,
+        uid: header.uid,
+        gid: header.gid,
+        mtime: header.mtime.getTime(),
+        linkname: header.linkname ?? null,
+        body: Buffer.concat(parts),
+      });
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    ex.on('finish', resolve);
+    ex.on('error', reject);
+    ex.end(bytes);
+  });
+  return { entries, bytes };
+}
