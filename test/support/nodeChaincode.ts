@@ -3,38 +3,16 @@
  * `CORE_CHAINCODE_ID_NAME=name:1.0 node index.js --peer.address 127.0.0.1:PORT` or
  * `fabric-chaincode-node start --module-path DIR --peer.address …`.
  */
-import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
+import { ChaincodeProcess, startChaincodeProcess } from './toolchains';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const FABRIC_CHAINCODE_NODE = path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js');
 
-export interface RunningProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  output(): string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
-}
+export type RunningProcess = ChaincodeProcess;
 
 export function startProcess(command: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): RunningProcess {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 400) lines.splice(0, lines.length - 400);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => lines.join('\n'),
-    async kill(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
-    },
-  };
+  return startChaincodeProcess({ command, args, env, cwd, label: path.basename(cwd) });
 }
 
 const shimEnv = (ccid: string): Record<string, string> => ({

@@ -241,7 +241,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const pending = peer.execute({ chaincode: 'victim:1.0', args: ['putThenSleep', 'killed', 'x', '10000'] });
     await new Promise((r) => setTimeout(r, 500));
     const killedAt = Date.now();
-    victim.child.kill('SIGKILL');
+    process.kill(victim.pid!, 'SIGKILL');
     const r = await pending;
     assert.ok(Date.now() - killedAt < 1000, `failed after ${Date.now() - killedAt} ms`);
     assert.equal(r.status, 500);
