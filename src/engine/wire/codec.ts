@@ -50,7 +50,8 @@ export class MessageCodec<T> {
     this.type = protoRoot.lookupType(fullName);
   }
   encode(message: Partial<T>): Buffer {
-    const bytes = this.type.encode(this.type.fromObject(withoutDefaults(this.type, message as Record<string, unknown>))).finish();
+    // protobufjs encodes plain objects directly; fromObject would only re-copy them (enums are numbers here).
+    const bytes = this.type.encode(withoutDefaults(this.type, message as Record<string, unknown>)).finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   /** Throws on malformed bytes; fields absent on the wire read as their proto3 defaults. */
