@@ -61,6 +61,7 @@ async function hostSuite(cs, ws, runDir) {
     const r = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8')) : null;
     console.log(`[e2e] extension-host suite: exit ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots: ${flags.shots.map((s) => path.relative(REPO, s)).join(', ') || 'none'}`);
     if (!r) return { passes: 0, failures: 1, failed: [`extension-host suite produced no results (exit ${code})`] };
+    if (r.pending) console.log(`[e2e] extension-host suite: ${r.pending} test(s) skipped (the suite prints why, e.g. "[net] SKIPPED: …")`);
     if (code !== 0 && r.failures === 0) return { ...r, failures: 1, failed: [`extension-host suite exited ${code}`] };
     return r;
   });

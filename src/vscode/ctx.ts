@@ -53,9 +53,9 @@ export class Ctx implements vscode.Disposable {
       this.engine.onLog((l) => this.logs.append(l.ccid, l.line, { txId: l.txId, inFlight: this.inFlightTxIds(l.ccid) })),
       this.config.onDidChange(({ peerAffected }) => {
         if (peerAffected && this.engine.current) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('The peer settings changed. Restart the peer to apply them.'), vscode.l10n.t('Restart Peer')).then(async (pick) => {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Chaincode settings the running peer uses changed. Restart the peer to apply them (running chaincodes stop).'), vscode.l10n.t('Restart Peer')).then(async (pick) => {
             if (!pick) return;
-            await this.engine.stop();
+            await vscode.commands.executeCommand('chaincode.stopPeer'); // ends debug sessions and dev processes too
             await this.engine.ensureStarted();
           });
         }

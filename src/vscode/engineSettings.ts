@@ -48,5 +48,12 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
   });
 }
 
-/** Settings whose change needs the peer restarted (the others apply to the next launch). */
-export const PEER_SETTINGS = ['peer.host', 'peer.port', 'dataDir', 'mspId', 'channel'];
+/**
+ * Settings the running engine read when it started (the peer, the launcher's timeouts, the Docker VM,
+ * the net-mode recipes with base images and TLS): a change applies after a peer restart. Only
+ * `chaincode.mode` (the default in the Launch prompt) is read afresh each time.
+ */
+export const PEER_SETTINGS = [
+  'peer.host', 'peer.port', 'dataDir', 'mspId', 'channel', 'startupTimeout', 'executeTimeout', 'logLevel',
+  'docker.endpoint', 'docker.networkMode', 'docker.tls', 'baseImage',
+];

@@ -5,8 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
+import { registerCommands } from './commands/registerCommands';
 import { Ctx } from './ctx';
-import { registerDebugProvider } from './debug/provider';
+import { debugChaincode, trackDebugTarget } from './debug/f5';
+import { ChaincodeDebugProvider, registerDebugProvider } from './debug/provider';
 import { ChaincodeDocuments } from './documents/documents';
 import { PeerStatusBar } from './statusBar';
 import { readyCount } from './tree/chaincodes/model';
@@ -18,6 +20,8 @@ export interface ChaincodeExtensionApi {
   readonly ctx: Ctx;
   readonly views: ChaincodeViews;
   readonly statusBar: PeerStatusBar;
+  /** The `chaincode` debug type's configuration provider, as registered with VS Code. */
+  readonly debugProvider: ChaincodeDebugProvider;
 }
 
 let current: Ctx | undefined;
@@ -30,23 +34,29 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
   const statusBar = new PeerStatusBar();
   context.subscriptions.push(ctx, docs, views, statusBar);
   registerAllCommands(ctx, views, docs);
-  registerDebugProvider(ctx);
+  const debugProvider = registerDebugProvider(ctx);
+  registerCommands(ctx, { 'chaincode.debugChaincode': () => debugChaincode(debugProvider) });
+  context.subscriptions.push(trackDebugTarget(debugProvider));
 
+  const stopLaunched = (ccid: string): void => {
+    const engine = ctx.engine.current;
+    if (engine?.launcher.running().some((r) => r.ccid === ccid)) void engine.launcher.stop(ccid).catch(() => undefined);
+  };
   const updateStatus = (): void => {
     statusBar.update(ctx.engine.current?.peer.address, readyCount(views.chaincodesInput()));
     void vscode.commands.executeCommand('setContext', 'chaincode.peerRunning', !!ctx.engine.current);
   };
   context.subscriptions.push(
     ctx.onDidChangeChaincodes(updateStatus),
-    // Ending a debug session ends the chaincode: the view shows it stopped, not failed.
-    ctx.debugSessions.onDidEndSession((ccid) => {
-      const engine = ctx.engine.current;
-      if (engine?.launcher.running().some((r) => r.ccid === ccid)) void engine.launcher.stop(ccid).catch(() => undefined);
-    }),
+    // Ending a debug session ends the chaincode: the view shows it stopped, not failed. (Stopped as
+    // the user ends the session, before the debuggee is killed; and again once it ended, for sessions
+    // that end by themselves.)
+    ctx.debugSessions.onWillEndSession(stopLaunched),
+    ctx.debugSessions.onDidEndSession(stopLaunched),
   );
   updateStatus();
   ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', String(context.extension.packageJSON.version)));
-  return { version: String(context.extension.packageJSON.version), ctx, views, statusBar };
+  return { version: String(context.extension.packageJSON.version), ctx, views, statusBar, debugProvider };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,7 +4,7 @@
  * tagged with the transaction id where the shim prints one.
  */
 import * as vscode from 'vscode';
-import { tagLine, txIdInLine } from './logTags';
+import { stripAnsi, tagLine, txIdInLine } from './logTags';
 
 export class ChaincodeLogs implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();
@@ -25,7 +25,7 @@ export class ChaincodeLogs implements vscode.Disposable {
   /** Appends text (maybe several lines) from a chaincode; `txId` when the engine already knows it. */
   append(ccid: string, text: string, options: { txId?: string; inFlight?: readonly string[] } = {}): void {
     const ch = this.channel(ccid);
-    const lines = text.replace(/\r?\n$/, '').split(/\r?\n/);
+    const lines = stripAnsi(text).replace(/\r?\n$/, '').split(/\r?\n/);
     const recent = this.recent.get(ccid) ?? [];
     for (const line of lines) {
       const tagged = tagLine(line, options.txId ?? txIdInLine(line, options.inFlight));

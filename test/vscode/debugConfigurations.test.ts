@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { detectChaincode } from '../../src/engine/workspace/detect';
-import { CHAINCODE_ID_FIELD, ResolveInput } from '../../src/vscode/debug/chaincodeDebug';
+import { CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ResolveInput } from '../../src/vscode/debug/chaincodeDebug';
 import { debugConfigurationFor, debugLanguageOf } from '../../src/vscode/debug/languages';
 import { PauseState } from '../../src/vscode/debug/pauseState';
 import { engineConfigFrom } from '../../src/vscode/engineSettings';
@@ -38,6 +38,7 @@ describe('debug configurations per language', () => {
     assert.equal(env.CORE_CHAINCODE_ID_NAME, 'asset-transfer:2.0.0');
     assert.equal(env.CORE_PEER_TLS_ENABLED, 'false');
     assert.equal(c[CHAINCODE_ID_FIELD], 'asset-transfer:2.0.0');
+    assert.equal(c[CHAINCODE_LANGUAGE_FIELD], 'node', 'the launcher learns the language when the session starts');
   });
 
   it('typescript: builds first (npm: build), source maps on, outFiles from tsconfig', () => {
@@ -59,6 +60,7 @@ describe('debug configurations per language', () => {
     assert.equal(c.mode, 'debug');
     assert.equal(c.program, dir);
     assert.deepEqual(c.args, ['-peer.address=127.0.0.1:7052']);
+    assert.equal(c[CHAINCODE_LANGUAGE_FIELD], 'golang');
     assert.equal((c.env as Record<string, string>).CORE_PEER_TLS_ENABLED, 'false');
     assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'basic:1.0');
     assert.deepEqual(debugConfigurationFor('golang').processPlan(i).args, ['run', dir, '-peer.address=127.0.0.1:7052']);

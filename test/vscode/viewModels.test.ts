@@ -7,7 +7,7 @@ import { chaincodeNodes, chaincodeState, readyCount } from '../../src/vscode/tre
 import { coarseStatus, containerNodes } from '../../src/vscode/tree/containers/model';
 import { transactionNodes } from '../../src/vscode/tree/transactions/model';
 import { decodeCompositeKey, displayKey, stateKeyNodes, valuePreview } from '../../src/vscode/tree/worldState/model';
-import { tagLine, txIdInLine } from '../../src/vscode/logTags';
+import { stripAnsi, tagLine, txIdInLine } from '../../src/vscode/logTags';
 
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
   id: 'h1', chaincodeId: 'basic:1.0', state: 'ready', since: 1_700_000_000_000, connection: 'grpc', remote: '127.0.0.1:5000',
@@ -44,6 +44,18 @@ describe('Chaincodes view model', () => {
     assert.match(n.description ?? '', /paused in debugger/);
     assert.ok(n.children?.some((c) => c.label.startsWith('Handler h2')));
     assert.equal(readyCount(input), 1);
+  });
+
+  it('a net-mode chaincode shows its container with Docker\'s short id, status and image', () => {
+    const id = 'be2cc29e6a99d4eff7e14fd65f7931ec23542fe1d6bbf5b280430af26304f524';
+    const net = launched({ definition: { ...launched().definition, mode: 'net' }, container: { name: 'basic:1.0', id, image: 'dev-peer0-basic-1.0-abc:def', status: 'running' } });
+    const [n] = chaincodeNodes({ peerAddress: 'x', launched: [net], handlers: [handler()], debugging: new Map() });
+    assert.match(n.description ?? '', /^net · node · ready$/);
+    const c = n.children?.find((x) => x.id.endsWith('/container'));
+    assert.equal(c?.label, 'Container be2cc29e6a99');
+    assert.equal(c?.description, 'running · dev-peer0-basic-1.0-abc:def');
+    assert.equal(c?.contextValue, 'runningContainer');
+    assert.deepEqual(c?.target, { kind: 'container', containerId: id, chaincodeId: 'basic:1.0' });
   });
 });
 
@@ -90,5 +102,11 @@ describe('log tags', () => {
     assert.equal(txIdInLine('2024 info [c-api:lib/handler.js] [mychannel-1a2b3c4d] Calling chaincode Invoke()'), '1a2b3c4d');
     assert.equal(tagLine('hello', '1a2b3c4d9999'), '[tx 1a2b3c4d] hello');
     assert.equal(txIdInLine('no id here'), undefined);
+  });
+
+  it('strips the colour codes shims print in containers', () => {
+    const line = '2026-11-25T22:51:24.568Z \u001b[32minfo\u001b[39m [c-api:lib/handler.js] [mychannel-0fef5c52] Calling chaincode Invoke() succeeded';
+    assert.equal(stripAnsi(line), '2026-11-25T22:51:24.568Z info [c-api:lib/handler.js] [mychannel-0fef5c52] Calling chaincode Invoke() succeeded');
+    assert.equal(txIdInLine(stripAnsi(line)), '0fef5c52');
   });
 });

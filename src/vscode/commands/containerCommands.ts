@@ -41,25 +41,39 @@ export async function showContainerLogs(ctx: Ctx, docker: DockerContainers, arg?
   });
 }
 
+/**
+ * Seconds Docker waits after SIGTERM before it kills. A chaincode keeps no state of its own, and
+ * `npm start` as the container's first process does not pass SIGTERM on, so Docker's default of 10 s
+ * would only make Stop and Restart slow.
+ */
+const STOP_GRACE_SECONDS = 2;
+
 export async function restartContainer(docker: DockerContainers, arg?: unknown): Promise<void> {
   const { id } = await containerOf(docker, arg, vscode.l10n.t('Restart Container'));
-  await docker.client().getContainer(id).restart();
+  await docker.client().getContainer(id).restart({ t: STOP_GRACE_SECONDS });
   await docker.refresh();
 }
 
 export async function stopContainer(docker: DockerContainers, arg?: unknown): Promise<void> {
   const { id } = await containerOf(docker, arg, vscode.l10n.t('Stop Container'));
-  await docker.client().getContainer(id).stop();
+  await docker.client().getContainer(id).stop({ t: STOP_GRACE_SECONDS });
   await docker.refresh();
 }
 
-export async function removeContainer(docker: DockerContainers, arg?: unknown, options: { confirm?: boolean } = {}): Promise<void> {
+export async function removeContainer(ctx: Ctx, docker: DockerContainers, arg?: unknown, options: { confirm?: boolean } = {}): Promise<void> {
   const { id, ccid } = await containerOf(docker, arg, vscode.l10n.t('Remove Container'));
   if (options.confirm !== false) {
     const remove = vscode.l10n.t('Remove');
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the container of {0}? A running chaincode in it stops.', ccid || id.slice(0, 12)), { modal: true }, remove);
     orCancel(pick);
   }
-  await docker.client().getContainer(id).remove({ force: true });
+  const engine = ctx.engine.current;
+  if (engine && engine.launcher.running().some((r) => r.ccid === ccid && r.container?.id === id)) {
+    // Ours from this session: the launcher stops and removes it and forgets the chaincode (the
+    // Chaincodes view shows it stopped, not failed).
+    await engine.launcher.stop(ccid);
+  } else {
+    await docker.client().getContainer(id).remove({ force: true });
+  }
   await docker.refresh();
 }

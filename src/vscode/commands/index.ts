@@ -25,7 +25,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.refreshContainers': () => views.docker.refresh(),
     'chaincode.restartContainer': (arg?: unknown) => restartContainer(views.docker, arg),
     'chaincode.stopContainer': (arg?: unknown) => stopContainer(views.docker, arg),
-    'chaincode.removeContainer': (arg?: unknown, options?: { confirm?: boolean }) => removeContainer(views.docker, arg, options),
+    'chaincode.removeContainer': (arg?: unknown, options?: { confirm?: boolean }) => removeContainer(ctx, views.docker, arg, options),
     'chaincode.selectNamespace': (arg?: unknown) => selectNamespace(ctx, views, arg),
     'chaincode.refreshWorldState': () => views.worldState.refresh(),
     'chaincode.openStateKey': (arg?: unknown) => openStateKey(ctx, docs, arg),

@@ -62,6 +62,8 @@ export interface ProcessPlan {
  */
 export const CHAINCODE_ID_FIELD = '__chaincodeId';
 export const CHAINCODE_FOLDER_FIELD = '__chaincodeFolder';
+/** The chaincode's language as the launcher knows it (node, golang, java). */
+export const CHAINCODE_LANGUAGE_FIELD = '__chaincodeLanguage';
 
 export class DebugConfigError extends Error {}
 
@@ -100,7 +102,7 @@ export abstract class ChaincodeDebugConfiguration {
     for (const key of ['preLaunchTask', 'postDebugTask', 'presentation', 'internalConsoleOptions', 'noDebug']) {
       if (input.config[key] !== undefined) passThrough[key] = input.config[key];
     }
-    return { ...passThrough, ...own, type: this.debuggerType, request: 'launch', name: input.config.name, [CHAINCODE_ID_FIELD]: ccid, [CHAINCODE_FOLDER_FIELD]: input.chaincode.folder };
+    return { ...passThrough, ...own, type: this.debuggerType, request: 'launch', name: input.config.name, [CHAINCODE_ID_FIELD]: ccid, [CHAINCODE_FOLDER_FIELD]: input.chaincode.folder, [CHAINCODE_LANGUAGE_FIELD]: input.chaincode.language };
   }
 
   /** The peer address in the form this language's shim reads from the environment (if any). */

@@ -33,6 +33,12 @@ export class DebugSessions implements vscode.Disposable {
   private readonly ended = new vscode.EventEmitter<string>();
   /** A chaincode's root debug session ended. */
   readonly onDidEndSession = this.ended.event;
+  private readonly ending = new vscode.EventEmitter<string>();
+  /**
+   * The user is ending a chaincode's debug session (VS Code asks the adapter to terminate or
+   * disconnect): stopping the chaincode first makes the view show it stopped, not failed.
+   */
+  readonly onWillEndSession = this.ending.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -79,6 +85,9 @@ export class DebugSessions implements vscode.Disposable {
     this.trackedSessions.set(session.id, session);
     const state = new PauseState((paused) => this.setPaused(ccid, session.id, paused));
     return {
+      onWillReceiveMessage: (m: DapMessage) => {
+        if (m.type === 'request' && (m.command === 'disconnect' || m.command === 'terminate')) this.ending.fire(ccid);
+      },
       onDidSendMessage: (m: DapMessage & { body?: { output?: string; category?: string } }) => {
         state.fromAdapter(m);
         if (m.type === 'event' && m.event === 'output' && m.body?.output && m.body.category !== 'telemetry') {
@@ -124,5 +133,6 @@ export class DebugSessions implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
     this.ended.dispose();
+    this.ending.dispose();
   }
 }

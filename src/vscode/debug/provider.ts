@@ -1,15 +1,15 @@
 /**
  * The `chaincode` debug type's configuration provider. Works with no launch.json (an empty
  * configuration is filled in from the active editor's chaincode folder or the workspace's only
- * chaincode), offers one configuration per chaincode folder, starts the embedded peer if needed, tells
- * the launcher a dev-mode chaincode is coming (so the Chaincodes view shows it starting, then ready),
- * and hands the chaincode to its language's debugger.
+ * chaincode), offers one configuration per chaincode folder, starts the embedded peer if needed and
+ * hands the chaincode to its language's debugger; when the debug session starts it tells the launcher
+ * a dev-mode chaincode is coming (so the Chaincodes view shows it starting, then ready).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode } from '../../engine/workspace/detect';
 import type { Ctx } from '../ctx';
-import { ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
+import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
 import { debugConfigurationFor, debugLanguageOf } from './languages';
 
 export const DEBUG_TYPE = 'chaincode';
@@ -33,7 +33,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
   }
 
   /** Which chaincode: the configuration's folder, the active editor's, or the workspace's only one. */
-  findChaincode(folder: vscode.WorkspaceFolder | undefined, config: ChaincodeLaunchConfig): DetectedChaincode {
+  findChaincode(folder: vscode.WorkspaceFolder | undefined, config: ChaincodeLaunchConfig, scan: (root: string) => DetectedChaincode[] = detectChaincodeFolders): DetectedChaincode {
     if (config.folder) {
       const dir = path.resolve(folder?.uri.fsPath ?? '', substitute(config.folder, folder));
       const cc = detectChaincode(dir);
@@ -47,7 +47,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
       if (cc) return cc;
     }
     const roots = folder ? [folder] : (vscode.workspace.workspaceFolders ?? []);
-    const found = roots.flatMap((f) => detectChaincodeFolders(f.uri.fsPath));
+    const found = roots.flatMap((f) => scan(f.uri.fsPath));
     if (found.length === 1) return found[0];
     if (found.length === 0) throw new DebugConfigError(vscode.l10n.t('No chaincode found in the workspace to debug.'));
     throw new DebugConfigError(vscode.l10n.t('Several chaincodes in the workspace: open a file of the one to debug, or set "folder" in the launch configuration.'));
@@ -55,7 +55,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
 
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     try {
-      return await this.resolve(folder, raw);
+      return await this.resolveChaincodeConfiguration(folder, raw);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.ctx.log.error(`debug configuration: ${message}`);
@@ -64,7 +64,14 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     }
   }
 
-  private async resolve(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration> {
+  /**
+   * The configuration handed to the language's debugger. Starts the embedded peer (its address goes
+   * into the configuration) and nothing else: the launcher is told about the chaincode when the debug
+   * session actually starts (a failing preLaunchTask, say, leaves nothing waiting). `checkDebugger:
+   * false` skips the check that the language's debugger extension is installed (the tests resolve Go
+   * and Java configurations where neither is).
+   */
+  async resolveChaincodeConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration, options: { checkDebugger?: boolean } = {}): Promise<vscode.DebugConfiguration> {
     // F5 with no launch.json: an empty configuration.
     const config: ChaincodeLaunchConfig = !raw.type && !raw.request && !raw.name
       ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' }
@@ -72,20 +79,60 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const cc = this.findChaincode(folder, config);
     const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
-    if (languageConfig.debuggerExtension && !vscode.extensions.getExtension(languageConfig.debuggerExtension)) {
+    if (options.checkDebugger !== false && languageConfig.debuggerExtension && !vscode.extensions.getExtension(languageConfig.debuggerExtension)) {
       throw new DebugConfigError(vscode.l10n.t('Debugging {0} chaincode needs the extension {1}. Install it, then press F5 again.', language, languageConfig.debuggerExtension));
     }
     const engine = await this.ctx.ensureEngine();
     const input = { config: { ...config, args: config.args?.map((a) => substitute(a, folder)) }, chaincode: cc, peerAddress: engine.peer.address, logLevel: this.ctx.config.engine.logLevel };
     const resolved = languageConfig.resolve(input);
-    const ccid = languageConfig.chaincodeId(input);
-    const [name, version] = ccid.split(':');
-    this.ctx.folders.set(ccid, cc.folder);
-    // The launcher waits for the debuggee to register; the Chaincodes view shows it meanwhile.
-    engine.launcher.launch({ kind: 'deployment', definition: { name, version, mode: 'dev', language: cc.language, path: cc.folder } })
-      .then(() => this.ctx.log.info(`${ccid} is ready (debugging)`), (err: Error) => this.ctx.log.warn(`${ccid} under the debugger did not become ready: ${err.message}`));
-    this.ctx.log.info(`debugging ${ccid} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
+    this.ctx.log.info(`debugging ${languageConfig.chaincodeId(input)} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
     return resolved as vscode.DebugConfiguration;
+  }
+
+  /** A root debug session of ours started: the launcher waits for its chaincode to register. */
+  sessionStarted(session: vscode.DebugSession): void {
+    const c = session.configuration;
+    const ccid = c[CHAINCODE_ID_FIELD];
+    const folder = c[CHAINCODE_FOLDER_FIELD];
+    const language = c[CHAINCODE_LANGUAGE_FIELD];
+    if (session.parentSession || typeof ccid !== 'string' || typeof folder !== 'string') return;
+    const engine = this.ctx.engine.current;
+    if (!engine) return;
+    const [name, version] = ccid.split(':');
+    this.ctx.folders.set(ccid, folder);
+    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder } as const;
+    // The Chaincodes view shows it starting, then ready when the debuggee registers.
+    engine.launcher.launch({ kind: 'deployment', definition })
+      .then(() => this.ctx.log.info(`${ccid} is ready (debugging)`), (err: Error) => this.ctx.log.warn(`${ccid} under the debugger did not become ready: ${err.message}`));
+  }
+
+  /** Workspace scans for hasDebugTarget (it runs on every change of the active editor). */
+  private readonly scans = new Map<string, DetectedChaincode[]>();
+
+  private cachedScan(root: string): DetectedChaincode[] {
+    let found = this.scans.get(root);
+    if (!found) {
+      found = detectChaincodeFolders(root);
+      this.scans.set(root, found);
+    }
+    return found;
+  }
+
+  forgetWorkspaceChaincodes(): void {
+    this.scans.clear();
+  }
+
+  /**
+   * Whether F5 with no launch configuration would debug a chaincode here: the active editor is in a
+   * chaincode folder, or the workspace holds exactly one chaincode.
+   */
+  hasDebugTarget(): boolean {
+    try {
+      this.findChaincode(undefined, { type: DEBUG_TYPE, request: 'launch', name: '' }, (root) => this.cachedScan(root));
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -95,6 +142,7 @@ export function registerDebugProvider(ctx: Ctx): ChaincodeDebugProvider {
   ctx.extensionContext.subscriptions.push(
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.onDidStartDebugSession((s) => provider.sessionStarted(s)),
   );
   return provider;
 }

@@ -60,7 +60,10 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, 'json');
-    return vscode.window.showTextDocument(doc, { preview: options.preview ?? true, viewColumn: options.beside ? vscode.ViewColumn.Beside : undefined });
+    // Beside: in the group already showing one of our documents, rather than one more group each time.
+    const ours = options.beside ? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === SCHEME && e.viewColumn !== undefined) : undefined;
+    const viewColumn = options.beside ? (ours?.viewColumn ?? vscode.ViewColumn.Beside) : undefined;
+    return vscode.window.showTextDocument(doc, { preview: options.preview ?? true, viewColumn });
   }
 
   dispose(): void {

@@ -111,8 +111,11 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   }
   const c = row.launched?.container;
   if (c) {
+    // The launcher names the container by chaincode id until Docker reports it: show Docker's short id.
+    const name = c.id && c.name === row.ccid ? c.id.slice(0, 12) : c.name;
     children.push({
-      id: `${base}/container`, label: `Container ${c.name}`, description: c.status, tooltip: [c.image, c.id].filter(Boolean).join('\n'), icon: { id: 'package' },
+      id: `${base}/container`, label: `Container ${name}`, description: [c.status, c.image && preview(c.image, 40)].filter(Boolean).join(' · '),
+      tooltip: [c.image && `image: ${c.image}`, c.id && `id: ${c.id}`].filter(Boolean).join('\n'), icon: { id: 'package' },
       target: { kind: 'container', containerId: c.id ?? c.name, chaincodeId: row.ccid }, contextValue: `${c.status === 'running' ? 'running' : 'exited'}Container`,
     });
   }
