@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: the peer's and the launch engine's figures in one run (issue 4 item 10, issue 2
+ * item 8). Figures, not assertions: medians of several runs with their ranges, ratios against the
+ * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
+ * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { DevProcess } from '../src/engine/launch/devProcess';
+import { loadCreatorIdentity } from '../src/engine/peer/identity';
+import type { RunningProcess } from '../test/support/nodeChaincode';
+import { InstrumentedPeer } from './instrumentedPeer';
+import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
+import { measurePingPong } from './pingPong';
+import { devModeCommand, directShimCommand, measureDevMode, measureRestarts } from './registration';
+import { describe, describeBelow, describeRatio, formatNumber, round, Summary } from './stats';
+import { ThinReferencePeer } from './thinPeer';
+import { measureTransactions, ourPeerTx, startGetPut, thinPeerTx } from './transactions';
+
+/** Sized for 2–3 minutes on a busy 2-core machine; net mode drops its last round if time runs short. */
+const PLAN = {
+  pingPongRuns: 5,
+  pingPongMs: 600,
+  txRounds: 5,
+  sequentialMs: 700,
+  inFlightMs: 1000,
+  inFlight: 32,
+  restarts: { min: 3, max: 7, budgetMs: 8000 },
+  devModeRuns: { min: 3, max: 5, budgetMs: 9000 },
+  directRuns: { min: 3, max: 3, budgetMs: 0 },
+  netModeMinRounds: 2,
+  netModeMaxRounds: 3,
+  /** No net-mode round starts if it would end after this (seconds since the bench started). */
+  budgetSeconds: 150,
+};
+
+const CCID = 'getput:1.0';
+const START_TIMEOUT_MS = 30_000;
+
+class Results {
+  readonly figures: Record<string, number | boolean> = {};
+  private readonly spreads: Record<string, number> = {};
+
+  add(key: string, s: Summary): void {
+    this.figures[key] = round(s.median);
+    if (s.runs > 1) this.spreads[key] = round(s.spread, 2);
+  }
+
+  set(key: string, value: number | boolean): void {
+    this.figures[key] = typeof value === 'number' ? round(value) : value;
+  }
+
+  json(): string {
+    return JSON.stringify({ ...this.figures, spread: this.spreads });
+  }
+}
+
+/** Undo steps, newest first; run once, at the end or on Ctrl-C. */
+class Cleanup {
+  private readonly steps: (() => Promise<void>)[] = [];
+  private done: Promise<void> = Promise.resolve();
+  add(step: () => Promise<void>): void {
+    this.steps.push(step);
+  }
+  /** Chained: a second caller (Ctrl-C during a cleanup) waits for the first to finish. */
+  run(): Promise<void> {
+    this.done = this.done.then(async () => {
+      for (const step of this.steps.splice(0).reverse()) await step().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
+    });
+    return this.done;
+  }
+}
+
+/** Set on Ctrl-C: from then on nothing is printed or measured, only cleaned up. */
+let interrupted = false;
+const say = (line = ''): void => {
+  if (!interrupted) process.stdout.write(`${line}\n`);
+};
+const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+
+async function peerFigures(results: Results, cleanup: Cleanup, ping: Summary): Promise<void> {
+  const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-'));
+  cleanup.add(() => fs.promises.rm(tmp, { recursive: true, force: true }));
+  const ip = await InstrumentedPeer.start({ dataDir: path.join(tmp, 'peer'), port: 0 }); // fsync on: the default
+  cleanup.add(() => ip.stop());
+  const thin = await ThinReferencePeer.start(await loadCreatorIdentity(path.join(tmp, 'thin'), 'Org1MSP'));
+  cleanup.add(() => thin.stop());
+
+  const oursReady = ip.whenState(CCID, 'ready', START_TIMEOUT_MS, () => `; output: ${ours.process.output().slice(-500)}`);
+  const ours: { process: RunningProcess } = { process: startGetPut(CCID, ip.peer.address) };
+  cleanup.add(() => ours.process.kill());
+  const thinProcess = startGetPut(CCID, thin.address);
+  cleanup.add(() => thinProcess.kill());
+  await Promise.all([oursReady, thin.waitForReady(START_TIMEOUT_MS)]);
+
+  say('Transactions: getState + putState through a real fabric-shim chaincode (a child process)');
+  const tx = await measureTransactions(ourPeerTx(ip.peer, 'getput'), thinPeerTx(thin), {
+    rounds: PLAN.txRounds,
+    sequentialMs: PLAN.sequentialMs,
+    inFlightMs: PLAN.inFlightMs,
+    inFlight: PLAN.inFlight,
+  });
+  say(describe('(b) our peer, sequential', 'tx/s', tx.oursSequential));
+  say(describe(`(c) our peer, ${PLAN.inFlight} in flight`, 'tx/s', tx.oursInFlight));
+  say(describe('(e) thin reference peer, sequential', 'tx/s', tx.thinSequential));
+  say(describe(`(e) thin reference peer, ${PLAN.inFlight} in flight`, 'tx/s', tx.thinInFlight));
+  const ratioSeq = tx.oursSequential.median / tx.thinSequential.median;
+  const ratioInFlight = tx.oursInFlight.median / tx.thinInFlight.median;
+  say(describeRatio('b ÷ e (sequential)', ratioSeq, 0.8));
+  say(describeRatio(`c ÷ e (${PLAN.inFlight} in flight)`, ratioInFlight, 0.8));
+  say(`  paired per round: b ÷ e ${tx.pairedRatioSequential.toFixed(2)}, c ÷ e ${tx.pairedRatioInFlight.toFixed(2)}`);
+  const pingsPerTx = ping.median / tx.thinSequential.median;
+  say(`  A thin-peer transaction (3 round trips on the wire) takes as long as ${pingsPerTx.toFixed(1)} ping-pong round trips:`);
+  say('  the rest is the shim\'s and the peer\'s per-message work, not the wire.');
+  say('  Our peer fsyncs every commit before it reports the transaction committed (its default);');
+  say('  the thin peer keeps a Map and nothing else: no simulation, read/write sets, history or records.');
+  say();
+  results.add('ourSequentialTxPerSec', tx.oursSequential);
+  results.add('ourInFlight32TxPerSec', tx.oursInFlight);
+  results.add('thinSequentialTxPerSec', tx.thinSequential);
+  results.add('thinInFlight32TxPerSec', tx.thinInFlight);
+  results.set('ratioSequential', ratioSeq);
+  results.set('ratioInFlight32', ratioInFlight);
+  results.set('pairedRatioSequential', tx.pairedRatioSequential);
+  results.set('pairedRatioInFlight32', tx.pairedRatioInFlight);
+  results.set('pingPongRoundTripsPerThinSequentialTx', pingsPerTx);
+  results.set('fsyncEveryCommit', true);
+
+  say('Registration: restarts of the same chaincode');
+  const restarts = await measureRestarts(ip, CCID, PLAN.restarts, ours, () => startGetPut(CCID, ip.peer.address));
+  say(describeBelow('(d) REGISTER → READY inside the peer', 'ms', restarts.registerToReady, 5));
+  say(describe('    stream opened → READY', 'ms', restarts.openToReady));
+  say(describe('    process spawn → READY (low-level shim)', 'ms', restarts.spawnToReady));
+  say();
+  results.add('registerToReadyMs', restarts.registerToReady);
+  results.add('streamOpenToReadyMs', restarts.openToReady);
+  results.add('lowLevelSpawnToReadyMs', restarts.spawnToReady);
+
+  say('Launch engine, dev mode: examples/asset-transfer started as dev mode starts it (npm start)');
+  let dev: DevProcess | null = null;
+  cleanup.add(async () => void (await dev?.stop()));
+  const devFigures = await measureDevMode(ip, PLAN.devModeRuns, devModeCommand(ip.peer.address), (p) => (dev = p));
+  say(describeBelow('process start → READY (npm start)', 'ms', devFigures.startToReady, 1000));
+  const direct = await measureDevMode(ip, PLAN.directRuns, directShimCommand(ip.peer.address), (p) => (dev = p));
+  say(describe('    the same shim without npm in front', 'ms', direct.startToReady));
+  say();
+  results.add('devModeStartToReadyMs', devFigures.startToReady);
+  results.add('devModeDirectShimStartToReadyMs', direct.startToReady);
+}
+
+function reportNetMode(net: NetModeResult, results: Results): void {
+  if (net.kind === 'skipped') {
+    say(`  net mode: skipped (${net.reason})`);
+    return;
+  }
+  const phases = (c: NetModeCase): void => say(`      a middle run, ms: ${c.phases.map(([step, ms]) => `${step} ${formatNumber(ms)}`).join(' · ')}`);
+  say(describe('cold launch (image build) → READY', 'ms', net.cold.summary));
+  phases(net.cold);
+  say(describeBelow('warm relaunch (cached image) → READY', 'ms', net.warm.summary, 1500));
+  phases(net.warm);
+  say(describeBelow('edit → rebuild → READY', 'ms', net.editRebuild.summary, 5000));
+  phases(net.editRebuild);
+  for (const note of net.notes) say(`  note: ${note}`);
+  results.add('netColdLaunchToReadyMs', net.cold.summary);
+  results.add('netWarmRelaunchToReadyMs', net.warm.summary);
+  results.add('netEditRebuildToReadyMs', net.editRebuild.summary);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const results = new Results();
+  const cleanup = new Cleanup();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say(`\n${signal}: stopping and removing what the bench started`);
+      interrupted = true;
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  say(`Chaincode Launcher benchmark: node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAverage()} at start`);
+  say('Medians of several runs; the range and spread ((max − min) ÷ median) show how noisy they were.');
+  say();
+  results.set('loadAverageAtStart', os.loadavg()[0] ?? 0);
+
+  const sections: string[] = [];
+  let sectionStart = performance.now();
+  const endSection = (name: string): void => {
+    sections.push(`${name} ${Math.round((performance.now() - sectionStart) / 1000)} s`);
+    sectionStart = performance.now();
+  };
+
+  say('Wire: the physical limit on this machine');
+  const ping = await measurePingPong(PLAN.pingPongRuns, PLAN.pingPongMs);
+  say(describe('(a) grpc-js bidi ping-pong, loopback', 'round trips/s', ping));
+  say('    (100-byte Buffers, server here, client in a child process: the peer/shim topology)');
+  say();
+  results.add('pingPongRoundTripsPerSec', ping);
+  endSection('wire');
+
+  try {
+    await peerFigures(results, cleanup, ping);
+  } finally {
+    await cleanup.run();
+  }
+  endSection('peer');
+
+  say(`Launch engine, net mode (Docker): a temp copy of examples/asset-transfer, rounds of cold → warm → edit`);
+  const net = await measureNetMode({
+    minRounds: PLAN.netModeMinRounds,
+    maxRounds: PLAN.netModeMaxRounds,
+    deadline: started + PLAN.budgetSeconds * 1000,
+    onCleanup: (undo) => cleanup.add(undo),
+  });
+  await cleanup.run();
+  reportNetMode(net, results);
+  say();
+  endSection('net mode');
+
+  results.set('loadAverageAtEnd', os.loadavg()[0] ?? 0);
+  results.set('benchSeconds', (performance.now() - started) / 1000);
+  say(`Done in ${Math.round((performance.now() - started) / 1000)} s (${sections.join(', ')}); load average ${loadAverage()} at the end.`);
+  say(results.json());
+}
+
+main().then(
+  () => {
+    if (!interrupted) process.exit(0); // else the signal handler exits once the cleanup is done
+  },
+  (err: unknown) => {
+    if (interrupted) return;
+    console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
