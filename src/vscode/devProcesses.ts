@@ -3,7 +3,8 @@
  * a child process per chaincode with the shim's environment, its output in the chaincode's output
  * channel, stopped with its process group.
  */
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
+import { spawnTiedToParent } from '../engine/launch/devProcess';
 import * as vscode from 'vscode';
 import type { ProcessPlan } from './debug/chaincodeDebug';
 import type { ChaincodeLogs } from './logs';
@@ -22,12 +23,8 @@ export class DevProcesses implements vscode.Disposable {
   start(ccid: string, plan: ProcessPlan): ChildProcess {
     this.stop(ccid);
     this.logs.append(ccid, `$ ${plan.command} ${plan.args.join(' ')}   (in ${plan.cwd})`);
-    const child = spawn(plan.command, [...plan.args], {
-      cwd: plan.cwd,
-      env: { ...process.env, ...plan.env },
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Tied to the extension host: if it dies without deactivating, the chaincode dies too.
+    const child = spawnTiedToParent(plan.command, plan.args, { cwd: plan.cwd, env: { ...process.env, ...plan.env } });
     this.children.set(ccid, child);
     const feed = (stream: NodeJS.ReadableStream): void => {
       let buf = '';

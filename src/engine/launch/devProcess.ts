@@ -51,8 +51,25 @@ export interface DevProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Keeps the chaincode (and whatever `npm start` spawns) tied to us: on POSIX a small sh wrapper
+ * leads a new process group, runs the command in it, and kills the group when its stdin (our pipe)
+ * closes — so if the editor or CLI dies without stopping it, the chaincode does not live on as an
+ * orphan (fabric-shim then spins on its broken output pipe). Background jobs of a non-interactive
+ * sh read /dev/null, hence the pipe is kept on fd 3 for the watcher only.
+ */
+const TIE_TO_PARENT = 'exec 3<&0; "$@" 3<&- & cc=$!; { cat <&3 >/dev/null; kill -TERM -$$ 2>/dev/null; } & exec 3<&-; wait $cc';
+
+export function spawnTiedToParent(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
+  if (process.platform === 'win32') return spawn(command, [...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', TIE_TO_PARENT, 'chaincode', command, ...args], { ...options, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.on('error', () => undefined); // the wrapper may be gone before we close its stdin
+  child.on('exit', () => child.stdin?.end());
+  return child;
+}
+
 export function startDevProcess(cmd: DevProcessCommand, onLine: (stream: 'stdout' | 'stderr', line: string) => void): DevProcess {
-  const child = spawn(cmd.command, [...cmd.args], { cwd: cmd.cwd, env: { ...process.env, ...cmd.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  const child = spawnTiedToParent(cmd.command, cmd.args, { cwd: cmd.cwd, env: { ...process.env, ...cmd.env } });
   for (const stream of ['stdout', 'stderr'] as const) {
     let rest = '';
     child[stream]?.on('data', (chunk: Buffer) => {
