@@ -58,6 +58,7 @@ export class Engine {
   /** Stops every chaincode it launched (containers stopped and removed), then the peer. */
   async dispose(): Promise<void> {
     await this.launcher.dispose();
+    this.docker.dispose();
     await this.peer.stop();
   }
 }

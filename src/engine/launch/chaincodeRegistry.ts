@@ -44,6 +44,8 @@ export function decodeDeployment(bytes: Buffer, mode: LaunchMode, address?: stri
 }
 
 export class ChaincodeRegistry {
+  private writing: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly file: string,
     private readonly entries: Map<string, StoredDeployment>,
@@ -71,6 +73,13 @@ export class ChaincodeRegistry {
 
   async put(def: ChaincodeDefinition): Promise<void> {
     this.entries.set(chaincodeIdOf(def), { deploymentSpec: encodeDeployment(def).toString('base64'), mode: def.mode, address: def.address });
+    // One write at a time: concurrent launches would otherwise rename the same temp file twice.
+    const write = this.writing.then(() => this.save());
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  private async save(): Promise<void> {
     const tmp = `${this.file}.${process.pid}.tmp`;
     await fs.promises.writeFile(tmp, JSON.stringify(Object.fromEntries(this.entries), null, 2));
     await fs.promises.rename(tmp, this.file);

@@ -179,6 +179,10 @@ export class ChaincodeLauncher {
     const registration = new AbortController();
     const onAbort = (): void => registration.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort);
+    // The runtime's own steps ("building image: step 2/5…") are the ones worth showing while it starts.
+    const forwardProgress = this.vms.vm(recipe.vm).onEvent((e) => {
+      if (e.kind === 'progress' && e.ccid === ccid) progress(e.step);
+    });
     try {
       try {
         await this.vms.start(recipe.vm, {
@@ -200,6 +204,8 @@ export class ChaincodeLauncher {
         this.fail(ccid, message);
         this.table.delete(ccid);
         throw new LaunchError(message);
+      } finally {
+        forwardProgress.dispose();
       }
       try {
         const exited = this.exitNotification(ccid, registration.signal);
@@ -288,7 +294,8 @@ export class ChaincodeLauncher {
   private onRuntimeEvent(e: RuntimeEvent): void {
     const entry = this.table.get(e.ccid);
     if (e.kind === 'log') {
-      if (entry) {
+      // Blank lines (npm prints some) are worth nothing in an error message.
+      if (entry && e.line.trim() !== '') {
         entry.recentLogs.push(e.line);
         if (entry.recentLogs.length > RECENT_LOG_LINES) entry.recentLogs.shift();
       }
@@ -297,6 +304,8 @@ export class ChaincodeLauncher {
       return;
     }
     if (e.kind === 'status' && entry) {
+      // A new container: what an error quotes is its output, not the image build's that came before.
+      if (e.status === 'created') entry.recentLogs.length = 0;
       entry.container = {
         name: entry.container?.name ?? e.ccid,
         id: e.containerId ?? entry.container?.id,
