@@ -6,20 +6,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { rawBidiMethod } from '../src/engine/peer/server';
 import { Summary, summarize } from './stats';
 
-const passThrough = (b: Buffer): Buffer => b;
-
 export const PING_SERVICE: grpc.ServiceDefinition = {
-  pingPong: {
-    path: '/bench.Ping/PingPong',
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: passThrough,
-    requestDeserialize: passThrough,
-    responseSerialize: passThrough,
-    responseDeserialize: passThrough,
-  },
+  pingPong: rawBidiMethod('/bench.Ping/PingPong'),
 };
 
 /** About the size of a GET_STATE request or its RESPONSE. */

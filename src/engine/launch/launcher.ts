@@ -136,6 +136,8 @@ export class ChaincodeLauncher {
     if (!entry && !handler) throw new LaunchError(`chaincode ${ccid} is not running`);
     if (entry?.vm) await this.vms.stop(entry.vm, ccid, { timeoutSeconds: 0, remove: true });
     handler?.close('the chaincode was stopped');
+    // Its client certificates die with it: a stopped chaincode's old container cannot register again.
+    this.peer.tlsAuthority?.revoke(ccid);
     this.update(ccid, { status: 'stopped' });
     this.table.delete(ccid);
   }

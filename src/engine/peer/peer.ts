@@ -110,6 +110,11 @@ export class Peer {
     return this.server?.port ?? 0;
   }
 
+  /** The TLS authority of the net-mode listener, once enabled. */
+  get tlsAuthority(): TlsAuthority | null {
+    return this.tlsAuthorityValue;
+  }
+
   /**
    * Starts the mutual-TLS listener net-mode containers dial (dev mode stays plaintext on the main
    * listener). Idempotent. Only clients with a certificate from this peer's CA get through.

@@ -11,16 +11,21 @@ export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
 const passThrough = (b: Buffer): Buffer => b;
 
-export const CHAINCODE_SUPPORT_SERVICE: grpc.ServiceDefinition = {
-  register: {
-    path: '/protos.ChaincodeSupport/Register',
+/** A bidirectional-streaming method whose frames stay raw Buffers both ways. */
+export function rawBidiMethod(path: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return {
+    path,
     requestStream: true,
     responseStream: true,
     requestSerialize: passThrough,
     requestDeserialize: passThrough,
     responseSerialize: passThrough,
     responseDeserialize: passThrough,
-  },
+  };
+}
+
+export const CHAINCODE_SUPPORT_SERVICE: grpc.ServiceDefinition = {
+  register: rawBidiMethod('/protos.ChaincodeSupport/Register'),
 };
 
 export const CHAINCODE_SERVICE_PATH = '/protos.Chaincode/Connect';
