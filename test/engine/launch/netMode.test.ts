@@ -32,6 +32,7 @@ import {
   waitUntil,
 } from '../../support/netChaincode';
 import { goNetModeSuite } from './netModeGo';
+import { javaNetModeSuite } from './netModeJava';
 
 const CYCLES = 50;
 /** Unique per run: our containers and images are told apart from anyone else's by these ids. */
@@ -356,3 +357,4 @@ describe('net mode with Docker unreachable', () => {
 });
 
 goNetModeSuite(TAG);
+javaNetModeSuite(TAG);
