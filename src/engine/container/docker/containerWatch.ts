@@ -34,7 +34,9 @@ export class ContainerWatch {
       stream: true,
       stdout: true,
       stderr: true,
-      logs: true,
+      // Attached before start, so there is no history to replay; with logs: true Docker can deliver
+      // a fast container's first lines twice (once replayed, once streamed).
+      logs: false,
       abortSignal: this.abort.signal,
     });
     this.logs = stream;
