@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BaseImages } from '../../src/engine/platforms/types';
+import { isAlive } from './toolchains';
 
 const run = promisify(execFile);
 const SOCKET = '/var/run/docker.sock';
@@ -331,7 +332,7 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       // A holder that died leaves the lock behind: take it over.
       const holder = Number(await readFile(path.join(dir, 'pid'), 'utf8').catch(() => '0'));
-      if (holder > 0 && !alive(holder)) await rm(dir, { recursive: true, force: true });
+      if (holder > 0 && !isAlive(holder)) await rm(dir, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${dir}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -343,11 +344,3 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

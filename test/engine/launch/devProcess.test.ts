@@ -8,17 +8,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { devProcessCommand, startDevProcess } from '../../../src/engine/launch/devProcess';
+import { isAlive } from '../../support/toolchains';
 
 const DEV_PROCESS_MODULE = path.resolve(__dirname, '..', '..', '..', 'src', 'engine', 'launch', 'devProcess.js');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
@@ -45,7 +38,7 @@ describe('dev-mode processes', () => {
     const p = startDevProcess({ command: 'sh', args: ['-c', 'echo ready; sleep 600 & wait'], env: {}, cwd: '/' }, (_s, l) => lines.push(l));
     assert.ok(await until(() => lines.includes('ready'), 5000), 'the process printed');
     await p.stop();
-    assert.equal(alive(p.child.pid!), false);
+    assert.equal(isAlive(p.child.pid!), false);
     const q = startDevProcess({ command: 'sh', args: ['-c', 'exit 7'], env: {}, cwd: '/' }, () => undefined);
     assert.equal(await q.exited, 7);
   });
@@ -60,8 +53,8 @@ describe('dev-mode processes', () => {
     parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
     assert.ok(await until(() => /group \d+/.test(out) && /child \d+/.test(out), 5000), out);
     const sleeper = Number(/child (\d+)/.exec(out)![1]);
-    assert.ok(alive(sleeper));
+    assert.ok(isAlive(sleeper));
     parent.kill('SIGKILL');
-    assert.ok(await until(() => !alive(sleeper), 5000), 'the chaincode outlived its parent');
+    assert.ok(await until(() => !isAlive(sleeper), 5000), 'the chaincode outlived its parent');
   });
 });

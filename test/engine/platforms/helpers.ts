@@ -1,3 +1,4 @@
+import { after } from 'node:test';
 /** Fixture folders and tar reading for the platform and container tests. */
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -70,4 +71,17 @@ export async function readTar(stream: NodeJS.ReadableStream): Promise<{ entries:
     ex.end(bytes);
   });
   return { entries, bytes };
+}
+
+/** A makeTree that removes every tree it made when the test file ends. */
+export function treesRemovedAfterTests(): (spec: TreeSpec) => Promise<string> {
+  const made: string[] = [];
+  after(async () => {
+    for (const dir of made) await removeTree(dir);
+  });
+  return async (spec) => {
+    const dir = await makeTree(spec);
+    made.push(dir);
+    return dir;
+  };
 }

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { utimes, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { golangPlatform, nodePlatform, prepareBuild } from '../../../src/engine/platforms';
 import { dockerToGitignore } from '../../../src/engine/platforms/ignoreRules';
 import { FileHashCache } from '../../../src/engine/platforms/fileHashCache';
 import { collectPackage, PackageChangedError } from '../../../src/engine/platforms/packaging';
-import { makeTree, readTar, removeTree, type TreeSpec } from './helpers';
+import { readTar, treesRemovedAfterTests, type TreeSpec } from './helpers';
 
-const made: string[] = [];
-after(async () => {
-  for (const dir of made) await removeTree(dir);
-});
-async function tree(spec: TreeSpec): Promise<string> {
-  const dir = await makeTree(spec);
-  made.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterTests();
 
 const paths = async (dir: string, ignoreFiles: readonly ('.gitignore' | '.npmignore')[] = ['.gitignore'], keepWhole?: string[]) =>
   (await collectPackage(dir, { ignoreFiles, ...(keepWhole ? { keepWhole } : {}) })).map((e) => e.path);

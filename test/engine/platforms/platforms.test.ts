@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   DEFAULT_BASE_IMAGES,
   detectPlatform,
@@ -12,17 +12,9 @@ import {
 import { golangDockerfile } from '../../../src/engine/platforms/golang';
 import { findPrebuiltJar, javaDockerfile, JAVA_JAR_PATH } from '../../../src/engine/platforms/java';
 import { nodeContextPath, nodeDockerfile, shellQuote } from '../../../src/engine/platforms/node';
-import { makeTree, readTar, removeTree, type TreeSpec } from './helpers';
+import { readTar, treesRemovedAfterTests, type TreeSpec } from './helpers';
 
-const made: string[] = [];
-after(async () => {
-  for (const dir of made) await removeTree(dir);
-});
-async function tree(spec: TreeSpec): Promise<string> {
-  const dir = await makeTree(spec);
-  made.push(dir);
-  return dir;
-}
+const tree = treesRemovedAfterTests();
 
 const runLines = (dockerfile: string): string[] => dockerfile.split('\n').filter((l) => l.startsWith('RUN '));
 
