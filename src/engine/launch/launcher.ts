@@ -4,7 +4,7 @@
  * It decides what to start and waits; the VM controller starts it; the handler registers it.
  */
 import type { VMController } from '../container/controller';
-import type { ContainerFile, Builder, RuntimeEvent, VMKind } from '../container/types';
+import type { RuntimeEvent, StartRequest, VMKind } from '../container/types';
 import type { Peer } from '../peer/peer';
 import type { Handler } from '../peer/handler';
 import { Emitter } from '../util/events';
@@ -20,14 +20,7 @@ import {
 } from './types';
 
 /** What a runtime needs to start one chaincode: argv, env, files, and a lazy image builder. */
-export interface RuntimeRecipe {
-  readonly vm: VMKind;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly files?: readonly ContainerFile[];
-  readonly builder?: Builder;
-  readonly imageTag?: string;
-}
+export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag'> & { readonly vm: VMKind };
 
 /** Produces recipes per mode (net mode: platforms + TLS; system: the in-process path). */
 export interface RecipeSource {
