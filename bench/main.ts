@@ -3,6 +3,9 @@
  * item 8). Figures, not assertions: medians of several runs with their ranges, ratios against the
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
+ *
+ * `npm run bench -- net` (or any of `wire peer dev net`) runs only those sections: a quick loop
+ * while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -136,7 +139,13 @@ async function peerFigures(results: Results, cleanup: Cleanup, ping: Summary): P
   results.add('registerToReadyMs', restarts.registerToReady);
   results.add('streamOpenToReadyMs', restarts.openToReady);
   results.add('lowLevelSpawnToReadyMs', restarts.spawnToReady);
+}
 
+async function devModeFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-dev-'));
+  cleanup.add(() => fs.promises.rm(tmp, { recursive: true, force: true }));
+  const ip = await InstrumentedPeer.start({ dataDir: path.join(tmp, 'peer'), port: 0 });
+  cleanup.add(() => ip.stop());
   say('Launch engine, dev mode: examples/asset-transfer started as dev mode starts it (npm start)');
   let dev: DevProcess | null = null;
   cleanup.add(async () => void (await dev?.stop()));
@@ -167,7 +176,20 @@ function reportNetMode(net: NetModeResult, results: Results): void {
   results.add('netEditRebuildToReadyMs', net.editRebuild.summary);
 }
 
+const SECTIONS = ['wire', 'peer', 'dev', 'net'] as const;
+
+/** The sections named on the command line; none named: all of them. */
+function selectedSections(args: readonly string[]): Set<string> {
+  const unknown = args.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length) {
+    console.error(`unknown bench section(s): ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')} (none: all)`);
+    process.exit(2);
+  }
+  return new Set(args.length ? args : SECTIONS);
+}
+
 async function main(): Promise<void> {
+  const selected = selectedSections(process.argv.slice(2));
   const started = performance.now();
   const results = new Results();
   const cleanup = new Cleanup();
@@ -190,32 +212,47 @@ async function main(): Promise<void> {
     sectionStart = performance.now();
   };
 
-  say('Wire: the physical limit on this machine');
-  const ping = await measurePingPong(PLAN.pingPongRuns, PLAN.pingPongMs);
-  say(describe('(a) grpc-js bidi ping-pong, loopback', 'round trips/s', ping));
-  say('    (100-byte Buffers, server here, client in a child process: the peer/shim topology)');
-  say();
-  results.add('pingPongRoundTripsPerSec', ping);
-  endSection('wire');
+  if (selected.has('wire') || selected.has('peer')) {
+    say('Wire: the physical limit on this machine');
+    const ping = await measurePingPong(PLAN.pingPongRuns, PLAN.pingPongMs);
+    say(describe('(a) grpc-js bidi ping-pong, loopback', 'round trips/s', ping));
+    say('    (100-byte Buffers, server here, client in a child process: the peer/shim topology)');
+    say();
+    results.add('pingPongRoundTripsPerSec', ping);
+    endSection('wire');
 
-  try {
-    await peerFigures(results, cleanup, ping);
-  } finally {
-    await cleanup.run();
+    if (selected.has('peer')) {
+      try {
+        await peerFigures(results, cleanup, ping);
+      } finally {
+        await cleanup.run();
+      }
+      endSection('peer');
+    }
   }
-  endSection('peer');
 
-  say(`Launch engine, net mode (Docker): a temp copy of examples/asset-transfer, rounds of cold → warm → edit`);
-  const net = await measureNetMode({
-    minRounds: PLAN.netModeMinRounds,
-    maxRounds: PLAN.netModeMaxRounds,
-    deadline: started + PLAN.budgetSeconds * 1000,
-    onCleanup: (undo) => cleanup.add(undo),
-  });
-  await cleanup.run();
-  reportNetMode(net, results);
-  say();
-  endSection('net mode');
+  if (selected.has('dev')) {
+    try {
+      await devModeFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('dev mode');
+  }
+
+  if (selected.has('net')) {
+    say(`Launch engine, net mode (Docker): a temp copy of examples/asset-transfer, rounds of cold → warm → edit`);
+    const net = await measureNetMode({
+      minRounds: PLAN.netModeMinRounds,
+      maxRounds: PLAN.netModeMaxRounds,
+      deadline: started + PLAN.budgetSeconds * 1000,
+      onCleanup: (undo) => cleanup.add(undo),
+    });
+    await cleanup.run();
+    reportNetMode(net, results);
+    say();
+    endSection('net mode');
+  }
 
   results.set('loadAverageAtEnd', os.loadavg()[0] ?? 0);
   results.set('benchSeconds', (performance.now() - started) / 1000);
