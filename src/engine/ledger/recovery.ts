@@ -1,13 +1,15 @@
 /**
  * Rebuilds the in-memory state from the ledger directory on open: the highest complete snapshot,
  * then every log from that generation on, stopping at the first torn or damaged frame (the tail
- * of a write a crash interrupted). Leftovers of interrupted compactions are removed.
+ * of a write a crash interrupted; zeros after the last frame are preallocated space, not damage).
+ * Leftovers of interrupted compactions are removed.
  */
 import * as fs from 'fs';
 import { blockOf, type LogEntry } from './commitBatch';
 import type { CommittedState } from './committedState';
 import { readFrames } from './frames';
 import { listDirectory, logPath, removeFiles, snapshotPath } from './ledgerFiles';
+import { isCleanTail } from './logFile';
 import { readSnapshot } from './snapshotFile';
 import type { TransactionRecords } from './transactionRecords';
 
@@ -48,7 +50,7 @@ export async function recover(dir: string, state: CommittedState, records: Trans
     const scan = readFrames(buf);
     for (const value of scan.values) replay(value as LogEntry, state, records);
     logSize = scan.validLength;
-    if (scan.validLength < buf.length) {
+    if (!isCleanTail(buf.subarray(scan.validLength))) {
       // A torn record is only expected at the very end. Later logs would follow a gap: drop them
       // so the ledger stays a prefix of what was committed (only possible with fsync off).
       obsolete.push(...logs.slice(i + 1).map((g) => logPath(dir, g)));

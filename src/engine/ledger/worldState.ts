@@ -211,8 +211,10 @@ export class WorldState implements StateReader {
 
   private async writeLoop(): Promise<void> {
     // Yield first: with nothing to do, the finally below would otherwise run before drain() stores
-    // this promise, leaving `draining` set forever and every later commit stranded.
-    await Promise.resolve();
+    // this promise, leaving `draining` set forever and every later commit stranded. Yield to the
+    // end of the event loop's current I/O phase, so every transaction completed by the messages
+    // read in it joins this batch (a fast log syncs on the event loop, where nothing queues meanwhile).
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       while (this.queue.length > 0 || (this.recordsDue && this.unwrittenRecords.length > 0)) {
         const batch = this.queue.splice(0);

@@ -21,8 +21,8 @@ export interface HandlerHost {
   register(handler: Handler): 'ready-now' | 'launcher-sends-ready';
   /** The handler reached `ready`. */
   ready(handler: Handler): void;
-  /** The handler's state or in-flight set changed. */
-  changed(handler: Handler, previous: HandlerState | null): void;
+  /** The handler's state changed. */
+  changed(handler: Handler, previous: HandlerState): void;
   /** The stream is gone; remove this handler (by identity, never by name). */
   ended(handler: Handler, reason: string): void;
   diagnostic(d: PeerDiagnostic): void;
@@ -113,8 +113,8 @@ export class Handler {
     }
     const ctx = new TransactionContext(req.channel, req.txId, this.chaincodeName, req.simulator, req.signedProposal, req.timeoutMs, this.timeoutsPaused);
     this.contexts.set(key, ctx);
+    // In flight from here: the peer's transaction events, not a handler event, announce it.
     this.inFlightTxs.set(key, { channel: req.channel, txId: req.txId, fn: req.fn, startedAt: Date.now() });
-    this.host.changed(this, this.stateValue);
     this.send({ type: req.type, payload: req.input, txid: req.txId, channel_id: req.channel, proposal: req.signedProposal });
     try {
       const outcome = await ctx.outcome;
@@ -123,7 +123,6 @@ export class Handler {
     } finally {
       this.contexts.delete(key);
       this.inFlightTxs.delete(key);
-      this.host.changed(this, this.stateValue);
     }
   }
 

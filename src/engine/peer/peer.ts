@@ -194,9 +194,8 @@ export class Peer {
       kind,
       startedAt: built.timestampMs,
     };
-    this.txStarted.fire(started);
     const simulator = new TxSimulator(this.worldState, channel);
-    const outcome = await handler.execute({
+    const execution = handler.execute({
       channel,
       txId: built.txId,
       type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
@@ -206,6 +205,9 @@ export class Peer {
       timeoutMs: req.timeoutMs ?? this.executeTimeoutMs,
       fn: started.fn,
     });
+    // After the handler has it in flight, so a listener reading `handlers()` sees it running.
+    this.txStarted.fire(started);
+    const outcome = await execution;
     const response = interpretOutcome(outcome);
     // Fabric's endorser drops the event of a response >= 400, as it drops the writes.
     const event: ChaincodeEventRecord | null =

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import { logPath } from '../../../src/engine/ledger/ledgerFiles';
 import { LogFile } from '../../../src/engine/ledger/logFile';
 import { WorldState } from '../../../src/engine/ledger/worldState';
 import { meta, NS, put, record, tempDir, text, tx } from './ledgerTestKit';
@@ -80,6 +81,38 @@ describe('WorldState persistence', () => {
       ws = await WorldState.open(dir);
       assert.equal(text(ws.getState(NS, 'k')?.value), 'three');
       assert.equal(ws.height, 3);
+      await ws.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('zeros after a log\'s last record are preallocated space, not a torn tail: a later log still replays', async () => {
+    // The state a crash leaves between switching to a new log generation and trimming the old one.
+    const { dir, cleanup } = tempDir();
+    try {
+      let ws = await WorldState.open(dir);
+      await ws.commit(tx('t1', [put('k', 'one')]));
+      await ws.close();
+      const [name] = fs.readdirSync(dir).filter((f) => f.startsWith('log-'));
+      const file = path.join(dir, name);
+      const first = fs.readFileSync(file);
+      ws = await WorldState.open(dir);
+      await ws.commit(tx('t2', [put('k', 'two')]));
+      await ws.close();
+      const second = fs.readFileSync(file).subarray(first.length);
+      const gen = Number(/(\d+)/.exec(name)?.[1]);
+      assert.equal(file, logPath(dir, gen));
+      fs.writeFileSync(file, Buffer.concat([first, Buffer.alloc(1 << 20)]));
+      fs.writeFileSync(logPath(dir, gen + 1), second);
+      ws = await WorldState.open(dir);
+      assert.equal(ws.height, 2);
+      assert.equal(text(ws.getState(NS, 'k')?.value), 'two');
+      await ws.commit(tx('t3', [put('k', 'three')]));
+      await ws.close();
+      ws = await WorldState.open(dir);
+      assert.equal(ws.height, 3);
+      assert.equal(text(ws.getState(NS, 'k')?.value), 'three');
       await ws.close();
     } finally {
       cleanup();
