@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { resolveConfig } from '../src/engine/config';
-import { LABEL_CCID, MANAGED_FILTER } from '../src/engine/container/docker/labels';
+import { LABEL_CCID, LABEL_IMAGE_KIND, MANAGED_FILTER } from '../src/engine/container/docker/labels';
 import { Engine } from '../src/engine/engine';
 import type { ChaincodeDefinition } from '../src/engine/launch/types';
 import { dockerAvailable, ensureBaseImages } from '../test/support/docker';
@@ -44,14 +44,19 @@ function caseOf(runs: readonly TimedLaunch[]): NetModeCase {
 }
 
 /**
- * Progress steps as short phase names: `building image: Step 3/8 : COPY deps/ /usr/local/src/` →
- * `COPY deps/`; `building image` itself lasts until the daemon has the whole context (the classic
- * builder reads it all before step 1), so it is the context upload.
+ * Progress steps as short phase names: `building image: Step 3/8 : COPY src/ /usr/local/src/` →
+ * `COPY src/`; `building image` itself lasts until the daemon has the whole context (the classic
+ * builder reads it all before step 1), so it is the context upload. The dependencies image's
+ * phases (`building dependencies image…`) read `deps context upload`, `deps COPY deps/`…
  */
 function shortStep(step: string): string {
-  const m = /^building image: (?:Step )?\d+\/\d+\s*:?\s*(\S+)\s*(\S*)/i.exec(step);
-  if (m) return m[1] === 'COPY' ? `${m[1]} ${m[2]}` : (m[1] ?? step);
-  return step === 'building image' ? 'context upload' : step;
+  const build = /^building (dependencies )?image(?::\s*(.*))?$/i.exec(step);
+  if (!build) return step;
+  const prefix = build[1] ? 'deps ' : '';
+  if (build[2] === undefined) return `${prefix}context upload`;
+  const m = /^(?:Step )?\d+\/\d+\s*:?\s*(\S+)\s*(\S*)/i.exec(build[2]);
+  if (!m) return `${prefix}${build[2]}`;
+  return `${prefix}${m[1] === 'COPY' ? `${m[1]} ${m[2]}` : (m[1] ?? step)}`;
 }
 
 /** Consecutive phases of one name merged (`LABEL ×4`), and those under 1 ms left out. */
@@ -189,7 +194,7 @@ export async function measureNetMode(options: NetModeOptions): Promise<NetModeRe
   }
 }
 
-/** The images this bench built (every tag of its chaincode), and any container left of it. */
+/** The images this bench built (every tag of its chaincode, its dependencies images too), and any container left of it. */
 async function removeImages(engine: Engine, ccid: string): Promise<void> {
   const docker = engine.docker.docker;
   const label = [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`];
@@ -197,7 +202,10 @@ async function removeImages(engine: Engine, ccid: string): Promise<void> {
     for (const c of await docker.listContainers({ all: true, filters: { label } })) {
       await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
     }
-    for (const image of await docker.listImages({ filters: { label } })) {
+    const images = await docker.listImages({ filters: { label } });
+    // Chaincode images before the dependencies images they start FROM (Docker refuses a parent first).
+    const last = (i: (typeof images)[number]): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
+    for (const image of images.sort((a, b) => last(a) - last(b))) {
       await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
     }
   } catch {

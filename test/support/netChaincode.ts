@@ -12,7 +12,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { LABEL_CCID, MANAGED_FILTER } from '../../src/engine/container/docker/labels';
+import { LABEL_CCID, LABEL_IMAGE_KIND, MANAGED_FILTER } from '../../src/engine/container/docker/labels';
 import { resolveConfig } from '../../src/engine/config';
 import { Engine } from '../../src/engine/engine';
 import type { ChaincodeDefinition, RunningChaincode } from '../../src/engine/launch/types';
@@ -143,10 +143,10 @@ export async function containersOf(docker: Dockerode, ccids: readonly string[]):
   return all.filter((c) => ccids.includes(c.Labels[LABEL_CCID] ?? ''));
 }
 
-/** Tags of our labelled images of one chaincode id. */
+/** Tags of our labelled images of one chaincode id, dependencies images included, sorted. */
 export async function imageTagsOf(docker: Dockerode, ccid: string): Promise<string[]> {
   const images = await docker.listImages({ filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`] } });
-  return images.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'));
+  return images.flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>')).sort();
 }
 
 /** Removes the containers and images of these chaincode ids (test cleanup, also after failures). */
@@ -154,7 +154,9 @@ export async function removeChaincodeArtifacts(docker: Dockerode, ccids: readonl
   for (const c of await containersOf(docker, ccids)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   for (const ccid of ccids) {
     const images = await docker.listImages({ filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`] } });
-    for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    // Chaincode images before the dependencies images they start FROM (Docker refuses a parent first).
+    const last = (i: Dockerode.ImageInfo): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
+    for (const image of images.sort((a, b) => last(a) - last(b))) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }
 }
 

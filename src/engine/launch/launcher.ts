@@ -19,8 +19,8 @@ import {
   RunningChaincode,
 } from './types';
 
-/** What a runtime needs to start one chaincode: argv, env, files, and a lazy image builder. */
-export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag'> & { readonly vm: VMKind };
+/** What a runtime needs to start one chaincode: argv, env, files, and lazy image builders. */
+export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag' | 'dependencies'> & { readonly vm: VMKind };
 
 /** Produces recipes per mode (net mode: platforms + TLS; system: the in-process path). */
 export interface RecipeSource {
@@ -187,6 +187,7 @@ export class ChaincodeLauncher {
           files: recipe.files,
           builder: recipe.builder,
           imageTag: recipe.imageTag,
+          dependencies: recipe.dependencies,
           signal: options.signal,
           // Armed at the last moment: the window in which another process could register as us is small.
           prelaunch: async () => {

@@ -47,6 +47,7 @@ export class EngineRecipes implements RecipeSource {
       peerAddress = peerAddress.replace(/^[^:]+/, 'host.docker.internal');
     }
     const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.config.mspId, logLevel: this.config.logLevel });
-    return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder: prepared.builder, imageTag: prepared.imageTag };
+    const { builder, imageTag, dependencies } = prepared;
+    return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder, imageTag, dependencies };
   }
 }

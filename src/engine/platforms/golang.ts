@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { collectPackage } from './packaging';
-import { dockerfileLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
+import { fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
 export interface GolangBuildSteps {
   readonly builderImage: string;
@@ -33,7 +33,6 @@ export function golangDockerfile(steps: GolangBuildSteps): string {
     `RUN ${env.join(' ')} go build -trimpath -o /chaincode/output/chaincode .`,
     `FROM ${steps.runtimeImage}`,
     'COPY --from=builder /chaincode/output/chaincode /usr/local/bin/chaincode',
-    dockerfileLabels('GOLANG'),
     '',
   ].join('\n');
 }
@@ -64,6 +63,6 @@ export const golangPlatform: Platform = {
       vendored: packaged.has('vendor/modules.txt'),
       ...(options?.goProxy !== undefined ? { goProxy: options.goProxy } : {}),
     };
-    return { entries, dockerfile: golangDockerfile(steps), baseImages: [base.golangBuilder, base.golangRuntime] };
+    return { entries, dockerfile: golangDockerfile(steps), labels: fabricLabels('GOLANG'), baseImages: [base.golangBuilder, base.golangRuntime] };
   },
 };

@@ -2,12 +2,12 @@
  * The platforms' front door: pick the platform of a folder, and turn a folder into the image tag
  * plus the lazy builder that the container layer's StartRequest takes.
  */
-import type { BuildContext, Builder } from '../container/types';
+import type { BuildContext, Builder, BuildRequest } from '../container/types';
 import { golangPlatform } from './golang';
 import { javaPlatform } from './java';
 import { nodePlatform } from './node';
 import { packageDigest, packTar } from './packaging';
-import type { ChaincodeLanguage, Platform, PlatformOptions } from './types';
+import { CODE_CONTEXT_DIR, DEPENDENCIES_CONTEXT_DIR, withLabels, type ChaincodeLanguage, type ImagePlan, type Platform, type PlatformOptions } from './types';
 
 export * from './types';
 export { launchParameters, normaliseLogLevel, TLS_PATHS, type ChaincodeTLSMaterial, type LaunchParameterInput, type LaunchParameters } from './launchParameters';
@@ -29,15 +29,22 @@ export async function detectPlatform(dir: string): Promise<Platform | undefined>
   return undefined;
 }
 
-export interface PreparedBuild {
-  readonly language: ChaincodeLanguage;
-  /** Content hash of code + Dockerfile + base images: the image tag. */
+export interface PreparedImage {
+  /** Content hash of what goes in (code, Dockerfile, labels, base images…): the image tag. */
   readonly imageTag: string;
+  /** As the context holds it, before the owner's labels join the LABEL line. */
   readonly dockerfile: string;
-  readonly fileCount: number;
-  readonly totalBytes: number;
   /** Streams the build context; the content is checked against `imageTag` while it is read. */
   readonly builder: Builder;
+}
+
+export interface PreparedBuild extends PreparedImage {
+  readonly language: ChaincodeLanguage;
+  /** Everything packaged, dependencies included. */
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  /** The image this one starts FROM; its tag is part of `imageTag`. */
+  readonly dependencies?: PreparedImage;
 }
 
 /**
@@ -46,24 +53,32 @@ export interface PreparedBuild {
  */
 export async function prepareBuild(platform: Platform, dir: string, options?: PlatformOptions): Promise<PreparedBuild> {
   const plan = await platform.plan(dir, options);
-  const place = plan.contextPath ?? ((p: string) => `src/${p}`);
+  const dependencies = plan.dependencies ? prepareImage(plan.dependencies, DEPENDENCIES_CONTEXT_DIR, {}) : undefined;
+  const image = prepareImage(plan, CODE_CONTEXT_DIR, dependencies ? { dependencies: dependencies.imageTag } : {});
+  const packaged = [...plan.entries, ...(plan.dependencies?.entries ?? [])];
+  return {
+    ...image,
+    language: platform.language,
+    fileCount: packaged.filter((e) => e.type === 'file').length,
+    totalBytes: packaged.reduce((sum, e) => sum + e.size, 0),
+    ...(dependencies ? { dependencies } : {}),
+  };
+}
+
+/** One image's tag and lazy builder; its entries go under `contextDir/` in the build context. */
+function prepareImage(plan: ImagePlan, contextDir: string, recipe: Readonly<Record<string, string>>): PreparedImage {
   // Hash exactly what the tar will hold: the context paths are part of the recipe.
   const entries = plan.entries
-    .map((e) => ({ ...e, path: place(e.path) }))
+    .map((e) => ({ ...e, path: `${contextDir}/${e.path}` }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const imageTag = packageDigest(entries, {
-    dockerfile: plan.dockerfile,
-    baseImages: plan.baseImages.join('\n'),
-  });
+  const dockerfile = withLabels(plan.dockerfile, plan.labels);
+  const imageTag = packageDigest(entries, { ...recipe, dockerfile, baseImages: plan.baseImages.join('\n') });
   return {
-    language: platform.language,
     imageTag,
-    dockerfile: plan.dockerfile,
-    fileCount: plan.entries.filter((e) => e.type === 'file').length,
-    totalBytes: plan.entries.reduce((sum, e) => sum + e.size, 0),
-    builder: async (): Promise<BuildContext> => ({
+    dockerfile,
+    builder: async (request?: BuildRequest): Promise<BuildContext> => ({
       recipeHash: imageTag,
-      stream: packTar(entries, [{ name: 'Dockerfile', content: plan.dockerfile }]),
+      stream: packTar(entries, [{ name: 'Dockerfile', content: withLabels(plan.dockerfile, { ...plan.labels, ...request?.labels }) }]),
     }),
   };
 }

@@ -6,7 +6,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collectPackage, fileEntry } from './packaging';
-import { dockerfileLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
+import { fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
 export const JAVA_JAR_PATH = '/root/chaincode-java/chaincode.jar';
 const BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts'];
@@ -21,7 +21,7 @@ export type JavaBuild =
 
 export function javaDockerfile(baseImage: string, build: JavaBuild): string {
   if (build.kind === 'prebuilt') {
-    return [`FROM ${baseImage}`, `COPY src/chaincode.jar ${JAVA_JAR_PATH}`, dockerfileLabels('JAVA'), ''].join('\n');
+    return [`FROM ${baseImage}`, `COPY src/chaincode.jar ${JAVA_JAR_PATH}`, ''].join('\n');
   }
   const dir = build.outputDir;
   // Same preference as for prebuilt jars: an uber jar by its usual names, else the one plain jar.
@@ -36,7 +36,6 @@ export function javaDockerfile(baseImage: string, build: JavaBuild): string {
     `RUN ${build.command} && ${pick}`,
     `FROM ${baseImage}`,
     `COPY --from=builder /chaincode/output/chaincode.jar ${JAVA_JAR_PATH}`,
-    dockerfileLabels('JAVA'),
     '',
   ].join('\n');
 }
@@ -74,7 +73,7 @@ export const javaPlatform: Platform = {
     const jar = await findPrebuiltJar(dir);
     if (jar) {
       const entries = [await fileEntry('chaincode.jar', jar)];
-      return { entries, dockerfile: javaDockerfile(baseImage, { kind: 'prebuilt', jar }), baseImages: [baseImage] };
+      return { entries, dockerfile: javaDockerfile(baseImage, { kind: 'prebuilt', jar }), labels: fabricLabels('JAVA'), baseImages: [baseImage] };
     }
     const entries = await collectPackage(dir, { ignoreFiles: ['.gitignore'] });
     const packaged = new Set(entries.map((e) => e.path));
@@ -90,6 +89,6 @@ export const javaPlatform: Platform = {
       const task = /shadow/i.test(script) ? 'shadowJar' : 'jar';
       build = { kind: 'gradle', command: `${gradle} --no-daemon -q ${task}`, outputDir: 'build/libs' };
     }
-    return { entries, dockerfile: javaDockerfile(baseImage, build), baseImages: [baseImage] };
+    return { entries, dockerfile: javaDockerfile(baseImage, build), labels: fabricLabels('JAVA'), baseImages: [baseImage] };
   },
 };

@@ -1,12 +1,14 @@
 /**
  * Node chaincode (JavaScript and TypeScript). The image is Fabric's nodeenv layout: code under
  * /usr/local/src, started with `npm start -- --peer.address <addr>`. The workspace's node_modules is
- * used when present (offline, and what the developer tested with); otherwise the build installs.
+ * used when present (offline, and what the developer tested with), in a dependencies image of its
+ * own; otherwise the build installs.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEPENDENCIES_IMAGE_ARG } from '../container/types';
 import { collectPackage, type PackageEntry } from './packaging';
-import { dockerfileLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
+import { DEPENDENCIES_CONTEXT_DIR, fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
 export const NODE_CODE_DIR = '/usr/local/src';
 
@@ -20,33 +22,38 @@ export interface NodeBuildSteps {
   readonly needsBuild: boolean;
 }
 
-/** In the build context, dependencies sit apart from the code so that each gets its own layer. */
-export const NODE_DEPS_DIR = 'deps';
+export function isNodeDependency(entryPath: string): boolean {
+  return entryPath === 'node_modules' || entryPath.startsWith('node_modules/');
+}
 
-export function nodeContextPath(entryPath: string): string {
-  return entryPath === 'node_modules' || entryPath.startsWith('node_modules/') ? `${NODE_DEPS_DIR}/${entryPath}` : `src/${entryPath}`;
+/** The dependencies image: the packaged node_modules where the code will go, on the base image. */
+export function nodeDependenciesDockerfile(baseImage: string): string {
+  return [`FROM ${baseImage}`, `WORKDIR ${NODE_CODE_DIR}`, `COPY ${DEPENDENCIES_CONTEXT_DIR}/ ${NODE_CODE_DIR}/`, ''].join('\n');
 }
 
 /**
- * Layers ordered from least to most often changed, so an edit of the code rebuilds only the last
- * ones: dependencies (packaged, or installed from the manifests), then the code, then the build.
+ * Packaged node_modules: the code (and the build, for TypeScript) over the dependencies image, so an
+ * edit rebuilds only that. Otherwise layers ordered from least to most often changed: the install
+ * from the manifests, then the code, then the build.
  */
 export function nodeDockerfile(steps: NodeBuildSteps): string {
   const flags = '--no-audit --no-fund';
-  const lines = [`FROM ${steps.baseImage}`, `WORKDIR ${NODE_CODE_DIR}`];
+  const lines: string[] = [];
   if (steps.hasNodeModules) {
-    lines.push(`COPY ${NODE_DEPS_DIR}/ ${NODE_CODE_DIR}/`, `COPY src/ ${NODE_CODE_DIR}/`);
+    // The dependencies image already has the code folder as its WORKDIR.
+    lines.push(`ARG ${DEPENDENCIES_IMAGE_ARG}`, `FROM \${${DEPENDENCIES_IMAGE_ARG}}`, `COPY src/ ${NODE_CODE_DIR}/`);
     if (steps.needsBuild) lines.push('RUN npm run build');
   } else {
     const lock = steps.manifests.some((m) => m !== 'package.json');
     const install = lock ? `npm ci ${flags}` : `npm install ${flags}`;
+    lines.push(`FROM ${steps.baseImage}`, `WORKDIR ${NODE_CODE_DIR}`);
     lines.push(`COPY ${steps.manifests.map((m) => `src/${m}`).join(' ')} ${NODE_CODE_DIR}/`);
     // The compiler is a dev dependency: install everything, build, then drop the dev dependencies.
     lines.push(steps.needsBuild ? `RUN ${install}` : `RUN ${install} --omit=dev`);
     lines.push(`COPY src/ ${NODE_CODE_DIR}/`);
     if (steps.needsBuild) lines.push(`RUN npm run build && npm prune --omit=dev ${flags}`);
   }
-  lines.push(dockerfileLabels('NODE'), '');
+  lines.push('');
   return lines.join('\n');
 }
 
@@ -88,7 +95,20 @@ export const nodePlatform: Platform = {
     // npm's rule: a directory's .npmignore replaces its .gitignore.
     const entries = await collectPackage(dir, { ignoreFiles: ['.npmignore', '.gitignore'], keepWhole: ['node_modules'] });
     const steps = await nodeBuildSteps(dir, entries, baseImage);
-    return { entries, dockerfile: nodeDockerfile(steps), baseImages: [baseImage], contextPath: nodeContextPath };
+    const labels = fabricLabels('NODE');
+    if (!steps.hasNodeModules) return { entries, dockerfile: nodeDockerfile(steps), labels, baseImages: [baseImage] };
+    return {
+      entries: entries.filter((e) => !isNodeDependency(e.path)),
+      dockerfile: nodeDockerfile(steps),
+      labels,
+      baseImages: [],
+      dependencies: {
+        entries: entries.filter((e) => isNodeDependency(e.path)),
+        dockerfile: nodeDependenciesDockerfile(baseImage),
+        labels: {},
+        baseImages: [baseImage],
+      },
+    };
   },
 };
 

@@ -31,17 +31,32 @@ export interface PlatformOptions {
   readonly goProxy?: string;
 }
 
-/** What goes into the image: the code's entries and the recipe. */
-export interface BuildPlan {
+/** Where the build context holds the code, and a dependencies image's context its entries. */
+export const CODE_CONTEXT_DIR = 'src';
+export const DEPENDENCIES_CONTEXT_DIR = 'deps';
+
+/** One image's recipe: what its build context holds, and how the Dockerfile turns that into an image. */
+export interface ImagePlan {
+  /** Go in the build context under `src/` (a dependencies image's under `deps/`). */
   readonly entries: readonly PackageEntry[];
   /**
-   * Where an entry goes in the build context; default `src/<path>`. Lets a Dockerfile COPY parts
-   * separately (e.g. dependencies in a layer of their own, cached across code edits).
+   * Without a LABEL line: the builder appends one holding `labels` and the owner's, so that labels
+   * cost one build step.
    */
-  readonly contextPath?: (entryPath: string) => string;
   readonly dockerfile: string;
-  /** Every image the Dockerfile starts FROM: part of the content hash. */
+  /** The labels a Fabric user looks for (2.x `GenerateDockerfile`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Every image the Dockerfile starts FROM (other than a dependencies image): part of the content hash. */
   readonly baseImages: readonly string[];
+}
+
+/** What goes into the image: the code's entries and the recipe. */
+export interface BuildPlan extends ImagePlan {
+  /**
+   * Dependencies in an image of their own, which this one starts FROM (`ARG DEPENDENCIES_IMAGE`,
+   * `FROM ${DEPENDENCIES_IMAGE}`): built once, so a code edit sends and copies only the code.
+   */
+  readonly dependencies?: ImagePlan;
 }
 
 export interface Platform {
@@ -57,7 +72,17 @@ export function resolveBaseImages(options?: PlatformOptions): BaseImages {
   return { ...DEFAULT_BASE_IMAGES, ...options?.baseImages };
 }
 
-/** The common Dockerfile tail: labels a Fabric user looks for (2.x `GenerateDockerfile`). */
-export function dockerfileLabels(fabricType: 'NODE' | 'GOLANG' | 'JAVA'): string {
-  return `LABEL org.hyperledger.fabric.chaincode.type="${fabricType}" org.hyperledger.fabric.version="2.5"`;
+/** The labels a Fabric user looks for (2.x `GenerateDockerfile`'s common tail). */
+export function fabricLabels(fabricType: 'NODE' | 'GOLANG' | 'JAVA'): Record<string, string> {
+  return { 'org.hyperledger.fabric.chaincode.type': fabricType, 'org.hyperledger.fabric.version': '2.5' };
+}
+
+/**
+ * A Dockerfile with every label in one LABEL line at its end (one build step, however many
+ * labels). Values are quoted with `\`, `"` and `$` escaped: LABEL would expand variables.
+ */
+export function withLabels(dockerfile: string, labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/[\\"$]/g, '\\$&').replace(/[\r\n]+/g, ' ')}"`);
+  if (pairs.length === 0) return dockerfile;
+  return `${dockerfile.replace(/\n*$/, '\n')}LABEL ${pairs.join(' ')}\n`;
 }

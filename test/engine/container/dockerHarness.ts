@@ -1,7 +1,9 @@
 /** Shared set-up for the tests that drive a real Docker engine: event capture and cleanup. */
 import Dockerode from 'dockerode';
-import type { Builder, RuntimeEvent, VM } from '../../../src/engine/container/types';
-import { LABEL_PEER, MANAGED_FILTER } from '../../../src/engine/container/docker/labels';
+import { Readable } from 'node:stream';
+import type { Builder, BuildRequest, RuntimeEvent, VM } from '../../../src/engine/container/types';
+import { LABEL_CCID, LABEL_IMAGE_KIND, LABEL_PEER, MANAGED_FILTER } from '../../../src/engine/container/docker/labels';
+import { readTar } from '../platforms/helpers';
 import type { Disposable } from '../../../src/engine/util/events';
 
 export class EventLog {
@@ -62,13 +64,27 @@ export class EventLog {
 /** Wraps a builder to count its calls. */
 export function countingBuilder(builder: Builder): Builder & { calls: number } {
   const counted = Object.assign(
-    async () => {
+    async (request?: BuildRequest) => {
       counted.calls++;
-      return builder();
+      return builder(request);
     },
     { calls: 0 },
   );
   return counted;
+}
+
+/** Wraps a builder to record the names in each build context it streams (read whole, then replayed). */
+export function recordingBuilder(builder: Builder): Builder & { contexts: string[][] } {
+  const recorded = Object.assign(
+    async (request?: BuildRequest) => {
+      const context = await builder(request);
+      const { entries, bytes } = await readTar(context.stream);
+      recorded.contexts.push(entries.map((e) => e.name));
+      return { recipeHash: context.recipeHash, stream: Readable.from([bytes]) };
+    },
+    { contexts: [] as string[][] },
+  );
+  return recorded;
 }
 
 /** Removes every container and image labelled with this peer (test isolation, also after failures). */
@@ -77,9 +93,24 @@ export async function removeEverythingOf(docker: Dockerode, peer: string): Promi
   for (const c of await docker.listContainers({ all: true, filters: { label } })) {
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
-  for (const image of await docker.listImages({ filters: { label } })) {
+  await removeImagesLabelled(docker, label);
+}
+
+/** Our images with all these labels; chaincode images first (Docker refuses to remove a parent first). */
+export async function removeImagesLabelled(docker: Dockerode, label: string[]): Promise<void> {
+  const images = await docker.listImages({ filters: { label } });
+  const dependencies = (i: Dockerode.ImageInfo): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
+  for (const image of images.sort((a, b) => dependencies(a) - dependencies(b))) {
     await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }
+}
+
+/** Tags of our images of one chaincode id, by kind. */
+export async function imagesOf(docker: Dockerode, ccid: string): Promise<{ chaincode: string[]; dependencies: string[] }> {
+  const images = await docker.listImages({ filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`] } });
+  const tags = (kind: string): string[] =>
+    images.filter((i) => (i.Labels?.[LABEL_IMAGE_KIND] ?? 'chaincode') === kind).flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>')).sort();
+  return { chaincode: tags('chaincode'), dependencies: tags('dependencies') };
 }
 
 export async function imageExists(docker: Dockerode, ref: string): Promise<boolean> {

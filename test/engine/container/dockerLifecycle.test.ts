@@ -83,6 +83,7 @@ describe(`${CYCLES} start/stop cycles against a real Docker engine`, { skip: doc
         env: { CORE_CHAINCODE_ID_NAME: ccid, STAY: '1' },
         builder,
         imageTag: prepared.imageTag,
+        dependencies: prepared.dependencies,
         prelaunch: async () => undefined,
         signal: abort.signal,
       });
@@ -114,6 +115,7 @@ describe(`${CYCLES} start/stop cycles against a real Docker engine`, { skip: doc
         env: {},
         builder: prepared.builder,
         imageTag: prepared.imageTag,
+        dependencies: prepared.dependencies,
         prelaunch: async () => undefined,
       });
     await Promise.all([start(), controller.stop('docker', ccid), start(), start(), controller.stop('docker', ccid), start()]);

@@ -5,12 +5,12 @@ import { after, before, describe, test } from 'node:test';
 import { VMController } from '../../../src/engine/container/controller';
 import { DockerVM } from '../../../src/engine/container/docker/dockerVM';
 import { ImageBuildError, ImageMissingError } from '../../../src/engine/container/docker/errors';
-import { LABEL_CCID, LABEL_MANAGED, LABEL_PEER } from '../../../src/engine/container/docker/labels';
+import { LABEL_CCID, LABEL_DEPENDENCIES, LABEL_IMAGE_KIND, LABEL_MANAGED, LABEL_PEER } from '../../../src/engine/container/docker/labels';
 import type { StartRequest } from '../../../src/engine/container/types';
 import { nodePlatform, prepareBuild, type PreparedBuild } from '../../../src/engine/platforms';
 import { dockerSkip, ensureBaseImages, type TestBaseImages } from '../../support/docker';
 import { makeTree, removeTree } from '../platforms/helpers';
-import { countingBuilder, EventLog, imageExists, NODE_PROJECT, removeEverythingOf } from './dockerHarness';
+import { countingBuilder, EventLog, imageExists, imagesOf, NODE_PROJECT, recordingBuilder, removeEverythingOf } from './dockerHarness';
 import { pack } from 'tar-stream';
 import { Readable } from 'node:stream';
 
@@ -30,7 +30,7 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     args: nodePlatform.chaincodeArgs(PEER_ADDRESS),
     env: { CORE_CHAINCODE_ID_NAME: ccid },
     prelaunch: async () => undefined,
-    ...(prepared ? { builder: prepared.builder, imageTag: prepared.imageTag } : {}),
+    ...(prepared ? { builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies } : {}),
     ...extra,
   });
 
@@ -66,13 +66,27 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     const statuses = log.statuses(ccid);
     const order = ['building', 'created', 'running', 'exited'].map((s) => statuses.indexOf(s));
     assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `status order: ${statuses.join(' ')}`);
-    assert.ok(log.events.some((e) => e.kind === 'progress' && e.ccid === ccid && /^building image: step 1\/\d+: FROM /.test(e.step)));
+    const steps = log.events.flatMap((e) => (e.kind === 'progress' && e.ccid === ccid ? [e.step] : []));
+    assert.ok(steps.some((step) => /^building dependencies image: step 1\/\d+: FROM /.test(step)), steps.join('\n'));
+    assert.ok(steps.some((step) => /^building image: step 2\/\d+: FROM \$\{DEPENDENCIES_IMAGE\}$/.test(step)), steps.join('\n'));
+    assert.ok(steps.indexOf('building dependencies image') < steps.indexOf('building image'), 'the dependencies image first');
 
     const info = await vm.docker.getImage(vm.imageRef(ccid, prepared.imageTag)).inspect();
     assert.equal(info.Config.Labels?.[LABEL_MANAGED], 'true');
     assert.equal(info.Config.Labels?.[LABEL_CCID], ccid);
     assert.equal(info.Config.Labels?.[LABEL_PEER], vm.peerLabel);
+    assert.equal(info.Config.Labels?.[LABEL_IMAGE_KIND], 'chaincode');
+    assert.equal(info.Config.Labels?.['org.hyperledger.fabric.chaincode.type'], 'NODE');
     assert.ok(info.RepoTags.includes(`${vm.imageName(ccid)}:${prepared.imageTag}`), 'tagged with the content hash');
+    // node_modules went into a dependencies image of its own, which the image starts FROM.
+    const depsRef = `${vm.imageName(ccid)}-deps:${prepared.dependencies?.imageTag}`;
+    assert.equal(info.Config.Labels?.[LABEL_DEPENDENCIES], depsRef);
+    const deps = await vm.docker.getImage(depsRef).inspect();
+    assert.equal(deps.Config.Labels?.[LABEL_IMAGE_KIND], 'dependencies');
+    assert.equal(deps.Config.Labels?.[LABEL_CCID], ccid);
+    assert.equal(deps.Config.Labels?.[LABEL_PEER], vm.peerLabel);
+    // Every label in one LABEL step per image (Docker's build API would add one step per label).
+    assert.equal(log.logs(ccid).filter((l) => /^Step \d+\/\d+ : LABEL /.test(l)).length, 2, log.logs(ccid).join('\n'));
     const container = await vm.docker.getContainer(vm.containerName(ccid)).inspect();
     assert.equal(container.HostConfig.NetworkMode, 'host');
     assert.equal(container.Config.Labels[LABEL_CCID], ccid);
@@ -92,25 +106,82 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.ok(log.logs(ccid, 'stdout').includes('hello from logs:1.0'));
   });
 
-  test('a code change builds a new image and removes the old one', async () => {
+  test('a code change builds only a new image, from a context without node_modules, and removes the old one', async () => {
     const ccid = 'logs:1.0';
     const old = await prepare();
     assert.ok(await imageExists(vm.docker, vm.imageRef(ccid, old.imageTag)));
     await writeFile(path.join(dir, 'index.js'), `${NODE_PROJECT['index.js']}\nconsole.log('version two');\n`);
     const changed = await prepare();
     assert.notEqual(changed.imageTag, old.imageTag);
+    assert.equal(changed.dependencies?.imageTag, old.dependencies?.imageTag);
     log.clear();
-    const builder = countingBuilder(changed.builder);
-    await controller.start('docker', { ...request(ccid, changed), builder });
+    const builder = recordingBuilder(changed.builder);
+    const dependencies = { imageTag: changed.dependencies!.imageTag, builder: countingBuilder(changed.dependencies!.builder) };
+    await controller.start('docker', { ...request(ccid, changed), builder, dependencies });
     await log.exited(ccid);
-    assert.equal(builder.calls, 1);
+    assert.equal(builder.contexts.length, 1);
+    assert.deepEqual(builder.contexts[0], ['Dockerfile', 'src/index.js', 'src/package.json'], 'the code alone is sent');
+    assert.equal(dependencies.builder.calls, 0, 'the dependencies image is reused');
     assert.ok(log.logs(ccid, 'stdout').includes('version two'));
-    const lines = log.logs(ccid);
-    const depsStep = lines.findIndex((l) => /^Step \d+\/\d+ : COPY deps\//.test(l));
-    assert.equal(lines[depsStep + 1], ' ---> Using cache', 'unchanged node_modules: its layer is reused');
-    assert.ok(await imageExists(vm.docker, vm.imageRef(ccid, changed.imageTag)));
-    assert.equal(await imageExists(vm.docker, vm.imageRef(ccid, old.imageTag)), false, 'the old image is gone');
+    assert.ok(log.logs(ccid, 'stdout').includes('hello from logs:1.0'), 'node_modules comes from the dependencies image');
+    assert.deepEqual(await imagesOf(vm.docker, ccid), {
+      chaincode: [vm.imageRef(ccid, changed.imageTag)],
+      dependencies: [`${vm.imageName(ccid)}-deps:${changed.dependencies!.imageTag}`],
+    }, 'the old image is gone; the dependencies image it shared with the new one stays');
     await writeFile(path.join(dir, 'index.js'), NODE_PROJECT['index.js']);
+  });
+
+  test('a dependency change builds a new dependencies image and an image on it; the old ones go', async () => {
+    const ccid = 'logs:1.0';
+    const old = await prepare();
+    await writeFile(path.join(dir, 'node_modules/greeting/index.js'), "module.exports = 'hi';");
+    try {
+      const changed = await prepare();
+      assert.notEqual(changed.dependencies?.imageTag, old.dependencies?.imageTag);
+      log.clear();
+      const dependencies = { imageTag: changed.dependencies!.imageTag, builder: recordingBuilder(changed.dependencies!.builder) };
+      await controller.start('docker', { ...request(ccid, changed), dependencies });
+      await log.exited(ccid);
+      assert.equal(dependencies.builder.contexts.length, 1);
+      assert.deepEqual(dependencies.builder.contexts[0], [
+        'Dockerfile',
+        'deps/node_modules/',
+        'deps/node_modules/greeting/',
+        'deps/node_modules/greeting/index.js',
+        'deps/node_modules/greeting/package.json',
+      ]);
+      assert.ok(log.logs(ccid, 'stdout').includes('hi from logs:1.0'), log.logs(ccid).join('\n'));
+      assert.deepEqual(await imagesOf(vm.docker, ccid), {
+        chaincode: [vm.imageRef(ccid, changed.imageTag)],
+        dependencies: [`${vm.imageName(ccid)}-deps:${changed.dependencies!.imageTag}`],
+      });
+    } finally {
+      await writeFile(path.join(dir, 'node_modules/greeting/index.js'), NODE_PROJECT['node_modules/greeting/index.js']);
+    }
+  });
+
+  test('an image whose dependencies image was removed by hand is rebuilt on a new one', async () => {
+    const ccid = 'orphan:1.0';
+    const prepared = await prepare();
+    await controller.start('docker', request(ccid, prepared));
+    await log.exited(ccid);
+    await controller.stop('docker', ccid);
+    // `docker rmi` of the chaincode image; the dependencies image stays and is reused.
+    await vm.docker.getImage(vm.imageRef(ccid, prepared.imageTag)).remove();
+    const dependencies = { imageTag: prepared.dependencies!.imageTag, builder: countingBuilder(prepared.dependencies!.builder) };
+    log.clear();
+    await controller.start('docker', { ...request(ccid, prepared), dependencies });
+    await log.exited(ccid);
+    assert.equal(dependencies.builder.calls, 0);
+    assert.ok(log.logs(ccid, 'stdout').includes('hello from orphan:1.0'));
+    // And the other way round: the dependencies image gone, the image is still there and runs.
+    await controller.stop('docker', ccid);
+    await vm.docker.getImage(`${vm.imageName(ccid)}-deps:${prepared.dependencies!.imageTag}`).remove();
+    log.clear();
+    await controller.start('docker', { ...request(ccid, prepared), dependencies });
+    await log.exited(ccid);
+    assert.equal(dependencies.builder.calls, 0, 'the image exists: nothing is built');
+    assert.ok(log.logs(ccid, 'stdout').includes('hello from orphan:1.0'));
   });
 
   test('stop removes the container; the exit is reported before stopped and removed', async () => {

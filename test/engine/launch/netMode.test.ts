@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LABEL_DEPENDENCIES } from '../../../src/engine/container/docker/labels';
 import type { RuntimeEvent } from '../../../src/engine/container/types';
 import type { Engine } from '../../../src/engine/engine';
 import { LaunchError } from '../../../src/engine/launch/launcher';
@@ -65,6 +66,7 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
   let engine: Engine;
   let ccDir: string;
   let firstImage = '';
+  let firstDependencies = '';
 
   before(async () => {
     const images = await ensureBaseImages(['node']);
@@ -96,6 +98,9 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     assert.equal(row?.container?.status, 'running');
     firstImage = row?.container?.image ?? '';
     assert.match(firstImage, new RegExp(`^${engine.docker.imageName(ccid)}:[0-9a-f]{64}$`));
+    firstDependencies = (await engine.docker.docker.getImage(firstImage).inspect()).Config.Labels?.[LABEL_DEPENDENCIES] ?? '';
+    assert.match(firstDependencies, new RegExp(`^${engine.docker.imageName(ccid)}-deps:[0-9a-f]{64}$`), 'node_modules in an image of its own');
+    assert.ok(result.steps.includes('building dependencies image'), result.steps.join(' | '));
 
     // Registered over the TLS listener with the client certificate issued for this launch.
     const handler = engine.peer.registry.get(ccid);
@@ -158,7 +163,11 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     const newImage = result.running.container?.image ?? '';
     assert.notEqual(newImage, firstImage);
     assert.equal(newImage.split(':')[0], firstImage.split(':')[0], 'same repository, new content tag');
-    assert.deepEqual(await imageTagsOf(engine.docker.docker, ccid), [newImage], 'only the new image is left');
+    const dependencies = (await engine.docker.docker.getImage(newImage).inspect()).Config.Labels?.[LABEL_DEPENDENCIES];
+    assert.ok(dependencies, 'the image starts FROM a dependencies image (node_modules)');
+    assert.equal(dependencies, firstDependencies, 'the dependencies image is reused across code edits');
+    assert.deepEqual(await imageTagsOf(engine.docker.docker, ccid), [newImage, dependencies].sort(), 'only the new image and its dependencies image are left');
+    assert.ok(!result.steps.some((s) => s.startsWith('building dependencies image')), `node_modules is not sent again: ${result.steps.join(' | ')}`);
     await assert.rejects(engine.docker.docker.getImage(firstImage).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
     // The world state outlives the container.
     const get = await engine.peer.execute({ chaincode: ccid, args: ['get', 'colour'], kind: 'query' });

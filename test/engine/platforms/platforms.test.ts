@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import {
   DEFAULT_BASE_IMAGES,
@@ -11,7 +13,8 @@ import {
 } from '../../../src/engine/platforms';
 import { golangDockerfile } from '../../../src/engine/platforms/golang';
 import { findPrebuiltJar, javaDockerfile, JAVA_JAR_PATH } from '../../../src/engine/platforms/java';
-import { nodeContextPath, nodeDockerfile, shellQuote } from '../../../src/engine/platforms/node';
+import { isNodeDependency, nodeDependenciesDockerfile, nodeDockerfile, shellQuote } from '../../../src/engine/platforms/node';
+import { fabricLabels, withLabels } from '../../../src/engine/platforms/types';
 import { readTar, treesRemovedAfterTests, type TreeSpec } from './helpers';
 
 const tree = treesRemovedAfterTests();
@@ -29,24 +32,26 @@ describe('Node platform', () => {
     assert.equal(shellQuote('a b'), "'a b'");
   });
 
-  test('Dockerfile: packaged node_modules in a layer of its own, then the code; nothing to install; no CMD', () => {
+  test('Dockerfiles with packaged node_modules: a dependencies image, the code over it; nothing to install; no CMD', () => {
+    assert.equal(nodeDependenciesDockerfile('base:1'), 'FROM base:1\nWORKDIR /usr/local/src\nCOPY deps/ /usr/local/src/\n');
     const dockerfile = nodeDockerfile({ baseImage: 'base:1', hasNodeModules: true, manifests: ['package.json'], needsBuild: false });
-    assert.deepEqual(dockerfile.split('\n').slice(0, 4), [
-      'FROM base:1',
-      'WORKDIR /usr/local/src',
-      'COPY deps/ /usr/local/src/',
-      'COPY src/ /usr/local/src/',
-    ]);
-    assert.match(dockerfile, /org\.hyperledger\.fabric\.chaincode\.type="NODE"/);
-    assert.deepEqual(runLines(dockerfile), []);
+    assert.equal(dockerfile, 'ARG DEPENDENCIES_IMAGE\nFROM ${DEPENDENCIES_IMAGE}\nCOPY src/ /usr/local/src/\n');
     assert.doesNotMatch(dockerfile, /^(CMD|ENTRYPOINT)/m, 'the peer supplies the command');
   });
 
-  test('the context keeps node_modules apart from the code', () => {
-    assert.equal(nodeContextPath('node_modules'), 'deps/node_modules');
-    assert.equal(nodeContextPath('node_modules/a/index.js'), 'deps/node_modules/a/index.js');
-    assert.equal(nodeContextPath('node_modules_extra.js'), 'src/node_modules_extra.js');
-    assert.equal(nodeContextPath('lib/x.js'), 'src/lib/x.js');
+  test('node_modules, and only it, is a dependency', () => {
+    assert.equal(isNodeDependency('node_modules'), true);
+    assert.equal(isNodeDependency('node_modules/a/index.js'), true);
+    assert.equal(isNodeDependency('node_modules_extra.js'), false);
+    assert.equal(isNodeDependency('lib/node_modules/x.js'), false);
+  });
+
+  test('labels: one LABEL line at the end, values quoted, $ and quotes escaped', () => {
+    assert.equal(withLabels('FROM a\n', {}), 'FROM a\n');
+    assert.equal(
+      withLabels('FROM a', { ...fabricLabels('NODE'), 'x.ccid': 'cc:1.0', odd: 'a "$HOME" \\ b' }),
+      'FROM a\nLABEL org.hyperledger.fabric.chaincode.type="NODE" org.hyperledger.fabric.version="2.5" x.ccid="cc:1.0" odd="a \\"\\$HOME\\" \\\\ b"\n',
+    );
   });
 
   test('Dockerfile without node_modules: manifests first, production install (ci with a lock file), then the code', () => {
@@ -79,7 +84,8 @@ describe('Node platform', () => {
     };
     const plan = await nodePlatform.plan(await tree(ts));
     assert.deepEqual(runLines(plan.dockerfile), ['RUN npm run build']);
-    assert.match(plan.dockerfile, new RegExp(`^FROM ${DEFAULT_BASE_IMAGES.node}$`, 'm'));
+    assert.match(plan.dependencies?.dockerfile ?? '', new RegExp(`^FROM ${DEFAULT_BASE_IMAGES.node}$`, 'm'));
+    assert.deepEqual(plan.labels, fabricLabels('NODE'));
 
     const shipped = await nodePlatform.plan(await tree({ ...ts, '.gitignore': '', '.npmignore': 'src/\n' }));
     assert.deepEqual(runLines(shipped.dockerfile), []);
@@ -104,7 +110,6 @@ describe('Go platform', () => {
     assert.match(dockerfile, /RUN CGO_ENABLED=0 GOFLAGS=-mod=readonly .*go build -trimpath -o \/chaincode\/output\/chaincode \./);
     assert.match(dockerfile, /GOCACHE="\$\{GOCACHE:-\/tmp\/go-cache\}"/, "the image's own cache is used when it has one");
     assert.match(dockerfile, /^COPY --from=builder \/chaincode\/output\/chaincode \/usr\/local\/bin\/chaincode$/m);
-    assert.match(dockerfile, /chaincode\.type="GOLANG"/);
   });
 
   test('plan: vendor/ → -mod=vendor; a GOPROXY setting is passed to the build', async () => {
@@ -117,6 +122,8 @@ describe('Go platform', () => {
     assert.match(plan.dockerfile, /GOFLAGS=-mod=vendor/);
     assert.match(plan.dockerfile, /GOPROXY=off/);
     assert.deepEqual(plan.baseImages, ['b:1', 'r:1']);
+    assert.deepEqual(plan.labels, fabricLabels('GOLANG'));
+    assert.equal(plan.dependencies, undefined);
     assert.equal(await golangPlatform.detect(dir), true);
   });
 });
@@ -167,13 +174,39 @@ describe('platform selection', () => {
     assert.equal(platformFor('java'), javaPlatform);
   });
 
-  test('Node: node_modules goes to deps/ in the build context, the code to src/', async () => {
+  test('Node: node_modules goes to the dependencies image\'s context (deps/), the code alone to the image\'s (src/)', async () => {
     const prepared = await prepareBuild(nodePlatform, await tree({ 'package.json': '{}', 'index.js': '', 'node_modules/a/index.js': '' }));
-    const { entries } = await readTar((await prepared.builder()).stream);
-    assert.deepEqual(
-      entries.map((e) => e.name),
-      ['Dockerfile', 'deps/node_modules/', 'deps/node_modules/a/', 'deps/node_modules/a/index.js', 'src/index.js', 'src/package.json'],
-    );
+    const labels = { 'org.chaincode-launcher.ccid': 'cc:1.0' };
+    const code = await readTar((await prepared.builder({ labels })).stream);
+    assert.deepEqual(code.entries.map((e) => e.name), ['Dockerfile', 'src/index.js', 'src/package.json']);
+    assert.ok(prepared.dependencies, 'a dependencies image');
+    const deps = await readTar((await prepared.dependencies.builder({ labels })).stream);
+    assert.deepEqual(deps.entries.map((e) => e.name), ['Dockerfile', 'deps/node_modules/', 'deps/node_modules/a/', 'deps/node_modules/a/index.js']);
+    // The owner's labels join the platform's in the one LABEL line of each Dockerfile.
+    const labelLines = (entries: { name: string; body: Buffer }[]): string[] =>
+      entries[0]!.body.toString().split('\n').filter((l) => l.startsWith('LABEL '));
+    assert.deepEqual(labelLines(code.entries), ['LABEL org.hyperledger.fabric.chaincode.type="NODE" org.hyperledger.fabric.version="2.5" org.chaincode-launcher.ccid="cc:1.0"']);
+    assert.deepEqual(labelLines(deps.entries), ['LABEL org.chaincode-launcher.ccid="cc:1.0"']);
+    assert.equal(prepared.fileCount, 3, 'the code and its dependencies');
+  });
+
+  test('Node: the image tag covers the dependencies image; an edit keeps the dependencies tag, a new dependency changes both', async () => {
+    const dir = await tree({ 'package.json': '{}', 'index.js': '1', 'node_modules/a/index.js': '' });
+    const first = await prepareBuild(nodePlatform, dir);
+    await writeFile(path.join(dir, 'index.js'), '2');
+    const edited = await prepareBuild(nodePlatform, dir);
+    assert.notEqual(edited.imageTag, first.imageTag);
+    assert.equal(edited.dependencies?.imageTag, first.dependencies?.imageTag, 'code edits do not touch the dependencies image');
+    await writeFile(path.join(dir, 'node_modules/a/index.js'), 'changed');
+    const newDeps = await prepareBuild(nodePlatform, dir);
+    assert.notEqual(newDeps.dependencies?.imageTag, edited.dependencies?.imageTag);
+    assert.notEqual(newDeps.imageTag, edited.imageTag, 'a dependency change alone gives the image a new tag too');
+  });
+
+  test('Node without node_modules: one image, installed from the manifests', async () => {
+    const prepared = await prepareBuild(nodePlatform, await tree({ 'package.json': '{}', 'index.js': '' }));
+    assert.equal(prepared.dependencies, undefined);
+    assert.match(prepared.dockerfile, /^FROM hyperledger\/fabric-nodeenv:2\.5$/m);
   });
 
   test('prepareBuild reports what it packaged', async () => {

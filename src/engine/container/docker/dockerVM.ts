@@ -1,11 +1,12 @@
 /**
  * The Docker VM (Fabric's `core/container/dockercontroller`): start = replace any old container of
- * the name → create → (image missing: build from the lazy builder, create again) → upload files →
- * attach → prelaunch → start, then follow the exit. Knows nothing about chaincode languages.
+ * the name → create → (image missing: build the dependencies image if it is missing too, then the
+ * image, from the lazy builders; create again) → upload files → attach → prelaunch → start, then
+ * follow the exit. Knows nothing about chaincode languages.
  */
 import Dockerode from 'dockerode';
 import { Emitter, type Disposable } from '../../util/events';
-import type { RuntimeEvent, RuntimeStatus, StartRequest, StopOptions, VM } from '../types';
+import { DEPENDENCIES_IMAGE_ARG, type Builder, type RuntimeEvent, type RuntimeStatus, type StartRequest, type StopOptions, type VM } from '../types';
 import { filesTar } from './archive';
 import { ContainerWatch } from './containerWatch';
 import { DEFAULT_DOCKER_ENDPOINT, dockerClientOptions, pingDocker, type DockerTLSOptions } from './endpoint';
@@ -17,15 +18,17 @@ import {
   isConnectionError,
   isNotFound,
 } from './errors';
-import { buildImage, removeBuildLeftovers, removeStaleImages } from './imageBuild';
+import { buildImage, removeBuildLeftovers, removeStaleImages, type BuiltImage } from './imageBuild';
 import {
+  imageLabels,
   listManagedContainers,
   managedLabels,
+  type ImageKind,
   watchManagedEvents,
   type DockerEngineEvent,
   type ManagedContainer,
 } from './labels';
-import { containerName, DEFAULT_NAMING, imageName, imageRef, type VMNaming } from './names';
+import { containerName, DEFAULT_NAMING, dependenciesImageRef, imageName, imageRef, type VMNaming } from './names';
 
 export interface DockerVMOptions {
   /** `unix:///var/run/docker.sock` (default), a socket path, or `tcp://host:port`. */
@@ -171,41 +174,84 @@ export class DockerVM implements VM {
     };
   }
 
+  /**
+   * Builds the chaincode image `ref` (and first its dependencies image, when it has one that is
+   * missing), then removes the images it replaces.
+   */
   private async build(req: StartRequest, ref: string): Promise<void> {
     const { ccid, builder } = req;
     if (!builder) throw new ImageMissingError(ref);
     req.signal?.throwIfAborted();
     this.status(ccid, 'building', { image: ref });
-    this.progress(ccid, 'packaging code');
-    const context = await builder();
+    let dependencies: string | undefined;
+    if (req.dependencies) {
+      dependencies = dependenciesImageRef(this.naming, ccid, req.dependencies.imageTag);
+      if (!(await this.imageExists(dependencies))) {
+        await this.buildOne(req, 'dependencies', dependencies, req.dependencies.builder, req.dependencies.imageTag);
+      }
+    }
+    const built = await this.buildOne(req, 'chaincode', ref, builder, req.imageTag, dependencies);
+    this.progress(ccid, 'removing older images');
+    await removeStaleImages(this.docker, { ccid, peer: this.peerLabel }, built.id);
+  }
+
+  /** One image from its builder's context: labelled as ours, its build's leftovers removed. */
+  private async buildOne(
+    req: StartRequest,
+    kind: ImageKind,
+    ref: string,
+    builder: Builder,
+    tag: string | undefined,
+    dependencies?: string,
+  ): Promise<BuiltImage> {
+    const { ccid } = req;
+    const what = kind === 'dependencies' ? 'dependencies image' : 'image';
+    this.progress(ccid, kind === 'dependencies' ? 'packaging dependencies' : 'packaging code');
+    const labels = imageLabels(ccid, this.peerLabel, kind, dependencies);
+    const context = await builder({ labels });
     const discard = (): void => (context.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     if (req.signal?.aborted) {
       discard();
       throw req.signal.reason;
     }
-    if (req.imageTag !== undefined && context.recipeHash !== req.imageTag) {
+    if (tag !== undefined && context.recipeHash !== tag) {
       // The tag promises "this content"; a builder that packed something else would break the cache.
       discard();
       throw new ImageBuildError(ref, `the build context's hash ${context.recipeHash} does not match the tag`, []);
     }
-    this.progress(ccid, 'building image');
+    this.progress(ccid, `building ${what}`);
     const built = await buildImage(
       this.docker,
       ref,
       context,
       {
-        labels: managedLabels(ccid, this.peerLabel),
+        ...(dependencies !== undefined ? { buildArgs: { [DEPENDENCIES_IMAGE_ARG]: dependencies } } : {}),
         networkMode: this.options.networkMode ?? 'host',
         signal: req.signal,
       },
       {
-        step: (text) => this.progress(ccid, `building image: ${text}`),
+        step: (text) => this.progress(ccid, `building ${what}: ${text}`),
         line: (text) => this.emitter.fire({ kind: 'log', ccid, stream: 'stdout', line: text }),
       },
     );
-    this.progress(ccid, 'removing older images');
-    await removeStaleImages(this.docker, { ccid, peer: this.peerLabel }, built.id);
     await removeBuildLeftovers(this.docker, built);
+    const unlabelled = Object.keys(labels).filter((key) => built.labels[key] !== labels[key]);
+    if (unlabelled.length) {
+      // Unlabelled, the image would escape every cleanup (ours and the editor's).
+      await this.docker.getImage(ref).remove().catch(() => undefined);
+      throw new ImageBuildError(ref, `the builder did not label the image (${unlabelled.join(', ')})`, []);
+    }
+    return built;
+  }
+
+  private async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
   }
 
   /** Upload → attach → prelaunch → start; on any failure the created container is removed. */

@@ -5,7 +5,7 @@
 import type Dockerode from 'dockerode';
 import type { BuildContext } from '../types';
 import { describe, dockerStatus, ImageBuildError } from './errors';
-import { LABEL_CCID, LABEL_PEER, MANAGED_FILTER } from './labels';
+import { LABEL_CCID, LABEL_DEPENDENCIES, LABEL_IMAGE_KIND, LABEL_PEER, MANAGED_FILTER } from './labels';
 import { LineSplitter } from './lines';
 
 const KEPT_LINES = 20;
@@ -20,7 +20,8 @@ export interface BuildReporter {
 }
 
 export interface ImageBuildOptions {
-  readonly labels: Readonly<Record<string, string>>;
+  /** Build arguments (`ARG` in the Dockerfile), e.g. the dependencies image to start FROM. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
   /** RUN steps' network; host by default, like the containers (`vm.docker.hostConfig.NetworkMode`). */
   readonly networkMode: string;
   readonly signal?: AbortSignal;
@@ -34,6 +35,7 @@ interface BuildMessage {
 
 export interface BuiltImage {
   readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
   /** Every image id the build printed (" ---> <id>"): intermediate layers and stage results. */
   readonly stepImages: readonly string[];
 }
@@ -69,8 +71,8 @@ export async function buildImage(
   try {
     const response = await docker.buildImage(context.stream, {
       t: ref,
-      // Each label is a build step of its own in the classic builder (~0.25 s): keep them few.
-      labels: { ...options.labels },
+      // No `labels` here: the classic builder adds a LABEL step per label; the builder's Dockerfile has them.
+      ...(options.buildArgs ? { buildargs: { ...options.buildArgs } } : {}),
       networkmode: options.networkMode,
       rm: true,
       forcerm: true,
@@ -125,7 +127,7 @@ export async function buildImage(
   if (buildError !== undefined) throw new ImageBuildError(ref, buildError, lastLines);
   try {
     const info = await docker.getImage(ref).inspect();
-    return { id: info.Id, stepImages };
+    return { id: info.Id, labels: info.Config?.Labels ?? {}, stepImages };
   } catch (err) {
     throw new ImageBuildError(ref, `the build reported success but the image is missing (${describe(err)})`, lastLines);
   }
@@ -133,8 +135,10 @@ export async function buildImage(
 
 /**
  * Removes this chaincode's other images (older content tags, or the dangling image a rebuilt tag
- * left behind). Images still used by some container are kept: Docker refuses with 409, which is fine.
- * Resolves with the references removed.
+ * left behind), then the dependencies images no remaining chaincode image is built on. Images
+ * still used by some container are kept: Docker refuses with 409, which is fine, and a
+ * dependencies image such a one is built on stays too (removing its tag would only untag it, and
+ * lose it for the next build). Resolves with the references removed.
  */
 export async function removeStaleImages(
   docker: Dockerode,
@@ -145,22 +149,37 @@ export async function removeStaleImages(
     all: false,
     filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${owner.ccid}`, `${LABEL_PEER}=${owner.peer}`] },
   });
+  const isDependencies = (image: Dockerode.ImageInfo): boolean => image.Labels?.[LABEL_IMAGE_KIND] === 'dependencies';
   const removed: string[] = [];
-  for (const image of images) {
-    if (image.Id === keepImageId) continue;
-    const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
-    // Remove by tag (an id with several tags needs force, which would also hit images in use).
-    for (const ref of tags.length ? tags : [image.Id]) {
-      try {
-        await docker.getImage(ref).remove();
-        removed.push(ref);
-      } catch (err) {
-        const status = dockerStatus(err);
-        if (status !== 409 && status !== 404) throw err;
-      }
-    }
+  const inUse = new Set<string>();
+  for (const image of images.filter((i) => !isDependencies(i))) {
+    const gone = image.Id !== keepImageId && (await removeImage(docker, image, removed));
+    const dependencies = image.Labels?.[LABEL_DEPENDENCIES];
+    if (!gone && dependencies) inUse.add(dependencies);
+  }
+  for (const image of images.filter(isDependencies)) {
+    if ((image.RepoTags ?? []).some((tag) => inUse.has(tag))) continue;
+    await removeImage(docker, image, removed);
   }
   return removed;
+}
+
+/** Removes every tag of the image (or the image, untagged); false when Docker refuses (in use). */
+async function removeImage(docker: Dockerode, image: Dockerode.ImageInfo, removed: string[]): Promise<boolean> {
+  const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+  let all = true;
+  // Remove by tag (an id with several tags needs force, which would also hit images in use).
+  for (const ref of tags.length ? tags : [image.Id]) {
+    try {
+      await docker.getImage(ref).remove();
+      removed.push(ref);
+    } catch (err) {
+      const status = dockerStatus(err);
+      if (status !== 409 && status !== 404) throw err;
+      if (status === 409) all = false;
+    }
+  }
+  return all;
 }
 
 /**

@@ -11,10 +11,25 @@ export const LABEL_CCID = 'org.chaincode-launcher.ccid';
 /** `<networkId>-<peerId>`: two engines (say, two workspaces) keep apart. */
 export const LABEL_PEER = 'org.chaincode-launcher.peer';
 
+/** What an image of ours is: `chaincode`, or `dependencies` (an image chaincode images start FROM). */
+export const LABEL_IMAGE_KIND = 'org.chaincode-launcher.image';
+/** On a chaincode image built on a dependencies image: that image's reference (what keeps it in use). */
+export const LABEL_DEPENDENCIES = 'org.chaincode-launcher.dependencies';
+
 export const MANAGED_FILTER = `${LABEL_MANAGED}=true`;
+
+export type ImageKind = 'chaincode' | 'dependencies';
 
 export function managedLabels(ccid: string, peer: string): Record<string, string> {
   return { [LABEL_MANAGED]: 'true', [LABEL_CCID]: ccid, [LABEL_PEER]: peer };
+}
+
+/**
+ * An image's labels. A chaincode image inherits its dependencies image's labels, so it states
+ * its own kind (and a missing `dependencies` label means it was not built on one).
+ */
+export function imageLabels(ccid: string, peer: string, kind: ImageKind, dependencies?: string): Record<string, string> {
+  return { ...managedLabels(ccid, peer), [LABEL_IMAGE_KIND]: kind, ...(dependencies !== undefined ? { [LABEL_DEPENDENCIES]: dependencies } : {}) };
 }
 
 export interface ManagedContainer {

@@ -56,3 +56,12 @@ export function imageRef(naming: VMNaming, ccid: string, tag?: string): string {
   if (!TAG_RULE.test(t)) throw new InvalidImageNameError(`invalid image tag '${t}'`);
   return `${imageName(naming, ccid)}:${t}`;
 }
+
+/**
+ * The repository of a chaincode's dependencies image (not a Fabric name: Fabric builds one image).
+ * Named after the chaincode's image, so `docker images` shows the two side by side.
+ */
+export function dependenciesImageRef(naming: VMNaming, ccid: string, tag: string): string {
+  if (!TAG_RULE.test(tag)) throw new InvalidImageNameError(`invalid image tag '${tag}'`);
+  return `${imageName(naming, ccid)}-deps:${tag}`;
+}
