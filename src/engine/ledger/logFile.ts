@@ -6,12 +6,13 @@
  *   overwrites blocks that already belong to the file: its fdatasync flushes data only, not the
  *   journal entry a growing file needs (about a third faster on ext4 here). Readers stop at the
  *   zeros, as they do at a torn frame (frames.ts), and a zero tail is a clean end (isCleanTail).
- * - While syncs are fast, write and sync run on the calling thread. Handing a sub-millisecond
- *   sync to libuv's thread pool costs about as much again in thread hand-offs (measured on a
- *   2-core VM: 0.49 ms a commit through the pool, 0.30 ms inline) and the event loop has nothing
- *   to do for that transaction meanwhile. A slow disk must not stall the event loop (the editor's
- *   extension host) though: once syncs average over `INLINE_SYNC_LIMIT_MS`, appends go through the
- *   pool until they are fast again.
+ * - While syncs are fast and nothing else waits for the event loop, write and sync run on the
+ *   calling thread. Handing a sub-millisecond sync to libuv's thread pool costs about as much again
+ *   in thread hand-offs (measured on a 2-core VM: 0.49 ms a commit through the pool, 0.30 ms
+ *   inline). When other work is waiting (`append(data, true)`: other transactions in flight, whose
+ *   requests the event loop could answer during the sync) or syncs average over
+ *   `INLINE_SYNC_LIMIT_MS` (a slow disk must not stall the editor's extension host), appends go
+ *   through the pool.
  */
 import * as fs from 'fs';
 
@@ -58,15 +59,16 @@ export class LogFile {
     return this.position;
   }
 
-  /** Whether appends currently run on the event loop (fast syncs) rather than in the thread pool. */
+  /** Whether syncs are fast enough to run on the event loop (when nothing else waits for it). */
   get inline(): boolean {
     return this.syncMsAverage <= INLINE_SYNC_LIMIT_MS;
   }
 
-  async append(data: Buffer): Promise<void> {
+  /** Appends `data`; `othersWaiting` keeps the event loop free during the write and sync. */
+  async append(data: Buffer, othersWaiting = false): Promise<void> {
     const at = this.position;
     const started = performance.now();
-    if (this.inline) this.appendInline(data, at);
+    if (this.inline && !othersWaiting) this.appendInline(data, at);
     else await this.appendInPool(data, at);
     this.position = at + data.length;
     if (this.durable) {

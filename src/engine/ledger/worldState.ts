@@ -35,6 +35,11 @@ export interface WorldStateOptions {
   readonly compactAfterBytes?: number;
   /** How long records of transactions that did not commit may wait before being written (default 200 ms). */
   readonly recordFlushDelayMs?: number;
+  /**
+   * Whether other work waits for the event loop (the peer: transactions still executing), so a
+   * commit's write and sync should run in the thread pool. Default: nothing else waits.
+   */
+  readonly othersWaiting?: () => boolean;
 }
 
 interface QueuedCommit {
@@ -81,6 +86,7 @@ export class WorldState implements StateReader {
       maxTransactionRecords: options.maxTransactionRecords ?? 10_000,
       compactAfterBytes: options.compactAfterBytes ?? 8 * 1024 * 1024,
       recordFlushDelayMs: options.recordFlushDelayMs ?? 200,
+      othersWaiting: options.othersWaiting ?? (() => false),
     };
     // Sync the parents of new directories too, or a machine crash could lose the whole ledger.
     const created = await fs.promises.mkdir(dir, { recursive: true });
@@ -255,7 +261,7 @@ export class WorldState implements StateReader {
       return;
     }
     try {
-      await this.log.append(w.bytes());
+      await this.log.append(w.bytes(), this.options.othersWaiting());
     } catch (err) {
       // After a failed write or sync the file's state is unknown: refuse further commits.
       this.failure = err as Error;

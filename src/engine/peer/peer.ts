@@ -3,6 +3,7 @@
  * state they run against, and the one API that executes transactions (`execute`). The editor, the
  * CLI and the launch engine all go through this object; it has no globals, so two can coexist.
  */
+import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import { WorldState } from '../ledger/worldState';
 import { TxSimulator } from '../ledger/simulator';
@@ -50,9 +51,10 @@ function toBytes(v: string | Uint8Array): Buffer {
   return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
 }
 
+/** An argument as the records show it: its text, or base64 when it is not valid UTF-8. */
 function argText(v: Uint8Array): string {
-  const s = Buffer.from(v).toString('utf8');
-  return Buffer.from(s, 'utf8').equals(Buffer.from(v)) ? s : `base64:${Buffer.from(v).toString('base64')}`;
+  const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return isUtf8(bytes) ? bytes.toString('utf8') : `base64:${bytes.toString('base64')}`;
 }
 
 const NO_RWSET: ReadWriteSet = { reads: [], writes: [], metadataWrites: [] };
@@ -70,6 +72,8 @@ export class Peer {
   readonly onDidEndTransaction = this.txEnded.event;
   readonly onDiagnostic = this.diagnostics.event;
   private server: ListeningServer | null = null;
+  /** Transactions (and queries) between their start and their chaincode's final message. */
+  private executing = 0;
   private tlsServer: ListeningServer | null = null;
   private tlsAuthorityValue: TlsAuthority | null = null;
   readonly channel: string;
@@ -88,8 +92,11 @@ export class Peer {
   static async start(options: PeerOptions): Promise<Peer> {
     await fs.promises.mkdir(options.dataDir, { recursive: true });
     const creator = await loadCreatorIdentity(options.dataDir, options.mspId ?? 'Org1MSP');
-    const worldState = await WorldState.open(`${options.dataDir}/ledger`, { fsync: options.fsync ?? true });
-    const peer = new Peer(worldState, creator, options);
+    let created: Peer | undefined;
+    // While other transactions execute, a commit's sync leaves the event loop free to serve them.
+    const othersWaiting = (): boolean => (created?.executing ?? 0) > 0;
+    const worldState = await WorldState.open(`${options.dataDir}/ledger`, { fsync: options.fsync ?? true, othersWaiting });
+    const peer = (created = new Peer(worldState, creator, options));
     try {
       peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, null, (s) => peer.attachStream(s));
     } catch (err) {
@@ -207,7 +214,13 @@ export class Peer {
     });
     // After the handler has it in flight, so a listener reading `handlers()` sees it running.
     this.txStarted.fire(started);
-    const outcome = await execution;
+    this.executing++;
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await execution;
+    } finally {
+      this.executing--;
+    }
     const response = interpretOutcome(outcome);
     // Fabric's endorser drops the event of a response >= 400, as it drops the writes.
     const event: ChaincodeEventRecord | null =

@@ -263,4 +263,11 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(rec?.creator.mspId, 'Org1MSP');
     assert.equal(rec?.rwset.writes[0].key, 'recorded');
   });
+
+  test('an argument that is not UTF-8 is recorded as base64', async () => {
+    const binary = Uint8Array.from([0xff, 0xfe, 0x00, 0x41]);
+    const r = await peer.execute({ chaincode: CC, args: ['put', 'binary', binary] });
+    assert.equal(r.status, 200);
+    assert.deepEqual(peer.worldState.getTransaction(r.txId)?.args, ['binary', `base64:${Buffer.from(binary).toString('base64')}`]);
+  });
 });
