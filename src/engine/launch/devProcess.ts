@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Language } from '../config';
+import { NPM_START_ENV } from '../platforms/node';
 
 export interface DevProcessCommand {
   readonly command: string;
@@ -20,7 +21,9 @@ export function devProcessCommand(language: Language, folder: string, ccid: stri
   switch (language) {
     case 'node': {
       const pkg = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-      if (pkg.scripts?.start) return { command: 'npm', args: ['start', '--silent', '--', '--peer.address', peerAddress], env, cwd: folder };
+      if (pkg.scripts?.start) {
+        return { command: 'npm', args: ['start', '--silent', '--', '--peer.address', peerAddress], env: { ...NPM_START_ENV, ...env }, cwd: folder };
+      }
       const cli = path.join(folder, 'node_modules', 'fabric-shim', 'cli.js');
       return { command: process.execPath, args: [cli, 'start', '--peer.address', peerAddress], env, cwd: folder };
     }

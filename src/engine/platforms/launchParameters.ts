@@ -57,7 +57,9 @@ const PLATFORMS: Record<ChaincodeLanguage, Platform> = {
 };
 
 export function launchParameters(input: LaunchParameterInput): LaunchParameters {
+  const platform = PLATFORMS[input.language];
   const env: Record<string, string> = {
+    ...platform.processEnv,
     CORE_CHAINCODE_ID_NAME: input.ccid,
     CORE_PEER_TLS_ENABLED: input.tls ? 'true' : 'false',
     CORE_PEER_LOCALMSPID: input.mspId,
@@ -84,7 +86,7 @@ export function launchParameters(input: LaunchParameterInput): LaunchParameters 
       { path: TLS_PATHS.rootCert, content: Buffer.from(input.tls.rootCertPem, 'utf8'), mode: 0o644 },
     );
   }
-  const args = PLATFORMS[input.language].chaincodeArgs(input.peerAddress, input.extraArgs);
+  const args = platform.chaincodeArgs(input.peerAddress, input.extraArgs);
   return { args, env, files };
 }
 

@@ -65,6 +65,8 @@ export interface Platform {
   detect(dir: string): Promise<boolean>;
   /** argv for the chaincode process in the image (Fabric's `GetArgs`). */
   chaincodeArgs(peerAddress: string, extraArgs?: readonly string[]): string[];
+  /** Environment the process needs besides Fabric's (`GetEnv`), e.g. to start faster. */
+  readonly processEnv?: Readonly<Record<string, string>>;
   plan(dir: string, options?: PlatformOptions): Promise<BuildPlan>;
 }
 

@@ -29,6 +29,7 @@ describe('dev-mode processes', () => {
     assert.deepEqual(node.args.slice(-2), ['--peer.address', '127.0.0.1:7052']);
     assert.equal(node.env.CORE_CHAINCODE_ID_NAME, 'cc:1');
     assert.equal(node.env.CORE_PEER_TLS_ENABLED, 'false');
+    assert.equal(node.env.NPM_CONFIG_UPDATE_NOTIFIER, 'false', 'npm start without its update check');
     assert.deepEqual(devProcessCommand('golang', '/x', 'cc:1', '127.0.0.1:7052').args, ['run', '.', '-peer.address=127.0.0.1:7052']);
     assert.throws(() => devProcessCommand('java', '/nonexistent', 'cc:1', '127.0.0.1:7052'), /no chaincode jar/);
   });

@@ -53,6 +53,7 @@ describe('launch parameters (Fabric 2.x GetArgs/GetEnv)', () => {
       assert.ok(p.files.some((f) => f.path === p.env[key]), key);
     }
     assert.equal(p.args[0], '/bin/sh');
+    assert.equal(p.env['NPM_CONFIG_UPDATE_NOTIFIER'], 'false', 'npm start without its update check');
   });
 
   test('per-language argv, with extra args', () => {
