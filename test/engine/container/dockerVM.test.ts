@@ -160,6 +160,38 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     }
   });
 
+  test('an older image still used by a container stays, and so does the dependencies image it starts FROM', async () => {
+    const ccid = 'inuse:1.0';
+    const depsRef = (p: PreparedBuild): string => `${vm.imageName(ccid)}-deps:${p.dependencies!.imageTag}`;
+    const first = await prepare();
+    await controller.start('docker', request(ccid, first));
+    await log.exited(ccid);
+    // Someone else's container on the first image (ours is replaced at each start).
+    const user = await vm.docker.createContainer({ Image: vm.imageRef(ccid, first.imageTag), Cmd: ['true'] });
+    await writeFile(path.join(dir, 'node_modules/greeting/extra.js'), '');
+    try {
+      const second = await prepare();
+      await controller.start('docker', request(ccid, second));
+      await log.exited(ccid);
+      assert.deepEqual(await imagesOf(vm.docker, ccid), {
+        chaincode: [vm.imageRef(ccid, first.imageTag), vm.imageRef(ccid, second.imageTag)].sort(),
+        dependencies: [depsRef(first), depsRef(second)].sort(),
+      });
+      await user.remove();
+      // Once nothing uses it, the next build's cleanup takes it and its dependencies image.
+      await writeFile(path.join(dir, 'index.js'), `${NODE_PROJECT['index.js']}\n// third\n`);
+      const third = await prepare();
+      await controller.start('docker', request(ccid, third));
+      await log.exited(ccid);
+      assert.deepEqual(await imagesOf(vm.docker, ccid), { chaincode: [vm.imageRef(ccid, third.imageTag)], dependencies: [depsRef(second)] });
+    } finally {
+      await user.remove().catch(() => undefined);
+      const { unlink } = await import('node:fs/promises');
+      await unlink(path.join(dir, 'node_modules/greeting/extra.js'));
+      await writeFile(path.join(dir, 'index.js'), NODE_PROJECT['index.js']);
+    }
+  });
+
   test('an image whose dependencies image was removed by hand is rebuilt on a new one', async () => {
     const ccid = 'orphan:1.0';
     const prepared = await prepare();
