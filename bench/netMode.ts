@@ -47,7 +47,7 @@ function caseOf(runs: readonly TimedLaunch[]): NetModeCase {
  * Progress steps as short phase names: `building image: Step 3/8 : COPY src/ /usr/local/src/` →
  * `COPY src/`; `building image` itself lasts until the daemon has the whole context (the classic
  * builder reads it all before step 1), so it is the context upload. The dependencies image's
- * phases (`building dependencies image…`) read `deps context upload`, `deps COPY deps/`…
+ * phases (`building dependencies image…`) read `deps context upload`, `deps ADD`…
  */
 function shortStep(step: string): string {
   const build = /^building (dependencies )?image(?::\s*(.*))?$/i.exec(step);

@@ -6,8 +6,8 @@ import type { BuildContext, Builder, BuildRequest } from '../container/types';
 import { golangPlatform } from './golang';
 import { javaPlatform } from './java';
 import { nodePlatform } from './node';
-import { packageDigest, packTar } from './packaging';
-import { CODE_CONTEXT_DIR, DEPENDENCIES_CONTEXT_DIR, withLabels, type ChaincodeLanguage, type ImagePlan, type Platform, type PlatformOptions } from './types';
+import { packageDigest, packTar, tarBuffer } from './packaging';
+import { CODE_CONTEXT_DIR, withLabels, type ChaincodeLanguage, type ImagePlan, type Platform, type PlatformOptions } from './types';
 
 export * from './types';
 export { launchParameters, normaliseLogLevel, TLS_PATHS, type ChaincodeTLSMaterial, type LaunchParameterInput, type LaunchParameters } from './launchParameters';
@@ -53,8 +53,8 @@ export interface PreparedBuild extends PreparedImage {
  */
 export async function prepareBuild(platform: Platform, dir: string, options?: PlatformOptions): Promise<PreparedBuild> {
   const plan = await platform.plan(dir, options);
-  const dependencies = plan.dependencies ? prepareImage(plan.dependencies, DEPENDENCIES_CONTEXT_DIR, {}) : undefined;
-  const image = prepareImage(plan, CODE_CONTEXT_DIR, dependencies ? { dependencies: dependencies.imageTag } : {});
+  const dependencies = plan.dependencies ? prepareImage(plan.dependencies, {}) : undefined;
+  const image = prepareImage(plan, dependencies ? { dependencies: dependencies.imageTag } : {});
   const packaged = [...plan.entries, ...(plan.dependencies?.entries ?? [])];
   return {
     ...image,
@@ -65,21 +65,28 @@ export async function prepareBuild(platform: Platform, dir: string, options?: Pl
   };
 }
 
-/** One image's tag and lazy builder; its entries go under `contextDir/` in the build context. */
-function prepareImage(plan: ImagePlan, contextDir: string, recipe: Readonly<Record<string, string>>): PreparedImage {
-  // Hash exactly what the tar will hold: the context paths are part of the recipe.
+/** One image's tag and lazy builder; its entries go under `src/` in the build context, or into its archive. */
+function prepareImage(plan: ImagePlan, recipe: Readonly<Record<string, string>>): PreparedImage {
+  // Hash exactly what the tar will hold: the paths in the context (or the archive) are part of the recipe.
   const entries = plan.entries
-    .map((e) => ({ ...e, path: `${contextDir}/${e.path}` }))
+    .map((e) => (plan.archive === undefined ? { ...e, path: `${CODE_CONTEXT_DIR}/${e.path}` } : e))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const dockerfile = withLabels(plan.dockerfile, plan.labels);
-  const imageTag = packageDigest(entries, { ...recipe, dockerfile, baseImages: plan.baseImages.join('\n') });
+  const imageTag = packageDigest(entries, {
+    ...recipe,
+    ...(plan.archive !== undefined ? { archive: plan.archive } : {}),
+    dockerfile,
+    baseImages: plan.baseImages.join('\n'),
+  });
   return {
     imageTag,
     dockerfile,
-    builder: async (request?: BuildRequest): Promise<BuildContext> => ({
-      recipeHash: imageTag,
-      stream: packTar(entries, [{ name: 'Dockerfile', content: withLabels(plan.dockerfile, { ...plan.labels, ...request?.labels }) }]),
-    }),
+    builder: async (request?: BuildRequest): Promise<BuildContext> => {
+      const file = { name: 'Dockerfile', content: withLabels(plan.dockerfile, { ...plan.labels, ...request?.labels }) };
+      if (plan.archive === undefined) return { recipeHash: imageTag, stream: packTar(entries, [file]) };
+      const archive = { name: plan.archive, content: await tarBuffer(entries) };
+      return { recipeHash: imageTag, stream: packTar([], [file, archive]) };
+    },
   };
 }
 

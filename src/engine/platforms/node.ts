@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPENDENCIES_IMAGE_ARG } from '../container/types';
 import { collectPackage, type PackageEntry } from './packaging';
-import { DEPENDENCIES_CONTEXT_DIR, fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
+import { fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
 export const NODE_CODE_DIR = '/usr/local/src';
 
@@ -33,9 +33,12 @@ export function isNodeDependency(entryPath: string): boolean {
   return entryPath === 'node_modules' || entryPath.startsWith('node_modules/');
 }
 
+/** The dependencies image's build context holds node_modules as one tar. */
+export const NODE_DEPENDENCIES_ARCHIVE = 'node_modules.tar';
+
 /** The dependencies image: the packaged node_modules where the code will go, on the base image. */
 export function nodeDependenciesDockerfile(baseImage: string): string {
-  return [`FROM ${baseImage}`, `WORKDIR ${NODE_CODE_DIR}`, `COPY ${DEPENDENCIES_CONTEXT_DIR}/ ${NODE_CODE_DIR}/`, ''].join('\n');
+  return [`FROM ${baseImage}`, `WORKDIR ${NODE_CODE_DIR}`, `ADD ${NODE_DEPENDENCIES_ARCHIVE} ${NODE_CODE_DIR}/`, ''].join('\n');
 }
 
 /**
@@ -113,6 +116,7 @@ export const nodePlatform: Platform = {
       baseImages: [],
       dependencies: {
         entries: entries.filter((e) => isNodeDependency(e.path)),
+        archive: NODE_DEPENDENCIES_ARCHIVE,
         dockerfile: nodeDependenciesDockerfile(baseImage),
         labels: {},
         baseImages: [baseImage],

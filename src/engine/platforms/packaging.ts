@@ -178,7 +178,7 @@ export function packTar(entries: readonly PackageEntry[], extra: readonly ExtraF
     });
 
   const feed = async (): Promise<void> => {
-    for (const file of extra) await add({ name: file.name, mode: 0o644 }, Buffer.from(file.content));
+    for (const file of extra) await add({ name: file.name, mode: 0o644 }, typeof file.content === 'string' ? Buffer.from(file.content) : file.content);
     const contents = readInOrder(entries.filter((e) => e.type === 'file'));
     for (const e of entries) {
       if (e.type === 'directory') await add({ name: `${e.path}/`, type: 'directory', mode: e.mode });
@@ -194,6 +194,16 @@ export function packTar(entries: readonly PackageEntry[], extra: readonly ExtraF
   feed().catch((err: Error) => tar.destroy(err));
   // tar-stream's pack is a streamx stream; hand out a Node Readable (what Docker clients expect).
   return Readable.from(tar);
+}
+
+/**
+ * The entries as one tar, in memory (as `packTar` holds each file while it packs it): the
+ * dependencies' archive inside a build context, whose size the outer tar's header must know.
+ */
+export async function tarBuffer(entries: readonly PackageEntry[]): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of packTar(entries, [])) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 export function sha256(data: Buffer | string): string {

@@ -31,14 +31,19 @@ export interface PlatformOptions {
   readonly goProxy?: string;
 }
 
-/** Where the build context holds the code, and a dependencies image's context its entries. */
+/** Where the build context holds the code. */
 export const CODE_CONTEXT_DIR = 'src';
-export const DEPENDENCIES_CONTEXT_DIR = 'deps';
 
 /** One image's recipe: what its build context holds, and how the Dockerfile turns that into an image. */
 export interface ImagePlan {
-  /** Go in the build context under `src/` (a dependencies image's under `deps/`). */
+  /** Go in the build context under `src/`, or into `archive`. */
   readonly entries: readonly PackageEntry[];
+  /**
+   * Set: the entries go into the build context as one tar of this name, which the Dockerfile ADDs
+   * (Docker unpacks it), as Fabric's `binpackage.tar`. Thousands of small files (node_modules) are
+   * slow to send one by one: the daemon writes each to disk, then COPY writes each again.
+   */
+  readonly archive?: string;
   /**
    * Without a LABEL line: the builder appends one holding `labels` and the owner's, so that labels
    * cost one build step.

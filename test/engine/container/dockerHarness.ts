@@ -73,13 +73,21 @@ export function countingBuilder(builder: Builder): Builder & { calls: number } {
   return counted;
 }
 
-/** Wraps a builder to record the names in each build context it streams (read whole, then replayed). */
+/**
+ * Wraps a builder to record the names in each build context it streams (read whole, then replayed);
+ * a tar inside the context (an archive the Dockerfile ADDs) is listed as `name/` + its own names.
+ */
 export function recordingBuilder(builder: Builder): Builder & { contexts: string[][] } {
   const recorded = Object.assign(
     async (request?: BuildRequest) => {
       const context = await builder(request);
       const { entries, bytes } = await readTar(context.stream);
-      recorded.contexts.push(entries.map((e) => e.name));
+      const names: string[] = [];
+      for (const e of entries) {
+        names.push(e.name);
+        if (e.name.endsWith('.tar')) names.push(...(await readTar(Readable.from([e.body]))).entries.map((inner) => `${e.name}/${inner.name}`));
+      }
+      recorded.contexts.push(names);
       return { recipeHash: context.recipeHash, stream: Readable.from([bytes]) };
     },
     { contexts: [] as string[][] },

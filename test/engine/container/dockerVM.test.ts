@@ -145,10 +145,11 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
       assert.equal(dependencies.builder.contexts.length, 1);
       assert.deepEqual(dependencies.builder.contexts[0], [
         'Dockerfile',
-        'deps/node_modules/',
-        'deps/node_modules/greeting/',
-        'deps/node_modules/greeting/index.js',
-        'deps/node_modules/greeting/package.json',
+        'node_modules.tar',
+        'node_modules.tar/node_modules/',
+        'node_modules.tar/node_modules/greeting/',
+        'node_modules.tar/node_modules/greeting/index.js',
+        'node_modules.tar/node_modules/greeting/package.json',
       ]);
       assert.ok(log.logs(ccid, 'stdout').includes('hi from logs:1.0'), log.logs(ccid).join('\n'));
       assert.deepEqual(await imagesOf(vm.docker, ccid), {

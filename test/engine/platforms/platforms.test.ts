@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import {
   DEFAULT_BASE_IMAGES,
@@ -33,7 +34,7 @@ describe('Node platform', () => {
   });
 
   test('Dockerfiles with packaged node_modules: a dependencies image, the code over it; nothing to install; no CMD', () => {
-    assert.equal(nodeDependenciesDockerfile('base:1'), 'FROM base:1\nWORKDIR /usr/local/src\nCOPY deps/ /usr/local/src/\n');
+    assert.equal(nodeDependenciesDockerfile('base:1'), 'FROM base:1\nWORKDIR /usr/local/src\nADD node_modules.tar /usr/local/src/\n');
     const dockerfile = nodeDockerfile({ baseImage: 'base:1', hasNodeModules: true, manifests: ['package.json'], needsBuild: false });
     assert.equal(dockerfile, 'ARG DEPENDENCIES_IMAGE\nFROM ${DEPENDENCIES_IMAGE}\nCOPY src/ /usr/local/src/\n');
     assert.doesNotMatch(dockerfile, /^(CMD|ENTRYPOINT)/m, 'the peer supplies the command');
@@ -174,14 +175,18 @@ describe('platform selection', () => {
     assert.equal(platformFor('java'), javaPlatform);
   });
 
-  test('Node: node_modules goes to the dependencies image\'s context (deps/), the code alone to the image\'s (src/)', async () => {
-    const prepared = await prepareBuild(nodePlatform, await tree({ 'package.json': '{}', 'index.js': '', 'node_modules/a/index.js': '' }));
+  test('Node: node_modules goes to the dependencies image\'s context (as one tar), the code alone to the image\'s (src/)', async () => {
+    const prepared = await prepareBuild(nodePlatform, await tree({ 'package.json': '{}', 'index.js': '', 'node_modules/a/index.js': 'a' }));
     const labels = { 'org.chaincode-launcher.ccid': 'cc:1.0' };
     const code = await readTar((await prepared.builder({ labels })).stream);
     assert.deepEqual(code.entries.map((e) => e.name), ['Dockerfile', 'src/index.js', 'src/package.json']);
     assert.ok(prepared.dependencies, 'a dependencies image');
     const deps = await readTar((await prepared.dependencies.builder({ labels })).stream);
-    assert.deepEqual(deps.entries.map((e) => e.name), ['Dockerfile', 'deps/node_modules/', 'deps/node_modules/a/', 'deps/node_modules/a/index.js']);
+    assert.deepEqual(deps.entries.map((e) => e.name), ['Dockerfile', 'node_modules.tar']);
+    const archive = await readTar(Readable.from([deps.entries[1]!.body]));
+    assert.deepEqual(archive.entries.map((e) => e.name), ['node_modules/', 'node_modules/a/', 'node_modules/a/index.js']);
+    assert.equal(archive.entries[2]!.body.toString(), 'a');
+    assert.ok(archive.entries.every((e) => e.mtime === 0 && e.uid === 0), 'the archive is as reproducible as the context');
     // The owner's labels join the platform's in the one LABEL line of each Dockerfile.
     const labelLines = (entries: { name: string; body: Buffer }[]): string[] =>
       entries[0]!.body.toString().split('\n').filter((l) => l.startsWith('LABEL '));
