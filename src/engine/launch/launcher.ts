@@ -171,6 +171,7 @@ export class ChaincodeLauncher {
     this.table.get(ccid)!.vm = recipe.vm;
 
     let expectation: { dispose(): void } | undefined;
+    let exited: Promise<never> | undefined;
     const registration = new AbortController();
     const onAbort = (): void => registration.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort);
@@ -192,6 +193,10 @@ export class ChaincodeLauncher {
           // Armed at the last moment: the window in which another process could register as us is small.
           prelaunch: async () => {
             expectation = this.peer.registry.expect(ccid);
+            // From here on, not once start returns: the VM may still be busy (removing replaced images)
+            // while the container runs, and an early exit must not go unnoticed.
+            exited = this.exitNotification(ccid, registration.signal);
+            exited.catch(() => undefined); // raced below; until then, not an unhandled rejection
             progress('waiting for the chaincode to register');
           },
         });
@@ -204,10 +209,9 @@ export class ChaincodeLauncher {
         forwardProgress.dispose();
       }
       try {
-        const exited = this.exitNotification(ccid, registration.signal);
         const handler = await Promise.race([
           this.peer.registry.waitFor(ccid, ['established', 'ready'], this.timeouts.startupTimeoutMs, registration.signal),
-          exited,
+          exited ?? this.exitNotification(ccid, registration.signal),
         ]);
         return handler;
       } catch (err) {

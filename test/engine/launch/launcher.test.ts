@@ -9,7 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { resolveConfig } from '../../../src/engine/config';
 import { Engine } from '../../../src/engine/engine';
+import { VMController } from '../../../src/engine/container/controller';
+import type { RuntimeEvent, VM } from '../../../src/engine/container/types';
 import { ChaincodeRegistry } from '../../../src/engine/launch/chaincodeRegistry';
+import { ChaincodeLauncher } from '../../../src/engine/launch/launcher';
+import { Emitter } from '../../../src/engine/util/events';
 import type { ChaincodeDefinition, RunningChaincode } from '../../../src/engine/launch/types';
 import type { SystemChaincode } from '../../../src/engine/scc/inprocShim';
 import { RunningProcess, startLowLevelFixture } from '../../support/nodeChaincode';
@@ -123,6 +127,33 @@ describe('launch engine', () => {
   test('an empty chaincode name is refused', async () => {
     const def: ChaincodeDefinition = { name: '', version: '1.0', mode: 'system', language: 'node', path: 'counter' };
     await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: def }), /chaincode name must not be empty/);
+  });
+
+  test('a chaincode that exits while its VM is still finishing the start (removing replaced images) fails the launch at once', async () => {
+    const events = new Emitter<RuntimeEvent>();
+    let stops = 0;
+    const vm: VM = {
+      kind: 'docker',
+      onEvent: events.event,
+      async start(req) {
+        await req.prelaunch();
+        events.fire({ kind: 'status', ccid: req.ccid, status: 'running' });
+        events.fire({ kind: 'status', ccid: req.ccid, status: 'exited', exitCode: 3 });
+        await new Promise((r) => setTimeout(r, 200)); // the VM's own work after the container started
+      },
+      async stop() {
+        stops++;
+      },
+    };
+    const registry = await ChaincodeRegistry.open(fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-registry-')));
+    const recipes = { recipeFor: async () => ({ vm: 'docker' as const, args: [], env: {} }) };
+    // A missed exit would end in the startup timeout's error instead.
+    const launcher = new ChaincodeLauncher(engine.peer, registry, new VMController([vm]), recipes, { startupTimeoutMs: 5000 }, ['docker']);
+    const def: ChaincodeDefinition = { name: 'earlyexit', version: '1.0', mode: 'net', language: 'node', path: FIXTURE };
+    await assert.rejects(launcher.launch({ kind: 'deployment', definition: def }), /chaincode earlyexit:1.0 exited with code 3 before registering/);
+    assert.equal(stops, 1, 'the exited container is removed');
+    assert.equal(engine.peer.registry.isExpected('earlyexit:1.0'), false, 'no registration left armed');
+    await launcher.dispose();
   });
 
   test('stop ends the handler; its in-flight transaction fails with a clear error', async () => {

@@ -1,8 +1,9 @@
 /**
  * The Docker VM (Fabric's `core/container/dockercontroller`): start = replace any old container of
  * the name → create → (image missing: build the dependencies image if it is missing too, then the
- * image, from the lazy builders; create again) → upload files → attach → prelaunch → start, then
- * follow the exit. Knows nothing about chaincode languages.
+ * image, from the lazy builders; create again) → upload files → attach → prelaunch → start (→ after
+ * a build, remove the images it replaces), then follow the exit. Knows nothing about chaincode
+ * languages.
  */
 import Dockerode from 'dockerode';
 import { Emitter, type Disposable } from '../../util/events';
@@ -98,17 +99,27 @@ export class DockerVM implements VM {
       this.progress(ccid, 'creating container');
       const create = (): Promise<Dockerode.Container> => this.docker.createContainer(this.createOptions(req, name, ref));
       let container: Dockerode.Container;
+      let built: BuiltImage | undefined;
       try {
         container = await create();
       } catch (err) {
         if (!isNoSuchImage(err)) throw err;
         if (!req.builder) throw new ImageMissingError(ref);
-        await this.build(req, ref);
+        built = await this.build(req, ref);
         this.progress(ccid, 'creating container');
         container = await create();
       }
       this.status(ccid, 'created', { containerId: container.id, image: ref });
-      await this.launch(req, container, ref);
+      if (!built) return this.launch(req, container, ref);
+      // The images the new one replaces go once its container runs: deleting their layers (a
+      // dependencies image's are thousands of files) overlaps the chaincode's own start-up.
+      try {
+        await this.launch(req, container, ref);
+      } catch (err) {
+        await this.removeReplacedImages(ccid, built).catch(() => undefined); // the launch's error is the one to report
+        throw err;
+      }
+      await this.removeReplacedImages(ccid, built);
     });
   }
 
@@ -174,11 +185,8 @@ export class DockerVM implements VM {
     };
   }
 
-  /**
-   * Builds the chaincode image `ref` (and first its dependencies image, when it has one that is
-   * missing), then removes the images it replaces.
-   */
-  private async build(req: StartRequest, ref: string): Promise<void> {
+  /** Builds the chaincode image `ref`, and first its dependencies image when it has one that is missing. */
+  private async build(req: StartRequest, ref: string): Promise<BuiltImage> {
     const { ccid, builder } = req;
     if (!builder) throw new ImageMissingError(ref);
     req.signal?.throwIfAborted();
@@ -190,7 +198,10 @@ export class DockerVM implements VM {
         await this.buildOne(req, 'dependencies', dependencies, req.dependencies.builder, req.dependencies.imageTag);
       }
     }
-    const built = await this.buildOne(req, 'chaincode', ref, builder, req.imageTag, dependencies);
+    return this.buildOne(req, 'chaincode', ref, builder, req.imageTag, dependencies);
+  }
+
+  private async removeReplacedImages(ccid: string, built: BuiltImage): Promise<void> {
     this.progress(ccid, 'removing older images');
     await removeStaleImages(this.docker, { ccid, peer: this.peerLabel }, built.id);
   }
