@@ -41,6 +41,7 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
   --startup-timeout SECONDS  --execute-timeout SECONDS  --docker-endpoint URL
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
+  --durability process|disk  a commit is done once written (default) or once synced to disk
 
 Exit codes: 0 ok; 1 a transaction failed; 2 usage error; 3 launch failed; 4 peer or Docker unavailable.`;
 
@@ -99,6 +100,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'msp-id': { type: 'string' },
         'log-level': { type: 'string' },
         'no-tls': { type: 'boolean' },
+        durability: { type: 'string' },
         'no-start': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -121,6 +123,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (v['network-mode'] !== undefined && v['network-mode'] !== 'host' && v['network-mode'] !== 'bridge-host-gateway') {
     throw new UsageError(`--network-mode must be host or bridge-host-gateway`);
   }
+  if (v.durability !== undefined && v.durability !== 'process' && v.durability !== 'disk') {
+    throw new UsageError(`--durability must be process or disk, got ${v.durability}`);
+  }
   const port = v.port === undefined ? undefined : Number(v.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0–65535, got ${v.port}`);
   const config = resolveConfig({
@@ -137,6 +142,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(v['msp-id'] ? { mspId: v['msp-id'] } : {}),
     ...(v['log-level'] ? { logLevel: v['log-level'] as EngineConfig['logLevel'] } : {}),
     ...(v['no-tls'] ? { netModeTls: false } : {}),
+    ...(v.durability ? { ledgerDurability: v.durability as EngineConfig['ledgerDurability'] } : {}),
     baseImages: baseImages as Partial<Record<Language | 'golangRuntime', string>>,
   });
   const [command, folder, ...extra] = positionals;

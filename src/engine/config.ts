@@ -6,6 +6,7 @@ export type ChaincodeMode = 'dev' | 'net';
 export type Language = 'node' | 'golang' | 'java';
 export type NetworkMode = 'host' | 'bridge-host-gateway';
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+export type LedgerDurability = 'process' | 'disk';
 
 export interface EngineConfig {
   /** Address the peer's chaincode server listens on; loopback by default (network safety). */
@@ -32,6 +33,12 @@ export interface EngineConfig {
   readonly logLevel: LogLevel;
   /** Mutual TLS between peer and chaincode containers in net mode (Fabric's default). */
   readonly netModeTls: boolean;
+  /**
+   * When a commit counts as done: `process`, written to the ledger's log (a crash or kill of the
+   * editor or CLI loses nothing; the disk sync follows within 10 ms), or `disk`, synced to disk
+   * first (a power loss loses nothing either; each commit waits for the disk).
+   */
+  readonly ledgerDurability: LedgerDurability;
 }
 
 export const DEFAULT_CONFIG: EngineConfig = {
@@ -53,6 +60,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   channel: 'mychannel',
   logLevel: 'info',
   netModeTls: true,
+  ledgerDurability: 'process',
 };
 
 /** Merge partial settings over the defaults (nested baseImages merged key by key). */

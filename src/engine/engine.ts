@@ -36,6 +36,7 @@ export class Engine {
       channel: config.channel,
       executeTimeoutMs: config.executeTimeoutMs,
       devMode: options.acceptUnlaunched ?? config.mode === 'dev',
+      durability: config.ledgerDurability,
     });
     try {
       const registry = await ChaincodeRegistry.open(dataDir);

@@ -2,7 +2,7 @@
  * The `chaincode.*` settings mapped onto the engine's EngineConfig (seconds in settings, ms in the
  * engine). Pure: config.ts feeds it VS Code's configuration; unit tests feed it a map.
  */
-import { ChaincodeMode, DEFAULT_CONFIG, EngineConfig, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
+import { ChaincodeMode, DEFAULT_CONFIG, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
 
 /** Reads one setting (key without the `chaincode.` prefix); undefined = not set. */
 export type SettingReader = <T>(key: string) => T | undefined;
@@ -10,6 +10,7 @@ export type SettingReader = <T>(key: string) => T | undefined;
 const MODES: readonly ChaincodeMode[] = ['dev', 'net'];
 const NETWORK_MODES: readonly NetworkMode[] = ['host', 'bridge-host-gateway'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error'];
+const DURABILITIES: readonly LedgerDurability[] = ['process', 'disk'];
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return allowed.includes(value as T) ? (value as T) : fallback;
@@ -39,6 +40,7 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
     mspId: nonEmpty(get('mspId'), DEFAULT_CONFIG.mspId),
     channel: nonEmpty(get('channel'), DEFAULT_CONFIG.channel),
     logLevel: oneOf(get('logLevel'), LOG_LEVELS, DEFAULT_CONFIG.logLevel),
+    ledgerDurability: oneOf(get('ledger.durability'), DURABILITIES, DEFAULT_CONFIG.ledgerDurability),
     baseImages: {
       node: nonEmpty(get('baseImage.node'), DEFAULT_CONFIG.baseImages.node),
       golang: nonEmpty(get('baseImage.golang'), DEFAULT_CONFIG.baseImages.golang),
@@ -55,5 +57,5 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
  */
 export const PEER_SETTINGS = [
   'peer.host', 'peer.port', 'dataDir', 'mspId', 'channel', 'startupTimeout', 'executeTimeout', 'logLevel',
-  'docker.endpoint', 'docker.networkMode', 'docker.tls', 'baseImage',
+  'docker.endpoint', 'docker.networkMode', 'docker.tls', 'baseImage', 'ledger.durability',
 ];

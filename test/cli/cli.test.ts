@@ -72,16 +72,18 @@ describe('chaincode-launcher CLI', () => {
     fs.writeFileSync(file, JSON.stringify({ mspId: 'Org2MSP', executeTimeoutMs: 1234, baseImages: { java: 'my/java:1' } }));
     const cmd = parseCli(['launch', 'cc', '--config', file, '--mode', 'net', '--port', '7055', '--host', '127.0.0.2', '--data-dir', '/tmp/d',
       '--startup-timeout', '12', '--docker-endpoint', 'tcp://127.0.0.1:2375', '--base-image', 'node=local/node:1', '--network-mode', 'bridge-host-gateway',
-      '--log-level', 'debug', '--channel', 'ch2', '--no-tls', '--version', '2.0', '--name', 'x']);
+      '--log-level', 'debug', '--channel', 'ch2', '--no-tls', '--durability', 'disk', '--version', '2.0', '--name', 'x']);
     assert.equal(cmd.command, 'launch');
     if (cmd.command !== 'launch') return;
     const c = cmd.config;
     assert.deepEqual(
-      [c.mode, c.peerPort, c.peerHost, c.dataDir, c.startupTimeoutMs, c.executeTimeoutMs, c.dockerEndpoint, c.baseImages.node, c.baseImages.java, c.networkMode, c.mspId, c.logLevel, c.channel, c.netModeTls, cmd.name, cmd.version],
-      ['net', 7055, '127.0.0.2', '/tmp/d', 12000, 1234, 'tcp://127.0.0.1:2375', 'local/node:1', 'my/java:1', 'bridge-host-gateway', 'Org2MSP', 'debug', 'ch2', false, 'x', '2.0'],
+      [c.mode, c.peerPort, c.peerHost, c.dataDir, c.startupTimeoutMs, c.executeTimeoutMs, c.dockerEndpoint, c.baseImages.node, c.baseImages.java, c.networkMode, c.mspId, c.logLevel, c.channel, c.netModeTls, c.ledgerDurability, cmd.name, cmd.version],
+      ['net', 7055, '127.0.0.2', '/tmp/d', 12000, 1234, 'tcp://127.0.0.1:2375', 'local/node:1', 'my/java:1', 'bridge-host-gateway', 'Org2MSP', 'debug', 'ch2', false, 'disk', 'x', '2.0'],
     );
     assert.throws(() => parseCli(['launch', 'cc', '--base-image', 'cobol=x']), UsageError);
     assert.throws(() => parseCli(['launch', 'cc', '--port', '70000']), UsageError);
+    assert.throws(() => parseCli(['launch', 'cc', '--durability', 'eventually']), /--durability must be process or disk/);
+    assert.equal((parseCli(['peer']) as { config: { ledgerDurability: string } }).config.ledgerDurability, 'process');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

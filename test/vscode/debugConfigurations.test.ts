@@ -101,6 +101,9 @@ describe('settings and invoke helpers', () => {
     assert.equal(c.baseImages.java, 'hyperledger/fabric-javaenv:2.5');
     assert.equal(c.mode, 'net');
     assert.equal(c.dataDir, '/storage/peer');
+    assert.equal(c.ledgerDurability, 'process');
+    assert.equal(engineConfigFrom(<T>(k: string) => ({ 'ledger.durability': 'disk' })[k] as T | undefined, '/s').ledgerDurability, 'disk');
+    assert.equal(engineConfigFrom(<T>(k: string) => ({ 'ledger.durability': 'never' })[k] as T | undefined, '/s').ledgerDurability, 'process');
   });
 
   it('reads contract metadata and typed arguments', () => {

@@ -52,7 +52,8 @@ export async function recover(dir: string, state: CommittedState, records: Trans
     logSize = scan.validLength;
     if (!isCleanTail(buf.subarray(scan.validLength))) {
       // A torn record is only expected at the very end. Later logs would follow a gap: drop them
-      // so the ledger stays a prefix of what was committed (only possible with fsync off).
+      // so the ledger stays a prefix of what was committed (only possible after a power loss with
+      // `process` durability, which syncs in the background).
       obsolete.push(...logs.slice(i + 1).map((g) => logPath(dir, g)));
       break;
     }

@@ -14,7 +14,7 @@ import { logEntryOf, planBatch, type CommitRequest, type CommitResult, type Plan
 import { CommittedState } from './committedState';
 import { writeFrame } from './frames';
 import { listDirectory, lockDirectory, logPath, removeFiles, snapshotPath, syncDirectory } from './ledgerFiles';
-import { LogFile } from './logFile';
+import { LogFile, type Durability } from './logFile';
 import { recover } from './recovery';
 import { writeSnapshot } from './snapshotFile';
 import { TransactionRecords, type TransactionFilter } from './transactionRecords';
@@ -23,10 +23,15 @@ import { ByteWriter } from './valueCodec';
 
 export type { CommitRequest, CommitResult } from './commitBatch';
 export type { TransactionFilter } from './transactionRecords';
+export type { Durability } from './logFile';
 
 export interface WorldStateOptions {
-  /** Sync each commit to disk before it resolves (default true). Off: fast, but a machine crash may lose recent commits. */
-  readonly fsync?: boolean;
+  /**
+   * `process` (default): each commit is in the log file before it resolves, so a crash or kill of
+   * the process never loses it; the disk sync follows within milliseconds (a power loss may lose
+   * those). `disk`: each commit is synced to disk before it resolves.
+   */
+  readonly durability?: Durability;
   /** Cap on unpaginated range and rich query results (Fabric's ledger.state.totalQueryLimit). */
   readonly totalQueryLimit?: number;
   /** Transaction records kept (default 10,000). */
@@ -81,7 +86,7 @@ export class WorldState implements StateReader {
   /** Opens (creating if missing) the world state stored in `dir` and replays it into memory. */
   static async open(dir: string, options: WorldStateOptions = {}): Promise<WorldState> {
     const opts: Required<WorldStateOptions> = {
-      fsync: options.fsync ?? true,
+      durability: options.durability ?? 'process',
       totalQueryLimit: options.totalQueryLimit ?? 100_000,
       maxTransactionRecords: options.maxTransactionRecords ?? 10_000,
       compactAfterBytes: options.compactAfterBytes ?? 8 * 1024 * 1024,
@@ -99,7 +104,7 @@ export class WorldState implements StateReader {
       const state = new CommittedState(opts.totalQueryLimit);
       const records = new TransactionRecords(opts.maxTransactionRecords);
       const { gen, logSize, snapshotBytes } = await recover(dir, state, records);
-      const log = await LogFile.open(logPath(dir, gen), logSize, opts.fsync);
+      const log = await LogFile.open(logPath(dir, gen), logSize, opts.durability);
       await syncDirectory(dir);
       return new WorldState(dir, opts, state, records, log, gen, snapshotBytes, unlock);
     } catch (err) {
@@ -305,7 +310,7 @@ export class WorldState implements StateReader {
    */
   private async startCompaction(): Promise<void> {
     const nextGen = this.gen + 1;
-    const nextLog = await LogFile.open(logPath(this.dir, nextGen), 0, this.options.fsync);
+    const nextLog = await LogFile.open(logPath(this.dir, nextGen), 0, this.options.durability);
     await syncDirectory(this.dir);
     const view = this.state.captureView();
     const records = this.records.all();

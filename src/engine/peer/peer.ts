@@ -5,9 +5,10 @@
  */
 import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
-import { WorldState } from '../ledger/worldState';
+import { WorldState, type Durability } from '../ledger/worldState';
 import { TxSimulator } from '../ledger/simulator';
 import type { ChaincodeEventRecord, ReadWriteSet, TransactionRecord, ValidationCode } from '../ledger/types';
+import { keptCopy } from '../util/bytes';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { ChaincodeMessage, MessageType } from '../wire/messages';
@@ -41,8 +42,8 @@ export interface PeerOptions {
   readonly executeTimeoutMs?: number;
   /** Accept a REGISTER nobody launched (Fabric's --peer-chaincodedev). Default true. */
   readonly devMode?: boolean;
-  /** fsync every commit (default true); benchmarks compare. */
-  readonly fsync?: boolean;
+  /** When a commit counts as done: written to the log (`process`, default) or synced to disk (`disk`). */
+  readonly durability?: Durability;
 }
 
 export class UnknownChaincodeError extends Error {}
@@ -95,7 +96,7 @@ export class Peer {
     let created: Peer | undefined;
     // While other transactions execute, a commit's sync leaves the event loop free to serve them.
     const othersWaiting = (): boolean => (created?.executing ?? 0) > 0;
-    const worldState = await WorldState.open(`${options.dataDir}/ledger`, { fsync: options.fsync ?? true, othersWaiting });
+    const worldState = await WorldState.open(`${options.dataDir}/ledger`, { durability: options.durability, othersWaiting });
     const peer = (created = new Peer(worldState, creator, options));
     try {
       peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, null, (s) => peer.attachStream(s));
@@ -229,7 +230,7 @@ export class Peer {
             chaincodeId: handler.chaincodeName,
             txId: built.txId,
             eventName: outcome.message.chaincode_event.event_name,
-            payload: Buffer.from(outcome.message.chaincode_event.payload),
+            payload: keptCopy(outcome.message.chaincode_event.payload),
           }
         : null;
     const rwset = outcome.kind === 'message' ? simulator.readWriteSet() : NO_RWSET;
@@ -350,7 +351,7 @@ export function interpretOutcome(outcome: ExecutionOutcome): InterpretedResponse
   }
   try {
     const r = codecs.Response.decode(msg.payload);
-    return { status: r.status, message: r.message, payload: Buffer.from(r.payload) };
+    return { status: r.status, message: r.message, payload: keptCopy(r.payload) };
   } catch (err) {
     return { status: 500, message: `malformed response from chaincode: ${(err as Error).message}`, payload: Buffer.alloc(0) };
   }

@@ -7,6 +7,7 @@ import { codecs, timestampOf } from '../wire/codec';
 import { ChaincodeMessage, MessageType, messageTypeName, QueryMetadata, WriteRecordType } from '../wire/messages';
 import type { HistoryEntry, QueryPage, StateEntry } from '../ledger/types';
 import type { QueryIterator, TransactionContext } from './transactionContext';
+import { keptCopy } from '../util/bytes';
 
 /** Fabric's MaxResultLimit: rows per QueryResponse before the shim must ask QUERY_STATE_NEXT. */
 export const QUERY_BATCH_SIZE = 100;
@@ -52,7 +53,7 @@ function readValue(ctx: TransactionContext, collection: string, key: string): Bu
 }
 
 function write(ctx: TransactionContext, collection: string, key: string, value: Uint8Array): void {
-  ctx.simulator.putState(ctx.namespace, collection, key, Buffer.from(value));
+  ctx.simulator.putState(ctx.namespace, collection, key, keptCopy(value));
 }
 
 function paging(metadata: Uint8Array): QueryMetadata | null {
@@ -150,7 +151,7 @@ export async function handleShimRequest(ctx: TransactionContext, msg: ChaincodeM
     case MessageType.PUT_STATE_METADATA: {
       const { key, collection, metadata } = codecs.PutStateMetadata.decode(msg.payload);
       if (!metadata?.metakey) throw new Error('metadata with a metakey is required');
-      sim.putStateMetadata(ns, collection, key, metadata.metakey, Buffer.from(metadata.value));
+      sim.putStateMetadata(ns, collection, key, metadata.metakey, keptCopy(metadata.value));
       return EMPTY;
     }
     case MessageType.WRITE_BATCH_STATE: {
@@ -159,7 +160,7 @@ export async function handleShimRequest(ctx: TransactionContext, msg: ChaincodeM
         else if (rec.type === WriteRecordType.DEL_STATE) sim.delState(ns, rec.collection, rec.key);
         else if (rec.type === WriteRecordType.PURGE_PRIVATE_DATA) sim.purgePrivateData(ns, rec.collection, rec.key);
         else if (rec.type === WriteRecordType.PUT_STATE_METADATA && rec.metadata)
-          sim.putStateMetadata(ns, rec.collection, rec.key, rec.metadata.metakey, Buffer.from(rec.metadata.value));
+          sim.putStateMetadata(ns, rec.collection, rec.key, rec.metadata.metakey, keptCopy(rec.metadata.value));
         else throw new Error(`unknown write record type ${rec.type}`);
       }
       return EMPTY;

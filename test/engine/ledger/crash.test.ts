@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { WorldState } from '../../../src/engine/ledger/worldState';
+import { WorldState, type Durability } from '../../../src/engine/ledger/worldState';
 import { CRASH_KEYS, CRASH_NS } from './crashChild';
 import { tempDir } from './ledgerTestKit';
 
@@ -20,9 +20,10 @@ function runAndKill(
   duringStartup: boolean,
   compactAfterBytes: number,
   inFlight: number,
+  durability: Durability,
 ): Promise<{ committed: number; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(compactAfterBytes), String(inFlight)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, dir, String(compactAfterBytes), String(inFlight), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let committed = 0;
     let pending = '';
     let stderr = '';
@@ -51,7 +52,7 @@ function runAndKill(
   });
 }
 
-test('kill -9 at random moments never loses a resolved commit nor leaves part of a transaction', async () => {
+test('kill -9 at random moments never loses a resolved commit nor leaves part of a transaction (both durabilities)', async () => {
   const { dir, cleanup } = tempDir('crash');
   const started = Date.now();
   let kills = 0;
@@ -63,8 +64,10 @@ test('kill -9 at random moments never loses a resolved commit nor leaves part of
       const compactAfterBytes = [2048, 8192, 65536][kills % 3];
       const inFlight = [1, 4, 32][Math.floor(kills / 3) % 3];
       const duringStartup = kills % 5 === 4;
+      // Both durabilities write a commit before it resolves; a kill of the process must not tell them apart.
+      const durability: Durability = kills % 2 === 0 ? 'process' : 'disk';
       const delayMs = Math.floor(Math.random() * (duringStartup ? 250 : 300));
-      const { committed, stderr } = await runAndKill(dir, delayMs, duringStartup, compactAfterBytes, inFlight);
+      const { committed, stderr } = await runAndKill(dir, delayMs, duringStartup, compactAfterBytes, inFlight, durability);
       assert.equal(stderr, '', 'the child failed on its own');
       kills++;
 

@@ -1,17 +1,17 @@
 /**
  * The process the crash test kills: opens a world state and commits transactions in a loop, each
  * writing KEYS keys plus `last` with one counter value, and prints each counter once its commit
- * resolved. Usage: node crashChild.js <dir> <compactAfterBytes> <inFlight>. Does nothing without
+ * resolved. Usage: node crashChild.js <dir> <compactAfterBytes> <inFlight> <disk|process>. Does nothing without
  * arguments, so a test runner that picks this file up finds no work.
  */
-import { WorldState } from '../../../src/engine/ledger/worldState';
+import { WorldState, type Durability } from '../../../src/engine/ledger/worldState';
 import type { ReadWriteSet, WriteEntry } from '../../../src/engine/ledger/types';
 
 export const CRASH_NS = { channel: 'crash', chaincode: 'counter' };
 export const CRASH_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'last'];
 
-async function main(dir: string, compactAfterBytes: number, inFlight: number): Promise<void> {
-  const ws = await WorldState.open(dir, { fsync: true, compactAfterBytes });
+async function main(dir: string, compactAfterBytes: number, inFlight: number, durability: Durability): Promise<void> {
+  const ws = await WorldState.open(dir, { durability, compactAfterBytes });
   let next = Number(ws.getState(CRASH_NS, 'last')?.value.toString() ?? '0') + 1;
   process.stdout.write(`open ${next - 1}\n`);
   const commitOne = async (counter: number): Promise<void> => {
@@ -36,9 +36,9 @@ async function main(dir: string, compactAfterBytes: number, inFlight: number): P
   await Promise.all(workers);
 }
 
-const [dir, compactAfterBytes, inFlight] = process.argv.slice(2);
+const [dir, compactAfterBytes, inFlight, durability] = process.argv.slice(2);
 if (dir) {
-  main(dir, Number(compactAfterBytes), Number(inFlight)).catch((err) => {
+  main(dir, Number(compactAfterBytes), Number(inFlight), durability === 'disk' ? 'disk' : 'process').catch((err) => {
     process.stderr.write(`${(err as Error).stack}\n`);
     process.exit(1);
   });

@@ -10,6 +10,23 @@ import { tempDir } from './ledgerTestKit';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const realFs = require('fs') as { fdatasyncSync: typeof fs.fdatasyncSync; fdatasync: typeof fs.fdatasync };
 
+/** Counts (or fails) the log's thread-pool syncs until restored. */
+function watchPoolSyncs(fail?: Error): { count: () => number; restore: () => void } {
+  const original = realFs.fdatasync;
+  let count = 0;
+  realFs.fdatasync = ((fd: number, cb: fs.NoParamCallback) => {
+    count++;
+    if (fail) setImmediate(() => cb(fail as NodeJS.ErrnoException));
+    else original(fd, cb);
+  }) as typeof fs.fdatasync;
+  return { count: () => count, restore: () => (realFs.fdatasync = original) };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(condition(), `gave up waiting: ${what}`);
+}
+
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
@@ -19,7 +36,7 @@ describe('LogFile', () => {
     const { dir, cleanup } = tempDir('logfile');
     try {
       const file = path.join(dir, 'log.bin');
-      const log = await LogFile.open(file, 0, true);
+      const log = await LogFile.open(file, 0, 'disk');
       await log.append(Buffer.from('first;'));
       await log.append(Buffer.from('second;'));
       assert.equal(log.size, 13);
@@ -41,7 +58,7 @@ describe('LogFile', () => {
     let slowSyncs = 0;
     let poolSyncs = 0;
     try {
-      const log = await LogFile.open(path.join(dir, 'log.bin'), 0, true);
+      const log = await LogFile.open(path.join(dir, 'log.bin'), 0, 'disk');
       assert.equal(log.inline, true);
       realFs.fdatasyncSync = (fd: number) => {
         slowSyncs++;
@@ -74,6 +91,43 @@ describe('LogFile', () => {
     } finally {
       realFs.fdatasyncSync = original;
       realFs.fdatasync = originalAsync;
+      cleanup();
+    }
+  });
+
+  test('process durability: an append is in the file when it resolves, and its sync follows in the background', async () => {
+    const { dir, cleanup } = tempDir('logfile');
+    const syncs = watchPoolSyncs();
+    try {
+      const file = path.join(dir, 'log.bin');
+      const log = await LogFile.open(file, 0, 'process');
+      await log.append(Buffer.from('one;'));
+      await log.append(Buffer.from('two;'));
+      assert.equal(syncs.count(), 0, 'synced before resolving');
+      // Read through another descriptor, as a new process after a kill would.
+      assert.equal(fs.readFileSync(file).subarray(0, 8).toString(), 'one;two;');
+      await until(() => syncs.count() >= 1, 'the background sync');
+      await log.close();
+      assert.equal(fs.readFileSync(file).toString(), 'one;two;');
+    } finally {
+      syncs.restore();
+      cleanup();
+    }
+  });
+
+  test('process durability: a failed background sync fails the next append (the file is in doubt)', async () => {
+    const { dir, cleanup } = tempDir('logfile');
+    const syncs = watchPoolSyncs(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      const log = await LogFile.open(path.join(dir, 'log.bin'), 0, 'process');
+      await log.append(Buffer.from('one;'));
+      await until(() => syncs.count() >= 1, 'the background sync');
+      await new Promise((r) => setImmediate(r));
+      await assert.rejects(log.append(Buffer.from('two;')), /syncing the log failed: EIO/);
+      syncs.restore();
+      await log.close();
+    } finally {
+      syncs.restore();
       cleanup();
     }
   });

@@ -8,7 +8,7 @@ const CC = NS.chaincode;
 
 async function withState(fn: (ws: WorldState) => Promise<void>): Promise<void> {
   const { dir, cleanup } = tempDir('sim');
-  const ws = await WorldState.open(dir, { fsync: false });
+  const ws = await WorldState.open(dir, { durability: 'process' });
   try {
     await fn(ws);
   } finally {

@@ -50,7 +50,7 @@ function harness(fixture: GoFixtureName, ids: readonly string[]) {
   };
   before(async () => {
     h.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `peer-go-${fixture}-`));
-    h.peer = await Peer.start({ dataDir: h.dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, fsync: false });
+    h.peer = await Peer.start({ dataDir: h.dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
     for (const id of ids) h.start(id);
     for (const id of ids) await h.ready(id);
   });

@@ -50,7 +50,7 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-'));
-    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, fsync: false });
+    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
     start(CC);
     start('javacc2:1.0');
     await ready(CC);
@@ -264,7 +264,7 @@ describe('peer with the Java contract API (ContractRouter)', { skip: fixtureSkip
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-contract-'));
-    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, fsync: false });
+    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
     proc = startJavaFixture({ peerAddress: peer.address, chaincodeId: ID, contractApi: true });
     await peer.waitForReady(ID, 60_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${proc?.output()}`);
