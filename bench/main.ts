@@ -26,7 +26,7 @@ import { measureTransactions, ourPeerTx, startGetPut, thinPeerTx } from './trans
 const PLAN = {
   pingPongRuns: 5,
   pingPongMs: 600,
-  txRounds: 5,
+  txRounds: 7,
   sequentialMs: 700,
   inFlightMs: 1000,
   inFlight: 32,
