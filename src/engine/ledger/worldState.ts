@@ -3,9 +3,9 @@
  * an append-only log with periodic snapshots in one directory (see ledgerFiles.ts for the layout).
  *
  * A commit is one framed log record holding the write set, metadata writes and the transaction
- * record; it is on disk before it is applied to memory and before its promise resolves. Commits
- * queue in call order; those that queue while a write is in flight share the next write and sync
- * (group commit). Reads never wait for I/O: they see the last applied block.
+ * record; it is in the log (written, and with `disk` durability synced) before it is applied to
+ * memory and before its promise resolves. Commits queue in call order; those that queue meanwhile
+ * share the next write (group commit). Reads never wait for I/O: they see the last applied block.
  */
 import * as fs from 'fs';
 import * as path from 'path';

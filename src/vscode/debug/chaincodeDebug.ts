@@ -89,7 +89,7 @@ export abstract class ChaincodeDebugConfiguration {
       CORE_PEER_TLS_ENABLED: 'false',
       CORE_CHAINCODE_LOGGING_LEVEL: SHIM_LOG_LEVEL[input.logLevel],
       CORE_CHAINCODE_LOGGING_SHIM: SHIM_LOG_LEVEL[input.logLevel],
-      ...this.addressEnv(input.peerAddress),
+      CORE_PEER_ADDRESS: input.peerAddress,
       ...(input.config.env ?? {}),
     };
   }
@@ -105,8 +105,6 @@ export abstract class ChaincodeDebugConfiguration {
     return { ...passThrough, ...own, type: this.debuggerType, request: 'launch', name: input.config.name, [CHAINCODE_ID_FIELD]: ccid, [CHAINCODE_FOLDER_FIELD]: input.chaincode.folder, [CHAINCODE_LANGUAGE_FIELD]: input.chaincode.language };
   }
 
-  /** The peer address in the form this language's shim reads from the environment (if any). */
-  protected abstract addressEnv(address: string): Record<string, string>;
   protected abstract debuggerConfig(input: ResolveInput, env: Record<string, string>): Omit<DebuggerConfig, 'type' | 'request' | 'name'>;
   abstract processPlan(input: ResolveInput): ProcessPlan;
 }

@@ -10,10 +10,6 @@ export class GoDebugConfiguration extends ChaincodeDebugConfiguration {
   readonly debuggerType = 'go';
   readonly debuggerExtension = 'golang.go';
 
-  protected addressEnv(address: string): Record<string, string> {
-    return { CORE_PEER_ADDRESS: address };
-  }
-
   private pkg(input: ResolveInput): string {
     return input.config.package ? path.resolve(input.chaincode.folder, input.config.package) : input.chaincode.folder;
   }

@@ -49,10 +49,6 @@ export class JavaDebugConfiguration extends ChaincodeDebugConfiguration {
   readonly debuggerType = 'java';
   readonly debuggerExtension = 'vscjava.vscode-java-debug';
 
-  protected addressEnv(address: string): Record<string, string> {
-    return { CORE_PEER_ADDRESS: address };
-  }
-
   mainClass(input: ResolveInput): string {
     const p = input.config.program;
     if (p && !p.endsWith('.jar')) return p;

@@ -77,10 +77,6 @@ export class NodeDebugConfiguration extends ChaincodeDebugConfiguration {
   readonly debuggerType = 'node';
   readonly debuggerExtension = undefined; // js-debug is built into VS Code
 
-  protected addressEnv(address: string): Record<string, string> {
-    return { CORE_PEER_ADDRESS: address };
-  }
-
   protected args(input: ResolveInput, entry: NodeEntry): string[] {
     return [...entry.args, '--peer.address', input.peerAddress, ...(input.config.args ?? [])];
   }
