@@ -85,11 +85,17 @@ export function fabricLabels(fabricType: 'NODE' | 'GOLANG' | 'JAVA'): Record<str
 }
 
 /**
- * A Dockerfile with every label in one LABEL line at its end (one build step, however many
- * labels). Values are quoted with `\`, `"` and `$` escaped: LABEL would expand variables.
+ * A Dockerfile with every label in one LABEL line (one build step, however many labels) right
+ * after each FROM. Right after: the owner's labels then make every cached layer of the build this
+ * chaincode's own. Removing a chaincode's old images also removes their untagged parent layers; a
+ * layer shared with another chaincode (FROM base, WORKDIR…) could go while that chaincode's build
+ * stands on it ("unknown parent image ID", seen on a fresh Docker engine). Values are quoted, with
+ * `\`, `"` and `$` escaped: LABEL would expand variables.
  */
 export function withLabels(dockerfile: string, labels: Readonly<Record<string, string>>): string {
   const pairs = Object.entries(labels).map(([key, value]) => `${key}="${value.replace(/[\\"$]/g, '\\$&').replace(/[\r\n]+/g, ' ')}"`);
   if (pairs.length === 0) return dockerfile;
-  return `${dockerfile.replace(/\n*$/, '\n')}LABEL ${pairs.join(' ')}\n`;
+  const label = `LABEL ${pairs.join(' ')}`;
+  const lines = dockerfile.replace(/\n*$/, '').split('\n');
+  return `${lines.flatMap((line) => (/^FROM\s/i.test(line) ? [line, label] : [line])).join('\n')}\n`;
 }

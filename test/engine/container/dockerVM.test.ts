@@ -106,6 +106,27 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.ok(log.logs(ccid, 'stdout').includes('hello from logs:1.0'));
   });
 
+  test('two chaincodes built from the same code share no layer above the base image', async () => {
+    // Removing one chaincode's old images removes their untagged parents too: a cached layer the
+    // two shared (FROM base + WORKDIR) could vanish while the other's build stood on it.
+    const twins = ['twin-a:1.0', 'twin-b:1.0'];
+    const prepared = await prepare();
+    for (const ccid of twins) {
+      await controller.start('docker', request(ccid, prepared));
+      await log.exited(ccid);
+    }
+    const base = new Set((await vm.docker.getImage(images.node).history()).map((h: { Id: string }) => h.Id));
+    const layers = async (ccid: string): Promise<Set<string>> => {
+      const refs = [vm.imageRef(ccid, prepared.imageTag), `${vm.imageName(ccid)}-deps:${prepared.dependencies!.imageTag}`];
+      const ids = (await Promise.all(refs.map((ref) => vm.docker.getImage(ref).history()))).flat().map((h: { Id: string }) => h.Id);
+      return new Set(ids.filter((id) => id !== '<missing>' && !base.has(id)));
+    };
+    const [a, b] = await Promise.all(twins.map(layers));
+    assert.ok(a.size >= 4 && b.size >= 4, `each chaincode has its own layers (${a.size}, ${b.size})`);
+    assert.deepEqual([...a].filter((id) => b.has(id)), [], 'no layer shared between the two chaincodes');
+    for (const ccid of twins) await vm.stop(ccid, { remove: true });
+  });
+
   test('a code change builds only a new image, from a context without node_modules, and removes the old one', async () => {
     const ccid = 'logs:1.0';
     const old = await prepare();

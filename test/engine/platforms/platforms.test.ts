@@ -47,11 +47,16 @@ describe('Node platform', () => {
     assert.equal(isNodeDependency('lib/node_modules/x.js'), false);
   });
 
-  test('labels: one LABEL line at the end, values quoted, $ and quotes escaped', () => {
+  test('labels: one LABEL line right after each FROM, values quoted, $ and quotes escaped', () => {
     assert.equal(withLabels('FROM a\n', {}), 'FROM a\n');
     assert.equal(
-      withLabels('FROM a', { ...fabricLabels('NODE'), 'x.ccid': 'cc:1.0', odd: 'a "$HOME" \\ b' }),
-      'FROM a\nLABEL org.hyperledger.fabric.chaincode.type="NODE" org.hyperledger.fabric.version="2.5" x.ccid="cc:1.0" odd="a \\"\\$HOME\\" \\\\ b"\n',
+      withLabels('FROM a\nWORKDIR /w', { ...fabricLabels('NODE'), 'x.ccid': 'cc:1.0', odd: 'a "$HOME" \\ b' }),
+      'FROM a\nLABEL org.hyperledger.fabric.chaincode.type="NODE" org.hyperledger.fabric.version="2.5" x.ccid="cc:1.0" odd="a \\"\\$HOME\\" \\\\ b"\nWORKDIR /w\n',
+    );
+    // Every stage: its cached layers are then this chaincode's own, never another's.
+    assert.equal(
+      withLabels('ARG B\nFROM ${B} AS builder\nRUN make\nFROM run\nCOPY --from=builder /x /x\n', { o: 'cc' }),
+      'ARG B\nFROM ${B} AS builder\nLABEL o="cc"\nRUN make\nFROM run\nLABEL o="cc"\nCOPY --from=builder /x /x\n',
     );
   });
 
