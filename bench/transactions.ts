@@ -7,6 +7,7 @@
  */
 import * as path from 'path';
 import type { Peer } from '../src/engine/peer/peer';
+import { TransactionPipeline } from '../src/engine/transactions/pipeline';
 import { codecs } from '../src/engine/wire/codec';
 import { MessageType } from '../src/engine/wire/messages';
 import { REPO_ROOT, RunningProcess, startProcess } from '../test/support/nodeChaincode';
@@ -53,9 +54,11 @@ export async function throughput(runTx: RunTx, firstIndex: number, durationMs: n
 /** Keys cycle over 1,000, so reads mostly hit; 32 transactions in flight never share a key (no MVCC conflict). */
 const keyOf = (i: number): string => `k${i % 1000}`;
 
+/** Through the transaction pipeline, as the CLI and the editor run transactions. */
 export function ourPeerTx(peer: Peer, chaincode: string): RunTx {
+  const pipeline = new TransactionPipeline(peer);
   return async (i) => {
-    const r = await peer.execute({ chaincode, args: ['getput', keyOf(i), `v${i}`] });
+    const r = await pipeline.execute({ chaincode, args: ['getput', keyOf(i), `v${i}`] });
     if (r.status !== 200 || r.validation !== 'VALID') {
       throw new Error(`transaction ${i} on our peer: status ${r.status} ${r.validation} ${r.message}`);
     }

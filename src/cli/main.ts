@@ -105,7 +105,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     const isQuery = tx[0] === '__query__';
     const args = isQuery ? tx.slice(1) : tx;
     try {
-      const r = await engine.peer.execute({ chaincode: ccid, args, kind: isQuery ? 'query' : 'invoke' });
+      const r = await engine.transactions.execute({ chaincode: ccid, args, kind: isQuery ? 'query' : 'invoke' });
       printResult(args, r);
       if (r.status >= 400 || (r.validation !== 'VALID')) failed++;
     } catch (err) {

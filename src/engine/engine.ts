@@ -12,11 +12,14 @@ import { EngineRecipes } from './launch/recipes';
 import { Peer } from './peer/peer';
 import { InProcVM } from './scc/inprocVM';
 import { ExternalVM } from './launch/externalVM';
+import { TransactionPipeline } from './transactions/pipeline';
 
 export class Engine {
   private constructor(
     readonly config: EngineConfig,
     readonly peer: Peer,
+    /** Every transaction, from every front door, goes through here. */
+    readonly transactions: TransactionPipeline,
     readonly launcher: ChaincodeLauncher,
     readonly docker: DockerVM,
     readonly systemChaincodes: InProcVM,
@@ -49,7 +52,7 @@ export class Engine {
       const external = new ExternalVM((stream) => peer.attachStream(stream));
       const vms = new VMController([docker, inproc, external]);
       const launcher = new ChaincodeLauncher(peer, registry, vms, new EngineRecipes(peer, config), { startupTimeoutMs: config.startupTimeoutMs }, ['docker', 'inproc', 'external']);
-      return new Engine(config, peer, launcher, docker, inproc);
+      return new Engine(config, peer, new TransactionPipeline(peer), launcher, docker, inproc);
     } catch (err) {
       await peer.stop();
       throw err;
@@ -61,5 +64,6 @@ export class Engine {
     await this.launcher.dispose();
     this.docker.dispose();
     await this.peer.stop();
+    this.transactions.dispose();
   }
 }

@@ -4,7 +4,8 @@
  * so views subscribe once.
  */
 import * as vscode from 'vscode';
-import type { HandlerStateChange, PeerDiagnostic, TransactionEnded, TransactionStarted } from '../engine/peer/types';
+import type { HandlerStateChange, PeerDiagnostic } from '../engine/peer/types';
+import type { TransactionEnded, TransactionStarted } from '../engine/transactions/types';
 import type { ChaincodeLog, RunningChaincode } from '../engine/launch/types';
 import type { Config } from './config';
 import { Engine, startEngine } from './engineAssembly';
@@ -52,14 +53,14 @@ export class EngineHost implements vscode.Disposable {
     const config = this.config.engine;
     this.output.info(`starting the embedded peer on ${config.peerHost}:${config.peerPort} (data in ${config.dataDir})`);
     const engine = await startEngine(config);
-    const { peer, launcher } = engine;
+    const { peer, launcher, transactions } = engine;
     this.engineSubscriptions = [
       peer.onDidChangeHandlerState((e) => {
         this.output.info(`handler ${e.handler.id} ${e.handler.chaincodeId || '(unregistered)'}: ${e.previous ?? 'new'} → ${e.handler.state}${e.handler.endReason ? ` (${e.handler.endReason})` : ''}`);
         this.handlerChanged.fire(e);
       }),
-      peer.onDidStartTransaction((e) => this.txStarted.fire(e)),
-      peer.onDidEndTransaction((e) => this.txEnded.fire(e)),
+      transactions.onDidStartTransaction((e) => this.txStarted.fire(e)),
+      transactions.onDidEndTransaction((e) => this.txEnded.fire(e)),
       peer.onDiagnostic((d) => {
         const text = `${d.handlerId ? `[${d.handlerId}] ` : ''}${d.message}`;
         if (d.level === 'error') this.output.error(text);

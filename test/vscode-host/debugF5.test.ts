@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ExecuteResult } from '../../src/engine/peer/types';
+import type { ExecuteResult } from '../../src/engine/transactions/types';
 import { browser, extensionApi, lineOf, showSidebar, sleep, waitFor, workspaceFolder } from './support';
 
 interface Stop {

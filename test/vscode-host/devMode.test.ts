@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunningChaincode } from '../../src/engine/launch/types';
-import type { ExecuteResult } from '../../src/engine/peer/types';
+import type { ExecuteResult } from '../../src/engine/transactions/types';
 import { browser, extensionApi, showSidebar, waitFor, workspaceFolder } from './support';
 
 describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {

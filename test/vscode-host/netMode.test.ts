@@ -13,7 +13,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunningChaincode } from '../../src/engine/launch/types';
-import type { ExecuteResult } from '../../src/engine/peer/types';
+import type { ExecuteResult } from '../../src/engine/transactions/types';
 import type { ViewNode } from '../../src/vscode/tree/viewNode';
 import { dockerSkip, ensureBaseImages } from '../support/docker';
 import { browser, EXTENSION_ID, extensionApi, showSidebar, waitFor } from './support';

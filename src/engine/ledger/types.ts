@@ -76,8 +76,13 @@ export interface ChaincodeEventRecord {
   readonly payload: Buffer;
 }
 
-/** Why a committed-looking transaction was not applied, in Fabric's validation code names. */
-export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'ENDORSEMENT_FAILURE' | 'NOT_COMMITTED';
+/**
+ * How a transaction ended, in Fabric's TxValidationCode names (peer/transaction.proto) where Fabric
+ * has one: VALID, MVCC_READ_CONFLICT, ENDORSEMENT_POLICY_FAILURE; NOT_VALIDATED for an evaluation,
+ * which is never submitted. NOT_COMMITTED is ours: the transaction failed before it could be
+ * submitted (the chaincode returned an error, timed out, or its stream ended).
+ */
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'ENDORSEMENT_POLICY_FAILURE' | 'NOT_VALIDATED' | 'NOT_COMMITTED';
 
 /** Everything kept about one invocation (the editor's Transactions view reads these). */
 export interface TransactionRecord {

@@ -1,35 +1,28 @@
 /**
- * The embedded peer: a chaincode server, the handlers of the chaincodes connected to it, the world
- * state they run against, and the one API that executes transactions (`execute`). The editor, the
- * CLI and the launch engine all go through this object; it has no globals, so two can coexist.
+ * The embedded peer: a chaincode server, the handlers of the chaincodes connected to it, and the
+ * world state they run against. It endorses (simulates a proposal on a chaincode, `simulate`) and
+ * keeps the ledger; the transaction pipeline (../transactions) decides what to run and what to
+ * commit. No globals, so two can coexist.
  */
-import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import { WorldState, type Durability } from '../ledger/worldState';
 import { TxSimulator } from '../ledger/simulator';
-import type { ChaincodeEventRecord, ReadWriteSet, TransactionRecord, ValidationCode } from '../ledger/types';
+import type { ChaincodeEventRecord, ReadWriteSet } from '../ledger/types';
+import { interpretOutcome, isEndorsable, type ChaincodeResponse } from '../transactions/response';
 import { keptCopy } from '../util/bytes';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
-import { ChaincodeMessage, MessageType } from '../wire/messages';
+import { ChaincodeMessage, MessageType, SignedProposal } from '../wire/messages';
+import { argText } from './arguments';
 import { Handler, HandlerHost } from './handler';
 import { HandlerRegistry } from './handlerRegistry';
 import { loadCreatorIdentity, CreatorIdentity } from './identity';
-import { buildProposal } from './proposal';
 import { ListeningServer, startChaincodeServer } from './server';
 import { TlsAuthority } from './tlsAuthority';
 import { RegistrationError } from './handlerRegistry';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
-import type {
-  ExecuteRequest,
-  ExecuteResult,
-  HandlerInfo,
-  HandlerStateChange,
-  PeerDiagnostic,
-  TransactionEnded,
-  TransactionStarted,
-} from './types';
+import type { HandlerInfo, HandlerStateChange, PeerDiagnostic } from './types';
 
 export interface PeerOptions {
   readonly dataDir: string;
@@ -46,16 +39,31 @@ export interface PeerOptions {
   readonly durability?: Durability;
 }
 
-export class UnknownChaincodeError extends Error {}
-
-function toBytes(v: string | Uint8Array): Buffer {
-  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
+export class UnknownChaincodeError extends Error {
+  override readonly name = 'UnknownChaincodeError';
 }
 
-/** An argument as the records show it: its text, or base64 when it is not valid UTF-8. */
-function argText(v: Uint8Array): string {
-  const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  return isUtf8(bytes) ? bytes.toString('utf8') : `base64:${bytes.toString('base64')}`;
+/** One proposal to run on a handler (the chaincode message's fields). */
+export interface SimulationRequest {
+  readonly channel: string;
+  readonly txId: string;
+  readonly type: MessageType.INIT | MessageType.TRANSACTION;
+  /** The encoded ChaincodeInput. */
+  readonly input: Uint8Array;
+  readonly signedProposal: SignedProposal;
+  /** args[0] as text, for the handler's in-flight list. */
+  readonly fn: string;
+  /** Default: the peer's execute timeout. */
+  readonly timeoutMs?: number;
+}
+
+/** What the chaincode did: its response, the read/write set it produced and its event. */
+export interface Simulation {
+  readonly response: ChaincodeResponse;
+  /** Only for an endorsable response (below 400), as Fabric's endorser keeps it. */
+  readonly event: ChaincodeEventRecord | null;
+  /** Empty when the chaincode never answered (timeout, stream ended). */
+  readonly rwset: ReadWriteSet;
 }
 
 const NO_RWSET: ReadWriteSet = { reads: [], writes: [], metadataWrites: [] };
@@ -65,12 +73,8 @@ export class Peer {
   private readonly handlerSet = new Set<Handler>();
   private readonly pausedChaincodes = new Set<string>();
   private readonly stateChanged = new Emitter<HandlerStateChange>();
-  private readonly txStarted = new Emitter<TransactionStarted>();
-  private readonly txEnded = new Emitter<TransactionEnded>();
   private readonly diagnostics = new Emitter<PeerDiagnostic>();
   readonly onDidChangeHandlerState = this.stateChanged.event;
-  readonly onDidStartTransaction = this.txStarted.event;
-  readonly onDidEndTransaction = this.txEnded.event;
   readonly onDiagnostic = this.diagnostics.event;
   private server: ListeningServer | null = null;
   /** Transactions (and queries) between their start and their chaincode's final message. */
@@ -169,52 +173,28 @@ export class Peer {
     this.registry.resolve(ccid)?.setTimeoutsPaused(false);
   }
 
-  /** Runs a transaction (or query) on a registered chaincode and commits its writes when it succeeds. */
-  async execute(req: ExecuteRequest): Promise<ExecuteResult> {
-    const handler = this.registry.resolve(req.chaincode);
-    if (!handler || handler.state !== 'ready') {
-      const running = this.registry.all().filter((h) => h.state === 'ready').map((h) => h.chaincodeId);
-      throw new UnknownChaincodeError(
-        `chaincode ${req.chaincode} is not ${handler ? 'ready (state ' + handler.state + ')' : 'registered'}; ready: ${running.length ? running.join(', ') : 'none'}`,
-      );
-    }
-    const channel = req.channel ?? this.channel;
-    const kind = req.kind ?? 'invoke';
-    const args = req.args.map(toBytes);
-    const transient: Record<string, Uint8Array> = {};
-    for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = toBytes(v);
-    const built = buildProposal({
-      channel,
-      chaincodeName: handler.chaincodeName,
-      args,
-      transient,
-      isInit: kind === 'init',
-      creator: this.creator,
-      txId: req.txId,
-    });
-    const started: TransactionStarted = {
-      handlerId: handler.id,
-      chaincodeId: handler.chaincodeId,
-      channel,
-      txId: built.txId,
-      fn: args.length ? argText(args[0]) : '',
-      args: args.slice(1).map(argText),
-      kind,
-      startedAt: built.timestampMs,
-    };
-    const simulator = new TxSimulator(this.worldState, channel);
-    const execution = handler.execute({
-      channel,
-      txId: built.txId,
-      type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
-      input: codecs.ChaincodeInput.encode({ args, is_init: kind === 'init' }),
-      signedProposal: built.signedProposal,
-      simulator,
-      timeoutMs: req.timeoutMs ?? this.executeTimeoutMs,
-      fn: started.fn,
-    });
-    // After the handler has it in flight, so a listener reading `handlers()` sees it running.
-    this.txStarted.fire(started);
+  /**
+   * The handler that runs `chaincode` now: the exact id (`name:version`), or a bare name when one
+   * version of it is ready. Throws UnknownChaincodeError naming the ready ones.
+   */
+  readyHandler(chaincode: string): Handler {
+    const handler = this.registry.resolve(chaincode);
+    if (handler?.state === 'ready') return handler;
+    const running = this.registry.all().filter((h) => h.state === 'ready').map((h) => h.chaincodeId);
+    throw new UnknownChaincodeError(
+      `chaincode ${chaincode} is not ${handler ? 'ready (state ' + handler.state + ')' : 'registered'}; ready: ${running.length ? running.join(', ') : 'none'}`,
+    );
+  }
+
+  /**
+   * The endorser's half of a transaction (Fabric's core/endorser callChaincode): runs the proposal on
+   * the handler against a simulator over this peer's committed state and returns the response, the
+   * read/write set and the event. Commits nothing. The transaction is in flight on the handler as
+   * soon as this returns its promise (nothing is awaited before handing it to the handler).
+   */
+  async simulate(handler: Handler, req: SimulationRequest): Promise<Simulation> {
+    const simulator = new TxSimulator(this.worldState, req.channel, req.txId);
+    const execution = handler.execute({ ...req, simulator, timeoutMs: req.timeoutMs ?? this.executeTimeoutMs });
     this.executing++;
     let outcome: ExecutionOutcome;
     try {
@@ -224,58 +204,11 @@ export class Peer {
     }
     const response = interpretOutcome(outcome);
     // Fabric's endorser drops the event of a response >= 400, as it drops the writes.
-    const event: ChaincodeEventRecord | null =
-      outcome.kind === 'message' && response.status < 400 && outcome.message.chaincode_event?.event_name
-        ? {
-            chaincodeId: handler.chaincodeName,
-            txId: built.txId,
-            eventName: outcome.message.chaincode_event.event_name,
-            payload: keptCopy(outcome.message.chaincode_event.payload),
-          }
-        : null;
-    const rwset = outcome.kind === 'message' ? simulator.readWriteSet() : NO_RWSET;
-    const durationMs = Date.now() - built.timestampMs;
-    const base = {
-      txId: built.txId,
-      channel,
-      chaincode: handler.chaincodeId,
-      fn: started.fn,
-      args: started.args,
-      kind,
-      creator: { mspId: this.creator.mspId, subject: this.creator.subject },
-      startedAt: built.timestampMs,
-      durationMs,
-      status: response.status,
-      message: response.message,
-      payload: response.payload,
-      rwset,
-      event,
-    };
-    let validation: ValidationCode;
-    let blockNum: number | null = null;
-    if (kind !== 'query' && outcome.kind === 'message' && response.status < 400) {
-      const committed = await this.worldState.commit({ txId: built.txId, timestamp: built.timestampMs, rwset, record: base });
-      validation = committed.validation;
-      blockNum = committed.blockNum;
-    } else {
-      validation = kind === 'query' && response.status < 400 ? 'VALID' : 'NOT_COMMITTED';
-      this.worldState.recordTransaction({ ...base, validation, blockNum: null });
-    }
-    const record: TransactionRecord = { ...base, validation, blockNum };
-    this.txEnded.fire({ handlerId: handler.id, record });
-    return {
-      txId: built.txId,
-      channel,
-      chaincodeId: handler.chaincodeId,
-      status: response.status,
-      message: response.message,
-      payload: response.payload,
-      event,
-      readWriteSet: rwset,
-      validation,
-      blockNum,
-      durationMs,
-    };
+    const chaincodeEvent = outcome.kind === 'message' && isEndorsable(response) ? outcome.message.chaincode_event : undefined;
+    const event: ChaincodeEventRecord | null = chaincodeEvent?.event_name
+      ? { chaincodeId: handler.chaincodeName, txId: req.txId, eventName: chaincodeEvent.event_name, payload: keptCopy(chaincodeEvent.payload) }
+      : null;
+    return { response, event, rwset: outcome.kind === 'message' ? simulator.readWriteSet() : NO_RWSET };
   }
 
   async stop(): Promise<void> {
@@ -284,15 +217,25 @@ export class Peer {
     this.server = null;
     this.tlsServer = null;
     await this.worldState.close();
-    for (const e of [this.stateChanged, this.txStarted, this.txEnded, this.diagnostics]) e.dispose();
+    for (const e of [this.stateChanged, this.diagnostics]) e.dispose();
   }
 
-  /** INVOKE_CHAINCODE: run the callee on the same txid; same channel → its writes join the caller's. */
+  /**
+   * INVOKE_CHAINCODE (Fabric's HandleInvokeChaincode → ChaincodeSupport.Invoke): run the callee on
+   * the same txid; same channel → its writes join the caller's. Errors carry Fabric's wrapping, so
+   * the chaincode sees the peer's words: "execute failed: invalid invocation: …" for a chaincode
+   * that is not there (CheckInvocation), "execute failed: error sending: …" when it cannot run it
+   * (ChaincodeSupport.execute: a timeout, a lost stream, a chaincode calling itself on its own txid).
+   */
   private readonly invokeChaincode = async (ctx: TransactionContext, target: { name: string; channel: string }, args: Uint8Array[]): Promise<ChaincodeMessage> => {
     const callee = this.registry.resolve(target.name);
-    if (!callee || callee.state !== 'ready') throw new Error(`chaincode ${target.name} is not running on this peer`);
+    if (!callee || callee.state !== 'ready') {
+      throw new Error(
+        `execute failed: invalid invocation: [channel ${target.channel}] failed to get chaincode container info for ${target.name}: chaincode ${target.name} not found`,
+      );
+    }
     // Another channel is read-only for the caller, as in Fabric: a fresh simulator whose writes are dropped.
-    const simulator = target.channel === ctx.channel ? ctx.simulator : new TxSimulator(this.worldState, target.channel);
+    const simulator = target.channel === ctx.channel ? ctx.simulator : new TxSimulator(this.worldState, target.channel, ctx.txId);
     const outcome = await callee.execute({
       channel: target.channel,
       txId: ctx.txId,
@@ -303,7 +246,7 @@ export class Peer {
       timeoutMs: this.executeTimeoutMs,
       fn: args.length ? argText(args[0]) : '',
     });
-    if (outcome.kind === 'failed') throw new Error(`execute failed: ${outcome.reason}`);
+    if (outcome.kind === 'failed') throw new Error(`execute failed: error sending: ${outcome.reason}`);
     return outcome.message;
   };
 
@@ -334,25 +277,4 @@ export class Peer {
     diagnostic: (d) => this.diagnostics.fire(d),
     invokeChaincode: this.invokeChaincode,
   };
-}
-
-interface InterpretedResponse {
-  readonly status: number;
-  readonly message: string;
-  readonly payload: Buffer;
-}
-
-/** Fabric's processChaincodeExecutionResult: COMPLETED carries a Response; ERROR is a failure. */
-export function interpretOutcome(outcome: ExecutionOutcome): InterpretedResponse {
-  if (outcome.kind === 'failed') return { status: 500, message: outcome.reason, payload: Buffer.alloc(0) };
-  const msg = outcome.message;
-  if (msg.type === MessageType.ERROR) {
-    return { status: 500, message: `transaction returned with failure: ${Buffer.from(msg.payload).toString('utf8')}`, payload: Buffer.alloc(0) };
-  }
-  try {
-    const r = codecs.Response.decode(msg.payload);
-    return { status: r.status, message: r.message, payload: keptCopy(r.payload) };
-  } catch (err) {
-    return { status: 500, message: `malformed response from chaincode: ${(err as Error).message}`, payload: Buffer.alloc(0) };
-  }
 }

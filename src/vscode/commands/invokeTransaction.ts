@@ -5,7 +5,7 @@
  * it appears in the Transactions view. Query never commits.
  */
 import * as vscode from 'vscode';
-import type { ExecuteResult } from '../../engine/peer/types';
+import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
@@ -34,7 +34,7 @@ export async function contractFunctions(ctx: Ctx, ccid: string): Promise<Contrac
   if (metadataCache.has(key)) return metadataCache.get(key) ?? undefined;
   let fns: ContractFunction[] | null = null;
   try {
-    const r = await engine.peer.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000 });
+    const r = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000 });
     if (r.status < 400) fns = functionsFromMetadata(r.payload.toString('utf8'));
   } catch (err) {
     ctx.log.info(`${ccid} has no contract metadata (${(err as Error).message}); functions are typed`);
@@ -110,7 +110,7 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
     transient = await askTransient(title);
   }
   const engine = await ctx.ensureEngine();
-  const result = await engine.peer.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
+  const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
   const ok = result.status < 400;
   const summary = `${fn} → ${result.status}${ok ? '' : ` ${result.message}`} · ${result.durationMs} ms · tx ${result.txId.slice(0, 8)}`;
   ctx.log.info(`${kind} ${ccid} ${summary}`);

@@ -1,6 +1,6 @@
 /** World State and Transactions: choose the namespace, open a key, open a transaction, re-run one. */
 import * as vscode from 'vscode';
-import type { ExecuteResult } from '../../engine/peer/types';
+import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import { ChaincodeDocuments } from '../documents/documents';
 import type { ChaincodeViews } from '../tree/views';

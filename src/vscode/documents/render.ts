@@ -4,7 +4,7 @@
  * they are JSON). No vscode here.
  */
 import type { HistoryEntry, ReadWriteSet, StateEntry, TransactionRecord } from '../../engine/ledger/types';
-import type { ExecuteResult } from '../../engine/peer/types';
+import type { ExecuteResult } from '../../engine/transactions/types';
 import { decodeCompositeKey } from '../tree/worldState/model';
 
 /** A value as JSON data: parsed when it is JSON, text when it is text, `base64:…` otherwise. */

@@ -68,7 +68,7 @@ describe('launch engine', () => {
     // Already running: return at once.
     const again = await engine.launcher.launch({ kind: 'invocation', chaincodeId: 'devcc:1.0' });
     assert.equal(again.status, 'ready');
-    const r = await engine.peer.execute({ chaincode: 'devcc:1.0', args: ['put', 'a', 'b'] });
+    const r = await engine.transactions.execute({ chaincode: 'devcc:1.0', args: ['put', 'a', 'b'] });
     assert.equal(r.status, 200);
   });
 
@@ -105,12 +105,12 @@ describe('launch engine', () => {
     const running = await engine.launcher.launch({ kind: 'deployment', definition: def });
     assert.equal(running.status, 'ready');
     assert.equal(engine.peer.handlers().find((h) => h.chaincodeId === 'counter:1.0')?.connection, 'inproc');
-    assert.equal((await engine.peer.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '1');
-    assert.equal((await engine.peer.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '2');
-    const crash = await engine.peer.execute({ chaincode: 'counter:1.0', args: ['crash'] });
+    assert.equal((await engine.transactions.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '1');
+    assert.equal((await engine.transactions.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '2');
+    const crash = await engine.transactions.execute({ chaincode: 'counter:1.0', args: ['crash'] });
     assert.equal(crash.status, 500);
     assert.match(crash.message, /crashed on purpose/);
-    assert.equal((await engine.peer.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '3');
+    assert.equal((await engine.transactions.execute({ chaincode: 'counter:1.0', args: ['inc'] })).payload.toString(), '3');
   });
 
   test('a system chaincode that is not running cannot be launched by invocation', async () => {
@@ -157,7 +157,7 @@ describe('launch engine', () => {
   });
 
   test('stop ends the handler; its in-flight transaction fails with a clear error', async () => {
-    const pending = engine.peer.execute({ chaincode: 'devcc:1.0', args: ['putThenSleep', 'stopped', 'x', '5000'] });
+    const pending = engine.transactions.execute({ chaincode: 'devcc:1.0', args: ['putThenSleep', 'stopped', 'x', '5000'] });
     await new Promise((r) => setTimeout(r, 300));
     await engine.launcher.stop('devcc:1.0');
     const r = await pending;

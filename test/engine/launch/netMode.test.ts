@@ -109,11 +109,11 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     const { authority } = await engine.peer.enableTls();
     assert.equal(authority.chaincodeFor(fingerprint), ccid);
 
-    const put = await engine.peer.execute({ chaincode: ccid, args: ['put', 'colour', 'blue'] });
+    const put = await engine.transactions.execute({ chaincode: ccid, args: ['put', 'colour', 'blue'] });
     assert.equal(put.status, 200, put.message);
     assert.equal(put.validation, 'VALID');
     assert.notEqual(put.blockNum, null, 'committed in a block');
-    const get = await engine.peer.execute({ chaincode: ccid, args: ['get', 'colour'], kind: 'query' });
+    const get = await engine.transactions.execute({ chaincode: ccid, args: ['get', 'colour'], kind: 'query' });
     assert.deepEqual(JSON.parse(get.payload.toString('utf8')), { value: 'blue' });
   });
 
@@ -170,7 +170,7 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     assert.ok(!result.steps.some((s) => s.startsWith('building dependencies image')), `node_modules is not sent again: ${result.steps.join(' | ')}`);
     await assert.rejects(engine.docker.docker.getImage(firstImage).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
     // The world state outlives the container.
-    const get = await engine.peer.execute({ chaincode: ccid, args: ['get', 'colour'], kind: 'query' });
+    const get = await engine.transactions.execute({ chaincode: ccid, args: ['get', 'colour'], kind: 'query' });
     assert.deepEqual(JSON.parse(get.payload.toString('utf8')), { value: 'blue' });
   });
 

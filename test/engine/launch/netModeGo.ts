@@ -68,9 +68,9 @@ export function goNetModeSuite(tag: string): void {
       t.diagnostic(`Go net-mode cold launch → READY in ${Date.now() - started} ms`);
       assert.equal(running.status, 'ready');
       assert.ok(engine.peer.registry.get(ccid)?.stream.clientCertFingerprint, 'registered with a client certificate');
-      const put = await engine.peer.execute({ chaincode: ccid, args: ['put', 'lang', 'go'] });
+      const put = await engine.transactions.execute({ chaincode: ccid, args: ['put', 'lang', 'go'] });
       assert.equal(put.status, 200, put.message);
-      const get = await engine.peer.execute({ chaincode: ccid, args: ['get', 'lang'], kind: 'query' });
+      const get = await engine.transactions.execute({ chaincode: ccid, args: ['get', 'lang'], kind: 'query' });
       assert.match(get.payload.toString('utf8'), /go/);
       await engine.launcher.stop(ccid);
       assert.deepEqual(await containersOf(engine.docker.docker, [ccid]), []);

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { resolveConfig } from '../../../src/engine/config';
 import { Engine } from '../../../src/engine/engine';
 import { Peer } from '../../../src/engine/peer/peer';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import { CONTRACT_TS_FIXTURE, EXAMPLE_CHAINCODE, FABRIC_CHAINCODE_NODE, RunningProcess, startContractChaincode, startProcess } from '../../support/nodeChaincode';
 
 async function freePort(): Promise<number> {
@@ -23,12 +24,14 @@ async function freePort(): Promise<number> {
 
 describe('contract API chaincodes', () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir: string;
   const processes: RunningProcess[] = [];
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-contract-'));
     peer = await Peer.start({ dataDir, port: 0 });
+    pipeline = new TransactionPipeline(peer);
     processes.push(startContractChaincode(CONTRACT_TS_FIXTURE, 'counter:1.0', peer.address));
     processes.push(startContractChaincode(EXAMPLE_CHAINCODE, 'assets:1.0', peer.address));
     await Promise.all([peer.waitForReady('counter:1.0', 30_000), peer.waitForReady('assets:1.0', 30_000)]).catch((e: Error) => {
@@ -43,23 +46,23 @@ describe('contract API chaincodes', () => {
   });
 
   test('a TypeScript contract sees the creator through ctx.clientIdentity', async () => {
-    const created = await peer.execute({ chaincode: 'counter:1.0', args: ['Create', 'c1', '41'] });
+    const created = await pipeline.execute({ chaincode: 'counter:1.0', args: ['Create', 'c1', '41'] });
     assert.equal(created.status, 200, created.message);
     assert.equal(created.event?.eventName, 'CounterCreated');
-    const inc = await peer.execute({ chaincode: 'counter:1.0', args: ['Increment', 'c1'] });
+    const inc = await pipeline.execute({ chaincode: 'counter:1.0', args: ['Increment', 'c1'] });
     assert.equal(inc.payload.toString(), '42');
-    const who = JSON.parse((await peer.execute({ chaincode: 'counter:1.0', args: ['Identity'], kind: 'query' })).payload.toString()) as { id: string; mspId: string; txId: string };
+    const who = JSON.parse((await pipeline.execute({ chaincode: 'counter:1.0', args: ['Identity'], kind: 'query' })).payload.toString()) as { id: string; mspId: string; txId: string };
     assert.equal(who.mspId, 'Org1MSP');
     assert.match(who.id, /^x509::\/C=US\/ST=North Carolina\/O=org1.example.com\/OU=client\/CN=user1@org1.example.com::\/C=US\/ST=North Carolina\/O=org1.example.com\/CN=ca.org1.example.com$/);
-    const owner = JSON.parse((await peer.execute({ chaincode: 'counter:1.0', args: ['Read', 'c1'] })).payload.toString()) as { owner: string };
+    const owner = JSON.parse((await pipeline.execute({ chaincode: 'counter:1.0', args: ['Read', 'c1'] })).payload.toString()) as { owner: string };
     assert.equal(owner.owner, who.id);
-    const dup = await peer.execute({ chaincode: 'counter:1.0', args: ['Create', 'c1', '0'] });
+    const dup = await pipeline.execute({ chaincode: 'counter:1.0', args: ['Create', 'c1', '0'] });
     assert.equal(dup.status, 500);
     assert.match(dup.message, /counter c1 already exists/);
   });
 
   test('contract metadata (org.hyperledger.fabric:GetMetadata) lists the transactions', async () => {
-    const r = await peer.execute({ chaincode: 'assets:1.0', args: ['org.hyperledger.fabric:GetMetadata'], kind: 'query' });
+    const r = await pipeline.execute({ chaincode: 'assets:1.0', args: ['org.hyperledger.fabric:GetMetadata'], kind: 'query' });
     assert.equal(r.status, 200, r.message);
     const meta = JSON.parse(r.payload.toString()) as { contracts: Record<string, { transactions: { name: string }[] }> };
     const names = meta.contracts.AssetTransfer.transactions.map((t) => t.name);
@@ -67,13 +70,13 @@ describe('contract API chaincodes', () => {
   });
 
   test('the example: init, transfer with an event, rich query, history', async () => {
-    assert.equal((await peer.execute({ chaincode: 'assets:1.0', args: ['InitLedger'] })).status, 200);
-    const t = await peer.execute({ chaincode: 'assets:1.0', args: ['TransferAsset', 'asset2', 'Zoe'] });
+    assert.equal((await pipeline.execute({ chaincode: 'assets:1.0', args: ['InitLedger'] })).status, 200);
+    const t = await pipeline.execute({ chaincode: 'assets:1.0', args: ['TransferAsset', 'asset2', 'Zoe'] });
     assert.equal(t.payload.toString(), 'Brad');
     assert.equal(t.event?.eventName, 'AssetTransferred');
-    const q = await peer.execute({ chaincode: 'assets:1.0', args: ['QueryAssets', JSON.stringify({ selector: { Owner: 'Zoe' } })] });
+    const q = await pipeline.execute({ chaincode: 'assets:1.0', args: ['QueryAssets', JSON.stringify({ selector: { Owner: 'Zoe' } })] });
     assert.deepEqual((JSON.parse(q.payload.toString()) as { ID: string }[]).map((a) => a.ID), ['asset2']);
-    const h = JSON.parse((await peer.execute({ chaincode: 'assets:1.0', args: ['GetAssetHistory', 'asset2'] })).payload.toString()) as { txId: string }[];
+    const h = JSON.parse((await pipeline.execute({ chaincode: 'assets:1.0', args: ['GetAssetHistory', 'asset2'] })).payload.toString()) as { txId: string }[];
     assert.equal(h.length, 2);
     assert.equal(h[0].txId, t.txId);
   });
@@ -112,8 +115,8 @@ describe('chaincode as a service (the peer dials protos.Chaincode/Connect)', () 
     }
     assert.equal(running.status, 'ready');
     assert.equal(engine.peer.handlers().find((h) => h.chaincodeId === 'svc:1.0')?.connection, 'ccaas');
-    assert.equal((await engine.peer.execute({ chaincode: 'svc:1.0', args: ['Create', 's1', '1'] })).status, 200);
-    assert.equal((await engine.peer.execute({ chaincode: 'svc:1.0', args: ['Increment', 's1'] })).payload.toString(), '2');
+    assert.equal((await engine.transactions.execute({ chaincode: 'svc:1.0', args: ['Create', 's1', '1'] })).status, 200);
+    assert.equal((await engine.transactions.execute({ chaincode: 'svc:1.0', args: ['Increment', 's1'] })).payload.toString(), '2');
     await engine.launcher.stop('svc:1.0');
     assert.equal(engine.peer.handlers().find((h) => h.chaincodeId === 'svc:1.0'), undefined);
   });

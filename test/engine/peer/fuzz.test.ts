@@ -14,6 +14,7 @@ import * as fc from 'fast-check';
 import * as protobuf from 'protobufjs';
 import type { WorldState } from '../../../src/engine/ledger/worldState';
 import { Peer } from '../../../src/engine/peer/peer';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import { codecs } from '../../../src/engine/wire/codec';
 import { ChaincodeMessage, MessageType } from '../../../src/engine/wire/messages';
 import { RunningProcess, startLowLevelFixture } from '../../support/nodeChaincode';
@@ -124,6 +125,7 @@ function snapshot(ws: WorldState): unknown {
 
 describe('peer under fuzzing', () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir: string;
   let fixture: RunningProcess;
   let channel: RawShimChannel;
@@ -131,12 +133,13 @@ describe('peer under fuzzing', () => {
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-fuzz-'));
     peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 10_000 });
+    pipeline = new TransactionPipeline(peer);
     channel = new RawShimChannel(peer.address);
     fixture = startLowLevelFixture(CC, peer.address);
     await peer.waitForReady(CC, 20_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${fixture.output()}`);
     });
-    const r = await peer.execute({ chaincode: CC, args: ['put', 'before-fuzz', 'v0'] });
+    const r = await pipeline.execute({ chaincode: CC, args: ['put', 'before-fuzz', 'v0'] });
     assert.equal(r.status, 200, r.message);
   });
 
@@ -242,10 +245,10 @@ describe('peer under fuzzing', () => {
     const now = peer.handlers().find((h) => h.chaincodeId === CC);
     assert.equal(now?.id, fixtureHandler?.id);
     assert.equal(now?.state, 'ready');
-    const put = await peer.execute({ chaincode: CC, args: ['put', 'after-fuzz', 'v1'] });
+    const put = await pipeline.execute({ chaincode: CC, args: ['put', 'after-fuzz', 'v1'] });
     assert.equal(put.status, 200, put.message);
     assert.equal(put.validation, 'VALID');
-    const get = await peer.execute({ chaincode: CC, args: ['get', 'before-fuzz'], kind: 'query' });
+    const get = await pipeline.execute({ chaincode: CC, args: ['get', 'before-fuzz'], kind: 'query' });
     assert.deepEqual(JSON.parse(get.payload.toString()), { value: 'v0' });
     assert.equal(fixture.hasExited, false);
 

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Peer } from '../../../src/engine/peer/peer';
-import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/peer/types';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
+import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/transactions/types';
 import { ChaincodeProcess, fixtureSkip, goFixtureStatus, GoFixtureName, killAllChaincodeProcesses, requireFixture, startGoFixture } from '../../support/toolchains';
 
 type Row = { key: string; value: string };
@@ -24,6 +25,7 @@ const text = (r: ExecuteResult): string => r.payload.toString('utf8');
 function harness(fixture: GoFixtureName, ids: readonly string[]) {
   const h = {
     peer: undefined as unknown as Peer,
+    pipeline: undefined as unknown as TransactionPipeline,
     dataDir: '',
     procs: new Map<string, ChaincodeProcess>(),
     logs(): string {
@@ -40,7 +42,7 @@ function harness(fixture: GoFixtureName, ids: readonly string[]) {
       });
     },
     async run(args: string[], extra: Partial<ExecuteRequest> = {}): Promise<ExecuteResult> {
-      return h.peer.execute({ chaincode: ids[0], args, ...extra });
+      return h.pipeline.execute({ chaincode: ids[0], args, ...extra });
     },
     async call(args: string[], extra: Partial<ExecuteRequest> = {}): Promise<ExecuteResult> {
       const r = await h.run(args, extra);
@@ -51,6 +53,7 @@ function harness(fixture: GoFixtureName, ids: readonly string[]) {
   before(async () => {
     h.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `peer-go-${fixture}-`));
     h.peer = await Peer.start({ dataDir: h.dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    h.pipeline = new TransactionPipeline(h.peer);
     for (const id of ids) h.start(id);
     for (const id of ids) await h.ready(id);
   });
@@ -244,7 +247,7 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     const r = await h.call(['cc2cc', 'gocc2', '', 'put', 'x', 'from-gocc']);
     assert.deepEqual(json(r), { status: 200, message: '', payload: 'put x' });
     assert.deepEqual(r.readWriteSet.writes.map((w) => [w.chaincode, w.key]), [['gocc2', 'x']]);
-    assert.equal(text(await h.peer.execute({ chaincode: 'gocc2:1.0', args: ['get', 'x'] })), 'from-gocc');
+    assert.equal(text(await h.pipeline.execute({ chaincode: 'gocc2:1.0', args: ['get', 'x'] })), 'from-gocc');
     assert.equal(await get('x'), '', "the callee's state is its own namespace");
     const failed = json<{ status: number; message: string }>(await h.call(['cc2cc', 'gocc2', '', 'fail', 'callee-says-no']));
     assert.deepEqual([failed.status, failed.message], [500, 'callee-says-no']);
@@ -302,9 +305,9 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     for (const [id, fn, code] of [['gocc-exit:1.0', 'exit', 3], ['gocc-panic:1.0', 'panic', 2]] as const) {
       const p = h.start(id);
       await h.ready(id);
-      const slow = h.peer.execute({ chaincode: id, args: ['sleep', '4000'], timeoutMs: 12_000 });
+      const slow = h.pipeline.execute({ chaincode: id, args: ['sleep', '4000'], timeoutMs: 12_000 });
       const t0 = Date.now();
-      const r = await h.peer.execute({ chaincode: id, args: [fn, 'now'], timeoutMs: 12_000 });
+      const r = await h.pipeline.execute({ chaincode: id, args: [fn, 'now'], timeoutMs: 12_000 });
       const pending = await slow;
       assert.equal(r.status, 500, `${fn}: ${r.message}`);
       assert.equal(pending.status, 500);

@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Peer } from '../../../src/engine/peer/peer';
-import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/peer/types';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
+import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/transactions/types';
 import { ChaincodeProcess, fixtureSkip, javaFixtureStatus, killAllChaincodeProcesses, requireFixture, startJavaFixture } from '../../support/toolchains';
 
 type Row = { key: string; value: string };
@@ -28,6 +29,7 @@ test('Java fixture is built', { skip: fixtureSkip(javaFixtureStatus()) }, () => 
 
 describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fixtureSkip(javaFixtureStatus()), timeout: 240_000 }, () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir = '';
   const procs = new Map<string, ChaincodeProcess>();
   const logs = (): string => [...procs.values()].map((p) => p.output(40)).join('\n');
@@ -40,7 +42,7 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     peer.waitForReady(id, 60_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${logs()}`);
     });
-  const run = (args: string[], extra: Partial<ExecuteRequest> = {}): Promise<ExecuteResult> => peer.execute({ chaincode: CC, args, ...extra });
+  const run = (args: string[], extra: Partial<ExecuteRequest> = {}): Promise<ExecuteResult> => pipeline.execute({ chaincode: CC, args, ...extra });
   const call = async (args: string[], extra: Partial<ExecuteRequest> = {}): Promise<ExecuteResult> => {
     const r = await run(args, extra);
     assert.equal(r.status, 200, `${args.join(' ')} → ${r.status} ${r.message}\n${logs()}`);
@@ -51,6 +53,7 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-'));
     peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    pipeline = new TransactionPipeline(peer);
     start(CC);
     start('javacc2:1.0');
     await ready(CC);
@@ -207,7 +210,7 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     const r = await call(['cc2cc', 'javacc2', '', 'put', 'x', 'from-javacc']);
     assert.deepEqual(json(r), { status: 200, message: '', payload: 'put x' });
     assert.deepEqual(r.readWriteSet.writes.map((w) => [w.chaincode, w.key]), [['javacc2', 'x']]);
-    assert.equal(text(await peer.execute({ chaincode: 'javacc2:1.0', args: ['get', 'x'] })), 'from-javacc');
+    assert.equal(text(await pipeline.execute({ chaincode: 'javacc2:1.0', args: ['get', 'x'] })), 'from-javacc');
     const failed = json<{ status: number; message: string }>(await call(['cc2cc', 'javacc2', '', 'fail', 'callee-says-no']));
     assert.deepEqual([failed.status, failed.message], [500, 'callee-says-no']);
     const e = await call(['event', 'jevent', 'jpayload']);
@@ -244,9 +247,9 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     const id = 'javacc-exit:1.0';
     const p = start(id);
     await ready(id);
-    const slow = peer.execute({ chaincode: id, args: ['sleep', '5000'], timeoutMs: 12_000 });
+    const slow = pipeline.execute({ chaincode: id, args: ['sleep', '5000'], timeoutMs: 12_000 });
     const t0 = Date.now();
-    const r = await peer.execute({ chaincode: id, args: ['exit'], timeoutMs: 12_000 });
+    const r = await pipeline.execute({ chaincode: id, args: ['exit'], timeoutMs: 12_000 });
     assert.equal(r.status, 500);
     assert.equal((await slow).status, 500);
     assert.ok(Date.now() - t0 < 4000, `pending tx took ${Date.now() - t0} ms to fail`);
@@ -257,14 +260,16 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
 
 describe('peer with the Java contract API (ContractRouter)', { skip: fixtureSkip(javaFixtureStatus()), timeout: 120_000 }, () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir = '';
   let proc: ChaincodeProcess | undefined;
   const ID = 'javacontract:1.0';
-  const run = (args: string[]): Promise<ExecuteResult> => peer.execute({ chaincode: ID, args });
+  const run = (args: string[]): Promise<ExecuteResult> => pipeline.execute({ chaincode: ID, args });
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-contract-'));
     peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    pipeline = new TransactionPipeline(peer);
     proc = startJavaFixture({ peerAddress: peer.address, chaincodeId: ID, contractApi: true });
     await peer.waitForReady(ID, 60_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${proc?.output()}`);

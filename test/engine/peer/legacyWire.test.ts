@@ -9,18 +9,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Peer } from '../../../src/engine/peer/peer';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import { codecs } from '../../../src/engine/wire/codec';
 import { MessageType } from '../../../src/engine/wire/messages';
 import { RawShimChannel } from '../../support/rawShimClient';
 
 describe('Fabric 1.0 wire forms', () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir: string;
   let channel: RawShimChannel;
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-legacy-'));
     peer = await Peer.start({ dataDir, port: 0 });
+    pipeline = new TransactionPipeline(peer);
     channel = new RawShimChannel(peer.address);
   });
 
@@ -34,7 +37,7 @@ describe('Fabric 1.0 wire forms', () => {
     const shim = channel.open();
     await shim.register('legacy:1.0');
     await peer.waitForReady('legacy:1.0', 5000);
-    const pending = peer.execute({ chaincode: 'legacy:1.0', args: ['run'] });
+    const pending = pipeline.execute({ chaincode: 'legacy:1.0', args: ['run'] });
     const tx = await shim.waitFor((m) => m.type === MessageType.TRANSACTION, 5000, 'TRANSACTION');
     const ask = async (type: MessageType, payload: Buffer) => {
       const from = shim.received.length;

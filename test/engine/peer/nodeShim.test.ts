@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Peer } from '../../../src/engine/peer/peer';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import type { HandlerStateChange } from '../../../src/engine/peer/types';
 import { RunningProcess, startLowLevelFixture } from '../../support/nodeChaincode';
 
@@ -20,20 +21,22 @@ function json<T = Record<string, unknown>>(payload: Buffer): T {
 
 describe('peer with a real fabric-shim low-level chaincode', () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir: string;
   const processes: RunningProcess[] = [];
   const changes: HandlerStateChange[] = [];
 
   const invoke = async (...args: string[]) => {
-    const r = await peer.execute({ chaincode: CC, args });
+    const r = await pipeline.execute({ chaincode: CC, args });
     assert.equal(r.status, 200, `${args[0]} failed: ${r.message}`);
     return r;
   };
-  const query = async (...args: string[]) => json((await peer.execute({ chaincode: CC, args, kind: 'query' })).payload);
+  const query = async (...args: string[]) => json((await pipeline.execute({ chaincode: CC, args, kind: 'query' })).payload);
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-node-'));
     peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 10_000 });
+    pipeline = new TransactionPipeline(peer);
     peer.onDidChangeHandlerState((c) => changes.push(c));
     processes.push(startLowLevelFixture(CC, peer.address));
     await peer.waitForReady(CC, 20_000).catch((e: Error) => {
@@ -55,7 +58,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   });
 
   test('init runs Init', async () => {
-    const r = await peer.execute({ chaincode: CC, args: ['initPut', 'fromInit', 'yes'], kind: 'init' });
+    const r = await pipeline.execute({ chaincode: CC, args: ['initPut', 'fromInit', 'yes'], kind: 'init' });
     assert.equal(r.status, 200);
     assert.equal(r.payload.toString(), 'init ok');
     assert.equal((await query('get', 'fromInit')).value, 'yes');
@@ -65,7 +68,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const w = await invoke('put', 'k1', 'v1');
     assert.equal(w.validation, 'VALID');
     assert.deepEqual(w.readWriteSet.writes.map((x) => [x.key, x.value?.toString()]), [['k1', 'v1']]);
-    const r = await peer.execute({ chaincode: CC, args: ['get', 'k1'] });
+    const r = await pipeline.execute({ chaincode: CC, args: ['get', 'k1'] });
     assert.equal(json(r.payload).value, 'v1');
     assert.equal(r.readWriteSet.reads.length, 1);
     assert.deepEqual(r.readWriteSet.reads[0].version, { blockNum: w.blockNum, txNum: 0 });
@@ -80,7 +83,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('an error status commits nothing', async () => {
     await invoke('put', 'guarded', 'original');
-    const r = await peer.execute({ chaincode: CC, args: ['putThenFail', 'guarded', 'changed'] });
+    const r = await pipeline.execute({ chaincode: CC, args: ['putThenFail', 'guarded', 'changed'] });
     assert.equal(r.status, 500);
     assert.match(r.message, /refusing after writing guarded/);
     assert.equal(r.validation, 'NOT_COMMITTED');
@@ -88,7 +91,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   });
 
   test('a chaincode that throws (and so never answers) times out and commits nothing', async () => {
-    const r = await peer.execute({ chaincode: CC, args: ['putThenThrow', 'thrown', 'x'], timeoutMs: 1500 });
+    const r = await pipeline.execute({ chaincode: CC, args: ['putThenThrow', 'thrown', 'x'], timeoutMs: 1500 });
     assert.equal(r.status, 500);
     assert.match(r.message, /timeout expired/);
     assert.equal((await query('get', 'thrown')).value, null);
@@ -100,7 +103,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('put', 'h', 'one');
     await invoke('put', 'h', 'two');
     const d = await invoke('del', 'h');
-    const rows = json<{ txId: string; value: string | null; isDelete: boolean }[]>((await peer.execute({ chaincode: CC, args: ['history', 'h'] })).payload);
+    const rows = json<{ txId: string; value: string | null; isDelete: boolean }[]>((await pipeline.execute({ chaincode: CC, args: ['history', 'h'] })).payload);
     assert.deepEqual(rows.map((r) => [r.isDelete, r.isDelete ? null : r.value]), [[true, null], [false, 'two'], [false, 'one']]);
     assert.equal(rows[0].txId, d.txId);
   });
@@ -109,7 +112,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const pairs: string[] = [];
     for (let i = 0; i < 250; i++) pairs.push(`r${String(i).padStart(3, '0')}`, `v${i}`);
     await invoke('putMany', ...pairs);
-    const rows = json<{ key: string; value: string }[]>((await peer.execute({ chaincode: CC, args: ['range', 'r', 'r\u{10FFFF}'] })).payload);
+    const rows = json<{ key: string; value: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', 'r', 'r\u{10FFFF}'] })).payload);
     assert.equal(rows.length, 250);
     assert.equal(rows[0].key, 'r000');
     assert.equal(rows[249].key, 'r249');
@@ -118,13 +121,13 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('paginated range with bookmarks', async () => {
     const first = json<{ rows: { key: string }[]; fetched: number; bookmark: string }>(
-      (await peer.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', ''] })).payload,
+      (await pipeline.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', ''] })).payload,
     );
     assert.equal(first.rows.length, 10);
     assert.equal(first.fetched, 10);
     assert.ok(first.bookmark);
     const second = json<{ rows: { key: string }[] }>(
-      (await peer.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', first.bookmark] })).payload,
+      (await pipeline.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', first.bookmark] })).payload,
     );
     assert.equal(second.rows[0].key, 'r010');
   });
@@ -134,14 +137,14 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('putComposite', 'color~name', 'blue', 'a2', 'y');
     await invoke('putComposite', 'color~name', 'red', 'a3', 'z');
     const rows = json<{ objectType: string; attributes: string[]; value: string }[]>(
-      (await peer.execute({ chaincode: CC, args: ['partial', 'color~name', 'blue'] })).payload,
+      (await pipeline.execute({ chaincode: CC, args: ['partial', 'color~name', 'blue'] })).payload,
     );
     assert.deepEqual(rows.map((r) => [r.objectType, ...r.attributes, r.value]), [
       ['color~name', 'blue', 'a1', 'x'],
       ['color~name', 'blue', 'a2', 'y'],
     ]);
     // An empty-start range (the shim sends \x01) skips composite keys.
-    const plain = json<{ key: string }[]>((await peer.execute({ chaincode: CC, args: ['range', '', ''] })).payload);
+    const plain = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', '', ''] })).payload);
     assert.ok(plain.every((r) => !r.key.startsWith('\u0000')));
   });
 
@@ -150,13 +153,13 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('put', 'm2', JSON.stringify({ docType: 'm', size: 15, color: 'red' }));
     await invoke('put', 'm3', JSON.stringify({ docType: 'm', size: 10, color: 'blue' }));
     const q = JSON.stringify({ selector: { docType: 'm', size: { $gte: 6 } }, sort: [{ size: 'desc' }] });
-    const rows = json<{ key: string }[]>((await peer.execute({ chaincode: CC, args: ['query', q] })).payload);
+    const rows = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['query', q] })).payload);
     assert.deepEqual(rows.map((r) => r.key), ['m2', 'm3']);
     const page = json<{ rows: { key: string }[]; bookmark: string }>(
-      (await peer.execute({ chaincode: CC, args: ['queryPage', JSON.stringify({ selector: { docType: 'm' } }), '2', ''] })).payload,
+      (await pipeline.execute({ chaincode: CC, args: ['queryPage', JSON.stringify({ selector: { docType: 'm' } }), '2', ''] })).payload,
     );
     assert.equal(page.rows.length, 2);
-    const bad = await peer.execute({ chaincode: CC, args: ['query', '{not json'] });
+    const bad = await pipeline.execute({ chaincode: CC, args: ['query', '{not json'] });
     assert.equal(bad.status, 500);
   });
 
@@ -167,15 +170,15 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   });
 
   test('private data: transient in, value, hash, range, query, delete, purge', async () => {
-    const r = await peer.execute({ chaincode: CC, args: ['putPrivate', 'secrets', 'p1'], transient: { value: JSON.stringify({ docType: 's', n: 1 }) } });
+    const r = await pipeline.execute({ chaincode: CC, args: ['putPrivate', 'secrets', 'p1'], transient: { value: JSON.stringify({ docType: 's', n: 1 }) } });
     assert.equal(r.status, 200, r.message);
     await invoke('putPrivate', 'secrets', 'p2', JSON.stringify({ docType: 's', n: 2 }));
     assert.equal((await query('getPrivate', 'secrets', 'p1')).value, JSON.stringify({ docType: 's', n: 1 }));
     const hash = (await query('privateHash', 'secrets', 'p1')).hash;
     assert.equal(hash, createHash('sha256').update(JSON.stringify({ docType: 's', n: 1 })).digest('hex'));
-    const range = json<{ key: string }[]>((await peer.execute({ chaincode: CC, args: ['rangePrivate', 'secrets', 'p', 'q'] })).payload);
+    const range = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['rangePrivate', 'secrets', 'p', 'q'] })).payload);
     assert.deepEqual(range.map((x) => x.key), ['p1', 'p2']);
-    const q = json<{ key: string }[]>((await peer.execute({ chaincode: CC, args: ['queryPrivate', 'secrets', JSON.stringify({ selector: { n: 2 } })] })).payload);
+    const q = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['queryPrivate', 'secrets', JSON.stringify({ selector: { n: 2 } })] })).payload);
     assert.deepEqual(q.map((x) => x.key), ['p2']);
     await invoke('delPrivate', 'secrets', 'p1');
     assert.equal((await query('getPrivate', 'secrets', 'p1')).value, null);
@@ -185,13 +188,13 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   });
 
   test('the transient map reaches the chaincode and is never recorded in state', async () => {
-    const r = await peer.execute({ chaincode: CC, args: ['transient'], transient: { a: 'alpha', b: 'beta' } });
+    const r = await pipeline.execute({ chaincode: CC, args: ['transient'], transient: { a: 'alpha', b: 'beta' } });
     assert.deepEqual(json(r.payload), { a: 'alpha', b: 'beta' });
   });
 
   test('creator, timestamp, channel, txid and binding', async () => {
     const before = Math.floor(Date.now() / 1000);
-    const r = await peer.execute({ chaincode: CC, args: ['whoami'], channel: 'otherchannel' });
+    const r = await pipeline.execute({ chaincode: CC, args: ['whoami'], channel: 'otherchannel' });
     const who = json<{ mspid: string; certStart: string; channel: string; txId: string; timestamp: number; binding: string; hasProposal: boolean }>(r.payload);
     assert.equal(who.mspid, 'Org1MSP');
     assert.equal(who.certStart, '-----BEGIN CERTIFICATE-----');
@@ -218,18 +221,46 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const r = await invoke('call', 'callee', 'put', 'x2', 'from-callee');
     assert.deepEqual(json(r.payload), { status: 200, message: '', payload: JSON.stringify({ ok: true }) });
     assert.ok(r.readWriteSet.writes.some((w) => w.chaincode === 'callee' && w.key === 'x2'));
-    const read = await peer.execute({ chaincode: 'callee:1.0', args: ['get', 'x2'] });
+    const read = await pipeline.execute({ chaincode: 'callee:1.0', args: ['get', 'x2'] });
     assert.equal(json(read.payload).value, 'from-callee');
     const failing = await invoke('call', 'callee', 'putThenFail', 'x3', 'no');
     assert.equal(json(failing.payload).status, 500);
-    const missing = await peer.execute({ chaincode: CC, args: ['call', 'nosuchcc', 'get', 'a'] });
-    assert.notEqual(missing.status, 200);
+    // Fabric's words, as the calling chaincode sees them (core/chaincode/handler.go HandleInvokeChaincode
+    // wraps "execute failed"; ChaincodeSupport.Invoke "invalid invocation"; CheckInvocation "failed to get
+    // chaincode container info"; the legacy definition lookup "chaincode <name> not found").
+    const missing = json<{ error: string }>((await invoke('callCatching', 'nosuchcc', 'get', 'a')).payload);
+    assert.match(
+      missing.error,
+      /^INVOKE_CHAINCODE failed: transaction ID: [0-9a-f]{64}: execute failed: invalid invocation: \[channel mychannel\] failed to get chaincode container info for nosuchcc: chaincode nosuchcc not found$/,
+    );
+    // A chaincode calling itself runs on its own txid: ChaincodeSupport.execute wraps the context clash in "error sending".
+    const self = json<{ error: string }>((await invoke('callCatching', 'lowlevel', 'get', 'a')).payload);
+    assert.match(self.error, /execute failed: error sending: txid: [0-9a-f]{64}\(mychannel\) exists$/);
+  });
+
+  test('a response status below 200 is not committed: Fabric cannot assemble it (protoutil.CreateSignedTx)', async () => {
+    const r = await pipeline.execute({ chaincode: CC, args: ['putWithStatus', 'below200', 'x', '100'] });
+    assert.equal(r.status, 100);
+    assert.equal(r.validation, 'NOT_COMMITTED');
+    assert.equal(r.message, 'proposal response was not successful, error code 100, msg answered 100');
+    assert.equal(peer.worldState.getState({ channel: 'mychannel', chaincode: 'lowlevel' }, 'below200'), undefined);
+    assert.equal(peer.worldState.getTransaction(r.txId)?.validation, 'NOT_COMMITTED');
+  });
+
+  test('an evaluation is NOT_VALIDATED and carries no chaincode event (Fabric emits events only for committed transactions)', async () => {
+    const q = await pipeline.execute({ chaincode: CC, args: ['event', 'Evaluated', 'p'], kind: 'query' });
+    assert.equal(q.status, 200);
+    assert.equal(q.validation, 'NOT_VALIDATED');
+    assert.equal(q.event, null);
+    assert.equal(peer.worldState.getTransaction(q.txId)?.event, null);
+    const i = await invoke('event', 'Submitted', 'p');
+    assert.equal(i.event?.eventName, 'Submitted');
   });
 
   test('fifty concurrent transactions on one stream', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => peer.execute({ chaincode: CC, args: ['put', `c${i}`, `v${i}`] })));
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => pipeline.execute({ chaincode: CC, args: ['put', `c${i}`, `v${i}`] })));
     assert.ok(results.every((r) => r.status === 200 && r.validation === 'VALID'), JSON.stringify(results.map((r) => r.message)));
-    const rows = json<{ key: string; value: string }[]>((await peer.execute({ chaincode: CC, args: ['range', 'c', 'c\u{10FFFF}'] })).payload);
+    const rows = json<{ key: string; value: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', 'c', 'c\u{10FFFF}'] })).payload);
     assert.equal(rows.filter((r) => /^c\d+$/.test(r.key)).length, 50);
     assert.ok(rows.every((r) => r.value === `v${r.key.slice(1)}`));
   });
@@ -238,7 +269,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const victim = startLowLevelFixture('victim:1.0', peer.address);
     processes.push(victim);
     await peer.waitForReady('victim:1.0', 20_000);
-    const pending = peer.execute({ chaincode: 'victim:1.0', args: ['putThenSleep', 'killed', 'x', '10000'] });
+    const pending = pipeline.execute({ chaincode: 'victim:1.0', args: ['putThenSleep', 'killed', 'x', '10000'] });
     await new Promise((r) => setTimeout(r, 500));
     const killedAt = Date.now();
     process.kill(victim.pid!, 'SIGKILL');
@@ -251,7 +282,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   });
 
   test('an unknown chaincode is a clear error', async () => {
-    await assert.rejects(peer.execute({ chaincode: 'nosuch:1.0', args: ['get', 'a'] }), /chaincode nosuch:1.0 is not registered; ready: .*lowlevel:1.0/);
+    await assert.rejects(pipeline.execute({ chaincode: 'nosuch:1.0', args: ['get', 'a'] }), /chaincode nosuch:1.0 is not registered; ready: .*lowlevel:1.0/);
   });
 
   test('transaction records keep function, args, status and read/write sets', async () => {
@@ -266,7 +297,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('an argument that is not UTF-8 is recorded as base64', async () => {
     const binary = Uint8Array.from([0xff, 0xfe, 0x00, 0x41]);
-    const r = await peer.execute({ chaincode: CC, args: ['put', 'binary', binary] });
+    const r = await pipeline.execute({ chaincode: CC, args: ['put', 'binary', binary] });
     assert.equal(r.status, 200);
     assert.deepEqual(peer.worldState.getTransaction(r.txId)?.args, ['binary', `base64:${Buffer.from(binary).toString('base64')}`]);
   });

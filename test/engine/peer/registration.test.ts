@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Peer } from '../../../src/engine/peer/peer';
+import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import type { PeerDiagnostic } from '../../../src/engine/peer/types';
 import { codecs } from '../../../src/engine/wire/codec';
 import { ChaincodeMessage, MessageType } from '../../../src/engine/wire/messages';
@@ -40,6 +41,7 @@ async function probe(stream: RawShimStream, id: string): Promise<void> {
 
 describe('handler registration and protocol edge cases', () => {
   let peer: Peer;
+  let pipeline: TransactionPipeline;
   let dataDir: string;
   let channel: RawShimChannel;
   let fixture: RunningProcess;
@@ -54,6 +56,7 @@ describe('handler registration and protocol edge cases', () => {
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-registration-'));
     peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 10_000 });
+    pipeline = new TransactionPipeline(peer);
     peer.onDiagnostic((d) => diagnostics.push(d));
     channel = new RawShimChannel(peer.address);
     fixture = startLowLevelFixture(CC, peer.address);
@@ -96,9 +99,9 @@ describe('handler registration and protocol edge cases', () => {
     const live = peer.handlers().filter((h) => h.chaincodeId === CC);
     assert.equal(live.length, 1);
     assert.equal(live[0].state, 'ready');
-    const put = await peer.execute({ chaincode: CC, args: ['put', 'dup-check', 'still-here'] });
+    const put = await pipeline.execute({ chaincode: CC, args: ['put', 'dup-check', 'still-here'] });
     assert.equal(put.status, 200, put.message);
-    const get = await peer.execute({ chaincode: CC, args: ['get', 'dup-check'], kind: 'query' });
+    const get = await pipeline.execute({ chaincode: CC, args: ['get', 'dup-check'], kind: 'query' });
     assert.deepEqual(JSON.parse(get.payload.toString()), { value: 'still-here' });
   });
 
@@ -183,7 +186,7 @@ describe('handler registration and protocol edge cases', () => {
     assert.match(logged, /COMPLETED for unknown transaction mychannel\/no-such-tx dropped/);
     assert.match(logged, /ERROR for unknown transaction mychannel\/no-such-tx-2 dropped/);
     assert.match(logged, /RESPONSE/);
-    const r = await peer.execute({ chaincode: CC, args: ['get', 'dup-check'], kind: 'query' });
+    const r = await pipeline.execute({ chaincode: CC, args: ['get', 'dup-check'], kind: 'query' });
     assert.equal(r.status, 200, 'the legitimate chaincode still answers');
   });
 
@@ -234,7 +237,7 @@ describe('handler registration and protocol edge cases', () => {
     const handlerId = peer.handlers().find((h) => h.chaincodeId === 'midtx:1.0')?.id;
     assert.ok(handlerId);
     const heightBefore = peer.worldState.height;
-    const pending = peer.execute({ chaincode: 'midtx:1.0', args: ['put', 'midtx-key', 'x'] });
+    const pending = pipeline.execute({ chaincode: 'midtx:1.0', args: ['put', 'midtx-key', 'x'] });
     const tx = await s.waitFor((m) => m.type === MessageType.TRANSACTION, 3000, 'TRANSACTION');
     assert.ok(tx.proposal, 'TRANSACTION carries a proposal');
     // The shim writes before it dies: the write must not survive.
@@ -252,7 +255,7 @@ describe('handler registration and protocol edge cases', () => {
     assert.equal(peer.worldState.getState({ channel: r.channel, chaincode: 'midtx' }, 'midtx-key'), undefined);
     assert.equal(peer.worldState.getTransaction(r.txId)?.validation, 'NOT_COMMITTED');
     assert.equal(peer.handlers().find((h) => h.id === handlerId), undefined);
-    await assert.rejects(peer.execute({ chaincode: 'midtx:1.0', args: ['get', 'k'] }), /not registered/);
+    await assert.rejects(pipeline.execute({ chaincode: 'midtx:1.0', args: ['get', 'k'] }), /not registered/);
   });
 
   test('with devMode off, a REGISTER nobody expects is refused and the stream ends', async () => {
@@ -277,7 +280,7 @@ describe('handler registration and protocol edge cases', () => {
   });
 
   test('after all of the above the real chaincode still runs transactions', async () => {
-    const r = await peer.execute({ chaincode: CC, args: ['put', 'final', 'ok'] });
+    const r = await pipeline.execute({ chaincode: CC, args: ['put', 'final', 'ok'] });
     assert.equal(r.status, 200, r.message);
     assert.equal(r.validation, 'VALID');
     assert.equal(fixture.hasExited, false);
