@@ -21,6 +21,8 @@ import type {
 /** The part of a committed transaction that changes state. */
 export interface BlockWrites {
   readonly blockNum: number;
+  /** The transaction's index in its block. */
+  readonly txNum: number;
   readonly txId: string;
   readonly timestamp: number;
   readonly writes: readonly WriteEntry[];
@@ -125,12 +127,12 @@ export class CommittedState implements StateReader {
   }
 
   /**
-   * Applies one valid transaction as block `blockNum`, following Fabric's txops preparation: a value
+   * Applies one valid transaction of block `blockNum` at index `txNum`, following Fabric's txops preparation: a value
    * write keeps the key's metadata unless the transaction also wrote metadata; a metadata-only write
    * to a missing key is ignored; deletes and purges drop the key and its metadata.
    */
   apply(block: BlockWrites): void {
-    const version: Version = { blockNum: block.blockNum, txNum: 0 };
+    const version: Version = { blockNum: block.blockNum, txNum: block.txNum };
     for (const change of groupByKey(block)) {
       const { ns, collection, key, write, metadata } = change;
       const n = this.namespace(ns);
@@ -152,16 +154,15 @@ export class CommittedState implements StateReader {
         if (existing) space.put({ ...existing, version, metadata });
       }
     }
-    if (block.blockNum > this.height) this.height = block.blockNum;
   }
 
   /** Whether applying these writes changes a key's version, and to what (for in-batch MVCC). */
-  static versionAfter(write: WriteEntry | undefined, hasMetadata: boolean, before: Version | null, blockNum: number): Version | null {
+  static versionAfter(write: WriteEntry | undefined, hasMetadata: boolean, before: Version | null, at: Version): Version | null {
     if (write) {
       const removes = write.value === null || write.value.length === 0 || write.purge === true;
-      return removes ? null : { blockNum, txNum: 0 };
+      return removes ? null : at;
     }
-    return hasMetadata && before ? { blockNum, txNum: 0 } : before;
+    return hasMetadata && before ? at : before;
   }
 
   captureView(): StateView {

@@ -5,7 +5,7 @@
  * Leftovers of interrupted compactions are removed.
  */
 import * as fs from 'fs';
-import { blockOf, type LogEntry } from './commitBatch';
+import { writesOf, type LogEntry } from './blockPlan';
 import type { CommittedState } from './committedState';
 import { readFrames } from './frames';
 import { listDirectory, logPath, removeFiles, snapshotPath } from './ledgerFiles';
@@ -22,7 +22,11 @@ export interface Recovered {
   readonly snapshotBytes: number;
 }
 
-export async function recover(dir: string, state: CommittedState, records: TransactionRecords): Promise<Recovered> {
+/**
+ * `maxHeight`: replay blocks only up to this number (the block store's height, when it is behind
+ * after a crash: the ledger stays the prefix that both hold). Later blocks in the log are dropped.
+ */
+export async function recover(dir: string, state: CommittedState, records: TransactionRecords, maxHeight = Infinity): Promise<Recovered> {
   const listing = await listDirectory(dir);
   const base = listing.snapshots[listing.snapshots.length - 1] ?? 0;
   let snapshotBytes = 0;
@@ -48,9 +52,17 @@ export async function recover(dir: string, state: CommittedState, records: Trans
     gen = logs[i];
     const buf = await fs.promises.readFile(logPath(dir, gen));
     const scan = readFrames(buf);
-    for (const value of scan.values) replay(value as LogEntry, state, records);
-    logSize = scan.validLength;
-    if (!isCleanTail(buf.subarray(scan.validLength))) {
+    let kept = scan.values.length;
+    for (let f = 0; f < scan.values.length; f++) {
+      const entry = scan.values[f] as LogEntry;
+      if (entry.t === 'block' && entry.blockNum > maxHeight) {
+        kept = f;
+        break;
+      }
+      replay(entry, state, records);
+    }
+    logSize = kept === scan.values.length ? scan.validLength : scan.offsets[kept];
+    if (kept < scan.values.length || !isCleanTail(buf.subarray(scan.validLength))) {
       // A torn record is only expected at the very end. Later logs would follow a gap: drop them
       // so the ledger stays a prefix of what was committed (only possible after a power loss with
       // `process` durability, which syncs in the background).
@@ -63,6 +75,13 @@ export async function recover(dir: string, state: CommittedState, records: Trans
 }
 
 function replay(entry: LogEntry, state: CommittedState, records: TransactionRecords): void {
-  if (entry.t === 'commit') state.apply(blockOf(entry));
-  records.add(entry.record);
+  if (entry.t === 'record') {
+    records.add(entry.record);
+    return;
+  }
+  for (const tx of entry.txs) {
+    if (tx.record.validation === 'VALID') state.apply(writesOf(entry.blockNum, tx));
+    records.add(tx.record);
+  }
+  state.height = entry.blockNum;
 }

@@ -1,16 +1,17 @@
 /**
- * The peer's world state: committed state indexed in memory (CommittedState) and made durable by
- * an append-only log with periodic snapshots in one directory (see ledgerFiles.ts for the layout).
+ * A channel's world state on one peer: committed state indexed in memory (CommittedState) and made
+ * durable by an append-only log with periodic snapshots in one directory (see ledgerFiles.ts).
  *
- * A commit is one framed log record holding the write set, metadata writes and the transaction
- * record; it is in the log (written, and with `disk` durability synced) before it is applied to
- * memory and before its promise resolves. Commits queue in call order; those that queue meanwhile
- * share the next write (group commit). Reads never wait for I/O: they see the last applied block.
+ * State changes a block at a time. A block is one framed log record holding its transactions'
+ * write sets and records (valid or not, each at its index); it is in the log (written, and with
+ * `disk` durability synced) and handed to the block sink (the block store) before it is applied to
+ * memory and before its promise resolves. Blocks are applied in call order. Reads never wait for
+ * I/O: they see the last applied block.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Emitter, type Event } from '../util/events';
-import { logEntryOf, planBatch, type CommitRequest, type CommitResult, type PlannedCommit } from './commitBatch';
+import { logEntryOf, planBlock, type CommitRequest, type CommitResult, type PlannedBlock } from './blockPlan';
 import { CommittedState } from './committedState';
 import { writeFrame } from './frames';
 import { listDirectory, lockDirectory, logPath, removeFiles, snapshotPath, syncDirectory } from './ledgerFiles';
@@ -18,10 +19,10 @@ import { LogFile, type Durability } from './logFile';
 import { recover } from './recovery';
 import { writeSnapshot } from './snapshotFile';
 import { TransactionRecords, type TransactionFilter } from './transactionRecords';
-import type { HistoryEntry, Namespace, QueryOptions, QueryPage, StateEntry, StateReader, TransactionRecord } from './types';
+import type { HistoryEntry, Namespace, QueryOptions, QueryPage, StateEntry, StateReader, TransactionRecord, ValidationCode } from './types';
 import { ByteWriter } from './valueCodec';
 
-export type { CommitRequest, CommitResult } from './commitBatch';
+export type { CommitRequest, CommitResult } from './blockPlan';
 export type { TransactionFilter } from './transactionRecords';
 export type { Durability } from './logFile';
 
@@ -45,16 +46,40 @@ export interface WorldStateOptions {
    * commit's write and sync should run in the thread pool. Default: nothing else waits.
    */
   readonly othersWaiting?: () => boolean;
+  /** Where each block goes before the state applies it (the channel's block store). */
+  readonly blockSink?: BlockSink;
+  /** Recover blocks only up to this number (the block store's height after a crash). */
+  readonly maxHeight?: number;
 }
 
-interface QueuedCommit {
-  readonly request: CommitRequest;
-  readonly resolve: (result: CommitResult) => void;
+/** What the block store offers the world state: blocks stored in step with the state. */
+export interface BlockSink {
+  /** Stores block `blockNum` with each transaction's envelope and validation code, in order. */
+  append(block: { readonly blockNum: number; readonly txs: readonly BlockTransaction[] }): Promise<void>;
+  /** Makes every appended block durable: a snapshot lets the log that could rebuild them go. */
+  sync(): Promise<void>;
+}
+
+export interface BlockTransaction {
+  readonly txId: string;
+  readonly envelope: Buffer | undefined;
+  readonly validation: ValidationCode;
+}
+
+/** A committed block: its number and each transaction's outcome, in order. */
+export interface BlockCommitted {
+  readonly blockNum: number;
+  readonly results: readonly CommitResult[];
+}
+
+interface QueuedBlock {
+  readonly requests: readonly CommitRequest[];
+  readonly resolve: (result: BlockCommitted) => void;
   readonly reject: (err: Error) => void;
 }
 
 export class WorldState implements StateReader {
-  private readonly queue: QueuedCommit[] = [];
+  private readonly queue: QueuedBlock[] = [];
   /** Records not yet in the log; not crash critical, so they ride along with the next write. */
   private unwrittenRecords: TransactionRecord[] = [];
   private readonly writer = new ByteWriter(64 * 1024);
@@ -74,7 +99,7 @@ export class WorldState implements StateReader {
 
   private constructor(
     private readonly dir: string,
-    private readonly options: Required<WorldStateOptions>,
+    private readonly options: Required<Omit<WorldStateOptions, 'blockSink' | 'maxHeight'>> & Pick<WorldStateOptions, 'blockSink'>,
     private readonly state: CommittedState,
     private readonly records: TransactionRecords,
     private log: LogFile,
@@ -85,7 +110,8 @@ export class WorldState implements StateReader {
 
   /** Opens (creating if missing) the world state stored in `dir` and replays it into memory. */
   static async open(dir: string, options: WorldStateOptions = {}): Promise<WorldState> {
-    const opts: Required<WorldStateOptions> = {
+    const opts = {
+      blockSink: options.blockSink,
       durability: options.durability ?? 'process',
       totalQueryLimit: options.totalQueryLimit ?? 100_000,
       maxTransactionRecords: options.maxTransactionRecords ?? 10_000,
@@ -103,7 +129,7 @@ export class WorldState implements StateReader {
     try {
       const state = new CommittedState(opts.totalQueryLimit);
       const records = new TransactionRecords(opts.maxTransactionRecords);
-      const { gen, logSize, snapshotBytes } = await recover(dir, state, records);
+      const { gen, logSize, snapshotBytes } = await recover(dir, state, records, options.maxHeight);
       const log = await LogFile.open(logPath(dir, gen), logSize, opts.durability);
       await syncDirectory(dir);
       return new WorldState(dir, opts, state, records, log, gen, snapshotBytes, unlock);
@@ -158,15 +184,16 @@ export class WorldState implements StateReader {
   }
 
   /**
-   * Validates (MVCC) and commits one transaction. Resolves once it is durable and applied: VALID
-   * with its block number, VALID with null for a transaction without writes (no block), or
-   * MVCC_READ_CONFLICT with nothing applied. Either way its record is kept.
+   * Validates (MVCC) and commits one block of transactions, numbered after the last one. Resolves
+   * once it is durable and applied, with each transaction's outcome: VALID (its writes applied) or
+   * why not (nothing of it applied). Every transaction's record is kept.
    */
-  commit(request: CommitRequest): Promise<CommitResult> {
+  commitBlock(requests: readonly CommitRequest[]): Promise<BlockCommitted> {
     if (this.closed) return Promise.reject(new Error('the world state is closed'));
     if (this.failure) return Promise.reject(this.failedError());
+    if (requests.length === 0) return Promise.reject(new Error('a block needs at least one transaction'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ requests, resolve, reject });
       this.drain();
     });
   }
@@ -222,21 +249,20 @@ export class WorldState implements StateReader {
 
   private async writeLoop(): Promise<void> {
     // Yield first: with nothing to do, the finally below would otherwise run before drain() stores
-    // this promise, leaving `draining` set forever and every later commit stranded. Yield to the
-    // end of the event loop's current I/O phase, so every transaction completed by the messages
-    // read in it joins this batch (a fast log syncs on the event loop, where nothing queues meanwhile).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // this promise, leaving `draining` set forever and every later commit stranded. (Batching
+    // transactions into blocks is the orderer's job, not a wait here.)
+    await Promise.resolve();
     try {
       while (this.queue.length > 0 || (this.recordsDue && this.unwrittenRecords.length > 0)) {
-        const batch = this.queue.splice(0);
-        if (this.failure) {
-          for (const c of batch) c.reject(this.failedError());
-          this.recordsDue = false;
+        // One block at a time: a block's MVCC check reads the state the blocks before it left.
+        const block = this.queue.shift();
+        if (block && this.failure) {
+          block.reject(this.failedError());
           continue;
         }
-        await this.writeBatch(batch);
+        await this.writeBlock(block);
         if (this.log.size >= Math.max(this.options.compactAfterBytes, this.snapshotBytes) && !this.compaction) {
-          await this.startCompaction().catch((err: Error) => this.backgroundError.fire(new Error(`world state compaction in ${this.dir} failed: ${err.message}`)));
+          await this.startCompaction().catch((err: Error) => this.backgroundError.fire(new Error(`world state compaction in ${this.dir} failed: ${err.message}`, { cause: err })));
         }
       }
       this.recordsDue = false;
@@ -246,34 +272,49 @@ export class WorldState implements StateReader {
     }
   }
 
-  private async writeBatch(batch: QueuedCommit[]): Promise<void> {
-    let planned: PlannedCommit[];
+  /** Writes pending records and the block (if any) in one log append, then applies the block. */
+  private async writeBlock(block: QueuedBlock | undefined): Promise<void> {
+    let planned: PlannedBlock | undefined;
     const w = this.writer;
     try {
-      planned = planBatch(this.state, batch.map((c) => c.request));
-      if (!planned.some((p) => p.block) && !this.recordsDue) {
-        // Nothing crash critical: no write now; the records go out with the next one.
-        this.finish(batch, planned);
-        for (const p of planned) this.writeLater(p.record);
-        return;
-      }
       w.reset();
       this.encodeUnwrittenRecords(w);
-      planned.forEach((p, i) => writeFrame(w, logEntryOf(p, batch[i].request)));
+      if (block) {
+        planned = planBlock(this.state, this.state.height + 1, block.requests);
+        writeFrame(w, logEntryOf(planned, block.requests));
+      }
     } catch (err) {
       // Only a malformed request (e.g. a cyclic record) gets here; nothing was written or applied.
-      for (const c of batch) c.reject(new Error(`could not commit transaction ${c.request.txId}: ${(err as Error).message}`));
+      block?.reject(new Error(`could not commit block ${this.state.height + 1}: ${(err as Error).message}`, { cause: err }));
       return;
     }
     try {
-      await this.log.append(w.bytes(), this.options.othersWaiting());
+      const sink = this.options.blockSink;
+      const stored =
+        block && planned && sink
+          ? sink.append({
+              blockNum: planned.blockNum,
+              txs: planned.commits.map((c, i) => ({ txId: block.requests[i].txId, envelope: block.requests[i].envelope, validation: c.result.validation })),
+            })
+          : undefined;
+      await Promise.all([this.log.append(w.bytes(), this.options.othersWaiting()), stored]);
     } catch (err) {
-      // After a failed write or sync the file's state is unknown: refuse further commits.
+      // After a failed write or sync the files' state is unknown: refuse further commits.
       this.failure = err as Error;
-      for (const c of batch) c.reject(this.failedError());
+      block?.reject(this.failedError());
       return;
     }
-    this.finish(batch, planned);
+    if (block && planned) this.apply(block, planned);
+  }
+
+  /** Applies a written block to memory and resolves its promise. */
+  private apply(block: QueuedBlock, planned: PlannedBlock): void {
+    for (const c of planned.commits) {
+      if (c.writes) this.state.apply(c.writes);
+      this.keepRecord(c.record);
+    }
+    this.state.height = planned.blockNum;
+    block.resolve({ blockNum: planned.blockNum, results: planned.commits.map((c) => c.result) });
   }
 
   /** Records are not crash critical: one that cannot be encoded is skipped rather than block commits. */
@@ -290,15 +331,6 @@ export class WorldState implements StateReader {
     this.unwrittenRecords = [];
   }
 
-  /** Applies planned commits to memory in order and resolves their promises. */
-  private finish(batch: QueuedCommit[], planned: PlannedCommit[]): void {
-    planned.forEach((p, i) => {
-      if (p.block) this.state.apply(p.block);
-      this.keepRecord(p.record);
-      batch[i].resolve(p.result);
-    });
-  }
-
   private keepRecord(record: TransactionRecord): void {
     this.records.add(record);
     this.didRecord.fire(record);
@@ -309,6 +341,8 @@ export class WorldState implements StateReader {
    * Runs inside the write loop, so no batch is half applied while the view is captured.
    */
   private async startCompaction(): Promise<void> {
+    // The snapshot lets the old logs go: the blocks they could rebuild must be durable first.
+    await this.options.blockSink?.sync();
     const nextGen = this.gen + 1;
     const nextLog = await LogFile.open(logPath(this.dir, nextGen), 0, this.options.durability);
     await syncDirectory(this.dir);
@@ -334,7 +368,7 @@ export class WorldState implements StateReader {
     } catch (err) {
       // Not fatal: the previous snapshot and all logs since are still there.
       await removeFiles([`${snapshotPath(this.dir, gen)}.tmp`]).catch(() => undefined);
-      this.backgroundError.fire(new Error(`world state snapshot in ${this.dir} failed: ${(err as Error).message}`));
+      this.backgroundError.fire(new Error(`world state snapshot in ${this.dir} failed: ${(err as Error).message}`, { cause: err }));
     }
   }
 

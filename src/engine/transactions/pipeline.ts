@@ -12,6 +12,7 @@ import { buildProposal } from '../peer/proposal';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
+import { Orderer } from './orderer';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionStarted } from './types';
 
@@ -23,11 +24,15 @@ export class TransactionPipeline {
   /** A transaction ended: committed, refused, failed or evaluated; its record is kept. */
   readonly onDidEndTransaction = this.txEnded.event;
 
+  private readonly orderer: Orderer;
+
   /** `client`: who calls when a request names nobody (default: the peer's client identity). */
   constructor(
     private readonly peer: Peer,
     private readonly client: CreatorIdentity = peer.creator,
-  ) {}
+  ) {
+    this.orderer = new Orderer(() => [peer.worldState]);
+  }
 
   /**
    * Runs a transaction on a ready chaincode: an evaluation (`query`) only simulates; an invoke or
@@ -98,7 +103,7 @@ export class TransactionPipeline {
       validation = 'NOT_COMMITTED';
       this.peer.worldState.recordTransaction({ ...base, validation, blockNum });
     } else {
-      const committed = await this.peer.worldState.commit({ txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base });
+      const committed = await this.orderer.submit(channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base });
       validation = committed.validation;
       blockNum = committed.blockNum;
     }

@@ -6,6 +6,7 @@
  */
 import { WorldState, type Durability } from '../../../src/engine/ledger/worldState';
 import type { ReadWriteSet, WriteEntry } from '../../../src/engine/ledger/types';
+import { commit } from './ledgerTestKit';
 
 export const CRASH_NS = { channel: 'crash', chaincode: 'counter' };
 export const CRASH_KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'last'];
@@ -25,7 +26,7 @@ async function main(dir: string, compactAfterBytes: number, inFlight: number, du
       creator: { mspId: 'Org1MSP', subject: 'CN=crash' }, startedAt: Date.now(), durationMs: 0, status: 200, message: '',
       payload: Buffer.alloc(0), rwset, event: null,
     };
-    const result = await ws.commit({ txId, timestamp: Date.now(), rwset, record });
+    const result = await commit(ws, { txId, timestamp: Date.now(), rwset, record });
     if (result.validation !== 'VALID') throw new Error(`tx${counter}: ${result.validation}`);
     process.stdout.write(`committed ${counter}\n`);
   };

@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CommitRequest } from '../../../src/engine/ledger/commitBatch';
+import type { CommitRequest, CommitResult } from '../../../src/engine/ledger/blockPlan';
+import type { WorldState } from '../../../src/engine/ledger/worldState';
 import type { MetadataWrite, Namespace, ReadEntry, ReadWriteSet, TransactionRecord, WriteEntry } from '../../../src/engine/ledger/types';
 
 export const NS: Namespace = { channel: 'mychannel', chaincode: 'basic' };
@@ -51,4 +52,9 @@ export function tx(
 
 export function text(b: Buffer | undefined): string | undefined {
   return b === undefined ? undefined : b.toString('utf8');
+}
+
+/** Commits one transaction as a block of its own (what the orderer does when it is idle). */
+export async function commit(ws: WorldState, request: CommitRequest): Promise<CommitResult> {
+  return (await ws.commitBlock([request])).results[0];
 }

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TxSimulator } from '../../../src/engine/ledger/simulator';
 import { WorldState } from '../../../src/engine/ledger/worldState';
-import { meta, NS, put, record, tempDir, text, tx } from './ledgerTestKit';
+import { commit, meta, NS, put, record, tempDir, text, tx } from './ledgerTestKit';
 
 const CC = NS.chaincode;
 
@@ -20,7 +20,7 @@ async function withState(fn: (ws: WorldState) => Promise<void>): Promise<void> {
 describe('TxSimulator', () => {
   test('reads come from committed state and never see the transaction’s own writes', async () => {
     await withState(async (ws) => {
-      await ws.commit(tx('t1', [put('a', 'committed'), put('p', 'secret', 'coll')]));
+      await commit(ws, tx('t1', [put('a', 'committed'), put('p', 'secret', 'coll')]));
       const sim = new TxSimulator(ws, NS.channel);
       sim.putState(CC, '', 'a', Buffer.from('mine'));
       sim.putState(CC, '', 'new', Buffer.from('mine'));
@@ -36,8 +36,8 @@ describe('TxSimulator', () => {
 
   test('the read set records the version first seen, null for absent keys, rows of ranges and queries too', async () => {
     await withState(async (ws) => {
-      await ws.commit(tx('t1', [put('a', '{"n":1}'), put('b', '{"n":2}')]));
-      await ws.commit(tx('t2', [put('b', '{"n":3}'), put('p', 'x', 'coll')]));
+      await commit(ws, tx('t1', [put('a', '{"n":1}'), put('b', '{"n":2}')]));
+      await commit(ws, tx('t2', [put('b', '{"n":3}'), put('p', 'x', 'coll')]));
       const sim = new TxSimulator(ws, NS.channel);
       sim.getState(CC, 'a');
       sim.getState(CC, 'missing');
@@ -52,15 +52,15 @@ describe('TxSimulator', () => {
 
   test('first read wins: a later read of a changed key keeps the first version, so the commit conflicts', async () => {
     await withState(async (ws) => {
-      await ws.commit(tx('t1', [put('k', 'v1')]));
+      await commit(ws, tx('t1', [put('k', 'v1')]));
       const sim = new TxSimulator(ws, NS.channel);
       assert.equal(text(sim.getState(CC, 'k')), 'v1');
-      await ws.commit(tx('t2', [put('k', 'v2')]));
+      await commit(ws, tx('t2', [put('k', 'v2')]));
       assert.equal(text(sim.getState(CC, 'k')), 'v2', 'reads always see committed state');
       sim.putState(CC, '', 'k', Buffer.from('v3'));
       assert.deepEqual(sim.readWriteSet().reads[0].version, { blockNum: 1, txNum: 0 });
       const rwset = sim.readWriteSet();
-      const result = await ws.commit({ txId: 't3', timestamp: 1, rwset, record: record('t3', rwset) });
+      const result = await commit(ws, { txId: 't3', timestamp: 1, rwset, record: record('t3', rwset) });
       assert.equal(result.validation, 'MVCC_READ_CONFLICT');
       assert.equal(text(ws.getState(NS, 'k')?.value), 'v2');
     });
@@ -86,7 +86,7 @@ describe('TxSimulator', () => {
 
   test('metadata reads return the committed metadata and record a read', async () => {
     await withState(async (ws) => {
-      await ws.commit(tx('t1', [put('k', 'v')], { metadataWrites: [meta('k', 'VALIDATION_PARAMETER', 'p1')] }));
+      await commit(ws, tx('t1', [put('k', 'v')], { metadataWrites: [meta('k', 'VALIDATION_PARAMETER', 'p1')] }));
       const sim = new TxSimulator(ws, NS.channel);
       assert.equal(text(sim.getStateMetadata(CC, '', 'k').VALIDATION_PARAMETER), 'p1');
       assert.deepEqual(sim.getStateMetadata(CC, '', 'none'), {});
@@ -131,8 +131,8 @@ describe('TxSimulator', () => {
       sim.getState(CC, 'asset1');
       sim.putState(CC, '', 'asset1', Buffer.from('{"owner":"alice"}'));
       const rwset = sim.readWriteSet();
-      const result = await ws.commit({ txId: 'tx1', timestamp: 42, rwset, record: record('tx1', rwset) });
-      assert.deepEqual(result, { validation: 'VALID', blockNum: 1 });
+      const result = await commit(ws, { txId: 'tx1', timestamp: 42, rwset, record: record('tx1', rwset) });
+      assert.deepEqual(result, { validation: 'VALID', blockNum: 1, txNum: 0 });
       const sim2 = new TxSimulator(ws, NS.channel);
       assert.equal(text(sim2.getState(CC, 'asset1')), '{"owner":"alice"}');
       assert.deepEqual(sim2.getHistory(CC, 'asset1').map((h) => [h.txId, h.timestamp]), [['tx1', 42]]);

@@ -1,0 +1,110 @@
+/**
+ * Turns a block's transactions into what the world state applies, as Fabric's committer does:
+ * every transaction is in the block at its index (its txNum), valid or not; MVCC validation (every
+ * read must still see the committed version) runs in block order, where each transaction also sees
+ * the writes of the valid transactions before it in the same block. Also the log entry of a block.
+ */
+import { CommittedState, groupByKey, targetId, type BlockWrites } from './committedState';
+import type { ReadWriteSet, TransactionRecord, ValidationCode, Version } from './types';
+
+export interface CommitRequest {
+  readonly txId: string;
+  /** Epoch milliseconds; becomes the history entries' timestamp. */
+  readonly timestamp: number;
+  readonly rwset: ReadWriteSet;
+  readonly record: Omit<TransactionRecord, 'validation' | 'blockNum'>;
+  /** The transaction as the block carries it (a serialized common.Envelope), for the block store. */
+  readonly envelope?: Buffer;
+  /**
+   * A verdict reached before MVCC (e.g. ENDORSEMENT_POLICY_FAILURE, as Fabric's validator decides
+   * before the committer): the transaction stays in its block, marked, and changes nothing.
+   */
+  readonly validation?: ValidationCode;
+  /** MVCC-check the read set (default true). */
+  readonly validateReads?: boolean;
+}
+
+export interface CommitResult {
+  readonly validation: ValidationCode;
+  /** The block the transaction is in. */
+  readonly blockNum: number;
+  /** Its index in the block. */
+  readonly txNum: number;
+}
+
+export interface PlannedCommit {
+  readonly result: CommitResult;
+  readonly record: TransactionRecord;
+  /** Present when the transaction is valid and changes state. */
+  readonly writes?: BlockWrites;
+}
+
+export interface PlannedBlock {
+  readonly blockNum: number;
+  readonly commits: readonly PlannedCommit[];
+}
+
+/** A transaction as the log keeps it; applied on replay when its record says VALID. */
+export interface LoggedTransaction {
+  readonly txNum: number;
+  readonly txId: string;
+  readonly timestamp: number;
+  readonly record: TransactionRecord;
+  /** Only when it differs from record.rwset (normally the same object: stored once). */
+  readonly rwset?: ReadWriteSet;
+}
+
+/** What the log stores: a committed block, or the record of a transaction that was never submitted. */
+export type LogEntry =
+  | { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[] }
+  | { readonly t: 'record'; readonly record: TransactionRecord };
+
+export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[]): PlannedBlock {
+  // Versions as they will be once the earlier valid transactions of this block are applied.
+  const pending = new Map<string, Version | null>();
+  const versionNow = (channel: string, chaincode: string, collection: string, key: string): Version | null => {
+    const id = targetId(channel, chaincode, collection, key);
+    return pending.has(id) ? (pending.get(id) ?? null) : state.versionOf({ channel, chaincode }, collection, key);
+  };
+  const commits = requests.map((request, txNum): PlannedCommit => {
+    const { reads, writes, metadataWrites } = request.rwset;
+    const validation: ValidationCode =
+      request.validation ??
+      (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key), r.version))
+        ? 'VALID'
+        : 'MVCC_READ_CONFLICT');
+    const result: CommitResult = { validation, blockNum, txNum };
+    const record: TransactionRecord = { ...request.record, validation, blockNum };
+    if (validation !== 'VALID' || (writes.length === 0 && metadataWrites.length === 0)) return { result, record };
+    for (const change of groupByKey(request.rwset)) {
+      const { ns, collection, key } = change;
+      const before = versionNow(ns.channel, ns.chaincode, collection, key);
+      pending.set(targetId(ns.channel, ns.chaincode, collection, key), CommittedState.versionAfter(change.write, change.metadata !== undefined, before, { blockNum, txNum }));
+    }
+    return { result, record, writes: { blockNum, txNum, txId: request.txId, timestamp: request.timestamp, writes, metadataWrites } };
+  });
+  return { blockNum, commits };
+}
+
+export function logEntryOf(planned: PlannedBlock, requests: readonly CommitRequest[]): LogEntry {
+  return {
+    t: 'block',
+    blockNum: planned.blockNum,
+    txs: planned.commits.map((c, txNum) => {
+      const request = requests[txNum];
+      const rwset = request.rwset === request.record.rwset ? undefined : request.rwset;
+      return { txNum, txId: request.txId, timestamp: request.timestamp, record: c.record, ...(rwset ? { rwset } : {}) };
+    }),
+  };
+}
+
+/** The writes a logged valid transaction applies (on replay). */
+export function writesOf(blockNum: number, tx: LoggedTransaction): BlockWrites {
+  const rwset = tx.rwset ?? tx.record.rwset;
+  return { blockNum, txNum: tx.txNum, txId: tx.txId, timestamp: tx.timestamp, writes: rwset.writes, metadataWrites: rwset.metadataWrites };
+}
+
+function sameVersion(a: Version | null, b: Version | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
+}
