@@ -5,7 +5,8 @@
  * commit. No globals, so two can coexist.
  */
 import * as fs from 'fs';
-import { WorldState, type Durability } from '../ledger/worldState';
+import { ChannelLedger } from '../ledger/channelLedger';
+import type { Durability } from '../ledger/logFile';
 import { TxSimulator } from '../ledger/simulator';
 import type { ChaincodeEventRecord, ReadWriteSet } from '../ledger/types';
 import { interpretOutcome, isEndorsable, type ChaincodeResponse } from '../transactions/response';
@@ -31,7 +32,10 @@ export interface PeerOptions {
   /** Default 0 (ephemeral). */
   readonly port?: number;
   readonly mspId?: string;
+  /** The channel transactions run on when a request names none. Default `mychannel`. */
   readonly channel?: string;
+  /** The channels this peer has joined, each with its own ledger. Default: the default channel. */
+  readonly channels?: readonly string[];
   readonly executeTimeoutMs?: number;
   /** Accept a REGISTER nobody launched (Fabric's --peer-chaincodedev). Default true. */
   readonly devMode?: boolean;
@@ -41,6 +45,14 @@ export interface PeerOptions {
 
 export class UnknownChaincodeError extends Error {
   override readonly name = 'UnknownChaincodeError';
+}
+
+/** A proposal for a channel this peer has not joined (Fabric's endorser: "channel '%s' not found"). */
+export class ChannelNotFoundError extends Error {
+  override readonly name = 'ChannelNotFoundError';
+  constructor(readonly channel: string) {
+    super(`channel '${channel}' not found`);
+  }
 }
 
 /** One proposal to run on a handler (the chaincode message's fields). */
@@ -85,7 +97,7 @@ export class Peer {
   executeTimeoutMs: number;
 
   private constructor(
-    readonly worldState: WorldState,
+    private readonly channelLedgers: ReadonlyMap<string, ChannelLedger>,
     readonly creator: CreatorIdentity,
     options: PeerOptions,
   ) {
@@ -100,16 +112,37 @@ export class Peer {
     let created: Peer | undefined;
     // While other transactions execute, a commit's sync leaves the event loop free to serve them.
     const othersWaiting = (): boolean => (created?.executing ?? 0) > 0;
-    const worldState = await WorldState.open(`${options.dataDir}/ledger`, { durability: options.durability, othersWaiting });
-    const peer = (created = new Peer(worldState, creator, options));
+    const channel = options.channel ?? 'mychannel';
+    const ledgers = new Map<string, ChannelLedger>();
+    try {
+      for (const name of new Set([channel, ...(options.channels ?? [])])) {
+        ledgers.set(name, await ChannelLedger.open(options.dataDir, name, { durability: options.durability, othersWaiting }));
+      }
+    } catch (err) {
+      await Promise.all([...ledgers.values()].map((l) => l.close()));
+      throw err;
+    }
+    const peer = (created = new Peer(ledgers, creator, options));
     try {
       peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, null, (s) => peer.attachStream(s));
     } catch (err) {
-      await worldState.close();
+      await Promise.all([...ledgers.values()].map((l) => l.close()));
       const e = err as Error;
       throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`);
     }
     return peer;
+  }
+
+  /** The ledger of a channel this peer has joined. */
+  ledger(channel: string = this.channel): ChannelLedger {
+    const ledger = this.channelLedgers.get(channel);
+    if (!ledger) throw new ChannelNotFoundError(channel);
+    return ledger;
+  }
+
+  /** Every joined channel's ledger. */
+  ledgers(): ChannelLedger[] {
+    return [...this.channelLedgers.values()];
   }
 
   /** `host:port` as a shim's --peer.address wants it. */
@@ -193,7 +226,7 @@ export class Peer {
    * soon as this returns its promise (nothing is awaited before handing it to the handler).
    */
   async simulate(handler: Handler, req: SimulationRequest): Promise<Simulation> {
-    const simulator = new TxSimulator(this.worldState, req.channel, req.txId);
+    const simulator = new TxSimulator(this.ledger(req.channel).state, req.channel, req.txId);
     const execution = handler.execute({ ...req, simulator, timeoutMs: req.timeoutMs ?? this.executeTimeoutMs });
     this.executing++;
     let outcome: ExecutionOutcome;
@@ -216,7 +249,7 @@ export class Peer {
     await Promise.all([this.server?.stop(), this.tlsServer?.stop()]);
     this.server = null;
     this.tlsServer = null;
-    await this.worldState.close();
+    await Promise.all(this.ledgers().map((l) => l.close()));
     for (const e of [this.stateChanged, this.diagnostics]) e.dispose();
   }
 
@@ -234,8 +267,14 @@ export class Peer {
         `execute failed: invalid invocation: [channel ${target.channel}] failed to get chaincode container info for ${target.name}: chaincode ${target.name} not found`,
       );
     }
-    // Another channel is read-only for the caller, as in Fabric: a fresh simulator whose writes are dropped.
-    const simulator = target.channel === ctx.channel ? ctx.simulator : new TxSimulator(this.worldState, target.channel, ctx.txId);
+    // Another channel is read-only for the caller, as in Fabric: a fresh simulator whose writes are
+    // dropped. A channel this peer has not joined fails the ACL check first (aclmgmt's policy lookup).
+    let simulator = ctx.simulator;
+    if (target.channel !== ctx.channel) {
+      const ledger = this.channelLedgers.get(target.channel);
+      if (!ledger) throw new Error(`Failed to get policy manager for channel [${target.channel}]`);
+      simulator = new TxSimulator(ledger.state, target.channel, ctx.txId);
+    }
     const outcome = await callee.execute({
       channel: target.channel,
       txId: ctx.txId,

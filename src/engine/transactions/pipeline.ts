@@ -4,6 +4,7 @@
  * → validate → commit → record, and the pipeline tells its listeners when one starts and ends.
  * It decides what happens to a transaction; the peer runs chaincode and keeps the ledger.
  */
+import type { TransactionFilter } from '../ledger/transactionRecords';
 import type { TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
@@ -31,7 +32,7 @@ export class TransactionPipeline {
     private readonly peer: Peer,
     private readonly client: CreatorIdentity = peer.creator,
   ) {
-    this.orderer = new Orderer(() => [peer.worldState]);
+    this.orderer = new Orderer((channel) => [peer.ledger(channel)]);
   }
 
   /**
@@ -39,8 +40,9 @@ export class TransactionPipeline {
    * init is committed when its response can be assembled into a transaction and passes MVCC.
    */
   async execute(req: ExecuteRequest): Promise<ExecuteResult> {
-    const handler = this.peer.readyHandler(req.chaincode);
     const channel = req.channel ?? this.peer.channel;
+    const ledger = this.peer.ledger(channel);
+    const handler = this.peer.readyHandler(req.chaincode);
     const kind = req.kind ?? 'invoke';
     const creator = req.creator ?? this.client;
     const args = req.args.map(argBytes);
@@ -98,10 +100,10 @@ export class TransactionPipeline {
     let blockNum: number | null = null;
     if (kind === 'query') {
       validation = 'NOT_VALIDATED';
-      this.peer.worldState.recordTransaction({ ...base, validation, blockNum });
+      ledger.state.recordTransaction({ ...base, validation, blockNum });
     } else if (refusal) {
       validation = 'NOT_COMMITTED';
-      this.peer.worldState.recordTransaction({ ...base, validation, blockNum });
+      ledger.state.recordTransaction({ ...base, validation, blockNum });
     } else {
       const committed = await this.orderer.submit(channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base });
       validation = committed.validation;
@@ -125,6 +127,22 @@ export class TransactionPipeline {
       blockNum,
       durationMs: record.durationMs,
     };
+  }
+
+  /** The records of recent transactions on every channel, newest first. */
+  transactions(filter: TransactionFilter = {}): TransactionRecord[] {
+    const all = this.peer.ledgers().flatMap((l) => l.state.transactions(filter));
+    all.sort((a, b) => b.startedAt - a.startedAt);
+    return filter.limit !== undefined ? all.slice(0, filter.limit) : all;
+  }
+
+  /** A transaction's record, whichever channel it ran on. */
+  transaction(txId: string): TransactionRecord | undefined {
+    for (const l of this.peer.ledgers()) {
+      const r = l.state.getTransaction(txId);
+      if (r) return r;
+    }
+    return undefined;
   }
 
   dispose(): void {

@@ -9,8 +9,7 @@ import { orCancel, targetOf } from './registerCommands';
 export async function selectNamespace(ctx: Ctx, views: ChaincodeViews, arg?: unknown): Promise<void> {
   const given = arg as { channel?: string; chaincode?: string } | undefined;
   if (given?.channel && given.chaincode) return views.select({ channel: given.channel, chaincode: given.chaincode });
-  const ws = (await ctx.ensureEngine()).peer.worldState;
-  const namespaces = ws.namespaces();
+  const namespaces = (await ctx.ensureEngine()).peer.ledgers().flatMap((l) => l.state.namespaces());
   if (namespaces.length === 0) throw new Error(vscode.l10n.t('The world state is empty: no transaction has committed yet.'));
   const picked = orCancel(await vscode.window.showQuickPick(namespaces.map((n) => ({ label: n.chaincode, description: n.channel, n })), { title: vscode.l10n.t('World State: chaincode and channel') }));
   views.select(picked.n);
@@ -27,7 +26,7 @@ export async function openTransaction(ctx: Ctx, docs: ChaincodeDocuments, arg?: 
   const t = targetOf(arg);
   let txId = t?.kind === 'transaction' ? t.txId : undefined;
   if (!txId) {
-    const records = (await ctx.ensureEngine()).peer.worldState.transactions({ limit: 50 });
+    const records = (await ctx.ensureEngine()).transactions.transactions({ limit: 50 });
     txId = orCancel(await vscode.window.showQuickPick(records.map((r) => ({ label: `${r.fn}(${r.args.join(', ')})`, description: `${r.status} · ${r.chaincode}`, txId: r.txId })), { title: vscode.l10n.t('Open Transaction') })).txId;
   }
   return docs.open(ChaincodeDocuments.transactionUri(txId));
@@ -36,7 +35,7 @@ export async function openTransaction(ctx: Ctx, docs: ChaincodeDocuments, arg?: 
 export async function rerunTransaction(ctx: Ctx, arg?: unknown): Promise<ExecuteResult | undefined> {
   const t = targetOf(arg);
   if (t?.kind !== 'transaction') throw new Error(vscode.l10n.t('Re-run a transaction from the Transactions view.'));
-  const r = (await ctx.ensureEngine()).peer.worldState.getTransaction(t.txId);
+  const r = (await ctx.ensureEngine()).transactions.transaction(t.txId);
   if (!r) throw new Error(vscode.l10n.t('Transaction {0} is not in the ledger.', t.txId));
   const command = r.kind === 'query' ? 'chaincode.queryChaincode' : 'chaincode.invokeTransaction';
   return vscode.commands.executeCommand<ExecuteResult | undefined>(command, { chaincodeId: r.chaincode, channel: r.channel, fn: r.fn, args: r.args, showResult: true });

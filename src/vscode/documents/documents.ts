@@ -40,20 +40,22 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     const q = new URLSearchParams(uri.query);
-    const ws = this.ctx.engine.current?.peer.worldState;
+    const engine = this.ctx.engine.current;
     const result = q.get('result');
     if (result) return this.results.get(result) ?? '{}';
-    if (!ws) return JSON.stringify({ error: vscode.l10n.t('The embedded peer is not running.') });
+    if (!engine) return JSON.stringify({ error: vscode.l10n.t('The embedded peer is not running.') });
     const txId = q.get('txId');
     if (txId) {
-      const r = ws.getTransaction(txId);
+      const r = engine.transactions.transaction(txId);
       return r ? renderTransaction(r) : JSON.stringify({ error: vscode.l10n.t('Transaction {0} is not in the ledger.', txId) });
     }
     const channel = q.get('channel') ?? '';
     const chaincode = q.get('chaincode') ?? '';
     const key = q.get('key') ?? '';
     const ns = { channel, chaincode };
-    return renderStateKey(channel, chaincode, key, ws.getState(ns, key), ws.getHistory(ns, key));
+    const ledger = engine.peer.ledgers().find((l) => l.channel === channel);
+    if (!ledger) return JSON.stringify({ error: vscode.l10n.t('The peer has not joined channel {0}.', channel) });
+    return renderStateKey(channel, chaincode, key, ledger.state.getState(ns, key), ledger.state.getHistory(ns, key));
   }
 
   async open(uri: vscode.Uri, options: { preview?: boolean; beside?: boolean } = {}): Promise<vscode.TextEditor> {

@@ -35,7 +35,7 @@ export class ChaincodeViews implements vscode.Disposable {
     this.containers = new NodeTreeProvider(async () => containerNodes(await this.docker.list()));
     this.worldState = new NodeTreeProvider(() => this.stateNodes());
     this.transactions = new NodeTreeProvider(() =>
-      transactionNodes((ctx.engine.current?.peer.worldState.transactions({ limit: TRANSACTION_LIMIT }) ?? []).filter((r) => r.startedAt > this.clearedAt)),
+      transactionNodes((ctx.engine.current?.transactions.transactions({ limit: TRANSACTION_LIMIT }) ?? []).filter((r) => r.startedAt > this.clearedAt)),
     );
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
@@ -69,12 +69,12 @@ export class ChaincodeViews implements vscode.Disposable {
 
   /** The namespace the World State view shows: the chosen one, else the most recently used one. */
   currentSelection(): WorldStateSelection | undefined {
-    const ws = this.ctx.engine.current?.peer.worldState;
-    if (!ws) return undefined;
-    const namespaces = ws.namespaces();
+    const engine = this.ctx.engine.current;
+    if (!engine) return undefined;
+    const namespaces = engine.peer.ledgers().flatMap((l) => l.state.namespaces());
     const has = (n: Namespace | undefined): boolean => !!n && namespaces.some((x) => x.channel === n.channel && x.chaincode === n.chaincode);
     if (has(this.selection)) return this.selection;
-    const last = ws.transactions({ limit: 1 })[0];
+    const last = engine.transactions.transactions({ limit: 1 })[0];
     const fromLast = last ? { channel: last.channel, chaincode: last.chaincode.split(':')[0] } : undefined;
     if (has(fromLast)) return fromLast;
     return namespaces[0];
@@ -91,11 +91,11 @@ export class ChaincodeViews implements vscode.Disposable {
   }
 
   private stateNodes(): ViewNode[] {
-    const ws = this.ctx.engine.current?.peer.worldState;
+    const peer = this.ctx.engine.current?.peer;
     const sel = this.currentSelection();
     this.worldStateView.description = sel ? `${sel.channel} · ${sel.chaincode}` : undefined;
-    if (!ws || !sel) return [];
-    return stateKeyNodes(sel, ws.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
+    if (!peer || !sel) return [];
+    return stateKeyNodes(sel, peer.ledger(sel.channel).state.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
   }
 
   dispose(): void {

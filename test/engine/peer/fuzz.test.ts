@@ -160,7 +160,7 @@ describe('peer under fuzzing', () => {
     const sub = peer.onDiagnostic(() => diagnostics++);
 
     const fixtureHandler = peer.handlers().find((h) => h.chaincodeId === CC);
-    const stateBefore = snapshot(peer.worldState);
+    const stateBefore = snapshot(peer.ledger().state);
     const readyPool = fc.sample(readyFrameArb, { numRuns: 4000, seed: SEED });
     const breakerPool = fc.sample(readyBreakerArb, { numRuns: 500, seed: SEED + 1 });
     const chaosPool = fc.sample(chaosFrameArb, { numRuns: 2000, seed: SEED + 2 });
@@ -239,7 +239,7 @@ describe('peer under fuzzing', () => {
     assert.ok(counts.ready + counts.breakers + counts.chaos >= 10_000, `only ${summary}`);
     assert.equal(counts.undecodableReplies, 0, 'the peer sent frames that are not ChaincodeMessages');
     assert.ok(counts.noContextReplies > 1000, `the ready-state paths were barely reached: ${summary}`);
-    assert.deepEqual(snapshot(peer.worldState), stateBefore, 'the world state changed during fuzzing');
+    assert.deepEqual(snapshot(peer.ledger().state), stateBefore, 'the world state changed during fuzzing');
 
     // The real chaincode was never disturbed: same handler, still ready, and it commits.
     const now = peer.handlers().find((h) => h.chaincodeId === CC);

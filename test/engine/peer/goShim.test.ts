@@ -52,7 +52,7 @@ function harness(fixture: GoFixtureName, ids: readonly string[]) {
   };
   before(async () => {
     h.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `peer-go-${fixture}-`));
-    h.peer = await Peer.start({ dataDir: h.dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    h.peer = await Peer.start({ dataDir: h.dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, channels: ['mychannel', 'otherchannel'] });
     h.pipeline = new TransactionPipeline(h.peer);
     for (const id of ids) h.start(id);
     for (const id of ids) await h.ready(id);

@@ -52,7 +52,7 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-'));
-    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, channels: ['mychannel', 'otherchannel'] });
     pipeline = new TransactionPipeline(peer);
     start(CC);
     start('javacc2:1.0');
@@ -268,7 +268,7 @@ describe('peer with the Java contract API (ContractRouter)', { skip: fixtureSkip
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-java-contract-'));
-    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true });
+    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 15_000, devMode: true, channels: ['mychannel', 'otherchannel'] });
     pipeline = new TransactionPipeline(peer);
     proc = startJavaFixture({ peerAddress: peer.address, chaincodeId: ID, contractApi: true });
     await peer.waitForReady(ID, 60_000).catch((e: Error) => {

@@ -57,7 +57,7 @@ describe('Fabric 1.0 wire forms', () => {
     assert.equal(r.status, 200);
     assert.deepEqual(r.readWriteSet.writes.map((w) => [w.key, w.value?.toString() ?? null]).sort(), [['gone', null], ['k', 'v']]);
     assert.deepEqual(r.readWriteSet.reads.map((x) => x.key), ['k']);
-    assert.equal(peer.worldState.getState({ channel: 'mychannel', chaincode: 'legacy' }, 'k')?.value.toString(), 'v');
+    assert.equal(peer.ledger().state.getState({ channel: 'mychannel', chaincode: 'legacy' }, 'k')?.value.toString(), 'v');
     shim.cancel();
   });
 });

@@ -35,7 +35,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peer-node-'));
-    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 10_000 });
+    peer = await Peer.start({ dataDir, port: 0, executeTimeoutMs: 10_000, channels: ['mychannel', 'otherchannel'] });
     pipeline = new TransactionPipeline(peer);
     peer.onDidChangeHandlerState((c) => changes.push(c));
     processes.push(startLowLevelFixture(CC, peer.address));
@@ -95,7 +95,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(r.status, 500);
     assert.match(r.message, /timeout expired/);
     assert.equal((await query('get', 'thrown')).value, null);
-    const record = peer.worldState.getTransaction(r.txId);
+    const record = pipeline.transaction(r.txId);
     assert.equal(record?.validation, 'NOT_COMMITTED');
   });
 
@@ -211,7 +211,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(r.event?.eventName, 'Transferred');
     assert.equal(r.event?.payload.toString(), '{"id":"a1"}');
     assert.equal(r.event?.txId, r.txId);
-    assert.equal(peer.worldState.getTransaction(r.txId)?.event?.eventName, 'Transferred');
+    assert.equal(pipeline.transaction(r.txId)?.event?.eventName, 'Transferred');
   });
 
   test('chaincode-to-chaincode: the callee writes join the caller transaction', async () => {
@@ -238,13 +238,38 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.match(self.error, /execute failed: error sending: txid: [0-9a-f]{64}\(mychannel\) exists$/);
   });
 
+  test('channels: each joined channel has its own ledger and blocks; an unjoined one is refused (endorser: channel not found)', async () => {
+    const heights = () => [peer.ledger('mychannel').height, peer.ledger('otherchannel').height];
+    const before = heights();
+    const r = await pipeline.execute({ chaincode: CC, args: ['put', 'only-other', 'o'], channel: 'otherchannel' });
+    assert.equal(r.validation, 'VALID');
+    assert.equal(r.blockNum, before[1] + 1);
+    assert.deepEqual(heights(), [before[0], before[1] + 1]);
+    assert.equal(peer.ledger('otherchannel').state.getState({ channel: 'otherchannel', chaincode: 'lowlevel' }, 'only-other')?.value.toString(), 'o');
+    assert.equal(peer.ledger('mychannel').state.getState({ channel: 'mychannel', chaincode: 'lowlevel' }, 'only-other'), undefined);
+    await assert.rejects(pipeline.execute({ chaincode: CC, args: ['get', 'a'], channel: 'nosuchchannel' }), { name: 'ChannelNotFoundError', message: "channel 'nosuchchannel' not found" });
+  });
+
+  test('chaincode-to-chaincode across channels reads but its writes are discarded; an unknown channel fails the ACL lookup', async () => {
+    await pipeline.execute({ chaincode: CC, args: ['put', 'xch', 'in-other'], channel: 'otherchannel' });
+    const read = json<{ status: number; payload: string }>((await invoke('callCatching', 'lowlevel/otherchannel', 'get', 'xch')).payload);
+    assert.deepEqual([read.status, JSON.parse(read.payload).value], [200, 'in-other']);
+    const wrote = await invoke('callCatching', 'lowlevel/otherchannel', 'put', 'xch', 'overwritten');
+    assert.equal(JSON.parse(json<{ payload: string }>(wrote.payload).payload).ok, true);
+    assert.ok(!wrote.readWriteSet.writes.some((w) => w.key === 'xch'), 'the callee\'s writes on the other channel are not in the caller\'s write set');
+    assert.equal(peer.ledger('otherchannel').state.getState({ channel: 'otherchannel', chaincode: 'lowlevel' }, 'xch')?.value.toString(), 'in-other');
+    // core/aclmgmt: the ACL check on the target channel fails first for a channel the peer has not joined.
+    const unknown = json<{ error: string }>((await invoke('callCatching', 'lowlevel/nosuchchannel', 'get', 'a')).payload);
+    assert.match(unknown.error, /Failed to get policy manager for channel \[nosuchchannel\]$/);
+  });
+
   test('a response status below 200 is not committed: Fabric cannot assemble it (protoutil.CreateSignedTx)', async () => {
     const r = await pipeline.execute({ chaincode: CC, args: ['putWithStatus', 'below200', 'x', '100'] });
     assert.equal(r.status, 100);
     assert.equal(r.validation, 'NOT_COMMITTED');
     assert.equal(r.message, 'proposal response was not successful, error code 100, msg answered 100');
-    assert.equal(peer.worldState.getState({ channel: 'mychannel', chaincode: 'lowlevel' }, 'below200'), undefined);
-    assert.equal(peer.worldState.getTransaction(r.txId)?.validation, 'NOT_COMMITTED');
+    assert.equal(peer.ledger().state.getState({ channel: 'mychannel', chaincode: 'lowlevel' }, 'below200'), undefined);
+    assert.equal(pipeline.transaction(r.txId)?.validation, 'NOT_COMMITTED');
   });
 
   test('an evaluation is NOT_VALIDATED and carries no chaincode event (Fabric emits events only for committed transactions)', async () => {
@@ -252,7 +277,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(q.status, 200);
     assert.equal(q.validation, 'NOT_VALIDATED');
     assert.equal(q.event, null);
-    assert.equal(peer.worldState.getTransaction(q.txId)?.event, null);
+    assert.equal(pipeline.transaction(q.txId)?.event, null);
     const i = await invoke('event', 'Submitted', 'p');
     assert.equal(i.event?.eventName, 'Submitted');
   });
@@ -287,7 +312,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('transaction records keep function, args, status and read/write sets', async () => {
     const r = await invoke('put', 'recorded', 'yes');
-    const rec = peer.worldState.getTransaction(r.txId);
+    const rec = pipeline.transaction(r.txId);
     assert.equal(rec?.fn, 'put');
     assert.deepEqual(rec?.args, ['recorded', 'yes']);
     assert.equal(rec?.status, 200);
@@ -299,6 +324,6 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     const binary = Uint8Array.from([0xff, 0xfe, 0x00, 0x41]);
     const r = await pipeline.execute({ chaincode: CC, args: ['put', 'binary', binary] });
     assert.equal(r.status, 200);
-    assert.deepEqual(peer.worldState.getTransaction(r.txId)?.args, ['binary', `base64:${Buffer.from(binary).toString('base64')}`]);
+    assert.deepEqual(pipeline.transaction(r.txId)?.args, ['binary', `base64:${Buffer.from(binary).toString('base64')}`]);
   });
 });

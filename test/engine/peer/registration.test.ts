@@ -236,7 +236,7 @@ describe('handler registration and protocol edge cases', () => {
     await s.register('midtx:1.0');
     const handlerId = peer.handlers().find((h) => h.chaincodeId === 'midtx:1.0')?.id;
     assert.ok(handlerId);
-    const heightBefore = peer.worldState.height;
+    const heightBefore = peer.ledger().state.height;
     const pending = pipeline.execute({ chaincode: 'midtx:1.0', args: ['put', 'midtx-key', 'x'] });
     const tx = await s.waitFor((m) => m.type === MessageType.TRANSACTION, 3000, 'TRANSACTION');
     assert.ok(tx.proposal, 'TRANSACTION carries a proposal');
@@ -251,9 +251,9 @@ describe('handler registration and protocol edge cases', () => {
     assert.equal(r.status, 500);
     assert.match(r.message, /chaincode stream terminated/);
     assert.equal(r.validation, 'NOT_COMMITTED');
-    assert.equal(peer.worldState.height, heightBefore);
-    assert.equal(peer.worldState.getState({ channel: r.channel, chaincode: 'midtx' }, 'midtx-key'), undefined);
-    assert.equal(peer.worldState.getTransaction(r.txId)?.validation, 'NOT_COMMITTED');
+    assert.equal(peer.ledger().state.height, heightBefore);
+    assert.equal(peer.ledger().state.getState({ channel: r.channel, chaincode: 'midtx' }, 'midtx-key'), undefined);
+    assert.equal(pipeline.transaction(r.txId)?.validation, 'NOT_COMMITTED');
     assert.equal(peer.handlers().find((h) => h.id === handlerId), undefined);
     await assert.rejects(pipeline.execute({ chaincode: 'midtx:1.0', args: ['get', 'k'] }), /not registered/);
   });
