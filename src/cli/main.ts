@@ -96,7 +96,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   }
 
   const run = await runSteps(engine.peer, ccid, cmd.steps, cmd.parallel, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  if (cmd.parallel) log(`[parallel] ${cmd.steps.length} steps, at most ${run.peakInFlight} transactions in flight at once on ${ccid}'s handler`);
+  if (cmd.parallel) log(`[parallel] ${cmd.steps.length} steps; most transactions in flight at once on ${ccid}'s handler: ${run.peakInFlight}`);
   if (!cmd.once) {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
