@@ -168,7 +168,7 @@ describe('chaincode-launcher CLI', () => {
     assert.equal(runCli(['--help']).code, 0);
     const name = runCli(['launch', EXAMPLE, '--name', 'my.cc', '--once']);
     assert.equal(name.code, 2);
-    assert.match(name.stderr, /--name: invalid chaincode name 'my\.cc'\. Names can only consist of alphanumerics, '_', and '-'/);
+    assert.match(name.stderr, /--name: invalid chaincode name 'my\.cc'\. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-'/);
     const version = runCli(['launch', EXAMPLE, '--version', '1.0/beta', '--once']);
     assert.equal(version.code, 2);
     assert.match(version.stderr, /--version: invalid chaincode version '1\.0\/beta'/);

@@ -29,8 +29,8 @@ const SKIP = new Set(['node_modules', '.git', 'vendor', 'target', 'build', 'dist
 
 /**
  * Fabric's rules for chaincode names and versions: `ChaincodeNameRegExp` and `ChaincodeVersionRegExp`
- * in core/chaincode/lifecycle/lifecycle.go (_lifecycle), kept identical to LSCC's in
- * core/scc/lscc/lscc.go. A name that breaks them is refused when the definition is approved.
+ * in core/scc/lscc/lscc.go (checked against v1.4.12), which Fabric 2.x's _lifecycle
+ * (core/chaincode/lifecycle) keeps in sync. A name that breaks them is refused by the peer.
  */
 const CHAINCODE_NAME_RULE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/;
 const CHAINCODE_VERSION_RULE = /^[A-Za-z0-9_.+-]+$/;
@@ -54,16 +54,16 @@ export function isValidChaincodeVersion(version: string): boolean {
   return CHAINCODE_VERSION_RULE.test(version);
 }
 
-/** Why Fabric would refuse `name` (LSCC's InvalidChaincodeNameErr wording, then the rule); undefined when valid. */
+/** Why Fabric would refuse `name`, in LSCC's words (InvalidChaincodeNameErr, core/scc/lscc/errors.go); undefined when valid. */
 export function chaincodeNameProblem(name: string): string | undefined {
   if (isValidChaincodeName(name)) return undefined;
-  return `invalid chaincode name '${name}'. Names can only consist of alphanumerics, '_', and '-' (Fabric's rule ${CHAINCODE_NAME_RULE.source}: a '_' or '-' only between alphanumerics)`;
+  return `invalid chaincode name '${name}'. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-' (Fabric's rule ${CHAINCODE_NAME_RULE.source}: a '_' or '-' only between alphanumerics)`;
 }
 
-/** Why Fabric would refuse `version`, in the words of LSCC's InvalidVersionErr; undefined when valid. */
+/** Why Fabric would refuse `version`, in LSCC's words (InvalidVersionErr, its double space included); undefined when valid. */
 export function chaincodeVersionProblem(version: string): string | undefined {
   if (isValidChaincodeVersion(version)) return undefined;
-  return `invalid chaincode version '${version}'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'`;
+  return `invalid chaincode version '${version}'. Versions must not be empty and can only consist of alphanumerics, '_',  '-', '+', and '.'`;
 }
 
 /** A folder that holds no chaincode the detector recognises; the message says what it found instead. */

@@ -1,7 +1,7 @@
 /**
  * The one chaincode-folder detector (editor and CLI): what counts as chaincode, why a folder does
- * not, and names and versions as Fabric's lifecycle checks them (ChaincodeNameRegExp and
- * ChaincodeVersionRegExp in core/chaincode/lifecycle/lifecycle.go, the same as LSCC's).
+ * not, and names and versions as Fabric checks them (ChaincodeNameRegExp and ChaincodeVersionRegExp,
+ * with InvalidChaincodeNameErr / InvalidVersionErr's wording, in core/scc/lscc).
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,14 +36,14 @@ describe('chaincode folder detection', () => {
   test("Fabric's name rule: alphanumerics with single '-' or '_' between them", () => {
     for (const ok of ['mycc', 'my-cc', 'my_cc', 'a1-b2_c3', 'CC']) assert.ok(isValidChaincodeName(ok), ok);
     for (const bad of ['my.cc', '-cc', 'cc-', 'my--cc', 'my-_cc', '_lifecycle', '', 'my cc', 'café']) assert.ok(!isValidChaincodeName(bad), bad);
-    assert.match(chaincodeNameProblem('my.cc') ?? '', /^invalid chaincode name 'my\.cc'\. Names can only consist of alphanumerics, '_', and '-'/);
+    assert.match(chaincodeNameProblem('my.cc') ?? '', /^invalid chaincode name 'my\.cc'\. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-'/);
     assert.equal(chaincodeNameProblem('my-cc'), undefined);
   });
 
   test("Fabric's version rule: alphanumerics, '_', '-', '+' and '.'", () => {
     for (const ok of ['1.0', '1.0.0-rc.1+build_7', 'v2']) assert.ok(isValidChaincodeVersion(ok), ok);
     for (const bad of ['', '1.0/beta', '1 0', '1:0']) assert.ok(!isValidChaincodeVersion(bad), bad);
-    assert.equal(chaincodeVersionProblem('1:0'), "invalid chaincode version '1:0'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'");
+    assert.equal(chaincodeVersionProblem('1:0'), "invalid chaincode version '1:0'. Versions must not be empty and can only consist of alphanumerics, '_',  '-', '+', and '.'");
   });
 
   test('a derived name follows the rule: the scope and dots of an npm name, the path of a Go module', () => {
