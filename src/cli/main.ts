@@ -5,10 +5,11 @@
  */
 import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/config';
-import type { ChaincodeDefinition } from '../engine/launch/types';
+import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
 import { devProcessCommand, startDevProcess, DevProcess } from '../engine/launch/devProcess';
-import { describeChaincodeFolder } from './chaincodeFolder';
+import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
+import { runSteps } from './steps';
 
 export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
 
@@ -16,21 +17,9 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-function printResult(args: readonly string[], r: { txId: string; status: number; message: string; payload: Buffer; validation: string; event: { eventName: string; payload: Buffer } | null }): void {
-  const text = r.payload.toString('utf8');
-  let payload: unknown = text;
-  try {
-    payload = text ? JSON.parse(text) : text;
-  } catch {
-    /* not JSON: keep the text */
-  }
-  const event = r.event ? { name: r.event.eventName, payload: r.event.payload.toString('utf8') } : null;
-  process.stdout.write(`${JSON.stringify({ tx: args, txId: r.txId, status: r.status, message: r.message, payload, validation: r.validation, event })}\n`);
-}
-
 function watchEngine(engine: Engine): void {
   engine.peer.onDidChangeHandlerState(({ handler, previous }) => {
-    if (handler.state !== previous) log(`[peer] handler ${handler.id} ${handler.chaincodeId || '(unregistered)'}: ${previous ?? 'new'} → ${handler.state}${handler.endReason ? ` (${handler.endReason})` : ''}`);
+    if (handler.state !== previous) log(`[peer] handler ${handler.id} (${handler.connection}) ${handler.chaincodeId || '(unregistered)'}: ${previous ?? 'new'} → ${handler.state}${handler.endReason ? ` (${handler.endReason})` : ''}`);
   });
   engine.peer.onDiagnostic((d) => {
     if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);
@@ -65,25 +54,31 @@ function untilInterrupted(): Promise<void> {
 }
 
 async function runLaunch(cmd: LaunchCommand): Promise<number> {
-  const folder = await describeChaincodeFolder(cmd.folder);
+  const folder = requireChaincode(cmd.folder);
+  const { runtime } = cmd;
   const definition: ChaincodeDefinition = {
     name: cmd.name ?? folder.name,
     version: cmd.version ?? folder.version,
-    mode: cmd.config.mode,
+    mode: runtime.mode,
     language: folder.language,
     path: folder.folder,
+    ...(runtime.mode === 'external' ? { address: runtime.address } : {}),
   };
-  const ccid = `${definition.name}:${definition.version}`;
+  if (!cmd.name && folder.name !== folder.declaredName) {
+    log(`chaincode name ${folder.name}, from "${folder.declaredName}" (Fabric's names allow letters, digits, and - or _ between them); pass --name to choose another`);
+  }
+  const ccid = chaincodeIdOf(definition);
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
-  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${folder.folder}`);
+  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : folder.folder;
+  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
   let devProcess: DevProcess | undefined;
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);
   try {
     const launching = engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`) });
-    if (definition.mode === 'dev' && !cmd.noStart) {
+    if (runtime.mode === 'dev' && runtime.startProcess) {
       devProcess = startDevProcess(devProcessCommand(definition.language, folder.folder, ccid, engine.peer.address), (_s, line) => log(`[${ccid}] ${line}`));
       void devProcess.exited.then((code) => {
         if (engine.peer.registry.get(ccid)?.state !== 'ready') abort.abort(new Error(`the chaincode process exited with code ${code} before it was ready`));
@@ -100,26 +95,15 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     process.removeListener('SIGINT', onInterrupt);
   }
 
-  let failed = 0;
-  for (const tx of cmd.transactions) {
-    const isQuery = tx[0] === '__query__';
-    const args = isQuery ? tx.slice(1) : tx;
-    try {
-      const r = await engine.transactions.execute({ chaincode: ccid, args, kind: isQuery ? 'query' : 'invoke' });
-      printResult(args, r);
-      if (r.status >= 400 || (r.validation !== 'VALID')) failed++;
-    } catch (err) {
-      failed++;
-      process.stdout.write(`${JSON.stringify({ tx: args, error: (err as Error).message })}\n`);
-    }
-  }
+  const run = await runSteps(engine, ccid, cmd.steps, cmd.parallel, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  if (cmd.parallel) log(`[parallel] ${cmd.steps.length} steps; most transactions in flight at once on ${ccid}'s handler: ${run.peakInFlight}`);
   if (!cmd.once) {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
   }
   await devProcess?.stop();
   await engine.dispose();
-  return failed ? EXIT.txFailed : EXIT.ok;
+  return run.failed ? EXIT.txFailed : EXIT.ok;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -137,6 +121,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       log(`error: ${err.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    // The folder argument is wrong, as a flag can be: nothing was started, and retrying will not help.
+    if (err instanceof NotChaincodeError) {
+      log(`error: ${err.message}`);
       return EXIT.usage;
     }
     log(`error: ${(err as Error).message}`);

@@ -5,18 +5,39 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { EngineConfig, Language, resolveConfig } from '../engine/config';
+import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** One `--tx` (invoke: committed) or `--query` (evaluated, never committed), at its place on the command line. */
+export interface TransactionStep {
+  /** Position among all --tx and --query flags, from 0: result lines carry it. */
+  readonly index: number;
+  readonly kind: 'invoke' | 'query';
+  readonly args: readonly string[];
+}
+
+/**
+ * Where the chaincode runs: a local process (dev; `--no-start` waits for one the user starts), a
+ * container (net), or a chaincode server the peer dials (external, Fabric's chaincode as a service).
+ */
+export type LaunchRuntime = { readonly mode: 'dev'; readonly startProcess: boolean } | { readonly mode: 'net' } | { readonly mode: 'external'; readonly address: string };
 
 export interface LaunchCommand {
   readonly command: 'launch';
   readonly folder: string;
   readonly name?: string;
   readonly version?: string;
-  readonly transactions: readonly string[][];
+  readonly runtime: LaunchRuntime;
+  readonly steps: readonly TransactionStep[];
+  /** Run consecutive --tx concurrently; each --query still waits for all before it (see USAGE). */
+  readonly parallel: boolean;
   readonly once: boolean;
-  /** Dev mode: wait for the user's own process instead of starting the chaincode here. */
-  readonly noStart: boolean;
   readonly config: EngineConfig;
 }
 
@@ -28,40 +49,52 @@ export interface PeerCommand {
 export type CliCommand = LaunchCommand | PeerCommand | { readonly command: 'help' };
 
 export const USAGE = `Usage:
-  chaincode-launcher launch <folder> [--mode dev|net] [--name NAME] [--version V] [--tx TX]... [--once]
+  chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
+                            [--tx TX | --query TX]... [--parallel] [--once]
   chaincode-launcher peer                      start only the embedded peer and print its address
 
-Transactions (--tx, repeatable, run in order once the chaincode is ready; each result printed as JSON):
-  --tx 'ReadAsset asset1'                      words split on spaces
+Transactions (repeatable, run once the chaincode is ready in the order given; one JSON line each on stdout):
+  --tx 'ReadAsset asset1'                      words split on spaces; committed when it succeeds
   --tx '["QueryAssets","{\\"selector\\":{}}"]'  a JSON array of strings
   --query TX                                   like --tx, but evaluated without committing
+  --parallel                                   run consecutive --tx concurrently (lines in completion order,
+                                               each with its "index"); a --query waits for every --tx
+                                               before it and runs before any after it
+Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event"}:
+  payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
+  the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array.
+
+Runtimes (--mode): dev (default) starts the chaincode as a local process (--no-start: start it
+yourself); net builds a Docker image and runs a container; external dials a chaincode server
+(chaincode as a service) at --address HOST:PORT, started with CHAINCODE_ID NAME:VERSION.
 
 Settings (flags, or a JSON config file with the same keys as EngineConfig via --config FILE):
-  --mode dev|net  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
+  --mode dev|net|external  --address HOST:PORT  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
   --startup-timeout SECONDS  --execute-timeout SECONDS  --docker-endpoint URL
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
 
-Exit codes: 0 ok; 1 a transaction failed; 2 usage error; 3 launch failed; 4 peer or Docker unavailable.`;
+Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
+3 launch failed; 4 peer or Docker unavailable.`;
 
 /** `--tx` text → argument list: a JSON array of strings, or words split on spaces. */
-export function parseTransaction(text: string): string[] {
+export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): string[] {
   const trimmed = text.trim();
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(trimmed);
     } catch (err) {
-      throw new UsageError(`--tx ${text}: not a valid JSON array: ${(err as Error).message}`);
+      throw new UsageError(`--${flag} ${text}: not a valid JSON array: ${(err as Error).message}`, { cause: err });
     }
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
-      throw new UsageError(`--tx ${text}: a JSON array must hold the function name and string arguments`);
+      throw new UsageError(`--${flag} ${text}: a JSON array must hold the function name and string arguments`);
     }
     return parsed as string[];
   }
   const words = trimmed.split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new UsageError('--tx needs a function name');
+  if (words.length === 0) throw new UsageError(`--${flag} needs a function name`);
   return words;
 }
 
@@ -82,6 +115,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       allowPositionals: true,
       options: {
         mode: { type: 'string' },
+        address: { type: 'string' },
+        parallel: { type: 'boolean' },
         name: { type: 'string' },
         version: { type: 'string' },
         tx: { type: 'string', multiple: true },
@@ -104,11 +139,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'no-start': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
+      tokens: true,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message, { cause: err });
   }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals, tokens } = parsed;
   if (v.help || positionals.length === 0) return { command: 'help' };
   const fileConfig = v.config ? readConfigFile(v.config) : {};
   const baseImages: Record<string, string> = { ...((fileConfig.baseImages as Record<string, string>) ?? {}) };
@@ -119,7 +155,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
     baseImages[lang] = image;
   }
-  if (v.mode !== undefined && v.mode !== 'dev' && v.mode !== 'net') throw new UsageError(`--mode must be dev or net, got ${v.mode}`);
+  const mode = v.mode ?? (fileConfig.mode as string | undefined) ?? 'dev';
+  if (mode !== 'dev' && mode !== 'net' && mode !== 'external') throw new UsageError(`--mode must be dev, net or external, got ${mode}`);
   if (v['network-mode'] !== undefined && v['network-mode'] !== 'host' && v['network-mode'] !== 'bridge-host-gateway') {
     throw new UsageError(`--network-mode must be host or bridge-host-gateway`);
   }
@@ -130,7 +167,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0–65535, got ${v.port}`);
   const config = resolveConfig({
     ...(fileConfig as Partial<EngineConfig>),
-    ...(v.mode ? { mode: v.mode as 'dev' | 'net' } : {}),
+    // The engine's own mode says whether the peer accepts a REGISTER nobody launched (dev only);
+    // an external chaincode is dialled by the launcher, so the peer runs as in net mode.
+    mode: mode === 'dev' ? 'dev' : 'net',
     ...(port !== undefined ? { peerPort: port } : {}),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
@@ -150,18 +189,45 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command !== 'launch') throw new UsageError(`unknown command ${command}`);
   if (!folder) throw new UsageError('launch needs a chaincode folder');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-  const transactions = [...(v.tx ?? []).map(parseTransaction)];
-  const queries = (v.query ?? []).map((q) => ['__query__', ...parseTransaction(q)]);
+  for (const [flag, value, problem] of [['name', v.name, chaincodeNameProblem], ['version', v.version, chaincodeVersionProblem]] as const) {
+    const why = value === undefined ? undefined : problem(value);
+    if (why) throw new UsageError(`--${flag}: ${why}`);
+  }
   return {
     command: 'launch',
     folder,
     name: v.name,
     version: v.version,
-    transactions: [...transactions, ...queries],
+    runtime: launchRuntime(mode, v.address, !!v['no-start']),
+    steps: transactionSteps(tokens),
+    parallel: !!v.parallel,
     once: !!v.once,
-    noStart: !!v['no-start'],
     config,
   };
+}
+
+function launchRuntime(mode: 'dev' | 'net' | 'external', address: string | undefined, noStart: boolean): LaunchRuntime {
+  if (noStart && mode !== 'dev') throw new UsageError(`--no-start is for dev mode (the chaincode process you start yourself); --mode is ${mode}`);
+  if (mode !== 'external') {
+    if (address !== undefined) throw new UsageError(`--address is the chaincode server of --mode external; --mode is ${mode}`);
+    return mode === 'dev' ? { mode, startProcess: !noStart } : { mode };
+  }
+  if (address === undefined) throw new UsageError('--mode external needs --address HOST:PORT, where the chaincode server listens');
+  const port = /^(?:\[[^\]]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(address)?.[1];
+  if (port === undefined || Number(port) < 1 || Number(port) > 65535) throw new UsageError(`--address must be HOST:PORT with a port 1–65535, got ${address}`);
+  return { mode, address };
+}
+
+type ParsedToken = { kind: string; name?: string; value?: string };
+
+/** --tx and --query in the order they were given (parseArgs' tokens keep it; its values group by flag). */
+function transactionSteps(tokens: readonly ParsedToken[]): TransactionStep[] {
+  const steps: TransactionStep[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option' || (t.name !== 'tx' && t.name !== 'query') || t.value === undefined) continue;
+    steps.push({ index: steps.length, kind: t.name === 'tx' ? 'invoke' : 'query', args: parseTransaction(t.value, t.name) });
+  }
+  return steps;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -170,6 +236,6 @@ function readConfigFile(file: string): Record<string, unknown> {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
     return parsed as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`--config ${file}: ${(err as Error).message}`);
+    throw new UsageError(`--config ${file}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -16,8 +16,10 @@ export interface DetectedChaincode {
   readonly typescript: boolean;
   /** Uses the contract API (fabric-contract-api, fabric-contract-api-go, or Java's contract classes). */
   readonly contractApi: boolean;
-  /** A valid Fabric chaincode name proposed from the manifest or the folder name. */
+  /** A valid Fabric chaincode name derived from `declaredName` (see toChaincodeName). */
   readonly name: string;
+  /** What the manifest (package.json's name, go.mod's module, the artifactId) or the folder calls it. */
+  readonly declaredName: string;
   readonly version: string;
   /** Java only: which build tool. */
   readonly build?: 'maven' | 'gradle';
@@ -25,7 +27,19 @@ export interface DetectedChaincode {
 
 const SKIP = new Set(['node_modules', '.git', 'vendor', 'target', 'build', 'dist', 'out', '.gradle', '.vscode-e2e', '.chaincode']);
 
-/** Fabric's chaincode name rule: ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$ */
+/**
+ * Fabric's rules for chaincode names and versions: `ChaincodeNameRegExp` and `ChaincodeVersionRegExp`
+ * in core/scc/lscc/lscc.go (checked against v1.4.12), which Fabric 2.x's _lifecycle
+ * (core/chaincode/lifecycle) keeps in sync. A name that breaks them is refused by the peer.
+ */
+const CHAINCODE_NAME_RULE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/;
+const CHAINCODE_VERSION_RULE = /^[A-Za-z0-9_.+-]+$/;
+
+/**
+ * A name that follows Fabric's rule, derived from what a manifest declares: the npm scope, a Go
+ * major-version suffix and the module path are dropped; every run of other characters (`.`, `@`,
+ * spaces…) becomes one `-`; leading and trailing separators go. `@org/my.cc` gives `my-cc`.
+ */
 export function toChaincodeName(raw: string): string {
   const base = raw.replace(/^@[^/]+\//, '').replace(/\/v\d+$/, '').split('/').pop() ?? raw;
   const cleaned = base.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/[-_]{2,}/g, '-').replace(/^[-_]+|[-_]+$/g, '');
@@ -33,12 +47,34 @@ export function toChaincodeName(raw: string): string {
 }
 
 export function isValidChaincodeName(name: string): boolean {
-  return /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/.test(name);
+  return CHAINCODE_NAME_RULE.test(name);
 }
 
-/** Fabric's version rule: ^[A-Za-z0-9_.+-]+$ */
 export function isValidChaincodeVersion(version: string): boolean {
-  return /^[A-Za-z0-9_.+-]+$/.test(version);
+  return CHAINCODE_VERSION_RULE.test(version);
+}
+
+/** Why Fabric would refuse `name`, in LSCC's words (InvalidChaincodeNameErr, core/scc/lscc/errors.go); undefined when valid. */
+export function chaincodeNameProblem(name: string): string | undefined {
+  if (isValidChaincodeName(name)) return undefined;
+  return `invalid chaincode name '${name}'. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-' (Fabric's rule ${CHAINCODE_NAME_RULE.source}: a '_' or '-' only between alphanumerics)`;
+}
+
+/** Why Fabric would refuse `version`, in LSCC's words (InvalidVersionErr, its double space included); undefined when valid. */
+export function chaincodeVersionProblem(version: string): string | undefined {
+  if (isValidChaincodeVersion(version)) return undefined;
+  return `invalid chaincode version '${version}'. Versions must not be empty and can only consist of alphanumerics, '_',  '-', '+', and '.'`;
+}
+
+/** A folder that holds no chaincode the detector recognises; the message says what it found instead. */
+export class NotChaincodeError extends Error {
+  constructor(
+    readonly folder: string,
+    reason: string,
+  ) {
+    super(`${folder} is not a chaincode folder: ${reason}`);
+    this.name = 'NotChaincodeError';
+  }
 }
 
 function readText(file: string): string | undefined {
@@ -56,21 +92,27 @@ interface PackageJson {
   devDependencies?: Record<string, string>;
 }
 
-function detectNode(folder: string): DetectedChaincode | undefined {
-  const text = readText(path.join(folder, 'package.json'));
+function readJson(file: string): PackageJson | undefined {
+  const text = readText(file);
   if (text === undefined) return undefined;
-  let pkg: PackageJson;
   try {
-    pkg = JSON.parse(text) as PackageJson;
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as PackageJson) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function detectNode(folder: string): DetectedChaincode | undefined {
+  const pkg = readJson(path.join(folder, 'package.json'));
+  if (pkg === undefined) return undefined;
   const deps = { ...(pkg.devDependencies ?? {}), ...(pkg.dependencies ?? {}) };
   const contractApi = 'fabric-contract-api' in (pkg.dependencies ?? {});
   if (!contractApi && !('fabric-shim' in (pkg.dependencies ?? {}))) return undefined;
   const typescript = fs.existsSync(path.join(folder, 'tsconfig.json')) || 'typescript' in deps;
   const version = pkg.version && isValidChaincodeVersion(pkg.version) ? pkg.version : '1.0';
-  return { folder, language: 'node', typescript, contractApi, name: toChaincodeName(pkg.name || path.basename(folder)), version };
+  const declaredName = pkg.name || path.basename(folder);
+  return { folder, language: 'node', typescript, contractApi, name: toChaincodeName(declaredName), declaredName, version };
 }
 
 function detectGo(folder: string): DetectedChaincode | undefined {
@@ -79,8 +121,8 @@ function detectGo(folder: string): DetectedChaincode | undefined {
   const usesShim = /github\.com\/hyperledger\/fabric-chaincode-go/.test(mod);
   const contractApi = /github\.com\/hyperledger\/fabric-contract-api-go/.test(mod);
   if (!usesShim && !contractApi) return undefined;
-  const module = /^module\s+(\S+)/m.exec(mod)?.[1];
-  return { folder, language: 'golang', typescript: false, contractApi, name: toChaincodeName(module ?? path.basename(folder)), version: '1.0' };
+  const declaredName = /^module\s+(\S+)/m.exec(mod)?.[1] ?? path.basename(folder);
+  return { folder, language: 'golang', typescript: false, contractApi, name: toChaincodeName(declaredName), declaredName, version: '1.0' };
 }
 
 function detectJava(folder: string): DetectedChaincode | undefined {
@@ -101,7 +143,7 @@ function detectJava(folder: string): DetectedChaincode | undefined {
     if (v && isValidChaincodeVersion(v)) version = v;
   }
   const contractApi = /fabric-chaincode-shim/.test(text) && /contract/i.test(readSources(folder));
-  return { folder, language: 'java', typescript: false, contractApi, name: toChaincodeName(name), version, build: pom ? 'maven' : 'gradle' };
+  return { folder, language: 'java', typescript: false, contractApi, name: toChaincodeName(name), declaredName: name, version, build: pom ? 'maven' : 'gradle' };
 }
 
 /** Java contract chaincode imports org.hyperledger.fabric.contract; a quick look at the sources. */
@@ -132,6 +174,31 @@ function safeReaddir(dir: string): fs.Dirent[] {
 export function detectChaincode(folder: string): DetectedChaincode | undefined {
   const abs = path.resolve(folder);
   return detectNode(abs) ?? detectGo(abs) ?? detectJava(abs);
+}
+
+/** The chaincode whose manifest is directly in `folder`; a NotChaincodeError says what is there instead. */
+export function requireChaincode(folder: string): DetectedChaincode {
+  const abs = path.resolve(folder);
+  if (!fs.existsSync(abs)) throw new NotChaincodeError(folder, 'no such folder');
+  if (!fs.statSync(abs).isDirectory()) throw new NotChaincodeError(folder, 'it is a file, not a folder');
+  return detectChaincode(abs) ?? notChaincode(folder, abs);
+}
+
+function notChaincode(folder: string, abs: string): never {
+  const has = (file: string): boolean => fs.existsSync(path.join(abs, file));
+  const found: string[] = [];
+  if (has('package.json')) {
+    found.push(
+      readJson(path.join(abs, 'package.json')) === undefined
+        ? 'its package.json is not valid JSON'
+        : 'its package.json has neither fabric-contract-api nor fabric-shim in "dependencies"',
+    );
+  }
+  if (has('go.mod')) found.push('its go.mod requires neither github.com/hyperledger/fabric-chaincode-go nor fabric-contract-api-go');
+  const build = ['pom.xml', 'build.gradle', 'build.gradle.kts'].find(has);
+  if (build) found.push(`its ${build} does not use fabric-chaincode-shim`);
+  if (!found.length) found.push('it has no package.json, go.mod, pom.xml or build.gradle');
+  throw new NotChaincodeError(folder, `${found.join('; ')}. Node chaincode depends on fabric-contract-api or fabric-shim, Go chaincode requires fabric-chaincode-go or fabric-contract-api-go, Java chaincode builds with fabric-chaincode-shim`);
 }
 
 /** Every chaincode folder under `root` (root included), breadth-first, skipping dependency and build folders. */

@@ -1,0 +1,81 @@
+/**
+ * The CLI's flags: every engine setting, transactions in command-line order, the runtimes
+ * (dev, net, external) and the checks a script gets as usage errors (exit 2).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LaunchCommand, parseCli, parseTransaction, UsageError } from '../../src/cli/options';
+
+function launch(args: string[]): LaunchCommand {
+  const cmd = parseCli(['launch', 'cc', ...args]);
+  assert.equal(cmd.command, 'launch');
+  return cmd as LaunchCommand;
+}
+
+describe('CLI options', () => {
+  test('flags and a config file map onto every engine setting', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-cfg-'));
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ mspId: 'Org2MSP', executeTimeoutMs: 1234, baseImages: { java: 'my/java:1' } }));
+    const cmd = launch(['--config', file, '--mode', 'net', '--port', '7055', '--host', '127.0.0.2', '--data-dir', '/tmp/d',
+      '--startup-timeout', '12', '--docker-endpoint', 'tcp://127.0.0.1:2375', '--base-image', 'node=local/node:1', '--network-mode', 'bridge-host-gateway',
+      '--log-level', 'debug', '--channel', 'ch2', '--no-tls', '--durability', 'disk', '--version', '2.0', '--name', 'x']);
+    const c = cmd.config;
+    assert.deepEqual(
+      [c.mode, c.peerPort, c.peerHost, c.dataDir, c.startupTimeoutMs, c.executeTimeoutMs, c.dockerEndpoint, c.baseImages.node, c.baseImages.java, c.networkMode, c.mspId, c.logLevel, c.channel, c.netModeTls, c.ledgerDurability, cmd.name, cmd.version, cmd.runtime],
+      ['net', 7055, '127.0.0.2', '/tmp/d', 12000, 1234, 'tcp://127.0.0.1:2375', 'local/node:1', 'my/java:1', 'bridge-host-gateway', 'Org2MSP', 'debug', 'ch2', false, 'disk', 'x', '2.0', { mode: 'net' }],
+    );
+    assert.throws(() => launch(['--base-image', 'cobol=x']), UsageError);
+    assert.throws(() => launch(['--port', '70000']), UsageError);
+    assert.throws(() => launch(['--durability', 'eventually']), /--durability must be process or disk/);
+    assert.equal((parseCli(['peer']) as { config: { ledgerDurability: string } }).config.ledgerDurability, 'process');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('--tx and --query keep the order of the command line, each with its index', () => {
+    const cmd = launch(['--query', 'ReadAsset a1', '--tx', 'TransferAsset a1 Max', '--once', '--query', '["ReadAsset","a1"]', '--tx', 'DeleteAsset a1']);
+    assert.deepEqual(cmd.steps, [
+      { index: 0, kind: 'query', args: ['ReadAsset', 'a1'] },
+      { index: 1, kind: 'invoke', args: ['TransferAsset', 'a1', 'Max'] },
+      { index: 2, kind: 'query', args: ['ReadAsset', 'a1'] },
+      { index: 3, kind: 'invoke', args: ['DeleteAsset', 'a1'] },
+    ]);
+    assert.equal(cmd.parallel, false);
+    assert.equal(launch(['--parallel', '--tx', 'A']).parallel, true);
+    assert.throws(() => launch(['--query', '[1]']), /^UsageError: --query \[1\]: a JSON array must hold/);
+  });
+
+  test('--tx takes words or a JSON array of strings', () => {
+    assert.deepEqual(parseTransaction('ReadAsset asset1'), ['ReadAsset', 'asset1']);
+    assert.deepEqual(parseTransaction('["QueryAssets","{\\"selector\\":{}}"]'), ['QueryAssets', '{"selector":{}}']);
+    assert.throws(() => parseTransaction('[1,2]'), /JSON array must hold/);
+    assert.throws(() => parseTransaction('   '), /needs a function name/);
+    assert.throws(() => parseTransaction('[oops'), (err: unknown) => err instanceof UsageError && err.cause instanceof SyntaxError);
+  });
+
+  test('runtimes: dev starts a process unless --no-start; external needs a chaincode server address', () => {
+    assert.deepEqual(launch([]).runtime, { mode: 'dev', startProcess: true });
+    assert.deepEqual(launch(['--no-start']).runtime, { mode: 'dev', startProcess: false });
+    const external = launch(['--mode', 'external', '--address', 'ccsvc.local:9999']);
+    assert.deepEqual(external.runtime, { mode: 'external', address: 'ccsvc.local:9999' });
+    // The peer itself runs as in net mode: it accepts only chaincode it launched (here: dialled).
+    assert.equal(external.config.mode, 'net');
+    assert.deepEqual(launch(['--mode', 'external', '--address', '[::1]:7000']).runtime, { mode: 'external', address: '[::1]:7000' });
+    assert.throws(() => launch(['--mode', 'external']), /--mode external needs --address HOST:PORT/);
+    assert.throws(() => launch(['--mode', 'external', '--address', 'host:0']), /--address must be HOST:PORT with a port 1–65535/);
+    assert.throws(() => launch(['--mode', 'external', '--address', 'host']), /--address must be HOST:PORT/);
+    assert.throws(() => launch(['--address', 'host:1']), /--address is the chaincode server of --mode external/);
+    assert.throws(() => launch(['--mode', 'net', '--no-start']), /--no-start is for dev mode/);
+    assert.throws(() => launch(['--mode', 'sideways']), /--mode must be dev, net or external, got sideways/);
+  });
+
+  test("--name and --version are checked against Fabric's rules", () => {
+    assert.throws(() => launch(['--name', 'my.cc']), /--name: invalid chaincode name 'my\.cc'/);
+    assert.throws(() => launch(['--name', 'my--cc']), /--name: invalid chaincode name/);
+    assert.throws(() => launch(['--version', '1 0']), /--version: invalid chaincode version '1 0'/);
+    assert.equal(launch(['--name', 'my_cc-2', '--version', '1.0.0-rc.1+b7']).name, 'my_cc-2');
+  });
+});
