@@ -16,6 +16,13 @@ const PROTO_FILES = [
   'common/common.proto',
   'msp/identities.proto',
   'ledger/queryresult/kv_query_result.proto',
+  'ledger/rwset/rwset.proto',
+  'ledger/rwset/kvrwset/kv_rwset.proto',
+  'peer/transaction.proto',
+  'peer/events.proto',
+  'orderer/ab.proto',
+  'gateway/gateway.proto',
+  'google/rpc/status.proto',
 ];
 
 /** Where the .proto files are: beside this module when compiled by tsc, under dist/proto when bundled. */
@@ -46,8 +53,10 @@ export const protoRoot = loadRoot();
 /** A typed encoder/decoder for one message type. */
 export class MessageCodec<T> {
   readonly type: protobuf.Type;
+  private readonly longMapKeys: boolean;
   constructor(readonly fullName: string) {
     this.type = protoRoot.lookupType(fullName);
+    this.longMapKeys = hasLongMapKeys(this.type, new Set());
   }
   encode(message: Partial<T>): Buffer {
     // protobufjs encodes plain objects directly; fromObject would only re-copy them (enums are numbers here).
@@ -60,7 +69,52 @@ export class MessageCodec<T> {
     // truncated string field, where Fabric (Go) and its generic reader reject the message.
     const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
     assertCompleteFields(view);
-    return this.type.decode(view) as unknown as T;
+    const message = this.type.decode(view);
+    if (this.longMapKeys) decimalMapKeys(this.type, message as unknown as Record<string, unknown>);
+    return message as unknown as T;
+  }
+}
+
+const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
+
+/** Whether a map with 64-bit keys is reachable from `type` (BlockAndPrivateData's private_data_map). */
+function hasLongMapKeys(type: protobuf.Type, seen: Set<protobuf.Type>): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  return type.fieldsArray.some((f) => {
+    if (f instanceof protobuf.MapField && LONG_TYPES.has(f.keyType)) return true;
+    return f.resolvedType instanceof protobuf.Type && hasLongMapKeys(f.resolvedType, seen);
+  });
+}
+
+/**
+ * protobufjs decodes the keys of a 64-bit-keyed map as 8-character "long hashes"; encoding takes
+ * decimal strings. Rewrites them to decimal strings, so a decoded message encodes back unchanged.
+ */
+function decimalMapKeys(type: protobuf.Type, message: Record<string, unknown>): void {
+  for (const field of type.fieldsArray) {
+    const value = message[field.name];
+    if (value === undefined || value === null) continue;
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const visit = (v: unknown): void => {
+      if (nested && typeof v === 'object' && v !== null) decimalMapKeys(nested, v as Record<string, unknown>);
+    };
+    if (field instanceof protobuf.MapField) {
+      const map = value as Record<string, unknown>;
+      if (LONG_TYPES.has(field.keyType)) {
+        const unsigned = field.keyType === 'uint64' || field.keyType === 'fixed64';
+        const entries = Object.entries(map);
+        for (const [k] of entries) delete map[k];
+        // Without the long library (a bundle may lack it) protobufjs decodes keys as plain numbers.
+        const decimal = (k: string): string => (protobuf.util.Long ? protobuf.util.LongBits.fromHash(k).toLong(unsigned).toString() : k);
+        for (const [k, v] of entries) map[decimal(k)] = v;
+      }
+      Object.values(map).forEach(visit);
+    } else if (field.repeated) {
+      (value as unknown[]).forEach(visit);
+    } else {
+      visit(value);
+    }
   }
 }
 
@@ -94,7 +148,8 @@ function assertCompleteFields(bytes: Uint8Array): void {
 }
 
 /**
- * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map);
+ * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map)
+ * except a oneof member (e.g. DeliverResponse{status: UNKNOWN});
  * Fabric's encoders never do, so neither do we, and our bytes match theirs exactly. Driven by the
  * message type, so map entries keep their (possibly empty) values and nested messages keep their
  * presence (an empty message is still written), with their own defaults dropped.
@@ -112,7 +167,8 @@ function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>):
       if ((value as unknown[]).length > 0) out[field.name] = (value as unknown[]).map(prune);
     } else if (nested) {
       out[field.name] = prune(value);
-    } else if (!isDefaultScalar(value)) {
+    } else if (field.partOf || !isDefaultScalar(value)) {
+      // A oneof member has explicit presence: Go writes it even when it holds the default.
       out[field.name] = value;
     }
   }
@@ -171,6 +227,76 @@ export const codecs = {
   StateMetadataResult: new MessageCodec<M.StateMetadataResult>('protos.StateMetadataResult'),
   KV: new MessageCodec<M.KV>('queryresult.KV'),
   KeyModification: new MessageCodec<M.KeyModification>('queryresult.KeyModification'),
+  // Endorsement and transactions
+  ChaincodeAction: new MessageCodec<M.ChaincodeAction>('protos.ChaincodeAction'),
+  ProposalResponsePayload: new MessageCodec<M.ProposalResponsePayload>('protos.ProposalResponsePayload'),
+  Endorsement: new MessageCodec<M.Endorsement>('protos.Endorsement'),
+  ProcessedTransaction: new MessageCodec<M.ProcessedTransaction>('protos.ProcessedTransaction'),
+  Transaction: new MessageCodec<M.Transaction>('protos.Transaction'),
+  TransactionAction: new MessageCodec<M.TransactionAction>('protos.TransactionAction'),
+  ChaincodeActionPayload: new MessageCodec<M.ChaincodeActionPayload>('protos.ChaincodeActionPayload'),
+  ChaincodeEndorsedAction: new MessageCodec<M.ChaincodeEndorsedAction>('protos.ChaincodeEndorsedAction'),
+  // Envelopes and blocks
+  Payload: new MessageCodec<M.Payload>('common.Payload'),
+  Envelope: new MessageCodec<M.Envelope>('common.Envelope'),
+  Block: new MessageCodec<M.Block>('common.Block'),
+  BlockHeader: new MessageCodec<M.BlockHeader>('common.BlockHeader'),
+  BlockData: new MessageCodec<M.BlockData>('common.BlockData'),
+  BlockMetadata: new MessageCodec<M.BlockMetadata>('common.BlockMetadata'),
+  Metadata: new MessageCodec<M.Metadata>('common.Metadata'),
+  MetadataSignature: new MessageCodec<M.MetadataSignature>('common.MetadataSignature'),
+  IdentifierHeader: new MessageCodec<M.IdentifierHeader>('common.IdentifierHeader'),
+  LastConfig: new MessageCodec<M.LastConfig>('common.LastConfig'),
+  OrdererBlockMetadata: new MessageCodec<M.OrdererBlockMetadata>('common.OrdererBlockMetadata'),
+  // Read-write sets
+  TxReadWriteSet: new MessageCodec<M.TxReadWriteSet>('rwset.TxReadWriteSet'),
+  NsReadWriteSet: new MessageCodec<M.NsReadWriteSet>('rwset.NsReadWriteSet'),
+  CollectionHashedReadWriteSet: new MessageCodec<M.CollectionHashedReadWriteSet>('rwset.CollectionHashedReadWriteSet'),
+  TxPvtReadWriteSet: new MessageCodec<M.TxPvtReadWriteSet>('rwset.TxPvtReadWriteSet'),
+  NsPvtReadWriteSet: new MessageCodec<M.NsPvtReadWriteSet>('rwset.NsPvtReadWriteSet'),
+  CollectionPvtReadWriteSet: new MessageCodec<M.CollectionPvtReadWriteSet>('rwset.CollectionPvtReadWriteSet'),
+  KVRWSet: new MessageCodec<M.KVRWSet>('kvrwset.KVRWSet'),
+  HashedRWSet: new MessageCodec<M.HashedRWSet>('kvrwset.HashedRWSet'),
+  KVRead: new MessageCodec<M.KVRead>('kvrwset.KVRead'),
+  KVWrite: new MessageCodec<M.KVWrite>('kvrwset.KVWrite'),
+  KVMetadataWrite: new MessageCodec<M.KVMetadataWrite>('kvrwset.KVMetadataWrite'),
+  KVMetadataEntry: new MessageCodec<M.KVMetadataEntry>('kvrwset.KVMetadataEntry'),
+  KVReadHash: new MessageCodec<M.KVReadHash>('kvrwset.KVReadHash'),
+  KVWriteHash: new MessageCodec<M.KVWriteHash>('kvrwset.KVWriteHash'),
+  KVMetadataWriteHash: new MessageCodec<M.KVMetadataWriteHash>('kvrwset.KVMetadataWriteHash'),
+  KVVersion: new MessageCodec<M.KVVersion>('kvrwset.Version'),
+  RangeQueryInfo: new MessageCodec<M.RangeQueryInfo>('kvrwset.RangeQueryInfo'),
+  QueryReads: new MessageCodec<M.QueryReads>('kvrwset.QueryReads'),
+  QueryReadsMerkleSummary: new MessageCodec<M.QueryReadsMerkleSummary>('kvrwset.QueryReadsMerkleSummary'),
+  // Deliver
+  SeekInfo: new MessageCodec<M.SeekInfo>('orderer.SeekInfo'),
+  SeekPosition: new MessageCodec<M.SeekPosition>('orderer.SeekPosition'),
+  BroadcastResponse: new MessageCodec<M.BroadcastResponse>('orderer.BroadcastResponse'),
+  OrdererDeliverResponse: new MessageCodec<M.OrdererDeliverResponse>('orderer.DeliverResponse'),
+  DeliverResponse: new MessageCodec<M.DeliverResponse>('protos.DeliverResponse'),
+  FilteredBlock: new MessageCodec<M.FilteredBlock>('protos.FilteredBlock'),
+  FilteredTransaction: new MessageCodec<M.FilteredTransaction>('protos.FilteredTransaction'),
+  FilteredTransactionActions: new MessageCodec<M.FilteredTransactionActions>('protos.FilteredTransactionActions'),
+  FilteredChaincodeAction: new MessageCodec<M.FilteredChaincodeAction>('protos.FilteredChaincodeAction'),
+  BlockAndPrivateData: new MessageCodec<M.BlockAndPrivateData>('protos.BlockAndPrivateData'),
+  // The Gateway
+  EndorseRequest: new MessageCodec<M.EndorseRequest>('gateway.EndorseRequest'),
+  EndorseResponse: new MessageCodec<M.EndorseResponse>('gateway.EndorseResponse'),
+  SubmitRequest: new MessageCodec<M.SubmitRequest>('gateway.SubmitRequest'),
+  SubmitResponse: new MessageCodec<M.SubmitResponse>('gateway.SubmitResponse'),
+  SignedCommitStatusRequest: new MessageCodec<M.SignedCommitStatusRequest>('gateway.SignedCommitStatusRequest'),
+  CommitStatusRequest: new MessageCodec<M.CommitStatusRequest>('gateway.CommitStatusRequest'),
+  CommitStatusResponse: new MessageCodec<M.CommitStatusResponse>('gateway.CommitStatusResponse'),
+  EvaluateRequest: new MessageCodec<M.EvaluateRequest>('gateway.EvaluateRequest'),
+  EvaluateResponse: new MessageCodec<M.EvaluateResponse>('gateway.EvaluateResponse'),
+  SignedChaincodeEventsRequest: new MessageCodec<M.SignedChaincodeEventsRequest>('gateway.SignedChaincodeEventsRequest'),
+  ChaincodeEventsRequest: new MessageCodec<M.ChaincodeEventsRequest>('gateway.ChaincodeEventsRequest'),
+  ChaincodeEventsResponse: new MessageCodec<M.ChaincodeEventsResponse>('gateway.ChaincodeEventsResponse'),
+  ErrorDetail: new MessageCodec<M.ErrorDetail>('gateway.ErrorDetail'),
+  ProposedTransaction: new MessageCodec<M.ProposedTransaction>('gateway.ProposedTransaction'),
+  PreparedTransaction: new MessageCodec<M.PreparedTransaction>('gateway.PreparedTransaction'),
+  RpcStatus: new MessageCodec<M.RpcStatus>('google.rpc.Status'),
+  Any: new MessageCodec<M.Any>('google.protobuf.Any'),
 } as const;
 
 export type CodecName = keyof typeof codecs;

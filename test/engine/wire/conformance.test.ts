@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import * as protobuf from 'protobufjs';
 import { codecs, MessageCodec, protoRoot } from '../../../src/engine/wire/codec';
-import { MessageType } from '../../../src/engine/wire/messages';
+import { BlockMetadataIndex, HeaderType, MessageType, MetaDataKeys, SeekBehavior, SeekContentType, SeekErrorResponse, Status, TxValidationCode } from '../../../src/engine/wire/messages';
 
 // ---- fabric-protos' classes, reached without their (google-protobuf-typed) declarations ----
 
@@ -26,13 +26,28 @@ interface TheirClass {
 }
 interface TheirMap {
   set(key: string, value: unknown): unknown;
-  getEntryList(): [string, unknown][];
+  /** Message values come wrapped here (getEntryList would give their raw arrays). */
+  forEach(callback: (value: unknown, key: unknown) => void): void;
 }
 
 const FABRIC_PROTOS: unknown = require('@hyperledger/fabric-protos');
-const TIMESTAMP_PB: unknown = require('google-protobuf/google/protobuf/timestamp_pb');
+/** google-protobuf's well-known types (the copy fabric-protos uses: there is only one installed). */
+const WELL_KNOWN: Record<string, unknown> = {
+  Timestamp: require('google-protobuf/google/protobuf/timestamp_pb'),
+  Any: require('google-protobuf/google/protobuf/any_pb'),
+};
 /** Our proto package → where fabric-protos exports its classes. */
-const PACKAGE_PATHS: Record<string, string[]> = { protos: ['peer'], common: ['common'], msp: ['msp'], queryresult: ['ledger', 'queryresult'] };
+const PACKAGE_PATHS: Record<string, string[]> = {
+  protos: ['peer'],
+  common: ['common'],
+  msp: ['msp'],
+  queryresult: ['ledger', 'queryresult'],
+  rwset: ['ledger', 'rwset'],
+  kvrwset: ['ledger', 'rwset', 'kvrwset'],
+  orderer: ['orderer'],
+  gateway: ['gateway'],
+  'google.rpc': ['google', 'rpc'],
+};
 
 function at(root: unknown, path: readonly string[]): unknown {
   let cur = root;
@@ -44,8 +59,10 @@ function at(root: unknown, path: readonly string[]): unknown {
 }
 
 function theirClassFor(type: protobuf.Type): TheirClass {
-  const [pkg, ...rest] = type.fullName.slice(1).split('.');
-  const cls = pkg === 'google' ? at(TIMESTAMP_PB, rest.slice(1)) : at(FABRIC_PROTOS, [...(PACKAGE_PATHS[pkg] ?? [`<${pkg}?>`]), ...rest]);
+  const parts = type.fullName.slice(1).split('.');
+  const pkg = parts[0] === 'google' ? parts.slice(0, 2).join('.') : parts[0];
+  const rest = parts.slice(pkg.split('.').length);
+  const cls = pkg === 'google.protobuf' ? at(WELL_KNOWN[rest[0]], rest) : at(FABRIC_PROTOS, [...(PACKAGE_PATHS[pkg] ?? [`<${pkg}?>`]), ...rest]);
   if (typeof cls !== 'function') throw new Error(`no fabric-protos class for ${type.fullName}`);
   return cls as TheirClass;
 }
@@ -78,21 +95,33 @@ interface FieldKind {
   readonly objectKey: string;
   readonly enumValues: readonly number[];
   readonly messageType: protobuf.Type | null;
+  /** A map keyed by a 64-bit integer (decimal strings on our side, numbers on theirs). */
+  readonly longKeys: boolean;
 }
 
 function fieldKind(field: protobuf.Field): FieldKind {
   const stem = field.name.split('_').map((p) => (p ? p[0].toUpperCase() + p.slice(1).toLowerCase() : '')).join('');
   const map = field instanceof protobuf.MapField;
+  const longKeys = field instanceof protobuf.MapField && ['int64', 'uint64'].includes(field.keyType);
   const repeated = field.repeated;
   const objectKey = stem[0].toLowerCase() + stem.slice(1) + (map ? 'Map' : repeated ? 'List' : '');
   const rt = field.resolvedType;
-  if (rt instanceof protobuf.Type) return { kind: 'message', scalar: null, map, repeated, stem, objectKey, enumValues: [], messageType: rt };
+  if (rt instanceof protobuf.Type) return { kind: 'message', scalar: null, map, repeated, stem, objectKey, enumValues: [], messageType: rt, longKeys };
   if (rt instanceof protobuf.Enum) {
     const values = [...new Set(Object.values(rt.values))].filter((v) => v !== 0).sort((a, b) => a - b);
-    return { kind: 'enum', scalar: null, map, repeated, stem, objectKey, enumValues: values, messageType: null };
+    return { kind: 'enum', scalar: null, map, repeated, stem, objectKey, enumValues: values, messageType: null, longKeys };
   }
   if (!['string', 'bytes', 'bool', 'int32', 'uint32', 'int64', 'uint64'].includes(field.type)) throw new Error(`unexpected scalar ${field.type} in ${field.fullName}`);
-  return { kind: 'scalar', scalar: field.type as Scalar, map, repeated, stem, objectKey, enumValues: [], messageType: null };
+  return { kind: 'scalar', scalar: field.type as Scalar, map, repeated, stem, objectKey, enumValues: [], messageType: null, longKeys };
+}
+
+/** The fields a value may set together: all but the other members of each oneof (`pick` chooses the member). */
+function settableFields(type: protobuf.Type, pick: number): protobuf.Field[] {
+  return type.fieldsArray.filter((f) => {
+    if (!f.partOf) return true;
+    const members = f.partOf.fieldsArray;
+    return members.indexOf(f) === pick % members.length;
+  });
 }
 
 function allMessageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
@@ -118,7 +147,7 @@ function toTheirs(type: protobuf.Type, value: MessageValue): TheirMessage {
     const one = (x: unknown): unknown => (k.messageType ? toTheirs(k.messageType, x as MessageValue) : x);
     if (k.map) {
       const map = method(msg, `get${k.stem}Map`)() as TheirMap;
-      for (const [key, val] of Object.entries(v as Record<string, unknown>)) map.set(key, val);
+      for (const [key, val] of Object.entries(v as Record<string, unknown>)) map.set(k.longKeys ? (Number(key) as unknown as string) : key, one(val));
     } else if (k.repeated) {
       method(msg, `set${k.stem}List`)((v as unknown[]).map(one));
     } else {
@@ -164,8 +193,9 @@ function theirCanonical(type: protobuf.Type, msg: TheirMessage): MessageValue {
     const bytes = (x: unknown): string => (typeof x === 'string' ? x : Buffer.from(x as Uint8Array).toString('base64'));
     const one = (x: unknown): unknown => (k.messageType ? theirCanonical(k.messageType, x as TheirMessage) : k.scalar === 'bytes' ? bytes(x) : canonicalScalar(k, x));
     if (k.map) {
-      const entries = (method(msg, `get${k.stem}Map`)() as TheirMap).getEntryList();
-      out[field.name] = Object.fromEntries(entries.map(([key, val]) => [key, one(val)]));
+      const entries: [string, unknown][] = [];
+      (method(msg, `get${k.stem}Map`)() as TheirMap).forEach((val, key) => entries.push([String(key), one(val)]));
+      out[field.name] = Object.fromEntries(entries);
     } else if (k.repeated) {
       out[field.name] = (method(msg, `get${k.stem}List`)() as unknown[]).map(one);
     } else if (k.kind === 'message') {
@@ -195,10 +225,10 @@ function scalarSample(k: FieldKind, n: number, name: string): unknown {
 
 function sampleMessage(type: protobuf.Type, n: number): MessageValue {
   const out: MessageValue = {};
-  for (const field of type.fieldsArray) {
+  for (const field of settableFields(type, n)) {
     const k = fieldKind(field);
     const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m) : scalarSample(k, m, field.name));
-    if (k.map) out[field.name] = { [`${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
+    if (k.map) out[field.name] = { [k.longKeys ? String(2 ** 40 + n) : `${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
     else if (k.repeated) out[field.name] = [one(n), one(n + 2)];
     else out[field.name] = one(n);
   }
@@ -218,17 +248,26 @@ function scalarArbitrary(k: FieldKind): fc.Arbitrary<unknown> {
   }
 }
 
-/** Any field absent or non-default (an explicit default is a separate question, tested below). */
+/**
+ * Any field absent or non-default (an explicit default is a separate question, tested below), at
+ * most one member of each oneof. Recursive types (none yet) would need a depth limit here.
+ */
 function valueArbitrary(type: protobuf.Type): fc.Arbitrary<MessageValue> {
-  const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const field of type.fieldsArray) {
-    const k = fieldKind(field);
-    const one = k.messageType ? valueArbitrary(k.messageType) : scalarArbitrary(k);
-    if (k.map) fields[field.name] = fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), one).map(([key, v]) => ({ [key]: v }));
-    else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
-    else fields[field.name] = one;
-  }
-  return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<MessageValue>;
+  const oneofSizes = type.oneofsArray.map((o) => o.fieldsArray.length);
+  const pick = oneofSizes.length > 0 ? fc.nat({ max: Math.max(...oneofSizes) * 2 }) : fc.constant(0);
+  return pick.chain((p) => {
+    const fields: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const field of settableFields(type, p)) {
+      const k = fieldKind(field);
+      if (k.kind === 'enum' && k.enumValues.length === 0) continue; // only the default (TxReadWriteSet.DataModel KV)
+      const one = k.messageType ? valueArbitrary(k.messageType) : scalarArbitrary(k);
+      const key = k.longKeys ? fc.maxSafeNat().map(String) : fc.string({ minLength: 1, maxLength: 12 });
+      if (k.map) fields[field.name] = fc.tuple(key, one).map(([mapKey, v]) => ({ [mapKey]: v }));
+      else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
+      else fields[field.name] = one;
+    }
+    return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<MessageValue>;
+  });
 }
 
 // ---- the assertions ----
@@ -246,6 +285,20 @@ const accepts = (decode: () => unknown): boolean => {
   }
 };
 
+/** protobufjs's toObject leaves out oneof members that are not set; their getters return the default. */
+function withOneofDefaults(type: protobuf.Type, value: MessageValue): MessageValue {
+  const out: MessageValue = { ...value };
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    const v = out[field.name];
+    if (v === undefined) out[field.name] = defaultOf(k);
+    else if (k.messageType && k.map) out[field.name] = Object.fromEntries(Object.entries(v as Record<string, MessageValue>).map(([key, x]) => [key, withOneofDefaults(k.messageType as protobuf.Type, x)]));
+    else if (k.messageType && k.repeated) out[field.name] = (v as MessageValue[]).map((x) => withOneofDefaults(k.messageType as protobuf.Type, x));
+    else if (k.messageType && v !== null) out[field.name] = withOneofDefaults(k.messageType, v as MessageValue);
+  }
+  return out;
+}
+
 /** Our codec for a type: the project's own where it has one, else one made the same way. */
 function ourCodec(type: protobuf.Type): MessageCodec<unknown> {
   return codecByType.get(type) ?? new MessageCodec<unknown>(type.fullName.slice(1));
@@ -262,18 +315,41 @@ function assertConformant(type: protobuf.Type, value: MessageValue): void {
   const their = toTheirs(type, value).serializeBinary();
   const expected = canonical(type, value);
   assert.equal(hex(ours), hex(their), `${type.fullName}: our bytes differ from fabric-protos' for ${JSON.stringify(expected)}`);
-  assert.deepEqual(type.toObject(ourCodec(type).decode(their) as protobuf.Message, OUR_OBJECT_FORM), expected, `${type.fullName}: our decoding of fabric-protos' bytes`);
+  const ourDecoding = withOneofDefaults(type, type.toObject(ourCodec(type).decode(their) as protobuf.Message, OUR_OBJECT_FORM));
+  assert.deepEqual(ourDecoding, expected, `${type.fullName}: our decoding of fabric-protos' bytes`);
   assert.deepEqual(theirCanonical(type, theirs.deserializeBinary(ours)), expected, `${type.fullName}: fabric-protos' decoding of our bytes`);
 }
 
 describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
   test('every message type of our .proto files is covered, and every codec is one of them', () => {
     const names = types.map((t) => t.fullName.slice(1));
-    for (const expected of ['protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp']) {
-      assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
-    }
+    const expected = [
+      'protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp',
+      // gateway/gateway.proto
+      'gateway.EndorseRequest', 'gateway.EndorseResponse', 'gateway.SubmitRequest', 'gateway.SubmitResponse', 'gateway.SignedCommitStatusRequest', 'gateway.CommitStatusRequest', 'gateway.CommitStatusResponse',
+      'gateway.EvaluateRequest', 'gateway.EvaluateResponse', 'gateway.SignedChaincodeEventsRequest', 'gateway.ChaincodeEventsRequest', 'gateway.ChaincodeEventsResponse', 'gateway.ErrorDetail', 'gateway.ProposedTransaction', 'gateway.PreparedTransaction',
+      // peer/transaction.proto, proposal.proto, proposal_response.proto
+      'protos.ProcessedTransaction', 'protos.Transaction', 'protos.TransactionAction', 'protos.ChaincodeActionPayload', 'protos.ChaincodeEndorsedAction', 'protos.ChaincodeAction', 'protos.ProposalResponsePayload', 'protos.Endorsement',
+      // ledger/rwset
+      'rwset.TxReadWriteSet', 'rwset.NsReadWriteSet', 'rwset.CollectionHashedReadWriteSet', 'rwset.TxPvtReadWriteSet', 'rwset.NsPvtReadWriteSet', 'rwset.CollectionPvtReadWriteSet',
+      'kvrwset.KVRWSet', 'kvrwset.HashedRWSet', 'kvrwset.KVRead', 'kvrwset.KVWrite', 'kvrwset.KVMetadataWrite', 'kvrwset.KVReadHash', 'kvrwset.KVWriteHash', 'kvrwset.KVMetadataWriteHash', 'kvrwset.KVMetadataEntry',
+      'kvrwset.Version', 'kvrwset.RangeQueryInfo', 'kvrwset.QueryReads', 'kvrwset.QueryReadsMerkleSummary',
+      // orderer/ab.proto
+      'orderer.BroadcastResponse', 'orderer.SeekNewest', 'orderer.SeekOldest', 'orderer.SeekSpecified', 'orderer.SeekNextCommit', 'orderer.SeekPosition', 'orderer.SeekInfo', 'orderer.DeliverResponse',
+      // common/common.proto
+      'common.LastConfig', 'common.Metadata', 'common.MetadataSignature', 'common.IdentifierHeader', 'common.Payload', 'common.Envelope', 'common.Block', 'common.BlockHeader', 'common.BlockData', 'common.BlockMetadata', 'common.OrdererBlockMetadata',
+      // peer/events.proto
+      'protos.FilteredBlock', 'protos.FilteredTransaction', 'protos.FilteredTransactionActions', 'protos.FilteredChaincodeAction', 'protos.BlockAndPrivateData', 'protos.DeliverResponse',
+      // google/rpc/status.proto
+      'google.rpc.Status', 'google.protobuf.Any',
+    ];
+    for (const name of expected) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);
-    assert.ok(types.length >= 41, `only ${types.length} message types found: ${names.join(', ')}`);
+    // Every message type has a codec, except map entries and the empty seek positions (built inline).
+    const withCodec = new Set(Object.values(codecs).map((c) => c.type));
+    const uncodec = types.filter((t) => !withCodec.has(t) && !t.name.endsWith('Entry')).map((t) => t.fullName.slice(1));
+    assert.deepEqual(uncodec.sort(), ['google.protobuf.Timestamp', 'orderer.SeekNewest', 'orderer.SeekNextCommit', 'orderer.SeekOldest', 'orderer.SeekSpecified'].sort());
+    assert.ok(types.length >= expected.length + 33, `only ${types.length} message types found: ${names.join(', ')}`);
   });
 
   for (const type of types) {
@@ -340,8 +416,31 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       ['protos.WriteRecord.Type', ['peer', 'WriteRecord', 'Type']],
       ['protos.ChaincodeSpec.Type', ['peer', 'ChaincodeSpec', 'Type']],
       ['common.HeaderType', ['common', 'HeaderType']],
+      ['common.Status', ['common', 'Status']],
+      ['common.BlockMetadataIndex', ['common', 'BlockMetadataIndex']],
+      ['protos.TxValidationCode', ['peer', 'TxValidationCode']],
+      ['protos.MetaDataKeys', ['peer', 'MetaDataKeys']],
+      ['rwset.TxReadWriteSet.DataModel', ['ledger', 'rwset', 'TxReadWriteSet', 'DataModel']],
+      ['orderer.SeekInfo.SeekBehavior', ['orderer', 'SeekInfo', 'SeekBehavior']],
+      ['orderer.SeekInfo.SeekErrorResponse', ['orderer', 'SeekInfo', 'SeekErrorResponse']],
+      ['orderer.SeekInfo.SeekContentType', ['orderer', 'SeekInfo', 'SeekContentType']],
     ];
     for (const [ours, path] of pairs) assert.deepEqual({ ...protoRoot.lookupEnum(ours).values }, theirEnum(path), ours);
+    // The TypeScript enums the engine uses carry the same names and numbers.
+    const tsEnums: [object, string][] = [
+      [TxValidationCode, 'protos.TxValidationCode'],
+      [HeaderType, 'common.HeaderType'],
+      [Status, 'common.Status'],
+      [BlockMetadataIndex, 'common.BlockMetadataIndex'],
+      [MetaDataKeys, 'protos.MetaDataKeys'],
+      [SeekBehavior, 'orderer.SeekInfo.SeekBehavior'],
+      [SeekErrorResponse, 'orderer.SeekInfo.SeekErrorResponse'],
+      [SeekContentType, 'orderer.SeekInfo.SeekContentType'],
+    ];
+    for (const [tsEnum, name] of tsEnums) {
+      const named = Object.fromEntries(Object.entries(tsEnum).filter(([k]) => Number.isNaN(Number(k))));
+      assert.deepEqual(named, { ...protoRoot.lookupEnum(name).values }, `TypeScript enum for ${name}`);
+    }
     const types = protoRoot.lookupEnum('protos.ChaincodeMessage.Type').values;
     assert.equal(types.WRITE_BATCH_STATE, 24);
     assert.equal(types.GET_STATE_MULTIPLE, 25);
