@@ -175,8 +175,10 @@ export function txValidationCodeOf(validation: ValidationCode): TxValidationCode
       return TxValidationCode.VALID;
     case 'MVCC_READ_CONFLICT':
       return TxValidationCode.MVCC_READ_CONFLICT;
-    case 'ENDORSEMENT_FAILURE':
+    case 'ENDORSEMENT_POLICY_FAILURE':
       return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+    // Neither is ever in a block (an evaluation is not submitted; NOT_COMMITTED never got that far).
+    case 'NOT_VALIDATED':
     case 'NOT_COMMITTED':
       return TxValidationCode.NOT_VALIDATED;
   }
