@@ -7,7 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { CHAINCODE_SUPPORT_SERVICE } from '../src/engine/peer/server';
-import { buildProposal } from '../src/engine/peer/proposal';
+import { buildProposal } from '../src/engine/transactions/proposal';
 import type { CreatorIdentity } from '../src/engine/peer/identity';
 import { codecs } from '../src/engine/wire/codec';
 import { ChaincodeMessage, MessageType } from '../src/engine/wire/messages';
@@ -64,7 +64,7 @@ export class ThinReferencePeer {
     const call = this.call;
     if (!call) return Promise.reject(new Error('no chaincode is connected to the thin peer'));
     const bytes = args.map((a) => Buffer.from(a, 'utf8'));
-    const built = buildProposal({ channel: this.channel, chaincodeName: this.chaincodeName, args: bytes, transient: {}, isInit: false, creator: this.creator });
+    const built = buildProposal({ channel: this.channel, chaincodeName: this.chaincodeName, args: bytes, transient: {}, isInit: false, creator: this.creator.serialized });
     return new Promise((resolve, reject) => {
       this.pending.set(built.txId, { resolve, reject });
       call.write(
@@ -73,7 +73,7 @@ export class ThinReferencePeer {
           payload: codecs.ChaincodeInput.encode({ args: bytes }),
           txid: built.txId,
           channel_id: this.channel,
-          proposal: built.signedProposal,
+          proposal: built.signed,
         }),
       );
     });

@@ -9,7 +9,8 @@ import type { TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
 import type { Peer } from '../peer/peer';
-import { buildProposal } from '../peer/proposal';
+import { buildProposal } from './proposal';
+import { endorse, transactionPayload } from './endorsement';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
@@ -49,8 +50,8 @@ export class TransactionPipeline {
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = argBytes(v);
 
-    // Propose.
-    const proposal = buildProposal({ channel, chaincodeName: handler.chaincodeName, args, transient, isInit: kind === 'init', creator, txId: req.txId });
+    // Propose. In-process callers are not signed for: nobody outside this process could check it.
+    const proposal = buildProposal({ channel, chaincodeName: handler.chaincodeName, args, transient, isInit: kind === 'init', creator: creator.serialized, txId: req.txId });
     const fn = args.length ? argText(args[0]) : '';
 
     // Simulate: the peer runs the chaincode against its committed state.
@@ -59,7 +60,7 @@ export class TransactionPipeline {
       txId: proposal.txId,
       type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
       input: codecs.ChaincodeInput.encode({ args, is_init: kind === 'init' }),
-      signedProposal: proposal.signedProposal,
+      signedProposal: proposal.signed,
       fn,
       timeoutMs: req.timeoutMs,
     });
@@ -105,7 +106,10 @@ export class TransactionPipeline {
       validation = 'NOT_COMMITTED';
       ledger.state.recordTransaction({ ...base, validation, blockNum });
     } else {
-      const committed = await this.orderer.submit(channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base });
+      // Endorse and assemble the transaction the block will carry.
+      const endorsed = endorse(proposal, { response, event, rwset }, versionOf(handler.chaincodeId), { serialized: this.peer.creator.serialized });
+      const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
+      const committed = await this.orderer.submit(channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base, envelope });
       validation = committed.validation;
       blockNum = committed.blockNum;
     }
@@ -149,4 +153,10 @@ export class TransactionPipeline {
     this.txStarted.dispose();
     this.txEnded.dispose();
   }
+}
+
+/** The version part of a chaincode id (`name:version`, or a package id's hash). */
+function versionOf(chaincodeId: string): string {
+  const colon = chaincodeId.indexOf(':');
+  return colon >= 0 ? chaincodeId.slice(colon + 1) : '';
 }
