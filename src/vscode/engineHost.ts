@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { HandlerStateChange, PeerDiagnostic, TransactionEnded, TransactionStarted } from '../engine/peer/types';
 import type { ChaincodeLog, RunningChaincode } from '../engine/launch/types';
 import type { Config } from './config';
-import { Engine, startEngine } from './engineAssembly';
+import { type Engine, startEngine } from './engineAssembly';
 
 export class EngineHost implements vscode.Disposable {
   private engine: Engine | undefined;
