@@ -63,7 +63,11 @@ async function main() {
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status ?? r.signal})`);
 }
 
-main().catch((err) => {
-  console.error(err.message || err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err.message || err);
+    process.exit(1);
+  });
+}
+
+module.exports = { packageReadme };
