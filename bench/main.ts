@@ -4,8 +4,8 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `wire peer dev net`) runs only those sections: a quick loop
- * while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
+ * `npm run bench -- net` (or any of `activation wire peer dev net`) runs only those sections: a quick
+ * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +14,7 @@ import type { DevProcess } from '../src/engine/launch/devProcess';
 import { loadCreatorIdentity } from '../src/engine/peer/identity';
 import { Peer } from '../src/engine/peer/peer';
 import type { RunningProcess } from '../test/support/nodeChaincode';
+import { measureActivation } from './activation';
 import { InstrumentedPeer } from './instrumentedPeer';
 import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
 import { measurePingPong } from './pingPong';
@@ -34,6 +35,7 @@ const PLAN = {
   restarts: { min: 3, max: 7, budgetMs: 8000 },
   devModeRuns: { min: 3, max: 5, budgetMs: 9000 },
   directRuns: { min: 3, max: 3, budgetMs: 0 },
+  activationRuns: 9,
   netModeMinRounds: 2,
   netModeMaxRounds: 3,
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
@@ -197,7 +199,28 @@ function reportNetMode(net: NetModeResult, results: Results): void {
   results.add('netEditRebuildToReadyMs', net.editRebuild.summary);
 }
 
-const SECTIONS = ['wire', 'peer', 'dev', 'net'] as const;
+async function activationFigures(results: Results): Promise<void> {
+  say('Activation: the production bundles loaded and activate() called, a fresh Node process per run');
+  say('  (a stand-in for the vscode module; VS Code\'s own figures are in the e2e run\'s output)');
+  const a = await measureActivation(PLAN.activationRuns);
+  const kib = (bytes: number): string => `${Math.round(bytes / 1024)} KiB`;
+  const total = a.bundles.reduce((sum, b) => sum + b.bytes, 0);
+  say(`  bundles: ${a.bundles.map((b) => `dist/${b.name} ${kib(b.bytes)}`).join(', ')}; ${kib(total)} together (limit 2 MB)`);
+  say(describeBelow('activation (code loading + activate call)', 'ms', a.activation, 50));
+  say(describe('    loading dist/extension.js', 'ms', a.codeLoad));
+  say(describe('    activate()', 'ms', a.activateCall));
+  say(describe('first engine use: loading dist/engine.js', 'ms', a.engineLoad));
+  say(a.engineLoadedAtActivation ? '  NOT lazy: activation loaded dist/engine.js' : '  dist/engine.js is loaded on first use, not at activation');
+  say();
+  results.add('activationMs', a.activation);
+  results.add('activationCodeLoadMs', a.codeLoad);
+  results.add('activationCallMs', a.activateCall);
+  results.add('engineBundleLoadMs', a.engineLoad);
+  results.set('engineLoadedAtActivation', a.engineLoadedAtActivation);
+  for (const b of a.bundles) results.set(`${b.name.replace('.js', '')}BundleBytes`, b.bytes);
+}
+
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -232,6 +255,11 @@ async function main(): Promise<void> {
     sections.push(`${name} ${Math.round((performance.now() - sectionStart) / 1000)} s`);
     sectionStart = performance.now();
   };
+
+  if (selected.has('activation')) {
+    await activationFigures(results);
+    endSection('activation');
+  }
 
   if (selected.has('wire') || selected.has('peer')) {
     say('Wire: the physical limit on this machine');

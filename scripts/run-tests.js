@@ -1,6 +1,7 @@
 // `npm test`: every test. The engine, CLI and editor unit tests run under Node's built-in test
 // runner (out/test/**/*.test.js); then the editor's end-to-end tests in a real VS Code
-// (scripts/e2e/run.js: code-server + chromium). Ends with one line `N passed, N failed, N skipped`.
+// (scripts/e2e/run.js: code-server + chromium; it packages the .vsix, or takes $E2E_VSIX, and
+// UI-tests it installed). Ends with one line `N passed, N failed, N skipped`.
 //   node scripts/run-tests.js [subfolder…]   only out/test/<subfolder>, no e2e
 //   SKIP_E2E=1                               no e2e (never in CI)
 const { spawn, spawnSync } = require('child_process');
@@ -54,8 +55,6 @@ function e2eTests() {
     console.log('editor end-to-end tests: not run (SKIP_E2E=1)');
     return null;
   }
-  const bundle = spawnSync(process.execPath, [path.join(repo, 'scripts', 'bundle.js')], { stdio: 'inherit' });
-  if (bundle.status !== 0) return { passed: 0, failed: 1, skipped: 0 };
   const r = spawnSync(process.execPath, [path.join(repo, 'scripts', 'e2e', 'run.js')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
   process.stdout.write(r.stdout ?? '');
   const m = /^(\d+) passed, (\d+) failed/m.exec([...(r.stdout ?? '').split('\n')].reverse().join('\n'));

@@ -21,8 +21,12 @@ async function withPage(fn) {
   }
 }
 
-/** The workbench URL that loads our extension in development mode (and optionally its tests). */
+/**
+ * The workbench URL: with `extDir`, loading our extension in development mode from that folder (and
+ * optionally its tests); without, only what is installed in code-server's extensions folder.
+ */
 function workbenchUrl(csUrl, workspace, extDir, testsEntry) {
+  if (!extDir) return `${csUrl}/?folder=${encodeURIComponent(workspace)}`;
   const auth = new URL(csUrl).host;
   const payload = [['extensionDevelopmentPath', `vscode-remote://${auth}${extDir}`]];
   if (testsEntry) payload.push(['extensionTestsPath', `vscode-remote://${auth}${testsEntry}`]);

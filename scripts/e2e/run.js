@@ -1,10 +1,13 @@
 // `npm run test:e2e`: the editor's end-to-end tests in a real VS Code (code-server 4.100.3, VS Code
 // 1.100.3) driven through Debian's chromium with playwright-core (see shared/testing.md):
-//   1. the in-extension-host mocha suite (out/test/vscode-host) against the real engine;
-//   2. a UI check in the browser (scripts/e2e/uiCheck.js), as a person would use the extension.
-// Screenshots go to test-results/ (git-ignored). Ends with the line `N passed, N failed`.
-// Needs `npm run build` and the bundle (the npm script does both); installs code-server and chromium
-// through .ci/vscode-e2e.sh when they are missing.
+//   1. the in-extension-host mocha suite (out/test/vscode-host) against the real engine, with the
+//      extension loaded from this folder (extensionDevelopmentPath: the tests need its out/);
+//   2. a UI check in the browser (scripts/e2e/uiCheck.js), as a person would use the extension,
+//      against the .vsix installed into code-server (`--install-extension`): what users install.
+// The .vsix is $E2E_VSIX when set (CI passes the one `npm run package` made), else packaged here
+// (scripts/package.js). Screenshots go to test-results/ (git-ignored). Ends with `N passed, N failed`.
+// Needs `npm run build` (the npm script runs it); installs code-server and chromium through
+// .ci/vscode-e2e.sh when they are missing.
 //   E2E_ONLY=host|ui   run one half;  E2E_GREP=pattern   filter the host suite;  E2E_KEEP=1 keep the run dir
 const { spawnSync, execFileSync } = require('child_process');
 const fs = require('fs');
@@ -36,9 +39,34 @@ function dockerAnswers() {
 }
 
 function ensureBuilt() {
-  for (const f of ['dist/extension.js', 'out/test/vscode-host/index.js']) {
-    if (!fs.existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build && npm run bundle\` first`);
+  const f = 'out/test/vscode-host/index.js';
+  if (!fs.existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
+}
+
+function run(what, args) {
+  const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal})`);
+}
+
+/**
+ * The .vsix the UI check installs, and the bundles in dist/ the host suite loads: packaging writes
+ * the production bundles there; with a given .vsix (or no UI check), dist/ is bundled afresh from the
+ * sources instead.
+ */
+function preparePackages(runDir, phases) {
+  const given = process.env.E2E_VSIX;
+  let vsix;
+  if (phases.includes('ui')) {
+    if (given) {
+      vsix = path.resolve(given);
+      if (!fs.existsSync(vsix)) throw new Error(`E2E_VSIX=${given} does not exist`);
+    } else {
+      vsix = path.join(runDir, 'chaincode-launcher.vsix');
+      run('npm run package', [path.join(REPO, 'scripts', 'package.js'), '--out', vsix]);
+    }
   }
+  if (phases.includes('host') && (!vsix || given)) run('the bundle', [path.join(REPO, 'scripts', 'bundle.js')]);
+  return vsix;
 }
 
 async function hostSuite(cs, ws, runDir) {
@@ -75,9 +103,11 @@ async function main() {
   const runDir = path.join(E2E, 'run');
   fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(runDir, { recursive: true });
+  const only = process.env.E2E_ONLY;
+  const phases = ['host', 'ui'].filter((p) => !only || only === p);
+  const vsix = preparePackages(runDir, phases);
   const ws = prepareWorkspace(REPO, path.join(runDir, 'ws'));
   const docker = dockerAnswers();
-  const only = process.env.E2E_ONLY;
   const totals = { passes: 0, failures: 0, failed: [] };
   const add = (r) => {
     totals.passes += r.passes;
@@ -89,20 +119,21 @@ async function main() {
     'extensions.autoUpdate': false, 'remote.autoForwardPorts': false, 'security.workspace.trust.enabled': false,
     'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'git.enabled': false, 'chaincode.peer.port': 0, 'chaincode.executeTimeout': 3,
   };
-  for (const phase of ['host', 'ui']) {
-    if (only && only !== phase) continue;
-    // A fresh code-server (and user-data dir: breakpoints persist in workspace storage) per phase.
+  for (const phase of phases) {
+    // A fresh code-server (and user-data dir: breakpoints persist in workspace storage) per phase;
+    // the UI check's has the .vsix installed and nothing loaded from this folder.
     const phaseDir = path.join(runDir, phase);
     const cs = await startCodeServer({
-      bin: CODE_SERVER, runDir: phaseDir, workspace: ws, settings,
+      bin: CODE_SERVER, runDir: phaseDir, workspace: ws, settings, vsix: phase === 'ui' ? vsix : undefined,
       // EXTENSIONS_GALLERY: the workbench would look extensions up on open-vsx.org; point it at a closed
       // loopback port instead (no traffic leaves the machine).
       env: { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }), EXT_TEST_RESULTS: path.join(phaseDir, 'host-results.json'), E2E_FLAG_DIR: path.join(phaseDir, 'flags'), E2E_DOCKER: docker ? '1' : '', E2E_RESULTS_DIR: RESULTS_DIR },
     });
-    console.log(`[e2e] ${phase}: code-server ${cs.url} (pid ${cs.pid}), workspace ${ws}, docker ${docker ? 'yes' : 'no'}`);
+    const from = phase === 'ui' ? `${path.relative(REPO, vsix)} installed in ${cs.installedAt}` : `the development folder ${REPO}`;
+    console.log(`[e2e] ${phase}: code-server ${cs.url} (pid ${cs.pid}), extension from ${from}, workspace ${ws}, docker ${docker ? 'yes' : 'no'}`);
     try {
       if (phase === 'host') add(await hostSuite(cs, ws, phaseDir));
-      else add(await uiCheck({ csUrl: cs.url, ws, repo: REPO, resultsDir: RESULTS_DIR, docker }));
+      else add(await uiCheck({ csUrl: cs.url, ws, installedAt: cs.installedAt, resultsDir: RESULTS_DIR, docker }));
     } catch (err) {
       add({ passes: 0, failures: 1, failed: [`${phase}: ${err.stack || err.message}`] });
     } finally {

@@ -1,16 +1,39 @@
-// The UI check: what a person sees. Opens the workbench with the extension and, as a person would:
+// The UI check: what a person sees. Opens the workbench with the extension installed from its .vsix
+// (scripts/e2e/run.js installs it; nothing is loaded from the development folder) and, as a person would:
 //   1. opens a chaincode file and presses F5 (no launch.json): the Chaincode configuration starts
 //      with no "Select debugger" picker, and the chaincode shows ready and debugging;
 //   2. opens the Chaincode sidebar and checks its four views;
-//   3. runs Launch Chaincode from the palette with the default answers, up to the ready icon;
-//   4. runs Invoke Transaction (CreateAsset, then InitLedger) and checks World State and Transactions.
+//   3. runs Launch Chaincode from the palette with the default answers, up to the ready icon (the
+//      installed extension loads its engine bundle and protos and starts the peer);
+//   4. runs Invoke Transaction (CreateAsset, then InitLedger) and checks World State and Transactions;
+//   5. reads the extension's activation time as VS Code recorded it (Developer: Show Running Extensions);
+//   6. opens the installed extension's details and checks that the README's screenshots show.
 // Screenshots go under test-results/.
+const fs = require('fs');
 const path = require('path');
 const { withPage, workbenchUrl } = require('./browser');
 
 const CCID = 'asset-transfer:1.0.0';
+const DISPLAY_NAME = 'Chaincode Launcher';
+/** The README's images (scripts/package.js inlines them into the packaged README). */
+const README_IMAGES = (fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').match(/!\[[^\]]*\]\([^)]+\)/g) ?? []).length;
 
-async function uiCheck({ csUrl, ws, repo, resultsDir }) {
+/**
+ * The images in the extension editor's README (a webview: nested frames), and whether each shows.
+ * VS Code's webview allows only https: and data: images there; a relative one resolves against the
+ * webview's own URL and stays broken.
+ */
+async function readmeImages(page) {
+  const found = [];
+  for (const frame of page.frames().filter((f) => f.url().includes('/webview/'))) {
+    const imgs = await frame.evaluate(() => [...document.querySelectorAll('img')].map((i) => ({ alt: i.alt, src: i.src.slice(0, 40), shown: i.complete && i.naturalWidth > 0 }))).catch(() => []);
+    found.push(...imgs.map((i) => ({ ...i, frame })));
+  }
+  return found;
+}
+
+async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
+  if (!installedAt) throw new Error('the UI check runs against the installed .vsix: no installation given');
   const checks = [];
   let page;
   const check = async (name, fn) => {
@@ -26,7 +49,7 @@ async function uiCheck({ csUrl, ws, repo, resultsDir }) {
   };
   await withPage(async (p) => {
     page = p;
-    await page.goto(workbenchUrl(csUrl, ws, repo));
+    await page.goto(workbenchUrl(csUrl, ws));
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const sidebar = page.locator('.part.sidebar');
     const input = page.locator('.quick-input-widget input');
@@ -150,6 +173,41 @@ async function uiCheck({ csUrl, ws, repo, resultsDir }) {
       if (await page.locator('.part.panel').isVisible()) await palette('View: Hide Panel'); // the debug console of step 1
       await page.waitForTimeout(800);
       await shot('ui-04-invoked-views-populated');
+    });
+
+    await check('VS Code records the installed extension\'s activation time (Developer: Show Running Extensions)', async () => {
+      await palette('Developer: Show Running Extensions');
+      const row = page.locator('.part.editor .monaco-list-row', { hasText: DISPLAY_NAME }).first();
+      const time = row.locator('.activation-time');
+      await time.filter({ hasText: /Activation: \d+ms/ }).waitFor({ timeout: 15_000 });
+      const text = await time.innerText();
+      // VS Code's figure: "code loading" + the synchronous part of activate(). Its code loading also
+      // spans an asynchronous step of VS Code's own before the require (the extension's localized
+      // strings, a round trip to the workbench), so it grows when the workbench is busy, as it is
+      // right after F5; the host suite prints the require alone (test/vscode-host/activationTime).
+      console.log(`[ui] VS Code's Running Extensions: ${DISPLAY_NAME} ${text.trim()} (code loading, including VS Code's localization step, + activate call)`);
+      await shot('ui-05-running-extensions');
+      await page.keyboard.press('Control+W');
+    });
+
+    await check('the installed extension\'s details page shows the README with its screenshots', async () => {
+      await page.keyboard.press('Control+Shift+X'); // View: Show Extensions
+      await sidebar.locator('.monaco-list-row', { hasText: DISPLAY_NAME }).first().click();
+      await page.locator('.extension-editor .header .name', { hasText: DISPLAY_NAME }).first().waitFor({ timeout: 15_000 });
+      const until = Date.now() + 30_000;
+      let images = [];
+      while (Date.now() < until) {
+        images = await readmeImages(page);
+        if (images.length >= README_IMAGES && images.every((i) => i.shown)) break;
+        await page.waitForTimeout(250);
+      }
+      await images[0]?.frame.evaluate(() => document.querySelector('img')?.scrollIntoView()).catch(() => undefined);
+      await page.waitForTimeout(300);
+      await shot('ui-06-installed-readme');
+      const shown = images.filter((i) => i.shown).length;
+      if (images.length < README_IMAGES || shown < images.length) {
+        throw new Error(`the README shows ${shown} of ${images.length} images (expected ${README_IMAGES}): ${images.map((i) => `${i.alt} ${i.src}… ${i.shown ? 'shown' : 'broken'}`).join('; ')}`);
+      }
     });
   }).catch(() => undefined);
   for (const c of checks) console.log(`[ui] ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${(c.ms / 1000).toFixed(1)} s)${c.ok ? '' : `: ${c.err.message}`}`);

@@ -1,13 +1,32 @@
 /**
  * The engine the editor drives: the embedded peer and the launcher over it (Docker and in-process
- * VMs, net-mode recipes), made by the engine's own composition root. F5 starts chaincode itself,
- * so the editor's peer always accepts a registration nobody launched.
+ * VMs, net-mode recipes), made by the engine's own composition root, and the Docker client of the
+ * Containers view. All of it lives in a second bundle (engineBundle.ts → dist/engine.js) that is
+ * loaded the first time something needs it (Start Peer, Launch, F5, the Containers view), not at
+ * activation: loading gRPC, protobufjs and dockerode costs several times what activation may.
+ * Elsewhere the editor layer imports the engine's modules as types, or only light ones.
  */
+import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
+import type * as EngineBundle from './engineBundle';
 
-export { Engine };
+export type { Engine };
+
+let loaded: typeof EngineBundle | undefined;
+
+/** The engine bundle, loaded (synchronously, once) on first use. */
+export function engineBundle(): typeof EngineBundle {
+  // A require, not an import, so it runs only here. scripts/bundle.js keeps it out of
+  // dist/extension.js and points it at dist/engine.js; compiled by tsc it loads ./engineBundle.js.
+  loaded ??= require('./engineBundle') as typeof EngineBundle;
+  return loaded;
+}
 
 export function startEngine(config: EngineConfig): Promise<Engine> {
-  return Engine.start(config, { acceptUnlaunched: true });
+  return engineBundle().startEngine(config);
+}
+
+export function dockerClient(endpoint: string): Dockerode {
+  return engineBundle().dockerClient(endpoint);
 }

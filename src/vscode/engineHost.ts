@@ -8,7 +8,7 @@ import type { HandlerStateChange, PeerDiagnostic } from '../engine/peer/types';
 import type { TransactionEnded, TransactionStarted } from '../engine/transactions/types';
 import type { ChaincodeLog, RunningChaincode } from '../engine/launch/types';
 import type { Config } from './config';
-import { Engine, startEngine } from './engineAssembly';
+import { type Engine, startEngine } from './engineAssembly';
 
 export class EngineHost implements vscode.Disposable {
   private engine: Engine | undefined;

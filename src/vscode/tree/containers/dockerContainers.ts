@@ -2,10 +2,11 @@
  * Our chaincode containers, live: listed by label from Docker and refreshed from Docker's event
  * stream (no polling). Docker being unreachable is a state the view shows, not an error.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
-import { dockerClientOptions, pingDocker } from '../../../engine/container/docker/endpoint';
+import { pingDocker } from '../../../engine/container/docker/endpoint';
 import { listManagedContainers, watchManagedEvents } from '../../../engine/container/docker/labels';
+import { dockerClient } from '../../engineAssembly';
 import type { ContainerInfo } from './model';
 
 export class DockerContainers implements vscode.Disposable {
@@ -30,7 +31,7 @@ export class DockerContainers implements vscode.Disposable {
       this.watch?.dispose();
       this.watch = undefined;
       this.endpoint = endpoint;
-      this.docker = new Dockerode(dockerClientOptions(endpoint));
+      this.docker = dockerClient(endpoint); // loads the engine bundle on first use
     }
     return this.docker;
   }
