@@ -19,6 +19,7 @@ import { Handler, HandlerHost } from './handler';
 import { HandlerRegistry } from './handlerRegistry';
 import { loadCreatorIdentity, CreatorIdentity } from './identity';
 import { ListeningServer, startChaincodeServer } from './server';
+import type { Signer } from '../transactions/proposal';
 import { TlsAuthority } from './tlsAuthority';
 import { RegistrationError } from './handlerRegistry';
 import type { ChaincodeStream } from './stream';
@@ -41,6 +42,8 @@ export interface PeerOptions {
   readonly devMode?: boolean;
   /** When a commit counts as done: written to the log (`process`, default) or synced to disk (`disk`). */
   readonly durability?: Durability;
+  /** The peer's own identity, which signs its endorsements (peer0 of its org). */
+  readonly identity?: Signer;
 }
 
 export class UnknownChaincodeError extends Error {
@@ -71,7 +74,13 @@ export interface SimulationRequest {
 
 /** What the chaincode did: its response, the read/write set it produced and its event. */
 export interface Simulation {
+  /** The chaincode's Response; a synthesized 500 when it gave none (see `failure`). */
   readonly response: ChaincodeResponse;
+  /**
+   * Why the chaincode gave no Response, when it did not: a timeout, a lost stream, or an ERROR
+   * message. Fabric's endorser reports these as its own error, not as a chaincode response.
+   */
+  readonly failure: string | null;
   /** Only for an endorsable response (below 400), as Fabric's endorser keeps it. */
   readonly event: ChaincodeEventRecord | null;
   /** Empty when the chaincode never answered (timeout, stream ended). */
@@ -94,6 +103,8 @@ export class Peer {
   private tlsServer: ListeningServer | null = null;
   private tlsAuthorityValue: TlsAuthority | null = null;
   readonly channel: string;
+  /** Signs this peer's endorsements (Gateway transactions); undefined: endorsements go unsigned. */
+  readonly signer: Signer | undefined;
   executeTimeoutMs: number;
 
   private constructor(
@@ -103,6 +114,7 @@ export class Peer {
   ) {
     this.registry = new HandlerRegistry(options.devMode ?? true);
     this.channel = options.channel ?? 'mychannel';
+    this.signer = options.identity;
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
   }
 
@@ -241,7 +253,8 @@ export class Peer {
     const event: ChaincodeEventRecord | null = chaincodeEvent?.event_name
       ? { chaincodeId: handler.chaincodeName, txId: req.txId, eventName: chaincodeEvent.event_name, payload: keptCopy(chaincodeEvent.payload) }
       : null;
-    return { response, event, rwset: outcome.kind === 'message' ? simulator.readWriteSet() : NO_RWSET };
+    const failure = outcome.kind === 'failed' ? outcome.reason : outcome.message.type === MessageType.ERROR ? response.message : null;
+    return { response, failure, event, rwset: outcome.kind === 'message' ? simulator.readWriteSet() : NO_RWSET };
   }
 
   async stop(): Promise<void> {

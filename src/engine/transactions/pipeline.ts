@@ -1,22 +1,71 @@
 /**
  * The transaction pipeline: the one hall every front door leads to (the editor's Invoke, the CLI's
- * --tx, and next the Gateway and replay). A transaction goes propose → simulate (the peer endorses)
- * → validate → commit → record, and the pipeline tells its listeners when one starts and ends.
- * It decides what happens to a transaction; the peer runs chaincode and keeps the ledger.
+ * --tx, the Gateway's Evaluate/Endorse/Submit/CommitStatus, replay). A transaction goes
+ * propose → simulate (a peer endorses) → assemble → order → validate and commit → record, and the
+ * pipeline tells its listeners when one starts and ends. It decides what happens to a transaction;
+ * the peer runs chaincode and keeps the ledger; services at the edge check signatures and translate.
  */
+import type { CommitResult } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
 import type { TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
-import type { Peer } from '../peer/peer';
-import { buildProposal } from './proposal';
-import { endorse, transactionPayload } from './endorsement';
+import type { Handler } from '../peer/handler';
+import type { Peer, Simulation } from '../peer/peer';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
+import { endorse, transactionPayload } from './endorsement';
 import { Orderer } from './orderer';
+import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
-import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionStarted } from './types';
+import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
+
+/** Who called, as the records show it (the edge has checked the identity). */
+export interface Caller {
+  readonly mspId: string;
+  readonly subject: string;
+}
+
+/** A transaction endorsed for a Gateway client, waiting for the client to sign and submit it. */
+export interface PreparedTransaction {
+  readonly txId: string;
+  readonly channel: string;
+  /** The marshalled common.Payload the client signs (the prepared transaction's envelope payload). */
+  readonly payload: Buffer;
+  readonly response: Simulation['response'];
+}
+
+/** The chaincode or the peer refused to endorse: nothing was prepared. */
+export class EndorsementError extends Error {
+  override readonly name = 'EndorsementError';
+  constructor(
+    message: string,
+    /** The chaincode's response when it gave one (status ≥ 400 or < 200), else null (a peer failure). */
+    readonly response: Simulation['response'] | null,
+  ) {
+    super(message);
+  }
+}
+
+/** A submitted envelope this pipeline did not endorse, or one that changed since. */
+export class SubmitError extends Error {
+  override readonly name = 'SubmitError';
+}
+
+/** How long an endorsed transaction waits for its Submit before it is forgotten. */
+const PREPARED_TTL_MS = 10 * 60_000;
+
+interface Pending {
+  readonly prepared: PreparedTransaction;
+  readonly handler: Handler;
+  readonly simulation: Simulation;
+  readonly proposal: Proposal;
+  readonly base: RecordBase;
+  readonly expires: number;
+}
+
+type RecordBase = Omit<TransactionRecord, 'validation' | 'blockNum'>;
 
 export class TransactionPipeline {
   private readonly txStarted = new Emitter<TransactionStarted>();
@@ -25,10 +74,11 @@ export class TransactionPipeline {
   readonly onDidStartTransaction = this.txStarted.event;
   /** A transaction ended: committed, refused, failed or evaluated; its record is kept. */
   readonly onDidEndTransaction = this.txEnded.event;
-
   private readonly orderer: Orderer;
+  private readonly prepared = new Map<string, Pending>();
+  private readonly commitWaiters = new Map<string, Set<(result: CommitResult) => void>>();
 
-  /** `client`: who calls when a request names nobody (default: the peer's client identity). */
+  /** `client`: who calls when an in-process request names nobody (default: the peer's client identity). */
   constructor(
     private readonly peer: Peer,
     private readonly client: CreatorIdentity = peer.creator,
@@ -37,100 +87,111 @@ export class TransactionPipeline {
   }
 
   /**
-   * Runs a transaction on a ready chaincode: an evaluation (`query`) only simulates; an invoke or
-   * init is committed when its response can be assembled into a transaction and passes MVCC.
+   * The in-process front door (the editor, the CLI): runs a transaction on a ready chaincode. An
+   * evaluation (`query`) only simulates; an invoke or init is endorsed, assembled, ordered and
+   * committed when its response can become a transaction. In-process proposals and envelopes are
+   * not signed: nobody outside this process could check them.
    */
   async execute(req: ExecuteRequest): Promise<ExecuteResult> {
     const channel = req.channel ?? this.peer.channel;
-    const ledger = this.peer.ledger(channel);
-    const handler = this.peer.readyHandler(req.chaincode);
     const kind = req.kind ?? 'invoke';
     const creator = req.creator ?? this.client;
-    const args = req.args.map(argBytes);
+    const handler = this.peer.readyHandler(req.chaincode);
+    this.peer.ledger(channel);
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = argBytes(v);
-
-    // Propose. In-process callers are not signed for: nobody outside this process could check it.
-    const proposal = buildProposal({ channel, chaincodeName: handler.chaincodeName, args, transient, isInit: kind === 'init', creator: creator.serialized, txId: req.txId });
-    const fn = args.length ? argText(args[0]) : '';
-
-    // Simulate: the peer runs the chaincode against its committed state.
-    const simulation = this.peer.simulate(handler, {
+    const proposal = buildProposal({
       channel,
-      txId: proposal.txId,
-      type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
-      input: codecs.ChaincodeInput.encode({ args, is_init: kind === 'init' }),
-      signedProposal: proposal.signed,
-      fn,
-      timeoutMs: req.timeoutMs,
+      chaincodeName: handler.chaincodeName,
+      args: req.args.map(argBytes),
+      transient,
+      isInit: kind === 'init',
+      creator: creator.serialized,
+      txId: req.txId,
     });
-    const started: TransactionStarted = {
-      handlerId: handler.id,
-      chaincodeId: handler.chaincodeId,
-      channel,
-      txId: proposal.txId,
-      fn,
-      args: args.slice(1).map(argText),
-      kind,
-      startedAt: proposal.timestampMs,
-    };
-    this.txStarted.fire(started);
-    const { response, event, rwset } = await simulation;
+    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs);
+    const base = recordBase(proposal, handler, kind, simulation, creator);
+    if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null);
+    if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
+    const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
+    const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
+    const committed = await this.order(proposal, base, envelope);
+    return this.end(handler, base, committed.validation, committed.blockNum);
+  }
 
-    // Validate and commit; evaluations and responses that cannot become a transaction stop here.
-    const refusal = kind === 'query' ? null : assemblyError(response);
-    const base = {
-      txId: proposal.txId,
-      channel,
-      chaincode: handler.chaincodeId,
-      fn,
-      args: started.args,
-      kind,
-      creator: { mspId: creator.mspId, subject: creator.subject },
-      startedAt: proposal.timestampMs,
-      durationMs: Date.now() - proposal.timestampMs,
-      status: response.status,
-      // Below 200 the chaincode "succeeded" but Fabric cannot assemble it: say so, as a client would see it.
-      message: refusal && response.status < OK ? refusal : response.message,
-      payload: response.payload,
-      rwset,
-      // Fabric emits no event for an evaluation: nothing was committed.
-      event: kind === 'query' ? null : event,
-    };
-    let validation: ValidationCode;
-    let blockNum: number | null = null;
-    if (kind === 'query') {
-      validation = 'NOT_VALIDATED';
-      ledger.state.recordTransaction({ ...base, validation, blockNum });
-    } else if (refusal) {
-      validation = 'NOT_COMMITTED';
-      ledger.state.recordTransaction({ ...base, validation, blockNum });
-    } else {
-      // Endorse and assemble the transaction the block will carry.
-      const endorsed = endorse(proposal, { response, event, rwset }, versionOf(handler.chaincodeId), { serialized: this.peer.creator.serialized });
-      const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
-      const committed = await this.orderer.submit(channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset, record: base, envelope });
-      validation = committed.validation;
-      blockNum = committed.blockNum;
+  /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
+  async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
+    this.peer.ledger(proposal.channel);
+    const handler = this.peer.readyHandler(proposal.chaincodeName);
+    const simulation = await this.simulate(handler, proposal, 'query');
+    this.end(handler, recordBase(proposal, handler, 'query', simulation, caller), 'NOT_VALIDATED', null);
+    return simulation;
+  }
+
+  /**
+   * Gateway Endorse: simulates a client's proposal and endorses it as this peer; returns the
+   * prepared transaction for the client to sign, or throws EndorsementError (nothing prepared).
+   */
+  async endorse(proposal: Proposal, caller: Caller): Promise<PreparedTransaction> {
+    this.peer.ledger(proposal.channel);
+    const handler = this.peer.readyHandler(proposal.chaincodeName);
+    const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
+    const simulation = await this.simulate(handler, proposal, kind);
+    const base = recordBase(proposal, handler, kind, simulation, caller);
+    const refusal = simulation.failure ?? assemblyError(simulation.response);
+    if (refusal) {
+      this.end(handler, base, 'NOT_COMMITTED', null);
+      throw new EndorsementError(simulation.failure ? refusal : `chaincode response ${simulation.response.status}, ${simulation.response.message}`, simulation.failure ? null : simulation.response);
     }
-
-    // Record (the world state keeps it; listeners hear of it).
-    const record: TransactionRecord = { ...base, validation, blockNum };
-    this.txEnded.fire({ handlerId: handler.id, record });
-    return {
-      txId: record.txId,
-      channel,
-      chaincodeId: handler.chaincodeId,
-      kind,
-      status: record.status,
-      message: record.message,
-      payload: record.payload,
-      event: record.event,
-      readWriteSet: rwset,
-      validation,
-      blockNum,
-      durationMs: record.durationMs,
+    const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized, signer: this.peer.signer });
+    const prepared: PreparedTransaction = {
+      txId: proposal.txId,
+      channel: proposal.channel,
+      payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]),
+      response: simulation.response,
     };
+    this.forgetExpired();
+    this.prepared.set(proposal.txId, { prepared, handler, simulation, proposal, base, expires: Date.now() + PREPARED_TTL_MS });
+    return prepared;
+  }
+
+  /**
+   * Gateway Submit: orders an envelope this pipeline endorsed (same txid, same payload bytes; the
+   * edge has checked the creator's signature). Resolves once ordered; the commit follows, and
+   * `commitStatus` tells its outcome.
+   */
+  submit(channel: string, payload: Buffer, signature: Buffer, txId: string): void {
+    const pending = this.prepared.get(txId);
+    if (!pending || pending.prepared.channel !== channel || !pending.prepared.payload.equals(payload)) {
+      throw new SubmitError(`transaction ${txId} was not endorsed by this peer on channel ${channel}, or its payload changed since: submit the envelope the Endorse call returned`);
+    }
+    this.prepared.delete(txId);
+    const envelope = codecs.Envelope.encode({ payload, signature });
+    void this.order(pending.proposal, pending.base, envelope).then(
+      (committed) => this.end(pending.handler, pending.base, committed.validation, committed.blockNum),
+      () => this.end(pending.handler, pending.base, 'NOT_COMMITTED', null),
+    );
+  }
+
+  /** Gateway CommitStatus: the outcome of a submitted transaction, at once when it committed earlier. */
+  commitStatus(channel: string, txId: string, signal?: AbortSignal): Promise<{ readonly validation: ValidationCode; readonly blockNum: number }> {
+    const done = this.peer.ledger(channel).state.getTransaction(txId);
+    if (done && done.blockNum !== null) return Promise.resolve({ validation: done.validation, blockNum: done.blockNum });
+    return new Promise((resolve, reject) => {
+      let waiters = this.commitWaiters.get(txId);
+      if (!waiters) this.commitWaiters.set(txId, (waiters = new Set()));
+      const onCommit = (r: CommitResult): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve({ validation: r.validation, blockNum: r.blockNum });
+      };
+      const onAbort = (): void => {
+        waiters.delete(onCommit);
+        if (waiters.size === 0) this.commitWaiters.delete(txId);
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
+      };
+      waiters.add(onCommit);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** The records of recent transactions on every channel, newest first. */
@@ -152,7 +213,96 @@ export class TransactionPipeline {
   dispose(): void {
     this.txStarted.dispose();
     this.txEnded.dispose();
+    this.prepared.clear();
   }
+
+  /** Runs the proposal on the handler; the transaction is announced once it is in flight there. */
+  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulation> {
+    const fn = proposal.args.length ? argText(proposal.args[0]) : '';
+    const simulation = this.peer.simulate(handler, {
+      channel: proposal.channel,
+      txId: proposal.txId,
+      type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
+      input: codecs.ChaincodeInput.encode({ args: proposal.args as Buffer[], is_init: kind === 'init' }),
+      signedProposal: proposal.signed,
+      fn,
+      timeoutMs,
+    });
+    this.txStarted.fire({
+      handlerId: handler.id,
+      chaincodeId: handler.chaincodeId,
+      channel: proposal.channel,
+      txId: proposal.txId,
+      fn,
+      args: proposal.args.slice(1).map(argText),
+      kind,
+      startedAt: proposal.timestampMs,
+    });
+    return simulation;
+  }
+
+  /** Orders the envelope and waits for its block; whoever waits on its commit status hears of it. */
+  private async order(proposal: Proposal, base: RecordBase, envelope: Buffer): Promise<CommitResult> {
+    const committed = await this.orderer.submit(proposal.channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset: base.rwset, record: base, envelope });
+    const waiters = this.commitWaiters.get(proposal.txId);
+    if (waiters) {
+      this.commitWaiters.delete(proposal.txId);
+      for (const w of waiters) w(committed);
+    }
+    return committed;
+  }
+
+  /** Records the transaction (committed ones are in their block's records already) and announces its end. */
+  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null): ExecuteResult {
+    const record: TransactionRecord = { ...base, validation, blockNum };
+    if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
+    this.txEnded.fire({ handlerId: handler.id, record });
+    return {
+      txId: record.txId,
+      channel: record.channel,
+      chaincodeId: handler.chaincodeId,
+      kind: record.kind,
+      status: record.status,
+      message: record.message,
+      payload: record.payload,
+      event: record.event,
+      readWriteSet: record.rwset,
+      validation,
+      blockNum,
+      durationMs: record.durationMs,
+    };
+  }
+
+  private forgetExpired(): void {
+    const now = Date.now();
+    for (const [txId, p] of this.prepared) {
+      if (p.expires > now) break; // insertion order is expiry order
+      this.prepared.delete(txId);
+    }
+  }
+}
+
+function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller): RecordBase {
+  const { response, event, rwset } = simulation;
+  const refusal = kind === 'query' ? null : assemblyError(response);
+  return {
+    txId: proposal.txId,
+    channel: proposal.channel,
+    chaincode: handler.chaincodeId,
+    fn: proposal.args.length ? argText(proposal.args[0]) : '',
+    args: proposal.args.slice(1).map(argText),
+    kind,
+    creator: { mspId: caller.mspId, subject: caller.subject },
+    startedAt: proposal.timestampMs,
+    durationMs: Date.now() - proposal.timestampMs,
+    status: response.status,
+    // Below 200 the chaincode "succeeded" but Fabric cannot assemble it: say so, as a client would see it.
+    message: refusal && response.status < OK ? refusal : response.message,
+    payload: response.payload,
+    rwset,
+    // Fabric emits no event for an evaluation: nothing was committed.
+    event: kind === 'query' ? null : event,
+  };
 }
 
 /** The version part of a chaincode id (`name:version`, or a package id's hash). */

@@ -28,6 +28,7 @@ function sample() {
   });
   const simulation = {
     response: { status: 200, message: '', payload: Buffer.from('{"ok":true}') },
+    failure: null,
     event: { chaincodeId: 'basic', txId: proposal.txId, eventName: 'Transferred', payload: Buffer.from('asset1') },
     rwset: {
       reads: [{ channel: 'mychannel', chaincode: 'basic', collection: '', key: 'asset1', version: { blockNum: 3, txNum: 1 } }],

@@ -9,6 +9,7 @@ const NS = { channel: 'mychannel', chaincode: 'basic' };
 function sim(rwset: Partial<ReadWriteSet>, over: Partial<Simulation> = {}): Simulation {
   return {
     response: { status: 200, message: '', payload: Buffer.from('ok') },
+    failure: null,
     event: null,
     rwset: { reads: [], writes: [], metadataWrites: [], ...rwset },
     ...over,
