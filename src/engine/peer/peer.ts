@@ -202,7 +202,7 @@ export class Peer {
       kind,
       startedAt: built.timestampMs,
     };
-    const simulator = new TxSimulator(this.worldState, channel);
+    const simulator = new TxSimulator(this.worldState, channel, built.txId);
     const execution = handler.execute({
       channel,
       txId: built.txId,
@@ -292,7 +292,7 @@ export class Peer {
     const callee = this.registry.resolve(target.name);
     if (!callee || callee.state !== 'ready') throw new Error(`chaincode ${target.name} is not running on this peer`);
     // Another channel is read-only for the caller, as in Fabric: a fresh simulator whose writes are dropped.
-    const simulator = target.channel === ctx.channel ? ctx.simulator : new TxSimulator(this.worldState, target.channel);
+    const simulator = target.channel === ctx.channel ? ctx.simulator : new TxSimulator(this.worldState, target.channel, ctx.txId);
     const outcome = await callee.execute({
       channel: target.channel,
       txId: ctx.txId,
