@@ -2,7 +2,7 @@
  * One ordered key space of committed state: a namespace's public keys or one private collection.
  * A Map answers point reads; SortedKeys answers range scans in Fabric's byte order.
  */
-import { compareKeys, SortedKeys } from './keyOrder';
+import { SortedKeys } from './keyOrder';
 import type { QueryOptions, QueryPage, StateEntry } from './types';
 
 export class KeySpace {
@@ -37,7 +37,9 @@ export class KeySpace {
 
 /**
  * One page of a range scan. The bookmark is the next key to read (as Fabric's LevelDB state does),
- * '' when the range is exhausted. Unpaginated scans stop at `totalQueryLimit`.
+ * '' when the range is exhausted. Unpaginated scans stop at `totalQueryLimit`. A bookmark replaces
+ * the start key, even one before it: Fabric's HandleGetStateByRange scans from the bookmark without
+ * checking it against the range, so a client can read keys below its start key.
  */
 export function rangePage(
   space: KeySpace | undefined,
@@ -49,7 +51,7 @@ export function rangePage(
   if (!space) return { rows: [], bookmark: '' };
   const pageSize = options?.pageSize ?? 0;
   const bookmark = options?.bookmark ?? '';
-  const from = bookmark !== '' && compareKeys(bookmark, startKey) > 0 ? bookmark : startKey;
+  const from = bookmark !== '' ? bookmark : startKey;
   const limit = pageSize > 0 ? pageSize : totalQueryLimit;
   const rows: StateEntry[] = [];
   for (const entry of space.scan(from, endKey)) {

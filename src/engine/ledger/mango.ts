@@ -5,20 +5,28 @@
  * (Fabric stores them in CouchDB as attachments, invisible to Mango). `_id` is the key.
  */
 import { compareKeys } from './keyOrder';
-import { collate, getField, isObject, parseFieldPath, type Json, type JsonObject } from './mangoCollation';
+import { collate, collateRaw, getField, isObject, parseFieldPath, type Json, type JsonObject } from './mangoCollation';
 import { compileSelector, MangoQueryError, type CompiledSelector } from './mangoSelector';
 import type { QueryOptions, QueryPage, StateEntry } from './types';
 
 export { MangoQueryError } from './mangoSelector';
 
+/**
+ * Sort fields, all in one direction as CouchDB requires. CouchDB sorts through an index, and a JSON
+ * index holds only documents that have every indexed field, so a sorted query never returns a
+ * document that lacks a sort field (mango_idx_view:is_usable: "sort fields are required to exist").
+ * Rows with equal sort values come in key order, reversed for a descending sort (a reverse index scan).
+ */
 export interface MangoSort {
-  readonly path: readonly string[];
+  readonly paths: readonly (readonly string[])[];
   readonly descending: boolean;
+  /** Sorting by `_id` alone reads the `_all_docs` index: raw (byte) order, not collation. */
+  readonly byIdOnly: boolean;
 }
 
 export interface MangoQuery {
   readonly selector: CompiledSelector;
-  readonly sort: readonly MangoSort[];
+  readonly sort?: MangoSort;
   readonly limit?: number;
   readonly skip: number;
   /** Projection paths; undefined returns whole values unchanged. */
@@ -65,7 +73,7 @@ export function runMangoQuery(query: MangoQuery, rows: Iterable<StateEntry>, opt
   const pageLimit = pageSize > 0 ? pageSize : totalLimit;
   const after = options.bookmark ? decodeBookmark(options.bookmark, query) : undefined;
   let toSkip = after ? 0 : query.skip;
-  const sorted = query.sort.length > 0;
+  const sorted = query.sort !== undefined;
   const matched: Row[] = [];
   let more = false;
 
@@ -106,7 +114,7 @@ export function runMangoQuery(query: MangoQuery, rows: Iterable<StateEntry>, opt
 interface Row {
   readonly entry: StateEntry;
   readonly doc: JsonObject;
-  readonly sortValues: readonly (Json | undefined)[];
+  readonly sortValues: readonly Json[];
 }
 
 function matchRow(query: MangoQuery, entry: StateEntry): Row | undefined {
@@ -114,19 +122,25 @@ function matchRow(query: MangoQuery, entry: StateEntry): Row | undefined {
   if (!doc) return undefined;
   const withId = query.selector.usesId && !hasOwn(doc, '_id') ? { ...doc, _id: entry.key } : doc;
   if (!query.selector.matches(withId)) return undefined;
-  return { entry, doc, sortValues: query.sort.map((s) => fieldOf(doc, entry.key, s.path)) };
+  const sortValues: Json[] = [];
+  for (const path of query.sort?.paths ?? []) {
+    const value = fieldOf(doc, entry.key, path);
+    if (value === undefined) return undefined; // not in the sort's index
+    sortValues.push(value);
+  }
+  return { entry, doc, sortValues };
 }
 
-/** Sort fields in order (missing sorts first), then the key, so pages and bookmarks are stable. */
+/** Sort values in order, then the key, so pages and bookmarks are stable. */
 function compareRows(query: MangoQuery, a: Pick<Row, 'sortValues' | 'entry'>, b: Pick<Row, 'sortValues' | 'entry'>): number {
-  for (let i = 0; i < query.sort.length; i++) {
-    const va = a.sortValues[i];
-    const vb = b.sortValues[i];
-    let c = va === undefined ? (vb === undefined ? 0 : -1) : vb === undefined ? 1 : collate(va, vb);
-    if (query.sort[i].descending) c = -c;
-    if (c !== 0) return c;
+  const sort = query.sort;
+  let c = 0;
+  if (sort) {
+    const compare = sort.byIdOnly ? collateRaw : collate;
+    for (let i = 0; i < sort.paths.length && c === 0; i++) c = compare(a.sortValues[i], b.sortValues[i]);
   }
-  return compareKeys(a.entry.key, b.entry.key);
+  if (c === 0) c = compareKeys(a.entry.key, b.entry.key);
+  return sort?.descending ? -c : c;
 }
 
 function project(query: MangoQuery, row: Row): StateEntry {
@@ -170,15 +184,15 @@ function documentOf(value: Buffer): JsonObject | null {
 
 /** Bookmark = the last returned row's position (sort values and key), base64url-encoded JSON. */
 function encodeBookmark(row: Row): string {
-  const position = { k: row.entry.key, v: row.sortValues.map((v) => (v === undefined ? [] : [v])) };
+  const position = { k: row.entry.key, v: row.sortValues };
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
 function decodeBookmark(bookmark: string, query: MangoQuery): Pick<Row, 'sortValues' | 'entry'> {
   try {
     const position = JSON.parse(Buffer.from(bookmark, 'base64url').toString('utf8')) as { k: unknown; v: unknown };
-    if (typeof position.k !== 'string' || !Array.isArray(position.v) || position.v.length !== query.sort.length) throw new Error();
-    const sortValues = (position.v as Json[][]).map((v) => (v.length === 0 ? undefined : v[0]));
+    if (typeof position.k !== 'string' || !Array.isArray(position.v) || position.v.length !== (query.sort?.paths.length ?? 0)) throw new Error();
+    const sortValues = position.v as Json[];
     const entry: StateEntry = { key: position.k, value: Buffer.alloc(0), version: { blockNum: 0, txNum: 0 }, metadata: {} };
     return { entry, sortValues };
   } catch {
@@ -186,10 +200,11 @@ function decodeBookmark(bookmark: string, query: MangoQuery): Pick<Row, 'sortVal
   }
 }
 
-function parseSort(sort: Json | undefined): MangoSort[] {
-  if (sort === undefined) return [];
+function parseSort(sort: Json | undefined): MangoSort | undefined {
+  if (sort === undefined) return undefined;
   if (!Array.isArray(sort)) throw new MangoQueryError('"sort" must be an array');
-  return sort.map((item) => {
+  if (sort.length === 0) return undefined;
+  const items = sort.map((item) => {
     if (typeof item === 'string') return { path: parseFieldPath(item), descending: false };
     const entries = isObject(item) ? Object.entries(item) : [];
     const [field, direction] = entries[0] ?? [];
@@ -198,6 +213,11 @@ function parseSort(sort: Json | undefined): MangoSort[] {
     }
     return { path: parseFieldPath(field as string), descending: direction === 'desc' };
   });
+  const descending = items[0].descending;
+  // CouchDB's mango_sort refuses mixed directions with this message.
+  if (items.some((i) => i.descending !== descending)) throw new MangoQueryError('Sorts currently only support a single direction for all fields.');
+  const paths = items.map((i) => i.path);
+  return { paths, descending, byIdOnly: paths.every((p) => p.length === 1 && p[0] === '_id') };
 }
 
 function parseFields(fields: Json | undefined): string[][] | undefined {

@@ -2,6 +2,7 @@
  * JSON values as CouchDB sees them: its collation order across types, equality, and field paths.
  * Mango's $gt/$lt/sort compare with this order, so `{"$gt": 5}` also matches strings, as in CouchDB.
  */
+import { compareKeys } from './keyOrder';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -26,21 +27,40 @@ export function parseFieldPath(field: string): string[] {
   return parts;
 }
 
-/** The value at a path, or undefined when missing. Numeric segments index into arrays. */
-export function getField(value: Json | undefined, path: readonly string[]): Json | undefined {
+/**
+ * Where a field path leads, as CouchDB's mango_doc:get_field/2 tells it: a value; `missing` when the
+ * first absent segment is a key of an object; `badPath` when the path runs into a scalar, or into an
+ * array with a segment that is not an index in range. The two misses differ only for
+ * `$exists: false`, which holds for a missing field but not for a bad path.
+ */
+export type FieldLookup = { readonly kind: 'value'; readonly value: Json } | { readonly kind: 'missing' } | { readonly kind: 'badPath' };
+
+const MISSING: FieldLookup = { kind: 'missing' };
+const BAD_PATH: FieldLookup = { kind: 'badPath' };
+// Erlang's list_to_integer, which get_field applies to a segment on an array, takes a sign.
+const INDEX = /^[+-]?\d+$/;
+
+export function lookupField(value: Json, path: readonly string[]): FieldLookup {
   let v = value;
   for (const part of path) {
-    if (Array.isArray(v)) {
-      if (!/^\d+$/.test(part)) return undefined;
-      v = v[Number(part)];
-    } else if (isObject(v)) {
-      if (!Object.prototype.hasOwnProperty.call(v, part)) return undefined;
+    if (isObject(v)) {
+      if (!Object.prototype.hasOwnProperty.call(v, part)) return MISSING;
       v = v[part];
+    } else if (Array.isArray(v)) {
+      const index = INDEX.test(part) ? Number(part) : -1;
+      if (!(index >= 0 && index < v.length)) return BAD_PATH;
+      v = v[index];
     } else {
-      return undefined;
+      return BAD_PATH;
     }
   }
-  return v;
+  return { kind: 'value', value: v };
+}
+
+/** The value at a path, or undefined when there is none. */
+export function getField(value: Json, path: readonly string[]): Json | undefined {
+  const found = lookupField(value, path);
+  return found.kind === 'value' ? found.value : undefined;
 }
 
 export function isObject(v: Json | undefined): v is JsonObject {
@@ -108,6 +128,14 @@ function compareObjects(a: JsonObject, b: JsonObject): number {
     if (c !== 0) return c;
   }
   return ka.length - kb.length;
+}
+
+/**
+ * CouchDB's mango_json:cmp_raw/2, which it uses for `_id` (the `_all_docs` index is in raw order):
+ * strings by their UTF-8 bytes (Fabric's key order), other values by collation.
+ */
+export function collateRaw(a: Json, b: Json): number {
+  return typeof a === 'string' && typeof b === 'string' ? compareKeys(a, b) : collate(a, b);
 }
 
 /** The `$type` names CouchDB uses. */

@@ -27,11 +27,11 @@ export class TxSimulator {
   private privateQueryPerformed = false;
   private paginatedQueryPerformed = false;
 
-  /** `txId` only labels error messages. */
+  /** `txId` labels the restriction errors, as Fabric's txSimulator does. */
   constructor(
     private readonly state: StateReader,
     readonly channel: string,
-    private readonly txId = '',
+    private readonly txId: string,
   ) {}
 
   getState(chaincode: string, key: string): Buffer | undefined {
@@ -125,27 +125,31 @@ export class TxSimulator {
     this.writes.set(JSON.stringify([write.chaincode, write.collection, write.key]), write);
   }
 
+  /**
+   * Fabric's txSimulator.checkWritePrecondition. An empty key is accepted: the LevelDB state
+   * database's ValidateKeyValue checks nothing (the Go and Java shims refuse it themselves).
+   */
   private checkWrite(key: string): void {
-    if (key === '') throw new Error('key must not be an empty string');
     if (hasLoneSurrogate(key)) throw new Error(`key ${JSON.stringify(key)} is not a valid UTF-8 string`);
-    if (this.privateQueryPerformed) throw new Error(`${this.label()}Transaction has already performed queries on pvt data. Writes are not allowed`);
-    if (this.paginatedQueryPerformed) throw new Error(`${this.label()}Transaction has already performed a paginated query. Writes are not allowed`);
+    if (this.privateQueryPerformed) throw this.unsupported('Transaction has already performed queries on pvt data. Writes are not allowed');
+    if (this.paginatedQueryPerformed) throw this.unsupported('Transaction has already performed a paginated query. Writes are not allowed');
     this.writePerformed = true;
   }
 
   private checkQuery(collection: string, options: QueryOptions | undefined): void {
     if (collection !== '') {
-      if (this.writePerformed) throw new Error(`${this.label()}Queries on pvt data is supported only in a read-only transaction`);
+      if (this.writePerformed) throw this.unsupported('Queries on pvt data is supported only in a read-only transaction');
       this.privateQueryPerformed = true;
     }
     if ((options?.pageSize ?? 0) > 0 || (options?.bookmark ?? '') !== '') {
-      if (this.writePerformed) throw new Error(`${this.label()}Paginated queries are supported only in a read-only transaction`);
+      if (this.writePerformed) throw this.unsupported('Paginated queries are supported only in a read-only transaction');
       this.paginatedQueryPerformed = true;
     }
   }
 
-  private label(): string {
-    return this.txId ? `txid [${this.txId}]: ` : '';
+  /** Fabric's wording, misspelling included (core/ledger/kvledger/txmgmt/txmgr/tx_simulator.go). */
+  private unsupported(detail: string): Error {
+    return new Error(`txid [${this.txId}]: unsuppored transaction. ${detail}`);
   }
 
   private ns(chaincode: string): Namespace {

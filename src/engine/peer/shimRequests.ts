@@ -56,9 +56,17 @@ function write(ctx: TransactionContext, collection: string, key: string, value: 
   ctx.simulator.putState(ctx.namespace, collection, key, keptCopy(value));
 }
 
-function paging(metadata: Uint8Array): QueryMetadata | null {
-  if (!metadata || metadata.length === 0) return null;
+/**
+ * The pagination a range or rich query asks for, or null for an ordinary query, as Fabric's
+ * handler decides (core/chaincode/handler.go isMetadataSetForPagination): a page size of 0 with
+ * an empty bookmark is no pagination, and the response then carries no metadata. The Node shim
+ * encodes a page size given as the string "0" explicitly, so the metadata bytes are not empty.
+ * Fabric serves private-data queries unpaginated whatever the metadata says.
+ */
+function paging(metadata: Uint8Array, collection: string): QueryMetadata | null {
+  if (collection !== '' || !metadata || metadata.length === 0) return null;
   const m = codecs.QueryMetadata.decode(metadata);
+  if (m.pageSize === 0 && m.bookmark === '') return null;
   return { pageSize: m.pageSize, bookmark: m.bookmark };
 }
 
@@ -167,13 +175,13 @@ export async function handleShimRequest(ctx: TransactionContext, msg: ChaincodeM
     }
     case MessageType.GET_STATE_BY_RANGE: {
       const req = codecs.GetStateByRange.decode(msg.payload);
-      const paging_ = paging(req.metadata);
+      const paging_ = paging(req.metadata, req.collection);
       const page = sim.getStateRange(ns, req.collection, req.startKey, req.endKey, paging_ ?? undefined);
       return openIterator(ctx, kvRows(ns, page), pageMetadata(page, paging_ !== null));
     }
     case MessageType.GET_QUERY_RESULT: {
       const req = codecs.GetQueryResult.decode(msg.payload);
-      const paging_ = paging(req.metadata);
+      const paging_ = paging(req.metadata, req.collection);
       const page = sim.getQueryResult(ns, req.collection, req.query, paging_ ?? undefined);
       return openIterator(ctx, kvRows(ns, page), pageMetadata(page, paging_ !== null));
     }

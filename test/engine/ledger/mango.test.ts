@@ -65,6 +65,38 @@ describe('Mango selectors', () => {
     assert.deepEqual(keys({ selector: { 'owner.name': { $beginsWith: 'Jin' } } }), ['asset3']);
   });
 
+  test('a negation never matches a document without the field: CouchDB pushes $not and $nor into the field condition (mango_selector:negate/1)', () => {
+    assert.deepEqual(keys({ selector: { $not: { appraised: 300 } } }), ['asset2', 'asset3', 'asset4'], 'no appraised in asset5 and marble1');
+    assert.deepEqual(keys({ selector: { $nor: [{ appraised: 300 }, { appraised: 400 }] } }), ['asset3', 'asset4']);
+    assert.deepEqual(keys({ selector: { appraised: { $not: { $gte: 300, $lte: 400 } } } }), ['asset3', 'asset4']);
+    assert.deepEqual(keys({ selector: { $not: { $not: { appraised: 300 } } } }), ['asset1'], 'double negation cancels');
+    assert.deepEqual(keys({ selector: { $not: { scores: { $exists: true } } } }), ['asset1', 'asset2', 'asset3', 'asset4', 'marble1'], 'negated $exists flips');
+    assert.deepEqual(keys({ selector: { $not: { tags: { $size: 2 } } } }), ['asset3', 'asset4'], 'other operators: present and not matching');
+  });
+
+  test('a path into a scalar or past an array is a bad path (mango_doc:get_field/2): even $exists: false fails on it', () => {
+    assert.deepEqual(keys({ selector: { docType: 'asset', 'color.x': { $exists: false } } }), [], 'color is a string');
+    assert.deepEqual(keys({ selector: { tags: { $exists: true }, 'tags.5': { $exists: false } } }), [], 'index out of range');
+    assert.deepEqual(keys({ selector: { docType: 'asset', 'owner.x': { $exists: false } } }), ['asset1', 'asset2', 'asset3', 'asset4', 'asset5'], 'a missing key is absent');
+    assert.deepEqual(keys({ selector: { 'tags.+1': 'b' } }), ['asset1'], 'an index may carry a sign, as Erlang reads integers');
+  });
+
+  test('$all with one array argument also matches a value equal to it (mango_selector:match/3)', () => {
+    assert.deepEqual(keys({ selector: { tags: { $all: [['a', 'b']] } } }), ['asset1']);
+    assert.deepEqual(keys({ selector: { tags: { $all: [] } } }), [], '$all: [] matches nothing');
+  });
+
+  test('operands of $and/$or/$nor that are not objects are $eq conditions (norm_ops); $type takes any name', () => {
+    assert.deepEqual(keys({ selector: { size: { $or: [1, 10] } } }), ['asset3', 'marble1']);
+    assert.deepEqual(keys({ selector: { size: { $and: [5, { $exists: true }] } } }), ['asset1', 'asset2']);
+    assert.deepEqual(keys({ selector: { size: { $type: 'integer' } } }), [], 'not a JSON type name: matches nothing');
+  });
+
+  test('a condition needs a field: an operator alone at the top is refused (mango_selector:normalize/1)', () => {
+    assert.throws(() => parseMangoQuery('{"selector":{"$gt":1}}'), /invalid query: One or more conditions is missing a field name/);
+    assert.deepEqual(keys({ selector: { $and: [{ docType: 'marble' }, { $or: [{ size: 1 }] }] } }), ['marble1'], 'combinators are fine');
+  });
+
   test('$and $or $nor $not, at the top and under a field', () => {
     assert.deepEqual(keys({ selector: { $and: [{ docType: 'asset' }, { size: 5 }, { color: 'red' }] } }), ['asset2']);
     assert.deepEqual(keys({ selector: { $or: [{ color: 'red' }, { 'owner.org': 'Org3' }] } }), ['asset2', 'asset5']);
@@ -77,10 +109,30 @@ describe('Mango selectors', () => {
 });
 
 describe('Mango results', () => {
-  test('sort ascending and descending, by several fields, missing fields first', () => {
-    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: [{ appraised: 'desc' }] }), ['asset3', 'asset2', 'asset1', 'asset4', 'asset5']);
-    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: ['size', { 'owner.name': 'desc' }] }), ['asset1', 'asset2', 'asset3', 'asset4', 'asset5']);
+  test('sort ascending and descending, by several fields; ties in key order, reversed when descending', () => {
+    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: [{ size: 'desc' }, { 'owner.name': 'desc' }] }), ['asset5', 'asset4', 'asset3', 'asset1', 'asset2']);
     assert.deepEqual(keys({ selector: { color: { $exists: true } }, sort: ['color'] }), ['asset1', 'marble1', 'asset4', 'asset3', 'asset2', 'asset5'], 'ICU order, ties by key');
+    // CouchDB reads a descending sort as a reverse index scan: equal sort values come in reverse key order too.
+    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: [{ size: 'desc' }] }), ['asset5', 'asset4', 'asset3', 'asset2', 'asset1']);
+  });
+
+  test('a sorted query leaves out documents without a sort field (CouchDB sorts with a JSON index, which holds none: mango_idx_view:is_usable)', () => {
+    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: [{ appraised: 'desc' }] }), ['asset3', 'asset2', 'asset1', 'asset4'], 'asset5 has no appraised; null is a value');
+    assert.deepEqual(keys({ selector: { docType: 'asset' }, sort: ['scores.0.v'] }), ['asset5']);
+  });
+
+  test('sort directions must all be the same (CouchDB mango_sort: "Sorts currently only support a single direction for all fields.")', () => {
+    assert.throws(() => parseMangoQuery(JSON.stringify({ selector: {}, sort: ['size', { color: 'desc' }] })), /^MangoQueryError: invalid query: Sorts currently only support a single direction for all fields\.$/);
+  });
+
+  test('_id compares in raw byte order, as CouchDB does for it (mango_selector:match/3 with mango_json:cmp_raw/2; _all_docs order)', () => {
+    const rows = [entry('B', { n: 1 }), entry('a', { n: 2 }), entry('b', { n: 3 })];
+    // ICU collation would put "a" < "B" < "b"; bytes put "B" (0x42) first.
+    assert.deepEqual(keys({ selector: { _id: { $gt: 'B' } } }, {}, rows), ['a', 'b']);
+    assert.deepEqual(keys({ selector: { _id: { $lt: 'a' } } }, {}, rows), ['B']);
+    assert.deepEqual(keys({ selector: { n: { $gt: 0 } }, sort: [{ _id: 'desc' }] }, {}, rows), ['b', 'a', 'B']);
+    // Other string fields still collate with ICU.
+    assert.deepEqual(keys({ selector: { s: { $lt: 'B' } } }, {}, [entry('x', { s: 'a' }), entry('y', { s: 'c' })]), ['x']);
   });
 
   test('limit, skip and fields', () => {
@@ -113,7 +165,8 @@ describe('Mango results', () => {
   test('bad queries fail with "invalid query: …"', () => {
     const bad = ['not json', '[]', '{}', '{"selector": []}', '{"selector":{"a":{"$bogus":1}}}', '{"selector":{"a":{"$in":5}}}',
       '{"selector":{"a":{"$regex":"("}}}', '{"selector":{},"sort":[{"a":"up"}]}', '{"selector":{},"limit":-1}', '{"selector":{},"fields":"a"}',
-      '{"selector":{},"unknown":1}', '{"selector":{"$or":{}}}', '{"selector":{"a":{"$exists":"yes"}}}', '{"selector":{"a":{"$mod":[0,1]}}}'];
+      '{"selector":{},"unknown":1}', '{"selector":{"$or":{}}}', '{"selector":{"a":{"$exists":"yes"}}}', '{"selector":{"a":{"$mod":[0,1]}}}',
+      '{"selector":{"a":{"$type":5}}}', '{"selector":{"$eq":1}}', '{"selector":{},"sort":["a",{"b":"desc"}]}'];
     for (const q of bad) assert.throws(() => parseMangoQuery(q), /^MangoQueryError: invalid query: /, q);
     const q = parseMangoQuery('{"selector":{}}');
     assert.throws(() => runMangoQuery(q, ROWS, { pageSize: 1, bookmark: 'garbage' }), /invalid query: bad bookmark/);

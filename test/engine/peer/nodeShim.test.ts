@@ -163,6 +163,48 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(bad.status, 500);
   });
 
+  test('page size 0 with no bookmark is an ordinary query without metadata, as in Fabric (handler.go isMetadataSetForPagination)', async () => {
+    type Page = { rows: { key: string }[]; metadata: { fetched: number; bookmark: string } | null };
+    // fabric-samples' ledger-queries GetAssetsByRangeWithPagination "" "" 0 "": on Fabric, metadata is
+    // undefined and the sample's `metadata.fetchedRecordsCount` throws.
+    const range = json<Page>((await invoke('rangePageAsGiven', 'r000', 'r003', '0', '')).payload);
+    assert.deepEqual([range.rows.map((r) => r.key), range.metadata], [['r000', 'r001', 'r002'], null]);
+    const rich = json<Page>((await invoke('queryPageAsGiven', JSON.stringify({ selector: { docType: 'm' } }), '0', '')).payload);
+    assert.deepEqual([rich.rows.length > 0, rich.metadata], [true, null]);
+    const paged = json<Page>((await invoke('rangePageAsGiven', 'r000', 'r003', '2', '')).payload);
+    assert.deepEqual(paged.metadata, { fetched: 2, bookmark: 'r002' });
+  });
+
+  test('a bookmark before the start key starts the scan there, as in Fabric (handler.go HandleGetStateByRange)', async () => {
+    type Page = { rows: { key: string }[]; metadata: { fetched: number; bookmark: string } | null };
+    const page = json<Page>((await invoke('rangePageAsGiven', 'r003', 'r005', '10', 'r001')).payload);
+    assert.deepEqual(page.rows.map((r) => r.key), ['r001', 'r002', 'r003', 'r004']);
+  });
+
+  test('an empty key is stored, read, left out of shim ranges and deleted, as on Fabric with LevelDB', async () => {
+    assert.equal((await invoke('put', '', 'nameless')).validation, 'VALID');
+    assert.equal((await query('get', '')).value, 'nameless');
+    // The shim sends an empty start key as "\x01", so its ranges never include "".
+    const rows = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', '', ''] })).payload);
+    assert.ok(!rows.some((r) => r.key === ''));
+    await invoke('del', '');
+    assert.equal((await query('get', '')).value, null);
+  });
+
+  test('the simulator restrictions reach the chaincode in Fabric\'s words (tx_simulator.go, "unsuppored" verbatim)', async () => {
+    const cases: [string, string[], string, string][] = [
+      ['putThenPagedRange', ['w1'], 'GET_STATE_BY_RANGE', 'Paginated queries are supported only in a read-only transaction'],
+      ['pagedRangeThenPut', ['w2'], 'PUT_STATE', 'Transaction has already performed a paginated query. Writes are not allowed'],
+      ['putThenPrivateQuery', ['secrets', 'w3'], 'GET_QUERY_RESULT', 'Queries on pvt data is supported only in a read-only transaction'],
+      ['privateRangeThenPut', ['secrets', 'w4'], 'PUT_STATE', 'Transaction has already performed queries on pvt data. Writes are not allowed'],
+    ];
+    for (const [fn, args, request, detail] of cases) {
+      const r = await pipeline.execute({ chaincode: CC, args: [fn, ...args], kind: 'query' });
+      const { error } = json<{ error: string | null }>(r.payload);
+      assert.equal(error, `${request} failed: transaction ID: ${r.txId}: txid [${r.txId}]: unsuppored transaction. ${detail}`, fn);
+    }
+  });
+
   test('state metadata (key-level endorsement policy)', async () => {
     await invoke('put', 'meta', 'v');
     await invoke('setEndorsement', 'meta', 'policy-bytes');
