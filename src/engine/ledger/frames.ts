@@ -21,6 +21,8 @@ export function writeFrame(w: ByteWriter, value: unknown): void {
 
 export interface FrameScan {
   readonly values: unknown[];
+  /** Where each value's frame ends (the next frame's offset), in the same order. */
+  readonly ends: number[];
   /** Bytes of intact frames from the start of the buffer; anything after is a torn tail. */
   readonly validLength: number;
 }
@@ -28,6 +30,7 @@ export interface FrameScan {
 /** Reads frames until the end of the buffer or the first torn/corrupt frame. */
 export function readFrames(buf: Buffer): FrameScan {
   const values: unknown[] = [];
+  const ends: number[] = [];
   let pos = 0;
   while (pos + HEADER <= buf.length) {
     const size = buf.readUInt32LE(pos);
@@ -38,9 +41,10 @@ export function readFrames(buf: Buffer): FrameScan {
     // A frame with a good checksum that does not decode is a bug, not a torn write: fail loudly
     // rather than truncate the ledger there.
     values.push(decodeValue(payload));
+    ends.push(end);
     pos = end;
   }
-  return { values, validLength: pos };
+  return { values, ends, validLength: pos };
 }
 
 type Crc32 = (data: Uint8Array, value?: number) => number;
