@@ -19,17 +19,26 @@ export function envelope(txId: string, size = 64): Buffer {
 
 /** Block `number` after `previous`, with `count` transactions labelled `${number}.${i}`; every third one MVCC-invalid. */
 export function nextBlock(previous: BuiltBlock, count = 3, size = 64): BuiltBlock {
-  const number = previous.number + 1;
+  return blockAt(previous.number + 1, previous.headerHash, count, size);
+}
+
+/** Block `number` with the given previous hash and the same deterministic content as nextBlock. */
+export function blockAt(number: number, previousHash: Uint8Array, count = 3, size = 64): BuiltBlock {
   const transactions = Array.from({ length: count }, (_, i) => ({
     envelope: envelope(txIdOf(`${number}.${i}`), size),
     validationCode: i % 3 === 2 ? TxValidationCode.MVCC_READ_CONFLICT : TxValidationCode.VALID,
   }));
-  return buildBlock({ number, previousHash: previous.headerHash, transactions });
+  return buildBlock({ number, previousHash, transactions });
+}
+
+/** The same genesis block every time. */
+export function genesis(): BuiltBlock {
+  return buildGenesisBlock({ channelId: CHANNEL, timestampMs: 1_700_000_000_000, nonce: Buffer.alloc(24, 1) });
 }
 
 /** The genesis block and `n` blocks after it. */
 export function chain(n: number, count = 3, size = 64): BuiltBlock[] {
-  const blocks = [buildGenesisBlock({ channelId: CHANNEL, timestampMs: 1_700_000_000_000, nonce: Buffer.alloc(24, 1) })];
+  const blocks = [genesis()];
   for (let i = 0; i < n; i++) blocks.push(nextBlock(blocks[blocks.length - 1], count, size));
   return blocks;
 }
