@@ -87,6 +87,9 @@ interface QueuedAppend {
 
 /** How many of the newest blocks stay in memory, for readers following the chain's head. */
 const RECENT_BLOCKS = 16;
+/** The write buffer's usual size; one grown past MAX_KEPT_WRITER_BYTES by a huge batch is let go. */
+const WRITER_BYTES = 64 * 1024;
+const MAX_KEPT_WRITER_BYTES = 8 * 1024 * 1024;
 
 export class BlockStore {
   private readonly queue: QueuedAppend[] = [];
@@ -99,7 +102,7 @@ export class BlockStore {
   private readonly recent = new Map<number, Buffer>();
   private readonly waiters = new BlockWaiters();
   private readonly didAppend = new Emitter<BuiltBlock>();
-  private readonly writer = new ByteWriter(64 * 1024);
+  private writer = new ByteWriter(WRITER_BYTES);
 
   /** Fires once a block is durable and indexed, in block order. */
   readonly onDidAppendBlock: Event<BuiltBlock> = this.didAppend.event;
@@ -159,8 +162,8 @@ export class BlockStore {
   }
 
   /**
-   * Appends a block (with the private write sets of its transactions, if any). Throws
-   * BlockSequenceError at once if it does not follow; resolves once it is durable and indexed.
+   * Appends a block (with the private write sets of its transactions, if any). Rejects with
+   * BlockSequenceError, queuing nothing, if it does not follow; resolves once it is durable and indexed.
    */
   append(block: BuiltBlock, privateData?: BlockPrivateData): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the block store is closed'));
@@ -238,7 +241,14 @@ export class BlockStore {
         await this.waiters.next(signal);
       }
       if (this.closed || signal?.aborted) return;
-      yield { number: n, bytes: await this.getBlock(n) };
+      let bytes: Buffer;
+      try {
+        bytes = await this.getBlock(n);
+      } catch (err) {
+        if (this.closed) return; // closed while reading: the stream ends, as it does at the head
+        throw err;
+      }
+      yield { number: n, bytes };
     }
   }
 
@@ -260,6 +270,7 @@ export class BlockStore {
   }
 
   private async readFrame(n: number): Promise<BlockFrame> {
+    if (this.closed) throw new Error('the block store is closed');
     this.requireBlock(n);
     const recent = this.recent.get(n);
     if (recent && !this.index.hasPrivateData(n)) return [recent];
@@ -300,6 +311,7 @@ export class BlockStore {
       w.reset();
       for (const r of records) writeFrame(w, recordToFrame(r));
       await this.indexLog.append(w.bytes());
+      if (offset - records[0].start > MAX_KEPT_WRITER_BYTES) this.writer = new ByteWriter(WRITER_BYTES);
     } catch (err) {
       // After a failed write or sync the files' state is unknown: refuse further appends.
       this.failure = err as Error;

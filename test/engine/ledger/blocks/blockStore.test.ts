@@ -193,6 +193,19 @@ describe('block store', () => {
     }
   });
 
+  test('blocks larger than the recovery read window (4 MiB) are recovered whole', async () => {
+    const { dir, cleanup } = tempDir('blocks');
+    const blocks = chain(1);
+    for (const size of [6 * 1024 * 1024, 10, 5 * 1024 * 1024, 10]) blocks.push(nextBlock(blocks[blocks.length - 1], 1, size));
+    try {
+      await withStore(dir, (store) => appendAll(store, blocks));
+      fs.rmSync(indexFilePath(dir));
+      await withStore(dir, (store) => assertHolds(store, blocks, blocks.length));
+    } finally {
+      cleanup();
+    }
+  });
+
   describe('recovery keeps the intact prefix', () => {
     const blocks = chain(10);
 
