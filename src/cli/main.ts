@@ -6,7 +6,6 @@
 import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/config';
 import type { ChaincodeDefinition } from '../engine/launch/types';
-import { devProcessCommand, startDevProcess, DevProcess } from '../engine/launch/devProcess';
 import { describeChaincodeFolder } from './chaincodeFolder';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 
@@ -77,23 +76,15 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
   log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${folder.folder}`);
-  let devProcess: DevProcess | undefined;
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);
   try {
-    const launching = engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`) });
-    if (definition.mode === 'dev' && !cmd.noStart) {
-      devProcess = startDevProcess(devProcessCommand(definition.language, folder.folder, ccid, engine.peer.address), (_s, line) => log(`[${ccid}] ${line}`));
-      void devProcess.exited.then((code) => {
-        if (engine.peer.registry.get(ccid)?.state !== 'ready') abort.abort(new Error(`the chaincode process exited with code ${code} before it was ready`));
-      });
-    }
-    await launching;
+    // Dev mode: the launcher runs the chaincode as a process, unless the user starts it (--no-start).
+    await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`), userRunsChaincode: cmd.noStart });
     log(`[launch] ${ccid} is ready`);
   } catch (err) {
     log(`error: launch failed: ${(err as Error).message}`);
-    await devProcess?.stop();
     await engine.dispose();
     return EXIT.launchFailed;
   } finally {
@@ -117,7 +108,6 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
   }
-  await devProcess?.stop();
   await engine.dispose();
   return failed ? EXIT.txFailed : EXIT.ok;
 }

@@ -1,22 +1,31 @@
 /**
  * Turns a chaincode definition into what its runtime needs (Fabric's getArgsAndEnv plus the
- * platform's builder): in-process for system chaincode; for net mode the platform's build plan,
- * Fabric's argv/env per shim, and a per-launch TLS client certificate.
+ * platform's builder): in-process for system chaincode; for dev mode the local process a developer
+ * would start; for net mode the platform's build plan, Fabric's argv/env per shim, and a per-launch
+ * TLS client certificate. Every runtime gets the same environment (platforms/launchParameters.ts).
  */
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import { devStartCommand } from './devStart';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
 export class EngineRecipes implements RecipeSource {
+  /** `mspId`: the MSP of the peer these chaincodes run for (`stub.getMspID()` answers it). */
   constructor(
     private readonly peer: Peer,
     private readonly config: EngineConfig,
+    private readonly mspId: string,
   ) {}
 
   async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
     const ccid = chaincodeIdOf(def);
+    if (def.mode === 'dev') {
+      // Plaintext on the peer's main listener, as Fabric's dev mode.
+      const command = await devStartCommand({ language: def.language, folder: def.path, ccid, peerAddress: this.peer.address, mspId: this.mspId, logLevel: this.config.logLevel });
+      return { vm: 'process', args: [command.command, ...command.args], env: command.env, workingDir: command.cwd };
+    }
     if (def.mode === 'system') {
       return { vm: 'inproc', args: [], env: { CORE_CHAINCODE_ID_NAME: ccid, CORE_CHAINCODE_PATH: def.path } };
     }
@@ -46,7 +55,7 @@ export class EngineRecipes implements RecipeSource {
       // Without host networking the container reaches the host through Docker's gateway name.
       peerAddress = peerAddress.replace(/^[^:]+/, 'host.docker.internal');
     }
-    const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.config.mspId, logLevel: this.config.logLevel });
+    const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.mspId, logLevel: this.config.logLevel });
     const { builder, imageTag, dependencies } = prepared;
     return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder, imageTag, dependencies };
   }

@@ -18,7 +18,6 @@ import { loadCreatorIdentity, CreatorIdentity } from './identity';
 import { buildProposal } from './proposal';
 import { ListeningServer, startChaincodeServer } from './server';
 import { TlsAuthority } from './tlsAuthority';
-import { RegistrationError } from './handlerRegistry';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
 import type {
@@ -85,7 +84,10 @@ export class Peer {
     readonly creator: CreatorIdentity,
     options: PeerOptions,
   ) {
-    this.registry = new HandlerRegistry(options.devMode ?? true);
+    this.registry = new HandlerRegistry({
+      acceptUnlaunched: options.devMode ?? true,
+      certificateOwner: (fingerprint) => this.tlsAuthorityValue?.chaincodeFor(fingerprint),
+    });
     this.channel = options.channel ?? 'mychannel';
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
   }
@@ -169,9 +171,16 @@ export class Peer {
     this.registry.resolve(ccid)?.setTimeoutsPaused(false);
   }
 
+  /**
+   * Set by the launcher: waits for a chaincode that is not ready to register again (a dev-mode
+   * chaincode whose process is gone, as in Fabric 2.x); undefined when there is nothing to wait for.
+   */
+  awaitHandler: ((chaincode: string) => Promise<Handler | undefined>) | undefined;
+
   /** Runs a transaction (or query) on a registered chaincode and commits its writes when it succeeds. */
   async execute(req: ExecuteRequest): Promise<ExecuteResult> {
-    const handler = this.registry.resolve(req.chaincode);
+    let handler = this.registry.resolve(req.chaincode);
+    if (handler?.state !== 'ready') handler = (await this.awaitHandler?.(req.chaincode)) ?? handler;
     if (!handler || handler.state !== 'ready') {
       const running = this.registry.all().filter((h) => h.state === 'ready').map((h) => h.chaincodeId);
       throw new UnknownChaincodeError(
@@ -308,17 +317,7 @@ export class Peer {
   };
 
   private readonly handlerHost: HandlerHost = {
-    register: (handler) => {
-      const fingerprint = handler.stream.clientCertFingerprint;
-      if (fingerprint !== undefined) {
-        // Fabric's interceptor: the REGISTERed name must be the one the client certificate was issued for.
-        const issuedFor = this.tlsAuthorityValue?.chaincodeFor(fingerprint);
-        if (issuedFor !== handler.chaincodeId) {
-          throw new RegistrationError(`the TLS client certificate was issued for ${issuedFor ?? 'an unknown chaincode'}, not ${handler.chaincodeId}`);
-        }
-      }
-      return this.registry.register(handler);
-    },
+    register: (handler) => this.registry.register(handler),
     ready: (handler) => {
       if (this.pausedChaincodes.has(handler.chaincodeId)) handler.setTimeoutsPaused(true);
     },
