@@ -206,7 +206,7 @@ describe('launcher (fake VM, real handlers)', () => {
 
   test('a chaincode that never registers: the startup timeout ends the launch (Fabric\'s wording), the runtime is stopped', async () => {
     const { vm, launcher } = setup(silent, { startupTimeoutMs: 300 });
-    await assert.rejects(launch(launcher, definition('mute', 'net')), /^timeout expired while starting chaincode mute:1\.0$/);
+    await assert.rejects(launch(launcher, definition('mute', 'net')), (err: Error) => err instanceof LaunchError && err.message === 'timeout expired while starting chaincode mute:1.0');
     assert.deepEqual(vm.stops, ['mute:1.0']);
     assert.equal(launcher.running()[0]?.status, 'failed');
     await launcher.dispose();

@@ -6,6 +6,7 @@
  */
 import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import { constants } from 'os';
 import * as path from 'path';
 import { Emitter } from '../../util/events';
 import { LineSplitter } from '../docker/lines';
@@ -105,7 +106,7 @@ export class ProcessVM implements VM {
         void Promise.race([closed, drained]).then(() => {
           for (const s of splitters) s.flush();
           if (this.processes.get(ccid)?.child === child) this.processes.delete(ccid);
-          const detail = signal ? `killed by ${signal}` : `exit code ${code}`;
+          const detail = exitDetail(code, signal);
           this.status(ccid, 'exited', { pid: child.pid, exitCode: code ?? undefined, detail });
           resolve();
         });
@@ -149,4 +150,11 @@ function spawned(child: ChildProcess): Promise<void> {
     child.once('spawn', () => resolve());
     child.once('error', reject);
   });
+}
+
+/** "exit code 1", or the signal that ended it (the wrapper's shell reports a killed command as 128 + n). */
+function exitDetail(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `killed by ${signal}`;
+  const killedBy = code !== null && code > 128 ? Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] : undefined;
+  return killedBy ? `exit code ${code} (killed by ${killedBy})` : `exit code ${code}`;
 }

@@ -128,4 +128,20 @@ describe('process VM', () => {
     parent.kill('SIGKILL');
     assert.ok(await until(() => !isAlive(sleeper), 5000), 'the chaincode outlived its parent');
   });
+
+  test('a chaincode that ignores SIGTERM does not outlive the process that started it either', async () => {
+    const parentScript = `const { ProcessVM } = require(${JSON.stringify(PROCESS_VM_MODULE)});
+      const vm = new ProcessVM();
+      vm.onEvent((e) => { if (e.kind === 'log') console.log(e.line); });
+      void vm.start({ ccid: 'stubborn:1', args: ['sh', '-c', "trap '' TERM; echo stubborn $$; while :; do sleep 0.1; done"], env: {}, prelaunch: () => Promise.resolve() });`;
+    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    assert.ok(await until(() => /stubborn \d+/.test(out), 5000), out);
+    const stubborn = Number(/stubborn (\d+)/.exec(out)![1]);
+    parent.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(isAlive(stubborn), 'it got its SIGTERM first');
+    assert.ok(await until(() => !isAlive(stubborn), 8000), 'killed after the grace period');
+  });
 });
