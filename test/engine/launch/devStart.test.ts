@@ -4,22 +4,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { devStartCommand, DevStartError, nodeEntry } from '../../../src/engine/launch/devStart';
+import { makeFolder } from '../../support/netChaincode';
 
 const EXAMPLE = path.resolve(__dirname, '..', '..', '..', '..', 'examples', 'asset-transfer');
 const base = { ccid: 'cc:1', peerAddress: '127.0.0.1:7052', mspId: 'Org2MSP' } as const;
-
-function folderWith(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-start-'));
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
 
 describe('dev-mode start commands', () => {
   test("node: the start script's shim CLI on node, --peer.address, and Fabric's environment with TLS off", async () => {
@@ -37,11 +27,11 @@ describe('dev-mode start commands', () => {
     });
   });
 
-  test('node: `node file.js` in the start script runs that file; a program overrides it', () => {
-    const dir = folderWith({ 'package.json': JSON.stringify({ scripts: { start: 'node lib/start.js --peer.address x:1 --verbose' } }) });
+  test('node: `node file.js` in the start script runs that file; a program overrides it', async () => {
+    const dir = await makeFolder('dev-start-', { 'package.json': JSON.stringify({ scripts: { start: 'node lib/start.js --peer.address x:1 --verbose' } }) });
     assert.deepEqual(nodeEntry(dir, undefined), { program: path.join(dir, 'lib', 'start.js'), args: ['--verbose'] });
     assert.deepEqual(nodeEntry(dir, 'other.js'), { program: path.join(dir, 'other.js'), args: [] });
-    const noShim = folderWith({ 'package.json': JSON.stringify({ scripts: { start: 'fabric-chaincode-node start' } }) });
+    const noShim = await makeFolder('dev-start-', { 'package.json': JSON.stringify({ scripts: { start: 'fabric-chaincode-node start' } }) });
     assert.throws(() => nodeEntry(noShim, undefined), DevStartError);
   });
 
@@ -53,10 +43,10 @@ describe('dev-mode start commands', () => {
   });
 
   test("java: the build's runnable jar (the platform's jar finder), --peerAddress; none is a clear error", async () => {
-    const dir = folderWith({ 'pom.xml': '<project/>', 'target/cc-1.0.jar': 'jar', 'target/original-cc-1.0.jar': 'jar', 'target/cc-1.0-sources.jar': 'jar' });
+    const dir = await makeFolder('dev-start-', { 'pom.xml': '<project/>', 'target/cc-1.0.jar': 'jar', 'target/original-cc-1.0.jar': 'jar', 'target/cc-1.0-sources.jar': 'jar' });
     const cmd = await devStartCommand({ ...base, language: 'java', folder: dir });
     assert.deepEqual([cmd.command, ...cmd.args], ['java', '-jar', path.join(dir, 'target', 'cc-1.0.jar'), '--peerAddress', '127.0.0.1:7052']);
     assert.equal(cmd.env.CORE_PEER_ADDRESS, '127.0.0.1:7052');
-    await assert.rejects(devStartCommand({ ...base, language: 'java', folder: folderWith({ 'pom.xml': '<project/>' }) }), /no runnable jar .*build it first/);
+    await assert.rejects(devStartCommand({ ...base, language: 'java', folder: await makeFolder('dev-start-', { 'pom.xml': '<project/>' }) }), /no runnable jar .*build it first/);
   });
 });

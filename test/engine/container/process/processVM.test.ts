@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { ProcessStartError, ProcessVM } from '../../../../src/engine/container/process/processVM';
 import type { RuntimeEvent, StartRequest } from '../../../../src/engine/container/types';
@@ -30,6 +30,19 @@ function recorder(vm: ProcessVM): RuntimeEvent[] {
   const events: RuntimeEvent[] = [];
   vm.onEvent((e) => events.push(e));
   return events;
+}
+
+/** A parent process that starts `script` through the VM and waits to be killed; `pid`: the one the script prints. */
+async function parentRunning(script: string): Promise<{ parent: ChildProcess; pid: number }> {
+  const parentScript = `const { ProcessVM } = require(${JSON.stringify(PROCESS_VM_MODULE)});
+    const vm = new ProcessVM();
+    vm.onEvent((e) => { if (e.kind === 'log') console.log(e.line); });
+    void vm.start({ ccid: 'orphan:1', args: ['sh', '-c', ${JSON.stringify(script)}], env: {}, prelaunch: () => Promise.resolve() });`;
+  const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  assert.ok(await until(() => /pid \d+/.test(out), 5000), out);
+  return { parent, pid: Number(/pid (\d+)/.exec(out)![1]) };
 }
 
 const lines = (events: RuntimeEvent[], ccid: string): string[] => events.flatMap((e) => (e.kind === 'log' && e.ccid === ccid ? [e.line] : []));
@@ -114,34 +127,17 @@ describe('process VM', () => {
   });
 
   test('the process group dies when the process that started it is killed with SIGKILL', async () => {
-    // A parent that starts a process through the VM, prints its child's pid, then waits to be killed.
-    const parentScript = `const { ProcessVM } = require(${JSON.stringify(PROCESS_VM_MODULE)});
-      const vm = new ProcessVM();
-      vm.onEvent((e) => { if (e.kind === 'log') console.log(e.line); });
-      void vm.start({ ccid: 'orphan:1', args: ['sh', '-c', 'sleep 600 & echo child $!; wait'], env: {}, prelaunch: () => Promise.resolve() });`;
-    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    assert.ok(await until(() => /child \d+/.test(out), 5000), out);
-    const sleeper = Number(/child (\d+)/.exec(out)![1]);
-    assert.ok(isAlive(sleeper));
+    const { parent, pid } = await parentRunning('sleep 600 & echo pid $!; wait');
+    assert.ok(isAlive(pid));
     parent.kill('SIGKILL');
-    assert.ok(await until(() => !isAlive(sleeper), 5000), 'the chaincode outlived its parent');
+    assert.ok(await until(() => !isAlive(pid), 5000), 'the chaincode outlived its parent');
   });
 
   test('a chaincode that ignores SIGTERM does not outlive the process that started it either', async () => {
-    const parentScript = `const { ProcessVM } = require(${JSON.stringify(PROCESS_VM_MODULE)});
-      const vm = new ProcessVM();
-      vm.onEvent((e) => { if (e.kind === 'log') console.log(e.line); });
-      void vm.start({ ccid: 'stubborn:1', args: ['sh', '-c', "trap '' TERM; echo stubborn $$; while :; do sleep 0.1; done"], env: {}, prelaunch: () => Promise.resolve() });`;
-    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    assert.ok(await until(() => /stubborn \d+/.test(out), 5000), out);
-    const stubborn = Number(/stubborn (\d+)/.exec(out)![1]);
+    const { parent, pid } = await parentRunning("trap '' TERM; echo pid $$; while :; do sleep 0.1; done");
     parent.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.ok(isAlive(stubborn), 'it got its SIGTERM first');
-    assert.ok(await until(() => !isAlive(stubborn), 8000), 'killed after the grace period');
+    assert.ok(isAlive(pid), 'it got its SIGTERM first');
+    assert.ok(await until(() => !isAlive(pid), 8000), 'killed after the grace period');
   });
 });
