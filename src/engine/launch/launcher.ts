@@ -49,8 +49,6 @@ type Outcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly cause: Error; readonly startFailed?: boolean; readonly cancelled?: boolean };
 
-const NEVER = new Promise<never>(() => undefined);
-
 export class ChaincodeLauncher {
   private readonly table = new ChaincodeTable();
   readonly onDidChangeChaincode = this.table.onDidChangeChaincode;
@@ -232,7 +230,7 @@ export class ChaincodeLauncher {
       forward.dispose();
     }
     progress('waiting for the chaincode to register');
-    return NEVER;
+    return new Promise<never>(() => undefined); // the launch state decides from here
   }
 
   /** The one place a launch waits: its state's end, a start failure, the timeout, or the caller giving up. */
@@ -244,13 +242,17 @@ export class ChaincodeLauncher {
         settled = true;
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
+        done?.dispose();
         resolve(outcome);
       };
       const onAbort = (): void => finish({ ok: false, cause: reasonOf(opts.signal), cancelled: true });
       const timer = setTimeout(() => finish({ ok: false, cause: opts.onTimeout() }), opts.timeoutMs);
-      if (opts.signal?.aborted) onAbort();
+      // `let`: a launch that is done already calls back at once, before `whenDone` returns.
+      let done: Disposable | undefined;
+      done = state.whenDone(() => finish(state.error ? { ok: false, cause: state.error } : { ok: true }));
+      if (settled) return done.dispose();
+      if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      void state.done.then(() => finish(state.error ? { ok: false, cause: state.error } : { ok: true }));
       void opts.startFailure?.then(finish);
     });
   }

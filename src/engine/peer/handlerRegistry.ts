@@ -4,7 +4,7 @@
  * known faults fixed: a refused REGISTER ends its stream and never fails someone else's launch, and
  * a handler is removed by identity, so an impostor's teardown never deregisters the legitimate one.
  */
-import { Emitter, type Event } from '../util/events';
+import { Emitter, type Disposable, type Event } from '../util/events';
 import type { Handler } from './handler';
 
 export class RegistrationError extends Error {
@@ -18,9 +18,7 @@ export class RegistrationError extends Error {
  */
 export class LaunchState {
   private outcome: { readonly error: Error | undefined } | undefined;
-  private resolveDone!: () => void;
-  /** Resolves (never rejects) when the launch is done; read `error` then. */
-  readonly done: Promise<void> = new Promise((resolve) => (this.resolveDone = resolve));
+  private readonly waiters = new Set<() => void>();
 
   get isDone(): boolean {
     return this.outcome !== undefined;
@@ -31,11 +29,22 @@ export class LaunchState {
     return this.outcome?.error;
   }
 
+  /** Calls `listener` once the launch is done (at once when it is); dispose to stop waiting. */
+  whenDone(listener: () => void): Disposable {
+    if (this.outcome) {
+      listener();
+      return { dispose: () => undefined };
+    }
+    this.waiters.add(listener);
+    return { dispose: () => this.waiters.delete(listener) };
+  }
+
   /** The first notification wins (Fabric's Notify): an exit after READY changes nothing. */
   notify(error?: Error): void {
     if (this.outcome) return;
     this.outcome = { error };
-    this.resolveDone();
+    for (const w of [...this.waiters]) w();
+    this.waiters.clear();
   }
 }
 
