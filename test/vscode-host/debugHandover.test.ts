@@ -56,6 +56,29 @@ describe('F5 on a chaincode running in dev mode: hand over to the debugger', fun
     } finally {
       sub.dispose();
     }
+  });
+
+  it('a debugger restart: a transaction sent meanwhile waits for the chaincode to register again (Fabric 2.x), then runs', async () => {
+    const api = await extensionApi();
+    const engine = api.ctx.engine.current;
+    assert.ok(engine);
+    const before = engine.peer.registry.handler(ccid);
+    assert.ok(before, 'the debuggee is registered');
+    const statuses: string[] = [];
+    const sub = engine.launcher.onDidChangeChaincode((c) => {
+      if (c.ccid === ccid) statuses.push(c.status);
+    });
+    try {
+      await vscode.commands.executeCommand('workbench.action.debug.restart');
+      await waitFor(() => before.state === 'ended', 15_000, 'the old debuggee to leave');
+      const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'ReadAsset', args: ['handover1'] });
+      assert.strictEqual(result?.status, 200, `${result?.message}; statuses ${statuses.join(' → ')}`);
+      assert.strictEqual(JSON.parse(result.payload.toString()).Owner, 'Ann');
+      assert.notStrictEqual(engine.peer.registry.handler(ccid), before, 'a new debuggee');
+      assert.ok(statuses.includes('waiting for registration'), `the Chaincodes view said so meanwhile: ${statuses.join(' → ')}`);
+    } finally {
+      sub.dispose();
+    }
     await vscode.debug.stopDebugging();
     await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 15_000, 'the chaincode to stop with the session');
   });
