@@ -7,6 +7,7 @@
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import { chaincodeEnv } from '../platforms/launchParameters';
 import { devStartCommand } from './devStart';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
@@ -26,12 +27,15 @@ export class EngineRecipes implements RecipeSource {
       const command = await devStartCommand({ language: def.language, folder: def.path, ccid, peerAddress: this.peer.address, mspId: this.mspId, logLevel: this.config.logLevel });
       return { vm: 'process', args: [command.command, ...command.args], env: command.env, workingDir: command.cwd };
     }
+    // The in-process chaincode gets the same environment; a chaincode service's process is the
+    // user's, started with its own, so the recipe only records what the peer would give it.
+    const env = chaincodeEnv({ ccid, mspId: this.mspId, logLevel: this.config.logLevel });
     if (def.mode === 'system') {
-      return { vm: 'inproc', args: [], env: { CORE_CHAINCODE_ID_NAME: ccid, CORE_CHAINCODE_PATH: def.path } };
+      return { vm: 'inproc', args: [], env: { ...env, CORE_CHAINCODE_PATH: def.path } };
     }
     if (def.mode === 'external') {
       if (!def.address) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
-      return { vm: 'external', args: [def.address], env: {} };
+      return { vm: 'external', args: [def.address], env };
     }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
