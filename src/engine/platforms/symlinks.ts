@@ -28,21 +28,24 @@ export type LinkResolution =
  * it is it would dangle.
  */
 export async function resolveLink(rootReal: string, abs: string, rel: string): Promise<LinkResolution> {
-  const written = await readlink(abs);
-  let realPath: string;
-  let target: Stats;
-  try {
-    realPath = await realpath(abs);
-    target = await stat(realPath);
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'a loop of links' : 'a path that does not exist';
-    throw new SymlinkError(`${rel} is a symbolic link to ${written}, ${why}: remove the link or make its target exist`, { cause: err });
-  }
+  const { realPath, stat: target } = await followLink(abs, rel);
   if (!isWithin(rootReal, realPath)) return { kind: 'outside', stat: target, realPath };
   const targetPath = toPosix(path.relative(rootReal, realPath));
   // Relative to the link's own place, so it works wherever the package is unpacked.
   const linkTarget = path.posix.relative(path.posix.dirname(rel), targetPath) || '.';
   return { kind: 'inside', linkTarget, targetPath };
+}
+
+/** The link's final target (through any chain of links); `SymlinkError` when there is none. */
+export async function followLink(abs: string, rel: string): Promise<{ realPath: string; stat: Stats }> {
+  try {
+    const realPath = await realpath(abs);
+    return { realPath, stat: await stat(realPath) };
+  } catch (err) {
+    const written = await readlink(abs).catch(() => '?');
+    const why = (err as NodeJS.ErrnoException).code === 'ELOOP' ? 'a loop of links' : 'a path that does not exist';
+    throw new SymlinkError(`${rel} is a symbolic link to ${written}, ${why}: remove the link or make its target exist`, { cause: err });
+  }
 }
 
 /** `inner` is `outer` or below it. */
