@@ -38,29 +38,30 @@ interface PackageCommand {
   readonly out?: string;
 }
 
-export function parsePackageCommand(argv: readonly string[]): PackageCommand | 'help' {
-  let parsed;
+const FLAGS = {
+  label: { type: 'string' },
+  out: { type: 'string' },
+  type: { type: 'string' },
+  address: { type: 'string' },
+  'dial-timeout': { type: 'string' },
+  'tls-root-cert': { type: 'string' },
+  'tls-client-cert': { type: 'string' },
+  'tls-client-key': { type: 'string' },
+  'no-build': { type: 'boolean' },
+  'no-vendor': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseFlags(argv: readonly string[]): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof FLAGS }>> {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        label: { type: 'string' },
-        out: { type: 'string' },
-        type: { type: 'string' },
-        address: { type: 'string' },
-        'dial-timeout': { type: 'string' },
-        'tls-root-cert': { type: 'string' },
-        'tls-client-cert': { type: 'string' },
-        'tls-client-key': { type: 'string' },
-        'no-build': { type: 'boolean' },
-        'no-vendor': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs({ args: [...argv], allowPositionals: true, options: FLAGS });
   } catch (err) {
     throw new PackageUsageError((err as Error).message, { cause: err });
   }
+}
+
+export function parsePackageCommand(argv: readonly string[]): PackageCommand | 'help' {
+  const parsed = parseFlags(argv);
   const { values: v, positionals } = parsed;
   if (v.help) return 'help';
   const [folder, ...extra] = positionals;
