@@ -98,7 +98,7 @@ export async function vendorGoModules(folder: string, options: { signal?: AbortS
   try {
     // GOWORK=off: a go.work above the folder would vendor the workspace, not this module. GOFLAGS
     // cleared: a -mod=vendor from the user's environment would refuse to vendor.
-    await runTool('go', ['mod', 'vendor', '-o', dir], folder, 'go mod vendor', options.signal, { GOWORK: 'off', GOFLAGS: '' });
+    await runTool('go', ['mod', 'vendor', '-o', dir], folder, 'go mod vendor', options.signal, { GOWORK: 'off', GOFLAGS: '' }, 'install Go, or package without vendoring (the peer then downloads the modules)');
   } catch (err) {
     await remove();
     throw err;
@@ -106,12 +106,12 @@ export async function vendorGoModules(folder: string, options: { signal?: AbortS
   return { dir, remove };
 }
 
-async function runTool(command: string, args: string[], cwd: string, what: string, signal?: AbortSignal, env: Record<string, string> = {}): Promise<void> {
+async function runTool(command: string, args: string[], cwd: string, what: string, signal?: AbortSignal, env: Record<string, string> = {}, missingHint?: string): Promise<void> {
   try {
     await run(command, args, { cwd, signal, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const failure = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (failure.code === 'ENOENT') throw new PackageSourceError(`${what} needs ${command}, which is not on the PATH`, { cause: err });
+    if (failure.code === 'ENOENT') throw new PackageSourceError(`${what} needs ${command}, which is not on the PATH${missingHint ? `: ${missingHint}` : ''}`, { cause: err });
     if (signal?.aborted) throw err;
     const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
     throw new PackageSourceError(`${what} failed in ${cwd}${output ? `:\n${output}` : ''}`, { cause: err });

@@ -115,6 +115,18 @@ describe('lifecycle package: Go', { skip: fixtureSkip(go) }, () => {
   });
 });
 
+test('lifecycle package: Go dependencies cannot be vendored without Go: refused, saying how to package anyway', async () => {
+  const dir = await tree({ 'go.mod': 'module example.com/cc\n\ngo 1.21\n\nrequire github.com/hyperledger/fabric-chaincode-go/v2 v2.0.0\n', 'main.go': 'package main\n' });
+  const savedPath = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  try {
+    await assert.rejects(createLifecyclePackage({ folder: dir }), (err: Error) => err instanceof PackageSourceError && err.message === 'go mod vendor needs go, which is not on the PATH: install Go, or package without vendoring (the peer then downloads the modules)');
+  } finally {
+    process.env.PATH = savedPath;
+  }
+  assert.ok((await createLifecyclePackage({ folder: dir, vendor: false })).codeEntries.includes('src/main.go'));
+});
+
 describe('lifecycle package: Java', () => {
   test("the project as Fabric's Java platform packages it: no target/, build/, out/ (at any depth) or .class files", async () => {
     const dir = await tree({
