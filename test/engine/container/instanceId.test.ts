@@ -5,6 +5,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { engineInstanceId, INSTANCE_ID_FILE, isInstanceId } from '../../../src/engine/container/docker/instanceId';
 import { imageName } from '../../../src/engine/container/docker/names';
+import { resolveConfig } from '../../../src/engine/config';
+import { Engine } from '../../../src/engine/engine';
 
 describe('engine instance id (kept in the data directory)', () => {
   const made: string[] = [];
@@ -48,6 +50,18 @@ describe('engine instance id (kept in the data directory)', () => {
     const id = await engineInstanceId(dir);
     assert.ok(isInstanceId(id), id);
     assert.equal(await engineInstanceId(dir), id);
+  });
+
+  test("an engine labels what it runs with its data directory's id, the same after a restart", async () => {
+    const dir = await dataDir();
+    const labels: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const engine = await Engine.start(resolveConfig({ dataDir: dir, peerPort: 0 }));
+      labels.push(engine.docker.peerLabel);
+      await engine.dispose();
+    }
+    const id = (await readFile(path.join(dir, INSTANCE_ID_FILE), 'utf8')).trim();
+    assert.deepEqual(labels, [`dev-peer0-${id}`, `dev-peer0-${id}`]);
   });
 
   test('an id is valid in image repository names (lowercase) and container names', () => {
