@@ -16,6 +16,10 @@ const PROTO_FILES = [
   'common/common.proto',
   'msp/identities.proto',
   'ledger/queryresult/kv_query_result.proto',
+  'msp/msp_principal.proto',
+  'common/policies.proto',
+  'peer/policy.proto',
+  'peer/collection.proto',
 ];
 
 /** Where the .proto files are: beside this module when compiled by tsc, under dist/proto when bundled. */
@@ -97,7 +101,8 @@ function assertCompleteFields(bytes: Uint8Array): void {
  * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map);
  * Fabric's encoders never do, so neither do we, and our bytes match theirs exactly. Driven by the
  * message type, so map entries keep their (possibly empty) values and nested messages keep their
- * presence (an empty message is still written), with their own defaults dropped.
+ * presence (an empty message is still written), with their own defaults dropped; so do the members
+ * of a oneof, whatever their value.
  */
 function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -112,7 +117,8 @@ function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>):
       if ((value as unknown[]).length > 0) out[field.name] = (value as unknown[]).map(prune);
     } else if (nested) {
       out[field.name] = prune(value);
-    } else if (!isDefaultScalar(value)) {
+    } else if (field.partOf || !isDefaultScalar(value)) {
+      // A oneof member has presence: set to its default it is still written (signed_by 0).
       out[field.name] = value;
     }
   }
@@ -171,6 +177,20 @@ export const codecs = {
   StateMetadataResult: new MessageCodec<M.StateMetadataResult>('protos.StateMetadataResult'),
   KV: new MessageCodec<M.KV>('queryresult.KV'),
   KeyModification: new MessageCodec<M.KeyModification>('queryresult.KeyModification'),
+  MSPPrincipal: new MessageCodec<M.MSPPrincipal>('common.MSPPrincipal'),
+  MSPRole: new MessageCodec<M.MSPRole>('common.MSPRole'),
+  OrganizationUnit: new MessageCodec<M.OrganizationUnit>('common.OrganizationUnit'),
+  MSPIdentityAnonymity: new MessageCodec<M.MSPIdentityAnonymity>('common.MSPIdentityAnonymity'),
+  CombinedPrincipal: new MessageCodec<M.CombinedPrincipal>('common.CombinedPrincipal'),
+  Policy: new MessageCodec<M.Policy>('common.Policy'),
+  SignaturePolicyEnvelope: new MessageCodec<M.SignaturePolicyEnvelope>('common.SignaturePolicyEnvelope'),
+  SignaturePolicy: new MessageCodec<M.SignaturePolicy>('common.SignaturePolicy'),
+  ImplicitMetaPolicy: new MessageCodec<M.ImplicitMetaPolicy>('common.ImplicitMetaPolicy'),
+  ApplicationPolicy: new MessageCodec<M.ApplicationPolicy>('protos.ApplicationPolicy'),
+  CollectionConfigPackage: new MessageCodec<M.CollectionConfigPackage>('protos.CollectionConfigPackage'),
+  CollectionConfig: new MessageCodec<M.CollectionConfig>('protos.CollectionConfig'),
+  StaticCollectionConfig: new MessageCodec<M.StaticCollectionConfig>('protos.StaticCollectionConfig'),
+  CollectionPolicyConfig: new MessageCodec<M.CollectionPolicyConfig>('protos.CollectionPolicyConfig'),
 } as const;
 
 export type CodecName = keyof typeof codecs;

@@ -141,13 +141,14 @@ function defaultOf(k: FieldKind): unknown {
   return k.kind === 'enum' ? 0 : { string: '', bytes: '', bool: false, int32: 0, uint32: 0, int64: '0', uint64: '0' }[k.scalar ?? 'string'];
 }
 
-/** The expected decoded form of `value`: every field, base64 bytes, decimal 64-bit integers. */
+/** The expected decoded form of `value`: every field (a oneof only its set member), base64 bytes, decimal 64-bit integers. */
 function canonical(type: protobuf.Type, value: MessageValue): MessageValue {
   const out: MessageValue = {};
   for (const field of type.fieldsArray) {
     const k = fieldKind(field);
     const v = value[field.name];
     const one = (x: unknown): unknown => (k.messageType ? canonical(k.messageType, x as MessageValue) : canonicalScalar(k, x));
+    if (v === undefined && field.partOf) continue;
     if (v === undefined) out[field.name] = defaultOf(k);
     else if (k.map) out[field.name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([key, val]) => [key, one(val)]));
     else if (k.repeated) out[field.name] = (v as unknown[]).map(one);
@@ -161,6 +162,8 @@ function theirCanonical(type: protobuf.Type, msg: TheirMessage): MessageValue {
   const out: MessageValue = {};
   for (const field of type.fieldsArray) {
     const k = fieldKind(field);
+    // A oneof member that is not set is absent, as protobufjs decodes it.
+    if (field.partOf && !(method(msg, `has${k.stem}`)() as boolean)) continue;
     const bytes = (x: unknown): string => (typeof x === 'string' ? x : Buffer.from(x as Uint8Array).toString('base64'));
     const one = (x: unknown): unknown => (k.messageType ? theirCanonical(k.messageType, x as TheirMessage) : k.scalar === 'bytes' ? bytes(x) : canonicalScalar(k, x));
     if (k.map) {
@@ -193,11 +196,25 @@ function scalarSample(k: FieldKind, n: number, name: string): unknown {
   }
 }
 
-function sampleMessage(type: protobuf.Type, n: number): MessageValue {
+const isMessage = (f: protobuf.Field): boolean => f.resolvedType instanceof protobuf.Type;
+
+/**
+ * Whether `field` is the member of its oneof that sample `n` sets (samples 1 and 2 cover two
+ * members); deep in a recursive type (SignaturePolicy in SignaturePolicy) a scalar member, to end.
+ */
+function chosenInOneof(field: protobuf.Field, n: number, depth: number): boolean {
+  const members = field.partOf?.fieldsArray;
+  if (!members) return true;
+  const scalar = members.find((m) => !isMessage(m));
+  return depth >= 3 && scalar ? field === scalar : members[n % members.length] === field;
+}
+
+function sampleMessage(type: protobuf.Type, n: number, depth = 0): MessageValue {
   const out: MessageValue = {};
   for (const field of type.fieldsArray) {
+    if (!chosenInOneof(field, n, depth)) continue;
     const k = fieldKind(field);
-    const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m) : scalarSample(k, m, field.name));
+    const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m, depth + 1) : scalarSample(k, m, field.name));
     if (k.map) out[field.name] = { [`${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
     else if (k.repeated) out[field.name] = [one(n), one(n + 2)];
     else out[field.name] = one(n);
@@ -218,17 +235,37 @@ function scalarArbitrary(k: FieldKind): fc.Arbitrary<unknown> {
   }
 }
 
-/** Any field absent or non-default (an explicit default is a separate question, tested below). */
-function valueArbitrary(type: protobuf.Type): fc.Arbitrary<MessageValue> {
+/**
+ * Any field absent or non-default (an explicit default is a separate question, tested below); of
+ * a oneof, at most one member, with any value (a oneof member has presence, so its default counts).
+ * Recursive types (SignaturePolicy holds SignaturePolicy) stop nesting after a few levels.
+ */
+function valueArbitrary(type: protobuf.Type, depth = 0): fc.Arbitrary<MessageValue> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  const oneofs: fc.Arbitrary<MessageValue>[] = [];
   for (const field of type.fieldsArray) {
     const k = fieldKind(field);
-    const one = k.messageType ? valueArbitrary(k.messageType) : scalarArbitrary(k);
+    if (k.messageType && depth >= 3) continue;
+    const one = k.messageType ? valueArbitrary(k.messageType, depth + 1) : scalarArbitrary(k);
+    if (field.partOf) continue;
     if (k.map) fields[field.name] = fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), one).map(([key, v]) => ({ [key]: v }));
     else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
     else fields[field.name] = one;
   }
-  return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<MessageValue>;
+  for (const oneof of type.oneofsArray) {
+    const members = oneof.fieldsArray.filter((f) => !(f.resolvedType instanceof protobuf.Type && depth >= 3));
+    const member = (f: protobuf.Field): fc.Arbitrary<MessageValue> => {
+      const k = fieldKind(f);
+      const value = k.messageType ? valueArbitrary(k.messageType, depth + 1) : fc.oneof(fc.constant(defaultScalar(k)), scalarArbitrary(k));
+      return value.map((v) => ({ [f.name]: v }));
+    };
+    oneofs.push(fc.oneof(fc.constant({}), ...members.map(member)));
+  }
+  return fc.tuple(fc.record(fields, { requiredKeys: [] }), ...oneofs).map((parts) => Object.assign({}, ...parts) as MessageValue);
+}
+
+function defaultScalar(k: FieldKind): unknown {
+  return k.kind === 'enum' ? 0 : { string: '', bytes: Buffer.alloc(0), bool: false, int32: 0, uint32: 0, int64: 0, uint64: 0 }[k.scalar ?? 'string'];
 }
 
 // ---- the assertions ----
@@ -269,11 +306,11 @@ function assertConformant(type: protobuf.Type, value: MessageValue): void {
 describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
   test('every message type of our .proto files is covered, and every codec is one of them', () => {
     const names = types.map((t) => t.fullName.slice(1));
-    for (const expected of ['protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp']) {
+    for (const expected of ['protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp', 'common.SignaturePolicyEnvelope', 'common.MSPPrincipal', 'protos.ApplicationPolicy', 'protos.CollectionConfigPackage']) {
       assert.ok(names.includes(expected), `${expected} missing from ${names.join(', ')}`);
     }
     for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);
-    assert.ok(types.length >= 41, `only ${types.length} message types found: ${names.join(', ')}`);
+    assert.ok(types.length >= 56, `only ${types.length} message types found: ${names.join(', ')}`);
   });
 
   for (const type of types) {
@@ -304,9 +341,9 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
     // txid '' and channel_id '', or ChaincodeInput{is_init: false} in every TRANSACTION).
     const differing: string[] = [];
     for (const type of types) {
-      const scalars = type.fieldsArray.filter((f) => !f.repeated && !f.map && !(f.resolvedType instanceof protobuf.Type));
-      const plainDefault = (k: FieldKind): unknown => (k.kind === 'enum' ? 0 : { string: '', bytes: Buffer.alloc(0), bool: false, int32: 0, uint32: 0, int64: 0, uint64: 0 }[k.scalar ?? 'string']);
-      const defaults = Object.fromEntries(scalars.map((f) => [f.name, plainDefault(fieldKind(f))]));
+      // Of a oneof, only the first member: setting a second would clear the first on their side.
+      const scalars = type.fieldsArray.filter((f) => !f.repeated && !f.map && !(f.resolvedType instanceof protobuf.Type) && (!f.partOf || f.partOf.fieldsArray[0] === f));
+      const defaults = Object.fromEntries(scalars.map((f) => [f.name, defaultScalar(fieldKind(f))]));
       const ours = hex(encodeOurs(type, defaults));
       const their = hex(toTheirs(type, defaults).serializeBinary());
       if (ours !== their) differing.push(`${type.fullName.slice(1)}: ours ${ours}, fabric-protos '${their}'`);
@@ -340,6 +377,11 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       ['protos.WriteRecord.Type', ['peer', 'WriteRecord', 'Type']],
       ['protos.ChaincodeSpec.Type', ['peer', 'ChaincodeSpec', 'Type']],
       ['common.HeaderType', ['common', 'HeaderType']],
+      ['common.MSPPrincipal.Classification', ['common', 'MSPPrincipal', 'Classification']],
+      ['common.MSPRole.MSPRoleType', ['common', 'MSPRole', 'MSPRoleType']],
+      ['common.MSPIdentityAnonymity.MSPIdentityAnonymityType', ['common', 'MSPIdentityAnonymity', 'MSPIdentityAnonymityType']],
+      ['common.Policy.PolicyType', ['common', 'Policy', 'PolicyType']],
+      ['common.ImplicitMetaPolicy.Rule', ['common', 'ImplicitMetaPolicy', 'Rule']],
     ];
     for (const [ours, path] of pairs) assert.deepEqual({ ...protoRoot.lookupEnum(ours).values }, theirEnum(path), ours);
     const types = protoRoot.lookupEnum('protos.ChaincodeMessage.Type').values;

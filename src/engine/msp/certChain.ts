@@ -1,0 +1,61 @@
+/**
+ * Go's `x509.Certificate.Verify` as Fabric's MSP calls it (`msp/mspimplvalidate.go`
+ * `getUniqueValidationChain` with `getValidityOptsForCert`): the time is the leaf's NotBefore plus
+ * one second (so expiry is not checked here, FAB-3678), and `KeyUsages` is empty, which Go reads as
+ * serverAuth: every certificate of the chain needs no EKU, or serverAuth, or anyExtendedKeyUsage.
+ * A parent must be a CA (basic constraints) allowed to sign certificates (key usage), with the
+ * issuer's name bytes and a signature that verifies.
+ */
+import { allowsServerAuth, isSignedBy, type ParsedCertificate } from '../crypto/x509Reader';
+import { KeyUsage } from '../crypto/x509Writer';
+
+const MAX_DEPTH = 8;
+
+export interface ChainSearch {
+  readonly chains: ParsedCertificate[][];
+  /** Go's error text when there is none. */
+  readonly error: string | null;
+}
+
+function validAt(cert: ParsedCertificate, at: Date): boolean {
+  return cert.notBefore.getTime() <= at.getTime() && at.getTime() <= cert.notAfter.getTime();
+}
+
+function canSign(parent: ParsedCertificate): boolean {
+  return parent.basicConstraintsValid && parent.isCA && (parent.keyUsage === 0 || (parent.keyUsage & KeyUsage.certSign) !== 0);
+}
+
+/** Every chain from `leaf` to one of `roots` (through `intermediates`), as Go's Verify builds them. */
+export function buildChains(leaf: ParsedCertificate, roots: readonly ParsedCertificate[], intermediates: readonly ParsedCertificate[]): ChainSearch {
+  const at = new Date(leaf.notBefore.getTime() + 1000);
+  if (!validAt(leaf, at)) return { chains: [], error: `x509: certificate has expired or is not yet valid: current time ${goTime(at)} is after ${goTime(leaf.notAfter)}` };
+  const chains: ParsedCertificate[][] = [];
+  let hint: string | null = null;
+  const extend = (chain: ParsedCertificate[]): void => {
+    const child = chain[chain.length - 1];
+    const candidates = [...roots.map((c) => ({ c, root: true })), ...intermediates.map((c) => ({ c, root: false }))];
+    for (const { c, root } of candidates) {
+      if (!c.subjectRaw.equals(child.issuerRaw) || chain.some((x) => x.der.equals(c.der))) continue;
+      if (!validAt(c, at)) {
+        hint ??= `x509: certificate has expired or is not yet valid: current time ${goTime(at)} is ${at < c.notBefore ? 'before' : 'after'} ${goTime(at < c.notBefore ? c.notBefore : c.notAfter)}`;
+        continue;
+      }
+      if (!canSign(c) || !isSignedBy(child, c.publicKey)) continue;
+      const next = [...chain, c];
+      if (root) chains.push(next);
+      else if (next.length < MAX_DEPTH) extend(next);
+    }
+  };
+  extend([leaf]);
+  if (chains.length === 0) {
+    return { chains, error: hint ? `x509: certificate signed by unknown authority (possibly because of "${hint}" while trying to verify candidate authority certificate)` : 'x509: certificate signed by unknown authority' };
+  }
+  const usable = chains.filter((chain) => chain.every(allowsServerAuth));
+  if (usable.length === 0) return { chains: [], error: 'x509: certificate specifies an incompatible key usage' };
+  return { chains: usable, error: null };
+}
+
+/** Go's time.Time String() in UTC, as x509 errors print it (`2024-01-02T03:04:05Z` is RFC 3339). */
+function goTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
