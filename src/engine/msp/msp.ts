@@ -227,7 +227,7 @@ export class Msp {
         }
         return;
       case 'unknown':
-        throw new MspError(`invalid principal type ${principal.classification}`);
+        throw new MspError(principal.reason ?? `invalid principal type ${principal.classification}`);
     }
   }
 

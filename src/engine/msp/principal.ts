@@ -17,8 +17,8 @@ export type MspPrincipal =
   | { readonly kind: 'organizationUnit'; readonly mspId: string; readonly ou: string; readonly certifiersIdentifier: Buffer }
   | { readonly kind: 'anonymity'; readonly anonymityType: number }
   | { readonly kind: 'combined'; readonly principals: readonly MspPrincipal[] }
-  /** A classification Fabric does not know; never satisfied. */
-  | { readonly kind: 'unknown'; readonly classification: number };
+  /** A classification Fabric does not know, or bytes that do not decode; never satisfied. */
+  | { readonly kind: 'unknown'; readonly classification: number; readonly reason?: string };
 
 export function rolePrincipal(mspId: string, role: MspRoleName): MspPrincipal {
   return { kind: 'role', mspId, role };

@@ -180,6 +180,7 @@ export class Peer {
     }
     const channel = req.channel ?? this.channel;
     const kind = req.kind ?? 'invoke';
+    const creator = req.creator ?? this.creator;
     const args = req.args.map(toBytes);
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = toBytes(v);
@@ -189,7 +190,7 @@ export class Peer {
       args,
       transient,
       isInit: kind === 'init',
-      creator: this.creator,
+      creator,
       txId: req.txId,
     });
     const started: TransactionStarted = {
@@ -242,7 +243,7 @@ export class Peer {
       fn: started.fn,
       args: started.args,
       kind,
-      creator: { mspId: this.creator.mspId, subject: this.creator.subject },
+      creator: { mspId: creator.mspId, subject: creator.subject },
       startedAt: built.timestampMs,
       durationMs,
       status: response.status,

@@ -3,6 +3,7 @@
  * events the editor layer subscribes to. Everything here is plain data (no vscode, no gRPC types).
  */
 import type { ChaincodeEventRecord, ReadWriteSet, TransactionRecord, ValidationCode } from '../ledger/types';
+import type { CreatorIdentity } from './identity';
 
 /**
  * A handler's life (Fabric 2.x's plain states plus `ended`): a stream is `created` until REGISTER,
@@ -57,6 +58,8 @@ export interface ExecuteRequest {
   readonly timeoutMs?: number;
   /** Given txid; default: derived as Fabric does, hex(sha256(nonce ‖ creator)). */
   readonly txId?: string;
+  /** Who signs the proposal (e.g. an msp SigningIdentity); default the peer's fixed creator. */
+  readonly creator?: CreatorIdentity;
 }
 
 export interface ExecuteResult {
