@@ -25,30 +25,55 @@ function canSign(parent: ParsedCertificate): boolean {
   return parent.basicConstraintsValid && parent.isCA && (parent.keyUsage === 0 || (parent.keyUsage & KeyUsage.certSign) !== 0);
 }
 
-/** Every chain from `leaf` to one of `roots` (through `intermediates`), as Go's Verify builds them. */
+/** The name Go's UnknownAuthorityError gives a candidate: its CN, else its first O, else its serial. */
+function goCertName(c: ParsedCertificate): string {
+  const attrs = c.subject.flat();
+  return attrs.find((a) => a.type === 'CN')?.value || attrs.find((a) => a.type === 'O')?.value || `serial:${c.serialNumber}`;
+}
+
+/**
+ * Every chain from `leaf` to one of `roots` (through `intermediates`), as Go's Verify builds them:
+ * candidates by issuer name (roots, then intermediates), each checked for being allowed to sign,
+ * then for the signature, then for validity at the verification time. A candidate out of its
+ * validity fails the whole verification with that error; otherwise the first failure is the hint
+ * in "signed by unknown authority". A leaf that is itself a root is its own chain.
+ */
 export function buildChains(leaf: ParsedCertificate, roots: readonly ParsedCertificate[], intermediates: readonly ParsedCertificate[]): ChainSearch {
   const at = new Date(leaf.notBefore.getTime() + 1000);
   if (!validAt(leaf, at)) return { chains: [], error: `x509: certificate has expired or is not yet valid: current time ${goTime(at)} is after ${goTime(leaf.notAfter)}` };
-  const chains: ParsedCertificate[][] = [];
-  let hint: string | null = null;
+  const chains: ParsedCertificate[][] = roots.some((r) => r.der.equals(leaf.der)) ? [[leaf]] : [];
+  let hint: { error: string; cert: ParsedCertificate } | null = null;
+  // Go assigns a candidate's validity error to buildChains' own `err`, which Verify then returns
+  // as it is (a signature failure only becomes the hint of "unknown authority").
+  let validityError: string | null = null;
   const extend = (chain: ParsedCertificate[]): void => {
     const child = chain[chain.length - 1];
     const candidates = [...roots.map((c) => ({ c, root: true })), ...intermediates.map((c) => ({ c, root: false }))];
     for (const { c, root } of candidates) {
       if (!c.subjectRaw.equals(child.issuerRaw) || chain.some((x) => x.der.equals(c.der))) continue;
-      if (!validAt(c, at)) {
-        hint ??= `x509: certificate has expired or is not yet valid: current time ${goTime(at)} is ${at < c.notBefore ? 'before' : 'after'} ${goTime(at < c.notBefore ? c.notBefore : c.notAfter)}`;
+      let error: string | null = null;
+      if (!canSign(c)) error = 'x509: invalid signature: parent certificate cannot sign this kind of certificate';
+      else if (!isSignedBy(child, c.publicKey)) error = 'x509: ECDSA verification failure';
+      else if (!validAt(c, at)) {
+        const early = at < c.notBefore;
+        error = `x509: certificate has expired or is not yet valid: current time ${goTime(at)} is ${early ? 'before' : 'after'} ${goTime(early ? c.notBefore : c.notAfter)}`;
+        validityError = error;
+      }
+      if (error !== null) {
+        hint ??= { error, cert: c };
         continue;
       }
-      if (!canSign(c) || !isSignedBy(child, c.publicKey)) continue;
       const next = [...chain, c];
       if (root) chains.push(next);
       else if (next.length < MAX_DEPTH) extend(next);
     }
   };
-  extend([leaf]);
+  if (chains.length === 0) extend([leaf]);
+  if (validityError !== null) return { chains: [], error: validityError };
   if (chains.length === 0) {
-    return { chains, error: hint ? `x509: certificate signed by unknown authority (possibly because of "${hint}" while trying to verify candidate authority certificate)` : 'x509: certificate signed by unknown authority' };
+    const h = hint as { error: string; cert: ParsedCertificate } | null;
+    const detail = h ? ` (possibly because of ${JSON.stringify(h.error)} while trying to verify candidate authority certificate ${JSON.stringify(goCertName(h.cert))})` : '';
+    return { chains, error: `x509: certificate signed by unknown authority${detail}` };
   }
   const usable = chains.filter((chain) => chain.every(allowsServerAuth));
   if (usable.length === 0) return { chains: [], error: 'x509: certificate specifies an incompatible key usage' };
