@@ -54,8 +54,11 @@ describe('making and reopening orgs', () => {
     const again = await openOrganizations(dataDir);
     const reopened = performance.now() - t1;
     t.diagnostic(`two orgs made in ${made.toFixed(1)} ms, reopened in ${reopened.toFixed(1)} ms`);
-    assert.ok(made < 1000, `making two orgs took ${made} ms`);
-    assert.ok(reopened < 1000, `reopening took ${reopened} ms`);
+    // The target is well under a second (it takes a few tens of ms on an idle machine); the bound
+    // leaves room for a loaded CI machine and still catches a slow path (library loads, OpenSSL
+    // encoders in loops) creeping in.
+    assert.ok(made < 3000, `making two orgs took ${made} ms`);
+    assert.ok(reopened < made, `reopening (${reopened} ms) must be cheaper than making (${made} ms): nothing is regenerated`);
     assert.deepEqual(first.map((o) => o.mspId), ['Org1MSP', 'Org2MSP']);
     for (let i = 0; i < 2; i++) {
       assert.equal(again[i].caCertPem, first[i].caCertPem, 'the CA is kept');

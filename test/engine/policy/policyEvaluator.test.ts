@@ -148,9 +148,10 @@ describe('cost on the transaction path', () => {
     const set = [signed(peer(0)), signed(peer(1))];
     const evalUs = time(() => assert.ok(policy.evaluate(set).satisfied));
     t.diagnostic(`sign ${signUs.toFixed(0)} µs, verify (cached identity) ${verifyUs.toFixed(0)} µs, new channel + deserialise ${coldUs.toFixed(0)} µs, AND of two endorsements ${evalUs.toFixed(0)} µs`);
-    // Generous bounds for a shared machine: each is measured well below them.
-    assert.ok(signUs < 1000, `sign ${signUs} µs`);
-    assert.ok(verifyUs < 1000, `verify ${verifyUs} µs`);
-    assert.ok(evalUs < 3000, `policy ${evalUs} µs`);
+    // Ratios within one run hold on a loaded machine where absolute figures swing tenfold: the
+    // cache must spare the parsing and chain building, and a policy check costs about its verifies.
+    assert.ok(coldUs > 3 * verifyUs, `a cached identity's verify (${verifyUs} µs) should cost far less than deserialising (${coldUs} µs)`);
+    assert.ok(evalUs < 6 * verifyUs, `two endorsements (${evalUs} µs) should cost about two verifies (${verifyUs} µs each)`);
+    assert.ok(signUs < 20_000 && verifyUs < 20_000, 'no pathological cost (tens of ms) per signature');
   });
 });
