@@ -1,6 +1,7 @@
 // Bundles the extension (src/vscode/extension.ts and the engine it imports) into dist/extension.js
 // with esbuild, and copies the Fabric .proto files the engine's codec loads at run time to dist/proto
-// (the codec looks in path.join(__dirname, 'proto'), and __dirname is dist/ inside the bundle).
+// (the codec looks in path.join(__dirname, 'proto'), and __dirname is dist/ inside the bundle), and
+// New Project's templates to dist/scaffold-templates (src/engine/scaffold/templates.ts looks there).
 //   node scripts/bundle.js [--production] [--watch]
 // No native module may end up in the bundle: dockerode → docker-modem → ssh2 tries `cpu-features`
 // and its own `sshcrypto.node` inside try/catch, so both resolve to a module that throws and ssh2
@@ -27,11 +28,11 @@ const noNativeModules = {
   },
 };
 
-function copyProtos() {
-  const from = path.join(root, 'src/engine/wire/proto');
-  const to = path.join(root, 'dist/proto');
-  fs.rmSync(to, { recursive: true, force: true });
-  if (fs.existsSync(from)) fs.cpSync(from, to, { recursive: true });
+function copyAssets() {
+  for (const [from, to] of [['src/engine/wire/proto', 'dist/proto'], ['src/engine/scaffold/templates', 'dist/scaffold-templates']]) {
+    fs.rmSync(path.join(root, to), { recursive: true, force: true });
+    if (fs.existsSync(path.join(root, from))) fs.cpSync(path.join(root, from), path.join(root, to), { recursive: true });
+  }
 }
 
 /** @type {import('esbuild').BuildOptions} */
@@ -52,7 +53,7 @@ const options = {
 };
 
 async function main() {
-  copyProtos();
+  copyAssets();
   if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
