@@ -8,6 +8,7 @@ import type { EngineConfig } from '../engine/config';
 import type { ChaincodeDefinition } from '../engine/launch/types';
 import { devProcessCommand, startDevProcess, DevProcess } from '../engine/launch/devProcess';
 import { describeChaincodeFolder } from './chaincodeFolder';
+import { runNewCommand } from './newCommand';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 
 export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
@@ -123,6 +124,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

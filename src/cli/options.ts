@@ -30,6 +30,8 @@ export type CliCommand = LaunchCommand | PeerCommand | { readonly command: 'help
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net] [--name NAME] [--version V] [--tx TX]... [--once]
   chaincode-launcher peer                      start only the embedded peer and print its address
+  chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
+                                               write a contract project into a new or empty folder and install it
 
 Transactions (--tx, repeatable, run in order once the chaincode is ready; each result printed as JSON):
   --tx 'ReadAsset asset1'                      words split on spaces
