@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LANGUAGES, runProjectTests, type NewProject, type ScaffoldLanguage } from '../../../src/engine/scaffold';
+import { functionsFromMetadata, GET_METADATA } from '../../../src/vscode/commands/contractMetadata';
 import { installedProject, launchDevMode, LaunchedProject, tempDir, toolchainSkip } from './projectRun';
 
 /** What each test runner prints when the template's four tests passed. */
@@ -45,6 +46,12 @@ export function describeNewProject(language: ScaffoldLanguage, name: string, tim
     test('it launches in dev mode and its create, read and list transactions run on the embedded peer', async () => {
       launched = await launchDevMode(project.folder, path.join(root, 'peer'));
       assert.equal(launched.ccid.split(':')[0], name, 'the chaincode is named after the project');
+      // The editor's Invoke picks functions from the contract's metadata: all six are there.
+      const meta = await launched.engine.peer.execute({ chaincode: launched.ccid, args: [GET_METADATA], kind: 'query' });
+      assert.equal(meta.status, 200, meta.message);
+      const fns = functionsFromMetadata(meta.payload.toString('utf8'));
+      assert.deepEqual(fns.map((f) => f.name).sort(), ['AssetExists', 'CreateAsset', 'DeleteAsset', 'GetAllAssets', 'ReadAsset', 'UpdateAsset']);
+      assert.ok(fns.every((f) => f.contract === project.contractClass), `contract named after the project: ${fns.map((f) => f.contract).join(', ')}`);
       const created = await launched.invoke('CreateAsset', 'asset1', 'blue', '5', 'Tomoko', '300');
       assert.equal(created.status, 200, `${created.message}\n${launched.output()}`);
       assert.equal(created.validation, 'VALID');
