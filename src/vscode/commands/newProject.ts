@@ -8,6 +8,7 @@
  *
  * Tests and other commands pass `{ language, parent, name, open: false }` to skip every prompt.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -64,12 +65,21 @@ async function pickParent(): Promise<string> {
   return orCancel(picked?.[0]).fsPath;
 }
 
+/** A folder New Project cannot write into (one that holds something), as a prompt's hint. */
+function folderProblem(folder: string): string | undefined {
+  try {
+    return fs.readdirSync(folder).some((e) => e !== '.git') ? vscode.l10n.t('{0} already exists and is not empty.', folder) : undefined;
+  } catch {
+    return undefined; // missing: it will be created
+  }
+}
+
 async function askName(parent: string): Promise<string> {
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('New Chaincode Project: name'),
     prompt: vscode.l10n.t('The chaincode name; the project is created in {0}', path.join(parent, '…')),
     value: 'asset-transfer',
-    validateInput: (v) => projectNameProblem(v.trim()),
+    validateInput: (v) => projectNameProblem(v.trim()) ?? folderProblem(path.join(parent, v.trim())),
   });
   return orCancel(name).trim();
 }
