@@ -7,4 +7,4 @@ export { installDependencies, runProjectTests, type InstallProgress } from './in
 export { commandLine, isScaffoldLanguage, LANGUAGES, SCAFFOLD_LANGUAGES, type ScaffoldLanguage } from './languages';
 export { defaultProjectName, projectNameProblem, projectNames } from './projectNames';
 export type { ToolLine } from './toolRun';
-export { writeProject, type NewProject, type NewProjectRequest } from './writeProject';
+export { targetFolderProblem, writeProject, type NewProject, type NewProjectRequest } from './writeProject';

@@ -30,20 +30,20 @@ export interface NewProject {
 /** What an empty folder may hold already: a fresh `git init`. */
 const ALLOWED_ENTRIES = new Set(['.git']);
 
-function checkTarget(folder: string): void {
+/** Why New Project cannot write into `folder` (it is a file, or holds something), or undefined. */
+export function targetFolderProblem(folder: string): string | undefined {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(folder);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new ScaffoldError(`cannot use ${folder}: ${(err as Error).message}`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `cannot use ${folder}: ${(err as Error).message}`;
   }
-  if (!stat.isDirectory()) throw new ScaffoldError(`${folder} exists and is not a folder: choose a new or empty folder`);
+  if (!stat.isDirectory()) return `${folder} exists and is not a folder: choose a new or empty folder`;
   const entries = fs.readdirSync(folder).filter((e) => !ALLOWED_ENTRIES.has(e));
-  if (entries.length) {
-    const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
-    throw new ScaffoldError(`${folder} is not empty (it holds ${shown}): New Project writes only into a new or empty folder`);
-  }
+  if (entries.length === 0) return undefined;
+  const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, … (${entries.length} entries)` : '');
+  return `${folder} is not empty (it holds ${shown}): New Project writes only into a new or empty folder`;
 }
 
 export async function writeProject(request: NewProjectRequest, options: { templatesRoot?: string } = {}): Promise<NewProject> {
@@ -53,7 +53,8 @@ export async function writeProject(request: NewProjectRequest, options: { templa
   // Rendered before anything touches the disk: a template problem writes nothing.
   const files = renderTemplates(path.join(options.templatesRoot ?? templatesRoot(), request.language), values);
   if (files.length === 0) throw new ScaffoldError(`no ${LANGUAGES[request.language].label} template files found`);
-  checkTarget(folder);
+  const problem = targetFolderProblem(folder);
+  if (problem) throw new ScaffoldError(problem);
 
   let created: string | undefined;
   let staging: string | undefined;

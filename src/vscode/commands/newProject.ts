@@ -8,12 +8,11 @@
  *
  * Tests and other commands pass `{ language, parent, name, open: false }` to skip every prompt.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, projectNameProblem, SCAFFOLD_LANGUAGES, ScaffoldLanguage, ToolCancelledError, writeProject,
+  commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, projectNameProblem, SCAFFOLD_LANGUAGES, ScaffoldLanguage, targetFolderProblem, ToolCancelledError, writeProject,
 } from '../../engine/scaffold';
 import type { Ctx } from '../ctx';
 import { f5Configuration } from '../debug/f5';
@@ -65,21 +64,12 @@ async function pickParent(): Promise<string> {
   return orCancel(picked?.[0]).fsPath;
 }
 
-/** A folder New Project cannot write into (one that holds something), as a prompt's hint. */
-function folderProblem(folder: string): string | undefined {
-  try {
-    return fs.readdirSync(folder).some((e) => e !== '.git') ? vscode.l10n.t('{0} already exists and is not empty.', folder) : undefined;
-  } catch {
-    return undefined; // missing: it will be created
-  }
-}
-
 async function askName(parent: string): Promise<string> {
   const name = await vscode.window.showInputBox({
     title: vscode.l10n.t('New Chaincode Project: name'),
     prompt: vscode.l10n.t('The chaincode name; the project is created in {0}', path.join(parent, '…')),
     value: 'asset-transfer',
-    validateInput: (v) => projectNameProblem(v.trim()) ?? folderProblem(path.join(parent, v.trim())),
+    validateInput: (v) => projectNameProblem(v.trim()) ?? targetFolderProblem(path.join(parent, v.trim())),
   });
   return orCancel(name).trim();
 }
