@@ -6,12 +6,12 @@
  * 3 the install failed or was interrupted (the project is written).
  */
 import { parseArgs } from 'util';
-import { commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, ScaffoldError, SCAFFOLD_LANGUAGES, ToolCancelledError, writeProject } from '../engine/scaffold';
+import { commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, ScaffoldError, SCAFFOLD_LANGUAGES, ToolCancelledError, writeProject, type ScaffoldLanguage } from '../engine/scaffold';
 import { USAGE, UsageError } from './options';
 
 export interface NewCommand {
   readonly folder: string;
-  readonly language: (typeof SCAFFOLD_LANGUAGES)[number];
+  readonly language: ScaffoldLanguage;
   readonly name?: string;
   readonly install: boolean;
 }

@@ -12,7 +12,7 @@ import type { RunningChaincode } from '../../src/engine/launch/types';
 import type { ExecuteResult } from '../../src/engine/peer/types';
 import { functionsFromMetadata, GET_METADATA } from '../../src/vscode/commands/contractMetadata';
 import type { NewProjectResult } from '../../src/vscode/commands/newProject';
-import { extensionApi } from './support';
+import { EXTENSION_ID, extensionApi } from './support';
 
 const ASSET = { ID: 'asset1', Color: 'blue', Size: 5, Owner: 'Tomoko', AppraisedValue: 300 };
 
@@ -65,5 +65,22 @@ describe('New Project: write, install, launch, invoke', function () {
     const result = await vscode.commands.executeCommand<NewProjectResult | undefined>('chaincode.newProject', { language: 'go', parent, name: 'taken', open: false, install: false });
     assert.strictEqual(result, undefined, 'the command failed (its error is shown to the user)');
     assert.deepStrictEqual(fs.readdirSync(taken), ['mine.txt']);
+  });
+
+  it('the Get started walkthrough: its media exist, and its steps complete on commands that exist', async () => {
+    await extensionApi();
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext);
+    const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
+    const getStarted = walkthroughs.find((w) => w.id === 'getStarted');
+    assert.ok(getStarted, 'the walkthrough is contributed');
+    assert.deepStrictEqual(getStarted.steps.map((s) => s.id), ['openOrCreate', 'debug', 'invoke', 'worldState', 'transaction']);
+    const commands = new Set(await vscode.commands.getCommands(true));
+    for (const step of getStarted.steps) {
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, step.media.markdown)), `${step.media.markdown} is in the extension`);
+      const onCommand = step.completionEvents.filter((e) => e.startsWith('onCommand:')).map((e) => e.slice('onCommand:'.length));
+      assert.ok(onCommand.length > 0, `${step.id} completes on a command`);
+      for (const id of onCommand) assert.ok(commands.has(id), `${id} (completing ${step.id}) is a registered command`);
+    }
   });
 });
