@@ -4,7 +4,7 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `activation wire peer dev net`) runs only those sections: a quick
+ * `npm run bench -- net` (or any of `activation wire peer dev new net`) runs only those sections: a quick
  * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
@@ -16,6 +16,7 @@ import type { RunningProcess } from '../test/support/nodeChaincode';
 import { measureActivation } from './activation';
 import { InstrumentedPeer } from './instrumentedPeer';
 import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
+import { measureNewProject } from './newProject';
 import { measurePingPong } from './pingPong';
 import { devModeCommand, measureDevMode, measureRestarts, npmStartCommand } from './registration';
 import { describe, describeBelow, describeRatio, formatNumber, round, Summary } from './stats';
@@ -35,6 +36,8 @@ const PLAN = {
   devModeRuns: { min: 3, max: 5, budgetMs: 9000 },
   directRuns: { min: 3, max: 3, budgetMs: 0 },
   activationRuns: 9,
+  /** New Project → READY: each run writes, installs (npm, from its cache) and launches a project. */
+  newProjectRuns: { min: 3, max: 5, budgetMs: 30_000 },
   netModeMinRounds: 2,
   netModeMaxRounds: 3,
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
@@ -180,6 +183,20 @@ async function devModeFigures(results: Results, cleanup: Cleanup): Promise<void>
   results.add('devModeNpmStartToReadyMs', npm.startToReady);
 }
 
+async function newProjectFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('New Project → ready: a JavaScript contract project written, installed from npm\'s cache, launched in dev mode');
+  const fig = await measureNewProject(PLAN.newProjectRuns, (undo) => cleanup.add(undo));
+  say(describeBelow('write → npm install → peer + chaincode READY', 'ms', fig.toReady, 20_000));
+  say(describe('    write the project', 'ms', fig.write));
+  say(describe('    npm install (dependencies in the cache)', 'ms', fig.install));
+  say(describe('    peer start + chaincode start → READY', 'ms', fig.launch));
+  say();
+  results.add('newProjectToReadyMs', fig.toReady);
+  results.add('newProjectWriteMs', fig.write);
+  results.add('newProjectInstallMs', fig.install);
+  results.add('newProjectLaunchToReadyMs', fig.launch);
+}
+
 function reportNetMode(net: NetModeResult, results: Results): void {
   if (net.kind === 'skipped') {
     say(`  net mode: skipped (${net.reason})`);
@@ -219,7 +236,7 @@ async function activationFigures(results: Results): Promise<void> {
   for (const b of a.bundles) results.set(`${b.name.replace('.js', '')}BundleBytes`, b.bytes);
 }
 
-const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'net'] as const;
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -286,6 +303,15 @@ async function main(): Promise<void> {
       await cleanup.run();
     }
     endSection('dev mode');
+  }
+
+  if (selected.has('new')) {
+    try {
+      await newProjectFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('new project');
   }
 
   if (selected.has('net')) {

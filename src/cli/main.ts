@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/config';
 import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
+import { runNewCommand } from './newCommand';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
@@ -100,6 +101,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
+  if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

@@ -54,6 +54,8 @@ export const USAGE = `Usage:
   chaincode-launcher peer                      start only the embedded peer and print its address
   chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
                                                write a Fabric lifecycle package, print its ID (package --help)
+  chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
+                                               write a contract project into a new or empty folder and install it
 
 Transactions (repeatable, run once the chaincode is ready in the order given; one JSON line each on stdout):
   --tx 'ReadAsset asset1'                      words split on spaces; committed when it succeeds
