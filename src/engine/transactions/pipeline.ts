@@ -44,6 +44,8 @@ export class TransactionPipeline {
     const ledger = this.peer.ledger(channel);
     const handler = this.peer.readyHandler(req.chaincode);
     const kind = req.kind ?? 'invoke';
+    if (req.record === false && kind !== 'query') throw new TypeError(`only an evaluation can go unrecorded, not ${kind === 'init' ? 'an init' : 'an invoke'}`);
+    const recorded = req.record !== false;
     const creator = req.creator ?? this.client;
     const args = req.args.map(argBytes);
     const transient: Record<string, Uint8Array> = {};
@@ -73,7 +75,7 @@ export class TransactionPipeline {
       kind,
       startedAt: proposal.timestampMs,
     };
-    this.txStarted.fire(started);
+    if (recorded) this.txStarted.fire(started);
     const { response, event, rwset } = await simulation;
 
     // Validate and commit; evaluations and responses that cannot become a transaction stop here.
@@ -100,7 +102,7 @@ export class TransactionPipeline {
     let blockNum: number | null = null;
     if (kind === 'query') {
       validation = 'NOT_VALIDATED';
-      ledger.state.recordTransaction({ ...base, validation, blockNum });
+      if (recorded) ledger.state.recordTransaction({ ...base, validation, blockNum });
     } else if (refusal) {
       validation = 'NOT_COMMITTED';
       ledger.state.recordTransaction({ ...base, validation, blockNum });
@@ -112,7 +114,7 @@ export class TransactionPipeline {
 
     // Record (the world state keeps it; listeners hear of it).
     const record: TransactionRecord = { ...base, validation, blockNum };
-    this.txEnded.fire({ handlerId: handler.id, record });
+    if (recorded) this.txEnded.fire({ handlerId: handler.id, record });
     return {
       txId: record.txId,
       channel,

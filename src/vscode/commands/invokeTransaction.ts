@@ -34,7 +34,8 @@ export async function contractFunctions(ctx: Ctx, ccid: string): Promise<Contrac
   if (metadataCache.has(key)) return metadataCache.get(key) ?? undefined;
   let fns: ContractFunction[] | null = null;
   try {
-    const r = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000 });
+    // Asked for the editor's own use: not a transaction of the user's (no record, no Transactions row).
+    const r = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000, record: false });
     if (r.status < 400) fns = functionsFromMetadata(r.payload.toString('utf8'));
   } catch (err) {
     ctx.log.info(`${ccid} has no contract metadata (${(err as Error).message}); functions are typed`);
