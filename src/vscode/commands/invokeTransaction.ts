@@ -1,15 +1,15 @@
 /**
  * Invoke Transaction and Query: pick a ready chaincode, then the function (from the contract
  * metadata when the chaincode answers GetMetadata, else typed), then the arguments and transient
- * data; run it on the embedded peer; show the result (JSON pretty-printed). The peer records it, so
- * it appears in the Transactions view. Query never commits.
+ * data (Invoke only); run it on the embedded peer; show the result (JSON pretty-printed). The peer
+ * records it, so it appears in the Transactions view. Query never commits.
  */
 import * as vscode from 'vscode';
 import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
-import { ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
+import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
 import { chaincodeIdOf, orCancel } from './registerCommands';
 
 export interface InvokeRequest {
@@ -76,7 +76,13 @@ async function askArgs(title: string, spec: ContractFunction | undefined): Promi
   if (spec) {
     const args: string[] = [];
     for (const [i, p] of spec.parameters.entries()) {
-      const v = await vscode.window.showInputBox({ title: `${title} (${i + 1}/${spec.parameters.length})`, prompt: `${p.name}${p.type ? `: ${p.type}` : ''}`, placeHolder: p.name });
+      const v = await vscode.window.showInputBox({
+        title: `${title} (${i + 1}/${spec.parameters.length})`,
+        prompt: `${p.name}${p.type ? `: ${p.type}` : ''}`,
+        placeHolder: p.name,
+        // Checked here against the metadata, not deep in the contract after a round trip.
+        validateInput: (text) => argumentProblem(p, text),
+      });
       args.push(orCancel(v));
     }
     return args;
@@ -108,7 +114,8 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
     fn = picked.fn;
     const title = `${fn} · ${ccid}`;
     args = await askArgs(title, picked.spec);
-    transient = await askTransient(title);
+    // Transient data is for what a submitted transaction must not record (private data inputs).
+    if (kind === 'invoke') transient = await askTransient(title);
   }
   const engine = await ctx.ensureEngine();
   const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
