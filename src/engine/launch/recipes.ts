@@ -12,8 +12,13 @@ import { ChaincodeDefinition, chaincodeIdOf } from './types';
 export class EngineRecipes implements RecipeSource {
   constructor(
     private readonly peer: Peer,
-    private readonly config: EngineConfig,
+    private config: EngineConfig,
   ) {}
+
+  /** Settings for the next recipes (base images, TLS, network mode, log level); made ones keep theirs. */
+  configure(config: EngineConfig): void {
+    this.config = config;
+  }
 
   async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
     const ccid = chaincodeIdOf(def);
