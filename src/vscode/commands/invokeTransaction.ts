@@ -10,7 +10,7 @@ import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
 import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
-import { chaincodeIdOf, orCancel } from './registerCommands';
+import { chaincodeIdOf, orCancel, showError } from './registerCommands';
 
 export interface InvokeRequest {
   readonly chaincodeId?: string;
@@ -128,7 +128,7 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
   const open = vscode.l10n.t('Open Transaction');
   const shown = ok
     ? vscode.window.showInformationMessage(`${summary}${result.payload.length ? `: ${prettyPayload(result.payload).slice(0, 200)}` : ''}`, open)
-    : vscode.window.showErrorMessage(summary, open);
+    : showError(ctx, summary, new Error(result.message), open); // a timeout offers its setting
   void shown.then((pick) => pick === open && vscode.commands.executeCommand('chaincode.openTransaction', { kind: 'transaction', txId: result.txId }));
   return result;
 }
