@@ -142,7 +142,7 @@ export class Peer {
     } catch (err) {
       await Promise.all([...ledgers.values()].map((l) => l.close()));
       const e = err as Error;
-      throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`);
+      throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`, { cause: err });
     }
     return peer;
   }

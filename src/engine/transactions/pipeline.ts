@@ -95,6 +95,8 @@ export class TransactionPipeline {
   async execute(req: ExecuteRequest): Promise<ExecuteResult> {
     const channel = req.channel ?? this.peer.channel;
     const kind = req.kind ?? 'invoke';
+    if (req.record === false && kind !== 'query') throw new TypeError(`only an evaluation can go unrecorded, not ${kind === 'init' ? 'an init' : 'an invoke'}`);
+    const announced = req.record !== false;
     const creator = req.creator ?? this.client;
     const handler = await this.peer.readyHandler(req.chaincode);
     this.peer.ledger(channel);
@@ -109,9 +111,9 @@ export class TransactionPipeline {
       creator: creator.serialized,
       txId: req.txId,
     });
-    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs);
+    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs, announced);
     const base = recordBase(proposal, handler, kind, simulation, creator);
-    if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null);
+    if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null, announced);
     if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
     const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
     const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
@@ -217,7 +219,7 @@ export class TransactionPipeline {
   }
 
   /** Runs the proposal on the handler; the transaction is announced once it is in flight there. */
-  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulation> {
+  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number, announced = true): Promise<Simulation> {
     const fn = proposal.args.length ? argText(proposal.args[0]) : '';
     const simulation = this.peer.simulate(handler, {
       channel: proposal.channel,
@@ -228,7 +230,7 @@ export class TransactionPipeline {
       fn,
       timeoutMs,
     });
-    this.txStarted.fire({
+    if (announced) this.txStarted.fire({
       handlerId: handler.id,
       chaincodeId: handler.chaincodeId,
       channel: proposal.channel,
@@ -252,11 +254,16 @@ export class TransactionPipeline {
     return committed;
   }
 
-  /** Records the transaction (committed ones are in their block's records already) and announces its end. */
-  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null): ExecuteResult {
+  /**
+   * Records the transaction (committed ones are in their block's records already) and announces its
+   * end; an unannounced evaluation (a tool's own query, e.g. contract metadata) leaves no trace.
+   */
+  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null, announced = true): ExecuteResult {
     const record: TransactionRecord = { ...base, validation, blockNum };
-    if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
-    this.txEnded.fire({ handlerId: handler.id, record });
+    if (announced) {
+      if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
+      this.txEnded.fire({ handlerId: handler.id, record });
+    }
     return {
       txId: record.txId,
       channel: record.channel,
