@@ -31,6 +31,12 @@ export interface HistoryEntry {
   /** The transaction's timestamp, epoch milliseconds. */
   readonly timestamp: number;
   readonly isDelete: boolean;
+  /**
+   * Where the change committed (its block and index there), so replay can serve the value a read
+   * saw at a version. Null for changes loaded from a snapshot an older release wrote, which kept no
+   * versions in history.
+   */
+  readonly version: Version | null;
 }
 
 /** What a transaction read: the key and the version it saw (null = key absent). */

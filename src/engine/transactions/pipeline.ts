@@ -7,11 +7,11 @@
  */
 import type { CommitResult } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
-import type { TransactionRecord, ValidationCode } from '../ledger/types';
+import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
 import type { Handler } from '../peer/handler';
-import type { Peer, Simulation } from '../peer/peer';
+import type { Peer, Simulation, SimulationRequest } from '../peer/peer';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
@@ -108,6 +108,7 @@ export class TransactionPipeline {
       isInit: kind === 'init',
       creator: creator.serialized,
       txId: req.txId,
+      timestampMs: req.timestampMs,
     });
     const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs);
     const base = recordBase(proposal, handler, kind, simulation, creator);
@@ -194,6 +195,18 @@ export class TransactionPipeline {
     });
   }
 
+  /**
+   * Replay's stage: runs a proposal on the ready chaincode of its name against `state` (the ledger
+   * as an earlier transaction read it) instead of the committed state. Nothing is ordered, recorded
+   * or announced: a replay is not a transaction of this ledger.
+   */
+  async simulateOn(state: StateReader, proposal: Proposal, timeoutMs?: number): Promise<{ readonly chaincodeId: string; readonly simulation: Simulation }> {
+    this.peer.ledger(proposal.channel);
+    const handler = this.peer.readyHandler(proposal.chaincodeName);
+    const simulation = await this.peer.simulate(handler, { ...simulationRequest(proposal, proposal.isInit ? 'init' : 'invoke', timeoutMs), state });
+    return { chaincodeId: handler.chaincodeId, simulation };
+  }
+
   /** The records of recent transactions on every channel, newest first. */
   transactions(filter: TransactionFilter = {}): TransactionRecord[] {
     const all = this.peer.ledgers().flatMap((l) => l.state.transactions(filter));
@@ -218,16 +231,9 @@ export class TransactionPipeline {
 
   /** Runs the proposal on the handler; the transaction is announced once it is in flight there. */
   private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulation> {
-    const fn = proposal.args.length ? argText(proposal.args[0]) : '';
-    const simulation = this.peer.simulate(handler, {
-      channel: proposal.channel,
-      txId: proposal.txId,
-      type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
-      input: codecs.ChaincodeInput.encode({ args: proposal.args as Buffer[], is_init: kind === 'init' }),
-      signedProposal: proposal.signed,
-      fn,
-      timeoutMs,
-    });
+    const request = simulationRequest(proposal, kind, timeoutMs);
+    const { fn } = request;
+    const simulation = this.peer.simulate(handler, request);
     this.txStarted.fire({
       handlerId: handler.id,
       chaincodeId: handler.chaincodeId,
@@ -280,6 +286,18 @@ export class TransactionPipeline {
       this.prepared.delete(txId);
     }
   }
+}
+
+function simulationRequest(proposal: Proposal, kind: TransactionKind, timeoutMs: number | undefined): SimulationRequest {
+  return {
+    channel: proposal.channel,
+    txId: proposal.txId,
+    type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
+    input: codecs.ChaincodeInput.encode({ args: proposal.args as Buffer[], is_init: kind === 'init' }),
+    signedProposal: proposal.signed,
+    fn: proposal.args.length ? argText(proposal.args[0]) : '',
+    timeoutMs,
+  };
 }
 
 function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller): RecordBase {
