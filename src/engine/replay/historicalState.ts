@@ -218,6 +218,7 @@ function changesUpTo(newestFirst: readonly HistoryEntry[], bound: Version, key: 
   return [];
 }
 
-function versionText(v: Version): string {
+/** A version as people read it: `3:0` (block 3, its first transaction), or `end of block 3`. */
+export function versionText(v: Version): string {
   return v.txNum === END_OF_BLOCK ? `end of block ${v.blockNum}` : `${v.blockNum}:${v.txNum}`;
 }
