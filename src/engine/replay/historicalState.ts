@@ -17,6 +17,7 @@
  */
 import { createHash } from 'crypto';
 import { targetId } from '../ledger/committedState';
+import { compareKeys } from '../ledger/keyOrder';
 import { KeySpace, rangePage } from '../ledger/keySpace';
 import { parseMangoQuery, runMangoQuery } from '../ledger/mango';
 import type { HistoryEntry, Namespace, QueryOptions, QueryPage, ReadEntry, StateEntry, StateReader, TransactionRecord, Version } from '../ledger/types';
@@ -109,7 +110,7 @@ export class HistoricalState implements StateReader {
     const from = options?.bookmark || startKey;
     const to = page.bookmark || endKey;
     for (const [key, why] of past.unavailable) {
-      if (key >= from && (to === '' || key < to)) this.fail(ns, collection, key, why);
+      if (compareKeys(key, from) >= 0 && (to === '' || compareKeys(key, to) < 0)) this.fail(ns, collection, key, why);
     }
     return page;
   }
