@@ -103,6 +103,11 @@ export interface TransactionRecord {
   /** Creator MSP id and certificate subject, as the chaincode saw them. */
   readonly creator: { readonly mspId: string; readonly subject: string };
   readonly startedAt: number;
+  /**
+   * The channel's height when the chaincode ran: the blocks it could read (replay serves the state
+   * as of then). Absent in records an older release wrote.
+   */
+  readonly height?: number;
   readonly durationMs: number;
   /** Chaincode response status (200 OK, 500 error…); 0 when the chaincode never answered. */
   readonly status: number;

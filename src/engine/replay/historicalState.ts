@@ -40,10 +40,11 @@ const NO_METADATA: Readonly<Record<string, Buffer>> = Object.freeze({});
 
 /**
  * Where a replay stands: the versions the original read, and the point every other key is served
- * at. A transaction in a block saw at least everything before its block (MVCC validated its reads
- * against that) and at least what it read, so the point is the later of the two. One never ordered
- * (an evaluation, a failed invoke) records no height: the newest version it read is the best known
- * lower bound, so keys it did not read may show older values than it could have seen (the replay's
+ * at: the end of the last block the original could read, the height its record gives (for one in a
+ * block, at least the block before it: MVCC validated its reads against that), or the newest
+ * version it read when that is later (a block committed while it ran). A record from an older
+ * release has no height; for one never ordered the newest version read is then the best lower
+ * bound known, so keys it did not read may show older values than it saw (the replay's
  * differences list such reads as extraneous).
  */
 export interface ReplayPoint {
@@ -52,9 +53,10 @@ export interface ReplayPoint {
   readonly asOf: Version;
 }
 
-export function replayPoint(record: Pick<TransactionRecord, 'channel' | 'blockNum' | 'rwset'>): ReplayPoint {
+export function replayPoint(record: Pick<TransactionRecord, 'channel' | 'blockNum' | 'height' | 'rwset'>): ReplayPoint {
   const reads = record.rwset.reads.filter((r) => r.channel === record.channel);
-  let asOf: Version = { blockNum: record.blockNum !== null ? record.blockNum - 1 : 0, txNum: END_OF_BLOCK };
+  const lastBlock = Math.max(record.height ?? 0, record.blockNum !== null ? record.blockNum - 1 : 0);
+  let asOf: Version = { blockNum: lastBlock, txNum: END_OF_BLOCK };
   for (const r of reads) if (r.version && compareVersions(r.version, asOf) > 0) asOf = r.version;
   return { channel: record.channel, reads, asOf };
 }

@@ -97,7 +97,7 @@ export class TransactionPipeline {
     const kind = req.kind ?? 'invoke';
     const creator = req.creator ?? this.client;
     const handler = this.peer.readyHandler(req.chaincode);
-    this.peer.ledger(channel);
+    const height = this.peer.ledger(channel).height;
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = argBytes(v);
     const proposal = buildProposal({
@@ -111,7 +111,7 @@ export class TransactionPipeline {
       timestampMs: req.timestampMs,
     });
     const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs);
-    const base = recordBase(proposal, handler, kind, simulation, creator);
+    const base = recordBase(proposal, handler, kind, simulation, creator, height);
     if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null);
     if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
     const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
@@ -122,10 +122,10 @@ export class TransactionPipeline {
 
   /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
   async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
-    this.peer.ledger(proposal.channel);
+    const height = this.peer.ledger(proposal.channel).height;
     const handler = this.peer.readyHandler(proposal.chaincodeName);
     const simulation = await this.simulate(handler, proposal, 'query');
-    this.end(handler, recordBase(proposal, handler, 'query', simulation, caller), 'NOT_VALIDATED', null);
+    this.end(handler, recordBase(proposal, handler, 'query', simulation, caller, height), 'NOT_VALIDATED', null);
     return simulation;
   }
 
@@ -134,11 +134,11 @@ export class TransactionPipeline {
    * prepared transaction for the client to sign, or throws EndorsementError (nothing prepared).
    */
   async endorse(proposal: Proposal, caller: Caller): Promise<PreparedTransaction> {
-    this.peer.ledger(proposal.channel);
+    const height = this.peer.ledger(proposal.channel).height;
     const handler = this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
     const simulation = await this.simulate(handler, proposal, kind);
-    const base = recordBase(proposal, handler, kind, simulation, caller);
+    const base = recordBase(proposal, handler, kind, simulation, caller, height);
     const refusal = simulation.failure ?? assemblyError(simulation.response);
     if (refusal) {
       this.end(handler, base, 'NOT_COMMITTED', null);
@@ -300,7 +300,7 @@ function simulationRequest(proposal: Proposal, kind: TransactionKind, timeoutMs:
   };
 }
 
-function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller): RecordBase {
+function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller, height: number): RecordBase {
   const { response, event, rwset } = simulation;
   const refusal = kind === 'query' ? null : assemblyError(response);
   return {
@@ -312,6 +312,7 @@ function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind,
     kind,
     creator: { mspId: caller.mspId, subject: caller.subject },
     startedAt: proposal.timestampMs,
+    height,
     durationMs: Date.now() - proposal.timestampMs,
     status: response.status,
     // Below 200 the chaincode "succeeded" but Fabric cannot assemble it: say so, as a client would see it.

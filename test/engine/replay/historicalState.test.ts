@@ -19,8 +19,8 @@ const v = (blockNum: number, txNum = 0): Version => ({ blockNum, txNum });
 const read = (key: string, version: Version | null, collection = ''): ReadEntry => ({ ...NS, collection, key, version });
 
 /** What a record needs for a replay point: its channel, its block (null: never ordered) and its reads. */
-function recorded(reads: ReadEntry[], blockNum: number | null = null): Pick<TransactionRecord, 'channel' | 'blockNum' | 'rwset'> {
-  return { channel: NS.channel, blockNum, rwset: { reads, writes: [], metadataWrites: [] } };
+function recorded(reads: ReadEntry[], blockNum: number | null = null, height?: number): Pick<TransactionRecord, 'channel' | 'blockNum' | 'height' | 'rwset'> {
+  return { channel: NS.channel, blockNum, height, rwset: { reads, writes: [], metadataWrites: [] } };
 }
 
 async function withLedger(work: (ws: WorldState) => Promise<void>): Promise<void> {
@@ -51,6 +51,19 @@ describe('HistoricalState', () => {
       assert.equal(value(s, 'b'), 'b1', 'not read by the original: as of 2:0');
       assert.equal(value(s, 'd'), undefined, 'written after the point');
       assert.equal(text(ws.getState(NS, 'a')?.value), 'a3', 'the live state is untouched');
+    });
+  });
+
+  test('an evaluation that read nothing is served as of the height it ran at', async () => {
+    await withLedger(async (ws) => {
+      await commit(ws, tx('t1', [put('a', 'a1')]));
+      await commit(ws, tx('t2', [put('a', 'a2'), put('b', 'b2')]));
+      await commit(ws, tx('t3', [put('a', 'a3')]));
+      const s = new HistoricalState(ws, replayPoint(recorded([], null, 2)));
+      assert.deepEqual([value(s, 'a'), value(s, 'b')], ['a2', 'b2']);
+      assert.deepEqual(s.getHistory(NS, 'a').map((h) => h.txId), ['t2', 't1']);
+      const older = new HistoricalState(ws, replayPoint(recorded([], null)));
+      assert.equal(value(older, 'a'), undefined, 'a record without height (an older release): nothing known before what it read');
     });
   });
 
