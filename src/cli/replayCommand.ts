@@ -84,6 +84,7 @@ function replayLine(r: ReplayResult): object {
     original: outcome(r.original),
     replayed: outcome(r.replayed),
     asOf: versionText(r.point.asOf),
+    durationMs: r.durationMs,
     ...(r.failure ? { failure: r.failure } : {}),
     ...(r.unavailable.length ? { unavailable: r.unavailable } : {}),
     ...(r.caveats.length ? { caveats: r.caveats } : {}),

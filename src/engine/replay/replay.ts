@@ -28,10 +28,12 @@ export interface ReplayResult {
   readonly original: TransactionRecord;
   /**
    * The replay as a record: the original's identity (txId, function, arguments, creator, start,
-   * validation and block, which a replay does not change) with the replay's chaincode, response,
-   * read/write set, event and duration.
+   * validation, block, and duration, so the two records differ only where the code's behaviour
+   * does) with the replay's chaincode, response, read/write set and event.
    */
   readonly replayed: TransactionRecord;
+  /** How long the replay took. */
+  readonly durationMs: number;
   /** Every difference of the replay from the original; [] when the current code does the same. */
   readonly differences: readonly EndorsementDifference[];
   /** The versions served (see replayPoint). */
@@ -84,10 +86,10 @@ async function run(host: ReplayHost, txId: string, options: ReplayOptions): Prom
   });
   const started = Date.now();
   const { chaincodeId, simulation } = await host.transactions.simulateOn(state, proposal, options.timeoutMs);
+  const durationMs = Date.now() - started;
   const replayed: TransactionRecord = {
     ...original,
     chaincode: chaincodeId,
-    durationMs: Date.now() - started,
     status: simulation.response.status,
     message: simulation.response.message,
     payload: simulation.response.payload,
@@ -102,6 +104,7 @@ async function run(host: ReplayHost, txId: string, options: ReplayOptions): Prom
   return {
     original,
     replayed,
+    durationMs,
     differences: endorsementDifferences(simulationOf(original), simulationOf(replayed)),
     point,
     unavailable: state.unavailable,
