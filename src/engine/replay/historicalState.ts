@@ -147,7 +147,8 @@ export class HistoricalState implements StateReader {
     if (current && compareVersions(current.version, this.point.asOf) <= 0) return current;
     const [change] = changesUpTo(this.ledger.getHistory(ns, key), this.point.asOf, key);
     if (!change || change.isDelete) return undefined;
-    return { key, value: change.value, version: change.version ?? this.point.asOf, metadata: NO_METADATA };
+    // changesUpTo answers only from changes whose version it knows.
+    return { key, value: change.value, version: change.version as Version, metadata: NO_METADATA };
   }
 
   private privateEntry(ns: Namespace, collection: string, key: string, current: StateEntry | undefined): StateEntry | undefined {

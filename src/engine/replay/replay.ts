@@ -3,6 +3,10 @@
  * current code, against the ledger as it originally read it (./historicalState.ts), without being
  * ordered, committed or recorded; its response, event and read/write set are compared with the
  * original's in the words of Fabric's gateway (../transactions/endorsementDiff.ts).
+ *
+ * What a record does not hold cannot be replayed as it was: the transient map (never recorded) is
+ * empty, the creator is this peer's client identity (a caveat says so when the original's was
+ * another), and a chaincode-to-chaincode call to another channel reads that channel's current state.
  */
 import type { TransactionRecord } from '../ledger/types';
 import type { Peer, Simulation } from '../peer/peer';
