@@ -4,7 +4,7 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `activation wire peer dev new net`) runs only those sections: a quick
+ * `npm run bench -- net` (or any of `activation wire peer dev new replay net`) runs only those sections: a quick
  * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
@@ -19,6 +19,7 @@ import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
 import { measureNewProject } from './newProject';
 import { measurePingPong } from './pingPong';
 import { devModeCommand, measureDevMode, measureRestarts, npmStartCommand } from './registration';
+import { measureReplay } from './replay';
 import { describe, describeBelow, describeRatio, formatNumber, round, Summary } from './stats';
 import { ThinReferencePeer } from './thinPeer';
 import { measureTransactions, ourPeerTx, startGetPut, thinPeerTx } from './transactions';
@@ -40,6 +41,7 @@ const PLAN = {
   newProjectRuns: { min: 3, max: 5, budgetMs: 30_000 },
   netModeMinRounds: 2,
   netModeMaxRounds: 3,
+  replayRuns: 30,
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
   budgetSeconds: 150,
 };
@@ -236,7 +238,17 @@ async function activationFigures(results: Results): Promise<void> {
   for (const b of a.bundles) results.set(`${b.name.replace('.js', '')}BundleBytes`, b.bytes);
 }
 
-const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'net'] as const;
+async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('Replay: a recorded TransferAsset of examples/asset-transfer, on its current code, against the state it read');
+  const r = await measureReplay(PLAN.replayRuns, (undo) => cleanup.add(undo));
+  say(describeBelow('replay of a transaction → diffed result', 'ms', r.replay, 100));
+  say(describe('    replay of an evaluation (ReadAsset)', 'ms', r.replayRead));
+  say();
+  results.add('replayMs', r.replay);
+  results.add('replayReadMs', r.replayRead);
+}
+
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -312,6 +324,14 @@ async function main(): Promise<void> {
       await cleanup.run();
     }
     endSection('new project');
+  }
+  if (selected.has('replay')) {
+    try {
+      await replayFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('replay');
   }
 
   if (selected.has('net')) {

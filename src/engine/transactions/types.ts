@@ -24,6 +24,8 @@ export interface ExecuteRequest {
   readonly timeoutMs?: number;
   /** Given txid; default: derived as Fabric does, hex(sha256(nonce ‖ creator)). */
   readonly txId?: string;
+  /** The proposal's timestamp (epoch ms; the chaincode's GetTxTimestamp); default now. Replay keeps the original's. */
+  readonly timestampMs?: number;
   /** Who calls: the identity in the proposal's SignatureHeader. Default: the pipeline's client identity. */
   readonly creator?: CreatorIdentity;
   /**

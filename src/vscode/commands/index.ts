@@ -9,6 +9,7 @@ import { launchChaincode, LaunchRequest } from './launchChaincode';
 import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
 import { registerCommands, targetOf } from './registerCommands';
+import { replayCommands } from './replayCommands';
 import { openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
 
 export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: ChaincodeDocuments): void {
@@ -34,5 +35,6 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.openTransaction': (arg?: unknown) => openTransaction(ctx, docs, arg),
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
+    ...replayCommands(ctx, docs),
   });
 }

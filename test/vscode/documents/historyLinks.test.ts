@@ -19,8 +19,8 @@ describe('documents: titles and history links', () => {
     const t1 = '1'.repeat(64);
     const t2 = 'f'.repeat(64);
     const text = renderStateKey('mychannel', 'basic', 'asset1', { key: 'asset1', value: Buffer.from('{"Owner":"Max"}'), version: { blockNum: 2, txNum: 0 }, metadata: {} }, [
-      { txId: t2, timestamp: 2_000, isDelete: false, value: Buffer.from('{"Owner":"Max"}') },
-      { txId: t1, timestamp: 1_000, isDelete: false, value: Buffer.from('{"Owner":"Tom"}') },
+      { txId: t2, timestamp: 2_000, isDelete: false, value: Buffer.from('{"Owner":"Max"}'), version: { blockNum: 2, txNum: 0 } },
+      { txId: t1, timestamp: 1_000, isDelete: false, value: Buffer.from('{"Owner":"Tom"}'), version: { blockNum: 1, txNum: 0 } },
     ]);
     const mentions = txIdMentions(text);
     assert.deepEqual(mentions.map((m) => m.txId), [t2, t1]);
