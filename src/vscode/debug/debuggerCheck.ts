@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDebugConfiguration, DebugLanguage } from './chaincodeDebug';
 import { DelveNotFoundError, DELVE_SETTING } from './delve/discovery';
-import { findDelve, goOnPath, installWithProgress } from './delve/prerequisites';
+import { findDelve, findGo, installWithProgress } from './delve/prerequisites';
 
 /** A button on the error message, and what it does. */
 export interface DebuggerAction {
@@ -64,8 +64,8 @@ export function requireDebugger(ctx: Ctx, language: DebugLanguage, languageConfi
 
 /** Go: the Go toolchain (Delve builds the chaincode with it) and Delve itself. */
 function requireGoDebugger(ctx: Ctx, retry: () => Thenable<unknown>): void {
-  if (!goOnPath()) {
-    throw new DebuggerUnavailableError(vscode.l10n.t('Debugging Go chaincode builds it with the Go toolchain, and go is not on the PATH VS Code runs with. Install Go (or add it to PATH), restart VS Code, then press F5 again.'), []);
+  if (!findGo()) {
+    throw new DebuggerUnavailableError(vscode.l10n.t('Debugging Go chaincode builds it with the Go toolchain, which was not found (on the PATH VS Code runs with, in GOROOT/bin or /usr/local/go/bin). Install Go (or add it to PATH), restart VS Code, then press F5 again.'), []);
   }
   try {
     findDelve(ctx);

@@ -1,6 +1,7 @@
 /**
  * The `chaincode` debug type's own debug adapter, for Go: a `dlv dap` server per session (Delve
- * speaks the Debug Adapter Protocol itself), which VS Code connects to as a DebugAdapterServer. Only
+ * speaks the Debug Adapter Protocol itself, over a socket only: hence a DebugAdapterServer, not a
+ * DebugAdapterExecutable on stdio). Only
  * Go configurations keep the `chaincode` type when resolved (Node and Java ones become `node` and
  * `java`), so only they reach this factory. Delve exits when VS Code disconnects; a Delve still
  * running shortly after its session ended is stopped, and every one is when the extension stops.
@@ -9,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../../ctx';
 import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD } from '../chaincodeDebug';
 import { DelveServer, startDelveServer } from './dlvServer';
-import { findDelve } from './prerequisites';
+import { delveProcessEnv, findDelve } from './prerequisites';
 
 /** How long Delve gets to exit by itself after its session ended (it kills the chaincode first). */
 const EXIT_GRACE_MS = 3000;
@@ -32,10 +33,11 @@ export class DelveAdapterFactory implements vscode.DebugAdapterDescriptorFactory
       throw new Error(vscode.l10n.t('The chaincode debug type runs its own debugger for Go chaincode only; "{0}" is not a Go chaincode configuration.', session.name));
     }
     const dlv = findDelve(this.ctx);
-    const server = await startDelveServer(dlv.path, { cwd: folder, env: process.env, onOutput: (line) => this.ctx.log.info(`[dlv ${ccid}] ${line}`) });
+    const server = await startDelveServer(dlv.path, { cwd: folder, env: delveProcessEnv(), onOutput: (line) => this.ctx.log.info(`[dlv ${ccid}] ${line}`) });
     this.servers.set(session.id, server);
     void server.exited.then((code) => {
-      this.servers.delete(session.id);
+      // A restarted session gets a new Delve under the same session id: forget only this one.
+      if (this.servers.get(session.id) === server) this.servers.delete(session.id);
       this.ctx.log.info(`[dlv ${ccid}] Delve exited (code ${code})`);
     });
     this.ctx.log.info(`[dlv ${ccid}] ${dlv.path} (found: ${dlv.source}) serves the debug session on ${server.host}:${server.port}`);

@@ -2,7 +2,8 @@
  * Where Delve (`dlv`) is: the `chaincode.go.delvePath` setting when set, else the first of `dlv` on
  * PATH, in GOBIN or GOPATH/bin (where `go install` puts it), in the extension's own tools folder
  * (where "Install Delve" puts it) and in the repository's `.cache/go-tools` (where `.ci/fixtures.sh
- * delve` puts it for the tests). No vscode here: unit-tested outside VS Code.
+ * delve` puts it for the tests); and the Go toolchain Delve builds with. No vscode here: unit-tested
+ * outside VS Code.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -67,6 +68,25 @@ export function onPath(command: string, searchPath: string | undefined): string 
     if (dir && isExecutableFile(path.join(dir, command))) return path.join(dir, command);
   }
   return undefined;
+}
+
+/**
+ * The Go toolchain Delve builds with: `go` on PATH, else in GOROOT/bin or the official installer's
+ * folder (an editor started from a desktop often has a shorter PATH than a terminal).
+ */
+export function locateGo(env: NodeJS.ProcessEnv): string | undefined {
+  const exe = process.platform === 'win32' ? 'go.exe' : 'go';
+  const fromPath = onPath(exe, env.PATH);
+  if (fromPath) return fromPath;
+  const installed = process.platform === 'win32' ? 'C:\\Program Files\\Go' : '/usr/local/go';
+  return [env.GOROOT, installed].filter((d): d is string => !!d).map((d) => path.join(d, 'bin', exe)).find(isExecutableFile);
+}
+
+/** `env` with `tool`'s folder on PATH (first), unless it is there already. */
+export function withFolderOnPath(env: NodeJS.ProcessEnv, tool: string): NodeJS.ProcessEnv {
+  const dir = path.dirname(tool);
+  const entries = (env.PATH ?? '').split(path.delimiter).filter((d) => d);
+  return entries.includes(dir) ? env : { ...env, PATH: [dir, ...entries].join(path.delimiter) };
 }
 
 /** The tools folder under the repository (or an installed extension's folder) that CI fills. */

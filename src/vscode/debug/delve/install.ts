@@ -9,14 +9,14 @@ import type { ToolStep } from '../../../engine/scaffold/languages';
 import { runTool, ToolRunOptions } from '../../../engine/scaffold/toolRun';
 import { DELVE_PACKAGE, DELVE_VERSION } from './discovery';
 
-/** The command that installs the pinned Delve into `gobin`. */
-export function delveInstallStep(gobin: string): ToolStep {
-  return { command: 'go', args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`], env: { GOBIN: gobin } };
+/** The command that installs the pinned Delve into `gobin`, with `go` (default: the one on PATH). */
+export function delveInstallStep(gobin: string, go = 'go'): ToolStep {
+  return { command: go, args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`], env: { GOBIN: gobin } };
 }
 
 /** Installs Delve into `gobin`; resolves with the path of the installed `dlv`. Rejects with ToolFailedError or ToolCancelledError. */
-export async function installDelve(gobin: string, options: ToolRunOptions = {}): Promise<string> {
+export async function installDelve(gobin: string, go: string, options: ToolRunOptions = {}): Promise<string> {
   fs.mkdirSync(gobin, { recursive: true });
-  await runTool(delveInstallStep(gobin), gobin, options);
+  await runTool(delveInstallStep(gobin, go), gobin, options);
   return path.join(gobin, process.platform === 'win32' ? 'dlv.exe' : 'dlv');
 }

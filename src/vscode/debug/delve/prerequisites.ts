@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { ToolCancelledError } from '../../../engine/scaffold/errors';
 import type { Ctx } from '../../ctx';
 import { commandLine } from '../../../engine/scaffold/languages';
-import { DELVE_SETTING, DELVE_VERSION, DelveSearch, LocatedDelve, locateDelve, onPath } from './discovery';
+import { DELVE_SETTING, DELVE_VERSION, DelveSearch, LocatedDelve, locateDelve, locateGo, withFolderOnPath } from './discovery';
 import { delveInstallStep, installDelve } from './install';
 
 /** The extension's own tools folder ("Install Delve" puts dlv there). */
@@ -29,15 +29,22 @@ export function findDelve(ctx: Ctx): LocatedDelve {
   return locateDelve(delveSearch(ctx));
 }
 
-/** Whether the Go toolchain is on the PATH the extension host runs with (Delve builds with it). */
-export function goOnPath(): boolean {
-  return !!onPath(process.platform === 'win32' ? 'go.exe' : 'go', process.env.PATH);
+/** The Go toolchain Delve builds with, or undefined. */
+export function findGo(): string | undefined {
+  return locateGo(process.env);
+}
+
+/** The environment Delve runs with: ours, with the Go toolchain's folder on PATH. */
+export function delveProcessEnv(): NodeJS.ProcessEnv {
+  const go = findGo();
+  return go ? withFolderOnPath(process.env, go) : process.env;
 }
 
 /** Installs Delve into the extension's tools folder, with a cancellable progress notification; true when it worked. */
 export async function installWithProgress(ctx: Ctx): Promise<boolean> {
   const gobin = extensionToolsFolder(ctx);
-  const line = commandLine(delveInstallStep(gobin));
+  const go = findGo() ?? 'go';
+  const line = commandLine(delveInstallStep(gobin, go));
   ctx.log.info(`[delve] GOBIN=${gobin} ${line}`);
   try {
     const dlv = await vscode.window.withProgress(
@@ -47,7 +54,7 @@ export async function installWithProgress(ctx: Ctx): Promise<boolean> {
         const cancel = token.onCancellationRequested(() => abort.abort());
         try {
           progress.report({ message: line });
-          return await installDelve(gobin, { signal: abort.signal, onLine: (l) => ctx.log.info(`[delve] ${l.line}`) });
+          return await installDelve(gobin, go, { signal: abort.signal, onLine: (l) => ctx.log.info(`[delve] ${l.line}`) });
         } finally {
           cancel.dispose();
         }

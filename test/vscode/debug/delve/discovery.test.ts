@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DELVE_PACKAGE, DELVE_VERSION, DelveNotFoundError, DelveSearch, locateDelve } from '../../../../src/vscode/debug/delve/discovery';
+import { DELVE_PACKAGE, DELVE_VERSION, DelveNotFoundError, DelveSearch, locateDelve, locateGo, withFolderOnPath } from '../../../../src/vscode/debug/delve/discovery';
 import { delveInstallStep } from '../../../../src/vscode/debug/delve/install';
 import { repoRoot } from '../../../support/toolchains';
 
@@ -106,9 +106,24 @@ describe('Delve discovery', () => {
   });
 });
 
+describe('the Go toolchain Delve builds with', () => {
+  it('go on PATH, else GOROOT/bin; its folder goes first on the PATH Delve gets', () => {
+    const { root } = layout();
+    const goroot = path.join(root, 'goroot');
+    const go = dlvIn(path.join(goroot, 'bin'), 'go');
+    const onPath = dlvIn(path.join(root, 'path'), 'go');
+    assert.equal(locateGo({ PATH: path.join(root, 'path'), GOROOT: goroot }), onPath);
+    assert.equal(locateGo({ PATH: path.join(root, 'elsewhere'), GOROOT: goroot }), go, 'an editor started from a desktop may lack the shell\'s PATH');
+    const env = withFolderOnPath({ PATH: '/usr/bin:/bin', HOME: '/h' }, go);
+    assert.deepEqual(env, { PATH: `${path.join(goroot, 'bin')}:/usr/bin:/bin`, HOME: '/h' });
+    assert.equal(withFolderOnPath(env, go), env, 'already there: unchanged');
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe('Delve install', () => {
   it('go install of the pinned version into GOBIN, the version CI installs (.ci/fixtures.sh)', () => {
-    assert.deepEqual(delveInstallStep('/tools'), { command: 'go', args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`], env: { GOBIN: '/tools' } });
+    assert.deepEqual(delveInstallStep('/tools', '/usr/local/go/bin/go'), { command: '/usr/local/go/bin/go', args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`], env: { GOBIN: '/tools' } });
     const script = fs.readFileSync(path.join(repoRoot(), '.ci', 'fixtures.sh'), 'utf8');
     assert.equal(/^DELVE_VERSION=(\S+)$/m.exec(script)?.[1], DELVE_VERSION);
     assert.ok(script.includes(DELVE_PACKAGE), '.ci/fixtures.sh installs the same package');
