@@ -6,7 +6,7 @@
 import * as path from 'path';
 import type { EngineConfig } from './config';
 import { VMController } from './container/controller';
-import { DockerVM } from './container/docker/dockerVM';
+import { DockerVM, type DockerConnectionOptions } from './container/docker/dockerVM';
 import { ProcessVM } from './container/process/processVM';
 import { engineInstanceId } from './container/docker/instanceId';
 import { ChaincodeRegistry } from './launch/chaincodeRegistry';
@@ -22,13 +22,14 @@ import { TransactionPipeline } from './transactions/pipeline';
  * ledgers, its identity): a change applies to the next engine. Every other setting applies to a
  * running one through `reconfigure`.
  */
-export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'dataDir', 'mspId', 'channel', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
+export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'peerExternalAddress', 'dataDir', 'mspId', 'channel', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
 export type RestartSetting = (typeof RESTART_SETTINGS)[number];
 
 /** What the Docker VM is told of the Docker settings. */
-function dockerOptions(config: EngineConfig): { endpoint: string; networkMode: string; hostConfig: { ExtraHosts: string[] } | undefined } {
+function dockerOptions(config: EngineConfig): DockerConnectionOptions {
   return {
     endpoint: config.dockerEndpoint,
+    tls: config.dockerTls,
     networkMode: config.networkMode === 'host' ? 'host' : 'bridge',
     hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
   };

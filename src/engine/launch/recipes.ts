@@ -3,12 +3,15 @@
  * platform's builder): in-process for system chaincode; for dev mode the local process a developer
  * would start; for net mode the platform's build plan, Fabric's argv/env per shim, and a per-launch
  * TLS client certificate. Every runtime gets the same environment (platforms/launchParameters.ts).
+ * Containers dial the peer where its TLS listener listens, or at the external address the user set
+ * for a Docker engine on another machine (externalAddress.ts).
  */
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
 import { chaincodeEnv } from '../platforms/launchParameters';
 import { devStartCommand } from './devStart';
+import { dialAddress, ExternalAddressError, parseExternalAddress, tlsListenerFor } from './externalAddress';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
@@ -52,15 +55,22 @@ export class EngineRecipes implements RecipeSource {
         java: this.config.baseImages.java,
       },
     });
+    const external = this.config.peerExternalAddress === undefined ? undefined : parseExternalAddress(this.config.peerExternalAddress);
     let peerAddress = this.peer.address;
     let tls: ChaincodeTLSMaterial | undefined;
     if (this.config.netModeTls) {
-      const { address, authority } = await this.peer.enableTls();
+      const { address, authority } = await this.peer.enableTls(external ? { listen: tlsListenerFor(external), extraHosts: [external.host] } : {});
       const client = await authority.issueClientCertificate(ccid);
       tls = { clientKeyPem: client.keyPem, clientCertPem: client.certPem, rootCertPem: authority.ca.certPem };
       peerAddress = address;
+    } else if (external) {
+      // Reachable from elsewhere, the peer takes only chaincode that proves who it is.
+      const address = this.config.peerExternalAddress ?? '';
+      throw new ExternalAddressError(address, `the peer's external address ${address} needs net mode's mutual TLS between peer and chaincode, which is turned off`);
     }
-    if (this.config.networkMode === 'bridge-host-gateway') {
+    if (external) {
+      peerAddress = dialAddress(external, Number(peerAddress.slice(peerAddress.lastIndexOf(':') + 1)));
+    } else if (this.config.networkMode === 'bridge-host-gateway') {
       // Without host networking the container reaches the host through Docker's gateway name.
       peerAddress = peerAddress.replace(/^[^:]+/, 'host.docker.internal');
     }
