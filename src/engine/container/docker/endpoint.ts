@@ -61,7 +61,6 @@ function sshOptions(endpoint: string, url: URL, ssh: DockerSshOptions): Dockerod
   if (url.password) throw invalid('an ssh endpoint takes no password: the ssh agent (SSH_AUTH_SOCK) logs in');
   if (url.pathname !== '' && url.pathname !== '/') throw invalid(`an ssh endpoint has no path (got ${url.pathname})`);
   if (url.search || url.hash) throw invalid('an ssh endpoint has no query or fragment');
-  if (!url.hostname) throw invalid('an ssh endpoint needs a host (ssh://user@host)');
   return {
     protocol: 'ssh',
     host: url.hostname,

@@ -46,9 +46,9 @@ export function dockerTlsFiles(settings: DockerTlsSettings, env: Env = process.e
 /** Reads and checks the files; a DockerUnreachableError naming the file that cannot be used. */
 export function readDockerTls(endpoint: string, files: DockerTlsFiles): DockerTLSOptions {
   const ca = readFile(endpoint, 'CA certificate', files.ca);
-  parse(endpoint, 'CA certificate', files.ca, () => new X509Certificate(ca));
   // A bundle of CAs, one entry each (as docker-modem's split-ca does).
   const cas = ca.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  parse(endpoint, 'CA certificate', files.ca, () => (cas.length ? cas.map((pem) => new X509Certificate(pem)) : new X509Certificate(ca)));
   if (!files.client) return { ca: cas };
   const certPem = readFile(endpoint, 'client certificate', files.client.cert);
   const keyPem = readFile(endpoint, 'client key', files.client.key);
