@@ -212,6 +212,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     } catch (err) {
       throw new UsageError(`--peer-external-address: ${(err as Error).message}`, { cause: err });
     }
+    if (v['no-tls']) throw new UsageError('--peer-external-address needs net mode\'s mutual TLS: a peer reachable from elsewhere takes only chaincode that proves who it is; drop --no-tls');
   }
   const fileTls = (fileConfig.dockerTls as Partial<DockerTlsSettings> | undefined) ?? {};
   const dockerTls: Partial<DockerTlsSettings> = {

@@ -81,6 +81,7 @@ describe('CLI options', () => {
     assert.deepEqual(launch([]).config.dockerTls, { verify: false });
     assert.equal(launch([]).config.peerExternalAddress, undefined);
     assert.throws(() => launch(['--peer-external-address', 'dev-laptop.example']), /^UsageError: --peer-external-address: the peer's external address must be HOST:PORT/);
+    assert.throws(() => launch(['--peer-external-address', 'h:7053', '--no-tls']), /--peer-external-address needs net mode's mutual TLS/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-cfg-'));
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, JSON.stringify({ dockerTls: { caFile: '/from-file/ca.pem' }, peerExternalAddress: '[::1]:0' }));

@@ -11,7 +11,7 @@ import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
 import { chaincodeEnv } from '../platforms/launchParameters';
 import { devStartCommand } from './devStart';
-import { dialAddress, ExternalAddressError, parseExternalAddress, tlsListenerFor } from './externalAddress';
+import { dialAddress, ExternalAddressError, parseExternalAddress, tlsListenerFor, type HostPort } from './externalAddress';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
@@ -46,6 +46,7 @@ export class EngineRecipes implements RecipeSource {
       return { vm: 'external', args: [def.address], env };
     }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
+    const external = this.externalAddress();
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
     const prepared = await prepareBuild(platformFor(def.language), def.path, {
       baseImages: {
@@ -55,7 +56,6 @@ export class EngineRecipes implements RecipeSource {
         java: this.config.baseImages.java,
       },
     });
-    const external = this.config.peerExternalAddress === undefined ? undefined : parseExternalAddress(this.config.peerExternalAddress);
     let peerAddress = this.peer.address;
     let tls: ChaincodeTLSMaterial | undefined;
     if (this.config.netModeTls) {
@@ -63,10 +63,6 @@ export class EngineRecipes implements RecipeSource {
       const client = await authority.issueClientCertificate(ccid);
       tls = { clientKeyPem: client.keyPem, clientCertPem: client.certPem, rootCertPem: authority.ca.certPem };
       peerAddress = address;
-    } else if (external) {
-      // Reachable from elsewhere, the peer takes only chaincode that proves who it is.
-      const address = this.config.peerExternalAddress ?? '';
-      throw new ExternalAddressError(address, `the peer's external address ${address} needs net mode's mutual TLS between peer and chaincode, which is turned off`);
     }
     if (external) {
       peerAddress = dialAddress(external, Number(peerAddress.slice(peerAddress.lastIndexOf(':') + 1)));
@@ -77,5 +73,15 @@ export class EngineRecipes implements RecipeSource {
     const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.mspId, logLevel: this.config.logLevel });
     const { builder, imageTag, dependencies } = prepared;
     return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder, imageTag, dependencies };
+  }
+
+  /** The address containers of a remote Docker engine dial, checked before anything is built. */
+  private externalAddress(): HostPort | undefined {
+    const address = this.config.peerExternalAddress;
+    if (address === undefined) return undefined;
+    const external = parseExternalAddress(address);
+    // Reachable from elsewhere, the peer takes only chaincode that proves who it is.
+    if (!this.config.netModeTls) throw new ExternalAddressError(address, `the peer's external address ${address} needs net mode's mutual TLS between peer and chaincode, which is turned off`);
+    return external;
   }
 }

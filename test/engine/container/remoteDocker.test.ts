@@ -17,6 +17,7 @@ import { pingDocker } from '../../../src/engine/container/docker/endpoint';
 import { DockerUnreachableError, type DockerFailure } from '../../../src/engine/container/docker/errors';
 import type { Engine } from '../../../src/engine/engine';
 import { dockerSkip, ensureBaseImages } from '../../support/docker';
+import { repoRoot } from '../../support/toolchains';
 import { containersOf, launchNet, lowLevelChaincode, netDefinition, removeChaincodeArtifacts, removeFolders, startEngine, waitUntil } from '../../support/netChaincode';
 import {
   copyImage,
@@ -152,8 +153,9 @@ describe('net mode on a remote Docker engine (a second dockerd on 127.0.0.1)', {
         process.env['SSH_AUTH_SOCK'] = ssh.agentSocket;
         engine.reconfigure({ ...engine.config, dockerEndpoint: ssh.endpoint });
         assert.equal(engine.docker.endpoint, ssh.endpoint);
-        const { running } = await launchNet(engine, netDefinition(name, ccDir));
+        const { running, steps } = await launchNet(engine, netDefinition(name, ccDir));
         assert.equal(running.status, 'ready');
+        assert.ok(!steps.some((step) => step.startsWith('building')), `the image the TCP launch built there is used: ${steps.join(' | ')}`);
         assert.equal((await containersOf(engine.docker.docker, [ccid])).length, 1, 'listed through ssh');
         assert.equal((await containersOf(remote, [ccid])).length, 1, 'the container is on the remote engine');
         const put = await engine.transactions.execute({ chaincode: ccid, args: ['put', 'colour', 'red'] });
@@ -164,10 +166,31 @@ describe('net mode on a remote Docker engine (a second dockerd on 127.0.0.1)', {
         assert.deepEqual(await containersOf(remote, [ccid]), []);
       });
 
+      test("the editor's engine bundle (ssh2 without its native parts, scripts/bundle.js) reaches the engine over ssh too", async () => {
+        const outdir = await tempDir('ccl-remote-docker-bundle-');
+        dirs.push(outdir);
+        const { bundle } = require(path.join(repoRoot(), 'scripts', 'bundle.js')) as { bundle(o: { outdir: string }): Promise<unknown> };
+        await bundle({ outdir });
+        const engineBundle = require(path.join(outdir, 'engine.js')) as { dockerClient(settings: { endpoint: string; sshAgent: string }): Dockerode };
+        const version = await engineBundle.dockerClient({ endpoint: ssh.endpoint, sshAgent: ssh.agentSocket }).version();
+        assert.equal(version.Version, (await remote.version()).Version, 'the same engine');
+      });
+
       test('an agent without the key: the ssh login fails, and the message says so', async () => {
         const err = await unreachable(() => pingDocker(dockerClient({ endpoint: ssh.endpoint, sshAgent: ssh.emptyAgentSocket }), ssh.endpoint));
         assert.equal(failureKind(err), 'ssh');
         assert.match(err.message, new RegExp(`^Docker is not reachable at ${escape(ssh.endpoint)}: the ssh login failed .*ssh agent \\(SSH_AUTH_SOCK\\)`));
+      });
+
+      test('a login whose `docker` cannot reach a daemon: the message says the remote end did not answer as Docker', async () => {
+        const nowhere = await startSshToDocker(path.join(state, 'ssh-nowhere'), `unix://${path.join(state, 'no-such-docker.sock')}`);
+        try {
+          const err = await unreachable(() => pingDocker(dockerClient({ endpoint: nowhere.endpoint, sshAgent: nowhere.agentSocket }), nowhere.endpoint));
+          assert.equal(failureKind(err), 'ssh');
+          assert.match(err.message, /the remote end did not answer as Docker: the ssh user must be able to run `docker system dial-stdio` there/);
+        } finally {
+          await nowhere.stop();
+        }
       });
 
       test('nothing listening at the ssh port: the message names the endpoint', async () => {

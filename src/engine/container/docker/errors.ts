@@ -86,6 +86,8 @@ export function connectionFailure(err: unknown, endpoint = ''): DockerFailure | 
   // ssh2 tags its errors with the stage that failed; a refused or unrouted socket is the endpoint's or the network's.
   if (typeof level === 'string' && level !== 'client-socket') return level === 'client-timeout' ? { kind: 'network' } : { kind: 'ssh' };
   if (typeof code !== 'string') return undefined;
+  // Over ssh the socket is the remote `docker system dial-stdio`: it hanging up is the remote's doing.
+  if (endpoint.startsWith('ssh:') && code === 'ECONNRESET') return { kind: 'ssh' };
   if (ENDPOINT_CODES.includes(code)) return { kind: 'endpoint' };
   if (NETWORK_CODES.includes(code) || code === 'ABORT_ERR') return { kind: 'network' };
   if (TLS_CODE.test(code)) return { kind: 'tls' };
@@ -111,7 +113,9 @@ function explain(failure: DockerFailure, cause: unknown): string {
     case 'ssh':
       if (/authentication methods failed/i.test(why)) return `the ssh login failed (${why}): the ssh agent (SSH_AUTH_SOCK) must hold a key the host accepts for this user`;
       if (/agent/i.test(why)) return `the ssh agent cannot be used (${why}): SSH_AUTH_SOCK must name a running agent that holds the key`;
-      if (typeof code === 'string' && code.startsWith('HPE_')) return `the remote end did not answer as Docker: the ssh user must be able to run \`docker system dial-stdio\` there (${why})`;
+      if (code === 'ECONNRESET' || (typeof code === 'string' && code.startsWith('HPE_'))) {
+        return `the remote end did not answer as Docker: the ssh user must be able to run \`docker system dial-stdio\` there, and reach its daemon (${why})`;
+      }
       return `the ssh connection failed (${why})`;
     case 'network':
       return `the network path to the endpoint failed (${why})`;
