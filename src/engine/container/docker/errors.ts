@@ -89,7 +89,8 @@ export function connectionFailure(err: unknown, endpoint = ''): DockerFailure | 
   // Over ssh the socket is the remote `docker system dial-stdio`: it hanging up is the remote's doing.
   if (endpoint.startsWith('ssh:') && code === 'ECONNRESET') return { kind: 'ssh' };
   if (ENDPOINT_CODES.includes(code)) return { kind: 'endpoint' };
-  if (NETWORK_CODES.includes(code) || code === 'ABORT_ERR') return { kind: 'network' };
+  // No ABORT_ERR: a cancelled launch stays a cancellation (a ping's timeout is pingDocker's to report).
+  if (NETWORK_CODES.includes(code)) return { kind: 'network' };
   if (TLS_CODE.test(code)) return { kind: 'tls' };
   // Not HTTP: over ssh the remote command is not Docker's; otherwise the endpoint is not a Docker API.
   if (code.startsWith('HPE_')) return endpoint.startsWith('ssh:') ? { kind: 'ssh' } : { kind: 'endpoint' };
