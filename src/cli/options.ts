@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { DEFAULT_CONFIG, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { parseExternalAddress } from '../engine/launch/externalAddress';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 
@@ -96,7 +97,13 @@ yourself); net builds a Docker image and runs a container; external dials a chai
 
 Settings (flags, or a JSON config file with the same keys as EngineConfig via --config FILE):
   --mode dev|net|external  --address HOST:PORT  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
-  --startup-timeout SECONDS  --execute-timeout SECONDS  --docker-endpoint URL
+  --startup-timeout SECONDS  --execute-timeout SECONDS
+  --docker-endpoint URL        unix:///path, tcp://HOST:2376 or ssh://USER@HOST (ssh: the agent at SSH_AUTH_SOCK)
+  --docker-tlsverify           TLS to a tcp:// endpoint, the daemon verified (also on with DOCKER_TLS_VERIFY)
+  --docker-cert-path DIR       its ca.pem, cert.pem, key.pem (default DOCKER_CERT_PATH, else ~/.docker)
+  --docker-tlscacert FILE  --docker-tlscert FILE  --docker-tlskey FILE   one file instead of DIR's
+  --peer-external-address HOST:PORT   where containers of a remote Docker engine reach the peer (mutual
+                               TLS); its TLS listener listens on PORT (0: any free port)
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
@@ -156,6 +163,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'startup-timeout': { type: 'string' },
         'execute-timeout': { type: 'string' },
         'docker-endpoint': { type: 'string' },
+        'docker-tlsverify': { type: 'boolean' },
+        'docker-cert-path': { type: 'string' },
+        'docker-tlscacert': { type: 'string' },
+        'docker-tlscert': { type: 'string' },
+        'docker-tlskey': { type: 'string' },
+        'peer-external-address': { type: 'string' },
         'base-image': { type: 'string', multiple: true },
         'network-mode': { type: 'string' },
         'msp-id': { type: 'string' },
@@ -192,6 +205,24 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (v.durability !== undefined && v.durability !== 'process' && v.durability !== 'disk') {
     throw new UsageError(`--durability must be process or disk, got ${v.durability}`);
   }
+  const externalAddress = v['peer-external-address'] ?? (fileConfig.peerExternalAddress as string | undefined);
+  if (externalAddress !== undefined) {
+    try {
+      parseExternalAddress(externalAddress);
+    } catch (err) {
+      throw new UsageError(`--peer-external-address: ${(err as Error).message}`, { cause: err });
+    }
+    if (v['no-tls']) throw new UsageError('--peer-external-address needs net mode\'s mutual TLS: a peer reachable from elsewhere takes only chaincode that proves who it is; drop --no-tls');
+  }
+  const fileTls = (fileConfig.dockerTls as Partial<DockerTlsSettings> | undefined) ?? {};
+  const dockerTls: Partial<DockerTlsSettings> = {
+    ...fileTls,
+    ...(v['docker-tlsverify'] ? { verify: true } : {}),
+    ...(v['docker-cert-path'] ? { certPath: v['docker-cert-path'] } : {}),
+    ...(v['docker-tlscacert'] ? { caFile: v['docker-tlscacert'] } : {}),
+    ...(v['docker-tlscert'] ? { certFile: v['docker-tlscert'] } : {}),
+    ...(v['docker-tlskey'] ? { keyFile: v['docker-tlskey'] } : {}),
+  };
   const port = v.port === undefined ? undefined : Number(v.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0–65535, got ${v.port}`);
   const config = resolveConfig({
@@ -206,6 +237,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(v['startup-timeout'] ? { startupTimeoutMs: seconds('startup-timeout', v['startup-timeout']) } : {}),
     ...(v['execute-timeout'] ? { executeTimeoutMs: seconds('execute-timeout', v['execute-timeout']) } : {}),
     ...(v['docker-endpoint'] ? { dockerEndpoint: v['docker-endpoint'] } : {}),
+    dockerTls,
+    ...(externalAddress !== undefined ? { peerExternalAddress: externalAddress } : {}),
     ...(v['network-mode'] ? { networkMode: v['network-mode'] as EngineConfig['networkMode'] } : {}),
     ...(v['msp-id'] ? { mspId: v['msp-id'] } : {}),
     ...(v['log-level'] ? { logLevel: v['log-level'] as EngineConfig['logLevel'] } : {}),

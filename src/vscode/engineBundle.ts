@@ -4,9 +4,10 @@
  * extension loads it on first use through engineAssembly.ts, so activation does not pay for it.
  * Never imports `vscode`.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
-import { dockerClientOptions } from '../engine/container/docker/endpoint';
+import { dockerClient as connect } from '../engine/container/docker/client';
+import type { DockerConnectionSettings } from '../engine/container/docker/endpoint';
 import { Engine } from '../engine/engine';
 
 /** Replay and Export as Test (src/vscode/commands/replayCommands.ts) run here, beside the engine. */
@@ -20,6 +21,6 @@ export function startEngine(config: EngineConfig): Promise<Engine> {
 }
 
 /** A Docker client for the Containers view, which lists our containers without a running peer. */
-export function dockerClient(endpoint: string): Dockerode {
-  return new Dockerode(dockerClientOptions(endpoint));
+export function dockerClient(settings: DockerConnectionSettings): Dockerode {
+  return connect(settings);
 }

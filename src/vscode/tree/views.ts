@@ -37,7 +37,7 @@ export class ChaincodeViews implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {
     this.chaincodes = new NodeTreeProvider(() => chaincodeNodes(this.chaincodesInput()));
-    this.docker = new DockerContainers(() => ctx.config.engine.dockerEndpoint, ctx.log);
+    this.docker = new DockerContainers(() => ({ endpoint: ctx.config.engine.dockerEndpoint, tls: ctx.config.engine.dockerTls }), ctx.log);
     this.containers = new NodeTreeProvider(async () => containerNodes(await this.docker.list()));
     this.worldState = new NodeTreeProvider(() => this.stateNodes());
     this.transactions = new NodeTreeProvider(() => {
@@ -74,7 +74,7 @@ export class ChaincodeViews implements vscode.Disposable {
       }),
       containersView.onDidChangeVisibility(followUptime),
       uptime,
-      // The Containers view follows the Docker endpoint setting at once (a new client, a new event stream).
+      // The Containers view follows the Docker endpoint and TLS settings at once (a new client, a new event stream).
       ctx.config.onDidChange(() => void this.docker.refresh()),
     );
   }
