@@ -7,8 +7,10 @@
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import { dialConnectionJson, FABRIC_DIAL_TIMEOUT_MS } from '../platforms/ccaasConnection';
 import { chaincodeEnv } from '../platforms/launchParameters';
 import { devStartCommand } from './devStart';
+import { CONNECTION_FILE } from './externalVM';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
@@ -39,8 +41,10 @@ export class EngineRecipes implements RecipeSource {
       return { vm: 'inproc', args: [], env: { ...env, CORE_CHAINCODE_PATH: def.path } };
     }
     if (def.mode === 'external') {
-      if (!def.address) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
-      return { vm: 'external', args: [def.address], env };
+      // What Fabric's ccaas builder releases: connection.json, which the external runtime dials by.
+      const dial = def.connection ?? (def.address ? { address: def.address, dialTimeoutMs: FABRIC_DIAL_TIMEOUT_MS } : undefined);
+      if (!dial) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
+      return { vm: 'external', args: [dial.address], env, files: [{ path: CONNECTION_FILE, content: dialConnectionJson(dial) }] };
     }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.

@@ -3,6 +3,7 @@
  * what the engine reports about each one it manages.
  */
 import type { Language } from '../config';
+import type { ChaincodeServerDial } from '../platforms/ccaasConnection';
 
 /**
  * dev: the user runs the chaincode (e.g. under a debugger) and it registers by itself.
@@ -19,8 +20,10 @@ export interface ChaincodeDefinition {
   readonly language: Language;
   /** The chaincode's folder (dev and net mode), or the system chaincode's registered path. */
   readonly path: string;
-  /** Chaincode-as-a-service address (`host:port`) for external mode. */
+  /** Chaincode-as-a-service address (`host:port`) for external mode: plaintext, Fabric's dial timeout. */
   readonly address?: string;
+  /** External mode: how to dial, as a connection.json says (TLS, dial timeout); wins over `address`. */
+  readonly connection?: ChaincodeServerDial;
 }
 
 export function chaincodeIdOf(def: Pick<ChaincodeDefinition, 'name' | 'version'>): string {
