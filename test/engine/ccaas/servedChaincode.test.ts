@@ -133,7 +133,7 @@ describe('serving chaincode for a peer to dial', { timeout: 240_000 }, () => {
 
     // A peer whose connection.json has TLS but no client pair is refused at the handshake.
     const anonymous = { ...definition('node'), connection: { address, dialTimeoutMs: 3000, tls: { rootCertPem: serverCa.certPem } } };
-    await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: anonymous }), /chaincode|connect|register/i);
+    await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: anonymous }), new RegExp(`cannot connect to the chaincode server at ${address.replace(/\./g, '\\.')}`));
     await waitUntil(() => events.some((e) => e.kind === 'refused'), 5000, 'the refused handshake');
 
     await engine.launcher.launch({ kind: 'deployment', definition: definition('node') }).catch((err: Error) => {
