@@ -8,8 +8,8 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { DEFAULT_CONFIG, type LogLevel } from '../engine/config';
-import { checkTlsMaterial, formatHostPort, parseHostPort, RelayError, type HostPort } from '../engine/ccaas/connectionRelay';
-import { ServedChaincode, serverAddressOnLoopback } from '../engine/ccaas/servedChaincode';
+import { checkTlsMaterial, formatHostPort, parseHostPort, RelayError, serverAddressOnLoopback, type HostPort } from '../engine/ccaas/connectionRelay';
+import { ServedChaincode } from '../engine/ccaas/servedChaincode';
 import { serveStartCommand } from '../engine/ccaas/serveStart';
 import type { ServingTlsMaterial } from '../engine/ccaas/types';
 import { ProcessVM } from '../engine/container/process/processVM';

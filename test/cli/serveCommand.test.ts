@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { serverAddressOnLoopback } from '../../src/engine/ccaas/servedChaincode';
+import { serverAddressOnLoopback } from '../../src/engine/ccaas/connectionRelay';
 import { createCertificateAuthority, issueCertificate } from '../../src/engine/crypto/certificates';
 import { readLifecyclePackage } from '../engine/platforms/lifecycleReader';
 import { waitUntil } from '../support/netChaincode';

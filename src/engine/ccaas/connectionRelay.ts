@@ -33,6 +33,18 @@ export function formatHostPort({ host, port }: HostPort): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** A free loopback address for the chaincode's own server (chosen now, listened on by the chaincode). */
+export async function serverAddressOnLoopback(): Promise<HostPort> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return { host: '127.0.0.1', port };
+}
+
 export type RelayEvent =
   | { readonly kind: 'connected'; readonly connection: PeerConnection }
   | { readonly kind: 'disconnected'; readonly connection: PeerConnection; readonly reason?: string }

@@ -121,7 +121,7 @@ export function nodeServerEntry(folder: string, program: string | undefined, ids
  * A Go chaincode serves only if its main starts `shim.ChaincodeServer`: said before `go run`, since
  * without it the shim would try to dial a peer and fail with a message about flags.
  */
-function requireGoServer(pkg: string): void {
+export function requireGoServer(pkg: string): void {
   const sources = fs.existsSync(pkg) && fs.statSync(pkg).isDirectory() ? fs.readdirSync(pkg).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')) : [];
   if (sources.some((f) => /\bChaincodeServer\b/.test(readText(path.join(pkg, f))))) return;
   throw new ServeStartError(

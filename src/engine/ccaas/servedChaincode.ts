@@ -5,7 +5,6 @@
  * then `stopped` (stopped, or its process ended); and each connection a peer opens or closes.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as net from 'node:net';
 import type { Language } from '../config';
 import type { ProcessVM } from '../container/process/processVM';
 import type { RuntimeEvent } from '../container/types';
@@ -193,16 +192,4 @@ export async function waitForChaincodeServer(address: string, options: { timeout
   } finally {
     client.close();
   }
-}
-
-/** A free loopback address for the chaincode's own server (chosen now, listened on by the chaincode). */
-export async function serverAddressOnLoopback(): Promise<HostPort> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return { host: '127.0.0.1', port };
 }
