@@ -26,6 +26,7 @@ import { waitUntil } from '../../support/netChaincode';
 import { EXAMPLE_CHAINCODE } from '../../support/nodeChaincode';
 import { fixtureSkip, goFixtureStatus, repoRoot, requireFixture } from '../../support/toolchains';
 import { readLifecyclePackage } from '../platforms/lifecycleReader';
+import { installedProject, tempDir, toolchainSkip } from '../scaffold/projectRun';
 
 const GO_CCAAS = path.join(repoRoot(), 'test', 'fixtures', 'go', 'ccaas');
 
@@ -162,6 +163,27 @@ describe('serving chaincode for a peer to dial', { timeout: 240_000 }, () => {
     await engine.launcher.stop(packageId);
     await served.stop();
     assert.equal(vm.runningProcesses, 0, 'go run and the chaincode it built are gone');
+  });
+
+  test('a Go project from New Project serves as written (its main switches on CHAINCODE_SERVER_ADDRESS)', { skip: toolchainSkip('go') }, async () => {
+    const root = tempDir('serve-new-go-');
+    try {
+      const { project } = await installedProject('go', path.join(root, 'served_assets'), 'served_assets');
+      const port = await freeLoopbackPort();
+      const { packageId, definition } = await ccaasPackage(project.folder, { address: `127.0.0.1:${port}` });
+      const { served, output } = await serve(project.folder, 'golang', packageId, port);
+      await engine.launcher.launch({ kind: 'deployment', definition: definition('golang') }).catch((err: Error) => {
+        throw new Error(`${err.message}\n${output.join('\n')}`);
+      });
+      const created = await engine.transactions.execute({ chaincode: packageId, args: ['CreateAsset', 'a1', 'blue', '5', 'Tomoko', '300'] });
+      assert.equal(created.status, 200, `${created.message}\n${output.join('\n')}`);
+      const read = await engine.transactions.execute({ chaincode: packageId, args: ['ReadAsset', 'a1'], kind: 'query' });
+      assert.equal((JSON.parse(read.payload.toString()) as { Owner: string }).Owner, 'Tomoko');
+      await engine.launcher.stop(packageId);
+      await served.stop();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
