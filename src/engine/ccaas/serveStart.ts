@@ -8,7 +8,9 @@
  * - Go: the chaincode's main must run `shim.ChaincodeServer`; fabric-samples' chaincode-external
  *   reads `CHAINCODE_SERVER_ADDRESS` and `CHAINCODE_ID` (and `CHAINCODE_TLS_DISABLED`), and so do we.
  * - Java: the shim's `ContractRouter` serves when `CHAINCODE_SERVER_ADDRESS` is set, under the id in
- *   `CORE_CHAINCODE_ID_NAME` (`ChaincodeBase.processEnvironmentOptions`).
+ *   `CORE_CHAINCODE_ID_NAME` (`ContractRouter.main`, `ChaincodeBase.isServer`); it is the only entry
+ *   of the Java shim that can (`ChaincodeBase.start` always dials a peer), so it runs whatever the
+ *   jar's Main-Class, from the built jar on the class path.
  *
  * The server listens on loopback only, in plaintext: peers dial the relay in front of it
  * (`connectionRelay.ts`), which does the TLS.
@@ -19,6 +21,9 @@ import type { Language } from '../config';
 import { DevStartError, goPackage, nodeEntry } from '../launch/devStart';
 import { findPrebuiltJar } from '../platforms/java';
 import { chaincodeEnv } from '../platforms/launchParameters';
+
+/** The Java shim's entry that serves (contract-API chaincode). */
+export const JAVA_SERVING_MAIN = 'org.hyperledger.fabric.contract.ContractRouter';
 
 export class ServeStartError extends Error {
   override readonly name = 'ServeStartError';
@@ -80,7 +85,7 @@ export async function serveStartCommand(input: ServeStartInput): Promise<ServeSt
     case 'java': {
       const jar = input.program?.endsWith('.jar') ? path.resolve(input.folder, input.program) : await findPrebuiltJar(input.folder);
       if (!jar) throw new ServeStartError(`no runnable jar in ${input.folder}/target or build/libs: build it first (mvn package, or gradle shadowJar)`);
-      return { command: 'java', args: ['-jar', jar, ...extra], env, cwd };
+      return { command: 'java', args: ['-cp', jar, JAVA_SERVING_MAIN, ...extra], env, cwd };
     }
   }
 }

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkTlsMaterial, formatHostPort, parseHostPort, type HostPort } from '../../engine/ccaas/connectionRelay';
-import { nodeServerEntry, requireGoServer, serveEnv, ServeStartError } from '../../engine/ccaas/serveStart';
+import { JAVA_SERVING_MAIN, nodeServerEntry, requireGoServer, serveEnv, ServeStartError } from '../../engine/ccaas/serveStart';
 import type { ServingTlsMaterial } from '../../engine/ccaas/types';
 import type { LogLevel } from '../../engine/config';
 import { goPackage } from '../../engine/launch/devStart';
@@ -130,8 +130,8 @@ function serverCommand(language: DebugLanguage, folder: string, config: CcaasLau
       requireGoServer(goPackage(folder, config.package));
       return { args: own };
     case 'java':
-      // The shim's ContractRouter serves when CHAINCODE_SERVER_ADDRESS is set (ChaincodeBase.isServer).
-      return { args: own };
+      // Only the shim's ContractRouter serves (when CHAINCODE_SERVER_ADDRESS is set), whatever the build's main class.
+      return { mainClass: config.program && !config.program.endsWith('.jar') ? config.program : JAVA_SERVING_MAIN, args: own };
   }
 }
 

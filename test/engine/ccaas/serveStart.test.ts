@@ -67,11 +67,12 @@ describe('starting a chaincode server', () => {
     await assert.rejects(serveStartCommand({ ...common, language: 'golang', folder: devOnly }), /does not start a chaincode server: its main must run shim\.ChaincodeServer\{CCID: os\.Getenv\("CHAINCODE_ID"\)/);
   });
 
-  test('Java: the built jar, serving because CHAINCODE_SERVER_ADDRESS is set; no jar is an error that says to build', async () => {
+  test('Java: the shim\'s ContractRouter from the built jar, serving because CHAINCODE_SERVER_ADDRESS is set; no jar is an error that says to build', async () => {
     const project = await makeFolder('serve-java-', { 'pom.xml': '<project/>', 'target/cc-1.0.jar': 'jar' });
     folders.push(project);
     const cmd = await serveStartCommand({ ...common, language: 'java', folder: project });
-    assert.deepEqual([cmd.command, ...cmd.args], ['java', '-jar', path.join(project, 'target', 'cc-1.0.jar')]);
+    // The shim's ContractRouter: the one Java entry that serves (ChaincodeBase.start always dials a peer).
+    assert.deepEqual([cmd.command, ...cmd.args], ['java', '-cp', path.join(project, 'target', 'cc-1.0.jar'), 'org.hyperledger.fabric.contract.ContractRouter']);
     assert.equal(cmd.env.CHAINCODE_SERVER_ADDRESS, SERVER);
     const unbuilt = await makeFolder('serve-java-', { 'pom.xml': '<project/>' });
     folders.push(unbuilt);

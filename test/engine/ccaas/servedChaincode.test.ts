@@ -1,6 +1,6 @@
 /**
  * Serving chaincode for a peer to dial, with real parts end to end: the Node example and a Go
- * chaincode (fabric-samples' server switch) run by the process runtime as chaincode servers under
+ * chaincode (fabric-samples' server switch), a Java contract and a New Project Go chaincode run by the process runtime as chaincode servers under
  * the package ID `package --type ccaas` computes; the embedded peer's external runtime, the test
  * double of a real peer with the ccaas builder, dials them from the package's connection.json
  * (plaintext, then TLS with client authentication) and runs transactions.
@@ -24,11 +24,12 @@ import { parseConnectionJson, type CcaasConnection } from '../../../src/engine/p
 import { createLifecyclePackage } from '../../../src/engine/platforms/lifecyclePackage';
 import { waitUntil } from '../../support/netChaincode';
 import { EXAMPLE_CHAINCODE } from '../../support/nodeChaincode';
-import { fixtureSkip, goFixtureStatus, repoRoot, requireFixture } from '../../support/toolchains';
+import { fixtureSkip, goFixtureStatus, javaFixtureStatus, repoRoot, requireFixture } from '../../support/toolchains';
 import { readLifecyclePackage } from '../platforms/lifecycleReader';
 import { installedProject, tempDir, toolchainSkip } from '../scaffold/projectRun';
 
 const GO_CCAAS = path.join(repoRoot(), 'test', 'fixtures', 'go', 'ccaas');
+const JAVA_FIXTURE = path.join(repoRoot(), 'test', 'fixtures', 'java');
 
 interface Serving {
   readonly served: ServedChaincode;
@@ -163,6 +164,21 @@ describe('serving chaincode for a peer to dial', { timeout: 240_000 }, () => {
     await engine.launcher.stop(packageId);
     await served.stop();
     assert.equal(vm.runningProcesses, 0, 'go run and the chaincode it built are gone');
+  });
+
+  test("a Java contract: the shim's ContractRouter serves it from the built jar", { skip: fixtureSkip(javaFixtureStatus()) }, async () => {
+    requireFixture(javaFixtureStatus());
+    const port = await freeLoopbackPort();
+    const { packageId, definition } = await ccaasPackage(JAVA_FIXTURE, { address: `127.0.0.1:${port}` });
+    const { served, output } = await serve(JAVA_FIXTURE, 'java', packageId, port);
+    await engine.launcher.launch({ kind: 'deployment', definition: definition('java') }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${output.join('\n')}`);
+    });
+    assert.equal((await engine.transactions.execute({ chaincode: packageId, args: ['put', 'k', 'java'] })).status, 200);
+    assert.equal((await engine.transactions.execute({ chaincode: packageId, args: ['get', 'k'], kind: 'query' })).payload.toString(), 'java');
+    await engine.launcher.stop(packageId);
+    await served.stop();
+    assert.equal(vm.runningProcesses, 0);
   });
 
   test('a Go project from New Project serves as written (its main switches on CHAINCODE_SERVER_ADDRESS)', { skip: toolchainSkip('go') }, async () => {

@@ -36,7 +36,7 @@ const CONTRACT_NODE = {
   'node_modules/fabric-shim/cli.js': '',
 };
 
-function resolve(dir: string, config: Partial<CcaasLaunchConfig>, language: 'node' | 'golang' = 'node'): Record<string, unknown> {
+function resolve(dir: string, config: Partial<CcaasLaunchConfig>, language: 'node' | 'golang' | 'java' = 'node'): Record<string, unknown> {
   const chaincode = detectChaincode(dir);
   assert.ok(chaincode);
   return resolveCcaasConfiguration({
@@ -93,6 +93,14 @@ describe('the ccaas debug configuration', () => {
     });
     assert.throws(() => resolve(lowLevel, {}), (err: Error) => err.name === 'DebugConfigError' && /starts the chaincode with Shim\.start, which dials a peer/.test(err.message));
     assert.throws(() => resolve(path.join(repoRoot(), 'test', 'fixtures', 'go', 'v2'), {}, 'golang'), /does not start a chaincode server/);
+  });
+
+  it("Java: the Java debugger runs the shim's ContractRouter (the entry that serves), whatever the build's main class", () => {
+    const dir = folderWith({ 'pom.xml': '<project><dependencies><dependency><artifactId>fabric-chaincode-shim</artifactId></dependency></dependencies><build><mainClass>org.example.Main</mainClass></build></project>' });
+    const c = resolve(dir, {}, 'java');
+    assert.equal(c.type, 'java');
+    assert.equal(c.mainClass, 'org.hyperledger.fabric.contract.ContractRouter');
+    assert.equal((c.env as Record<string, string>).CHAINCODE_SERVER_ADDRESS, '127.0.0.1:41234');
   });
 
   it('Go: Delve gets the package and the server environment, no -peer.address', () => {
