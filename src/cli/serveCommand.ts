@@ -13,6 +13,7 @@ import { ServedChaincode } from '../engine/ccaas/servedChaincode';
 import { serveStartCommand } from '../engine/ccaas/serveStart';
 import type { ServingTlsMaterial } from '../engine/ccaas/types';
 import { ProcessVM } from '../engine/container/process/processVM';
+import { shortChaincodeId } from '../engine/launch/types';
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 
 export const SERVE_USAGE = `Usage:
@@ -121,12 +122,6 @@ function readPem(flag: string, file: string): string {
   }
 }
 
-/** `label:1a2b3c4d` for a package ID whose hash would fill the line; any other id as it is. */
-export function shortPackageId(packageId: string): string {
-  const m = /^(.*):([0-9a-f]{64})$/.exec(packageId);
-  return m ? `${m[1]}:${m[2].slice(0, 8)}` : packageId;
-}
-
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -171,7 +166,7 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     vm.dispose();
     return err instanceof RelayError ? SERVE_EXIT.unavailable : SERVE_EXIT.failed;
   }
-  const tag = `[${shortPackageId(packageId)}]`;
+  const tag = `[${shortChaincodeId(packageId)}]`;
   served.onOutput((o) => log(`${tag} ${o.line}`));
   served.onConnection((e) => {
     if (e.kind === 'connected') log(`[serve] a peer connected from ${e.connection.remote}${e.connection.clientSubject ? ` (${e.connection.clientSubject})` : ''}`);

@@ -15,6 +15,7 @@ import { createLifecyclePackage } from '../../src/engine/platforms/lifecyclePack
 import type { ExecuteResult } from '../../src/engine/transactions/types';
 import type { ViewNode } from '../../src/vscode/tree/viewNode';
 import { browser, extensionApi, lineOf, showSidebar, sleep, waitFor, workspaceFolder } from './support';
+import { stubWindow } from './windowStub';
 
 interface Stop {
   readonly session: vscode.DebugSession;
@@ -54,7 +55,7 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
 
   it('serves under the package ID, the peer dials it, a breakpoint holds the transaction past the execute timeout, and it succeeds', async () => {
     const api = await extensionApi();
-    const row = async (): Promise<ViewNode | undefined> => (await api.views.chaincodes.snapshot()).find((r) => r.label === packageId);
+    const row = async (): Promise<ViewNode | undefined> => (await api.views.chaincodes.snapshot()).find((r) => r.id === `chaincode:${packageId}`);
     await showSidebar();
     const folder = workspaceFolder();
     const address = await freeAddress();
@@ -77,8 +78,23 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     await showSidebar(); // the debugger opened Run and Debug: the shot shows the Chaincodes view
     await browser({ shot: 'host-ccaas-01-serving', settleMs: 800 });
 
-    // The embedded peer as a network's peer with the ccaas builder: it dials the address under the package ID.
-    const launched = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: folder.uri.fsPath, mode: 'external', address, packageId });
+    // The embedded peer as a network's peer with the ccaas builder: Launch Chaincode → external, the
+    // address and the package ID asked (answered here as a person would), and it dials.
+    const stub = stubWindow({
+      pick: (labels) => labels.find((l) => l.startsWith('External')),
+      input: (o) => (/address/.test(o.title ?? '') ? address : /package ID/.test(o.title ?? '') ? packageId : undefined),
+    });
+    let launched: RunningChaincode | undefined;
+    try {
+      launched = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: folder.uri.fsPath });
+    } finally {
+      stub.restore();
+    }
+    assert.deepStrictEqual(stub.picks[0]?.labels, ['Dev mode', 'Net mode', 'External (chaincode as a service)']);
+    const [addressBox, idBox] = stub.inputs;
+    assert.strictEqual(addressBox?.validateInput?.('localhost'), 'HOST:PORT where the chaincode server listens.');
+    assert.strictEqual(addressBox?.validateInput?.(address), undefined);
+    assert.strictEqual(idBox?.value, 'asset-transfer:1.0.0', 'the id defaults to name:version');
     assert.strictEqual(launched?.status, 'ready');
     assert.strictEqual(launched.ccid, packageId);
     const dialled = await waitFor(async () => {

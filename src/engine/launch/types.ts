@@ -30,6 +30,12 @@ export function chaincodeIdOf(def: Pick<ChaincodeDefinition, 'name' | 'version'>
   return `${def.name}:${def.version}`;
 }
 
+/** A chaincode id to show: a package ID's 64-hex hash cut to its first 8 digits (`label:1a2b3c4d`), any other id whole. */
+export function shortChaincodeId(ccid: string): string {
+  const m = /^(.*):([0-9a-f]{64})$/.exec(ccid);
+  return m ? `${m[1]}:${m[2].slice(0, 8)}` : ccid;
+}
+
 /**
  * Fabric's two spec kinds: a deployment carries the definition (and maybe the code package);
  * an invocation only names the chaincode, and the definition comes from the registry (our LSCC).

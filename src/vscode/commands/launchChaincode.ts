@@ -2,8 +2,9 @@
  * Launch Chaincode: find the chaincode folders of the workspace, ask mode, name and version (with
  * defaults from package.json / go.mod / the build file / the folder), then launch under a progress
  * notification with honest steps and a cancel button. The launcher starts the runtime: in dev mode a
- * local process (no debugger; F5 is the debugger's way), in net mode a container. A failure offers
- * Show Logs, Retry and Open Settings.
+ * local process (no debugger; F5 is the debugger's way), in net mode a container; in external mode
+ * (chaincode as a service) it asks the server's address and the id it registers with, and the peer
+ * dials it. A failure offers Show Logs, Retry and Open Settings.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';

@@ -7,6 +7,9 @@
  * No embedded peer is started: the peer is a real network's (or the embedded one, dialling it from
  * Launch Chaincode → external). The debugger configuration is the dev-mode one of the language
  * (same js-debug, Delve or Java options), with the server's program, arguments and environment.
+ * Logs and breakpoints behave as in dev mode. The execute timeout held while the debuggee is paused
+ * is the dialling peer's: held when that peer is the embedded one; a network's peer applies its own
+ * `chaincode.executetimeout` (30 s by default) and fails the transaction when it runs out.
  * No vscode here: unit-tested outside VS Code.
  */
 import * as fs from 'fs';

@@ -5,7 +5,8 @@
  * hands the chaincode to its language's debugger. A chaincode of that id that runs already (Launch in
  * dev mode, an earlier debug session) hands over to the debuggee: it is stopped first. When the debug
  * session starts it tells the launcher a dev-mode chaincode is coming (so the Chaincodes view shows it
- * starting, then ready); a debuggee that does not become ready is an error notification.
+ * starting, then ready); a debuggee that does not become ready is an error notification. The `ccaas`
+ * flavour (ccaasDebug.ts) starts no peer: its debuggee is a chaincode server a peer dials.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';

@@ -6,7 +6,7 @@
  * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
 import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
-import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
+import { shortChaincodeId, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
 import type { HandlerInfo } from '../../../engine/peer/types';
 import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
 
@@ -152,13 +152,15 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   const peers = row.serving?.status === 'serving' ? ` · ${plural(row.serving.connections.length, 'peer connection')}` : '';
   return {
     id: base,
-    label: row.ccid,
+    // A package ID's hash would fill the row: its first digits, the whole id in the tooltip.
+    label: shortChaincodeId(row.ccid),
     description: `${mode} · ${stateLabel(row.state, row.debug)}${peers}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
     contextValue: chaincodeContextValue(row.state),
     children,
-    expanded: row.state === 'failed',
+    // Failed: why; served: the peers' connections.
+    expanded: row.state === 'failed' || row.serving !== undefined,
     target: { kind: 'chaincode', chaincodeId: row.ccid },
   };
 }

@@ -25,7 +25,10 @@ describe('Chaincodes view: served chaincode', () => {
       { id: 2, remote: '10.1.2.4:50002', since },
     ];
     const [n] = chaincodeNodes({ peerAddress: undefined, launched: [], handlers: [], debugging: new Map([[ID, { sessionName: 'Debug on a Fabric network', paused: false }]]), serving: [served({ connections })], now: since });
-    assert.equal(n.label, ID);
+    assert.equal(n.label, 'basic_1.0:ea64dcd4', "the package ID's hash cut short");
+    assert.equal(n.id, `chaincode:${ID}`);
+    assert.match(n.tooltip ?? '', new RegExp(`^${ID}`));
+    assert.equal(n.expanded, true, 'its connections in view');
     assert.equal(n.description, 'ccaas · node · serving · debugging · 2 peer connections');
     assert.equal(n.contextValue, 'servingChaincode');
     assert.deepEqual(n.icon, { id: 'radio-tower', color: 'testing.iconPassed' });
