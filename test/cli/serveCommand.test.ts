@@ -72,7 +72,8 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
     serve.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     serve.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => serve.once('exit', (code) => resolve(code)));
-    await waitUntil(() => stdout.includes('\n') || serve.exitCode !== null, 60_000, `serve to print its address\n${stderr}`);
+    // Stdout's line, then stderr's: two pipes, read in either order.
+    await waitUntil(() => (stdout.includes('\n') && stderr.includes('[serve] serving')) || serve.exitCode !== null, 60_000, `serve to print its address\n${stderr}`);
     assert.deepEqual(JSON.parse(stdout.split('\n')[0]!), { packageId, address, tls: 'mutual' }, stderr);
     assert.match(stderr, new RegExp(`\\[serve\\] serving ${packageId} on ${address.replace(/\./g, '\\.')}; press Ctrl-C to stop`));
 

@@ -65,6 +65,7 @@ export class ConnectionRelay {
   readonly onEvent = this.events.event;
   private nextId = 1;
   private readonly sockets = new Set<net.Socket>();
+  private bound = '';
 
   private constructor(
     private readonly server: net.Server,
@@ -98,8 +99,6 @@ export class ConnectionRelay {
     relay.bound = formatHostPort({ host, port: (server.address() as net.AddressInfo).port });
     return relay;
   }
-
-  private bound = '';
 
   /** `host:port` as bound (a port 0 asked for is the one the system chose). */
   get address(): string {

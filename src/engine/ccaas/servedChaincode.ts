@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Language } from '../config';
 import type { ProcessVM } from '../container/process/processVM';
 import type { RuntimeEvent } from '../container/types';
-import { Emitter, type Disposable } from '../util/events';
+import { Emitter, type Disposable, type Event } from '../util/events';
 import { ConnectionRelay, formatHostPort, type HostPort, type RelayEvent } from './connectionRelay';
 import type { ServeStartCommand } from './serveStart';
 import type { ServedChaincodeInfo, ServingStatus, ServingTlsMaterial } from './types';
@@ -49,12 +49,14 @@ export class ServedChaincode {
   /** The process's output (when the process runtime runs it). */
   readonly onOutput = this.output.event;
   /** Each connection a peer opened or closed, and TLS handshakes refused. */
-  readonly onConnection: ServedChaincode['relay']['onEvent'];
+  readonly onConnection: Event<RelayEvent>;
   /** Settles once it is serving (resolves), or stopped before that (rejects with why). */
   readonly ready: Promise<void>;
   private settleReady!: (err?: Error) => void;
   private readonly subscriptions: Disposable[] = [];
   private readonly stopping = new AbortController();
+  /** Set once a stop began; settles when it is done. */
+  private stopped: Promise<void> | undefined;
 
   private constructor(
     private readonly request: ServeRequest,
@@ -113,8 +115,6 @@ export class ServedChaincode {
     return this.stopped;
   }
 
-  private stopped: Promise<void> | undefined;
-
   private async stopNow(failure: string | undefined): Promise<void> {
     if (failure) this.lastError = failure;
     await this.request.process?.vm.stop(this.request.packageId);
@@ -158,7 +158,11 @@ export class ServedChaincode {
       await this.stop(message);
       return this.settleReady(new ServeError(message, { cause: err }));
     }
-    if (this.stopping.signal.aborted) return this.settleReady(stoppedFirst());
+    if (this.stopped) {
+      // Its server answered while it was being stopped: stopped it is, once the address is free.
+      await this.stopped;
+      return this.settleReady(stoppedFirst());
+    }
     this.status = 'serving';
     this.since = Date.now();
     this.fire();
