@@ -151,6 +151,9 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     process.once('SIGTERM', () => resolve('interrupted'));
   });
   const vm = new ProcessVM();
+  const tag = `[${shortChaincodeId(packageId)}]`;
+  // From its first line (the command it runs), as launch prints a dev-mode chaincode's.
+  vm.onEvent((e) => e.kind === 'log' && log(`${tag} ${e.line}`));
   let served: ServedChaincode;
   try {
     const serverAddress = await serverAddressOnLoopback();
@@ -166,8 +169,6 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
     vm.dispose();
     return err instanceof RelayError ? SERVE_EXIT.unavailable : SERVE_EXIT.failed;
   }
-  const tag = `[${shortChaincodeId(packageId)}]`;
-  served.onOutput((o) => log(`${tag} ${o.line}`));
   served.onConnection((e) => {
     if (e.kind === 'connected') log(`[serve] a peer connected from ${e.connection.remote}${e.connection.clientSubject ? ` (${e.connection.clientSubject})` : ''}`);
     else if (e.kind === 'disconnected') log(`[serve] the connection from ${e.connection.remote} closed${e.reason ? `: ${e.reason}` : ''}`);

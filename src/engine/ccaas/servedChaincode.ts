@@ -32,22 +32,14 @@ export interface ServeRequest {
   readonly startupTimeoutMs?: number;
 }
 
-export interface ChaincodeOutput {
-  readonly stream: 'stdout' | 'stderr';
-  readonly line: string;
-}
-
 export class ServedChaincode {
   private status: ServingStatus = 'starting';
   private since = Date.now();
   private pid: number | undefined;
   private lastError: string | undefined;
   private readonly changed = new Emitter<ServedChaincodeInfo>();
-  private readonly output = new Emitter<ChaincodeOutput>();
-  /** Any change: status, a connection opened or closed. */
+  /** Any change: status, a connection opened or closed. (Its process's output: the process VM's log events.) */
   readonly onDidChange = this.changed.event;
-  /** The process's output (when the process runtime runs it). */
-  readonly onOutput = this.output.event;
   /** Each connection a peer opened or closed, and TLS handshakes refused. */
   readonly onConnection: Event<RelayEvent>;
   /** Settles once it is serving (resolves), or stopped before that (rejects with why). */
@@ -126,7 +118,6 @@ export class ServedChaincode {
     // Last: once `ready` says it stopped, the address is free again.
     this.stopping.abort();
     this.changed.dispose();
-    this.output.dispose();
   }
 
   private async startProcess({ vm, command }: NonNullable<ServeRequest['process']>): Promise<void> {
@@ -134,8 +125,7 @@ export class ServedChaincode {
     this.subscriptions.push(
       vm.onEvent((e: RuntimeEvent) => {
         if (e.ccid !== ccid) return;
-        if (e.kind === 'log') this.output.fire({ stream: e.stream, line: e.line });
-        else if (e.kind === 'status' && e.status === 'running') {
+        if (e.kind === 'status' && e.status === 'running') {
           this.pid = e.pid;
           this.fire();
         } else if (e.kind === 'status' && e.status === 'exited') {

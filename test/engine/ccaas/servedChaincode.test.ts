@@ -75,13 +75,14 @@ async function ccaasPackage(folder: string, connection: CcaasConnection): Promis
 async function serve(folder: string, language: Language, packageId: string, port: number, tls?: ServingTlsMaterial): Promise<Serving> {
   const serverAddress = await serverAddressOnLoopback();
   const command = await serveStartCommand({ language, folder, packageId, serverAddress: formatHostPort(serverAddress), mspId: 'Org1MSP' });
+  const output: string[] = [];
+  const logs = vm.onEvent((e) => e.kind === 'log' && e.ccid === packageId && output.push(e.line));
   const served = await ServedChaincode.start({
     packageId, language, folder, listen: { host: '127.0.0.1', port }, ...(tls ? { tls } : {}), serverAddress, process: { vm, command }, startupTimeoutMs: 120_000,
   });
   serving.push(served);
-  const output: string[] = [];
+  served.onDidChange((i) => i.status === 'stopped' && logs.dispose());
   const events: RelayEvent[] = [];
-  served.onOutput((o) => output.push(o.line));
   served.onConnection((e) => events.push(e));
   await served.ready.catch((err: Error) => {
     throw new Error(`${err.message}\n${output.join('\n')}`);
