@@ -52,6 +52,12 @@ export interface LaunchedChaincode {
 export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
   const folder = requireChaincode(spec.folder);
   const { runtime } = spec;
+  const external = runtime.mode === 'external' ? { address: runtime.address, ...(runtime.connection ? { connection: runtime.connection } : {}) } : {};
+  if (runtime.mode === 'external' && runtime.packageId !== undefined) {
+    // The id the server registers with, as a Fabric peer expects the installed package's (label:hash).
+    const colon = runtime.packageId.indexOf(':');
+    return { name: runtime.packageId.slice(0, colon), version: runtime.packageId.slice(colon + 1), mode: 'external', language: folder.language, path: folder.folder, ...external };
+  }
   if (!spec.name && folder.name !== folder.declaredName) {
     log(`chaincode name ${folder.name}, from "${folder.declaredName}" (Fabric's names allow letters, digits, and - or _ between them); pass --name to choose another`);
   }
@@ -61,14 +67,14 @@ export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
     mode: runtime.mode,
     language: folder.language,
     path: folder.folder,
-    ...(runtime.mode === 'external' ? { address: runtime.address } : {}),
+    ...external,
   };
 }
 
 /** Launches the chaincode and waits until it is ready; undefined when the launch failed (logged). */
 export async function launchChaincode(engine: Engine, definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<LaunchedChaincode | undefined> {
   const ccid = chaincodeIdOf(definition);
-  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : definition.path;
+  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}${runtime.connection?.tls ? ' (TLS)' : ''}` : definition.path;
   log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));

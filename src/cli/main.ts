@@ -11,6 +11,7 @@ import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runReplay } from './replayCommand';
 import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
+import { runServeCommand } from './serveCommand';
 
 export { EXIT };
 
@@ -48,6 +49,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
+  if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
 import { parseExternalAddress } from '../engine/launch/externalAddress';
+import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 
@@ -28,7 +29,18 @@ export interface TransactionStep {
  * Where the chaincode runs: a local process (dev; `--no-start` waits for one the user starts), a
  * container (net), or a chaincode server the peer dials (external, Fabric's chaincode as a service).
  */
-export type LaunchRuntime = { readonly mode: 'dev'; readonly startProcess: boolean } | { readonly mode: 'net' } | { readonly mode: 'external'; readonly address: string };
+export type LaunchRuntime = { readonly mode: 'dev'; readonly startProcess: boolean } | { readonly mode: 'net' } | ExternalRuntime;
+
+/**
+ * A chaincode server the peer dials: at `address` in plaintext, or as a connection.json says (TLS,
+ * dial timeout; `--connection`), registering as `packageId` (`--package-id`; default name:version).
+ */
+export interface ExternalRuntime {
+  readonly mode: 'external';
+  readonly address: string;
+  readonly connection?: ChaincodeServerDial;
+  readonly packageId?: string;
+}
 
 export interface LaunchCommand {
   readonly command: 'launch';
@@ -67,6 +79,9 @@ export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
                             [--tx TX | --query TX]... [--parallel] [--once]
   chaincode-launcher peer                      start only the embedded peer and print its address
+  chaincode-launcher serve <folder> --package-id ID [--address HOST:PORT] [--tls-cert F --tls-key F [--client-ca F]]
+                                               run the chaincode as a chaincode server a Fabric peer dials
+                                               (chaincode as a service), until Ctrl-C (serve --help)
   chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
                                                write a Fabric lifecycle package, print its ID (package --help)
   chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
@@ -93,10 +108,12 @@ Result line: {"index","kind","tx","txId","status","message","payload","json"?,"v
 
 Runtimes (--mode): dev (default) starts the chaincode as a local process (--no-start: start it
 yourself); net builds a Docker image and runs a container; external dials a chaincode server
-(chaincode as a service) at --address HOST:PORT, started with CHAINCODE_ID NAME:VERSION.
+(chaincode as a service, e.g. one 'serve' runs) at --address HOST:PORT, or as --connection FILE says
+(a connection.json as in a ccaas package: address, dial_timeout, tls_required, client_auth_required,
+root_cert, client_cert, client_key), expecting it to register as --package-id ID (default NAME:VERSION).
 
 Settings (flags, or a JSON config file with the same keys as EngineConfig via --config FILE):
-  --mode dev|net|external  --address HOST:PORT  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
+  --mode dev|net|external  --address HOST:PORT  --connection FILE  --package-id ID  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
   --startup-timeout SECONDS  --execute-timeout SECONDS
   --docker-endpoint URL        unix:///path, tcp://HOST:2376 or ssh://USER@HOST (ssh: the agent at SSH_AUTH_SOCK)
   --docker-tlsverify           TLS to a tcp:// endpoint, the daemon verified (also on with DOCKER_TLS_VERIFY)
@@ -149,6 +166,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       options: {
         mode: { type: 'string' },
         address: { type: 'string' },
+        connection: { type: 'string' },
+        'package-id': { type: 'string' },
         parallel: { type: 'boolean' },
         name: { type: 'string' },
         version: { type: 'string' },
@@ -256,7 +275,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command === 'replay') {
     if (transactionSteps(tokens).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
     const recordedIn = v.from ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
-    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, v.address, !!v['no-start']), config };
+    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']), config };
   }
   if (v.all || v.from !== undefined || v['include-uncommitted']) throw new UsageError('--all, --from and --include-uncommitted are options of replay');
   if (!folder) throw new UsageError('launch needs a chaincode folder');
@@ -266,7 +285,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     folder,
     name: v.name,
     version: v.version,
-    runtime: launchRuntime(mode, v.address, !!v['no-start']),
+    runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']),
     steps: transactionSteps(tokens),
     parallel: !!v.parallel,
     once: !!v.once,
@@ -288,16 +307,54 @@ function replayTarget(args: readonly string[], all: boolean, dataDir: string | u
   return { target: { kind: 'one', txId }, folder: folder ?? '.' };
 }
 
-function launchRuntime(mode: 'dev' | 'net' | 'external', address: string | undefined, noStart: boolean): LaunchRuntime {
+interface ExternalFlags {
+  readonly address?: string;
+  readonly connection?: string;
+  readonly packageId?: string;
+  readonly name?: string;
+  readonly version?: string;
+}
+
+function launchRuntime(mode: 'dev' | 'net' | 'external', flags: ExternalFlags, noStart: boolean): LaunchRuntime {
   if (noStart && mode !== 'dev') throw new UsageError(`--no-start is for dev mode (the chaincode process you start yourself); --mode is ${mode}`);
+  const { address, connection, packageId } = flags;
   if (mode !== 'external') {
     if (address !== undefined) throw new UsageError(`--address is the chaincode server of --mode external; --mode is ${mode}`);
+    for (const [flag, value] of [['connection', connection], ['package-id', packageId]] as const) {
+      if (value !== undefined) throw new UsageError(`--${flag} is for the chaincode server of --mode external; --mode is ${mode}`);
+    }
     return mode === 'dev' ? { mode, startProcess: !noStart } : { mode };
   }
-  if (address === undefined) throw new UsageError('--mode external needs --address HOST:PORT, where the chaincode server listens');
+  if (packageId !== undefined) {
+    if (!/^[^:\s]+:[^:\s]+$/.test(packageId)) throw new UsageError(`--package-id must be LABEL:HASH (or NAME:VERSION), as the chaincode server registers, got '${packageId}'`);
+    if (flags.name !== undefined || flags.version !== undefined) throw new UsageError('--package-id is the id the chaincode server registers with: leave out --name and --version');
+  }
+  const withId = packageId !== undefined ? { packageId } : {};
+  if (connection !== undefined) {
+    if (address !== undefined) throw new UsageError('--address and --connection both say where the chaincode server is: give one');
+    const dial = readConnectionFile(connection);
+    return { mode, address: dial.address, connection: dial, ...withId };
+  }
+  if (address === undefined) throw new UsageError('--mode external needs --address HOST:PORT (or --connection FILE), where the chaincode server listens');
   const port = /^(?:\[[^\]]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(address)?.[1];
   if (port === undefined || Number(port) < 1 || Number(port) > 65535) throw new UsageError(`--address must be HOST:PORT with a port 1–65535, got ${address}`);
-  return { mode, address };
+  return { mode, address, ...withId };
+}
+
+/** A connection.json, read and checked as the peer's ccaas builder does (its errors are usage errors here). */
+function readConnectionFile(file: string): ChaincodeServerDial {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--connection ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return parseConnectionJson(bytes);
+  } catch (err) {
+    if (err instanceof CcaasConnectionError) throw new UsageError(`--connection ${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 type ParsedToken = { kind: string; name?: string; value?: string };

@@ -9,6 +9,7 @@
 import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
 import type { DockerConnectionSettings } from '../engine/container/docker/endpoint';
+import type { ServedChaincode, ServeRequest } from '../engine/ccaas/servedChaincode';
 import type { Engine } from '../engine/engine';
 import type * as EngineBundle from './engineBundle';
 
@@ -26,6 +27,10 @@ export function engineBundle(): typeof EngineBundle {
 
 export function startEngine(config: EngineConfig): Promise<Engine> {
   return engineBundle().startEngine(config);
+}
+
+export function serveChaincode(request: ServeRequest): Promise<ServedChaincode> {
+  return engineBundle().serveChaincode(request);
 }
 
 export function dockerClient(settings: DockerConnectionSettings): Dockerode {

@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
 import { dockerClient as connect } from '../engine/container/docker/client';
 import type { DockerConnectionSettings } from '../engine/container/docker/endpoint';
+import { ServedChaincode, type ServeRequest } from '../engine/ccaas/servedChaincode';
 import { Engine } from '../engine/engine';
 
 /** Replay and Export as Test (src/vscode/commands/replayCommands.ts) run here, beside the engine. */
@@ -18,6 +19,11 @@ export { defaultTestFile, exportTest } from '../engine/replay/testExport';
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig): Promise<Engine> {
   return Engine.start(config, { acceptUnlaunched: true });
+}
+
+/** A chaincode served for a peer to dial, its debuggee run by the editor's debugger (the CCaaS F5). */
+export function serveChaincode(request: ServeRequest): Promise<ServedChaincode> {
+  return ServedChaincode.start(request);
 }
 
 /** A Docker client for the Containers view, which lists our containers without a running peer. */

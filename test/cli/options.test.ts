@@ -88,6 +88,25 @@ describe('CLI options', () => {
     const fromFile = launch(['--config', file, '--docker-tlsverify']).config;
     assert.deepEqual(fromFile.dockerTls, { verify: true, caFile: '/from-file/ca.pem' });
     assert.equal(fromFile.peerExternalAddress, '[::1]:0');
+  });
+
+  test('external: --connection reads a connection.json as the ccaas builder does; --package-id is the id the server registers with', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-conn-'));
+    const file = path.join(dir, 'connection.json');
+    const root = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', dial_timeout: '10s', tls_required: true, root_cert: root }));
+    const id = 'basic_1.0:1a2b3c';
+    assert.deepEqual(launch(['--mode', 'external', '--connection', file, '--package-id', id]).runtime, {
+      mode: 'external', address: '127.0.0.1:9999', connection: { address: '127.0.0.1:9999', dialTimeoutMs: 10_000, tls: { rootCertPem: root } }, packageId: id,
+    });
+    assert.deepEqual(launch(['--mode', 'external', '--address', '127.0.0.1:9999', '--package-id', id]).runtime, { mode: 'external', address: '127.0.0.1:9999', packageId: id });
+    fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', tls_required: true }));
+    assert.throws(() => launch(['--mode', 'external', '--connection', file]), /--connection .*connection\.json: chaincode tls root cert not provided/);
+    assert.throws(() => launch(['--mode', 'external', '--connection', path.join(dir, 'none.json')]), /--connection .*none\.json: ENOENT/);
+    assert.throws(() => launch(['--mode', 'external', '--connection', file, '--address', '127.0.0.1:1']), /--address and --connection both say where the chaincode server is/);
+    assert.throws(() => launch(['--mode', 'external', '--address', '127.0.0.1:1', '--package-id', 'nocolon']), /--package-id must be LABEL:HASH \(or NAME:VERSION\)/);
+    assert.throws(() => launch(['--mode', 'external', '--address', '127.0.0.1:1', '--package-id', id, '--name', 'x']), /leave out --name and --version/);
+    assert.throws(() => launch(['--package-id', id]), /--package-id is for the chaincode server of --mode external/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,9 +9,11 @@
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import { dialConnectionJson, FABRIC_DIAL_TIMEOUT_MS } from '../platforms/ccaasConnection';
 import { chaincodeEnv } from '../platforms/launchParameters';
 import { devStartCommand } from './devStart';
 import { dialAddress, ExternalAddressError, parseExternalAddress, tlsListenerFor, type HostPort } from './externalAddress';
+import { CONNECTION_FILE } from './externalVM';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
@@ -42,8 +44,10 @@ export class EngineRecipes implements RecipeSource {
       return { vm: 'inproc', args: [], env: { ...env, CORE_CHAINCODE_PATH: def.path } };
     }
     if (def.mode === 'external') {
-      if (!def.address) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
-      return { vm: 'external', args: [def.address], env };
+      // What Fabric's ccaas builder releases: connection.json, which the external runtime dials by.
+      const dial = def.connection ?? (def.address ? { address: def.address, dialTimeoutMs: FABRIC_DIAL_TIMEOUT_MS } : undefined);
+      if (!dial) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
+      return { vm: 'external', args: [dial.address], env, files: [{ path: CONNECTION_FILE, content: dialConnectionJson(dial) }] };
     }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
     const external = this.externalAddress();

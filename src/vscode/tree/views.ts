@@ -81,7 +81,7 @@ export class ChaincodeViews implements vscode.Disposable {
 
   chaincodesInput(): ChaincodesInput {
     const peer = this.ctx.engine.current?.peer;
-    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot() };
+    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot(), serving: this.ctx.served.list() };
   }
 
   /** The namespace the World State view shows: the chosen one, else the most recently used one. */

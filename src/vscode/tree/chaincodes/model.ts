@@ -2,9 +2,11 @@
  * The Chaincodes view's model: one row per chaincode (`name:version`, mode in the description), its
  * icon by handler state, and children for the handler state and since when, in-flight transactions,
  * the last error and the container. Merges what the launcher launched with every handler the peer
- * has (a dev-mode chaincode started by hand registers without a launch).
+ * has (a dev-mode chaincode started by hand registers without a launch), and the chaincodes served
+ * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
-import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
+import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
+import { shortChaincodeId, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
 import type { HandlerInfo } from '../../../engine/peer/types';
 import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
 
@@ -19,11 +21,16 @@ export interface ChaincodesInput {
   readonly handlers: readonly HandlerInfo[];
   /** Debug sessions by chaincode id. */
   readonly debugging: ReadonlyMap<string, DebugInfo>;
+  /** Chaincodes served for a peer to dial (by package ID). */
+  readonly serving?: readonly ServedChaincodeInfo[];
   readonly now?: number;
 }
 
-/** `waiting`: a dev-mode chaincode whose process is gone; the peer waits for it to register again. */
-export type ChaincodeState = 'launching' | 'waiting' | 'ready' | 'busy' | 'failed' | 'stopped';
+/**
+ * `waiting`: a dev-mode chaincode whose process is gone; the peer waits for it to register again.
+ * `serving`: a chaincode server peers can dial, and no handler of the embedded peer is ready on it.
+ */
+export type ChaincodeState = 'launching' | 'waiting' | 'ready' | 'busy' | 'serving' | 'failed' | 'stopped';
 
 export interface ChaincodeRow {
   readonly ccid: string;
@@ -32,6 +39,7 @@ export interface ChaincodeRow {
   readonly handler?: HandlerInfo;
   readonly launched?: RunningChaincode;
   readonly debug?: DebugInfo;
+  readonly serving?: ServedChaincodeInfo;
 }
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
@@ -39,6 +47,7 @@ const ICONS: Record<ChaincodeState, ViewIcon> = {
   waiting: { id: 'debug-disconnect', color: 'problemsWarningIcon.foreground' },
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
   busy: { id: 'sync~spin', color: 'testing.iconPassed' },
+  serving: { id: 'radio-tower', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
   stopped: { id: 'circle-outline', color: 'disabledForeground' },
 };
@@ -55,25 +64,29 @@ function latestHandlers(handlers: readonly HandlerInfo[]): Map<string, HandlerIn
   return byId;
 }
 
-export function chaincodeState(launched: RunningChaincode | undefined, handler: HandlerInfo | undefined): ChaincodeState {
+export function chaincodeState(launched: RunningChaincode | undefined, handler: HandlerInfo | undefined, serving?: ServedChaincodeInfo): ChaincodeState {
   if (handler?.state === 'ready') return handler.inFlight.length > 0 ? 'busy' : 'ready';
   if (launched?.status === 'failed') return 'failed';
   if (handler && (handler.state === 'created' || handler.state === 'established')) return 'launching';
   if (launched?.status === 'launching') return 'launching';
   if (launched?.status === 'waiting for registration') return 'waiting';
   if (launched?.status === 'ready' && !handler) return 'ready';
+  if (serving?.status === 'serving') return 'serving';
+  if (serving?.status === 'starting') return 'launching';
   return 'stopped';
 }
 
 export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
   const handlers = latestHandlers(input.handlers);
-  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys()]);
+  const serving = input.serving ?? [];
+  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys(), ...serving.map((s) => s.packageId)]);
   const rows: ChaincodeRow[] = [];
   for (const ccid of [...ids].sort()) {
     const launched = input.launched.find((l) => l.ccid === ccid);
     const handler = handlers.get(ccid);
     const debug = input.debugging.get(ccid);
-    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug });
+    const served = serving.find((s) => s.packageId === ccid);
+    rows.push({ ccid, mode: launched?.definition.mode ?? (served ? 'external' : 'dev'), state: chaincodeState(launched, handler, served), handler, launched, debug, ...(served ? { serving: served } : {}) });
   }
   return rows;
 }
@@ -88,7 +101,7 @@ export function chaincodeContextValue(state: ChaincodeState): string {
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
-  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', failed: 'failed', stopped: 'stopped' };
+  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', serving: 'serving', failed: 'failed', stopped: 'stopped' };
   if (debug) return `${text[state]} · ${debug.paused ? 'paused in debugger' : 'debugging'}`;
   return text[state];
 }
@@ -109,10 +122,11 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
         tooltip: tx.txId, icon: { id: 'sync~spin' }, contextValue: 'inFlightTransaction',
       });
     }
-  } else if (row.state !== 'stopped') {
+  } else if (row.state !== 'stopped' && !(row.serving && !row.launched)) {
     children.push({ id: `${base}/handler`, label: 'Handler: waiting for the chaincode to register', icon: { id: 'plug' } });
   }
-  const lastError = row.launched?.lastError ?? h?.lastError ?? undefined;
+  if (row.serving) children.push(...servingNodes(base, row.serving, now));
+  const lastError = row.launched?.lastError ?? h?.lastError ?? row.serving?.lastError ?? undefined;
   if (lastError) {
     children.push({ id: `${base}/error`, label: `Last error: ${preview(lastError, 80)}`, tooltip: lastError, icon: { id: 'warning', color: 'problemsWarningIcon.foreground' } });
   }
@@ -130,22 +144,48 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   if (p) {
     children.push({ id: `${base}/process`, label: `Process ${p.pid ?? ''}`.trim(), description: p.status, icon: { id: 'terminal' } });
   }
-  const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : '';
+  const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : (row.serving?.folder ?? '');
   if (folder) {
     children.push({ id: `${base}/folder`, label: 'Folder', description: folder, icon: { id: 'folder' } });
   }
-  const mode = row.launched ? `${row.mode} · ${row.launched.definition.language}` : row.mode;
+  const mode = row.launched ? `${row.mode} · ${row.launched.definition.language}` : row.serving ? `ccaas · ${row.serving.language}` : row.mode;
+  const peers = row.serving?.status === 'serving' ? ` · ${plural(row.serving.connections.length, 'peer connection')}` : '';
   return {
     id: base,
-    label: row.ccid,
-    description: `${mode} · ${stateLabel(row.state, row.debug)}`,
+    // A package ID's hash would fill the row: its first digits, the whole id in the tooltip.
+    label: shortChaincodeId(row.ccid),
+    description: `${mode} · ${stateLabel(row.state, row.debug)}${peers}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
     contextValue: chaincodeContextValue(row.state),
     children,
-    expanded: row.state === 'failed',
+    // Failed: why; served: the peers' connections.
+    expanded: row.state === 'failed' || row.serving !== undefined,
     target: { kind: 'chaincode', chaincodeId: row.ccid },
   };
+}
+
+const TLS_TEXT: Readonly<Record<ServedChaincodeInfo['tls'], string>> = { off: 'plaintext', tls: 'TLS', mutual: 'TLS, client certificates required' };
+
+/** Where peers dial, and each connection a peer made (Fabric's peer opens one per Connect stream). */
+function servingNodes(base: string, s: ServedChaincodeInfo, now: number): ViewNode[] {
+  const nodes: ViewNode[] = [{
+    id: `${base}/serving`, label: s.status === 'stopped' ? `Served on ${s.address}` : `Serving on ${s.address}`, description: TLS_TEXT[s.tls], icon: { id: 'radio-tower' },
+    tooltip: `Peers dial ${s.address} (connection.json's address); the chaincode registers as ${s.packageId}.`,
+  }];
+  for (const c of s.connections) {
+    nodes.push({
+      id: `${base}/connection/${c.id}`, label: `Peer connection from ${c.remote}`, description: `since ${clockTime(c.since, now)}`, icon: { id: 'plug' },
+      tooltip: c.clientSubject ? `client certificate: ${c.clientSubject}` : `a protos.Chaincode/Connect stream from ${c.remote}`,
+    });
+  }
+  if (s.status === 'serving' && s.connections.length === 0) nodes.push({ id: `${base}/connection/none`, label: 'No peer connected yet', icon: { id: 'plug' } });
+  if (s.pid !== undefined) nodes.push({ id: `${base}/serverProcess`, label: `Process ${s.pid}`, description: s.status, icon: { id: 'terminal' } });
+  return nodes;
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 export function chaincodeNodes(input: ChaincodesInput): ViewNode[] {
