@@ -12,7 +12,8 @@ import type { Language } from '../config';
 import { Emitter } from '../util/events';
 import type { BuildDiagnostic } from './buildDiagnostics';
 import { FolderWatcher } from './folderWatcher';
-import { lastTransaction, requestOf, rerun, type Rerun, type RerunHost, type RerunRequest } from './rerun';
+import { lastTransaction, rerun, type Rerun, type RerunHost } from './rerun';
+import { requestKey, requestOf, type RerunRequest } from './rerunRequest';
 import type { Restart } from './restart';
 import { TscWatch } from './tscWatch';
 import { runBuild, typeScriptBuildOf, type BuildOutcome, type TypeScriptBuild } from './typescriptBuild';
@@ -126,11 +127,11 @@ export class ChaincodeWatch {
   }
 
   pin(request: RerunRequest): void {
-    this.pins.set(pinKey(request), request);
+    this.pins.set(requestKey(request), request);
   }
 
   unpin(request: RerunRequest): void {
-    this.pins.delete(pinKey(request));
+    this.pins.delete(requestKey(request));
   }
 
   /**
@@ -218,10 +219,6 @@ export class ChaincodeWatch {
       return failedBuild(this.build, err as Error);
     }
   }
-}
-
-function pinKey(r: RerunRequest): string {
-  return JSON.stringify([r.channel, r.kind, r.fn, r.args]);
 }
 
 function mergeTriggers(a: ReloadTrigger, b: ReloadTrigger): ReloadTrigger {

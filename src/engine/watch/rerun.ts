@@ -20,16 +20,10 @@ import { simulationOf } from '../replay/replay';
 import { recordedArgument } from '../replay/recordedValues';
 import { endorsementDifferences, type EndorsementDifference } from '../transactions/endorsementDiff';
 import type { TransactionPipeline } from '../transactions/pipeline';
-import type { ExecuteResult, TransactionKind } from '../transactions/types';
+import type { ExecuteResult } from '../transactions/types';
+import type { RerunRequest } from './rerunRequest';
 
-/** A transaction to run again: what a record says was run. */
-export interface RerunRequest {
-  readonly channel: string;
-  readonly kind: TransactionKind;
-  readonly fn: string;
-  /** As recorded: text, or `base64:` for bytes that are not text. */
-  readonly args: readonly string[];
-}
+export { requestOf, requestText, type RerunRequest } from './rerunRequest';
 
 export type RerunHost = Pick<TransactionPipeline, 'execute' | 'transaction' | 'transactions'>;
 
@@ -44,15 +38,6 @@ export interface Rerun {
   readonly error: string | undefined;
   /** Every difference from `previous`; [] when the same (or when there is nothing to compare). */
   readonly differences: readonly EndorsementDifference[];
-}
-
-export function requestOf(record: TransactionRecord): RerunRequest {
-  return { channel: record.channel, kind: record.kind, fn: record.fn, args: record.args };
-}
-
-/** How a request reads in a log line or a title: `TransferAsset(asset1, Alice)`. */
-export function requestText(request: Pick<RerunRequest, 'fn' | 'args'>): string {
-  return `${request.fn}(${request.args.join(', ')})`;
 }
 
 function sameRequest(record: TransactionRecord, request: RerunRequest): boolean {

@@ -4,7 +4,7 @@
  * the last error and the container. Merges what the launcher launched with every handler the peer
  * has (a dev-mode chaincode started by hand registers without a launch).
  */
-import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
+import { sourceLanguageOf, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
 import type { HandlerInfo } from '../../../engine/peer/types';
 import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
 
@@ -13,12 +13,22 @@ export interface DebugInfo {
   readonly paused: boolean;
 }
 
+/** A watched chaincode (saves rebuild, restart, and re-run), as the row shows it. */
+export interface WatchInfo {
+  /** reloading: a save is being built, restarted and re-run; build failed: the last build's errors are in Problems. */
+  readonly state: 'watching' | 'reloading' | 'build failed';
+  /** What a save runs again: the pinned transactions (`TransferAsset(asset1, Alice)`), in order. */
+  readonly pinned: readonly { readonly key: string; readonly label: string }[];
+}
+
 export interface ChaincodesInput {
   readonly peerAddress: string | undefined;
   readonly launched: readonly RunningChaincode[];
   readonly handlers: readonly HandlerInfo[];
   /** Debug sessions by chaincode id. */
   readonly debugging: ReadonlyMap<string, DebugInfo>;
+  /** Watched chaincodes by id; undefined where the editor offers no watch (rows get no watch menus). */
+  readonly watching?: ReadonlyMap<string, WatchInfo>;
   readonly now?: number;
 }
 
@@ -32,6 +42,8 @@ export interface ChaincodeRow {
   readonly handler?: HandlerInfo;
   readonly launched?: RunningChaincode;
   readonly debug?: DebugInfo;
+  /** on: watched; off: could be (launched from a folder); undefined: no watch for this row. */
+  readonly watch?: { readonly on: true; readonly info: WatchInfo } | { readonly on: false };
 }
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
@@ -73,7 +85,10 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
     const launched = input.launched.find((l) => l.ccid === ccid);
     const handler = handlers.get(ccid);
     const debug = input.debugging.get(ccid);
-    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug });
+    const info = input.watching?.get(ccid);
+    const watchable = !!input.watching && !!launched?.definition.path && (launched.definition.mode === 'dev' || launched.definition.mode === 'net');
+    const watch = info ? { on: true as const, info } : watchable ? { on: false as const } : undefined;
+    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug, watch });
   }
   return rows;
 }
@@ -81,10 +96,23 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
 /**
  * `readyChaincode`, `launchingChaincode`…: menus treat busy as ready (`viewItem =~ /^ready/` would
  * not), and waiting for registration as launching (Stop and Restart apply; Invoke waits for it).
+ * A chaincode that can be watched adds ` watching` or ` unwatched` (the eye toggle's menus).
  */
-export function chaincodeContextValue(state: ChaincodeState): string {
+export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRow['watch']): string {
   const asMenus: Partial<Record<ChaincodeState, ChaincodeState>> = { busy: 'ready', waiting: 'launching' };
-  return `${asMenus[state] ?? state}Chaincode`;
+  const suffix = watch ? (watch.on ? ' watching' : ' unwatched') : '';
+  return `${asMenus[state] ?? state}Chaincode${suffix}`;
+}
+
+function watchNodes(base: string, watch: Extract<ChaincodeRow['watch'], { on: true }>): ViewNode[] {
+  const { state, pinned } = watch.info;
+  const what = pinned.length ? `the ${pinned.length === 1 ? 'pinned transaction' : `${pinned.length} pinned transactions`}` : 'the last transaction';
+  const label: Record<WatchInfo['state'], string> = { watching: 'Watching: a save restarts it', reloading: 'Watching: reloading…', 'build failed': 'Watching: the build failed (see Problems)' };
+  const icon: Record<WatchInfo['state'], ViewIcon> = { watching: { id: 'eye' }, reloading: { id: 'sync~spin' }, 'build failed': { id: 'error', color: 'testing.iconFailed' } };
+  return [
+    { id: `${base}/watch`, label: label[state], description: `and runs ${what} again`, tooltip: 'A saved change rebuilds the chaincode (TypeScript), restarts it, runs the transaction again on the kept world state, and opens the difference from the previous run.', icon: icon[state] },
+    ...pinned.map((p) => ({ id: `${base}/pin/${p.key}`, label: p.label, description: 'pinned: runs again on save', icon: { id: 'pinned' }, contextValue: 'pinnedTransaction' })),
+  ];
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
@@ -130,18 +158,19 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   if (p) {
     children.push({ id: `${base}/process`, label: `Process ${p.pid ?? ''}`.trim(), description: p.status, icon: { id: 'terminal' } });
   }
+  if (row.watch?.on) children.push(...watchNodes(base, row.watch));
   const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : '';
   if (folder) {
     children.push({ id: `${base}/folder`, label: 'Folder', description: folder, icon: { id: 'folder' } });
   }
-  const mode = row.launched ? `${row.mode} · ${row.launched.definition.language}` : row.mode;
+  const mode = row.launched ? `${row.mode} · ${sourceLanguageOf(row.launched.definition)}` : row.mode;
   return {
     id: base,
     label: row.ccid,
-    description: `${mode} · ${stateLabel(row.state, row.debug)}`,
+    description: `${mode} · ${stateLabel(row.state, row.debug)}${row.watch?.on ? ' · watching' : ''}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
-    contextValue: chaincodeContextValue(row.state),
+    contextValue: chaincodeContextValue(row.state, row.watch),
     children,
     expanded: row.state === 'failed',
     target: { kind: 'chaincode', chaincodeId: row.ccid },
