@@ -65,8 +65,7 @@ export class FolderWatcher {
     const abs = path.join(this.root, relDir);
     let watcher: fs.FSWatcher;
     try {
-      // Not persistent: a watch alone does not keep the process alive (the CLI waits for Ctrl-C).
-      watcher = fs.watch(abs, { persistent: false }, (_event, name) => {
+      watcher = fs.watch(abs, (_event, name) => {
         if (name) void this.onEvent(relDir, name.toString());
       });
     } catch {
@@ -108,6 +107,8 @@ export class FolderWatcher {
       if (!this.known.has(rel)) this.created.add(rel);
       this.known.add(rel);
     } else {
+      // Gone before it was ever seen: a scratch file written and renamed away at once.
+      if (!this.known.has(rel) && !this.watchers.has(rel) && !this.pending.has(rel)) return;
       this.known.delete(rel);
       this.unwatch(rel); // a deleted file, or a deleted folder and its watches
     }
