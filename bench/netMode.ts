@@ -195,7 +195,7 @@ export async function measureNetMode(options: NetModeOptions): Promise<NetModeRe
 }
 
 /** The images this bench built (every tag of its chaincode, its dependencies images too), and any container left of it. */
-async function removeImages(engine: Engine, ccid: string): Promise<void> {
+export async function removeImages(engine: Engine, ccid: string): Promise<void> {
   const docker = engine.docker.docker;
   const label = [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`];
   try {

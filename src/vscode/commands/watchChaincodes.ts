@@ -201,7 +201,8 @@ export class WatchController implements vscode.Disposable {
     if (outcome.kind === 'build failed') {
       const errors = outcome.build.diagnostics.filter((d) => d.severity === 'error').length;
       this.ctx.log.warn(`watch: the build of ${ccid} failed (${outcome.build.commandLine}), nothing restarted: ${errors} errors`);
-      vscode.window.setStatusBarMessage(`$(error) ${vscode.l10n.t('{0}: the build failed ({1} errors in Problems); nothing restarted', ccid, errors)}`, 8000);
+      const inProblems = errors === 1 ? vscode.l10n.t('1 error in Problems') : vscode.l10n.t('{0} errors in Problems', errors);
+      vscode.window.setStatusBarMessage(`$(error) ${vscode.l10n.t('{0}: the build failed ({1}); nothing restarted', ccid, inProblems)}`, 8000);
       return;
     }
     if (outcome.kind === 'restart failed') {
@@ -216,7 +217,8 @@ export class WatchController implements vscode.Disposable {
       return;
     }
     for (const r of reruns) this.ctx.log.info(`watch: ${requestText(r.request)}: ${r.error ?? (r.differences.length ? r.differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ') : 'no differences')}`);
-    const summary = reruns.map((r) => `${requestText(r.request)}: ${r.error ? vscode.l10n.t('failed') : vscode.l10n.t('{0} differences', r.differences.length)}`).join(' · ');
+    const differences = (n: number): string => (n === 0 ? vscode.l10n.t('no differences') : n === 1 ? vscode.l10n.t('1 difference') : vscode.l10n.t('{0} differences', n));
+    const summary = reruns.map((r) => `${requestText(r.request)}: ${r.error ? vscode.l10n.t('failed') : r.previous ? differences(r.differences.length) : vscode.l10n.t('ran')}`).join(' · ');
     vscode.window.setStatusBarMessage(`$(eye) ${summary} (${Math.round(timings.totalMs)} ms)`, 8000);
     for (const r of reruns) await this.openDiff(r, reruns.length === 1);
     const failed = reruns.find((r) => r.error);
