@@ -21,9 +21,8 @@ import { ChaincodeWatch, type ReloadOutcome } from '../src/engine/watch/chaincod
 import { relaunch } from '../src/engine/watch/restart';
 import { buildBeforeLaunch } from '../src/engine/watch/typescriptBuild';
 import { writeProject } from '../src/engine/scaffold';
-import { dockerAvailable, ensureBaseImages } from '../test/support/docker';
 import { EXAMPLE_CHAINCODE, REPO_ROOT } from '../test/support/nodeChaincode';
-import { removeImages } from './netMode';
+import { nodeBaseImage, removeImages } from './netMode';
 import { anotherRun, RunBudget, Summary, summarize } from './stats';
 
 export type Phases = readonly (readonly [phase: string, ms: number])[];
@@ -68,7 +67,7 @@ interface Probe {
  * Saves `edit()` as often as `runs` allows and times each save to its re-run's result. The watch
  * must be settled (its first build done) before.
  */
-async function measureSaves(engine: Engine, watch: ChaincodeWatch, ccid: string, edit: (n: number) => void, runs: RunBudget, label: string): Promise<SaveCase> {
+async function measureSaves(engine: Engine, watch: ChaincodeWatch, ccid: string, edit: (n: number) => void, runs: RunBudget, label: string, stopPhase = 'stop'): Promise<SaveCase> {
   const probe: Probe = {};
   const subs = [
     engine.processes.onEvent((e) => {
@@ -111,7 +110,8 @@ async function measureSaves(engine: Engine, watch: ChaincodeWatch, ccid: string,
           ['save seen', o.trigger.at - t0],
           ['quiet time', reloadStarted - o.trigger.at],
           ['build', t.buildMs],
-          ['stop', runtime - restartStart],
+          [stopPhase, runtime - restartStart],
+          // The process spawned, or the image build begun, until the chaincode is READY.
           ['start → READY', ready - runtime],
           ['re-run', t.rerunMs],
         ],
@@ -179,24 +179,18 @@ async function tsCase(runs: RunBudget, onCleanup: Cleanup): Promise<SaveResult> 
 }
 
 async function netCase(runs: RunBudget, onCleanup: Cleanup): Promise<SaveResult> {
-  const docker = await dockerAvailable();
-  if (!docker.ok) return { kind: 'skipped', reason: docker.reason };
-  let baseImage: string;
-  try {
-    baseImage = (await ensureBaseImages(['node'])).node;
-  } catch (err) {
-    return { kind: 'skipped', reason: `cannot make the Node base image: ${(err as Error).message.split('\n')[0]}` };
-  }
+  const base = await nodeBaseImage();
+  if ('skipped' in base) return { kind: 'skipped', reason: base.skipped };
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-watch-net-'));
   onCleanup(() => fs.promises.rm(tmp, { recursive: true, force: true }));
   const folder = await exampleCopy(tmp, false);
   const name = `bench-watch-net-${process.pid}`;
   const definition: ChaincodeDefinition = { name, version: '1.0', mode: 'net', language: 'node', path: folder };
-  const { engine, watch, ccid } = await watched(tmp, definition, onCleanup, { baseImages: { node: baseImage } });
+  const { engine, watch, ccid } = await watched(tmp, definition, onCleanup, { baseImages: { node: base.image } });
   onCleanup(() => removeImages(engine, ccid));
   await engine.transactions.execute({ chaincode: ccid, args: ['InitLedger'] });
   await engine.transactions.execute({ chaincode: ccid, args: ['TransferAsset', 'asset1', 'Alice'] });
-  return { kind: 'measured', case: await measureSaves(engine, watch, ccid, appendEdit(path.join(folder, 'lib', 'assetTransfer.js')), runs, 'net mode') };
+  return { kind: 'measured', case: await measureSaves(engine, watch, ccid, appendEdit(path.join(folder, 'lib', 'assetTransfer.js')), runs, 'net mode', 'stop, package') };
 }
 
 /** What Node alone costs to start and load the shim and the contract API, from the example's folder. */

@@ -11,21 +11,15 @@ import type { ChaincodeDefinition } from '../engine/launch/types';
 import { ChaincodeWatch, diagnosticText, relaunch, requestText, type ReloadOutcome, type Rerun } from '../engine/watch';
 import { log, untilInterrupted } from './chaincodeSession';
 import { differenceText } from './replayCommand';
-import { printedPayload } from './results';
+import { outcomeFields } from './results';
 
 /** What a re-run prints on stdout. */
 export function rerunLine(reload: number, r: Rerun): object {
   const base = { reload, kind: r.request.kind, tx: [r.request.fn, ...r.request.args] };
   if (!r.result) return { ...base, error: r.error ?? 'the peer did not run it' };
-  const { result } = r;
   return {
     ...base,
-    txId: result.txId,
-    status: result.status,
-    message: result.message,
-    ...printedPayload(result.payload),
-    validation: result.validation,
-    event: result.event ? { name: result.event.eventName, ...printedPayload(result.event.payload) } : null,
+    ...outcomeFields(r.result),
     previousTxId: r.previous?.txId ?? null,
     same: r.differences.length === 0,
     differences: r.differences,

@@ -101,6 +101,45 @@ describe('Watch: restart and re-run on save', function () {
     });
   });
 
+  describe('the example chaincode under the debugger', () => {
+    const ccid = 'watchdbg:1.0';
+    const source = () => path.join(workspaceFolder().uri.fsPath, 'lib', 'assetTransfer.js');
+    const ORIGINAL = '    return bytes.toString();\n  }';
+    const EDITED = "    return JSON.stringify({ ...JSON.parse(bytes.toString()), Debugged: true });\n  }";
+
+    after(async () => {
+      await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(source()));
+      if (doc.getText().includes(EDITED)) await editAndSave(source(), EDITED, ORIGINAL);
+      if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+      await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
+    });
+
+    it('a save restarts the debug session (VS Code restart, the same session) and the last transaction runs again', async () => {
+      const api = await extensionApi();
+      const engine = api.ctx.engine.current ?? (await api.ctx.ensureEngine());
+      const started = await vscode.debug.startDebugging(workspaceFolder(), { type: 'chaincode', request: 'launch', name: 'Debug watchdbg', chaincodeName: 'watchdbg', version: '1.0' });
+      assert.strictEqual(started, true);
+      await waitFor(() => readyHandlerId(engine, ccid), 30_000, `${ccid} ready under the debugger`);
+      const session = api.ctx.debugSessions.session(ccid);
+      assert.ok(session, 'a debug session runs it');
+      assert.strictEqual((await tx(ccid, 'CreateAsset', ['dbg1', 'red', '3', 'Ann', '10']))?.status, 200);
+      const read = await tx(ccid, 'ReadAsset', ['dbg1'], 'chaincode.queryChaincode');
+      assert.strictEqual(JSON.parse(read?.payload.toString() ?? '{}').Owner, 'Ann');
+      assert.strictEqual(await vscode.commands.executeCommand('chaincode.watchChaincode', ccid), true);
+      const handler = readyHandlerId(engine, ccid);
+      const before = new Set(engine.transactions.transactions({ chaincode: ccid }).map((r) => r.txId));
+
+      await editAndSave(source(), ORIGINAL, EDITED);
+      const rerun = await waitFor(() => engine.transactions.transactions({ chaincode: ccid }).find((r) => !before.has(r.txId)), 60_000, 'the transaction run again after the save');
+      assert.deepStrictEqual([rerun.fn, rerun.args, rerun.kind], ['ReadAsset', ['dbg1'], 'query']);
+      assert.strictEqual(JSON.parse(rerun.payload.toString()).Debugged, true, 'the edit runs');
+      assert.notStrictEqual(readyHandlerId(engine, ccid), handler, 'a new debuggee registered');
+      assert.strictEqual(api.ctx.debugSessions.session(ccid)?.id, session.id, 'VS Code restarted the session: the same session, its breakpoints kept');
+      assert.strictEqual(engine.launcher.running().find((r) => r.ccid === ccid)?.process, undefined, 'the debugger runs it, not the launcher');
+    });
+  });
+
   describe('a TypeScript contract project', () => {
     const name = 'watchts';
     const ccid = `${name}:1.0.0`;

@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { writeProject } from '../../../src/engine/scaffold';
 import { REPO_ROOT } from '../../support/nodeChaincode';
+import { editFile } from '../replay/exampleCopy';
 
 export interface TypeScriptProject {
   readonly folder: string;
@@ -29,12 +30,7 @@ export async function typeScriptProject(name = 'watchts'): Promise<TypeScriptPro
     folder: project.folder,
     name,
     contract,
-    edit(edit) {
-      const before = fs.readFileSync(contract, 'utf8');
-      const after = edit(before);
-      if (after === before) throw new Error('the edit changed nothing');
-      fs.writeFileSync(contract, after);
-    },
+    edit: (edit) => editFile(contract, edit),
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
 }
