@@ -15,7 +15,9 @@ import type { ChaincodeDefinition } from '../../../src/engine/launch/types';
 import { ChaincodeWatch, WatchUnsupportedError, type ReloadOutcome } from '../../../src/engine/watch/chaincodeWatch';
 import { relaunch } from '../../../src/engine/watch/restart';
 import { BuildFailedError, buildBeforeLaunch } from '../../../src/engine/watch/typescriptBuild';
-import { copyExample, shoutingTransfer, type ExampleCopy } from '../replay/exampleCopy';
+import { dockerSkip, ensureBaseImages } from '../../support/docker';
+import { launchNet, lowLevelChaincode, netDefinition, containersOf, removeChaincodeArtifacts, removeFolders, startEngine } from '../../support/netChaincode';
+import { copyExample, editFile, shoutingTransfer, type ExampleCopy } from '../replay/exampleCopy';
 import { lineOf, TS_READ_RETURN, typeScriptProject, type TypeScriptProject } from './projects';
 
 /** The next outcome of `watch`, once `change` has been made. */
@@ -114,6 +116,19 @@ describe('watch and reload: the example chaincode in dev mode', () => {
     assert.deepEqual(watch.pinned.map((p) => p.fn), ['ReadAsset', 'AssetExists']);
   });
 
+  test('a JavaScript syntax error: the restart fails with the chaincode\'s own words; the fix restarts it', async () => {
+    assert.ok(watch, 'the watch of the tests before');
+    const broken = await reloadAfter(watch, () => example.edit((s) => s.replace('async ReadAsset(ctx, id) {', 'async ReadAsset(ctx, id) {{')));
+    assert.equal(broken.kind, 'restart failed');
+    if (broken.kind !== 'restart failed') return;
+    assert.match(broken.error.message, /SyntaxError/);
+    assert.equal(readyHandler(engine, ccid), undefined, 'nothing runs the broken code');
+
+    const fixed = reloaded(await reloadAfter(watch, () => example.edit((s) => s.replace('async ReadAsset(ctx, id) {{', 'async ReadAsset(ctx, id) {'))));
+    assert.ok(readyHandler(engine, ccid), 'running again');
+    assert.deepEqual(fixed.reruns.map((r) => r.result?.status), [200, 200], 'the pinned transactions ran');
+  });
+
   test('Java is refused with what to do instead', async () => {
     await assert.rejects(
       ChaincodeWatch.start({ ccid: 'j:1.0', folder: example.folder, language: 'java', typescript: false }, { transactions: engine.transactions, restart: async () => undefined }),
@@ -190,5 +205,47 @@ describe('watch and reload: a TypeScript contract project', () => {
     assert.deepEqual([r.request.fn, ...r.request.args], ['ReadAsset', 'asset1'], 'the last transaction');
     assert.equal(JSON.parse(r.result?.payload.toString() ?? '{}').OWNER, 'TOMOKO', 'the fix runs');
     assert.deepEqual(r.differences.map((d) => d.type), ['chaincode response mismatch']);
+  });
+});
+
+describe('watch and reload: net mode (Docker)', { skip: dockerSkip() }, () => {
+  const dirs: string[] = [];
+  let engine: Engine | undefined;
+  let watch: ChaincodeWatch | undefined;
+  let folder: string;
+  const definition = (): ChaincodeDefinition => netDefinition(`watchnet${process.pid}`, folder);
+  const ccid = `watchnet${process.pid}:1.0`;
+
+  after(async () => {
+    await watch?.dispose();
+    if (engine) {
+      const docker = engine.docker.docker;
+      await engine.dispose();
+      await removeChaincodeArtifacts(docker, [ccid]);
+    }
+    await removeFolders(dirs);
+  });
+
+  test('an edit rebuilds the image and runs a new container; the re-run reads the kept state', async () => {
+    const images = await ensureBaseImages(['node']);
+    folder = await lowLevelChaincode();
+    dirs.push(folder);
+    engine = await startEngine(dirs, { baseImages: { node: images.node }, startupTimeoutMs: 120_000 });
+    await launchNet(engine, definition());
+    const run = (args: string[], kind: 'invoke' | 'query' = 'invoke') => engine!.transactions.execute({ chaincode: ccid, args, kind });
+    assert.equal((await run(['put', 'k', 'kept'])).status, 200);
+    assert.deepEqual(JSON.parse((await run(['get', 'k'], 'query')).payload.toString()), { value: 'kept' });
+    const [before] = await containersOf(engine.docker.docker, [ccid]);
+    watch = await ChaincodeWatch.start({ ccid, folder, language: 'node', typescript: false }, { transactions: engine.transactions, restart: relaunch(engine.launcher, definition()) });
+    assert.ok(!watch.directories.includes('node_modules'));
+
+    const outcome = reloaded(
+      await reloadAfter(watch, () => editFile(path.join(folder, 'index.js'), (s) => s.replace('return json({ value: text(await stub.getState(key)) });', 'return json({ value: text(await stub.getState(key)), edited: true });'))),
+    );
+    const [r] = outcome.reruns;
+    assert.deepEqual(JSON.parse(r.result?.payload.toString() ?? '{}'), { value: 'kept', edited: true }, 'the new code, on the state from before');
+    assert.deepEqual(r.differences.map((d) => d.type), ['chaincode response mismatch']);
+    const [after] = await containersOf(engine.docker.docker, [ccid]);
+    assert.ok(before && after && before.Id !== after.Id && before.Image !== after.Image, 'a new container of a new image');
   });
 });
