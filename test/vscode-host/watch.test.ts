@@ -29,6 +29,16 @@ async function editAndSave(file: string, from: string, to: string): Promise<void
   assert.ok(await doc.save(), 'saved');
 }
 
+/** Puts `text` back into `file` (through the editor, as the edits were made), when it differs. */
+async function restore(file: string, text: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  if (doc.getText() === text) return;
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  await vscode.workspace.applyEdit(edit);
+  await doc.save();
+}
+
 async function chaincodeRow(ccid: string): Promise<ViewNode | undefined> {
   const api = await extensionApi();
   return (await api.views.chaincodes.snapshot()).find((n) => n.label === ccid);
@@ -53,10 +63,14 @@ describe('Watch: restart and re-run on save', function () {
     const ORIGINAL = 'asset.Owner = newOwner;';
     const EDITED = 'asset.Owner = newOwner.toUpperCase();';
 
+    let original = '';
+    before(() => {
+      original = fs.readFileSync(source(), 'utf8');
+    });
+
     after(async () => {
       await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(source()));
-      if (doc.getText().includes(EDITED)) await editAndSave(source(), EDITED, ORIGINAL);
+      await restore(source(), original);
       await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
     });
 
@@ -99,6 +113,29 @@ describe('Watch: restart and re-run on save', function () {
       assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, source(), 'the code keeps the focus');
       await browser({ shot: 'host-watch-diff' });
     });
+
+    it('Pin for Re-run on Save on a Transactions row: the pinned one runs again, not the last one; Unpin on its row', async () => {
+      const api = await extensionApi();
+      const engine = api.ctx.engine.current;
+      assert.ok(engine);
+      const read = await tx(ccid, 'ReadAsset', ['watch1'], 'chaincode.queryChaincode');
+      const txRow = await waitFor(async () => (await api.views.transactions.snapshot()).find((r) => r.id === `tx:${read?.txId}`), 5000, 'the ReadAsset row');
+      const pins = await vscode.commands.executeCommand<unknown[]>('chaincode.pinTransaction', txRow);
+      assert.strictEqual(pins?.length, 1);
+      const pinRow = await waitFor(async () => (await chaincodeRow(ccid))?.children?.find((c) => c.contextValue === 'pinnedTransaction'), 5000, 'the pinned row');
+      assert.strictEqual(pinRow.label, 'ReadAsset(watch1)');
+      assert.strictEqual((await tx(ccid, 'TransferAsset', ['watch1', 'Bob']))?.status, 200); // the last one now
+      const before = new Set(engine.transactions.transactions({ chaincode: ccid }).map((r) => r.txId));
+
+      await editAndSave(source(), EDITED, 'asset.Owner = `${newOwner}!`;');
+      const rerun = await waitFor(() => engine.transactions.transactions({ chaincode: ccid }).find((r) => !before.has(r.txId)), 60_000, 'the pinned transaction run again');
+      assert.deepStrictEqual([rerun.fn, rerun.args, rerun.kind], ['ReadAsset', ['watch1'], 'query']);
+      assert.strictEqual(JSON.parse(rerun.payload.toString()).Owner, 'BOB', 'the state as the last transaction left it');
+      assert.strictEqual(engine.transactions.transactions({ chaincode: ccid }).filter((r) => !before.has(r.txId)).length, 1, 'TransferAsset did not run again');
+
+      assert.deepStrictEqual(await vscode.commands.executeCommand('chaincode.unpinTransaction', pinRow), []);
+      await waitFor(async () => !(await chaincodeRow(ccid))?.children?.some((c) => c.contextValue === 'pinnedTransaction'), 5000, 'the pinned row to go');
+    });
   });
 
   describe('the example chaincode under the debugger', () => {
@@ -107,10 +144,14 @@ describe('Watch: restart and re-run on save', function () {
     const ORIGINAL = '    return bytes.toString();\n  }';
     const EDITED = "    return JSON.stringify({ ...JSON.parse(bytes.toString()), Debugged: true });\n  }";
 
+    let original = '';
+    before(() => {
+      original = fs.readFileSync(source(), 'utf8');
+    });
+
     after(async () => {
       await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(source()));
-      if (doc.getText().includes(EDITED)) await editAndSave(source(), EDITED, ORIGINAL);
+      await restore(source(), original);
       if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
       await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
     });
