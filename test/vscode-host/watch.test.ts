@@ -89,7 +89,7 @@ describe('Watch: restart and re-run on save', function () {
       assert.strictEqual(await vscode.commands.executeCommand('chaincode.watchChaincode', ccid), true);
       const row = await waitFor(async () => {
         const r = await chaincodeRow(ccid);
-        return r?.contextValue?.endsWith(' watching') && r;
+        return r?.contextValue === 'readyChaincode watching' && r;
       }, 5000, 'the row to show the watch');
       assert.match(row.description ?? '', / · watching$/);
       assert.ok(row.children?.some((c) => c.label.startsWith('Watching')), 'a Watching row');

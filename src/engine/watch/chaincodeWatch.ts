@@ -74,7 +74,7 @@ export class WatchUnsupportedError extends Error {
 }
 
 /** How long a save of a TypeScript file waits for the compiler to start on it (it waits for more saves first). */
-const COMPILER_START_TIMEOUT_MS = 3000;
+const COMPILER_START_TIMEOUT_MS = 5000;
 const COMPILER_INPUT = /(\.(ts|tsx|mts|cts)|(^|\/)tsconfig[^/]*\.json)$/;
 
 export class ChaincodeWatch {
@@ -84,7 +84,7 @@ export class ChaincodeWatch {
   /** A reload began (the editor shows progress). */
   readonly onDidStartReload = this.reloadStarted.event;
   readonly onDidReload = this.reloaded.event;
-  /** A build ended: the watch's first compilation, and each reload's. Its diagnostics replace the last ones. */
+  /** A build ended: each compilation of the running compiler, or each reload's build. Its diagnostics replace the last ones. */
   readonly onDidBuild = this.built.event;
   private readonly pins = new Map<string, RerunRequest>();
   private readonly abort = new AbortController();
@@ -102,7 +102,8 @@ export class ChaincodeWatch {
   ) {
     for (const p of options.pinned ?? []) this.pin(p);
     watcher.onDidChange((change) => void this.reload(change));
-    if (compiler) void compiler.firstBuild().then((b) => this.built.fire(b), () => undefined);
+    // The compiler's verdicts, also on saves the watch does not reload for (a test file): Problems follow tsc.
+    compiler?.onDidCompile((b) => this.built.fire(b));
   }
 
   /** Watches from now on (the folder's watches are in place when this resolves). */
@@ -180,7 +181,7 @@ export class ChaincodeWatch {
     this.reloadStarted.fire({ reload, trigger });
     const started = performance.now();
     const build = await this.buildFor(trigger);
-    if (build) this.built.fire(build);
+    if (build && !this.compiler) this.built.fire(build);
     if (build && !build.ok) return this.report({ kind: 'build failed', reload, trigger, build });
     // What ran last is decided before the restart: the restart runs no transaction of its own.
     const targets = this.pins.size ? this.pinned : [lastTransaction(this.options.transactions, this.target.ccid)].flatMap((r) => (r ? [requestOf(r)] : []));
@@ -216,7 +217,9 @@ export class ChaincodeWatch {
       }
       return await runBuild(this.build, { signal: this.abort.signal });
     } catch (err) {
-      return failedBuild(this.build, err as Error);
+      const failed = failedBuild(this.build, err as Error);
+      if (this.compiler) this.built.fire(failed); // the compiler itself ended: say so where its errors show
+      return failed;
     }
   }
 }

@@ -14,6 +14,7 @@
 import type { ChildProcess } from 'child_process';
 import * as path from 'path';
 import { LineSplitter } from '../container/docker/lines';
+import { Emitter } from '../util/events';
 import { signalGroup, spawnTiedToParent } from '../container/process/tiedProcess';
 import { DiagnosticReader } from './buildDiagnostics';
 import { sortDiagnostics, type BuildOutcome, type TypeScriptBuild } from './typescriptBuild';
@@ -39,6 +40,9 @@ export class TscWatch {
   private readonly lines: string[] = [];
   private readonly waiters = new Set<() => void>();
   private exited: TscWatchExitedError | undefined;
+  private readonly compiled = new Emitter<BuildOutcome>();
+  /** Every compilation's outcome, the first one's included, whatever started it. */
+  readonly onDidCompile = this.compiled.event;
   readonly commandLine: string;
 
   constructor(build: Extract<TypeScriptBuild, { kind: 'tsc' }>) {
@@ -59,18 +63,15 @@ export class TscWatch {
     });
   }
 
-  /** The first compilation's outcome (the project as it is when the watch starts). */
-  firstBuild(): Promise<BuildOutcome> {
-    return this.waitFor(() => this.compilations[0]?.outcome);
-  }
-
   /**
    * The outcome of the compilations that started at or after `at` (a `performance.now()` time): once
    * one has, and none is still running, the newest's. Undefined when none starts within
-   * `startTimeoutMs`: the changes were not part of the program.
+   * `startTimeoutMs` of tsc being idle: the changes were not part of the program.
    */
   async buildAfter(at: number, startTimeoutMs: number): Promise<BuildOutcome | undefined> {
     const started = (): Compilation[] => this.compilations.filter((c) => c.startedAt >= at);
+    // A compilation under way that started before the change: tsc takes the change up after it.
+    await this.waitFor(() => started().length > 0 || !this.compiling() || undefined);
     if (!(await this.waitFor(() => started().length > 0 || undefined, startTimeoutMs))) return undefined;
     return this.waitFor(() => {
       const since = started();
@@ -86,7 +87,13 @@ export class TscWatch {
     });
   }
 
+  private compiling(): boolean {
+    const newest = this.compilations[this.compilations.length - 1];
+    return !!newest && !newest.outcome;
+  }
+
   dispose(): void {
+    this.compiled.dispose();
     if (!this.exited) this.exited = new TscWatchExitedError(`${this.commandLine} was stopped`);
     signalGroup(this.child, 'SIGTERM');
     this.wake();
@@ -115,6 +122,7 @@ export class TscWatch {
       durationMs: performance.now() - current.startedAt,
       output: [...this.lines],
     };
+    this.compiled.fire(current.outcome);
     this.wake();
   }
 

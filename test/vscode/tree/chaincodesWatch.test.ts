@@ -1,7 +1,8 @@
 /**
  * The Chaincodes view with watch: a TypeScript chaincode says typescript; a chaincode launched from a
- * folder gets the eye toggle's menus (` unwatched` / ` watching` in its context value, which every
- * other menu of the row still matches), a Watching row and one row per pinned transaction.
+ * folder gets the eye toggle's menus (its context value unchanged when unwatched, ` watching` added
+ * when watched, which every other menu of the row still matches; ` noWatch` where it cannot be
+ * watched), a Watching row and one row per pinned transaction.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -41,7 +42,7 @@ describe('Chaincodes view: watch and TypeScript', () => {
 
   it('a launched chaincode gets the eye: unwatched, then watching with its Watching and pinned rows', () => {
     const [off] = chaincodeNodes(input(new Map()));
-    assert.equal(off.contextValue, 'readyChaincode unwatched');
+    assert.equal(off.contextValue, 'readyChaincode');
     assert.equal(off.children?.some((c) => c.label.startsWith('Watching')), false);
 
     const info: WatchInfo = { state: 'watching', pinned: [{ key: '["mychannel","query","ReadAsset",["a1"]]', label: 'ReadAsset(a1)' }] };
@@ -59,18 +60,21 @@ describe('Chaincodes view: watch and TypeScript', () => {
 
   it('a chaincode started by hand (no folder) or a system chaincode gets no eye', () => {
     const [byHand] = chaincodeNodes(input(new Map(), []));
-    assert.equal(byHand.contextValue, 'readyChaincode');
+    assert.equal(byHand.contextValue, 'readyChaincode noWatch');
     const [system] = chaincodeNodes(input(new Map(), [launched({ mode: 'system' })]));
-    assert.equal(system.contextValue, 'readyChaincode');
+    assert.equal(system.contextValue, 'readyChaincode noWatch');
+    assert.equal(chaincodeNodes(input(undefined, []))[0].contextValue, 'readyChaincode', 'no watch offered: as before');
   });
 
   it('every menu of a row still applies with the eye, and the eye shows the one toggle that applies', () => {
     const menus = chaincodeMenus();
     const commandsFor = (contextValue: string): string[] => [...new Set(menus.filter((m) => m.matches(contextValue)).map((m) => m.command))].sort();
-    const without = commandsFor('readyChaincode');
-    assert.deepEqual(commandsFor('readyChaincode unwatched'), [...without, 'chaincode.watchChaincode'].sort());
+    const without = commandsFor('readyChaincode noWatch');
+    assert.ok(without.includes('chaincode.stopChaincode') && without.includes('chaincode.invokeTransaction'), without.join());
+    assert.deepEqual(commandsFor('readyChaincode'), [...without, 'chaincode.watchChaincode'].sort());
     assert.deepEqual(commandsFor('readyChaincode watching'), [...without, 'chaincode.unwatchChaincode'].sort());
-    assert.deepEqual(commandsFor('failedChaincode watching'), [...commandsFor('failedChaincode'), 'chaincode.unwatchChaincode'].sort());
+    assert.deepEqual(commandsFor('failedChaincode watching'), [...commandsFor('failedChaincode noWatch'), 'chaincode.unwatchChaincode'].sort());
+    assert.deepEqual(commandsFor('stoppedChaincode'), commandsFor('stoppedChaincode noWatch'), 'a stopped chaincode is not watched from its row');
     assert.deepEqual(commandsFor('pinnedTransaction'), ['chaincode.unpinTransaction']);
   });
 });

@@ -42,8 +42,10 @@ export interface ChaincodeRow {
   readonly handler?: HandlerInfo;
   readonly launched?: RunningChaincode;
   readonly debug?: DebugInfo;
-  /** on: watched; off: could be (launched from a folder); undefined: no watch for this row. */
+  /** on: watched; off: could be (launched from a folder); undefined: it cannot be. */
   readonly watch?: { readonly on: true; readonly info: WatchInfo } | { readonly on: false };
+  /** The editor offers watch (rows without `watch` cannot be watched). */
+  readonly watchOffered?: boolean;
 }
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
@@ -88,7 +90,7 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
     const info = input.watching?.get(ccid);
     const watchable = !!input.watching && !!launched?.definition.path && (launched.definition.mode === 'dev' || launched.definition.mode === 'net');
     const watch = info ? { on: true as const, info } : watchable ? { on: false as const } : undefined;
-    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug, watch });
+    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug, watch, watchOffered: !!input.watching });
   }
   return rows;
 }
@@ -96,11 +98,12 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
 /**
  * `readyChaincode`, `launchingChaincode`…: menus treat busy as ready (`viewItem =~ /^ready/` would
  * not), and waiting for registration as launching (Stop and Restart apply; Invoke waits for it).
- * A chaincode that can be watched adds ` watching` or ` unwatched` (the eye toggle's menus).
+ * The eye's menus: a watched chaincode adds ` watching`; one that cannot be watched (started by
+ * hand, a system chaincode) ` noWatch`, where the editor offers watch at all.
  */
-export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRow['watch']): string {
+export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRow['watch'], watchOffered = false): string {
   const asMenus: Partial<Record<ChaincodeState, ChaincodeState>> = { busy: 'ready', waiting: 'launching' };
-  const suffix = watch ? (watch.on ? ' watching' : ' unwatched') : '';
+  const suffix = watch?.on ? ' watching' : !watch && watchOffered ? ' noWatch' : '';
   return `${asMenus[state] ?? state}Chaincode${suffix}`;
 }
 
@@ -170,7 +173,7 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
     description: `${mode} · ${stateLabel(row.state, row.debug)}${row.watch?.on ? ' · watching' : ''}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
-    contextValue: chaincodeContextValue(row.state, row.watch),
+    contextValue: chaincodeContextValue(row.state, row.watch, row.watchOffered),
     children,
     expanded: row.state === 'failed',
     target: { kind: 'chaincode', chaincodeId: row.ccid },
