@@ -138,6 +138,28 @@ describe('Watch: restart and re-run on save', function () {
     });
   });
 
+  describe('the chaincode.watch setting', () => {
+    const ccid = 'watchdefault:1.0';
+
+    after(async () => {
+      await vscode.workspace.getConfiguration('chaincode').update('watch', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
+    });
+
+    it('watches what is launched from then on; stopping the chaincode stops its watch, launching it again resumes it', async () => {
+      await vscode.workspace.getConfiguration('chaincode').update('watch', true, vscode.ConfigurationTarget.Global);
+      const launch = () => vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'watchdefault', version: '1.0' });
+      assert.strictEqual((await launch())?.status, 'ready');
+      await waitFor(async () => (await chaincodeRow(ccid))?.contextValue === 'readyChaincode watching', 10_000, 'the row watched by default');
+      await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
+      await waitFor(async () => !(await chaincodeRow(ccid))?.contextValue?.endsWith(' watching'), 10_000, 'the watch to stop with the chaincode');
+      assert.strictEqual((await launch())?.status, 'ready');
+      await waitFor(async () => (await chaincodeRow(ccid))?.contextValue === 'readyChaincode watching', 10_000, 'watched again');
+      await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
+      await waitFor(async () => (await chaincodeRow(ccid))?.contextValue === 'readyChaincode', 10_000, 'the eye turned off');
+    });
+  });
+
   describe('the example chaincode under the debugger', () => {
     const ccid = 'watchdbg:1.0';
     const source = () => path.join(workspaceFolder().uri.fsPath, 'lib', 'assetTransfer.js');
