@@ -39,6 +39,25 @@ async function restore(file: string, text: string): Promise<void> {
   await doc.save();
 }
 
+/**
+ * The workspace example's contract, which the describe edits: put back as it was once it ends (after
+ * the watch of `ccid` is off, and its debug session and chaincode stopped). Returns its path.
+ */
+function exampleSourceKept(ccid: string): () => string {
+  const source = (): string => path.join(workspaceFolder().uri.fsPath, 'lib', 'assetTransfer.js');
+  let original = '';
+  before(() => {
+    original = fs.readFileSync(source(), 'utf8');
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
+    await restore(source(), original);
+    if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
+    await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
+  });
+  return source;
+}
+
 async function chaincodeRow(ccid: string): Promise<ViewNode | undefined> {
   const api = await extensionApi();
   return (await api.views.chaincodes.snapshot()).find((n) => n.label === ccid);
@@ -59,20 +78,9 @@ describe('Watch: restart and re-run on save', function () {
 
   describe('the example chaincode', () => {
     const ccid = 'watchcc:1.0';
-    const source = () => path.join(workspaceFolder().uri.fsPath, 'lib', 'assetTransfer.js');
+    const source = exampleSourceKept(ccid);
     const ORIGINAL = 'asset.Owner = newOwner;';
     const EDITED = 'asset.Owner = newOwner.toUpperCase();';
-
-    let original = '';
-    before(() => {
-      original = fs.readFileSync(source(), 'utf8');
-    });
-
-    after(async () => {
-      await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
-      await restore(source(), original);
-      await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
-    });
 
     it('an edit saved in the editor changes the next result, and a diff editor opens on the two runs', async () => {
       const api = await extensionApi();
@@ -162,21 +170,9 @@ describe('Watch: restart and re-run on save', function () {
 
   describe('the example chaincode under the debugger', () => {
     const ccid = 'watchdbg:1.0';
-    const source = () => path.join(workspaceFolder().uri.fsPath, 'lib', 'assetTransfer.js');
+    const source = exampleSourceKept(ccid);
     const ORIGINAL = '    return bytes.toString();\n  }';
     const EDITED = "    return JSON.stringify({ ...JSON.parse(bytes.toString()), Debugged: true });\n  }";
-
-    let original = '';
-    before(() => {
-      original = fs.readFileSync(source(), 'utf8');
-    });
-
-    after(async () => {
-      await vscode.commands.executeCommand('chaincode.unwatchChaincode', ccid);
-      await restore(source(), original);
-      if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
-      await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
-    });
 
     it('a save restarts the debug session (VS Code restart, the same session) and the last transaction runs again', async () => {
       const api = await extensionApi();

@@ -90,7 +90,8 @@ export class ChaincodeWatch {
   private readonly abort = new AbortController();
   private count = 0;
   private current: Promise<ReloadOutcome> | undefined;
-  private next: { trigger: ReloadTrigger; promise: Promise<ReloadOutcome> } | undefined;
+  /** The reload after the current one: the saves made meanwhile. */
+  private queued: { trigger: ReloadTrigger; readonly run: Promise<ReloadOutcome> } | undefined;
   private disposed = false;
 
   private constructor(
@@ -141,18 +142,18 @@ export class ChaincodeWatch {
    */
   reload(trigger: ReloadTrigger = { files: [], at: performance.now() }): Promise<ReloadOutcome> {
     if (!this.current) return this.begin(trigger);
-    if (this.next) {
-      this.next.trigger = mergeTriggers(this.next.trigger, trigger);
-      return this.next.promise;
+    if (this.queued) {
+      this.queued.trigger = mergeTriggers(this.queued.trigger, trigger);
+      return this.queued.run;
     }
-    const next: { trigger: ReloadTrigger; promise: Promise<ReloadOutcome> } = { trigger, promise: Promise.resolve() as unknown as Promise<ReloadOutcome> };
-    const after = (): Promise<ReloadOutcome> => {
-      this.next = undefined;
-      return this.begin(next.trigger);
+    const afterCurrent = (): Promise<ReloadOutcome> => {
+      const queued = this.queued;
+      this.queued = undefined;
+      return this.begin(queued?.trigger ?? trigger);
     };
-    next.promise = this.current.then(after, after);
-    this.next = next;
-    return next.promise;
+    const run = this.current.then(afterCurrent, afterCurrent);
+    this.queued = { trigger, run };
+    return run;
   }
 
   /** Stops watching; a reload under way is cancelled (its restart fails with the abort). */

@@ -129,6 +129,16 @@ describe('watch and reload: the example chaincode in dev mode', () => {
     assert.deepEqual(fixed.reruns.map((r) => r.result?.status), [200, 200], 'the pinned transactions ran');
   });
 
+  test('reloads asked for while one runs share the next one', async () => {
+    assert.ok(watch, 'the watch of the tests before');
+    const first = watch.reload();
+    const second = watch.reload();
+    const third = watch.reload();
+    assert.equal(second, third, 'one reload for both');
+    const [a, b] = await Promise.all([first, second]);
+    assert.deepEqual([a.kind, b.kind, b.reload - a.reload], ['reloaded', 'reloaded', 1]);
+  });
+
   test('Java is refused with what to do instead', async () => {
     await assert.rejects(
       ChaincodeWatch.start({ ccid: 'j:1.0', folder: example.folder, language: 'java', typescript: false }, { transactions: engine.transactions, restart: async () => undefined }),
