@@ -4,7 +4,8 @@
  */
 import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/config';
-import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
+import { chaincodeIdOf, sourceLanguageOf, type ChaincodeDefinition } from '../engine/launch/types';
+import { BuildFailedError, buildBeforeLaunch, diagnosticText } from '../engine/watch';
 import { requireChaincode } from '../engine/workspace/detect';
 import type { LaunchRuntime } from './options';
 
@@ -67,15 +68,37 @@ export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
     mode: runtime.mode,
     language: folder.language,
     path: folder.folder,
+    ...(folder.typescript ? { typescript: true } : {}),
     ...external,
   };
+}
+
+/**
+ * A TypeScript chaincode the launcher starts is built first, so what runs is what the folder says
+ * (a stale compiled output would run silently otherwise). False when the build failed (said why).
+ */
+export async function buildFirst(definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<boolean> {
+  const startsIt = runtime.mode === 'net' || (runtime.mode === 'dev' && runtime.startProcess);
+  if (!definition.typescript || !startsIt) return true;
+  try {
+    const built = await buildBeforeLaunch(definition.path);
+    if (built) log(`[build] ${built.commandLine}: done in ${Math.round(built.durationMs)} ms`);
+    for (const d of built?.diagnostics ?? []) log(`  ${diagnosticText(d, process.cwd())}`);
+    return true;
+  } catch (err) {
+    if (!(err instanceof BuildFailedError)) throw err;
+    log(`error: ${err.message}`);
+    for (const d of err.outcome.diagnostics) log(`  ${diagnosticText(d, process.cwd())}`);
+    return false;
+  }
 }
 
 /** Launches the chaincode and waits until it is ready; undefined when the launch failed (logged). */
 export async function launchChaincode(engine: Engine, definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<LaunchedChaincode | undefined> {
   const ccid = chaincodeIdOf(definition);
+  if (!(await buildFirst(definition, runtime))) return undefined;
   const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}${runtime.connection?.tls ? ' (TLS)' : ''}` : definition.path;
-  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
+  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${sourceLanguageOf(definition)}) from ${where}`);
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);

@@ -52,6 +52,8 @@ export interface LaunchCommand {
   /** Run consecutive --tx concurrently; each --query still waits for all before it (see USAGE). */
   readonly parallel: boolean;
   readonly once: boolean;
+  /** After the transactions, rebuild, restart and re-run the last one on every saved change (watchCommand.ts). */
+  readonly watch: boolean;
   readonly config: EngineConfig;
 }
 
@@ -77,7 +79,7 @@ export type CliCommand = LaunchCommand | PeerCommand | ReplayCommand | { readonl
 
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
-                            [--tx TX | --query TX]... [--parallel] [--once]
+                            [--tx TX | --query TX]... [--parallel] [--once | --watch]
   chaincode-launcher peer                      start only the embedded peer and print its address
   chaincode-launcher serve <folder> --package-id ID [--address HOST:PORT] [--tls-cert F --tls-key F [--client-ca F]]
                                                run the chaincode as a chaincode server a Fabric peer dials
@@ -102,6 +104,11 @@ Transactions (repeatable, run once the chaincode is ready in the order given; on
   --parallel                                   run consecutive --tx concurrently (lines in completion order,
                                                each with its "index"); a --query waits for every --tx
                                                before it and runs before any after it
+  --watch                                      then, on every saved change in the folder: rebuild (TypeScript:
+                                               the project's own build; an error restarts nothing), restart
+                                               the chaincode, run the last transaction again on the kept state
+                                               (an invoke commits), and print its result line with "reload",
+                                               "previousTxId" and "differences" (dev and net mode)
 Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event"}:
   payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
   the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array.
@@ -174,6 +181,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         tx: { type: 'string', multiple: true },
         query: { type: 'string', multiple: true },
         once: { type: 'boolean' },
+        watch: { type: 'boolean' },
         port: { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
@@ -280,17 +288,27 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (v.all || v.from !== undefined || v['include-uncommitted']) throw new UsageError('--all, --from and --include-uncommitted are options of replay');
   if (!folder) throw new UsageError('launch needs a chaincode folder');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const runtime = launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']);
+  if (v.watch) checkWatch(runtime, !!v.once);
   return {
     command: 'launch',
     folder,
     name: v.name,
     version: v.version,
-    runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']),
+    runtime,
     steps: transactionSteps(tokens),
     parallel: !!v.parallel,
     once: !!v.once,
+    watch: !!v.watch,
     config,
   };
+}
+
+/** --watch restarts what the launcher started: not a process the user runs, nor a chaincode server. */
+function checkWatch(runtime: LaunchRuntime, once: boolean): void {
+  if (once) throw new UsageError('--watch keeps running until Ctrl-C; --once exits after the transactions: choose one');
+  if (runtime.mode === 'external') throw new UsageError('--watch restarts the chaincode, but an external chaincode server is yours to restart; use --mode dev or net');
+  if (runtime.mode === 'dev' && !runtime.startProcess) throw new UsageError('--watch restarts the chaincode process, so the launcher must start it: drop --no-start');
 }
 
 /** `replay <txid> [<folder>]` or `replay --all [<folder>] --data-dir NEW [--from DIR]`; the folder defaults to the current one. */

@@ -15,6 +15,10 @@ import { Engine } from '../engine/engine';
 export { replayTransaction } from '../engine/replay/replay';
 export { recordedSequence } from '../engine/replay/recordedLedger';
 export { defaultTestFile, exportTest } from '../engine/replay/testExport';
+/** Watch and reload, and the TypeScript build before a launch (src/vscode/commands/watch*.ts, launchChaincode.ts). */
+export { ChaincodeWatch } from '../engine/watch/chaincodeWatch';
+export { awaitNewRegistration, relaunch } from '../engine/watch/restart';
+export { buildBeforeLaunch } from '../engine/watch/typescriptBuild';
 
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig): Promise<Engine> {

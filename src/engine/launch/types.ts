@@ -24,6 +24,16 @@ export interface ChaincodeDefinition {
   readonly address?: string;
   /** External mode: how to dial, as a connection.json says (TLS, dial timeout); wins over `address`. */
   readonly connection?: ChaincodeServerDial;
+  /**
+   * Node only: written in TypeScript (workspace/detect.ts), so it runs what its build compiled. The
+   * runtime language stays `node`; views say `typescript`.
+   */
+  readonly typescript?: boolean;
+}
+
+/** The language a developer wrote the chaincode in: `typescript` for TypeScript, else its runtime language. */
+export function sourceLanguageOf(def: Pick<ChaincodeDefinition, 'language' | 'typescript'>): Language | 'typescript' {
+  return def.language === 'node' && def.typescript ? 'typescript' : def.language;
 }
 
 export function chaincodeIdOf(def: Pick<ChaincodeDefinition, 'name' | 'version'>): string {

@@ -14,6 +14,30 @@ import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChai
 import { Cancelled, Ctx } from '../ctx';
 import { openSetting, orCancel } from './registerCommands';
 import { settingOfError } from '../engineSettings';
+import { engineBundle } from '../engineAssembly';
+import { buildProblems } from './watchProblems';
+
+/**
+ * A TypeScript chaincode is built first (issue 8 item 13: a stale compiled output ran silently after
+ * an edit): the project's own build, its diagnostics in Problems; a failed build launches nothing.
+ */
+async function buildFirst(ctx: Ctx, cc: DetectedChaincode, step: (message: string) => void, signal: AbortSignal): Promise<void> {
+  step(vscode.l10n.t('building'));
+  const problems = buildProblems(ctx.extensionContext);
+  try {
+    const built = await engineBundle().buildBeforeLaunch(cc.folder, { signal, onLine: (line) => ctx.log.debug(`build: ${line}`) });
+    if (built) {
+      ctx.log.info(`${cc.folder}: ${built.commandLine} done in ${Math.round(built.durationMs)} ms`);
+      problems.show(cc.folder, built);
+    }
+  } catch (err) {
+    const failed = err as Error & { outcome?: Parameters<typeof problems.show>[1] };
+    // Matched by name: the engine is a bundle of its own (no instanceof across bundles).
+    if (failed.name !== 'BuildFailedError' || !failed.outcome) throw err;
+    problems.show(cc.folder, failed.outcome);
+    throw new Error(vscode.l10n.t('{0} (see Problems)', failed.message), { cause: err });
+  }
+}
 
 /** dev and net, or external: the peer dials a chaincode server (chaincode as a service, e.g. one F5 serves). */
 export type LaunchMode = ChaincodeMode | 'external';
@@ -141,7 +165,8 @@ async function runLaunch(ctx: Ctx, cc: DetectedChaincode, mode: LaunchMode, name
       step(vscode.l10n.t('starting the embedded peer'));
       const engine = await ctx.ensureEngine();
       ctx.folders.set(ccid, cc.folder);
-      const definition = { name, version, mode, language: cc.language, path: cc.folder, ...(address ? { address } : {}) } as const;
+      if (cc.typescript) await buildFirst(ctx, cc, step, abort.signal);
+      const definition = { name, version, mode, language: cc.language, path: cc.folder, typescript: cc.typescript, ...(address ? { address } : {}) } as const;
       const running = await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
       step(vscode.l10n.t('ready'));
       return running;

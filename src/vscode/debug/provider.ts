@@ -163,7 +163,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const [name, version] = ccid.split(':');
     this.ctx.folders.set(ccid, folder);
     this.endingByUser.delete(ccid);
-    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder } as const;
+    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder, typescript: language === 'typescript' } as const;
     // The Chaincodes view shows it starting, then ready when the debuggee registers.
     engine.launcher.launch({ kind: 'deployment', definition }, { userRunsChaincode: true }).then(
       () => this.ctx.log.info(`${ccid} is ready (debugging)`),

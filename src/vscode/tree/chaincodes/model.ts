@@ -6,13 +6,21 @@
  * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
 import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
-import { shortChaincodeId, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
+import { shortChaincodeId, sourceLanguageOf, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
 import type { HandlerInfo } from '../../../engine/peer/types';
 import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
 
 export interface DebugInfo {
   readonly sessionName: string;
   readonly paused: boolean;
+}
+
+/** A watched chaincode (saves rebuild, restart, and re-run), as the row shows it. */
+export interface WatchInfo {
+  /** reloading: a save is being built, restarted and re-run; build failed: the last build's errors are in Problems. */
+  readonly state: 'watching' | 'reloading' | 'build failed';
+  /** What a save runs again: the pinned transactions (`TransferAsset(asset1, Alice)`), in order. */
+  readonly pinned: readonly { readonly key: string; readonly label: string }[];
 }
 
 export interface ChaincodesInput {
@@ -23,6 +31,8 @@ export interface ChaincodesInput {
   readonly debugging: ReadonlyMap<string, DebugInfo>;
   /** Chaincodes served for a peer to dial (by package ID). */
   readonly serving?: readonly ServedChaincodeInfo[];
+  /** Watched chaincodes by id; undefined where the editor offers no watch (rows get no watch menus). */
+  readonly watching?: ReadonlyMap<string, WatchInfo>;
   readonly now?: number;
 }
 
@@ -40,6 +50,10 @@ export interface ChaincodeRow {
   readonly launched?: RunningChaincode;
   readonly debug?: DebugInfo;
   readonly serving?: ServedChaincodeInfo;
+  /** on: watched; off: could be (launched from a folder); undefined: it cannot be. */
+  readonly watch?: { readonly on: true; readonly info: WatchInfo } | { readonly on: false };
+  /** The editor offers watch (rows without `watch` cannot be watched). */
+  readonly watchOffered?: boolean;
 }
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
@@ -86,7 +100,20 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
     const handler = handlers.get(ccid);
     const debug = input.debugging.get(ccid);
     const served = serving.find((s) => s.packageId === ccid);
-    rows.push({ ccid, mode: launched?.definition.mode ?? (served ? 'external' : 'dev'), state: chaincodeState(launched, handler, served), handler, launched, debug, ...(served ? { serving: served } : {}) });
+    const info = input.watching?.get(ccid);
+    const watchable = !!input.watching && !!launched?.definition.path && (launched.definition.mode === 'dev' || launched.definition.mode === 'net');
+    const watch = info ? { on: true as const, info } : watchable ? { on: false as const } : undefined;
+    rows.push({
+      ccid,
+      mode: launched?.definition.mode ?? (served ? 'external' : 'dev'),
+      state: chaincodeState(launched, handler, served),
+      handler,
+      launched,
+      debug,
+      watch,
+      watchOffered: !!input.watching,
+      ...(served ? { serving: served } : {}),
+    });
   }
   return rows;
 }
@@ -94,10 +121,24 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
 /**
  * `readyChaincode`, `launchingChaincode`…: menus treat busy as ready (`viewItem =~ /^ready/` would
  * not), and waiting for registration as launching (Stop and Restart apply; Invoke waits for it).
+ * The eye's menus: a watched chaincode adds ` watching`; one that cannot be watched (started by
+ * hand, a system chaincode) ` noWatch`, where the editor offers watch at all.
  */
-export function chaincodeContextValue(state: ChaincodeState): string {
+export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRow['watch'], watchOffered = false): string {
   const asMenus: Partial<Record<ChaincodeState, ChaincodeState>> = { busy: 'ready', waiting: 'launching' };
-  return `${asMenus[state] ?? state}Chaincode`;
+  const suffix = watch?.on ? ' watching' : !watch && watchOffered ? ' noWatch' : '';
+  return `${asMenus[state] ?? state}Chaincode${suffix}`;
+}
+
+function watchNodes(base: string, watch: Extract<ChaincodeRow['watch'], { on: true }>): ViewNode[] {
+  const { state, pinned } = watch.info;
+  const what = pinned.length ? `the ${pinned.length === 1 ? 'pinned transaction' : `${pinned.length} pinned transactions`}` : 'the last transaction';
+  const label: Record<WatchInfo['state'], string> = { watching: 'Watching: a save restarts it', reloading: 'Watching: reloading…', 'build failed': 'Watching: the build failed (see Problems)' };
+  const icon: Record<WatchInfo['state'], ViewIcon> = { watching: { id: 'eye' }, reloading: { id: 'sync~spin' }, 'build failed': { id: 'error', color: 'testing.iconFailed' } };
+  return [
+    { id: `${base}/watch`, label: label[state], description: `and runs ${what} again`, tooltip: 'A saved change rebuilds the chaincode (TypeScript), restarts it, runs the transaction again on the kept world state, and opens the difference from the previous run.', icon: icon[state] },
+    ...pinned.map((p) => ({ id: `${base}/pin/${p.key}`, label: p.label, description: 'pinned: runs again on save', icon: { id: 'pinned' }, contextValue: 'pinnedTransaction' })),
+  ];
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
@@ -144,20 +185,21 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   if (p) {
     children.push({ id: `${base}/process`, label: `Process ${p.pid ?? ''}`.trim(), description: p.status, icon: { id: 'terminal' } });
   }
+  if (row.watch?.on) children.push(...watchNodes(base, row.watch));
   const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : (row.serving?.folder ?? '');
   if (folder) {
     children.push({ id: `${base}/folder`, label: 'Folder', description: folder, icon: { id: 'folder' } });
   }
-  const mode = row.launched ? `${row.mode} · ${row.launched.definition.language}` : row.serving ? `ccaas · ${row.serving.language}` : row.mode;
+  const mode = row.launched ? `${row.mode} · ${sourceLanguageOf(row.launched.definition)}` : row.serving ? `ccaas · ${row.serving.language}` : row.mode;
   const peers = row.serving?.status === 'serving' ? ` · ${plural(row.serving.connections.length, 'peer connection')}` : '';
   return {
     id: base,
     // A package ID's hash would fill the row: its first digits, the whole id in the tooltip.
     label: shortChaincodeId(row.ccid),
-    description: `${mode} · ${stateLabel(row.state, row.debug)}${peers}`,
+    description: `${mode} · ${stateLabel(row.state, row.debug)}${peers}${row.watch?.on ? ' · watching' : ''}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
-    contextValue: chaincodeContextValue(row.state),
+    contextValue: chaincodeContextValue(row.state, row.watch, row.watchOffered),
     children,
     // Failed: why; served: the peers' connections.
     expanded: row.state === 'failed' || row.serving !== undefined,
