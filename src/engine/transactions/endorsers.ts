@@ -30,7 +30,8 @@ export const PAYLOADS_DO_NOT_MATCH = 'ProposalResponsePayloads do not match';
 
 export class EndorsementPlanner {
   private readonly policies = new WeakMap<object, SignaturePolicyEvaluator>();
-  private defaultPolicy: SignaturePolicyEvaluator | undefined;
+  /** The default policy over each set of orgs it was asked for (see `policy`). */
+  private readonly defaultPolicies = new Map<string, SignaturePolicyEvaluator>();
 
   constructor(
     /** The network's peers, the caller's org first. */
@@ -39,7 +40,14 @@ export class EndorsementPlanner {
     private readonly definitions: ChaincodeDefinitions,
   ) {}
 
-  /** The chaincode's endorsement policy on the channel (the channel's default when it defines none). */
+  /**
+   * The chaincode's endorsement policy on the channel. A defined chaincode has its definition's
+   * policy, or the channel's default when the definition names none. A chaincode nobody defined — one
+   * the developer started against a peer, as in the peer's dev mode, rather than launched through
+   * the engine — is endorsed by the orgs whose peers it registered with: the embedded network's
+   * equivalent of only those orgs having installed and approved it. So a chaincode run by hand on the
+   * first org's peer commits on a two-org network, and one launched on every org needs them all.
+   */
   policy(channel: string, chaincodeName: string): SignaturePolicyEvaluator {
     const defined = this.definitions.get(channel, chaincodeName);
     if (defined?.endorsementPolicy) {
@@ -47,8 +55,13 @@ export class EndorsementPlanner {
       if (!evaluator) this.policies.set(defined, (evaluator = new SignaturePolicyEvaluator(defined.endorsementPolicy, this.msps)));
       return evaluator;
     }
+    const running = defined ? [] : this.peers.filter((p) => p.registry.resolve(chaincodeName)?.state === 'ready').map((p) => p.mspId);
+    const orgs = running.length > 0 ? running : this.peers.map((p) => p.mspId);
     // /Channel/Application/Endorsement: MAJORITY of the orgs' Endorsement policies (each OR('<MSP>.peer')).
-    return (this.defaultPolicy ??= new SignaturePolicyEvaluator(defaultEndorsementPolicy(this.peers.map((p) => p.mspId)), this.msps));
+    const key = orgs.join('\n');
+    let evaluator = this.defaultPolicies.get(key);
+    if (!evaluator) this.defaultPolicies.set(key, (evaluator = new SignaturePolicyEvaluator(defaultEndorsementPolicy(orgs), this.msps)));
+    return evaluator;
   }
 
   /**

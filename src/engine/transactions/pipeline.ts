@@ -11,7 +11,7 @@ import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/t
 import { argBytes, argText } from '../peer/arguments';
 import type { SigningIdentity } from '../msp';
 import type { Handler } from '../peer/handler';
-import type { Peer, Simulation, SimulationRequest } from '../peer/peer';
+import { UnknownChaincodeError, type Peer, type Simulation, type SimulationRequest } from '../peer/peer';
 import { validationOfCode } from '../ledger/blocks/blockBuilder';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
@@ -298,7 +298,16 @@ export class TransactionPipeline {
     timeoutMs?: number,
     announced = true,
   ): Promise<Simulated> {
-    const handlers = await Promise.all(endorsers.map((p) => (p === this.peer ? handler : p.readyHandler(chaincode))));
+    // Another org's instance that is missing is named with its peer: the caller's org's runs fine.
+    const handlers = await Promise.all(
+      endorsers.map((p) =>
+        p === this.peer
+          ? handler
+          : p.readyHandler(chaincode).catch((err: unknown) => {
+              throw err instanceof UnknownChaincodeError ? new UnknownChaincodeError(`${p.name}: ${err.message}`, { cause: err }) : err;
+            }),
+      ),
+    );
     const request = simulationRequest(proposal, kind, timeoutMs);
     const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], request)));
     if (announced) {

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { resolveConfig } from '../../../src/engine/config';
 import { Engine } from '../../../src/engine/engine';
 import { parsePolicy } from '../../../src/engine/policy';
+import { startLowLevelFixture } from '../../support/nodeChaincode';
 
 const LOWLEVEL = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'node', 'lowlevel');
 const CC = 'twoorg:1.0';
@@ -123,5 +124,44 @@ describe('two organisations in one process', () => {
 
   test('an org the network does not have cannot endorse', async () => {
     await assert.rejects(engine.transactions.execute({ chaincode: CC, args: ['put', 'k', 'v'], endorsingOrgs: ['Org9MSP'] }), { name: 'EndorsementPlanError', message: /no peers available for organization Org9MSP/ });
+  });
+});
+
+describe('two organisations, a chaincode run by hand', () => {
+  let devEngine: Engine;
+  let dataDir: string;
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-orgs-dev-'));
+    devEngine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', startupTimeoutMs: 30_000, executeTimeoutMs: 15_000 }));
+  });
+
+  after(async () => {
+    await devEngine.dispose();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("a chaincode the developer runs on the first org's peer only (dev mode, no definition) is endorsed by that org and commits", async () => {
+    const handRun = startLowLevelFixture('byhand:1.0', devEngine.peer.address);
+    try {
+      await devEngine.peer.waitForReady('byhand:1.0', 30_000);
+      const r = await devEngine.transactions.execute({ chaincode: 'byhand:1.0', args: ['put', 'solo', 'v'] });
+      assert.equal(r.validation, 'VALID', r.message);
+      const { readBlock } = await import('../../../src/engine/ledger/blocks/blockReader');
+      const { codecs } = await import('../../../src/engine/wire/codec');
+      const block = readBlock(await devEngine.peer.ledger().blocks.getBlock(r.blockNum!));
+      assert.deepEqual(block.transactions[0].actions[0].endorsers.map((e) => codecs.SerializedIdentity.decode(e).mspid), ['Org1MSP']);
+      // Every org's ledger commits the block; Org2 keeps the state it never endorsed.
+      assert.equal(devEngine.orgs[1].peer.ledger().state.getState({ channel: 'mychannel', chaincode: 'byhand' }, 'solo')?.value.toString(), 'v');
+
+      // Defined (as a launch through the engine defines it), the channel's MAJORITY needs Org2, whose peer runs no instance: its peer is named.
+      devEngine.transactions.definitions.define('mychannel', { name: 'byhand', version: '1.0', endorsementPolicy: null, collections: [] });
+      await assert.rejects(devEngine.transactions.execute({ chaincode: 'byhand:1.0', args: ['put', 'solo', 'w'] }), {
+        name: 'UnknownChaincodeError',
+        message: /^peer0\.org2\.example\.com: chaincode byhand:1\.0 is not registered/,
+      });
+    } finally {
+      await handRun.kill();
+    }
   });
 });
