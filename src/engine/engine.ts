@@ -33,6 +33,19 @@ export class Engine {
     readonly launcher: NetworkLauncher,
   ) {}
 
+  /**
+   * A debugger holds this chaincode: every org's peer stops timing its transactions, since one
+   * debugged process may serve them all (a chaincode server every peer dials) and a paused process
+   * stalls each org's endorsement, not only the first's.
+   */
+  pauseExecuteTimeout(ccid: string): void {
+    for (const node of this.orgs) node.peer.pauseExecuteTimeout(ccid);
+  }
+
+  resumeExecuteTimeout(ccid: string): void {
+    for (const node of this.orgs) node.peer.resumeExecuteTimeout(ccid);
+  }
+
   /** The first org's peer: the one the editor and the CLI talk to (its address, handlers, ledgers). */
   get peer(): Peer {
     return this.orgs[0].peer;

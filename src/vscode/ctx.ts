@@ -41,7 +41,7 @@ export class Ctx implements vscode.Disposable {
     this.config = new Config(vscode.Uri.joinPath(storage, 'peer').fsPath);
     this.logs = new ChaincodeLogs(this.log);
     this.engine = new EngineHost(this.config, this.log);
-    this.debugSessions = new DebugSessions(() => this.engine.current?.peer, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
+    this.debugSessions = new DebugSessions(() => this.engine.current, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
     this.served = new ServedChaincodes(this.log, this.logs);
     const fire = (): void => this.changed.fire();
     this.disposables.push(

@@ -71,7 +71,7 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     const peerBefore = api.ctx.engine.current;
     const started = await vscode.debug.startDebugging(folder, { type: 'chaincode', request: 'launch', name: 'Debug on a Fabric network (chaincode as a service)', mode: 'ccaas', address, packageId });
     assert.strictEqual(started, true, 'the CCaaS configuration resolved');
-    const serving = await waitFor(async () => ((await row())?.contextValue === 'servingChaincode' ? row() : undefined), 30_000, `${packageId} serving in the Chaincodes view`);
+    const serving = await waitFor(async () => ((await row())?.contextValue?.split(' ')[0] === 'servingChaincode' ? row() : undefined), 30_000, `${packageId} serving in the Chaincodes view`);
     assert.match(serving?.description ?? '', /^ccaas · node · serving · debugging · 0 peer connections$/);
     assert.ok(serving?.children?.some((c) => c.label === `Serving on ${address}` && c.description === 'plaintext'), JSON.stringify(serving?.children));
     if (!peerBefore) assert.strictEqual(api.ctx.engine.current, undefined, 'serving started no embedded peer');
@@ -99,9 +99,9 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     assert.strictEqual(launched.ccid, packageId);
     const dialled = await waitFor(async () => {
       const r = await row();
-      return r?.contextValue === 'readyChaincode' && r.children?.some((c) => /^Peer connection from 127\.0\.0\.1:\d+$/.test(c.label)) ? r : undefined;
-    }, 10_000, 'the peer connection in the view');
-    assert.match(dialled.description ?? '', /debugging · 1 peer connection$/);
+      return r?.contextValue?.split(' ')[0] === 'readyChaincode' && r.children?.filter((c) => /^Peer connection from 127\.0\.0\.1:\d+$/.test(c.label)).length === 2 ? r : undefined;
+    }, 10_000, "both orgs' peer connections in the view");
+    assert.match(dialled.description ?? '', /debugging · 2 peer connections$/);
 
     const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: packageId, fn: 'CreateAsset', args: ['ccaas9', 'red', '3', 'Tomoko', '100'] });
     assert.strictEqual(created?.status, 200, created?.message);
@@ -119,6 +119,20 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
 
     await sleep(Math.max(0, timeoutMs + 1500 - (Date.now() - t0)));
     await stop.session.customRequest('continue', { threadId: stop.threadId });
+    // Both orgs' peers endorse (the default MAJORITY of two) and both dial this one server: the
+    // breakpoint holds each org's simulation in turn, as it would with two peers of a real network.
+    let settled: ExecuteResult | undefined;
+    void transfer.then((r) => (settled = r));
+    const seen = new Set([stop]);
+    while (!settled) {
+      const next = stops.find((s) => !seen.has(s));
+      if (next) {
+        seen.add(next);
+        await next.session.customRequest('continue', { threadId: next.threadId });
+      }
+      await sleep(100);
+    }
+    assert.strictEqual(seen.size, 2, 'one stop per endorsing org');
     const result = await transfer;
     assert.strictEqual(result?.status, 200, `the transaction succeeded after the pause: ${result?.message}`);
     assert.strictEqual(result.payload.toString(), 'Tomoko');
@@ -130,7 +144,7 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     await vscode.debug.stopDebugging();
     await waitFor(async () => {
       const r = await row();
-      return r === undefined || r.contextValue === 'stoppedChaincode';
+      return r === undefined || r.contextValue?.split(' ')[0] === 'stoppedChaincode';
     }, 15_000, "the served chaincode and the peer's launch to end with the session");
     assert.strictEqual(api.ctx.served.list().length, 0);
   });

@@ -86,7 +86,7 @@ describe('F5: the chaincode debug type on Go chaincode (Delve, no Go extension)'
     assert.strictEqual(started, true, 'startDebugging resolved the Go configuration and started Delve');
     const session = vscode.debug.activeDebugSession;
     assert.strictEqual(session?.type, 'chaincode', 'the session runs on our own adapter');
-    const ready = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 240_000, `${ccid} ready in the Chaincodes view (Delve builds the chaincode first)`);
+    const ready = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'), 240_000, `${ccid} ready in the Chaincodes view (Delve builds the chaincode first)`);
     const readyMs = Date.now() - f5;
     assert.match(ready.description ?? '', /debugging/);
     // Delve's debug build is outside the chaincode folder while it runs.
@@ -120,7 +120,7 @@ describe('F5: the chaincode debug type on Go chaincode (Delve, no Go extension)'
 
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
-    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 15_000, 'the handler to end after the debug session');
+    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'), 15_000, 'the handler to end after the debug session');
     await waitFor(() => !fs.existsSync(debugBinaryPath(ccid)), 10_000, 'Delve to remove its debug build');
   });
 });

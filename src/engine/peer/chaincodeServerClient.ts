@@ -27,7 +27,9 @@ export async function connectToChaincodeServer(connection: ChaincodeServerConnec
         connection.tls.clientCertPem ? Buffer.from(connection.tls.clientCertPem) : null,
       )
     : grpc.credentials.createInsecure();
-  const client = new grpc.Client(connection.address, credentials, GRPC_CHANNEL_OPTIONS);
+  // A connection of its own, as each Fabric peer dials from its own process: grpc-js would otherwise
+  // share one HTTP/2 connection between every org's peer dialling the same server.
+  const client = new grpc.Client(connection.address, credentials, { ...GRPC_CHANNEL_OPTIONS, 'grpc.use_local_subchannel_pool': 1 });
   const deadline = Date.now() + (connection.dialTimeoutMs ?? 3000);
   try {
     await new Promise<void>((resolve, reject) => client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
