@@ -21,8 +21,8 @@ export function writeFrame(w: ByteWriter, value: unknown): void {
 
 export interface FrameScan {
   readonly values: unknown[];
-  /** Where each value's frame starts (a reader that keeps only a prefix cuts the file there). */
-  readonly offsets: number[];
+  /** Where each value's frame ends (the next frame's offset), in the same order. */
+  readonly ends: number[];
   /** Bytes of intact frames from the start of the buffer; anything after is a torn tail. */
   readonly validLength: number;
 }
@@ -30,7 +30,7 @@ export interface FrameScan {
 /** Reads frames until the end of the buffer or the first torn/corrupt frame. */
 export function readFrames(buf: Buffer): FrameScan {
   const values: unknown[] = [];
-  const offsets: number[] = [];
+  const ends: number[] = [];
   let pos = 0;
   while (pos + HEADER <= buf.length) {
     const size = buf.readUInt32LE(pos);
@@ -41,10 +41,10 @@ export function readFrames(buf: Buffer): FrameScan {
     // A frame with a good checksum that does not decode is a bug, not a torn write: fail loudly
     // rather than truncate the ledger there.
     values.push(decodeValue(payload));
-    offsets.push(pos);
+    ends.push(end);
     pos = end;
   }
-  return { values, offsets, validLength: pos };
+  return { values, ends, validLength: pos };
 }
 
 type Crc32 = (data: Uint8Array, value?: number) => number;

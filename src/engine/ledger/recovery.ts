@@ -61,7 +61,7 @@ export async function recover(dir: string, state: CommittedState, records: Trans
       }
       replay(entry, state, records);
     }
-    logSize = kept === scan.values.length ? scan.validLength : scan.offsets[kept];
+    logSize = kept === scan.values.length ? scan.validLength : kept === 0 ? 0 : scan.ends[kept - 1];
     if (kept < scan.values.length || !isCleanTail(buf.subarray(scan.validLength))) {
       // A torn record is only expected at the very end. Later logs would follow a gap: drop them
       // so the ledger stays a prefix of what was committed (only possible after a power loss with

@@ -149,9 +149,9 @@ function assertCompleteFields(bytes: Uint8Array): void {
 }
 
 /**
- * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map)
- * except a oneof member (e.g. DeliverResponse{status: UNKNOWN});
- * Fabric's encoders never do, so neither do we, and our bytes match theirs exactly. Driven by the
+ * Proto3 writes no field that holds its default ('' / 0 / false / empty bytes, list or map), except
+ * a oneof member, which has explicit presence (DeliverResponse{status: UNKNOWN} is written).
+ * Fabric's encoders never write them, so neither do we, and our bytes match theirs exactly. Driven by the
  * message type, so map entries keep their (possibly empty) values and nested messages keep their
  * presence (an empty message is still written), with their own defaults dropped.
  */
