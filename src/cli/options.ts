@@ -74,6 +74,8 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
+  --gateway-port N|off       the Fabric Gateway for client applications (default 7051, 0: any free port);
+                             on start, CRYPTO_PATH=… and PEER_ENDPOINT=… are printed for them
 
 Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
 3 launch failed; 4 peer or Docker unavailable.`;
@@ -96,6 +98,13 @@ export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): str
   const words = trimmed.split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new UsageError(`--${flag} needs a function name`);
   return words;
+}
+
+/** `--gateway-port N` (0 = ephemeral) or `off` (no Gateway). */
+function parseGatewayPort(value: string): number | null {
+  if (value === 'off') return null;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--gateway-port must be 0–65535 or off, got ${value}`);
+  return Number(value);
 }
 
 function seconds(flag: string, v: string | undefined): number | undefined {
@@ -123,6 +132,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         query: { type: 'string', multiple: true },
         once: { type: 'boolean' },
         port: { type: 'string' },
+        'gateway-port': { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         channel: { type: 'string' },
@@ -171,6 +181,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     // an external chaincode is dialled by the launcher, so the peer runs as in net mode.
     mode: mode === 'dev' ? 'dev' : 'net',
     ...(port !== undefined ? { peerPort: port } : {}),
+    ...(v['gateway-port'] !== undefined ? { gatewayPort: parseGatewayPort(v['gateway-port']) } : {}),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
     ...(v.channel ? { channel: v.channel } : {}),

@@ -13,6 +13,12 @@ export interface EngineConfig {
   readonly peerHost: string;
   /** 0 = an ephemeral port. Fabric's default chaincode port is 7052. */
   readonly peerPort: number;
+  /**
+   * The Fabric Gateway's port (gateway.Gateway and Deliver, server TLS), where client applications
+   * connect as to a peer's main port (Fabric's 7051); it listens on peerHost. 0 = an ephemeral
+   * port; null = no Gateway.
+   */
+  readonly gatewayPort: number | null;
   /** Where the world state, transaction records, identities and the chaincode registry live. */
   readonly dataDir: string;
   readonly mode: ChaincodeMode;
@@ -44,6 +50,7 @@ export interface EngineConfig {
 export const DEFAULT_CONFIG: EngineConfig = {
   peerHost: '127.0.0.1',
   peerPort: 7052,
+  gatewayPort: 7051,
   dataDir: '.chaincode',
   mode: 'dev',
   startupTimeoutMs: 300_000,

@@ -1,0 +1,30 @@
+/**
+ * What the CLI prints for client applications once the Gateway is up. fabric-samples applications
+ * read exactly CRYPTO_PATH and PEER_ENDPOINT (and default to Org1's User1, peer0.org1.example.com
+ * as the TLS host name, channel mychannel).
+ */
+export interface GatewayInfo {
+  /** The organisation's crypto folder (…/peerOrganizations/org1.example.com). */
+  readonly cryptoPath: string;
+  readonly port: number;
+  readonly mspId: string;
+  readonly channel: string;
+  /** The TLS host name clients verify (peer0.org1.example.com). */
+  readonly hostAlias: string;
+  /** The user a sample application signs as, with its certificate and key files. */
+  readonly user: { readonly name: string; readonly certFile: string; readonly keyFile: string } | null;
+}
+
+/**
+ * The two lines to paste in front of a client application (stdout, so scripts can source them),
+ * then what else the application needs to know (stderr, for people).
+ */
+export function gatewayLines(info: GatewayInfo): { stdout: string[]; stderr: string[] } {
+  return {
+    stdout: [`CRYPTO_PATH=${info.cryptoPath}`, `PEER_ENDPOINT=localhost:${info.port}`],
+    stderr: [
+      `Fabric Gateway on localhost:${info.port} (TLS, host name ${info.hostAlias}), channel ${info.channel}, MSP ${info.mspId}`,
+      ...(info.user ? [`client identity ${info.user.name}: certificate ${info.user.certFile}, key ${info.user.keyFile}`] : []),
+    ],
+  };
+}
