@@ -1,10 +1,10 @@
 /**
  * (d) REGISTER → READY inside our peer over several chaincode restarts, and the launch engine's
- * dev-mode figure: the example chaincode started as dev mode starts it (`devProcessCommand` +
- * `startDevProcess`: `npm start` → `fabric-chaincode-node start`), timed from spawn to READY.
+ * dev-mode figure: the example chaincode started as dev mode starts it (`devStartCommand` on the
+ * process VM: node → `fabric-chaincode-node start`), timed from spawn to READY.
  */
-import * as path from 'path';
-import { devProcessCommand, DevProcess, DevProcessCommand, startDevProcess } from '../src/engine/launch/devProcess';
+import { ProcessVM } from '../src/engine/container/process/processVM';
+import { devStartCommand, type DevStartCommand } from '../src/engine/launch/devStart';
 import { EXAMPLE_CHAINCODE, type RunningProcess } from '../test/support/nodeChaincode';
 import type { InstrumentedPeer, RegistrationTiming } from './instrumentedPeer';
 import { anotherRun, RunBudget, since, Summary, summarize } from './stats';
@@ -65,20 +65,19 @@ export interface DevModeFigures {
 
 export const DEV_MODE_CCID = 'asset-transfer:1.0';
 
-/** What dev mode runs for the example: `npm start -- --peer.address …` (it has a start script). */
-export function devModeCommand(peerAddress: string): DevProcessCommand {
-  return devProcessCommand('node', EXAMPLE_CHAINCODE, DEV_MODE_CCID, peerAddress);
+/** What dev mode runs for the example: what its start script runs, the shim's CLI, on node. */
+export function devModeCommand(peerAddress: string): Promise<DevStartCommand> {
+  return devStartCommand({ language: 'node', folder: EXAMPLE_CHAINCODE, ccid: DEV_MODE_CCID, peerAddress, mspId: 'Org1MSP' });
 }
 
-/** The same shim started without npm in front (dev mode's form for a folder without a start script). */
-export function directShimCommand(peerAddress: string): DevProcessCommand {
-  const npm = devModeCommand(peerAddress);
-  const cli = path.join(EXAMPLE_CHAINCODE, 'node_modules', 'fabric-shim', 'cli.js');
-  return { command: process.execPath, args: [cli, 'start', '--peer.address', peerAddress], env: npm.env, cwd: npm.cwd };
+/** The same chaincode through `npm start`, for comparison (what a container runs). */
+export async function npmStartCommand(peerAddress: string): Promise<DevStartCommand> {
+  const direct = await devModeCommand(peerAddress);
+  return { command: 'npm', args: ['start', '--silent', '--', '--peer.address', peerAddress], env: { ...direct.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' }, cwd: direct.cwd };
 }
 
-/** Dev mode as the CLI runs it: spawn the example chaincode's start command, time to READY, stop. */
-export async function measureDevMode(ip: InstrumentedPeer, runs: RunBudget, cmd: DevProcessCommand, onProcess: (p: DevProcess | null) => void): Promise<DevModeFigures> {
+/** Dev mode as the launcher runs it (the process VM): spawn the start command, time to READY, stop. */
+export async function measureDevMode(ip: InstrumentedPeer, runs: RunBudget, cmd: DevStartCommand, onProcess: (stop: (() => Promise<void>) | null) => void): Promise<DevModeFigures> {
   const ccid = DEV_MODE_CCID;
   const startToReady: number[] = [];
   const registerToReady: number[] = [];
@@ -88,23 +87,29 @@ export async function measureDevMode(ip: InstrumentedPeer, runs: RunBudget, cmd:
     const before = ip.registrations.length;
     const ready = ip.whenState(ccid, 'ready', START_TIMEOUT_MS, () => `; last lines:\n${lines.slice(-10).join('\n')}`);
     const t = performance.now();
-    const proc = startDevProcess(cmd, (_stream, line) => {
-      lines.push(line);
-      if (lines.length > 50) lines.shift();
-    });
-    onProcess(proc);
+    const vm = new ProcessVM();
     const exitedEarly = new Promise<never>((_, reject) => {
-      void proc.exited.then((code) => reject(new Error(`the dev-mode process exited (${String(code)}) before READY; last lines:\n${lines.slice(-10).join('\n')}`)));
+      vm.onEvent((e) => {
+        if (e.kind === 'log') {
+          lines.push(e.line);
+          if (lines.length > 50) lines.shift();
+        } else if (e.kind === 'status' && e.status === 'exited') {
+          reject(new Error(`the dev-mode process exited (${e.detail ?? ''}) before READY; last lines:\n${lines.slice(-10).join('\n')}`));
+        }
+      });
     });
     exitedEarly.catch(() => undefined); // it also "rejects" after a normal stop
     ready.catch(() => undefined);
+    const stop = (): Promise<void> => vm.stop(ccid).finally(() => vm.dispose());
+    onProcess(stop);
     try {
+      await vm.start({ ccid, args: [cmd.command, ...cmd.args], env: cmd.env, workingDir: cmd.cwd, prelaunch: () => Promise.resolve() });
       await Promise.race([ready, exitedEarly]);
       startToReady.push(since(t));
       registerToReady.push(latestRegistration(ip, before, ccid).registerToReadyMs);
     } finally {
       const ended = ip.isConnected(ccid) ? ip.whenState(ccid, 'ended', 10_000) : Promise.resolve();
-      await proc.stop();
+      await stop();
       await ended.catch(() => undefined);
       onProcess(null);
     }

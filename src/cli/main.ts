@@ -6,7 +6,6 @@
 import { Engine } from '../engine/engine';
 import type { EngineConfig } from '../engine/config';
 import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
-import { devProcessCommand, startDevProcess, DevProcess } from '../engine/launch/devProcess';
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runSteps } from './steps';
@@ -72,23 +71,16 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   watchEngine(engine);
   const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : folder.folder;
   log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
-  let devProcess: DevProcess | undefined;
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);
   try {
-    const launching = engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`) });
-    if (runtime.mode === 'dev' && runtime.startProcess) {
-      devProcess = startDevProcess(devProcessCommand(definition.language, folder.folder, ccid, engine.peer.address), (_s, line) => log(`[${ccid}] ${line}`));
-      void devProcess.exited.then((code) => {
-        if (engine.peer.registry.get(ccid)?.state !== 'ready') abort.abort(new Error(`the chaincode process exited with code ${code} before it was ready`));
-      });
-    }
-    await launching;
+    // Dev mode: the launcher runs the chaincode as a process, unless the user starts it (--no-start).
+    const userRunsChaincode = runtime.mode === 'dev' && !runtime.startProcess;
+    await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`), userRunsChaincode });
     log(`[launch] ${ccid} is ready`);
   } catch (err) {
     log(`error: launch failed: ${(err as Error).message}`);
-    await devProcess?.stop();
     await engine.dispose();
     return EXIT.launchFailed;
   } finally {
@@ -101,7 +93,6 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
   }
-  await devProcess?.stop();
   await engine.dispose();
   return run.failed ? EXIT.txFailed : EXIT.ok;
 }

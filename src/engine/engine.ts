@@ -1,11 +1,13 @@
 /**
- * The composition root: one peer, its chaincode registry, the VMs (Docker, in-process) behind one
- * controller, and the launcher over them. The CLI and the editor each make one; nothing is global.
+ * The composition root: one peer, its chaincode registry, the VMs (Docker, local process, in-process,
+ * chaincode as a service) behind one controller, and the launcher over them. The CLI and the editor
+ * each make one; nothing is global.
  */
 import * as path from 'path';
 import type { EngineConfig } from './config';
 import { VMController } from './container/controller';
 import { DockerVM } from './container/docker/dockerVM';
+import { ProcessVM } from './container/process/processVM';
 import { ChaincodeRegistry } from './launch/chaincodeRegistry';
 import { ChaincodeLauncher } from './launch/launcher';
 import { EngineRecipes } from './launch/recipes';
@@ -22,6 +24,7 @@ export class Engine {
     readonly transactions: TransactionPipeline,
     readonly launcher: ChaincodeLauncher,
     readonly docker: DockerVM,
+    readonly processes: ProcessVM,
     readonly systemChaincodes: InProcVM,
   ) {}
 
@@ -48,11 +51,21 @@ export class Engine {
         networkMode: config.networkMode === 'host' ? 'host' : 'bridge',
         hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
       });
+      const processes = new ProcessVM();
       const inproc = new InProcVM((stream) => peer.attachStream(stream));
       const external = new ExternalVM((stream) => peer.attachStream(stream));
-      const vms = new VMController([docker, inproc, external]);
-      const launcher = new ChaincodeLauncher(peer, registry, vms, new EngineRecipes(peer, config), { startupTimeoutMs: config.startupTimeoutMs }, ['docker', 'inproc', 'external']);
-      return new Engine(config, peer, new TransactionPipeline(peer), launcher, docker, inproc);
+      const launcher = new ChaincodeLauncher({
+        handlers: peer.registry,
+        definitions: registry,
+        vms: new VMController([docker, processes, inproc, external]),
+        recipes: new EngineRecipes(peer, config, config.mspId),
+        startupTimeoutMs: config.startupTimeoutMs,
+        revokeCredentials: (ccid) => peer.tlsAuthority?.revoke(ccid),
+        peerAddress: () => peer.address,
+      });
+      // A transaction to a dev-mode chaincode whose process is gone waits for it to come back.
+      peer.awaitHandler = (chaincode) => launcher.awaitReady(chaincode);
+      return new Engine(config, peer, new TransactionPipeline(peer), launcher, docker, processes, inproc);
     } catch (err) {
       await peer.stop();
       throw err;
@@ -63,6 +76,7 @@ export class Engine {
   async dispose(): Promise<void> {
     await this.launcher.dispose();
     this.docker.dispose();
+    this.processes.dispose();
     await this.peer.stop();
     this.transactions.dispose();
   }

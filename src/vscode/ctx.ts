@@ -1,13 +1,12 @@
 /**
  * The extension's context: what every command, view and debug provider shares (settings, logs, the
- * engine host, dev processes, debug sessions), plus a few helpers over them. Built once by activate.
+ * engine host, debug sessions), plus a few helpers over them. Built once by activate.
  */
 import * as vscode from 'vscode';
 import type { RunningChaincode } from '../engine/launch/types';
 import type { HandlerInfo } from '../engine/peer/types';
 import { Config } from './config';
 import { DebugSessions } from './debug/debugSessions';
-import { DevProcesses } from './devProcesses';
 import type { Engine } from './engineAssembly';
 import { EngineHost } from './engineHost';
 import { ChaincodeLogs } from './logs';
@@ -24,7 +23,6 @@ export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly logs: ChaincodeLogs;
   readonly engine: EngineHost;
-  readonly devProcesses: DevProcesses;
   readonly debugSessions: DebugSessions;
   /** Folders chaincodes were launched from (by ccid), for metadata and restarts. */
   readonly folders = new Map<string, string>();
@@ -39,11 +37,10 @@ export class Ctx implements vscode.Disposable {
     this.config = new Config(vscode.Uri.joinPath(storage, 'peer').fsPath);
     this.logs = new ChaincodeLogs(this.log);
     this.engine = new EngineHost(this.config, this.log);
-    this.devProcesses = new DevProcesses(this.logs, (ccid) => this.inFlightTxIds(ccid));
     this.debugSessions = new DebugSessions(() => this.engine.current?.peer, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
     const fire = (): void => this.changed.fire();
     this.disposables.push(
-      this.log, this.logs, this.engine, this.devProcesses, this.debugSessions, this.config, this.changed,
+      this.log, this.logs, this.engine, this.debugSessions, this.config, this.changed,
       this.engine.onDidChangePeer(fire),
       this.engine.onDidChangeHandlerState(fire),
       this.engine.onDidChangeChaincode(fire),
@@ -55,7 +52,7 @@ export class Ctx implements vscode.Disposable {
         if (peerAffected && this.engine.current) {
           void vscode.window.showInformationMessage(vscode.l10n.t('Chaincode settings the running peer uses changed. Restart the peer to apply them (running chaincodes stop).'), vscode.l10n.t('Restart Peer')).then(async (pick) => {
             if (!pick) return;
-            await vscode.commands.executeCommand('chaincode.stopPeer'); // ends debug sessions and dev processes too
+            await vscode.commands.executeCommand('chaincode.stopPeer'); // ends debug sessions and chaincode processes too
             await this.engine.ensureStarted();
           });
         }

@@ -60,8 +60,8 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
 }
 
 export async function deactivate(): Promise<void> {
-  // Stop the peer first so its ledger is closed cleanly; VS Code disposes the rest.
-  await current?.devProcesses.dispose();
+  // Stop the peer (and the chaincode processes it started) first so its ledger is closed cleanly;
+  // VS Code disposes the rest.
   await current?.engine.stop().catch(() => undefined);
   current = undefined;
 }

@@ -37,7 +37,7 @@ export async function startEngine(dirs: string[], settings: EngineSettings): Pro
 
 /** The VM controller's lock table (the launcher keeps its controller private). */
 export function pendingLocks(engine: Engine): number {
-  return engine.launcher['vms'].pendingContainers;
+  return engine.launcher['deps'].vms.pendingContainers;
 }
 
 /** A fresh temp folder; `files` maps relative paths to contents. */

@@ -22,11 +22,11 @@ function folderWith(files: Record<string, string>): string {
 function input(dir: string, config: Partial<ResolveInput['config']> = {}): ResolveInput {
   const cc = detectChaincode(dir);
   assert.ok(cc, `chaincode detected in ${dir}`);
-  return { config: { type: 'chaincode', request: 'launch', name: 'Debug', ...config }, chaincode: cc, peerAddress: '127.0.0.1:7052', logLevel: 'info' };
+  return { config: { type: 'chaincode', request: 'launch', name: 'Debug', ...config }, chaincode: cc, peerAddress: '127.0.0.1:7052', mspId: 'Org1MSP', logLevel: 'info' };
 }
 
 describe('debug configurations per language', () => {
-  it('node (contract API): js-debug runs the shim CLI with --peer.address, the chaincode id and TLS off', () => {
+  it("node (contract API): js-debug runs the shim CLI with --peer.address and a Fabric peer's environment (MSP id, TLS off)", () => {
     const dir = folderWith({ 'package.json': JSON.stringify({ name: '@org/asset-transfer', version: '2.0.0', scripts: { start: 'fabric-chaincode-node start' }, dependencies: { 'fabric-contract-api': '2.5.8' } }), 'index.js': 'module.exports.contracts = [];', 'node_modules/fabric-shim/cli.js': '' });
     const i = input(dir);
     assert.equal(debugLanguageOf(i.chaincode), 'node');
@@ -34,10 +34,19 @@ describe('debug configurations per language', () => {
     assert.equal(c.type, 'node');
     assert.equal(c.program, path.join(dir, 'node_modules/fabric-shim/cli.js'));
     assert.deepEqual(c.args, ['start', '--peer.address', '127.0.0.1:7052']);
-    const env = c.env as Record<string, string>;
-    assert.equal(env.CORE_CHAINCODE_ID_NAME, 'asset-transfer:2.0.0');
-    assert.equal(env.CORE_PEER_TLS_ENABLED, 'false');
+    assert.deepEqual(c.env, {
+      CORE_CHAINCODE_ID_NAME: 'asset-transfer:2.0.0',
+      CORE_PEER_TLS_ENABLED: 'false',
+      CORE_PEER_LOCALMSPID: 'Org1MSP',
+      CORE_CHAINCODE_LOGGING_LEVEL: 'INFO',
+      CORE_CHAINCODE_LOGGING_SHIM: 'WARNING',
+      CORE_PEER_ADDRESS: '127.0.0.1:7052',
+    });
     assert.equal(c[CHAINCODE_ID_FIELD], 'asset-transfer:2.0.0');
+    // The user's own variables go on top.
+    const own = debugConfigurationFor('node').resolve(input(dir, { env: { CORE_CHAINCODE_LOGGING_LEVEL: 'DEBUG', MY_VAR: '1' } }));
+    assert.equal((own.env as Record<string, string>).CORE_CHAINCODE_LOGGING_LEVEL, 'DEBUG');
+    assert.equal((own.env as Record<string, string>).MY_VAR, '1');
     assert.equal(c[CHAINCODE_LANGUAGE_FIELD], 'node', 'the launcher learns the language when the session starts');
   });
 
@@ -63,7 +72,7 @@ describe('debug configurations per language', () => {
     assert.equal(c[CHAINCODE_LANGUAGE_FIELD], 'golang');
     assert.equal((c.env as Record<string, string>).CORE_PEER_TLS_ENABLED, 'false');
     assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'basic:1.0');
-    assert.deepEqual(debugConfigurationFor('golang').processPlan(i).args, ['run', dir, '-peer.address=127.0.0.1:7052']);
+    assert.equal((c.env as Record<string, string>).CORE_PEER_LOCALMSPID, 'Org1MSP');
   });
 
   it('java: the Java debugger with CORE_PEER_ADDRESS and the main class from the build', () => {
@@ -74,7 +83,7 @@ describe('debug configurations per language', () => {
     assert.equal(c.mainClass, 'org.example.Main');
     assert.equal((c.env as Record<string, string>).CORE_PEER_ADDRESS, '127.0.0.1:7052');
     assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, `${path.basename(dir).replace(/[^a-zA-Z0-9_-]+/g, '-')}:0.3`);
-    assert.throws(() => debugConfigurationFor('java').processPlan(i), /build it first/);
+    assert.equal((c.env as Record<string, string>).CORE_PEER_LOCALMSPID, 'Org1MSP');
   });
 
   it('pause state: stopped pauses once; continued event and continue response resume once, in either order', () => {

@@ -38,6 +38,18 @@ describe('Chaincodes view model', () => {
     assert.ok(failed.children?.some((c) => c.label.includes('did not register')));
   });
 
+  it('a dev-mode chaincode whose process is gone shows "waiting for registration", its last error and its process; Stop and Restart apply', () => {
+    const waiting = launched({ status: 'waiting for registration', lastError: 'chaincode disconnected: the chaincode closed the stream', process: { pid: 4242, status: 'exited' } });
+    assert.equal(chaincodeState(waiting, handler({ state: 'ended' })), 'waiting');
+    const [n] = chaincodeNodes({ peerAddress: 'x', launched: [waiting], handlers: [handler({ state: 'ended' })], debugging: new Map() });
+    assert.match(n.description ?? '', /^dev · node · waiting for registration$/);
+    assert.equal(n.icon?.id, 'debug-disconnect');
+    assert.equal(n.contextValue, 'launchingChaincode', 'the menus of a launching chaincode');
+    assert.ok(n.children?.some((c) => c.label.includes('chaincode disconnected')));
+    assert.ok(n.children?.some((c) => c.label === 'Process 4242' && c.description === 'exited'));
+    assert.equal(readyCount({ peerAddress: 'x', launched: [waiting], handlers: [], debugging: new Map() }), 0);
+  });
+
   it('lists a dev chaincode that registered by itself, and counts ready ones; the newest handler wins', () => {
     const input = { peerAddress: 'x', launched: [], handlers: [handler({ id: 'h1', state: 'ended', since: 1 }), handler({ id: 'h2', since: 2 })], debugging: new Map([['basic:1.0', { sessionName: 'Debug', paused: true }]]) };
     const [n] = chaincodeNodes(input);

@@ -2,8 +2,14 @@
  * The VM controller (Fabric's `VMCProcess`, `core/container/controller.go`): finds the VM for a
  * kind, runs each request under a per-container lock, and honours the caller's cancellation.
  */
+import type { Disposable } from '../util/events';
 import { KeyedMutex } from './keyedMutex';
-import type { StartRequest, StopOptions, VM, VMKind } from './types';
+import type { RuntimeEvent, StartRequest, StopOptions, VM, VMKind } from './types';
+
+/** A start as callers make it: VMs still call Fabric 1.x's prelaunch hook, which nobody needs now. */
+export type VMStartRequest = Omit<StartRequest, 'prelaunch'> & Partial<Pick<StartRequest, 'prelaunch'>>;
+
+const NO_PRELAUNCH = (): Promise<void> => Promise.resolve();
 
 export class UnknownVMKindError extends Error {
   override readonly name = 'UnknownVMKindError';
@@ -26,9 +32,15 @@ export class VMController {
     return vm;
   }
 
+  /** Every VM's events (what the launcher follows: logs, exits, progress). */
+  onEvent(listener: (event: RuntimeEvent & { readonly vm: VMKind }) => void): Disposable {
+    const subscriptions = [...this.vms.values()].map((vm) => vm.onEvent((e) => listener({ ...e, vm: vm.kind })));
+    return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  }
+
   /** Starts `req.ccid` on the VM of `kind`; cancellable through `req.signal`. */
-  start(kind: VMKind, req: StartRequest): Promise<void> {
-    return this.process(kind, req.ccid, (vm) => vm.start(req), req.signal);
+  start(kind: VMKind, req: VMStartRequest): Promise<void> {
+    return this.process(kind, req.ccid, (vm) => vm.start({ prelaunch: NO_PRELAUNCH, ...req }), req.signal);
   }
 
   stop(kind: VMKind, ccid: string, opts?: StopOptions, signal?: AbortSignal): Promise<void> {

@@ -1,11 +1,12 @@
 /**
  * The VM seam, ported from Fabric's `core/container`: the container layer knows nothing about
  * chaincode beyond an id, the process's argv/env and a lazy builder. One implementation per VM kind
- * (Docker here, in-process for system chaincode); `VMController` serialises work per container.
+ * (Docker; a local process for dev mode; in-process for system chaincode; a dialled connection for
+ * chaincode as a service); `VMController` serialises work per container.
  */
 import type { Event } from '../util/events';
 
-export type VMKind = 'docker' | 'inproc' | 'external';
+export type VMKind = 'docker' | 'process' | 'inproc' | 'external';
 
 /** A Docker build context: a tar stream holding the Dockerfile and the code. */
 export interface BuildContext {
@@ -52,9 +53,11 @@ export interface ContainerFile {
 export interface StartRequest {
   /** Canonical chaincode id, 'name:version' (or a 2.x package id). */
   readonly ccid: string;
-  /** argv for the chaincode process (the container's Cmd). */
+  /** argv for the chaincode process (the container's Cmd; for a local process, the command first). */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** A local process's working directory (the chaincode's folder). */
+  readonly workingDir?: string;
   /** Uploaded before start, e.g. the TLS files. */
   readonly files?: readonly ContainerFile[];
   readonly builder?: Builder;
@@ -62,7 +65,11 @@ export interface StartRequest {
   readonly imageTag?: string;
   /** Built first if missing; `imageTag` must cover its tag (the chaincode image starts FROM it). */
   readonly dependencies?: DependenciesImage;
-  /** Run just before the process starts (registers the launch notification, Fabric's prelaunch). */
+  /**
+   * Run just before the process starts (Fabric 1.x's prelaunch). The launcher no longer needs it (a
+   * launch state is armed before the start, as in Fabric 2.x); VMs still call it, so it stays until
+   * every VM has dropped the call.
+   */
   readonly prelaunch: () => Promise<void>;
   /** Lets a VM skip remaining work; the controller owns the "wait, then reject" semantics. */
   readonly signal?: AbortSignal;
@@ -85,6 +92,8 @@ export type RuntimeEvent =
       detail?: string;
       exitCode?: number;
       containerId?: string;
+      /** A local process's id. */
+      pid?: number;
       image?: string;
     }
   | { kind: 'log'; ccid: string; stream: 'stdout' | 'stderr'; line: string }

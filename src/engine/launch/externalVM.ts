@@ -21,7 +21,6 @@ export class ExternalVM implements VM {
     if (this.connections.has(req.ccid)) throw new Error(`${req.ccid} is already connected`);
     this.events.fire({ kind: 'progress', ccid: req.ccid, step: `connecting to ${address}` });
     const connection = await connectToChaincodeServer({ address });
-    await req.prelaunch();
     this.connections.set(req.ccid, connection.close);
     connection.stream.onClose((reason) => {
       if (this.connections.get(req.ccid) === connection.close) this.connections.delete(req.ccid);

@@ -1,351 +1,321 @@
 /**
- * The launch flow, ported from Fabric's core/chaincode/chaincode_support.go (Launch,
- * launchAndWaitForRegister, sendReady, Stop) as shared/design/launch-flow.md walks through it.
- * It decides what to start and waits; the VM controller starts it; the handler registers it.
+ * The launch flow, ported from Fabric 2.x's ChaincodeSupport.Launch and RuntimeLauncher.Launch
+ * (core/chaincode/chaincode_support.go, runtime_launcher.go), as shared/design/launch-flow.md walks
+ * through it. It decides what to start, then waits in one place, on the chaincode's launch state, for
+ * its registration, a start failure, an exit or the startup timeout. The VM controller starts the
+ * runtime; the handler registers the chaincode and ends the launch state (handler_registry.go).
  */
 import type { VMController } from '../container/controller';
-import type { RuntimeEvent, StartRequest, VMKind } from '../container/types';
-import type { Peer } from '../peer/peer';
+import type { StartRequest, VMKind } from '../container/types';
 import type { Handler } from '../peer/handler';
-import { Emitter } from '../util/events';
+import type { HandlerRegistry, LaunchState } from '../peer/handlerRegistry';
+import type { Disposable } from '../util/events';
 import type { ChaincodeRegistry } from './chaincodeRegistry';
-import {
-  ChaincodeDefinition,
-  chaincodeIdOf,
-  ChaincodeLog,
-  ChaincodeStatus,
-  LaunchOptions,
-  LaunchSpec,
-  RunningChaincode,
-} from './types';
+import { ChaincodeTable, type TableEntry } from './chaincodeTable';
+import { ChaincodeDefinition, chaincodeIdOf, LaunchOptions, LaunchSpec, RunningChaincode } from './types';
 
-/** What a runtime needs to start one chaincode: argv, env, files, and lazy image builders. */
-export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag' | 'dependencies'> & { readonly vm: VMKind };
+/** What a runtime needs to start one chaincode: argv, env, files, lazy image builders, and where. */
+export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag' | 'dependencies' | 'workingDir'> & { readonly vm: VMKind };
 
-/** Produces recipes per mode (net mode: platforms + TLS; system: the in-process path). */
+/** Produces recipes per mode (net mode: platforms + TLS; dev mode: a local process; system: in-process). */
 export interface RecipeSource {
   recipeFor(def: ChaincodeDefinition, codePackage: Buffer | undefined): Promise<RuntimeRecipe>;
 }
 
-export class LaunchError extends Error {}
-
-interface TableEntry {
-  definition: ChaincodeDefinition;
-  status: ChaincodeStatus;
-  since: number;
-  vm?: VMKind;
-  handler?: Handler;
-  lastError?: string;
-  container?: RunningChaincode['container'];
-  recentLogs: string[];
+export class LaunchError extends Error {
+  override readonly name = 'LaunchError';
 }
 
-export interface LauncherTimeouts {
+/** What the launcher needs of the handler registry: launch states, and which handler is registered. */
+export type LaunchRegistry = Pick<HandlerRegistry, 'launching' | 'forgetLaunch' | 'deregister' | 'handler' | 'onDidChangeHandler'>;
+
+/** Our LSCC, as the launcher uses it. */
+export type DefinitionStore = Pick<ChaincodeRegistry, 'get' | 'put'>;
+
+export interface LauncherDependencies {
+  readonly handlers: LaunchRegistry;
+  readonly definitions: DefinitionStore;
+  readonly vms: VMController;
+  readonly recipes: RecipeSource;
+  /** Fabric's chaincode.startuptimeout (ms). */
   readonly startupTimeoutMs: number;
+  /** A stopped chaincode's credentials (TLS client certificates) die with it. */
+  readonly revokeCredentials?: (ccid: string) => void;
+  /** Where a chaincode the user starts should connect (for the hint while waiting). */
+  readonly peerAddress?: () => string;
 }
 
-const RECENT_LOG_LINES = 20;
-/** Shims print the first 8 hex characters of the txid in brackets: `[mychannel-a1b2c3d4]` or `[a1b2c3d4]`. */
-const TXID_IN_LINE = /\[(?:[^\]\s]*-)?([0-9a-f]{8})[0-9a-f]*\]/;
+type Outcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly cause: Error; readonly startFailed?: boolean; readonly cancelled?: boolean };
 
 export class ChaincodeLauncher {
-  /** Fabric's "running chaincodes" table; JS runs one task at a time, so a synchronous check-and-set is its lock. */
-  private readonly table = new Map<string, TableEntry>();
-  private readonly changed = new Emitter<RunningChaincode>();
-  private readonly logs = new Emitter<ChaincodeLog>();
-  readonly onDidChangeChaincode = this.changed.event;
-  readonly onLog = this.logs.event;
-  private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly table = new ChaincodeTable();
+  readonly onDidChangeChaincode = this.table.onDidChangeChaincode;
+  readonly onLog = this.table.onLog;
+  private readonly subscriptions: Disposable[];
 
-  constructor(
-    private readonly peer: Peer,
-    private readonly registry: ChaincodeRegistry,
-    private readonly vms: VMController,
-    private readonly recipes: RecipeSource,
-    private readonly timeouts: LauncherTimeouts,
-    vmKinds: readonly VMKind[],
-  ) {
-    for (const kind of vmKinds) this.subscriptions.push(vms.vm(kind).onEvent((e) => this.onRuntimeEvent(e)));
-    this.subscriptions.push(
-      peer.onDidChangeHandlerState(({ handler }) => {
-        const entry = this.table.get(handler.chaincodeId);
-        if (!entry || entry.handler?.id !== handler.id) return;
-        if (handler.state === 'ended' && entry.status !== 'stopped' && entry.status !== 'failed') {
-          this.update(handler.chaincodeId, { status: 'failed', lastError: `chaincode disconnected: ${handler.endReason ?? 'stream ended'}` });
-        }
+  constructor(private readonly deps: LauncherDependencies) {
+    this.subscriptions = [
+      deps.vms.onEvent((e) => {
+        this.table.record(e);
+        if (e.kind === 'status' && e.status === 'exited') this.onExit(e.ccid, e.vm, e.exitCode);
       }),
-    );
+      deps.handlers.onDidChangeHandler((h) => this.onHandlerChange(h)),
+    ];
   }
 
   running(): RunningChaincode[] {
-    return [...this.table.entries()].map(([ccid, e]) => this.snapshot(ccid, e));
+    return this.table.all();
   }
 
   /** Launch (Fabric's ChaincodeSupport.Launch): returns once the chaincode is ready. */
   async launch(spec: LaunchSpec, options: LaunchOptions = {}): Promise<RunningChaincode> {
     const ccid = spec.kind === 'deployment' ? chaincodeIdOf(spec.definition) : spec.chaincodeId;
-    const progress = options.onProgress ?? (() => undefined);
-
-    // 1. Already launched?
-    const handler = this.peer.registry.get(ccid);
-    const entry = this.table.get(ccid);
-    if (entry && entry.status === 'launching' && !handler) {
-      throw new LaunchError(`premature execution - chaincode (${ccid}) is being launched`);
-    }
-    if (handler?.state === 'ready') return this.adoptReady(ccid, handler, spec);
-    if (handler?.state === 'established') return this.sendReady(ccid, handler, progress);
-
+    // 1. Already running: at once.
+    const registered = this.deps.handlers.handler(ccid);
+    if (registered?.state === 'ready') return this.adopt(ccid, registered, spec);
     // 2. Find the deployment.
-    let definition: ChaincodeDefinition;
-    let codePackage: Buffer | undefined;
-    if (spec.kind === 'deployment') {
-      definition = spec.definition;
-      codePackage = spec.codePackage;
-      await this.registry.put(definition);
-    } else {
-      const stored = this.registry.get(ccid);
-      if (!stored) {
-        throw new LaunchError(`chaincode ${ccid} is not deployed: launch it first (did you forget to deploy your chaincode?)`);
-      }
-      if (stored.mode === 'system') throw new LaunchError(`a system chaincode should be running, it cannot be launched: ${ccid}`);
-      definition = stored;
-    }
-
-    // 3. Dev mode starts nothing: the user's process registers by itself.
-    if (definition.mode === 'dev') {
-      return this.waitForUserProcess(ccid, definition, options);
-    }
-
-    // 4–5. Code package (the recipe packages the folder lazily), builder, start and wait.
-    const registered = await this.launchAndWaitForRegister(ccid, definition, codePackage, options);
-    // 6. Send ready.
-    return this.sendReady(ccid, registered, progress);
+    const { definition, codePackage } = await this.findDefinition(ccid, spec);
+    // 3–5. Start the runtime (unless the user runs it) and wait for the registration.
+    await this.launchAndWaitForRegister(ccid, definition, codePackage, options);
+    const handler = this.deps.handlers.handler(ccid);
+    const running = this.table.snapshot(ccid) ?? (handler ? this.adopt(ccid, handler, spec) : undefined);
+    if (!running) throw new LaunchError(`chaincode ${ccid} registered and left at once`);
+    return running;
   }
 
-  /** Stop: stop the runtime, drop the table entry, end the handler (its transactions fail). */
+  /**
+   * Waits until `chaincode` (an id, or a name of one chaincode we launched) is ready again, when it is
+   * a dev-mode chaincode we launched and its process is gone (a debugger restart, a crash): Fabric
+   * 2.x launches on the transaction, and in dev mode that means waiting for the user's process to
+   * register. Undefined when there is nothing to wait for (not ours, not dev mode, stopped).
+   */
+  async awaitReady(chaincode: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Handler | undefined> {
+    const ccid = this.idOf(chaincode);
+    const entry = ccid === undefined ? undefined : this.table.get(ccid);
+    if (ccid === undefined || !entry || entry.definition.mode !== 'dev' || entry.stopping) return undefined;
+    const live = this.deps.handlers.handler(ccid);
+    if (live?.state === 'ready') return live;
+    const { state, alreadyStarted } = this.deps.handlers.launching(ccid);
+    if (!alreadyStarted) this.awaitReregistration(ccid, entry, state);
+    const timeoutMs = options.timeoutMs ?? this.deps.startupTimeoutMs;
+    const outcome = await this.waitOn(state, {
+      timeoutMs,
+      // Not the launch's end: the registration stays welcome; only this transaction gives up.
+      onTimeout: () => new Error(`timeout expired while waiting for chaincode ${ccid} to register again (${Math.round(timeoutMs / 1000)} s)`),
+      signal: options.signal,
+    });
+    if (!outcome.ok) throw outcome.cancelled ? outcome.cause : new LaunchError(this.table.describe(ccid, outcome.cause), { cause: outcome.cause });
+    return this.deps.handlers.handler(ccid);
+  }
+
+  /** Stop: stop the runtime, end the handler (its transactions fail) and any launch, forget the chaincode. */
   async stop(ccid: string): Promise<void> {
     const entry = this.table.get(ccid);
-    const handler = this.peer.registry.get(ccid);
-    if (!entry && !handler) throw new LaunchError(`chaincode ${ccid} is not running`);
-    if (entry?.vm) await this.vms.stop(entry.vm, ccid, { timeoutSeconds: 0, remove: true });
-    handler?.close('the chaincode was stopped');
-    // Its client certificates die with it: a stopped chaincode's old container cannot register again.
-    this.peer.tlsAuthority?.revoke(ccid);
-    this.update(ccid, { status: 'stopped' });
-    this.table.delete(ccid);
-  }
-
-  async restart(ccid: string, options: LaunchOptions = {}): Promise<RunningChaincode> {
-    const definition = this.table.get(ccid)?.definition ?? this.registry.get(ccid);
-    if (!definition) throw new LaunchError(`chaincode ${ccid} is not deployed`);
-    if (this.table.has(ccid) || this.peer.registry.get(ccid)) await this.stop(ccid);
-    return this.launch({ kind: 'deployment', definition }, options);
+    if (!entry && !this.deps.handlers.handler(ccid)) throw new LaunchError(`chaincode ${ccid} is not running`);
+    if (entry) entry.stopping = true;
+    if (entry?.vm) await this.deps.vms.stop(entry.vm, ccid);
+    this.deps.handlers.deregister(ccid, 'the chaincode was stopped');
+    this.deps.revokeCredentials?.(ccid);
+    if (this.table.get(ccid) === entry) this.table.remove(ccid, 'stopped');
   }
 
   /** Stops everything this launcher started (CLI exit, extension deactivation). */
   async dispose(): Promise<void> {
-    for (const ccid of [...this.table.keys()]) await this.stop(ccid).catch(() => undefined);
+    for (const ccid of this.table.ids()) await this.stop(ccid).catch(() => undefined);
     for (const s of this.subscriptions) s.dispose();
-    this.changed.dispose();
-    this.logs.dispose();
+    this.table.dispose();
   }
 
-  private async launchAndWaitForRegister(ccid: string, definition: ChaincodeDefinition, codePackage: Buffer | undefined, options: LaunchOptions): Promise<Handler> {
-    const progress = options.onProgress ?? (() => undefined);
-    if (!ccid || !definition.name) throw new LaunchError('chaincode name must not be empty');
-    // Concurrent launches of one chaincode never both start a runtime.
-    if (this.table.has(ccid) && this.table.get(ccid)?.status !== 'failed' && this.table.get(ccid)?.status !== 'stopped') {
-      throw new LaunchError(`chaincode is being launched: ${ccid}`);
+  private async findDefinition(ccid: string, spec: LaunchSpec): Promise<{ definition: ChaincodeDefinition; codePackage?: Buffer }> {
+    if (spec.kind === 'deployment') {
+      if (!spec.definition.name) throw new LaunchError('chaincode name must not be empty');
+      await this.deps.definitions.put(spec.definition);
+      return { definition: spec.definition, codePackage: spec.codePackage };
     }
-    this.table.set(ccid, { definition, status: 'launching', since: Date.now(), recentLogs: [] });
-    this.fire(ccid);
+    const stored = this.deps.definitions.get(ccid);
+    if (!stored) throw new LaunchError(`chaincode ${ccid} is not deployed: launch it first (did you forget to deploy your chaincode?)`);
+    if (stored.mode === 'system') throw new LaunchError(`a system chaincode should be running, it cannot be launched: ${ccid}`);
+    return { definition: stored };
+  }
 
+  /**
+   * Fabric's RuntimeLauncher.Launch: the first launch of a chaincode owns its launch state and starts
+   * the runtime; a concurrent launch waits on the same state and gets the same chaincode.
+   */
+  private launchAndWaitForRegister(ccid: string, definition: ChaincodeDefinition, codePackage: Buffer | undefined, options: LaunchOptions): Promise<void> {
+    const { state, alreadyStarted } = this.deps.handlers.launching(ccid);
+    // A state that only waits for a dev-mode chaincode to come back: this launch takes it over.
+    const takeOver = alreadyStarted && this.table.get(ccid)?.reregistration === state;
+    if (alreadyStarted && !takeOver) return this.joinLaunch(ccid, state, options);
+    return this.ownLaunch(ccid, state, definition, codePackage, options);
+  }
+
+  private async joinLaunch(ccid: string, state: LaunchState, options: LaunchOptions): Promise<void> {
+    if (!state.isDone) options.onProgress?.(`waiting for the launch of ${ccid} under way`);
+    const outcome = await this.waitOn(state, {
+      timeoutMs: this.deps.startupTimeoutMs,
+      onTimeout: () => new Error(`timeout expired while waiting for chaincode ${ccid} to register`),
+      signal: options.signal,
+    });
+    if (!outcome.ok) throw outcome.cancelled ? outcome.cause : new LaunchError(this.table.describe(ccid, outcome.cause), { cause: outcome.cause });
+  }
+
+  private async ownLaunch(ccid: string, state: LaunchState, definition: ChaincodeDefinition, codePackage: Buffer | undefined, options: LaunchOptions): Promise<void> {
+    const progress = options.onProgress ?? (() => undefined);
+    const userRuns = definition.mode === 'dev' && options.userRunsChaincode === true;
+    const entry = this.table.begin(ccid, definition, userRuns ? 'waiting for registration' : 'launching');
+    entry.launch = state;
+    let startFailure: Promise<Outcome> | undefined;
+    if (userRuns) {
+      const address = this.deps.peerAddress?.();
+      progress(`waiting for ${ccid} to register (start it with CORE_CHAINCODE_ID_NAME=${ccid}${address ? ` and --peer.address ${address}` : ''})`);
+    } else {
+      startFailure = this.startRuntime(ccid, entry, definition, codePackage, options);
+    }
+    const timeoutMs = this.deps.startupTimeoutMs;
+    const outcome = await this.waitOn(state, {
+      timeoutMs,
+      onTimeout: () =>
+        new Error(userRuns ? `timeout expired while waiting for chaincode ${ccid} to register (${Math.round(timeoutMs / 1000)} s)` : `timeout expired while starting chaincode ${ccid}`),
+      signal: options.signal,
+      startFailure,
+    });
+    const current = (): boolean => this.table.get(ccid) === entry;
+    if (outcome.ok) {
+      entry.launch = undefined;
+      const handler = this.deps.handlers.handler(ccid);
+      if (!current()) return;
+      if (handler) this.table.update(ccid, { status: 'ready', handler, lastError: undefined });
+      else this.lost(ccid, entry, `chaincode ${ccid} disconnected right after registering`);
+      return;
+    }
+    // The launch failed: everyone waiting on it learns why; the runtime is stopped and the launch forgotten.
+    state.notify(outcome.cause);
+    this.deps.handlers.forgetLaunch(ccid, state);
+    const message = outcome.cancelled ? outcome.cause.message : this.table.describe(ccid, outcome.cause);
+    if (entry.vm) await this.deps.vms.stop(entry.vm, ccid).catch(() => undefined); // the launch's error is the one to report
+    if (current()) {
+      this.table.update(ccid, { status: 'failed', lastError: message });
+      // Nothing ran: nothing to show (the error goes to the caller).
+      if (outcome.startFailed) this.table.remove(ccid, 'failed');
+    }
+    throw outcome.cancelled ? outcome.cause : new LaunchError(message, { cause: outcome.cause });
+  }
+
+  /** Prepares the recipe and starts the runtime; settles only when that fails. */
+  private async startRuntime(ccid: string, entry: TableEntry, definition: ChaincodeDefinition, codePackage: Buffer | undefined, options: LaunchOptions): Promise<Outcome> {
+    const progress = options.onProgress ?? (() => undefined);
     let recipe: RuntimeRecipe;
     try {
       progress('preparing');
-      recipe = await this.recipes.recipeFor(definition, codePackage);
+      recipe = await this.deps.recipes.recipeFor(definition, codePackage);
     } catch (err) {
-      this.fail(ccid, `cannot prepare ${ccid}: ${(err as Error).message}`);
-      throw new LaunchError(`cannot prepare ${ccid}: ${(err as Error).message}`);
+      return { ok: false, cause: new Error(`cannot prepare ${ccid}: ${(err as Error).message}`, { cause: err }) };
     }
-    this.table.get(ccid)!.vm = recipe.vm;
-
-    let expectation: { dispose(): void } | undefined;
-    let exited: Promise<never> | undefined;
-    const registration = new AbortController();
-    const onAbort = (): void => registration.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort);
+    const { vm, ...start } = recipe;
+    entry.vm = vm;
     // The runtime's own steps ("building image: step 2/5…") are the ones worth showing while it starts.
-    const forwardProgress = this.vms.vm(recipe.vm).onEvent((e) => {
+    const forward = this.deps.vms.vm(vm).onEvent((e) => {
       if (e.kind === 'progress' && e.ccid === ccid) progress(e.step);
     });
     try {
-      try {
-        await this.vms.start(recipe.vm, {
-          ccid,
-          args: recipe.args,
-          env: recipe.env,
-          files: recipe.files,
-          builder: recipe.builder,
-          imageTag: recipe.imageTag,
-          dependencies: recipe.dependencies,
-          signal: options.signal,
-          // Armed at the last moment: the window in which another process could register as us is small.
-          prelaunch: async () => {
-            expectation = this.peer.registry.expect(ccid);
-            // From here on, not once start returns: the VM may still be busy (removing replaced images)
-            // while the container runs, and an early exit must not go unnoticed.
-            exited = this.exitNotification(ccid, registration.signal);
-            exited.catch(() => undefined); // raced below; until then, not an unhandled rejection
-            progress('waiting for the chaincode to register');
-          },
-        });
-      } catch (err) {
-        const message = `error starting container: ${(err as Error).message}`;
-        this.fail(ccid, message);
-        this.table.delete(ccid);
-        throw new LaunchError(message);
-      } finally {
-        forwardProgress.dispose();
-      }
-      try {
-        const handler = await Promise.race([
-          this.peer.registry.waitFor(ccid, ['established', 'ready'], this.timeouts.startupTimeoutMs, registration.signal),
-          exited ?? this.exitNotification(ccid, registration.signal),
-        ]);
-        return handler;
-      } catch (err) {
-        const cause = (err as Error).message.replace(/^timeout expired while waiting for chaincode .* to register/, `timeout expired while starting chaincode ${ccid}`);
-        const logs = this.table.get(ccid)?.recentLogs ?? [];
-        const message = logs.length ? `${cause}; last log lines:\n${logs.slice(-10).join('\n')}` : cause;
-        this.fail(ccid, message);
-        await this.vms.stop(recipe.vm, ccid, { timeoutSeconds: 0, remove: true }).catch(() => undefined);
-        throw new LaunchError(message);
-      }
+      await this.deps.vms.start(vm, { ccid, ...start, signal: options.signal });
+    } catch (err) {
+      if (options.signal?.aborted) return { ok: false, cause: reasonOf(options.signal), cancelled: true };
+      const what = vm === 'process' ? 'process' : 'container';
+      return { ok: false, cause: new Error(`error starting ${what}: ${(err as Error).message}`, { cause: err }), startFailed: true };
     } finally {
-      registration.abort();
-      options.signal?.removeEventListener('abort', onAbort);
-      expectation?.dispose();
+      forward.dispose();
     }
+    progress('waiting for the chaincode to register');
+    return new Promise<never>(() => undefined); // the launch state decides from here
   }
 
-  /** Rejects when the runtime exits before it registers (Fabric 2.x's Wait → launch state). */
-  private exitNotification(ccid: string, signal: AbortSignal): Promise<never> {
-    return new Promise((_, reject) => {
-      const sub = this.vms.vm(this.table.get(ccid)?.vm ?? 'docker').onEvent((e) => {
-        if (e.ccid === ccid && e.kind === 'status' && e.status === 'exited') {
-          sub.dispose();
-          reject(new Error(`chaincode ${ccid} exited${e.exitCode !== undefined ? ` with code ${e.exitCode}` : ''} before registering`));
-        }
-      });
-      signal.addEventListener('abort', () => sub.dispose());
+  /** The one place a launch waits: its state's end, a start failure, the timeout, or the caller giving up. */
+  private waitOn(state: LaunchState, opts: { timeoutMs: number; onTimeout: () => Error; signal?: AbortSignal; startFailure?: Promise<Outcome> }): Promise<Outcome> {
+    return new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const finish = (outcome: Outcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        done?.dispose();
+        resolve(outcome);
+      };
+      const onAbort = (): void => finish({ ok: false, cause: reasonOf(opts.signal), cancelled: true });
+      const timer = setTimeout(() => finish({ ok: false, cause: opts.onTimeout() }), opts.timeoutMs);
+      // `let`: a launch that is done already calls back at once, before `whenDone` returns.
+      let done: Disposable | undefined;
+      done = state.whenDone(() => finish(state.error ? { ok: false, cause: state.error } : { ok: true }));
+      if (settled) return done.dispose();
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      void opts.startFailure?.then(finish);
     });
   }
 
-  private async sendReady(ccid: string, handler: Handler, progress: (step: string) => void): Promise<RunningChaincode> {
-    progress('sending ready');
-    try {
-      if (handler.state === 'established') handler.sendReady();
-      await this.peer.registry.waitFor(ccid, ['ready'], this.timeouts.startupTimeoutMs);
-    } catch (err) {
-      const message = `failed to init chaincode (${ccid}): ${(err as Error).message}`;
-      this.fail(ccid, message);
-      const vm = this.table.get(ccid)?.vm;
-      if (vm) await this.vms.stop(vm, ccid, { timeoutSeconds: 0, remove: true }).catch(() => undefined);
-      throw new LaunchError(message);
-    }
+  /** Fabric 2.x: the runtime's exit ends its launch (a no-op once it is ready). */
+  private onExit(ccid: string, vm: VMKind, exitCode: number | undefined): void {
     const entry = this.table.get(ccid);
-    if (entry) {
-      entry.handler = handler;
-      this.update(ccid, { status: 'ready', lastError: undefined });
-    }
-    return this.snapshot(ccid, this.table.get(ccid)!);
+    if (!entry || entry.vm !== vm || !entry.runtimeStarted || entry.stopping) return;
+    const code = exitCode !== undefined ? ` with code ${exitCode}` : '';
+    entry.launch?.notify(new Error(`chaincode ${ccid} exited${code} before registering`));
+    if (entry.status !== 'ready') return;
+    // Dev mode: its handler's end makes it wait for the chaincode to come back.
+    if (entry.definition.mode === 'dev') this.table.update(ccid, { lastError: `the chaincode exited${code}` });
+    else this.table.update(ccid, { status: 'failed', lastError: `the chaincode exited${code}` });
   }
 
-  private async waitForUserProcess(ccid: string, definition: ChaincodeDefinition, options: LaunchOptions): Promise<RunningChaincode> {
-    const progress = options.onProgress ?? (() => undefined);
-    this.table.set(ccid, { definition, status: 'launching', since: Date.now(), recentLogs: [] });
-    this.fire(ccid);
-    const expectation = this.peer.registry.expect(ccid);
-    progress(`waiting for ${ccid} to register (start it with CORE_CHAINCODE_ID_NAME=${ccid} and --peer.address ${this.peer.address})`);
-    try {
-      const handler = await this.peer.registry.waitFor(ccid, ['established', 'ready'], this.timeouts.startupTimeoutMs, options.signal);
-      return await this.sendReady(ccid, handler, progress);
-    } catch (err) {
-      const message = (err as Error).message;
-      this.fail(ccid, message);
-      throw err instanceof LaunchError ? err : new LaunchError(message);
-    } finally {
-      expectation.dispose();
+  private onHandlerChange(h: Handler): void {
+    const ccid = h.chaincodeId;
+    const entry = ccid ? this.table.get(ccid) : undefined;
+    if (!entry || entry.stopping) return;
+    if (h.state === 'ready' && this.deps.handlers.handler(ccid) === h) {
+      // Its launch's own registration, or a dev-mode chaincode coming back.
+      entry.reregistration = undefined;
+      this.table.update(ccid, { status: 'ready', handler: h, lastError: undefined });
+    } else if (h.state === 'ended' && entry.handler === h) {
+      this.lost(ccid, entry, entry.lastError ?? `chaincode disconnected: ${h.info().endReason ?? 'stream ended'}`);
     }
   }
 
-  /** A chaincode that registered on its own (dev mode) becomes one we track. */
-  private adoptReady(ccid: string, handler: Handler, spec: LaunchSpec): RunningChaincode {
-    const existing = this.table.get(ccid);
-    if (!existing) {
-      const definition = spec.kind === 'deployment' ? spec.definition : (this.registry.get(ccid) ?? { name: handler.chaincodeName, version: ccid.split(':')[1] ?? '', mode: 'dev', language: 'node', path: '' });
-      this.table.set(ccid, { definition, status: 'ready', since: Date.now(), handler, recentLogs: [] });
-      this.fire(ccid);
-    }
-    return this.snapshot(ccid, this.table.get(ccid)!);
-  }
-
-  private onRuntimeEvent(e: RuntimeEvent): void {
-    const entry = this.table.get(e.ccid);
-    if (e.kind === 'log') {
-      // Blank lines (npm prints some) are worth nothing in an error message.
-      if (entry && e.line.trim() !== '') {
-        entry.recentLogs.push(e.line);
-        if (entry.recentLogs.length > RECENT_LOG_LINES) entry.recentLogs.shift();
-      }
-      const match = TXID_IN_LINE.exec(e.line);
-      this.logs.fire({ ccid: e.ccid, stream: e.stream, line: e.line, txId: match?.[1] });
+  /** The chaincode's handler is gone. A dev-mode chaincode may come back: the peer takes its REGISTER. */
+  private lost(ccid: string, entry: TableEntry, reason: string): void {
+    if (entry.definition.mode !== 'dev') {
+      this.table.update(ccid, { status: 'failed', handler: undefined, lastError: reason });
       return;
     }
-    if (e.kind === 'status' && entry) {
-      // A new container: what an error quotes is its output, not the image build's that came before.
-      if (e.status === 'created') entry.recentLogs.length = 0;
-      entry.container = {
-        name: entry.container?.name ?? e.ccid,
-        id: e.containerId ?? entry.container?.id,
-        image: e.image ?? entry.container?.image,
-        status: e.status,
-      };
-      if (e.status === 'exited' && entry.status === 'ready') {
-        entry.status = 'failed';
-        entry.lastError = `the chaincode exited${e.exitCode !== undefined ? ` with code ${e.exitCode}` : ''}`;
-      }
-      this.fire(e.ccid);
+    const { state, alreadyStarted } = this.deps.handlers.launching(ccid);
+    if (!alreadyStarted) this.awaitReregistration(ccid, entry, state, reason);
+    else this.table.update(ccid, { handler: undefined, lastError: reason });
+  }
+
+  private awaitReregistration(ccid: string, entry: TableEntry, state: LaunchState, reason = entry.lastError): void {
+    entry.reregistration = state;
+    this.table.update(ccid, { status: 'waiting for registration', handler: undefined, lastError: reason });
+  }
+
+  /** A chaincode that registered without a launch (dev mode) becomes one we track. */
+  private adopt(ccid: string, handler: Handler, spec: LaunchSpec): RunningChaincode {
+    if (!this.table.get(ccid)) {
+      const definition = spec.kind === 'deployment' ? spec.definition : (this.deps.definitions.get(ccid) ?? { name: handler.chaincodeName, version: ccid.split(':')[1] ?? '', mode: 'dev', language: 'node', path: '' });
+      this.table.begin(ccid, definition, 'ready', handler);
     }
+    return this.table.snapshot(ccid)!;
   }
 
-  private fail(ccid: string, message: string): void {
-    this.update(ccid, { status: 'failed', lastError: message });
+  /** The id of a chaincode we launched, from its id or its name (when only one version is ours). */
+  private idOf(chaincode: string): string | undefined {
+    if (this.table.get(chaincode)) return chaincode;
+    if (chaincode.includes(':')) return undefined;
+    const ids = this.table.ids().filter((ccid) => this.table.get(ccid)?.definition.name === chaincode);
+    return ids.length === 1 ? ids[0] : undefined;
   }
+}
 
-  private update(ccid: string, patch: Partial<Pick<TableEntry, 'status' | 'lastError'>>): void {
-    const entry = this.table.get(ccid);
-    if (!entry) return;
-    if (patch.status && patch.status !== entry.status) entry.since = Date.now();
-    Object.assign(entry, patch);
-    this.fire(ccid);
-  }
-
-  private fire(ccid: string): void {
-    const entry = this.table.get(ccid);
-    if (entry) this.changed.fire(this.snapshot(ccid, entry));
-  }
-
-  private snapshot(ccid: string, e: TableEntry): RunningChaincode {
-    return {
-      ccid,
-      definition: e.definition,
-      status: e.status,
-      since: e.since,
-      handlerId: e.handler?.id,
-      container: e.container,
-      lastError: e.lastError,
-    };
-  }
+function reasonOf(signal: AbortSignal | undefined): Error {
+  return signal?.reason instanceof Error ? signal.reason : new Error('cancelled');
 }

@@ -1,28 +1,41 @@
 /**
  * Turns a chaincode definition into what its runtime needs (Fabric's getArgsAndEnv plus the
- * platform's builder): in-process for system chaincode; for net mode the platform's build plan,
- * Fabric's argv/env per shim, and a per-launch TLS client certificate.
+ * platform's builder): in-process for system chaincode; for dev mode the local process a developer
+ * would start; for net mode the platform's build plan, Fabric's argv/env per shim, and a per-launch
+ * TLS client certificate. Every runtime gets the same environment (platforms/launchParameters.ts).
  */
 import type { EngineConfig } from '../config';
 import type { Peer } from '../peer/peer';
 import { launchParameters, platformFor, prepareBuild, type ChaincodeTLSMaterial } from '../platforms';
+import { chaincodeEnv } from '../platforms/launchParameters';
+import { devStartCommand } from './devStart';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
 import { ChaincodeDefinition, chaincodeIdOf } from './types';
 
 export class EngineRecipes implements RecipeSource {
+  /** `mspId`: the MSP of the peer these chaincodes run for (`stub.getMspID()` answers it). */
   constructor(
     private readonly peer: Peer,
     private readonly config: EngineConfig,
+    private readonly mspId: string,
   ) {}
 
   async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
     const ccid = chaincodeIdOf(def);
+    if (def.mode === 'dev') {
+      // Plaintext on the peer's main listener, as Fabric's dev mode.
+      const command = await devStartCommand({ language: def.language, folder: def.path, ccid, peerAddress: this.peer.address, mspId: this.mspId, logLevel: this.config.logLevel });
+      return { vm: 'process', args: [command.command, ...command.args], env: command.env, workingDir: command.cwd };
+    }
+    // The in-process chaincode gets the same environment; a chaincode service's process is the
+    // user's, started with its own, so the recipe only records what the peer would give it.
+    const env = chaincodeEnv({ ccid, mspId: this.mspId, logLevel: this.config.logLevel });
     if (def.mode === 'system') {
-      return { vm: 'inproc', args: [], env: { CORE_CHAINCODE_ID_NAME: ccid, CORE_CHAINCODE_PATH: def.path } };
+      return { vm: 'inproc', args: [], env: { ...env, CORE_CHAINCODE_PATH: def.path } };
     }
     if (def.mode === 'external') {
       if (!def.address) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
-      return { vm: 'external', args: [def.address], env: {} };
+      return { vm: 'external', args: [def.address], env };
     }
     if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
@@ -46,7 +59,7 @@ export class EngineRecipes implements RecipeSource {
       // Without host networking the container reaches the host through Docker's gateway name.
       peerAddress = peerAddress.replace(/^[^:]+/, 'host.docker.internal');
     }
-    const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.config.mspId, logLevel: this.config.logLevel });
+    const params = launchParameters({ language: def.language, ccid, peerAddress, tls, mspId: this.mspId, logLevel: this.config.logLevel });
     const { builder, imageTag, dependencies } = prepared;
     return { vm: 'docker', args: params.args, env: params.env, files: params.files, builder, imageTag, dependencies };
   }

@@ -35,7 +35,12 @@ export type LaunchSpec =
   | { readonly kind: 'deployment'; readonly definition: ChaincodeDefinition; readonly codePackage?: Buffer }
   | { readonly kind: 'invocation'; readonly chaincodeId: string };
 
-export type ChaincodeStatus = 'launching' | 'registered' | 'ready' | 'failed' | 'stopped';
+/**
+ * launching: its runtime is starting (or the user is starting it) and it has not registered yet.
+ * waiting for registration: a dev-mode chaincode whose process is gone (a debugger restart, a crash):
+ * the peer takes its REGISTER whenever it comes back, and transactions wait for it (Fabric 2.x).
+ */
+export type ChaincodeStatus = 'launching' | 'waiting for registration' | 'ready' | 'failed' | 'stopped';
 
 export interface ContainerInfo {
   readonly name: string;
@@ -52,13 +57,25 @@ export interface RunningChaincode {
   readonly since: number;
   readonly handlerId?: string;
   readonly container?: ContainerInfo;
+  /** The local process of a dev-mode chaincode the launcher started. */
+  readonly process?: ProcessInfo;
   readonly lastError?: string;
+}
+
+export interface ProcessInfo {
+  readonly pid?: number;
+  readonly status: string;
 }
 
 export interface LaunchOptions {
   readonly signal?: AbortSignal;
   /** Honest steps for a progress indicator ("building image", "waiting for registration"…). */
   readonly onProgress?: (step: string) => void;
+  /**
+   * Dev mode: the user starts the chaincode (a debugger, or by hand), so the launcher starts nothing
+   * and waits for it to register (Fabric's UserRunsCC). Otherwise the launcher runs it as a process.
+   */
+  readonly userRunsChaincode?: boolean;
 }
 
 export interface ChaincodeLog {

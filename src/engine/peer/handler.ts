@@ -15,10 +15,10 @@ import { handleShimRequest, InvokeChaincode, SHIM_REQUEST_TYPES } from './shimRe
 /** What the handler needs from the peer around it. */
 export interface HandlerHost {
   /**
-   * Called on REGISTER: throws with the reason when the name must be refused (empty, duplicate,
-   * unexpected). Returns whether READY goes out at once (dev mode) or when the launcher sends it.
+   * Called on REGISTER: throws with the reason when the name must be refused (duplicate, unexpected,
+   * wrong certificate). READY follows REGISTERED at once, as in Fabric 2.x.
    */
-  register(handler: Handler): 'ready-now' | 'launcher-sends-ready';
+  register(handler: Handler): void;
   /** The handler reached `ready`. */
   ready(handler: Handler): void;
   /** The handler's state changed. */
@@ -92,8 +92,8 @@ export class Handler {
     };
   }
 
-  /** Sends READY (the launcher's "send ready" step, or at once in dev mode). */
-  sendReady(): void {
+  /** Sends READY, right after REGISTERED (Fabric 2.x's notifyRegistry → sendReady). */
+  private sendReady(): void {
     if (this.stateValue !== 'established') {
       throw new Error(`cannot send READY to chaincode ${this.chaincodeIdValue || this.id} in state ${this.stateValue}`);
     }
@@ -201,16 +201,15 @@ export class Handler {
       return;
     }
     this.chaincodeIdValue = name;
-    let decision: 'ready-now' | 'launcher-sends-ready';
     try {
-      decision = this.host.register(this);
+      this.host.register(this);
     } catch (err) {
       this.refuse(`registration of ${name} refused: ${(err as Error).message}`, msg);
       return;
     }
     this.send({ type: MessageType.REGISTERED });
     this.setState('established');
-    if (decision === 'ready-now') this.sendReady();
+    this.sendReady();
   }
 
   private findContext(msg: ChaincodeMessage): TransactionContext | undefined {

@@ -21,7 +21,6 @@ import { loadCreatorIdentity, CreatorIdentity } from './identity';
 import { ListeningServer, startChaincodeServer } from './server';
 import type { Signer } from '../transactions/proposal';
 import { TlsAuthority } from './tlsAuthority';
-import { RegistrationError } from './handlerRegistry';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
 import type { HandlerInfo, HandlerStateChange, PeerDiagnostic } from './types';
@@ -112,7 +111,10 @@ export class Peer {
     readonly creator: CreatorIdentity,
     options: PeerOptions,
   ) {
-    this.registry = new HandlerRegistry(options.devMode ?? true);
+    this.registry = new HandlerRegistry({
+      acceptUnlaunched: options.devMode ?? true,
+      certificateOwner: (fingerprint) => this.tlsAuthorityValue?.chaincodeFor(fingerprint),
+    });
     this.channel = options.channel ?? 'mychannel';
     this.signer = options.identity;
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
@@ -219,11 +221,19 @@ export class Peer {
   }
 
   /**
-   * The handler that runs `chaincode` now: the exact id (`name:version`), or a bare name when one
-   * version of it is ready. Throws UnknownChaincodeError naming the ready ones.
+   * Set by the launcher: waits for a chaincode that is not ready to register again (a dev-mode
+   * chaincode whose process is gone, as in Fabric 2.x); undefined when there is nothing to wait for.
    */
-  readyHandler(chaincode: string): Handler {
-    const handler = this.registry.resolve(chaincode);
+  awaitHandler: ((chaincode: string) => Promise<Handler | undefined>) | undefined;
+
+  /**
+   * The handler that runs `chaincode`: the exact id (`name:version`), or a bare name when one
+   * version of it is ready. A chaincode the launcher expects back (dev mode, its process gone) is
+   * waited for; otherwise throws UnknownChaincodeError naming the ready ones.
+   */
+  async readyHandler(chaincode: string): Promise<Handler> {
+    let handler = this.registry.resolve(chaincode);
+    if (handler?.state !== 'ready') handler = (await this.awaitHandler?.(chaincode)) ?? handler;
     if (handler?.state === 'ready') return handler;
     const running = this.registry.all().filter((h) => h.state === 'ready').map((h) => h.chaincodeId);
     throw new UnknownChaincodeError(
@@ -303,17 +313,7 @@ export class Peer {
   };
 
   private readonly handlerHost: HandlerHost = {
-    register: (handler) => {
-      const fingerprint = handler.stream.clientCertFingerprint;
-      if (fingerprint !== undefined) {
-        // Fabric's interceptor: the REGISTERed name must be the one the client certificate was issued for.
-        const issuedFor = this.tlsAuthorityValue?.chaincodeFor(fingerprint);
-        if (issuedFor !== handler.chaincodeId) {
-          throw new RegistrationError(`the TLS client certificate was issued for ${issuedFor ?? 'an unknown chaincode'}, not ${handler.chaincodeId}`);
-        }
-      }
-      return this.registry.register(handler);
-    },
+    register: (handler) => this.registry.register(handler),
     ready: (handler) => {
       if (this.pausedChaincodes.has(handler.chaincodeId)) handler.setTimeoutsPaused(true);
     },

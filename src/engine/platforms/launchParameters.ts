@@ -26,20 +26,55 @@ export interface ChaincodeTLSMaterial {
   readonly rootCertPem: string;
 }
 
-export interface LaunchParameterInput {
-  readonly language: ChaincodeLanguage;
+/** Where the chaincode process finds its TLS files (Fabric's container paths, or files on the host). */
+export type TLSFilePaths = { readonly [K in keyof typeof TLS_PATHS]: string };
+
+/** What decides a chaincode's environment: who it is, which peer it is for, and how that peer is set up. */
+export interface ChaincodeEnvInput {
   readonly ccid: string;
-  /** host:port of the peer's chaincode endpoint as seen from the container. */
-  readonly peerAddress: string;
-  /** Absent: TLS off (the variable is still set; the Go shim refuses to start without it). */
-  readonly tls?: ChaincodeTLSMaterial;
+  /** The MSP id of the peer the chaincode runs for (`stub.getMspID()` / `GetMSPID()` read it). */
   readonly mspId: string;
+  /** Absent: TLS off (the variable is still set; the Go shim refuses to start without it). */
+  readonly tlsFiles?: TLSFilePaths;
   /** Fabric's `chaincode.logging.level`; default INFO. */
   readonly logLevel?: string;
   /** Fabric's `chaincode.logging.shim`; default WARNING. */
   readonly shimLogLevel?: string;
   /** Fabric's `chaincode.logging.format`; passed only when set. */
   readonly logFormat?: string;
+}
+
+/**
+ * The environment a Fabric 2.x peer gives every chaincode it starts (`dockercontroller.go GetEnv`,
+ * shim-protocol.md §3.1), in every runtime: container, local process, debugger.
+ */
+export function chaincodeEnv(input: ChaincodeEnvInput): Record<string, string> {
+  const env: Record<string, string> = {
+    CORE_CHAINCODE_ID_NAME: input.ccid,
+    CORE_PEER_TLS_ENABLED: input.tlsFiles ? 'true' : 'false',
+    CORE_PEER_LOCALMSPID: input.mspId,
+    CORE_CHAINCODE_LOGGING_LEVEL: normaliseLogLevel(input.logLevel ?? 'INFO'),
+    CORE_CHAINCODE_LOGGING_SHIM: normaliseLogLevel(input.shimLogLevel ?? 'WARNING'),
+  };
+  if (input.logFormat !== undefined) env['CORE_CHAINCODE_LOGGING_FORMAT'] = input.logFormat;
+  if (input.tlsFiles) {
+    Object.assign(env, {
+      CORE_TLS_CLIENT_KEY_PATH: input.tlsFiles.clientKey,
+      CORE_TLS_CLIENT_CERT_PATH: input.tlsFiles.clientCert,
+      CORE_TLS_CLIENT_KEY_FILE: input.tlsFiles.clientKeyPem,
+      CORE_TLS_CLIENT_CERT_FILE: input.tlsFiles.clientCertPem,
+      CORE_PEER_TLS_ROOTCERT_FILE: input.tlsFiles.rootCert,
+    });
+  }
+  return env;
+}
+
+export interface LaunchParameterInput extends Omit<ChaincodeEnvInput, 'tlsFiles'> {
+  readonly language: ChaincodeLanguage;
+  /** host:port of the peer's chaincode endpoint as seen from the container. */
+  readonly peerAddress: string;
+  /** Absent: TLS off. */
+  readonly tls?: ChaincodeTLSMaterial;
   /** More argv after the peer address (e.g. a debug flag). */
   readonly extraArgs?: readonly string[];
 }
@@ -56,37 +91,24 @@ const PLATFORMS: Record<ChaincodeLanguage, Platform> = {
   java: javaPlatform,
 };
 
+/** A container's argv, environment and files (the TLS files at Fabric's paths). */
 export function launchParameters(input: LaunchParameterInput): LaunchParameters {
   const platform = PLATFORMS[input.language];
-  const env: Record<string, string> = {
-    ...platform.processEnv,
-    CORE_CHAINCODE_ID_NAME: input.ccid,
-    CORE_PEER_TLS_ENABLED: input.tls ? 'true' : 'false',
-    CORE_PEER_LOCALMSPID: input.mspId,
-    CORE_CHAINCODE_LOGGING_LEVEL: normaliseLogLevel(input.logLevel ?? 'INFO'),
-    CORE_CHAINCODE_LOGGING_SHIM: normaliseLogLevel(input.shimLogLevel ?? 'WARNING'),
-  };
-  if (input.logFormat !== undefined) env['CORE_CHAINCODE_LOGGING_FORMAT'] = input.logFormat;
+  const { language: _language, peerAddress, tls, extraArgs, ...envInput } = input;
+  const env = { ...platform.processEnv, ...chaincodeEnv({ ...envInput, tlsFiles: tls ? TLS_PATHS : undefined }) };
   const files: ContainerFile[] = [];
-  if (input.tls) {
-    Object.assign(env, {
-      CORE_TLS_CLIENT_KEY_PATH: TLS_PATHS.clientKey,
-      CORE_TLS_CLIENT_CERT_PATH: TLS_PATHS.clientCert,
-      CORE_TLS_CLIENT_KEY_FILE: TLS_PATHS.clientKeyPem,
-      CORE_TLS_CLIENT_CERT_FILE: TLS_PATHS.clientCertPem,
-      CORE_PEER_TLS_ROOTCERT_FILE: TLS_PATHS.rootCert,
-    });
+  if (tls) {
     const base64 = (pem: string): Buffer => Buffer.from(Buffer.from(pem, 'utf8').toString('base64'), 'utf8');
     // 0644: Fabric's images run the chaincode as an unprivileged user; the key is a per-launch one.
     files.push(
-      { path: TLS_PATHS.clientKey, content: base64(input.tls.clientKeyPem), mode: 0o644 },
-      { path: TLS_PATHS.clientCert, content: base64(input.tls.clientCertPem), mode: 0o644 },
-      { path: TLS_PATHS.clientKeyPem, content: Buffer.from(input.tls.clientKeyPem, 'utf8'), mode: 0o644 },
-      { path: TLS_PATHS.clientCertPem, content: Buffer.from(input.tls.clientCertPem, 'utf8'), mode: 0o644 },
-      { path: TLS_PATHS.rootCert, content: Buffer.from(input.tls.rootCertPem, 'utf8'), mode: 0o644 },
+      { path: TLS_PATHS.clientKey, content: base64(tls.clientKeyPem), mode: 0o644 },
+      { path: TLS_PATHS.clientCert, content: base64(tls.clientCertPem), mode: 0o644 },
+      { path: TLS_PATHS.clientKeyPem, content: Buffer.from(tls.clientKeyPem, 'utf8'), mode: 0o644 },
+      { path: TLS_PATHS.clientCertPem, content: Buffer.from(tls.clientCertPem, 'utf8'), mode: 0o644 },
+      { path: TLS_PATHS.rootCert, content: Buffer.from(tls.rootCertPem, 'utf8'), mode: 0o644 },
     );
   }
-  const args = platform.chaincodeArgs(input.peerAddress, input.extraArgs);
+  const args = platform.chaincodeArgs(peerAddress, extraArgs);
   return { args, env, files };
 }
 

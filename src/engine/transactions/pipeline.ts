@@ -96,7 +96,7 @@ export class TransactionPipeline {
     const channel = req.channel ?? this.peer.channel;
     const kind = req.kind ?? 'invoke';
     const creator = req.creator ?? this.client;
-    const handler = this.peer.readyHandler(req.chaincode);
+    const handler = await this.peer.readyHandler(req.chaincode);
     this.peer.ledger(channel);
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = argBytes(v);
@@ -122,7 +122,7 @@ export class TransactionPipeline {
   /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
   async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
     this.peer.ledger(proposal.channel);
-    const handler = this.peer.readyHandler(proposal.chaincodeName);
+    const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const simulation = await this.simulate(handler, proposal, 'query');
     this.end(handler, recordBase(proposal, handler, 'query', simulation, caller), 'NOT_VALIDATED', null);
     return simulation;
@@ -134,7 +134,7 @@ export class TransactionPipeline {
    */
   async endorse(proposal: Proposal, caller: Caller): Promise<PreparedTransaction> {
     this.peer.ledger(proposal.channel);
-    const handler = this.peer.readyHandler(proposal.chaincodeName);
+    const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
     const simulation = await this.simulate(handler, proposal, kind);
     const base = recordBase(proposal, handler, kind, simulation, caller);

@@ -16,7 +16,6 @@ export async function stopChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
   const ccid = await pickChaincode(ctx, arg, vscode.l10n.t('Stop Chaincode'));
   const session = ctx.debugSessions.session(ccid);
   if (session) await vscode.debug.stopDebugging(session);
-  ctx.devProcesses.stop(ccid);
   const engine = ctx.engine.current;
   if (engine && (engine.launcher.running().some((r) => r.ccid === ccid) || engine.peer.handlers().some((h) => h.chaincodeId === ccid && h.state !== 'ended'))) {
     await engine.launcher.stop(ccid);
@@ -54,6 +53,5 @@ export async function stopPeer(ctx: Ctx): Promise<void> {
     const s = ctx.debugSessions.session(ccid);
     if (s) await vscode.debug.stopDebugging(s);
   }
-  ctx.devProcesses.dispose();
-  await ctx.engine.stop();
+  await ctx.engine.stop(); // stops the chaincode processes it started too
 }

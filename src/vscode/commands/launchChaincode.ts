@@ -1,9 +1,9 @@
 /**
  * Launch Chaincode: find the chaincode folders of the workspace, ask mode, name and version (with
  * defaults from package.json / go.mod / the build file / the folder), then launch under a progress
- * notification with honest steps and a cancel button. In dev mode the editor starts the chaincode
- * process itself (no debugger; F5 is the debugger's way) and the launcher waits for it to register.
- * A failure offers Show Logs, Retry and Open Settings.
+ * notification with honest steps and a cancel button. The launcher starts the runtime: in dev mode a
+ * local process (no debugger; F5 is the debugger's way), in net mode a container. A failure offers
+ * Show Logs, Retry and Open Settings.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -11,7 +11,6 @@ import type { ChaincodeMode } from '../../engine/config';
 import type { RunningChaincode } from '../../engine/launch/types';
 import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion } from '../../engine/workspace/detect';
 import { Cancelled, Ctx } from '../ctx';
-import { debugConfigurationFor, debugLanguageOf } from '../debug/languages';
 import { orCancel } from './registerCommands';
 
 /** Everything a launch needs; commands run from tests or other commands pass it to skip prompts. */
@@ -109,32 +108,7 @@ async function runLaunch(ctx: Ctx, cc: DetectedChaincode, mode: ChaincodeMode, n
       const engine = await ctx.ensureEngine();
       ctx.folders.set(ccid, cc.folder);
       const definition = { name, version, mode, language: cc.language, path: cc.folder } as const;
-      const launched = engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
-      if (mode === 'dev') {
-        const config = debugConfigurationFor(debugLanguageOf(cc));
-        const plan = config.processPlan({
-          config: { type: 'chaincode', request: 'launch', name: ccid, chaincodeName: name, version },
-          chaincode: cc,
-          peerAddress: engine.peer.address,
-          logLevel: ctx.config.engine.logLevel,
-        });
-        step(vscode.l10n.t('starting {0}', `${plan.command} ${path.basename(plan.args[0] ?? '')}`));
-        const child = ctx.devProcesses.start(ccid, plan);
-        const exit = ctx.devProcesses.onDidExit((e) => {
-          if (e.ccid === ccid && child.exitCode !== null) abort.abort(new Error(vscode.l10n.t('the chaincode process exited ({0}) before it was ready; last output:\n{1}', String(e.signal ?? e.code), ctx.logs.recentLines(ccid, 8).join('\n'))));
-        });
-        try {
-          const running = await launched;
-          step(vscode.l10n.t('ready'));
-          return running;
-        } catch (err) {
-          ctx.devProcesses.stop(ccid);
-          throw abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : err;
-        } finally {
-          exit.dispose();
-        }
-      }
-      const running = await launched;
+      const running = await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
       step(vscode.l10n.t('ready'));
       return running;
     },

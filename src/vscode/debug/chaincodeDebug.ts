@@ -1,12 +1,13 @@
 /**
  * Debug configurations for chaincode in dev mode: one base class, one subclass per language (as the
  * IBM Blockchain Platform extension does). Each turns a `chaincode` launch configuration into the
- * configuration of that language's own debugger (js-debug, Delve, the Java debugger) with
- * CORE_CHAINCODE_ID_NAME, the peer address in the form that language's shim reads, and TLS off; and
- * gives the same start without a debugger (Launch Chaincode in dev mode runs it as a child process).
- * No vscode here: unit-tested outside VS Code.
+ * configuration of that language's own debugger (js-debug, Delve, the Java debugger): the
+ * environment a Fabric peer gives every chaincode, and the peer address in the form that language's
+ * shim reads, as the engine's dev-mode start does (engine/launch/devStart.ts): with or without a
+ * debugger, a chaincode starts the same way. No vscode here: unit-tested outside VS Code.
  */
 import type { LogLevel } from '../../engine/config';
+import { devEnv } from '../../engine/launch/devStart';
 import type { DetectedChaincode } from '../../engine/workspace/detect';
 
 export type DebugLanguage = 'node' | 'typescript' | 'golang' | 'java';
@@ -37,6 +38,8 @@ export interface ResolveInput {
   readonly chaincode: DetectedChaincode;
   /** `host:port` of the embedded peer. */
   readonly peerAddress: string;
+  /** The MSP id of that peer. */
+  readonly mspId: string;
   readonly logLevel: LogLevel;
 }
 
@@ -48,14 +51,6 @@ export interface DebuggerConfig {
   readonly [key: string]: unknown;
 }
 
-/** How to run the chaincode without a debugger. */
-export interface ProcessPlan {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string>>;
-}
-
 /**
  * The private field that marks our configurations: the pause tracker finds the chaincode id of a
  * debug session through it (on the session or, for js-debug's child sessions, its parent).
@@ -65,9 +60,9 @@ export const CHAINCODE_FOLDER_FIELD = '__chaincodeFolder';
 /** The chaincode's language as the launcher knows it (node, golang, java). */
 export const CHAINCODE_LANGUAGE_FIELD = '__chaincodeLanguage';
 
-export class DebugConfigError extends Error {}
-
-const SHIM_LOG_LEVEL: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO', warning: 'WARNING', error: 'ERROR' };
+export class DebugConfigError extends Error {
+  override readonly name = 'DebugConfigError';
+}
 
 export abstract class ChaincodeDebugConfiguration {
   abstract readonly language: DebugLanguage;
@@ -82,14 +77,10 @@ export abstract class ChaincodeDebugConfiguration {
     return `${name}:${version}`;
   }
 
-  /** The environment every shim needs in dev mode, then the user's own variables on top. */
+  /** The environment a Fabric peer gives a chaincode in dev mode, then the user's own variables on top. */
   env(input: ResolveInput): Record<string, string> {
     return {
-      CORE_CHAINCODE_ID_NAME: this.chaincodeId(input),
-      CORE_PEER_TLS_ENABLED: 'false',
-      CORE_CHAINCODE_LOGGING_LEVEL: SHIM_LOG_LEVEL[input.logLevel],
-      CORE_CHAINCODE_LOGGING_SHIM: SHIM_LOG_LEVEL[input.logLevel],
-      CORE_PEER_ADDRESS: input.peerAddress,
+      ...devEnv({ ccid: this.chaincodeId(input), peerAddress: input.peerAddress, mspId: input.mspId, logLevel: input.logLevel }),
       ...(input.config.env ?? {}),
     };
   }
@@ -106,5 +97,4 @@ export abstract class ChaincodeDebugConfiguration {
   }
 
   protected abstract debuggerConfig(input: ResolveInput, env: Record<string, string>): Omit<DebuggerConfig, 'type' | 'request' | 'name'>;
-  abstract processPlan(input: ResolveInput): ProcessPlan;
 }

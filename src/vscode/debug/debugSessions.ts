@@ -36,7 +36,8 @@ export class DebugSessions implements vscode.Disposable {
   private readonly ending = new vscode.EventEmitter<string>();
   /**
    * The user is ending a chaincode's debug session (VS Code asks the adapter to terminate or
-   * disconnect): stopping the chaincode first makes the view show it stopped, not failed.
+   * disconnect, not to restart): stopping the chaincode first makes the view show it stopped, not
+   * failed or waiting for registration.
    */
   readonly onWillEndSession = this.ending.event;
   private readonly disposables: vscode.Disposable[] = [];
@@ -84,11 +85,15 @@ export class DebugSessions implements vscode.Disposable {
     if (!ccid) return undefined;
     this.trackedSessions.set(session.id, session);
     const state = new PauseState((paused) => this.setPaused(ccid, session.id, paused));
+    // VS Code also disconnects a session whose debuggee ended by itself (after 'terminated'), and one
+    // it restarts (`restart: true`, the chaincode comes back): neither is the user ending it.
+    let ended = false;
     return {
-      onWillReceiveMessage: (m: DapMessage) => {
-        if (m.type === 'request' && (m.command === 'disconnect' || m.command === 'terminate')) this.ending.fire(ccid);
+      onWillReceiveMessage: (m: DapMessage & { arguments?: { restart?: boolean } }) => {
+        if (m.type === 'request' && (m.command === 'disconnect' || m.command === 'terminate') && !ended && m.arguments?.restart !== true) this.ending.fire(ccid);
       },
       onDidSendMessage: (m: DapMessage & { body?: { output?: string; category?: string } }) => {
+        if (m.type === 'event' && (m.event === 'terminated' || m.event === 'exited')) ended = true;
         state.fromAdapter(m);
         if (m.type === 'event' && m.event === 'output' && m.body?.output && m.body.category !== 'telemetry') {
           // js-debug reports the process's output on the child session only.

@@ -1,11 +1,12 @@
 /**
  * Java chaincode under the Java debugger (`type: java`, from the Java debugger extension). The Java
  * shim reads the peer address from CORE_PEER_ADDRESS. The main class comes from the configuration's
- * `program`, the build file, or the contract API's router.
+ * `program`, the build file, or the contract API's router (without a debugger, dev mode runs the
+ * built jar: engine/launch/devStart.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ChaincodeDebugConfiguration, DebugConfigError, DebuggerConfig, ProcessPlan, ResolveInput } from './chaincodeDebug';
+import { ChaincodeDebugConfiguration, DebuggerConfig, ResolveInput } from './chaincodeDebug';
 
 export const CONTRACT_ROUTER = 'org.hyperledger.fabric.contract.ContractRouter';
 
@@ -24,24 +25,6 @@ export function buildMainClass(folder: string): string | undefined {
   if (g) return g[1];
   const pom = read(path.join(folder, 'pom.xml'));
   return /<mainClass>\s*([\w.$]+)\s*<\/mainClass>/.exec(pom)?.[1];
-}
-
-/** The runnable (fat) jar a build produced, preferring shadow / with-dependencies jars. */
-export function findJar(folder: string): string | undefined {
-  const candidates: string[] = [];
-  for (const dir of ['build/libs', 'target']) {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(path.join(folder, dir));
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      if (n.endsWith('.jar') && !/-(sources|javadoc|plain)\.jar$/.test(n) && !n.startsWith('original-')) candidates.push(path.join(folder, dir, n));
-    }
-  }
-  const rank = (p: string): number => (/-(all|jar-with-dependencies|shaded)\.jar$/.test(p) ? 0 : 1);
-  return candidates.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))[0];
 }
 
 export class JavaDebugConfiguration extends ChaincodeDebugConfiguration {
@@ -64,15 +47,5 @@ export class JavaDebugConfiguration extends ChaincodeDebugConfiguration {
       env,
       console: 'internalConsole',
     };
-  }
-
-  processPlan(input: ResolveInput): ProcessPlan {
-    const given = input.config.program?.endsWith('.jar') ? path.resolve(input.chaincode.folder, input.config.program) : undefined;
-    const jar = given ?? findJar(input.chaincode.folder);
-    if (!jar) {
-      const how = input.chaincode.build === 'maven' ? 'mvn package' : 'gradle shadowJar (or gradle build)';
-      throw new DebugConfigError(`no runnable jar in ${input.chaincode.folder}: build it first (${how}), or debug it with F5`);
-    }
-    return { command: 'java', args: ['-jar', jar, ...(input.config.args ?? [])], cwd: input.chaincode.folder, env: this.env(input) };
   }
 }

@@ -2,12 +2,15 @@
  * The `chaincode` debug type's configuration provider. Works with no launch.json (an empty
  * configuration is filled in from the active editor's chaincode folder or the workspace's only
  * chaincode), offers one configuration per chaincode folder, starts the embedded peer if needed and
- * hands the chaincode to its language's debugger; when the debug session starts it tells the launcher
- * a dev-mode chaincode is coming (so the Chaincodes view shows it starting, then ready).
+ * hands the chaincode to its language's debugger. A chaincode of that id that runs already (Launch in
+ * dev mode, an earlier debug session) hands over to the debuggee: it is stopped first. When the debug
+ * session starts it tells the launcher a dev-mode chaincode is coming (so the Chaincodes view shows it
+ * starting, then ready); a debuggee that does not become ready is an error notification.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode } from '../../engine/workspace/detect';
+import type { Engine } from '../engineAssembly';
 import type { Ctx } from '../ctx';
 import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
 import { debugConfigurationFor, debugLanguageOf } from './languages';
@@ -19,7 +22,15 @@ function substitute(value: string, folder: vscode.WorkspaceFolder | undefined): 
 }
 
 export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider {
+  /** Chaincodes whose debug session the user is ending: their launch's end is no failure. */
+  private readonly endingByUser = new Set<string>();
+
   constructor(private readonly ctx: Ctx) {}
+
+  /** The user is ending the debug session of `ccid`. */
+  sessionEnding(ccid: string): void {
+    this.endingByUser.add(ccid);
+  }
 
   provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
     const roots = folder ? [folder] : (vscode.workspace.workspaceFolders ?? []);
@@ -83,10 +94,39 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
       throw new DebugConfigError(vscode.l10n.t('Debugging {0} chaincode needs the extension {1}. Install it, then press F5 again.', language, languageConfig.debuggerExtension));
     }
     const engine = await this.ctx.ensureEngine();
-    const input = { config: { ...config, args: config.args?.map((a) => substitute(a, folder)) }, chaincode: cc, peerAddress: engine.peer.address, logLevel: this.ctx.config.engine.logLevel };
+    const input = {
+      config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
+      chaincode: cc,
+      peerAddress: engine.peer.address,
+      mspId: engine.config.mspId,
+      logLevel: this.ctx.config.engine.logLevel,
+    };
     const resolved = languageConfig.resolve(input);
-    this.ctx.log.info(`debugging ${languageConfig.chaincodeId(input)} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
+    const ccid = languageConfig.chaincodeId(input);
+    await this.handOver(engine, ccid);
+    this.ctx.log.info(`debugging ${ccid} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
     return resolved as vscode.DebugConfiguration;
+  }
+
+  /**
+   * The debuggee takes over a chaincode that runs already (a process Launch started, an earlier debug
+   * session, one started by hand): that one is stopped and its handler has ended before the debuggee
+   * starts, so the debuggee's REGISTER is not refused as a duplicate of it.
+   */
+  private async handOver(engine: Engine, ccid: string): Promise<void> {
+    const session = this.ctx.debugSessions.session(ccid);
+    const running = (): boolean => engine.launcher.running().some((r) => r.ccid === ccid) || !!engine.peer.registry.handler(ccid);
+    if (!session && !running()) return;
+    this.ctx.log.info(`${ccid} runs already: stopping it, the debugger starts it`);
+    if (session) await vscode.debug.stopDebugging(session);
+    try {
+      if (running()) await engine.launcher.stop(ccid);
+    } catch (err) {
+      throw new Error(vscode.l10n.t('Cannot debug {0}: stopping the running chaincode failed: {1}', ccid, (err as Error).message), { cause: err });
+    }
+    if (engine.peer.registry.handler(ccid)) {
+      throw new Error(vscode.l10n.t('Cannot debug {0}: another process registered under that id again. Stop it, then press F5 again.', ccid));
+    }
   }
 
   /** A root debug session of ours started: the launcher waits for its chaincode to register. */
@@ -100,10 +140,21 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     if (!engine) return;
     const [name, version] = ccid.split(':');
     this.ctx.folders.set(ccid, folder);
+    this.endingByUser.delete(ccid);
     const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder } as const;
     // The Chaincodes view shows it starting, then ready when the debuggee registers.
-    engine.launcher.launch({ kind: 'deployment', definition })
-      .then(() => this.ctx.log.info(`${ccid} is ready (debugging)`), (err: Error) => this.ctx.log.warn(`${ccid} under the debugger did not become ready: ${err.message}`));
+    engine.launcher.launch({ kind: 'deployment', definition }, { userRunsChaincode: true }).then(
+      () => this.ctx.log.info(`${ccid} is ready (debugging)`),
+      (err: Error) => {
+        if (this.endingByUser.has(ccid)) {
+          this.ctx.log.info(`${ccid}: the debug session ended before the chaincode registered`);
+          return;
+        }
+        const message = vscode.l10n.t('Debugging {0}: the chaincode did not become ready: {1}', ccid, err.message);
+        this.ctx.log.error(message);
+        void vscode.window.showErrorMessage(message, vscode.l10n.t('Show Logs')).then((pick) => pick && this.ctx.logs.show(ccid));
+      },
+    );
   }
 
   /** Workspace scans for hasDebugTarget (it runs on every change of the active editor). */
@@ -143,6 +194,7 @@ export function registerDebugProvider(ctx: Ctx): ChaincodeDebugProvider {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.onDidStartDebugSession((s) => provider.sessionStarted(s)),
+    ctx.debugSessions.onWillEndSession((ccid) => provider.sessionEnding(ccid)),
   );
   return provider;
 }

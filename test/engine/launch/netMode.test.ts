@@ -139,15 +139,13 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     assert.equal(container?.ImageID, imageId, 'the container runs the image built before');
   });
 
-  test('two concurrent launches of one chaincode start exactly one container', async (t) => {
+  test('two concurrent launches of one chaincode start exactly one container and both return it', async (t) => {
     t.after(() => ensureStopped(engine, ccid));
     const def = netDefinition(name, ccDir);
-    const outcomes = await Promise.allSettled([launchNet(engine, def), launchNet(engine, def)]);
-    const ready = outcomes.filter((o) => o.status === 'fulfilled');
-    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as Error] : []));
-    t.diagnostic(`outcomes: ${outcomes.map((o) => (o.status === 'fulfilled' ? 'ready' : (o.reason as Error).message)).join(' / ')}`);
-    assert.ok(ready.length >= 1, `one launch succeeds: ${refused.map((e) => e.message).join('; ')}`);
-    for (const err of refused) assert.match(err.message, /is being launched/);
+    const [first, second] = await Promise.all([launchNet(engine, def), launchNet(engine, def)]);
+    assert.equal(first.running.status, 'ready');
+    assert.equal(second.running.status, 'ready');
+    assert.equal(second.running.handlerId, first.running.handlerId, 'the same running chaincode');
     const listed = await containersOf(engine.docker.docker, [ccid]);
     assert.equal(listed.length, 1, 'exactly one container');
     assert.equal(engine.peer.handlers().filter((h) => h.chaincodeId === ccid).length, 1, 'exactly one handler');
@@ -218,7 +216,7 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     assert.equal(engine.launcher.running().length, 0, 'no table entries');
     await waitUntil(() => engine.peer.handlers().length === 0, 5000, 'every handler to end');
     assert.equal(engine.peer.registry.get(tinyId), undefined, 'no registration left');
-    assert.equal(engine.peer.registry.isExpected(tinyId), false, 'no registration armed');
+    assert.equal(engine.peer.registry.isLaunching(tinyId), false, 'no launch left waiting');
     assert.equal(pendingLocks(engine), baseline.locks, 'no lock entries');
     assert.equal(engine.docker.followedContainers, baseline.followed, 'no followed containers');
     assert.equal(engine.docker.listenerCount, baseline.listeners, 'no leaked listeners');
@@ -246,20 +244,20 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
 
     const victim = `${TAG}-victim:1.0`;
     const other = await authority.issueClientCertificate(`${TAG}-other:1.0`);
-    const expectation = engine.peer.registry.expect(victim); // only the certificate binding can refuse it
+    engine.peer.registry.launching(victim); // being launched: only the certificate binding can refuse it
     const impostor = openTlsShimStream(address, { rootCertPem: authority.ca.certPem, keyPem: other.keyPem, certPem: other.certPem });
     try {
       await assert.rejects(impostor.stream.register(victim), /REGISTER .* refused: ERROR .*issued for .*-other:1\.0, not .*-victim:1\.0/);
       await impostor.stream.waitForEnd(5000);
     } finally {
       impostor.close();
-      expectation.dispose();
+      engine.peer.registry.forgetLaunch(victim);
     }
 
     // Control: the same connection path with a matching certificate is accepted.
     const own = `${TAG}-own:1.0`;
     const cert = await authority.issueClientCertificate(own);
-    const ownExpectation = engine.peer.registry.expect(own);
+    engine.peer.registry.launching(own);
     const honest = openTlsShimStream(address, { rootCertPem: authority.ca.certPem, keyPem: cert.keyPem, certPem: cert.certPem });
     try {
       honest.stream.send({ type: MessageType.REGISTER, payload: codecs.ChaincodeID.encode({ name: own }) });
@@ -267,7 +265,7 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     } finally {
       honest.stream.cancel();
       honest.close();
-      ownExpectation.dispose();
+      engine.peer.registry.forgetLaunch(own);
     }
     await waitUntil(() => engine.peer.handlers().length === handlersBefore, 5000, 'the test handlers to end');
   });
@@ -354,7 +352,7 @@ describe('net mode with Docker unreachable', () => {
         assert.match(err.message, new RegExp(`^error starting container: Docker is not reachable at ${endpoint.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
         assert.equal(engine.launcher.running().find((c) => c.ccid === ccid), undefined, 'no table entry left');
         assert.deepEqual(engine.peer.handlers(), []);
-        assert.equal(engine.peer.registry.isExpected(ccid), false, 'no registration armed');
+        assert.equal(engine.peer.registry.isLaunching(ccid), false, 'no launch left waiting');
         assert.equal(pendingLocks(engine), 0, 'no lock entries');
         assert.equal(engine.docker.followedContainers, 0);
       } finally {

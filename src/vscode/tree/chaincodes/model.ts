@@ -22,7 +22,8 @@ export interface ChaincodesInput {
   readonly now?: number;
 }
 
-export type ChaincodeState = 'launching' | 'ready' | 'busy' | 'failed' | 'stopped';
+/** `waiting`: a dev-mode chaincode whose process is gone; the peer waits for it to register again. */
+export type ChaincodeState = 'launching' | 'waiting' | 'ready' | 'busy' | 'failed' | 'stopped';
 
 export interface ChaincodeRow {
   readonly ccid: string;
@@ -35,6 +36,7 @@ export interface ChaincodeRow {
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
   launching: { id: 'loading~spin' },
+  waiting: { id: 'debug-disconnect', color: 'problemsWarningIcon.foreground' },
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
   busy: { id: 'sync~spin', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
@@ -57,7 +59,8 @@ export function chaincodeState(launched: RunningChaincode | undefined, handler: 
   if (handler?.state === 'ready') return handler.inFlight.length > 0 ? 'busy' : 'ready';
   if (launched?.status === 'failed') return 'failed';
   if (handler && (handler.state === 'created' || handler.state === 'established')) return 'launching';
-  if (launched?.status === 'launching' || launched?.status === 'registered') return 'launching';
+  if (launched?.status === 'launching') return 'launching';
+  if (launched?.status === 'waiting for registration') return 'waiting';
   if (launched?.status === 'ready' && !handler) return 'ready';
   return 'stopped';
 }
@@ -75,13 +78,17 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
   return rows;
 }
 
-/** `readyChaincode`, `busyChaincode` → menus treat busy as ready (`viewItem =~ /^ready/` would not). */
+/**
+ * `readyChaincode`, `launchingChaincode`…: menus treat busy as ready (`viewItem =~ /^ready/` would
+ * not), and waiting for registration as launching (Stop and Restart apply; Invoke waits for it).
+ */
 export function chaincodeContextValue(state: ChaincodeState): string {
-  return `${state === 'busy' ? 'ready' : state}Chaincode`;
+  const asMenus: Partial<Record<ChaincodeState, ChaincodeState>> = { busy: 'ready', waiting: 'launching' };
+  return `${asMenus[state] ?? state}Chaincode`;
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
-  const text: Record<ChaincodeState, string> = { launching: 'starting', ready: 'ready', busy: 'busy', failed: 'failed', stopped: 'stopped' };
+  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', failed: 'failed', stopped: 'stopped' };
   if (debug) return `${text[state]} · ${debug.paused ? 'paused in debugger' : 'debugging'}`;
   return text[state];
 }
@@ -118,6 +125,10 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
       tooltip: [c.image && `image: ${c.image}`, c.id && `id: ${c.id}`].filter(Boolean).join('\n'), icon: { id: 'package' },
       target: { kind: 'container', containerId: c.id ?? c.name, chaincodeId: row.ccid }, contextValue: `${c.status === 'running' ? 'running' : 'exited'}Container`,
     });
+  }
+  const p = row.launched?.process;
+  if (p) {
+    children.push({ id: `${base}/process`, label: `Process ${p.pid ?? ''}`.trim(), description: p.status, icon: { id: 'terminal' } });
   }
   const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : '';
   if (folder) {

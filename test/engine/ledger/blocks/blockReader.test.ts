@@ -7,8 +7,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBlock, buildGenesisBlock } from '../../../../src/engine/ledger/blocks/blockBuilder';
 import { filteredBlockOf, readBlock, validChaincodeEvents } from '../../../../src/engine/ledger/blocks/blockReader';
-import { decodeProposal, proposalResponsePayload, transactionEnvelope } from '../../../../src/engine/ledger/blocks/endorserTransaction';
-import { encodeSimulationResults, decodeReadWriteSet } from '../../../../src/engine/ledger/blocks/rwsetEncoding';
+import { endorse, transactionPayload } from '../../../../src/engine/transactions/endorsement';
+import { buildProposal } from '../../../../src/engine/transactions/proposal';
+import { decodeReadWriteSet } from '../../../../src/engine/ledger/blocks/rwsetEncoding';
 import { codecs } from '../../../../src/engine/wire/codec';
 import { HeaderType, TxValidationCode } from '../../../../src/engine/wire/messages';
 
@@ -18,14 +19,16 @@ const FP: any = require('@hyperledger/fabric-protos');
 const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('cert') });
 
 function transaction(txId: string, chaincode: string, eventName: string | null, key: string): Buffer {
-  const channelHeader = codecs.ChannelHeader.encode({ type: HeaderType.ENDORSER_TRANSACTION, channel_id: 'mychannel', tx_id: txId, timestamp: { seconds: 1_700_000_001, nanos: 250_000_000 } });
-  const header = codecs.Header.encode({ channel_header: channelHeader, signature_header: codecs.SignatureHeader.encode({ creator, nonce: Buffer.alloc(24, 1) }) });
-  const payload = codecs.ChaincodeProposalPayload.encode({ input: codecs.ChaincodeInvocationSpec.encode({ chaincode_spec: { chaincode_id: { name: chaincode } } }) });
-  const proposal = decodeProposal(codecs.Proposal.encode({ header, payload }));
-  const results = encodeSimulationResults('mychannel', { reads: [], writes: [{ channel: 'mychannel', chaincode, collection: '', key, value: Buffer.from('v') }], metadataWrites: [] }).publicBytes;
-  const event = eventName ? { chaincode_id: chaincode, tx_id: txId, event_name: eventName, payload: Buffer.from(`payload of ${txId}`) } : null;
-  const prp = proposalResponsePayload(proposal, { results, event, response: { status: 200, message: 'OK' }, chaincodeId: { name: chaincode, version: '1' } });
-  return transactionEnvelope(proposal, prp, [{ endorser: Buffer.from('peer'), signature: Buffer.from('sig') }], Buffer.from('client signature'));
+  const proposal = buildProposal({ channel: 'mychannel', chaincodeName: chaincode, args: [], transient: {}, isInit: false, creator, txId, timestampMs: 1_700_000_001_250 });
+  const simulation = {
+    response: { status: 200, message: 'OK', payload: Buffer.alloc(0) },
+    failure: null,
+    event: eventName ? { chaincodeId: chaincode, txId, eventName, payload: Buffer.from(`payload of ${txId}`) } : null,
+    rwset: { reads: [], writes: [{ channel: 'mychannel', chaincode, collection: '', key, value: Buffer.from('v') }], metadataWrites: [] },
+  };
+  const peer = { mspId: 'Org1MSP', serialized: Buffer.from('peer'), sign: () => Buffer.from('sig') };
+  const endorsed = endorse(proposal, simulation, '1', { serialized: peer.serialized, signer: peer });
+  return codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]), signature: Buffer.from('client signature') });
 }
 
 const genesis = buildGenesisBlock({ channelId: 'mychannel' });
