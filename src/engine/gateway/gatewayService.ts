@@ -21,8 +21,11 @@ import { readSubmittedEnvelope, SubmittedEnvelopeError } from './submittedEnvelo
 export interface GatewayBackend {
   readonly pipeline: Pick<TransactionPipeline, 'evaluate' | 'endorse' | 'submit' | 'commitStatus'>;
   hasChannel(channel: string): boolean;
-  /** Whether a chaincode of that name (or name:version) is ready to run. */
-  hasChaincode(chaincode: string): boolean;
+  /**
+   * Whether a chaincode of that name (or name:version) is ready to run; a dev-mode chaincode whose
+   * process is restarting is waited for, as a transaction waits for it.
+   */
+  hasChaincode(chaincode: string): Promise<boolean>;
   /** Whether a block of the channel already holds the transaction id. */
   isOnLedger(channel: string, txId: string): boolean;
 }
@@ -57,7 +60,7 @@ export class GatewayService {
     const failed = (code: grpc.status, message: string): GatewayStatusError =>
       new GatewayStatusError(code, `evaluate call to endorser returned error: ${message}`, [errorDetail(this.endpoint, message)]);
     const target = this.unpack(request.proposed_transaction);
-    if (!this.backend.hasChannel(target.channel) || !this.backend.hasChaincode(target.chaincode)) {
+    if (!(await this.canRun(target, ctx, 'evaluate timeout expired'))) {
       throw new GatewayStatusError(status.FAILED_PRECONDITION, `no peers available to evaluate chaincode ${target.chaincode} in channel ${target.channel}`);
     }
     const { proposal, caller } = this.validate(request.proposed_transaction as SignedProposal, (message) => failed(status.FAILED_PRECONDITION, message));
@@ -81,7 +84,7 @@ export class GatewayService {
     const failed = (message: string): GatewayStatusError =>
       new GatewayStatusError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [errorDetail(this.endpoint, message)]);
     const target = this.unpack(request.proposed_transaction);
-    if (!this.backend.hasChannel(target.channel) || !this.backend.hasChaincode(target.chaincode)) {
+    if (!(await this.canRun(target, ctx, 'endorsement timeout expired while collecting first endorsement'))) {
       throw new GatewayStatusError(
         status.FAILED_PRECONDITION,
         `no combination of peers can be derived which satisfy the endorsement policy: No metadata was found for chaincode ${target.chaincode} in channel ${target.channel}`,
@@ -137,6 +140,12 @@ export class GatewayService {
     if (!this.backend.hasChannel(request.channel_id)) throw new GatewayStatusError(status.ABORTED, `channel does not exist: ${request.channel_id}`);
     const done = await untilCallEnds(this.backend.pipeline.commitStatus(request.channel_id, request.transaction_id, ctx.signal), ctx, 'commit status timeout expired');
     return codecs.CommitStatusResponse.encode({ result: txValidationCodeOf(done.validation), block_number: done.blockNum });
+  }
+
+  /** The gateway's plan: a peer of this channel runs the chaincode (registry.go `endorsementPlan`, `evaluator`). */
+  private async canRun(target: ProposalTarget, ctx: CallContext, deadlineMessage: string): Promise<boolean> {
+    if (!this.backend.hasChannel(target.channel)) return false;
+    return untilCallEnds(this.backend.hasChaincode(target.chaincode), ctx, deadlineMessage);
   }
 
   private unpack(signed: Partial<SignedProposal> | null | undefined): ProposalTarget {

@@ -31,14 +31,11 @@ export function peerBackend(peer: Peer, pipeline: TransactionPipeline): GatewayB
   return {
     pipeline,
     hasChannel: (channel) => peer.ledgers().some((l) => l.channel === channel),
-    hasChaincode: (chaincode) => {
-      try {
-        peer.readyHandler(chaincode);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    hasChaincode: (chaincode) =>
+      peer.readyHandler(chaincode).then(
+        () => true,
+        () => false,
+      ),
     isOnLedger: (channel, txId) => {
       const record = peer.ledgers().find((l) => l.channel === channel)?.state.getTransaction(txId);
       return record !== undefined && record.blockNum !== null;
