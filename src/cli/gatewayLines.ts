@@ -3,6 +3,8 @@
  * read exactly CRYPTO_PATH and PEER_ENDPOINT (and default to Org1's User1, peer0.org1.example.com
  * as the TLS host name, channel mychannel).
  */
+import type { Engine } from '../engine/engine';
+
 export interface GatewayInfo {
   /** The organisation's crypto folder (…/peerOrganizations/org1.example.com). */
   readonly cryptoPath: string;
@@ -27,4 +29,27 @@ export function gatewayLines(info: GatewayInfo): { stdout: string[]; stderr: str
       ...(info.user ? [`client identity ${info.user.name}: certificate ${info.user.certFile}, key ${info.user.keyFile}`] : []),
     ],
   };
+}
+
+/** The engine's Gateway as the lines describe it; null when it runs without one. */
+export function gatewayInfoOf(engine: Engine): GatewayInfo | null {
+  const gateway = engine.gateway;
+  if (!gateway) return null;
+  return {
+    cryptoPath: gateway.org.cryptoPath,
+    port: gateway.server.port,
+    mspId: gateway.org.mspId,
+    channel: engine.config.channel,
+    hostAlias: gateway.org.peerName,
+    user: gateway.org.user,
+  };
+}
+
+/** Prints the lines for the engine's Gateway, if it has one. */
+export function announceGateway(engine: Engine, out: (line: string) => void, err: (line: string) => void): void {
+  const info = gatewayInfoOf(engine);
+  if (!info) return;
+  const lines = gatewayLines(info);
+  lines.stdout.forEach(out);
+  lines.stderr.forEach(err);
 }

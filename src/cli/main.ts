@@ -9,6 +9,7 @@ import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types'
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runSteps } from './steps';
+import { announceGateway } from './gatewayLines';
 
 export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
 
@@ -39,6 +40,7 @@ async function runPeer(config: EngineConfig): Promise<void> {
   const engine = await startEngine({ ...config, mode: 'dev' });
   watchEngine(engine);
   log(`peer listening on ${engine.peer.address} (dev mode, data in ${config.dataDir})`);
+  announceGateway(engine, (line) => process.stdout.write(`${line}\n`), log);
   log(`start a chaincode against it, e.g.:`);
   log(`  CORE_CHAINCODE_ID_NAME=mycc:1.0 CORE_PEER_TLS_ENABLED=false npx fabric-chaincode-node start --peer.address ${engine.peer.address}`);
   await untilInterrupted();
@@ -71,6 +73,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   watchEngine(engine);
   const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : folder.folder;
   log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
+  announceGateway(engine, (line) => process.stdout.write(`${line}\n`), log);
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);

@@ -15,6 +15,8 @@ import { Peer } from './peer/peer';
 import { InProcVM } from './scc/inprocVM';
 import { ExternalVM } from './launch/externalVM';
 import { TransactionPipeline } from './transactions/pipeline';
+import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
+import { openGatewayOrg } from './gateway/gatewayOrg';
 
 export class Engine {
   private constructor(
@@ -26,6 +28,8 @@ export class Engine {
     readonly docker: DockerVM,
     readonly processes: ProcessVM,
     readonly systemChaincodes: InProcVM,
+    /** The Fabric Gateway client applications connect to; null when config.gatewayPort is null. */
+    readonly gateway: EngineGateway | null,
   ) {}
 
   /**
@@ -34,6 +38,7 @@ export class Engine {
    */
   static async start(config: EngineConfig, options: { acceptUnlaunched?: boolean } = {}): Promise<Engine> {
     const dataDir = path.resolve(config.dataDir);
+    const gatewayOrg = config.gatewayPort === null ? null : await openGatewayOrg(dataDir, config.mspId);
     const peer = await Peer.start({
       dataDir,
       host: config.peerHost,
@@ -43,6 +48,7 @@ export class Engine {
       executeTimeoutMs: config.executeTimeoutMs,
       devMode: options.acceptUnlaunched ?? config.mode === 'dev',
       durability: config.ledgerDurability,
+      identity: gatewayOrg?.peerIdentity,
     });
     try {
       const registry = await ChaincodeRegistry.open(dataDir);
@@ -65,7 +71,15 @@ export class Engine {
       });
       // A transaction to a dev-mode chaincode whose process is gone waits for it to come back.
       peer.awaitHandler = (chaincode) => launcher.awaitReady(chaincode);
-      return new Engine(config, peer, new TransactionPipeline(peer), launcher, docker, processes, inproc);
+      const pipeline = new TransactionPipeline(peer);
+      const gateway =
+        gatewayOrg && config.gatewayPort !== null
+          ? await startEngineGateway({ config, peer, pipeline, launcher, systemChaincodes: inproc, org: gatewayOrg, blocks: () => undefined }, config.gatewayPort).catch(async (err: unknown) => {
+              await launcher.dispose();
+              throw err;
+            })
+          : null;
+      return new Engine(config, peer, pipeline, launcher, docker, processes, inproc, gateway);
     } catch (err) {
       await peer.stop();
       throw err;
@@ -74,6 +88,7 @@ export class Engine {
 
   /** Stops every chaincode it launched (containers stopped and removed), then the peer. */
   async dispose(): Promise<void> {
+    await this.gateway?.server.stop();
     await this.launcher.dispose();
     this.docker.dispose();
     this.processes.dispose();

@@ -23,9 +23,9 @@ export interface ClientOptions {
   /** Default User1. */
   readonly user?: string;
   readonly mspId?: string;
-  /** Overrides of the identity or signer (wrong-identity tests). */
+  /** Overrides of the identity or signer (wrong-identity tests); signer null: offline signing only. */
   readonly identity?: Identity;
-  readonly signer?: Signer;
+  readonly signer?: Signer | null;
   /** Extra connect options (deadlines…). */
   readonly options?: Partial<ConnectOptions>;
 }
@@ -60,7 +60,7 @@ export function connectGateway(options: ClientOptions): GatewayConnection {
   const gateway = connect({
     client,
     identity,
-    signer: options.signer ?? signers.newPrivateKeySigner(crypto.createPrivateKey(keyPem)),
+    ...(options.signer === null ? {} : { signer: options.signer ?? signers.newPrivateKeySigner(crypto.createPrivateKey(keyPem)) }),
     hash: hash.sha256,
     ...options.options,
   });
