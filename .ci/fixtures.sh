@@ -2,6 +2,7 @@
 # Builds the chaincode fixtures that prove the embedded peer against the real Go and Java shims:
 #   test/fixtures/go/v2        -> test/fixtures/go/v2/bin/gocc          (fabric-chaincode-go/v2)
 #   test/fixtures/go/fabric14  -> test/fixtures/go/fabric14/bin/gocc14  (Fabric 1.4 in-tree shim)
+#   test/fixtures/go/certoracle -> test/fixtures/go/certoracle/bin/certoracle (Go's crypto/x509 as a test oracle)
 #   test/fixtures/go/gateway   -> test/fixtures/go/gateway/bin/gwclient (fabric-gateway Go client v1.10.0)
 #   test/fixtures/java         -> test/fixtures/java/target/javacc.jar  (fabric-chaincode-shim 2.5)
 # Downloads dependencies (Go module proxy, Maven Central; default caches ~/go/pkg/mod and ~/.m2).
@@ -77,6 +78,7 @@ for what in $WANT; do
         log "using $(go version)"
         build_go v2 gocc
         build_go fabric14 gocc14
+        build_go certoracle certoracle
         build_go gateway gwclient
       else
         log "skipping: no go (Go fixtures not built; their tests will skip, or fail under CI=true)"

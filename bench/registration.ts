@@ -103,7 +103,7 @@ export async function measureDevMode(ip: InstrumentedPeer, runs: RunBudget, cmd:
     const stop = (): Promise<void> => vm.stop(ccid).finally(() => vm.dispose());
     onProcess(stop);
     try {
-      await vm.start({ ccid, args: [cmd.command, ...cmd.args], env: cmd.env, workingDir: cmd.cwd, prelaunch: () => Promise.resolve() });
+      await vm.start({ ccid, args: [cmd.command, ...cmd.args], env: cmd.env, workingDir: cmd.cwd });
       await Promise.race([ready, exitedEarly]);
       startToReady.push(since(t));
       registerToReady.push(latestRegistration(ip, before, ccid).registerToReadyMs);

@@ -9,6 +9,7 @@ import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types'
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runSteps } from './steps';
+import { runPackageCommand } from './packageCommand';
 import { announceGateway } from './gatewayLines';
 
 export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
@@ -101,6 +102,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

@@ -52,6 +52,8 @@ export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
                             [--tx TX | --query TX]... [--parallel] [--once]
   chaincode-launcher peer                      start only the embedded peer and print its address
+  chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
+                                               write a Fabric lifecycle package, print its ID (package --help)
 
 Transactions (repeatable, run once the chaincode is ready in the order given; one JSON line each on stdout):
   --tx 'ReadAsset asset1'                      words split on spaces; committed when it succeeds

@@ -8,6 +8,7 @@ import type { EngineConfig } from './config';
 import { VMController } from './container/controller';
 import { DockerVM } from './container/docker/dockerVM';
 import { ProcessVM } from './container/process/processVM';
+import { engineInstanceId } from './container/docker/instanceId';
 import { ChaincodeRegistry } from './launch/chaincodeRegistry';
 import { ChaincodeLauncher } from './launch/launcher';
 import { EngineRecipes } from './launch/recipes';
@@ -54,6 +55,7 @@ export class Engine {
       const registry = await ChaincodeRegistry.open(dataDir);
       const docker = new DockerVM({
         endpoint: config.dockerEndpoint,
+        instanceId: await engineInstanceId(dataDir),
         networkMode: config.networkMode === 'host' ? 'host' : 'bridge',
         hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
       });

@@ -6,11 +6,6 @@ import type { Disposable } from '../util/events';
 import { KeyedMutex } from './keyedMutex';
 import type { RuntimeEvent, StartRequest, StopOptions, VM, VMKind } from './types';
 
-/** A start as callers make it: VMs still call Fabric 1.x's prelaunch hook, which nobody needs now. */
-export type VMStartRequest = Omit<StartRequest, 'prelaunch'> & Partial<Pick<StartRequest, 'prelaunch'>>;
-
-const NO_PRELAUNCH = (): Promise<void> => Promise.resolve();
-
 export class UnknownVMKindError extends Error {
   override readonly name = 'UnknownVMKindError';
   constructor(readonly vmKind: string) {
@@ -39,8 +34,8 @@ export class VMController {
   }
 
   /** Starts `req.ccid` on the VM of `kind`; cancellable through `req.signal`. */
-  start(kind: VMKind, req: VMStartRequest): Promise<void> {
-    return this.process(kind, req.ccid, (vm) => vm.start({ prelaunch: NO_PRELAUNCH, ...req }), req.signal);
+  start(kind: VMKind, req: StartRequest): Promise<void> {
+    return this.process(kind, req.ccid, (vm) => vm.start(req), req.signal);
   }
 
   stop(kind: VMKind, ccid: string, opts?: StopOptions, signal?: AbortSignal): Promise<void> {

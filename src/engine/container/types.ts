@@ -65,12 +65,6 @@ export interface StartRequest {
   readonly imageTag?: string;
   /** Built first if missing; `imageTag` must cover its tag (the chaincode image starts FROM it). */
   readonly dependencies?: DependenciesImage;
-  /**
-   * Run just before the process starts (Fabric 1.x's prelaunch). The launcher no longer needs it (a
-   * launch state is armed before the start, as in Fabric 2.x); VMs still call it, so it stays until
-   * every VM has dropped the call.
-   */
-  readonly prelaunch: () => Promise<void>;
   /** Lets a VM skip remaining work; the controller owns the "wait, then reject" semantics. */
   readonly signal?: AbortSignal;
 }

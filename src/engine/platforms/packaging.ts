@@ -4,14 +4,15 @@
  * → same hash, whatever the mtimes, owners or umask; any edit → a new hash.
  */
 import { createHash } from 'node:crypto';
-import { readFile as readFileCallback } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { readFile as readFileCallback, type Stats } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pack, type Header } from 'tar-stream';
 import { FileHashCache, sharedFileHashCache } from './fileHashCache';
 import { IgnoreRules, type IgnoreFileChoice } from './ignoreRules';
+import { isWithin, resolveLink, SymlinkError, type LinkResolution } from './symlinks';
 
 export type EntryType = 'file' | 'directory' | 'symlink';
 
@@ -24,9 +25,9 @@ export interface PackageEntry {
   readonly size: number;
   /** Files: sha256 hex of the content. */
   readonly sha256?: string;
-  /** Symlinks: the target, as written. */
+  /** Symlinks (to a path inside the package): the target, relative to the link's folder. */
   readonly linkTarget?: string;
-  /** Where the content is read from. */
+  /** Where the content is read from (a link out of the folder: the link, which reads as its target). */
   readonly source: string;
 }
 
@@ -51,30 +52,49 @@ const HASH_CONCURRENCY = 16;
  */
 const readFile = promisify(readFileCallback);
 
+/**
+ * The folder's entries, ignore rules applied. Symbolic links: one whose target is inside the folder
+ * (and packaged) stays a link, written relative so it works in the image; one that leads out of the
+ * folder (any absolute link does) is packaged as what it points to, a file's content or a folder's
+ * tree, as if copied in. A link whose target is missing, or that leads back into a folder it is
+ * in, is an error (`SymlinkError`): in an image it would dangle, or never end.
+ */
 export async function collectPackage(root: string, options: CollectOptions): Promise<PackageEntry[]> {
-  const found: { rel: string; abs: string }[] = [];
+  const found: Found[] = [];
   const keepWhole = new Set(options.keepWhole ?? []);
+  const rootReal = await realpath(root);
 
-  const walk = async (relDir: string, rules: IgnoreRules | undefined): Promise<void> => {
+  /** `followed`: real paths of the folder and of the linked folders being walked (a loop check). */
+  const walk = async (relDir: string, rules: IgnoreRules | undefined, followed: readonly string[]): Promise<void> => {
     const absDir = path.join(root, relDir);
     const dirents = (await readdir(absDir, { withFileTypes: true })).sort((a, b) => compare(a.name, b.name));
     for (const dirent of dirents) {
       const { name } = dirent;
       if (name === '.git') continue; // never packaged, ignore files or not
       const rel = relDir === '' ? name : `${relDir}/${name}`;
-      const isDir = dirent.isDirectory();
+      const abs = path.join(absDir, name);
+      const link = dirent.isSymbolicLink() ? await resolveLink(rootReal, abs, rel) : undefined;
+      const isDir = link ? link.kind === 'outside' && link.stat.isDirectory() : dirent.isDirectory();
+      const isFile = link ? link.kind === 'inside' || link.stat.isFile() : dirent.isFile();
       // A kept folder and everything under it bypass the ignore rules (rules === undefined).
       const kept = relDir === '' && keepWhole.has(name);
       if (rules && !kept && rules.ignores(rel, isDir)) continue;
-      if (!isDir && !dirent.isFile() && !dirent.isSymbolicLink()) continue; // sockets, fifos, devices
-      found.push({ rel, abs: path.join(absDir, name) });
-      if (isDir) {
-        const inner = kept || !rules ? undefined : await rules.enter(root, rel, options.ignoreFiles);
-        await walk(rel, inner);
+      if (!isDir && !isFile) continue; // sockets, fifos, devices
+      found.push({ rel, abs, ...(link ? { link } : {}) });
+      if (!isDir) continue;
+      let inner = followed;
+      if (link?.kind === 'outside') {
+        const loop = followed.find((walked) => isWithin(link.realPath, walked));
+        if (loop !== undefined) {
+          throw new SymlinkError(`${rel} is a symbolic link to ${link.realPath}, a folder that holds ${loop === rootReal ? 'the chaincode folder' : loop}: following it would never end`);
+        }
+        inner = [...followed, link.realPath];
       }
+      await walk(rel, kept || !rules ? undefined : await rules.enter(root, rel, options.ignoreFiles), inner);
     }
   };
-  await walk('', await IgnoreRules.forRoot(root, options.ignoreFiles));
+  await walk('', await IgnoreRules.forRoot(root, options.ignoreFiles), [rootReal]);
+  checkLinkTargets(found);
 
   const cache = options.hashCache === undefined ? sharedFileHashCache : options.hashCache;
   const entries = new Array<PackageEntry>(found.length);
@@ -82,32 +102,52 @@ export async function collectPackage(root: string, options: CollectOptions): Pro
   const worker = async (): Promise<void> => {
     while (next < found.length) {
       const i = next++;
-      entries[i] = await describeEntry(found[i]!.rel, found[i]!.abs, cache);
+      entries[i] = await describeEntry(found[i]!, cache);
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
   return entries.sort((a, b) => compare(a.path, b.path));
 }
 
-/** An entry for one file placed at `archivePath` (e.g. a prebuilt jar). */
-export async function fileEntry(archivePath: string, source: string): Promise<PackageEntry> {
-  return describeEntry(archivePath, source, sharedFileHashCache);
+interface Found {
+  readonly rel: string;
+  readonly abs: string;
+  readonly link?: LinkResolution;
 }
 
-async function describeEntry(rel: string, abs: string, cache: FileHashCache | null): Promise<PackageEntry> {
-  const stat = await lstat(abs);
-  if (stat.isDirectory()) return { path: rel, type: 'directory', mode: 0o755, size: 0, source: abs };
-  if (stat.isSymbolicLink()) {
-    return { path: rel, type: 'symlink', mode: 0o777, size: 0, linkTarget: await readlink(abs), source: abs };
+/** A link kept as a link must find its target in the package, or it dangles in the image. */
+function checkLinkTargets(found: readonly Found[]): void {
+  const packaged = new Set(found.map((f) => f.rel));
+  for (const { rel, link } of found) {
+    if (link?.kind !== 'inside' || link.targetPath === '' || packaged.has(link.targetPath)) continue;
+    throw new SymlinkError(
+      `${rel} is a symbolic link to ${link.targetPath}, which is not packaged (an ignore file or .git excludes it): ` +
+        'package the target, or replace the link by a copy',
+    );
   }
-  const mode = stat.mode & 0o111 ? 0o755 : 0o644;
-  const known = cache?.get(abs, stat);
-  if (known !== undefined) return { path: rel, type: 'file', mode, size: stat.size, sha256: known, source: abs };
+}
+
+/** An entry for one file placed at `archivePath` (e.g. a prebuilt jar); a link is followed. */
+export async function fileEntry(archivePath: string, source: string): Promise<PackageEntry> {
+  return describeFile(archivePath, source, await stat(source), sharedFileHashCache);
+}
+
+async function describeEntry({ rel, abs, link }: Found, cache: FileHashCache | null): Promise<PackageEntry> {
+  if (link?.kind === 'inside') return { path: rel, type: 'symlink', mode: 0o777, size: 0, linkTarget: link.linkTarget, source: abs };
+  const info = link?.stat ?? (await lstat(abs));
+  if (info.isDirectory()) return { path: rel, type: 'directory', mode: 0o755, size: 0, source: abs };
+  return describeFile(rel, abs, info, cache);
+}
+
+async function describeFile(rel: string, abs: string, info: Stats, cache: FileHashCache | null): Promise<PackageEntry> {
+  const mode = info.mode & 0o111 ? 0o755 : 0o644;
+  const known = cache?.get(abs, info);
+  if (known !== undefined) return { path: rel, type: 'file', mode, size: info.size, sha256: known, source: abs };
   const hashedAt = Date.now();
   const content = await readFile(abs);
   const digest = sha256(content);
   // Remember only what was read unchanged (the size matches the stat taken before the read).
-  if (content.length === stat.size) cache?.set(abs, stat, digest, hashedAt);
+  if (content.length === info.size) cache?.set(abs, info, digest, hashedAt);
   return { path: rel, type: 'file', mode, size: content.length, sha256: digest, source: abs };
 }
 

@@ -35,7 +35,6 @@ export class InProcVM implements VM {
     if (!chaincode) throw new Error(`system chaincode path ${path} is not registered`);
     if (this.running.has(req.ccid)) throw new Error(`system chaincode ${req.ccid} is already running`);
     const [peerSide, chaincodeSide] = createMemoryStreamPair(req.ccid);
-    await req.prelaunch();
     this.running.set(req.ccid, { chaincodeSide });
     this.attach(peerSide);
     this.events.fire({ kind: 'status', ccid: req.ccid, status: 'running' });

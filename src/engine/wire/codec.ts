@@ -24,6 +24,10 @@ const PROTO_FILES = [
   'orderer/ab.proto',
   'gateway/gateway.proto',
   'google/rpc/status.proto',
+  'msp/msp_principal.proto',
+  'common/policies.proto',
+  'peer/policy.proto',
+  'peer/collection.proto',
 ];
 
 /** Where the .proto files are: beside this module when compiled by tsc, under dist/proto when bundled. */
@@ -153,7 +157,8 @@ function assertCompleteFields(bytes: Uint8Array): void {
  * a oneof member, which has explicit presence (DeliverResponse{status: UNKNOWN} is written).
  * Fabric's encoders never write them, so neither do we, and our bytes match theirs exactly. Driven by the
  * message type, so map entries keep their (possibly empty) values and nested messages keep their
- * presence (an empty message is still written), with their own defaults dropped.
+ * presence (an empty message is still written), with their own defaults dropped; so do the members
+ * of a oneof, whatever their value.
  */
 function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -299,6 +304,20 @@ export const codecs = {
   PreparedTransaction: new MessageCodec<M.PreparedTransaction>('gateway.PreparedTransaction'),
   RpcStatus: new MessageCodec<M.RpcStatus>('google.rpc.Status'),
   Any: new MessageCodec<M.Any>('google.protobuf.Any'),
+  MSPPrincipal: new MessageCodec<M.MSPPrincipal>('common.MSPPrincipal'),
+  MSPRole: new MessageCodec<M.MSPRole>('common.MSPRole'),
+  OrganizationUnit: new MessageCodec<M.OrganizationUnit>('common.OrganizationUnit'),
+  MSPIdentityAnonymity: new MessageCodec<M.MSPIdentityAnonymity>('common.MSPIdentityAnonymity'),
+  CombinedPrincipal: new MessageCodec<M.CombinedPrincipal>('common.CombinedPrincipal'),
+  Policy: new MessageCodec<M.Policy>('common.Policy'),
+  SignaturePolicyEnvelope: new MessageCodec<M.SignaturePolicyEnvelope>('common.SignaturePolicyEnvelope'),
+  SignaturePolicy: new MessageCodec<M.SignaturePolicy>('common.SignaturePolicy'),
+  ImplicitMetaPolicy: new MessageCodec<M.ImplicitMetaPolicy>('common.ImplicitMetaPolicy'),
+  ApplicationPolicy: new MessageCodec<M.ApplicationPolicy>('protos.ApplicationPolicy'),
+  CollectionConfigPackage: new MessageCodec<M.CollectionConfigPackage>('protos.CollectionConfigPackage'),
+  CollectionConfig: new MessageCodec<M.CollectionConfig>('protos.CollectionConfig'),
+  StaticCollectionConfig: new MessageCodec<M.StaticCollectionConfig>('protos.StaticCollectionConfig'),
+  CollectionPolicyConfig: new MessageCodec<M.CollectionPolicyConfig>('protos.CollectionPolicyConfig'),
 } as const;
 
 export type CodecName = keyof typeof codecs;

@@ -404,3 +404,44 @@ export interface PreparedTransaction { transaction_id: string; envelope?: Partia
 export interface Any { type_url: string; value: Uint8Array }
 /** google.rpc.Status: the `grpc-status-details-bin` trailer. */
 export interface RpcStatus { code: number; message: string; details: Partial<Any>[] }
+// ---- msp/msp_principal.proto, common/policies.proto, peer/policy.proto, peer/collection.proto ----
+// A decoded message tells which oneof member is set through a virtual property named after the
+// oneof (protobufjs), e.g. `Type: 'n_out_of'`; the unset members still read as their defaults
+// (`signed_by` reads 0), so decide with that property, never with the members' values.
+
+/** MSPPrincipal.Classification */
+export enum PrincipalClassification { ROLE = 0, ORGANIZATION_UNIT = 1, IDENTITY = 2, ANONYMITY = 3, COMBINED = 4 }
+export interface MSPPrincipal { principal_classification: PrincipalClassification; principal: Uint8Array }
+export interface MSPRole { msp_identifier: string; role: number }
+export interface OrganizationUnit { msp_identifier: string; organizational_unit_identifier: string; certifiers_identifier: Uint8Array }
+export interface MSPIdentityAnonymity { anonymity_type: number }
+export interface CombinedPrincipal { principals: MSPPrincipal[] }
+
+/** Policy.PolicyType */
+export enum PolicyType { UNKNOWN = 0, SIGNATURE = 1, MSP = 2, IMPLICIT_META = 3 }
+export interface Policy { type: number; value: Uint8Array }
+export interface SignaturePolicyNOutOf { n: number; rules: SignaturePolicy[] }
+export interface SignaturePolicy { signed_by?: number | null; n_out_of?: SignaturePolicyNOutOf | null; readonly Type?: 'signed_by' | 'n_out_of' }
+export interface SignaturePolicyEnvelope { version: number; rule?: SignaturePolicy | null; identities: MSPPrincipal[] }
+/** ImplicitMetaPolicy.Rule */
+export enum ImplicitMetaRule { ANY = 0, ALL = 1, MAJORITY = 2 }
+export interface ImplicitMetaPolicy { sub_policy: string; rule: ImplicitMetaRule }
+export interface ApplicationPolicy {
+  signature_policy?: SignaturePolicyEnvelope | null;
+  channel_config_policy_reference?: string | null;
+  readonly Type?: 'signature_policy' | 'channel_config_policy_reference';
+}
+
+export interface CollectionPolicyConfig { signature_policy?: SignaturePolicyEnvelope | null; readonly payload?: 'signature_policy' }
+export interface StaticCollectionConfig {
+  name: string;
+  member_orgs_policy?: CollectionPolicyConfig | null;
+  required_peer_count: number;
+  maximum_peer_count: number;
+  block_to_live: number | string | { toString(): string };
+  member_only_read: boolean;
+  member_only_write: boolean;
+  endorsement_policy?: ApplicationPolicy | null;
+}
+export interface CollectionConfig { static_collection_config?: StaticCollectionConfig | null; readonly payload?: 'static_collection_config' }
+export interface CollectionConfigPackage { config: CollectionConfig[] }

@@ -42,7 +42,6 @@ const request = (ccid: string, signal?: AbortSignal): StartRequest => ({
   ccid,
   args: [],
   env: {},
-  prelaunch: async () => undefined,
   ...(signal ? { signal } : {}),
 });
 

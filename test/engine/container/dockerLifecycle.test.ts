@@ -18,7 +18,6 @@ describe('Docker unreachable', () => {
       const vm = new DockerVM({ endpoint, peerId: `gone${process.pid}`, pingTimeoutMs: 2000 });
       const controller = new VMController([vm]);
       const builder = countingBuilder(async () => assert.fail('the builder must not run'));
-      let prelaunched = 0;
       const abort = new AbortController();
       const req: StartRequest = {
         ccid: 'unreachable:1.0',
@@ -26,9 +25,6 @@ describe('Docker unreachable', () => {
         env: {},
         builder,
         imageTag: 'a'.repeat(64),
-        prelaunch: async () => {
-          prelaunched++;
-        },
         signal: abort.signal,
       };
       const err = await controller.start('docker', req).then(
@@ -39,7 +35,6 @@ describe('Docker unreachable', () => {
       assert.ok(err.message.startsWith(`Docker is not reachable at ${endpoint}: `), err.message);
       assert.equal(err.endpoint, endpoint);
       assert.equal(builder.calls, 0);
-      assert.equal(prelaunched, 0);
       assert.equal(controller.pendingContainers, 0, 'no lock entry left');
       assert.equal(vm.followedContainers, 0, 'nothing followed');
       assert.equal(getEventListeners(abort.signal, 'abort').length, 0, 'no listener left on the signal');
@@ -84,7 +79,6 @@ describe(`${CYCLES} start/stop cycles against a real Docker engine`, { skip: doc
         builder,
         imageTag: prepared.imageTag,
         dependencies: prepared.dependencies,
-        prelaunch: async () => undefined,
         signal: abort.signal,
       });
       await controller.stop('docker', ccid, { timeoutSeconds: 0 }, abort.signal);
@@ -116,7 +110,6 @@ describe(`${CYCLES} start/stop cycles against a real Docker engine`, { skip: doc
         builder: prepared.builder,
         imageTag: prepared.imageTag,
         dependencies: prepared.dependencies,
-        prelaunch: async () => undefined,
       });
     await Promise.all([start(), controller.stop('docker', ccid), start(), start(), controller.stop('docker', ccid), start()]);
     const left = await vm.listContainers();

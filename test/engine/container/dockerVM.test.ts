@@ -29,7 +29,6 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     ccid,
     args: nodePlatform.chaincodeArgs(PEER_ADDRESS),
     env: { CORE_CHAINCODE_ID_NAME: ccid },
-    prelaunch: async () => undefined,
     ...(prepared ? { builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies } : {}),
     ...extra,
   });
@@ -266,23 +265,18 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.equal(now.Config.Labels[LABEL_CCID], ccid);
   });
 
-  test('files are uploaded before start; prelaunch runs after create, before start', async () => {
+  test('files are uploaded before start', async () => {
     const ccid = 'files:1.0';
     log.clear();
-    let stateAtPrelaunch = '';
     const pem = '-----BEGIN CERTIFICATE-----\nroot\n-----END CERTIFICATE-----';
     await controller.start(
       'docker',
       request(ccid, await prepare(), {
         env: { CORE_CHAINCODE_ID_NAME: ccid, SHOW_FILE: '/etc/hyperledger/fabric/peer.crt' },
         files: [{ path: '/etc/hyperledger/fabric/peer.crt', content: Buffer.from(pem) }],
-        prelaunch: async () => {
-          stateAtPrelaunch = (await vm.docker.getContainer(vm.containerName(ccid)).inspect()).State.Status;
-        },
       }),
     );
     await log.exited(ccid);
-    assert.equal(stateAtPrelaunch, 'created');
     const lines = log.logs(ccid, 'stdout');
     assert.ok(lines.includes('file: -----BEGIN CERTIFICATE-----'), lines.join('\n'));
     assert.ok(lines.includes('-----END CERTIFICATE-----'));
@@ -296,13 +290,15 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.equal(exited.kind === 'status' && exited.exitCode, 3);
   });
 
-  test('a failing prelaunch leaves no container behind', async () => {
-    const ccid = 'prelaunch:1.0';
+  test('a start cancelled once the container exists leaves no container behind', async () => {
+    const ccid = 'cancelled:1.0';
     const prepared = await prepare();
-    await assert.rejects(
-      controller.start('docker', request(ccid, prepared, { prelaunch: async () => Promise.reject(new Error('no handler slot')) })),
-      /no handler slot/,
-    );
+    const abort = new AbortController();
+    const sub = vm.onEvent((e) => {
+      if (e.ccid === ccid && e.kind === 'status' && e.status === 'created') abort.abort(new Error('cancelled once created'));
+    });
+    await assert.rejects(controller.start('docker', request(ccid, prepared, { signal: abort.signal })), /cancelled once created/);
+    sub.dispose();
     assert.deepEqual(await vm.docker.listContainers({ all: true, filters: { name: [vm.containerName(ccid)] } }), []);
     assert.equal(vm.followedContainers, 0);
   });

@@ -1,9 +1,10 @@
 import { after } from 'node:test';
 /** Fixture folders and tar reading for the platform and container tests. */
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { extract } from 'tar-stream';
+import { findOnPath, repoRoot, type FixtureStatus } from '../../support/toolchains';
 
 export type TreeSpec = Record<string, string | { content: string; mode?: number } | { symlink: string }>;
 
@@ -83,5 +84,36 @@ export function treesRemovedAfterTests(): (spec: TreeSpec) => Promise<string> {
     const dir = await makeTree(spec);
     made.push(dir);
     return dir;
+  };
+}
+
+/** The Go toolchain as a fixture: tests needing it skip without it, and fail under CI. */
+export function goToolchain(why: string): FixtureStatus {
+  const go = findOnPath('go');
+  return { label: 'go toolchain', path: go, reason: go ? null : `no go toolchain on PATH (${why})` };
+}
+
+/**
+ * A TypeScript contract chaincode laid out as fabric-samples lay one out (sources in src/, output in
+ * dist/, which .gitignore names), its node_modules linked to the project's.
+ */
+export async function typescriptChaincodeSpec(): Promise<TreeSpec> {
+  const contract = await readFile(path.join(repoRoot(), 'test', 'fixtures', 'node', 'contract-ts', 'index.ts'), 'utf8');
+  return {
+    'package.json': JSON.stringify({
+      name: 'counter',
+      version: '1.0.0',
+      main: 'dist/index.js',
+      scripts: { build: 'tsc', start: 'fabric-chaincode-node start' },
+      dependencies: { 'fabric-contract-api': '^2.5.0', 'fabric-shim': '^2.5.0' },
+      devDependencies: { typescript: '^5.0.0' },
+    }),
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', outDir: 'dist', rootDir: 'src', experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true, types: ['node'] },
+      include: ['src'],
+    }),
+    '.gitignore': 'dist/\nnode_modules/\n',
+    'src/index.ts': contract,
+    node_modules: { symlink: path.join(repoRoot(), 'node_modules') },
   };
 }

@@ -97,7 +97,7 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
   async function launch(platform: Platform, dir: string, ccid: string, peerAddress = '127.0.0.1:7052'): Promise<number> {
     const prepared = await prepareBuild(platform, dir, { baseImages: asBaseImages(images), goProxy: 'off' });
     const params = launchParameters({ language: platform.language as ChaincodeLanguage, ccid, peerAddress, mspId: 'Org1MSP' });
-    await controller.start('docker', { ccid, ...params, builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies, prelaunch: async () => undefined });
+    await controller.start('docker', { ccid, ...params, builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies });
     const exited = await log.exited(ccid, 120_000);
     return exited.kind === 'status' ? (exited.exitCode ?? -1) : -1;
   }
@@ -118,7 +118,7 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
       const prepared = await prepareBuild(nodePlatform, dir, { baseImages: asBaseImages(images) });
       const params = launchParameters({ language: 'node', ccid, peerAddress: `127.0.0.1:${port}`, mspId: 'Org1MSP' });
       const started = Date.now();
-      await controller.start('docker', { ccid, ...params, builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies, prelaunch: async () => undefined });
+      await controller.start('docker', { ccid, ...params, builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies });
       const message = await Promise.race([
         register,
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no REGISTER; logs:\n${log.logs(ccid).join('\n')}`)), 60_000)),
@@ -139,7 +139,7 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
       log.clear();
       const rebuilt = Date.now();
       const dependencies = { imageTag: edited.dependencies!.imageTag, builder: countingBuilder(edited.dependencies!.builder) };
-      await controller.start('docker', { ccid, ...params, builder: edited.builder, imageTag: edited.imageTag, dependencies, prelaunch: async () => undefined });
+      await controller.start('docker', { ccid, ...params, builder: edited.builder, imageTag: edited.imageTag, dependencies });
       t.diagnostic(`rebuilt after a code edit and started in ${Date.now() - rebuilt} ms`);
       assert.equal(dependencies.builder.calls, 0, 'node_modules is already in the dependencies image');
       assert.ok(!log.logs(ccid).some((l) => /^Step \d+\/\d+ : ADD node_modules.tar /.test(l)), log.logs(ccid).join('\n'));

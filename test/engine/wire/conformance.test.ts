@@ -115,15 +115,6 @@ function fieldKind(field: protobuf.Field): FieldKind {
   return { kind: 'scalar', scalar: field.type as Scalar, map, repeated, stem, objectKey, enumValues: [], messageType: null, longKeys };
 }
 
-/** The fields a value may set together: all but the other members of each oneof (`pick` chooses the member). */
-function settableFields(type: protobuf.Type, pick: number): protobuf.Field[] {
-  return type.fieldsArray.filter((f) => {
-    if (!f.partOf) return true;
-    const members = f.partOf.fieldsArray;
-    return members.indexOf(f) === pick % members.length;
-  });
-}
-
 function allMessageTypes(ns: protobuf.NamespaceBase): protobuf.Type[] {
   const out: protobuf.Type[] = [];
   for (const nested of ns.nestedArray) {
@@ -170,13 +161,14 @@ function defaultOf(k: FieldKind): unknown {
   return k.kind === 'enum' ? 0 : { string: '', bytes: '', bool: false, int32: 0, uint32: 0, int64: '0', uint64: '0' }[k.scalar ?? 'string'];
 }
 
-/** The expected decoded form of `value`: every field, base64 bytes, decimal 64-bit integers. */
+/** The expected decoded form of `value`: every field (a oneof only its set member), base64 bytes, decimal 64-bit integers. */
 function canonical(type: protobuf.Type, value: MessageValue): MessageValue {
   const out: MessageValue = {};
   for (const field of type.fieldsArray) {
     const k = fieldKind(field);
     const v = value[field.name];
     const one = (x: unknown): unknown => (k.messageType ? canonical(k.messageType, x as MessageValue) : canonicalScalar(k, x));
+    if (v === undefined && field.partOf) continue;
     if (v === undefined) out[field.name] = defaultOf(k);
     else if (k.map) out[field.name] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([key, val]) => [key, one(val)]));
     else if (k.repeated) out[field.name] = (v as unknown[]).map(one);
@@ -190,6 +182,8 @@ function theirCanonical(type: protobuf.Type, msg: TheirMessage): MessageValue {
   const out: MessageValue = {};
   for (const field of type.fieldsArray) {
     const k = fieldKind(field);
+    // A oneof member that is not set is absent, as protobufjs decodes it.
+    if (field.partOf && !(method(msg, `has${k.stem}`)() as boolean)) continue;
     const bytes = (x: unknown): string => (typeof x === 'string' ? x : Buffer.from(x as Uint8Array).toString('base64'));
     const one = (x: unknown): unknown => (k.messageType ? theirCanonical(k.messageType, x as TheirMessage) : k.scalar === 'bytes' ? bytes(x) : canonicalScalar(k, x));
     if (k.map) {
@@ -223,11 +217,25 @@ function scalarSample(k: FieldKind, n: number, name: string): unknown {
   }
 }
 
-function sampleMessage(type: protobuf.Type, n: number): MessageValue {
+const isMessage = (f: protobuf.Field): boolean => f.resolvedType instanceof protobuf.Type;
+
+/**
+ * Whether `field` is the member of its oneof that sample `n` sets (samples 1 and 2 cover two
+ * members); deep in a recursive type (SignaturePolicy in SignaturePolicy) a scalar member, to end.
+ */
+function chosenInOneof(field: protobuf.Field, n: number, depth: number): boolean {
+  const members = field.partOf?.fieldsArray;
+  if (!members) return true;
+  const scalar = members.find((m) => !isMessage(m));
+  return depth >= 3 && scalar ? field === scalar : members[n % members.length] === field;
+}
+
+function sampleMessage(type: protobuf.Type, n: number, depth = 0): MessageValue {
   const out: MessageValue = {};
-  for (const field of settableFields(type, n)) {
+  for (const field of type.fieldsArray) {
+    if (!chosenInOneof(field, n, depth)) continue;
     const k = fieldKind(field);
-    const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m) : scalarSample(k, m, field.name));
+    const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m, depth + 1) : scalarSample(k, m, field.name));
     if (k.map) out[field.name] = { [k.longKeys ? String(2 ** 40 + n) : `${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
     else if (k.repeated) out[field.name] = [one(n), one(n + 2)];
     else out[field.name] = one(n);
@@ -249,25 +257,37 @@ function scalarArbitrary(k: FieldKind): fc.Arbitrary<unknown> {
 }
 
 /**
- * Any field absent or non-default (an explicit default is a separate question, tested below), at
- * most one member of each oneof. Recursive types (none yet) would need a depth limit here.
+ * Any field absent or non-default (an explicit default is a separate question, tested below); of
+ * a oneof, at most one member, with any value (a oneof member has presence, so its default counts).
+ * Recursive types (SignaturePolicy holds SignaturePolicy) stop nesting after a few levels.
  */
-function valueArbitrary(type: protobuf.Type): fc.Arbitrary<MessageValue> {
-  const oneofSizes = type.oneofsArray.map((o) => o.fieldsArray.length);
-  const pick = oneofSizes.length > 0 ? fc.nat({ max: Math.max(...oneofSizes) * 2 }) : fc.constant(0);
-  return pick.chain((p) => {
-    const fields: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const field of settableFields(type, p)) {
-      const k = fieldKind(field);
-      if (k.kind === 'enum' && k.enumValues.length === 0) continue; // only the default (TxReadWriteSet.DataModel KV)
-      const one = k.messageType ? valueArbitrary(k.messageType) : scalarArbitrary(k);
-      const key = k.longKeys ? fc.maxSafeNat().map(String) : fc.string({ minLength: 1, maxLength: 12 });
-      if (k.map) fields[field.name] = fc.tuple(key, one).map(([mapKey, v]) => ({ [mapKey]: v }));
-      else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
-      else fields[field.name] = one;
-    }
-    return fc.record(fields, { requiredKeys: [] }) as fc.Arbitrary<MessageValue>;
-  });
+function valueArbitrary(type: protobuf.Type, depth = 0): fc.Arbitrary<MessageValue> {
+  const fields: Record<string, fc.Arbitrary<unknown>> = {};
+  const oneofs: fc.Arbitrary<MessageValue>[] = [];
+  for (const field of type.fieldsArray) {
+    const k = fieldKind(field);
+    if (k.messageType && depth >= 3) continue;
+    if (k.kind === 'enum' && k.enumValues.length === 0) continue; // only the default (TxReadWriteSet.DataModel KV)
+    const one = k.messageType ? valueArbitrary(k.messageType, depth + 1) : scalarArbitrary(k);
+    if (field.partOf) continue;
+    if (k.map) fields[field.name] = fc.tuple(k.longKeys ? fc.maxSafeNat().map(String) : fc.string({ minLength: 1, maxLength: 12 }), one).map(([key, v]) => ({ [key]: v }));
+    else if (k.repeated) fields[field.name] = fc.array(one, { minLength: 1, maxLength: 3 });
+    else fields[field.name] = one;
+  }
+  for (const oneof of type.oneofsArray) {
+    const members = oneof.fieldsArray.filter((f) => !(f.resolvedType instanceof protobuf.Type && depth >= 3));
+    const member = (f: protobuf.Field): fc.Arbitrary<MessageValue> => {
+      const k = fieldKind(f);
+      const value = k.messageType ? valueArbitrary(k.messageType, depth + 1) : fc.oneof(fc.constant(defaultScalar(k)), scalarArbitrary(k));
+      return value.map((v) => ({ [f.name]: v }));
+    };
+    oneofs.push(fc.oneof(fc.constant({}), ...members.map(member)));
+  }
+  return fc.tuple(fc.record(fields, { requiredKeys: [] }), ...oneofs).map((parts) => Object.assign({}, ...parts) as MessageValue);
+}
+
+function defaultScalar(k: FieldKind): unknown {
+  return k.kind === 'enum' ? 0 : { string: '', bytes: Buffer.alloc(0), bool: false, int32: 0, uint32: 0, int64: 0, uint64: 0 }[k.scalar ?? 'string'];
 }
 
 // ---- the assertions ----
@@ -342,6 +362,8 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       'protos.FilteredBlock', 'protos.FilteredTransaction', 'protos.FilteredTransactionActions', 'protos.FilteredChaincodeAction', 'protos.BlockAndPrivateData', 'protos.DeliverResponse',
       // google/rpc/status.proto
       'google.rpc.Status', 'google.protobuf.Any',
+      // common/policies.proto, msp/msp_principal.proto, peer/policy.proto, peer/collection.proto
+      'common.SignaturePolicyEnvelope', 'common.MSPPrincipal', 'protos.ApplicationPolicy', 'protos.CollectionConfigPackage',
     ];
     for (const name of expected) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);
@@ -380,9 +402,9 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
     // txid '' and channel_id '', or ChaincodeInput{is_init: false} in every TRANSACTION).
     const differing: string[] = [];
     for (const type of types) {
-      const scalars = type.fieldsArray.filter((f) => !f.repeated && !f.map && !(f.resolvedType instanceof protobuf.Type));
-      const plainDefault = (k: FieldKind): unknown => (k.kind === 'enum' ? 0 : { string: '', bytes: Buffer.alloc(0), bool: false, int32: 0, uint32: 0, int64: 0, uint64: 0 }[k.scalar ?? 'string']);
-      const defaults = Object.fromEntries(scalars.map((f) => [f.name, plainDefault(fieldKind(f))]));
+      // Of a oneof, only the first member: setting a second would clear the first on their side.
+      const scalars = type.fieldsArray.filter((f) => !f.repeated && !f.map && !(f.resolvedType instanceof protobuf.Type) && (!f.partOf || f.partOf.fieldsArray[0] === f));
+      const defaults = Object.fromEntries(scalars.map((f) => [f.name, defaultScalar(fieldKind(f))]));
       const ours = hex(encodeOurs(type, defaults));
       const their = hex(toTheirs(type, defaults).serializeBinary());
       if (ours !== their) differing.push(`${type.fullName.slice(1)}: ours ${ours}, fabric-protos '${their}'`);
@@ -424,6 +446,11 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       ['orderer.SeekInfo.SeekBehavior', ['orderer', 'SeekInfo', 'SeekBehavior']],
       ['orderer.SeekInfo.SeekErrorResponse', ['orderer', 'SeekInfo', 'SeekErrorResponse']],
       ['orderer.SeekInfo.SeekContentType', ['orderer', 'SeekInfo', 'SeekContentType']],
+      ['common.MSPPrincipal.Classification', ['common', 'MSPPrincipal', 'Classification']],
+      ['common.MSPRole.MSPRoleType', ['common', 'MSPRole', 'MSPRoleType']],
+      ['common.MSPIdentityAnonymity.MSPIdentityAnonymityType', ['common', 'MSPIdentityAnonymity', 'MSPIdentityAnonymityType']],
+      ['common.Policy.PolicyType', ['common', 'Policy', 'PolicyType']],
+      ['common.ImplicitMetaPolicy.Rule', ['common', 'ImplicitMetaPolicy', 'Rule']],
     ];
     for (const [ours, path] of pairs) assert.deepEqual({ ...protoRoot.lookupEnum(ours).values }, theirEnum(path), ours);
     // The TypeScript enums the engine uses carry the same names and numbers.

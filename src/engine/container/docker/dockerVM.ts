@@ -1,7 +1,7 @@
 /**
  * The Docker VM (Fabric's `core/container/dockercontroller`): start = replace any old container of
  * the name → create → (image missing: build the dependencies image if it is missing too, then the
- * image, from the lazy builders; create again) → upload files → attach → prelaunch → start (→ after
+ * image, from the lazy builders; create again) → upload files → attach → start (→ after
  * a build, remove the images it replaces), then follow the exit. Knows nothing about chaincode
  * languages.
  */
@@ -29,7 +29,7 @@ import {
   type DockerEngineEvent,
   type ManagedContainer,
 } from './labels';
-import { containerName, DEFAULT_NAMING, dependenciesImageRef, imageName, imageRef, type VMNaming } from './names';
+import { containerName, DEFAULT_NAMING, dependenciesImageRef, imageName, imageRef, peerPrefix, type VMNaming } from './names';
 
 export interface DockerVMOptions {
   /** `unix:///var/run/docker.sock` (default), a socket path, or `tcp://host:port`. */
@@ -39,6 +39,11 @@ export interface DockerVMOptions {
   readonly networkId?: string;
   /** Fabric's `peer.id`; default 'peer0'. */
   readonly peerId?: string;
+  /**
+   * This engine's id among those sharing the Docker host (`engineInstanceId`): part of the peer
+   * label and of container and image names, so engines never see or remove each other's.
+   */
+  readonly instanceId?: string;
   /** Containers (and RUN steps) use the host's network by default: they reach the peer at 127.0.0.1. */
   readonly networkMode?: string;
   /** Stream container output as 'log' events; default true (Fabric's `vm.docker.attachStdout`). */
@@ -66,13 +71,14 @@ export class DockerVM implements VM {
     this.naming = {
       networkId: options.networkId ?? DEFAULT_NAMING.networkId,
       peerId: options.peerId ?? DEFAULT_NAMING.peerId,
+      ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
     };
     this.docker = new Dockerode(dockerClientOptions(this.endpoint, options.tls));
   }
 
-  /** `<networkId>-<peerId>`, the value of our peer label. */
+  /** `<networkId>-<peerId>-<instanceId>`, the value of our peer label: what this engine owns. */
   get peerLabel(): string {
-    return [this.naming.networkId, this.naming.peerId].filter((p) => p !== '').join('-');
+    return peerPrefix(this.naming);
   }
 
   containerName(ccid: string): string {
@@ -181,7 +187,11 @@ export class DockerVM implements VM {
       AttachStdout: attach,
       AttachStderr: attach,
       Tty: false,
-      HostConfig: { ...this.options.hostConfig, NetworkMode: this.options.networkMode ?? 'host' },
+      // An init process as PID 1 (Docker's tini) passes SIGTERM on and reaps zombies. Without it
+      // the chaincode's own first process is PID 1, and the kernel drops signals PID 1 has no
+      // handler for: `sh -c "npm start"` ignores SIGTERM, so a stop waits out its whole grace
+      // period and ends in SIGKILL.
+      HostConfig: { Init: true, ...this.options.hostConfig, NetworkMode: this.options.networkMode ?? 'host' },
     };
   }
 
@@ -265,7 +275,7 @@ export class DockerVM implements VM {
     }
   }
 
-  /** Upload → attach → prelaunch → start; on any failure the created container is removed. */
+  /** Upload → attach → start; on any failure the created container is removed. */
   private async launch(req: StartRequest, container: Dockerode.Container, ref: string): Promise<void> {
     const { ccid } = req;
     const watch = new ContainerWatch(this.docker, container.id, {
@@ -282,7 +292,6 @@ export class DockerVM implements VM {
       }
       if (this.options.attachStdout ?? true) await watch.attach();
       req.signal?.throwIfAborted();
-      await req.prelaunch();
       this.progress(ccid, 'starting container');
       await container.start();
     } catch (err) {

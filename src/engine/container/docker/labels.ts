@@ -8,7 +8,7 @@ import { LineSplitter } from './lines';
 
 export const LABEL_MANAGED = 'org.chaincode-launcher.managed';
 export const LABEL_CCID = 'org.chaincode-launcher.ccid';
-/** `<networkId>-<peerId>`: two engines (say, two workspaces) keep apart. */
+/** `<networkId>-<peerId>-<instanceId>`: two engines (say, two workspaces) keep apart. */
 export const LABEL_PEER = 'org.chaincode-launcher.peer';
 
 /** What an image of ours is: `chaincode`, or `dependencies` (an image chaincode images start FROM). */

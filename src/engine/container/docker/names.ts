@@ -20,13 +20,24 @@ export interface VMNaming {
   readonly networkId: string;
   /** Fabric's `peer.id`; default 'peer0'. Empty string leaves it out. */
   readonly peerId: string;
+  /**
+   * Not Fabric's: which engine on this Docker host (see `instanceId.ts`). Two engines with the same
+   * network and peer ids would otherwise share container names, and each start would remove the
+   * other's container of that name. Unset or empty leaves it out (Fabric's names).
+   */
+  readonly instanceId?: string;
 }
 
 export const DEFAULT_NAMING: VMNaming = { networkId: 'dev', peerId: 'peer0' };
 
-/** `<networkId>-<peerId>-<ccid>`, each prefix only when set (Fabric's `preFormatImageName`). */
+/** `<networkId>-<peerId>[-<instanceId>]`, each part only when set: the peer label's value. */
+export function peerPrefix(naming: VMNaming): string {
+  return [naming.networkId, naming.peerId, naming.instanceId ?? ''].filter((part) => part !== '').join('-');
+}
+
+/** `<networkId>-<peerId>[-<instanceId>]-<ccid>`, each prefix only when set (Fabric's `preFormatImageName`). */
 function preFormat(naming: VMNaming, ccid: string): string {
-  return [naming.networkId, naming.peerId, ccid].filter((part) => part !== '').join('-');
+  return [peerPrefix(naming), ccid].filter((part) => part !== '').join('-');
 }
 
 /** Container name: sanitised, case kept (2.x `GetVMName`). */

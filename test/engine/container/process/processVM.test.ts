@@ -23,7 +23,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
 }
 
 function request(ccid: string, script: string, env: Record<string, string> = {}): StartRequest {
-  return { ccid, args: ['sh', '-c', script], env, workingDir: '/', prelaunch: () => Promise.resolve() };
+  return { ccid, args: ['sh', '-c', script], env, workingDir: '/' };
 }
 
 function recorder(vm: ProcessVM): RuntimeEvent[] {
@@ -37,7 +37,7 @@ async function parentRunning(script: string): Promise<{ parent: ChildProcess; pi
   const parentScript = `const { ProcessVM } = require(${JSON.stringify(PROCESS_VM_MODULE)});
     const vm = new ProcessVM();
     vm.onEvent((e) => { if (e.kind === 'log') console.log(e.line); });
-    void vm.start({ ccid: 'orphan:1', args: ['sh', '-c', ${JSON.stringify(script)}], env: {}, prelaunch: () => Promise.resolve() });`;
+    void vm.start({ ccid: 'orphan:1', args: ['sh', '-c', ${JSON.stringify(script)}], env: {} });`;
   const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   parent.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,7 +79,7 @@ describe('process VM', () => {
 
   test('a command that is not installed is a start failure, not an exit', async () => {
     const vm = new ProcessVM();
-    await assert.rejects(vm.start({ ccid: 'missing:1', args: ['no-such-tool-ccl', 'x'], env: {}, prelaunch: () => Promise.resolve() }), (err: Error) => err instanceof ProcessStartError && /no-such-tool-ccl is not installed/.test(err.message));
+    await assert.rejects(vm.start({ ccid: 'missing:1', args: ['no-such-tool-ccl', 'x'], env: {} }), (err: Error) => err instanceof ProcessStartError && /no-such-tool-ccl is not installed/.test(err.message));
     assert.equal(vm.runningProcesses, 0);
     vm.dispose();
   });

@@ -1,0 +1,72 @@
+/**
+ * `connection.json`, the whole code of a chaincode-as-a-service package: where the peer dials the
+ * chaincode server and how. Fields and their meaning as Fabric's external builder reads them
+ * (`core/container/externalbuilder/instance.go`, `ChaincodeServerUserData`), checked here the way
+ * the peer would refuse them, so a package that cannot work is never written.
+ */
+
+export interface CcaasTls {
+  /** PEM: the CA that issued the chaincode server's TLS certificate (the peer verifies it). */
+  readonly rootCert: string;
+  /** PEM key and certificate the peer presents when the server asks for client authentication. */
+  readonly client?: { readonly key: string; readonly cert: string };
+}
+
+export interface CcaasConnection {
+  /**
+   * `host:port` the peer dials. The ccaas builder renders it as a Go template first, so
+   * `{{.peername}}_mycc:9999` (one server per peer) is accepted as it is.
+   */
+  readonly address: string;
+  /** A Go duration (`10s`, `1m30s`); default 10s, as fabric-samples write it. */
+  readonly dialTimeout?: string;
+  /** Absent: plain TCP (`tls_required: false`). */
+  readonly tls?: CcaasTls;
+}
+
+export const DEFAULT_DIAL_TIMEOUT = '10s';
+
+export class CcaasConnectionError extends Error {
+  override readonly name = 'CcaasConnectionError';
+}
+
+/** Go's `time.ParseDuration` syntax, without the sign: one or more number+unit pairs. */
+const GO_DURATION = /^(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))*$/;
+const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----/;
+
+/** The file's bytes: Fabric's field names in its struct's order. */
+export function connectionJson(connection: CcaasConnection): Buffer {
+  checkConnection(connection);
+  const { tls } = connection;
+  const fields: Record<string, string | boolean> = {
+    address: connection.address,
+    dial_timeout: connection.dialTimeout ?? DEFAULT_DIAL_TIMEOUT,
+    tls_required: tls !== undefined,
+  };
+  if (tls) {
+    fields['client_auth_required'] = tls.client !== undefined;
+    if (tls.client) {
+      fields['client_key'] = tls.client.key;
+      fields['client_cert'] = tls.client.cert;
+    }
+    fields['root_cert'] = tls.rootCert;
+  }
+  return Buffer.from(`${JSON.stringify(fields, null, 2)}\n`);
+}
+
+function checkConnection(connection: CcaasConnection): void {
+  const { address, dialTimeout, tls } = connection;
+  const colon = address.lastIndexOf(':');
+  const port = Number(address.slice(colon + 1));
+  if (colon <= 0 || !/^\d+$/.test(address.slice(colon + 1)) || port < 1 || port > 65535) {
+    throw new CcaasConnectionError(`the chaincode server address must be HOST:PORT (the peer dials it), got '${address}'`);
+  }
+  if (dialTimeout !== undefined && !GO_DURATION.test(dialTimeout)) {
+    throw new CcaasConnectionError(`the dial timeout must be a duration such as 10s or 1m30s, got '${dialTimeout}'`);
+  }
+  if (!tls) return;
+  if (!PEM.test(tls.rootCert)) throw new CcaasConnectionError("the TLS root certificate is not PEM ('-----BEGIN CERTIFICATE-----' …)");
+  if (tls.client && (!PEM.test(tls.client.key) || !PEM.test(tls.client.cert))) {
+    throw new CcaasConnectionError('the TLS client key and certificate must both be PEM');
+  }
+}
