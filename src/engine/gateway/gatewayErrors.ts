@@ -27,8 +27,17 @@ export class GatewayStatusError extends Error {
   }
 
   toServiceError(): grpc.ServerErrorResponse {
-    return statusWithDetails(this.code, this.message, this.details);
+    return statusWithDetails(this.code, wellFormed(this.message), this.details.map((d) => ({ ...d, message: wellFormed(d.message) })));
   }
+}
+
+/**
+ * Text without lone surrogates. Messages quote what clients sent (channel names, transaction ids),
+ * which may have decoded from invalid UTF-8; grpc-js passes the status message through encodeURI,
+ * which throws on a lone surrogate, and the call would never be answered.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** `errorDetail(endpoint, message)`: which peer failed, and why. */
@@ -44,7 +53,7 @@ export function errorDetail(endpoint: GatewayEndpoint, message: string): ErrorDe
 export function toServiceError(err: unknown): grpc.ServerErrorResponse {
   if (err instanceof GatewayStatusError) return err.toServiceError();
   const message = err instanceof Error ? err.message : String(err);
-  return statusWithDetails(grpc.status.INTERNAL, `the embedded peer failed: ${message}`, []);
+  return statusWithDetails(grpc.status.INTERNAL, wellFormed(`the embedded peer failed: ${message}`), []);
 }
 
 /** grpc-go's answer to a request message it cannot decode (the generated unmarshaller's error). */
