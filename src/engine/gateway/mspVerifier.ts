@@ -4,7 +4,7 @@
  * validate against its CA and NodeOUs, verify the signature), with Fabric's client-facing words.
  */
 import { formatName } from '../crypto/x509Name';
-import { AccessDeniedError, checkCreator, checkNotExpired, IdentityExpiredError, type ChannelMsps } from '../msp';
+import { AccessDeniedError, checkCreator, IdentityExpiredError, type ChannelMsps, type MspIdentity } from '../msp';
 import { CallerRefusedError, type Caller, type CallerVerifier } from './callers';
 
 export class MspCallerVerifier implements CallerVerifier {
@@ -13,7 +13,7 @@ export class MspCallerVerifier implements CallerVerifier {
 
   verify(channel: string, creator: Uint8Array, signed: Uint8Array, signature: Uint8Array): Caller {
     try {
-      checkNotExpired(creator);
+      this.checkNotExpired(creator);
       const identity = checkCreator(this.msps, channel, creator, signed, signature);
       return { mspId: identity.mspId, subject: formatName(identity.cert.subject) };
     } catch (err) {
@@ -21,5 +21,20 @@ export class MspCallerVerifier implements CallerVerifier {
       if (err instanceof IdentityExpiredError) throw new CallerRefusedError(err.message, `the certificate expired at ${err.expiredAt.toISOString()}`, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * The expiration filter (core/handlers/auth/filter/expiration.go), on the identity the MSP
+   * deserialises anyway and caches: parsing the certificate again for every request would cost
+   * more than the signature check. An identity the MSP cannot read is left to checkCreator.
+   */
+  private checkNotExpired(creator: Uint8Array): void {
+    let identity: MspIdentity;
+    try {
+      identity = this.msps.deserializeIdentity(creator);
+    } catch {
+      return;
+    }
+    if (Date.now() > identity.cert.notAfter.getTime()) throw new IdentityExpiredError(identity.cert.notAfter);
   }
 }
