@@ -4,7 +4,7 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `activation wire peer dev gateway net`) runs only those sections: a quick
+ * `npm run bench -- net` (or any of `activation wire peer dev new replay gateway net`) runs only those sections: a quick
  * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
@@ -17,8 +17,10 @@ import { measureActivation } from './activation';
 import { measureGateway } from './gateway';
 import { InstrumentedPeer } from './instrumentedPeer';
 import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
+import { measureNewProject } from './newProject';
 import { measurePingPong } from './pingPong';
 import { devModeCommand, measureDevMode, measureRestarts, npmStartCommand } from './registration';
+import { measureReplay } from './replay';
 import { describe, describeBelow, describeRatio, formatNumber, round, Summary } from './stats';
 import { ThinReferencePeer } from './thinPeer';
 import { measureTransactions, ourPeerTx, startGetPut, thinPeerTx } from './transactions';
@@ -36,8 +38,11 @@ const PLAN = {
   devModeRuns: { min: 3, max: 5, budgetMs: 9000 },
   directRuns: { min: 3, max: 3, budgetMs: 0 },
   activationRuns: 9,
+  /** New Project → READY: each run writes, installs (npm, from its cache) and launches a project. */
+  newProjectRuns: { min: 3, max: 5, budgetMs: 30_000 },
   netModeMinRounds: 2,
   netModeMaxRounds: 3,
+  replayRuns: 30,
   gateway: { rounds: 5, sequentialMs: 600, sequentialSliceMs: 100, inFlightMs: 1000, inFlight: 32, evaluations: 300, profiledSubmits: 100 },
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
   budgetSeconds: 150,
@@ -182,6 +187,20 @@ async function devModeFigures(results: Results, cleanup: Cleanup): Promise<void>
   results.add('devModeNpmStartToReadyMs', npm.startToReady);
 }
 
+async function newProjectFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('New Project → ready: a JavaScript contract project written, installed from npm\'s cache, launched in dev mode');
+  const fig = await measureNewProject(PLAN.newProjectRuns, (undo) => cleanup.add(undo));
+  say(describeBelow('write → npm install → peer + chaincode READY', 'ms', fig.toReady, 20_000));
+  say(describe('    write the project', 'ms', fig.write));
+  say(describe('    npm install (dependencies in the cache)', 'ms', fig.install));
+  say(describe('    peer start + chaincode start → READY', 'ms', fig.launch));
+  say();
+  results.add('newProjectToReadyMs', fig.toReady);
+  results.add('newProjectWriteMs', fig.write);
+  results.add('newProjectInstallMs', fig.install);
+  results.add('newProjectLaunchToReadyMs', fig.launch);
+}
+
 function reportNetMode(net: NetModeResult, results: Results): void {
   if (net.kind === 'skipped') {
     say(`  net mode: skipped (${net.reason})`);
@@ -260,7 +279,18 @@ async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void>
   results.set('gatewayRoundTripMs', p.roundTrip);
 }
 
-const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'gateway', 'net'] as const;
+
+async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('Replay: a recorded TransferAsset of examples/asset-transfer, on its current code, against the state it read');
+  const r = await measureReplay(PLAN.replayRuns, (undo) => cleanup.add(undo));
+  say(describeBelow('replay of a transaction → diffed result', 'ms', r.replay, 100));
+  say(describe('    replay of an evaluation (ReadAsset)', 'ms', r.replayRead));
+  say();
+  results.add('replayMs', r.replay);
+  results.add('replayReadMs', r.replayRead);
+}
+
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'gateway', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -327,6 +357,23 @@ async function main(): Promise<void> {
       await cleanup.run();
     }
     endSection('dev mode');
+  }
+
+  if (selected.has('new')) {
+    try {
+      await newProjectFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('new project');
+  }
+  if (selected.has('replay')) {
+    try {
+      await replayFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('replay');
   }
 
   if (selected.has('gateway')) {

@@ -112,7 +112,7 @@ export async function measureNetMode(options: NetModeOptions): Promise<NetModeRe
   try {
     await fs.promises.cp(EXAMPLE_CHAINCODE, folder, { recursive: true, verbatimSymlinks: true });
     engine = await Engine.start(
-      resolveConfig({ dataDir: path.join(tmp, 'data'), peerPort: 0, gatewayPort: null, mode: 'net', startupTimeoutMs: 60_000, logLevel: 'warning', baseImages: { node: baseImage } }),
+      resolveConfig({ dataDir: path.join(tmp, 'data'), peerPort: 0, mode: 'net', startupTimeoutMs: 60_000, logLevel: 'warning', baseImages: { node: baseImage } }),
     );
     const definition: ChaincodeDefinition = { name, version: '1.0', mode: 'net', language: 'node', path: folder };
     const launched = engine;

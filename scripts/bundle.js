@@ -4,6 +4,7 @@
 //   dist/extension.js  src/vscode/extension.ts: what activation loads (the editor layer, light);
 //   dist/engine.js     src/vscode/engineBundle.ts: the embedded peer, launcher and Docker client,
 //                      required by engineAssembly.ts the first time they are needed.
+// New Project's templates go to dist/scaffold-templates (src/engine/scaffold/templates.ts looks there).
 //   node scripts/bundle.js [--production] [--watch] [--outdir DIR]
 // Two checks keep activation fast and the package small: the build fails if a heavy package (gRPC,
 // protobufjs, dockerode…) reaches dist/extension.js, and a production build fails if the bundles
@@ -44,11 +45,11 @@ const engineBundleExternal = {
   },
 };
 
-function copyProtos(outdir) {
-  const from = path.join(root, 'src/engine/wire/proto');
-  const to = path.join(outdir, 'proto');
-  fs.rmSync(to, { recursive: true, force: true });
-  if (fs.existsSync(from)) fs.cpSync(from, to, { recursive: true });
+function copyAssets(outdir) {
+  for (const [from, to] of [['src/engine/wire/proto', 'proto'], ['src/engine/scaffold/templates', 'scaffold-templates']]) {
+    fs.rmSync(path.join(outdir, to), { recursive: true, force: true });
+    if (fs.existsSync(path.join(root, from))) fs.cpSync(path.join(root, from), path.join(outdir, to), { recursive: true });
+  }
 }
 
 /** @returns {import('esbuild').BuildOptions} */
@@ -95,7 +96,7 @@ function check(name, result, { lightweight }) {
  */
 async function bundle({ production = false, outdir = path.join(root, 'dist') } = {}) {
   fs.mkdirSync(outdir, { recursive: true });
-  copyProtos(outdir);
+  copyAssets(outdir);
   const built = [];
   for (const [name, entry, plugins, lightweight] of [
     ['extension.js', 'src/vscode/extension.ts', [engineBundleExternal], true],
@@ -123,7 +124,7 @@ async function main() {
   const at = args.indexOf('--outdir');
   const outdir = at >= 0 ? path.resolve(args[at + 1]) : path.join(root, 'dist');
   if (args.includes('--watch')) {
-    copyProtos(outdir);
+    copyAssets(outdir);
     for (const [name, entry, plugins] of [['extension.js', 'src/vscode/extension.ts', [engineBundleExternal]], ['engine.js', 'src/vscode/engineBundle.ts', []]]) {
       const ctx = await esbuild.context(options(entry, path.join(outdir, name), production, plugins));
       await ctx.watch();

@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { EngineConfig, Language, resolveConfig } from '../engine/config';
+import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, EngineConfig, Language, resolveConfig } from '../engine/config';
+import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 
 export class UsageError extends Error {
@@ -46,7 +47,20 @@ export interface PeerCommand {
   readonly config: EngineConfig;
 }
 
-export type CliCommand = LaunchCommand | PeerCommand | { readonly command: 'help' };
+/** One recorded transaction on the current code (nothing committed), or a whole sequence onto a fresh ledger. */
+export type ReplayTarget = { readonly kind: 'one'; readonly txId: string } | { readonly kind: 'all'; readonly from: string; readonly scope: SequenceScope };
+
+export interface ReplayCommand {
+  readonly command: 'replay';
+  readonly target: ReplayTarget;
+  readonly folder: string;
+  readonly name?: string;
+  readonly version?: string;
+  readonly runtime: LaunchRuntime;
+  readonly config: EngineConfig;
+}
+
+export type CliCommand = LaunchCommand | PeerCommand | ReplayCommand | { readonly command: 'help' };
 
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
@@ -54,6 +68,16 @@ export const USAGE = `Usage:
   chaincode-launcher peer                      start only the embedded peer and print its address
   chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
                                                write a Fabric lifecycle package, print its ID (package --help)
+  chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
+                                               write a contract project into a new or empty folder and install it
+  chaincode-launcher replay <txid> [<folder>]  run a recorded transaction again on the folder's current code,
+                                               against the state it read then; commits nothing; prints
+                                               {"txId","same","differences",…} (exit 1 when it differs)
+  chaincode-launcher replay --all [<folder>] --data-dir NEW [--from DIR] [--include-uncommitted]
+                                               re-run the transactions committed in DIR (default: the
+                                               data dir of --config, else .chaincode) in order onto a new
+                                               ledger in NEW; one line per transaction, then the final
+                                               state's differences (exit 1 when any differs)
 
 Transactions (repeatable, run once the chaincode is ready in the order given; one JSON line each on stdout):
   --tx 'ReadAsset asset1'                      words split on spaces; committed when it succeeds
@@ -149,6 +173,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'no-tls': { type: 'boolean' },
         durability: { type: 'string' },
         'no-start': { type: 'boolean' },
+        all: { type: 'boolean' },
+        from: { type: 'string' },
+        'include-uncommitted': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       tokens: true,
@@ -183,7 +210,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
     // an external chaincode is dialled by the launcher, so the peer runs as in net mode.
     mode: mode === 'dev' ? 'dev' : 'net',
     ...(port !== undefined ? { peerPort: port } : {}),
-    ...(v['gateway-port'] !== undefined ? { gatewayPort: parseGatewayPort(v['gateway-port']) } : {}),
+    // The Gateway serves the peer and launch sessions at a peer's usual port; replay needs none.
+    ...(v['gateway-port'] !== undefined
+      ? { gatewayPort: parseGatewayPort(v['gateway-port']) }
+      : 'gatewayPort' in fileConfig
+        ? {}
+        : { gatewayPort: positionals[0] === 'replay' ? null : DEFAULT_GATEWAY_PORT }),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
     ...(v.channel ? { channel: v.channel } : {}),
@@ -199,13 +231,19 @@ export function parseCli(argv: readonly string[]): CliCommand {
   });
   const [command, folder, ...extra] = positionals;
   if (command === 'peer') return { command: 'peer', config };
-  if (command !== 'launch') throw new UsageError(`unknown command ${command}`);
-  if (!folder) throw new UsageError('launch needs a chaincode folder');
-  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (command !== 'launch' && command !== 'replay') throw new UsageError(`unknown command ${command}`);
   for (const [flag, value, problem] of [['name', v.name, chaincodeNameProblem], ['version', v.version, chaincodeVersionProblem]] as const) {
     const why = value === undefined ? undefined : problem(value);
     if (why) throw new UsageError(`--${flag}: ${why}`);
   }
+  if (command === 'replay') {
+    if (transactionSteps(tokens).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
+    const recordedIn = v.from ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
+    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, v.address, !!v['no-start']), config };
+  }
+  if (v.all || v.from !== undefined || v['include-uncommitted']) throw new UsageError('--all, --from and --include-uncommitted are options of replay');
+  if (!folder) throw new UsageError('launch needs a chaincode folder');
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   return {
     command: 'launch',
     folder,
@@ -217,6 +255,20 @@ export function parseCli(argv: readonly string[]): CliCommand {
     once: !!v.once,
     config,
   };
+}
+
+/** `replay <txid> [<folder>]` or `replay --all [<folder>] --data-dir NEW [--from DIR]`; the folder defaults to the current one. */
+function replayTarget(args: readonly string[], all: boolean, dataDir: string | undefined, recordedIn: string, from: string | undefined, includeUncommitted: boolean): { target: ReplayTarget; folder: string } {
+  if (all) {
+    if (args.length > 1) throw new UsageError(`replay --all takes one chaincode folder, got ${args.join(' ')}`);
+    if (!dataDir) throw new UsageError('replay --all needs --data-dir NEW: the new ledger the recorded transactions are replayed onto (--from names the recorded one)');
+    return { target: { kind: 'all', from: recordedIn, scope: includeUncommitted ? 'all' : 'committed' }, folder: args[0] ?? '.' };
+  }
+  if (from !== undefined || includeUncommitted) throw new UsageError('--from and --include-uncommitted go with replay --all; replay <txid> reads the ledger in --data-dir');
+  const [txId, folder, ...extra] = args;
+  if (!txId) throw new UsageError('replay needs a transaction id (or --all)');
+  if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  return { target: { kind: 'one', txId }, folder: folder ?? '.' };
 }
 
 function launchRuntime(mode: 'dev' | 'net' | 'external', address: string | undefined, noStart: boolean): LaunchRuntime {

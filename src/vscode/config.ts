@@ -1,17 +1,24 @@
 /** Typed access to the `chaincode.*` settings (see engineSettings.ts for the mapping). */
 import * as vscode from 'vscode';
 import type { EngineConfig } from '../engine/config';
-import { engineConfigFrom, PEER_SETTINGS } from './engineSettings';
+import type { RestartSetting } from '../engine/engine';
+import { engineConfigFrom, RESTART_ONLY_SETTINGS } from './engineSettings';
+
+export interface SettingsChange {
+  /** The restart-only settings this change touched (engine keys): a running peer keeps its values. */
+  readonly restartOnly: readonly RestartSetting[];
+}
 
 export class Config {
-  private readonly changed = new vscode.EventEmitter<{ peerAffected: boolean }>();
+  private readonly changed = new vscode.EventEmitter<SettingsChange>();
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly defaultDataDir: string) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('chaincode')) return;
-      this.changed.fire({ peerAffected: PEER_SETTINGS.some((k) => e.affectsConfiguration(`chaincode.${k}`)) });
+      const restartOnly = (Object.entries(RESTART_ONLY_SETTINGS) as [RestartSetting, string][]).filter(([, key]) => e.affectsConfiguration(`chaincode.${key}`)).map(([setting]) => setting);
+      this.changed.fire({ restartOnly });
     });
   }
 

@@ -10,6 +10,7 @@ import { DebugSessions } from './debug/debugSessions';
 import type { Engine } from './engineAssembly';
 import { EngineHost } from './engineHost';
 import { ChaincodeLogs } from './logs';
+import { applySettings } from './settingsApply';
 
 /** The user dismissed a prompt: commands end quietly. */
 export class Cancelled extends Error {
@@ -48,15 +49,7 @@ export class Ctx implements vscode.Disposable {
       this.engine.onDidEndTransaction(fire),
       this.debugSessions.onDidChange(fire),
       this.engine.onLog((l) => this.logs.append(l.ccid, l.line, { txId: l.txId, inFlight: this.inFlightTxIds(l.ccid) })),
-      this.config.onDidChange(({ peerAffected }) => {
-        if (peerAffected && this.engine.current) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Chaincode settings the running peer uses changed. Restart the peer to apply them (running chaincodes stop).'), vscode.l10n.t('Restart Peer')).then(async (pick) => {
-            if (!pick) return;
-            await vscode.commands.executeCommand('chaincode.stopPeer'); // ends debug sessions and chaincode processes too
-            await this.engine.ensureStarted();
-          });
-        }
-      }),
+      this.config.onDidChange((change) => applySettings(this, change)),
     );
   }
 

@@ -9,6 +9,11 @@ import type { EngineConfig } from '../engine/config';
 import { dockerClientOptions } from '../engine/container/docker/endpoint';
 import { Engine } from '../engine/engine';
 
+/** Replay and Export as Test (src/vscode/commands/replayCommands.ts) run here, beside the engine. */
+export { replayTransaction } from '../engine/replay/replay';
+export { recordedSequence } from '../engine/replay/recordedLedger';
+export { defaultTestFile, exportTest } from '../engine/replay/testExport';
+
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig): Promise<Engine> {
   return Engine.start(config, { acceptUnlaunched: true });

@@ -3,6 +3,7 @@
  * engine). Pure: config.ts feeds it VS Code's configuration; unit tests feed it a map.
  */
 import { ChaincodeMode, DEFAULT_CONFIG, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
+import type { RestartSetting } from '../engine/engine';
 
 /** Reads one setting (key without the `chaincode.` prefix); undefined = not set. */
 export type SettingReader = <T>(key: string) => T | undefined;
@@ -51,11 +52,63 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
 }
 
 /**
- * Settings the running engine read when it started (the peer, the launcher's timeouts, the Docker VM,
- * the net-mode recipes with base images and TLS): a change applies after a peer restart. Only
- * `chaincode.mode` (the default in the Launch prompt) is read afresh each time.
+ * The settings a running engine read once, when it started (engine.ts RESTART_SETTINGS): a change
+ * applies after a peer restart. Every other `chaincode.*` setting applies to a running engine at once
+ * (Engine.reconfigure) or is read afresh where it is used (`chaincode.mode`, the Launch prompt's default).
  */
-export const PEER_SETTINGS = [
-  'peer.host', 'peer.port', 'dataDir', 'mspId', 'channel', 'startupTimeout', 'executeTimeout', 'logLevel',
-  'docker.endpoint', 'docker.networkMode', 'docker.tls', 'baseImage', 'ledger.durability',
-];
+export const RESTART_ONLY_SETTINGS: Readonly<Record<RestartSetting, string>> = {
+  peerHost: 'peer.host',
+  peerPort: 'peer.port',
+  gatewayPort: 'gateway.port',
+  dataDir: 'dataDir',
+  mspId: 'mspId',
+  channel: 'channel',
+  ledgerDurability: 'ledger.durability',
+};
+
+/** An error's name and message, and those of its causes. */
+function causeChain(err: unknown): { name: string; message: string }[] {
+  const chain: { name: string; message: string }[] = [];
+  for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
+    chain.push(e instanceof Error ? { name: e.name, message: e.message } : { name: '', message: String(e) });
+    if (!(e instanceof Error)) break;
+  }
+  return chain;
+}
+
+const BASE_IMAGE_SETTINGS = [['node', 'baseImage.node'], ['golang', 'baseImage.golang'], ['golangRuntime', 'baseImage.golangRuntime'], ['java', 'baseImage.java']] as const;
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether `message` names `image` (with or without its tag) as a word, e.g. "pull access denied for repo," or "FROM repo:tag". */
+function namesImage(message: string, image: string): boolean {
+  const repository = image.replace(/:[^/:]+$/, '');
+  return [image, repository].some((name) => new RegExp(`(^|[\\s"'(=])${escape(name)}($|[\\s"',:)@])`).test(message));
+}
+
+/**
+ * The setting an error is about, as `chaincode.<key>`, so "Open Settings" opens that one: matched on
+ * the error's class name (not `instanceof`: the engine is a bundle of its own) and its causes', and
+ * on the values the settings hold (the base image a build could not find). Undefined when no setting
+ * would help.
+ */
+export function settingOfError(err: unknown, config: EngineConfig): string | undefined {
+  const key = settingKeyOf(causeChain(err), config);
+  return key === undefined ? undefined : `chaincode.${key}`;
+}
+
+function settingKeyOf(chain: readonly { name: string; message: string }[], config: EngineConfig): string | undefined {
+  const any = (test: (e: { name: string; message: string }) => boolean): boolean => chain.some(test);
+  // By name, and by the typed errors' own words where a wrapper kept only the message.
+  if (any((e) => e.name === 'DockerUnreachableError' || /(^|: )Docker is not reachable at /.test(e.message))) return 'docker.endpoint';
+  if (any((e) => e.name === 'PortInUseError' || /\bEADDRINUSE\b/.test(e.message))) return 'peer.port';
+  if (any((e) => /\b(EADDRNOTAVAIL|ENOTFOUND)\b/.test(e.message) && /listen|bind|address added/i.test(e.message))) return 'peer.host';
+  if (any((e) => e.name === 'ChannelNotFoundError' || e.name === 'InvalidChannelNameError')) return 'channel';
+  if (any((e) => e.name === 'ImageBuildError' || e.name === 'ImageMissingError' || /building (dependencies )?image \S+ failed|does not exist and no builder/.test(e.message))) {
+    const image = BASE_IMAGE_SETTINGS.find(([language]) => any((e) => namesImage(e.message, config.baseImages[language])));
+    if (image) return image[1];
+  }
+  if (any((e) => /timeout expired while (starting|waiting for) chaincode/.test(e.message))) return 'startupTimeout';
+  if (any((e) => /timeout expired while executing transaction/.test(e.message))) return 'executeTimeout';
+  return undefined;
+}

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
+import { offerDebugForNewProjects } from './commands/newProject';
 import { registerCommands } from './commands/registerCommands';
 import { Ctx } from './ctx';
 import { debugChaincode, trackDebugTarget } from './debug/f5';
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
     ctx.debugSessions.onDidEndSession(stopLaunched),
   );
   updateStatus();
+  void offerDebugForNewProjects(ctx);
   ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', String(context.extension.packageJSON.version)));
   return { version: String(context.extension.packageJSON.version), ctx, views, statusBar, debugProvider };
 }

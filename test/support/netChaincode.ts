@@ -31,7 +31,7 @@ export type EngineSettings = NonNullable<Parameters<typeof resolveConfig>[0]>;
 export async function startEngine(dirs: string[], settings: EngineSettings): Promise<Engine> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ccl-netmode-data-'));
   dirs.push(dataDir);
-  const config = resolveConfig({ dataDir, peerPort: 0, gatewayPort: null, mode: 'net', executeTimeoutMs: 20_000, ...settings });
+  const config = resolveConfig({ dataDir, peerPort: 0, mode: 'net', executeTimeoutMs: 20_000, ...settings });
   return Engine.start(config, { acceptUnlaunched: false });
 }
 

@@ -118,7 +118,7 @@ describe('settings and invoke helpers', () => {
   it('reads contract metadata and typed arguments', () => {
     const fns = functionsFromMetadata(JSON.stringify({ contracts: { AssetTransfer: { name: 'AssetTransfer', transactions: [{ name: 'ReadAsset', tags: ['EVALUATE'], parameters: [{ name: 'id', schema: { type: 'string' } }] }] }, Other: { name: 'Other', transactions: [{ name: 'Ping', tags: ['SUBMIT', 'submitTx'] }] }, 'org.hyperledger.fabric': { transactions: [{ name: 'GetMetadata' }] } } }));
     assert.deepEqual(fns.map((f) => [f.name, f.kind]), [['ReadAsset', 'evaluate'], ['Other:Ping', 'submit']]);
-    assert.deepEqual(fns[0].parameters, [{ name: 'id', type: 'string' }]);
+    assert.deepEqual(fns[0].parameters, [{ name: 'id', type: 'string', schema: { type: 'string' } }]);
     assert.deepEqual(parseArgs('asset1 "big blue" 5'), ['asset1', 'big blue', '5']);
     assert.deepEqual(parseArgs('["a", {"b":1}]'), ['a', '{"b":1}']);
   });

@@ -29,6 +29,14 @@ export interface GatewayServices {
 
 export class GatewayListenError extends Error {
   override readonly name = 'GatewayListenError';
+  constructor(
+    message: string,
+    /** Another process listens on the port already. */
+    readonly portInUse: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** Fabric's peer.limits defaults (core.yaml): 100 MiB messages both ways. */
@@ -102,7 +110,8 @@ export class GatewayServer {
       server.bindAsync(`${host}:${options.port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound)));
     }).catch((err: Error) => {
       server.forceShutdown();
-      throw new GatewayListenError(`the Gateway cannot listen on ${host}:${options.port}: ${err.message}`, { cause: err });
+      const inUse = /EADDRINUSE/.test(err.message);
+      throw new GatewayListenError(`the Gateway cannot listen on ${host}:${options.port}: ${inUse ? 'the port is in use' : err.message}`, inUse, { cause: err });
     });
     return new GatewayServer(server, host, port, streams);
   }

@@ -16,9 +16,14 @@ export class EngineRecipes implements RecipeSource {
   /** `mspId`: the MSP of the peer these chaincodes run for (`stub.getMspID()` answers it). */
   constructor(
     private readonly peer: Peer,
-    private readonly config: EngineConfig,
+    private config: EngineConfig,
     private readonly mspId: string,
   ) {}
+
+  /** Settings for the next recipes (base images, TLS, network mode, log level); made ones keep theirs. */
+  configure(config: EngineConfig): void {
+    this.config = config;
+  }
 
   async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
     const ccid = chaincodeIdOf(def);

@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import type { CommitRequest } from './blockPlan';
+import { channelLedgerDir } from './channelDirectories';
 import type { Durability } from './logFile';
 import { WorldState, type BlockCommitted } from './worldState';
 
@@ -39,7 +40,7 @@ export class ChannelLedger {
   /** Opens (creating when new) the ledger of `channel` under a peer's data directory. */
   static async open(peerDataDir: string, channel: string, options: ChannelLedgerOptions = {}): Promise<ChannelLedger> {
     checkChannelName(channel);
-    const dir = path.join(peerDataDir, 'ledgers', channel);
+    const dir = channelLedgerDir(peerDataDir, channel);
     const state = await WorldState.open(path.join(dir, 'state'), { durability: options.durability, othersWaiting: options.othersWaiting });
     return new ChannelLedger(channel, state);
   }

@@ -147,7 +147,7 @@ export class CommittedState implements StateReader {
         }
         if (collection === '') {
           const value = removes ? EMPTY_VALUE : (write.value as Buffer);
-          getOrCreate(n.history, key, () => []).push({ txId: block.txId, value, timestamp: block.timestamp, isDelete: removes });
+          getOrCreate(n.history, key, () => []).push({ txId: block.txId, value, timestamp: block.timestamp, isDelete: removes, version });
         }
       } else if (metadata) {
         const existing = space.get(key);
@@ -185,6 +185,12 @@ export class CommittedState implements StateReader {
 
   loadHistory(ns: Namespace, key: string, list: HistoryEntry[]): void {
     getOrCreate(this.namespace(ns).history, key, () => []).push(...list);
+  }
+
+  /** Every public key of a namespace that was ever written (history is kept for each), in no order. */
+  historyKeys(ns: Namespace): string[] {
+    const n = this.namespaces.get(nsId(ns));
+    return n ? [...n.history.keys()] : [];
   }
 
   private space(ns: Namespace, collection: string): KeySpace | undefined {

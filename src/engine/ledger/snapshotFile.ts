@@ -12,12 +12,16 @@ import type { HistoryEntry, Namespace, StateEntry, TransactionRecord } from './t
 import { ByteWriter } from './valueCodec';
 
 const FORMAT = 'chaincode-launcher/world-state-snapshot';
-const VERSION = 1;
+/** 2: history rows carry each change's version (1, still read, did not). */
+const VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 const ROWS_PER_FRAME = 1000;
 const FLUSH_BYTES = 1 << 20;
 
 type EntryRow = [key: string, value: Buffer, blockNum: number, txNum: number, metadata: Record<string, Buffer>];
-type HistoryRow = [key: string, changes: [txId: string, value: Buffer, timestamp: number, isDelete: boolean][]];
+/** A change as version 1 wrote it, and as version 2 writes it (with blockNum and txNum). */
+type HistoryChange = [txId: string, value: Buffer, timestamp: number, isDelete: boolean, blockNum?: number, txNum?: number];
+type HistoryRow = [key: string, changes: HistoryChange[]];
 
 type SnapshotFrame =
   | { t: 'header'; format: string; version: number; gen: number; height: number }
@@ -58,7 +62,7 @@ export async function writeSnapshot(dir: string, gen: number, view: StateView, r
       for (const [ns, list] of groupByNamespace(rows)) {
         const encoded = list.map(({ key, list: changes, length }): HistoryRow => [
           key,
-          changes.slice(0, length).map((h) => [h.txId, h.value, h.timestamp, h.isDelete]),
+          changes.slice(0, length).map((h): HistoryChange => (h.version ? [h.txId, h.value, h.timestamp, h.isDelete, h.version.blockNum, h.version.txNum] : [h.txId, h.value, h.timestamp, h.isDelete])),
         ]);
         await put({ t: 'history', channel: ns.channel, chaincode: ns.chaincode, rows: encoded });
       }
@@ -103,7 +107,7 @@ export async function readSnapshot(file: string, sink: SnapshotSink): Promise<{ 
   if (scan.validLength !== buf.length || header?.t !== 'header' || end?.t !== 'end' || end.frames !== frames.length - 1) {
     throw new DamagedSnapshotError(file, 'incomplete');
   }
-  if (header.format !== FORMAT || header.version !== VERSION) throw new DamagedSnapshotError(file, `unknown format ${header.format} v${header.version}`);
+  if (header.format !== FORMAT || !READABLE_VERSIONS.includes(header.version)) throw new DamagedSnapshotError(file, `unknown format ${header.format} v${header.version}`);
   for (const frame of frames) {
     if (frame.t === 'space') {
       const ns = { channel: frame.channel, chaincode: frame.chaincode };
@@ -112,13 +116,18 @@ export async function readSnapshot(file: string, sink: SnapshotSink): Promise<{ 
     } else if (frame.t === 'history') {
       const ns = { channel: frame.channel, chaincode: frame.chaincode };
       for (const [key, changes] of frame.rows) {
-        sink.history(ns, key, changes.map(([txId, value, timestamp, isDelete]) => ({ txId, value, timestamp, isDelete })));
+        sink.history(ns, key, changes.map(historyEntryOf));
       }
     } else if (frame.t === 'records') {
       for (const record of frame.records) sink.record(record);
     }
   }
   return { height: header.height, bytes: buf.length };
+}
+
+function historyEntryOf([txId, value, timestamp, isDelete, blockNum, txNum]: HistoryChange): HistoryEntry {
+  const version = blockNum !== undefined && txNum !== undefined ? { blockNum, txNum } : null;
+  return { txId, value, timestamp, isDelete, version };
 }
 
 function* chunks<T>(items: readonly T[]): IterableIterator<T[]> {

@@ -31,6 +31,12 @@ export interface HistoryEntry {
   /** The transaction's timestamp, epoch milliseconds. */
   readonly timestamp: number;
   readonly isDelete: boolean;
+  /**
+   * Where the change committed (its block and index there), so replay can serve the value a read
+   * saw at a version. Null for changes loaded from a snapshot an older release wrote, which kept no
+   * versions in history.
+   */
+  readonly version: Version | null;
 }
 
 /** What a transaction read: the key and the version it saw (null = key absent). */
@@ -97,6 +103,11 @@ export interface TransactionRecord {
   /** Creator MSP id and certificate subject, as the chaincode saw them. */
   readonly creator: { readonly mspId: string; readonly subject: string };
   readonly startedAt: number;
+  /**
+   * The channel's height when the chaincode ran: the blocks it could read (replay serves the state
+   * as of then). Absent in records an older release wrote.
+   */
+  readonly height?: number;
   readonly durationMs: number;
   /** Chaincode response status (200 OK, 500 error…); 0 when the chaincode never answered. */
   readonly status: number;

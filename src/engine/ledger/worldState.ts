@@ -168,6 +168,11 @@ export class WorldState implements StateReader {
     return this.state.getHistory(ns, key);
   }
 
+  /** Every public key of a namespace ever written, deleted ones too (replay's ranges over past state). */
+  historyKeys(ns: Namespace): string[] {
+    return this.state.historyKeys(ns);
+  }
+
   /** Namespaces holding state or history (the World State view's roots). */
   namespaces(): Namespace[] {
     return this.state.namespaceList();

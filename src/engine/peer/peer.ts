@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { ChannelLedger } from '../ledger/channelLedger';
 import type { Durability } from '../ledger/logFile';
 import { TxSimulator } from '../ledger/simulator';
-import type { ChaincodeEventRecord, ReadWriteSet } from '../ledger/types';
+import type { ChaincodeEventRecord, ReadWriteSet, StateReader } from '../ledger/types';
 import { interpretOutcome, isEndorsable, type ChaincodeResponse } from '../transactions/response';
 import { keptCopy } from '../util/bytes';
 import { Emitter } from '../util/events';
@@ -69,6 +69,11 @@ export interface SimulationRequest {
   readonly fn: string;
   /** Default: the peer's execute timeout. */
   readonly timeoutMs?: number;
+  /**
+   * What the chaincode reads. Default: the channel's committed state. Replay passes a view of the
+   * ledger as an earlier transaction read it.
+   */
+  readonly state?: StateReader;
 }
 
 /** What the chaincode did: its response, the read/write set it produced and its event. */
@@ -142,7 +147,7 @@ export class Peer {
     } catch (err) {
       await Promise.all([...ledgers.values()].map((l) => l.close()));
       const e = err as Error;
-      throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`);
+      throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`, { cause: err });
     }
     return peer;
   }
@@ -248,7 +253,7 @@ export class Peer {
    * soon as this returns its promise (nothing is awaited before handing it to the handler).
    */
   async simulate(handler: Handler, req: SimulationRequest): Promise<Simulation> {
-    const simulator = new TxSimulator(this.ledger(req.channel).state, req.channel, req.txId);
+    const simulator = new TxSimulator(req.state ?? this.ledger(req.channel).state, req.channel, req.txId);
     const execution = handler.execute({ ...req, simulator, timeoutMs: req.timeoutMs ?? this.executeTimeoutMs });
     this.executing++;
     let outcome: ExecutionOutcome;

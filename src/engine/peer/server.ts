@@ -4,6 +4,8 @@
  * malformed message means.
  */
 import * as grpc from '@grpc/grpc-js';
+import * as net from 'net';
+import { findPortHolder, type PortHolder } from './portHolder';
 import type { ChaincodeStream } from './stream';
 import { streamFromDuplex } from './stream';
 
@@ -50,12 +52,85 @@ export interface ListeningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The port is held by another process. After a window reload the previous extension host can keep
+ * the peer's port for a few seconds, so the bind is retried for a while before this is thrown.
+ */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    /** Who listens on it, when the system could tell. */
+    readonly holder: PortHolder | undefined,
+    retriedMs: number,
+    options?: ErrorOptions,
+  ) {
+    const who = holder ? `${holder.command || 'a process'} (pid ${holder.pid})` : 'another process';
+    super(`port ${port} is in use by ${who}, still after ${(retriedMs / 1000).toFixed(1)} s of retries: stop it, or choose another port`, options);
+  }
+}
+
+export interface ServerOptions {
+  /** How long a port in use is retried before PortInUseError; default 5000 ms. Port 0 never is. */
+  readonly bindRetryMs?: number;
+}
+
+const DEFAULT_BIND_RETRY_MS = 5000;
+const FIRST_RETRY_DELAY_MS = 100;
+const MAX_RETRY_DELAY_MS = 1000;
+
+/** grpc-js reports a failed bind as text only ("No address added … EADDRINUSE …"). */
+function isAddressInUse(err: unknown): err is Error {
+  return err instanceof Error && ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(err.message));
+}
+
+/**
+ * Whether the port is held now, asked of a plain listener first: grpc-js logs an error line for every
+ * failed bind, and a held port fails many.
+ */
+async function heldNow(host: string, port: number): Promise<Error | undefined> {
+  const probe = net.createServer();
+  const err = await new Promise<Error | undefined>((resolve) => {
+    probe.once('error', resolve);
+    probe.listen({ host, port, exclusive: true }, () => resolve(undefined));
+  });
+  if (!err) await new Promise((r) => probe.close(r));
+  return isAddressInUse(err) ? err : undefined;
+}
+
 export async function startChaincodeServer(
   host: string,
   port: number,
   tls: ServerTls | null,
   onStream: (stream: ChaincodeStream) => void,
+  options: ServerOptions = {},
 ): Promise<ListeningServer> {
+  const credentials = tls
+    ? // Mutual TLS: a client without a certificate issued by our CA is refused in the handshake.
+      grpc.ServerCredentials.createSsl(Buffer.from(tls.rootCertPem), [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], true)
+    : grpc.ServerCredentials.createInsecure();
+  const retryMs = port === 0 ? 0 : (options.bindRetryMs ?? DEFAULT_BIND_RETRY_MS);
+  const started = Date.now();
+  let delay = FIRST_RETRY_DELAY_MS;
+  for (;;) {
+    let inUse = retryMs > 0 ? await heldNow(host, port) : undefined;
+    if (!inUse) {
+      try {
+        return await bind(host, port, credentials, onStream);
+      } catch (err) {
+        if (!isAddressInUse(err)) throw err;
+        inUse = err; // taken between the probe and the bind
+      }
+    }
+    const waited = Date.now() - started;
+    if (waited + delay > retryMs) throw new PortInUseError(host, port, await findPortHolder(port), waited, { cause: inUse });
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+  }
+}
+
+async function bind(host: string, port: number, credentials: grpc.ServerCredentials, onStream: (stream: ChaincodeStream) => void): Promise<ListeningServer> {
   const server = new grpc.Server(GRPC_CHANNEL_OPTIONS);
   server.addService(CHAINCODE_SUPPORT_SERVICE, {
     register: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
@@ -63,16 +138,19 @@ export async function startChaincodeServer(
       onStream(streamFromDuplex(call, 'grpc', call.getPeer(), fingerprint));
     },
   });
-  const credentials = tls
-    ? // Mutual TLS: a client without a certificate issued by our CA is refused in the handshake.
-      grpc.ServerCredentials.createSsl(Buffer.from(tls.rootCertPem), [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], true)
-    : grpc.ServerCredentials.createInsecure();
-  const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  try {
+    const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    return listening(server, host, bound);
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
+}
+
+function listening(server: grpc.Server, host: string, port: number): ListeningServer {
   return {
     host,
-    port: bound,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         // Give streams a moment to end cleanly, then cut whatever is left.

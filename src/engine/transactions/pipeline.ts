@@ -7,11 +7,11 @@
  */
 import type { CommitResult } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
-import type { TransactionRecord, ValidationCode } from '../ledger/types';
+import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
 import type { Handler } from '../peer/handler';
-import type { Peer, Simulation } from '../peer/peer';
+import type { Peer, Simulation, SimulationRequest } from '../peer/peer';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
@@ -95,9 +95,11 @@ export class TransactionPipeline {
   async execute(req: ExecuteRequest): Promise<ExecuteResult> {
     const channel = req.channel ?? this.peer.channel;
     const kind = req.kind ?? 'invoke';
+    if (req.record === false && kind !== 'query') throw new TypeError(`only an evaluation can go unrecorded, not ${kind === 'init' ? 'an init' : 'an invoke'}`);
+    const announced = req.record !== false;
     const creator = req.creator ?? this.client;
     const handler = await this.peer.readyHandler(req.chaincode);
-    this.peer.ledger(channel);
+    const height = this.peer.ledger(channel).height;
     const transient: Record<string, Uint8Array> = {};
     for (const [k, v] of Object.entries(req.transient ?? {})) transient[k] = argBytes(v);
     const proposal = buildProposal({
@@ -108,10 +110,11 @@ export class TransactionPipeline {
       isInit: kind === 'init',
       creator: creator.serialized,
       txId: req.txId,
+      timestampMs: req.timestampMs,
     });
-    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs);
-    const base = recordBase(proposal, handler, kind, simulation, creator);
-    if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null);
+    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs, announced);
+    const base = recordBase(proposal, handler, kind, simulation, creator, height);
+    if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null, announced);
     if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
     const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
     const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
@@ -121,10 +124,10 @@ export class TransactionPipeline {
 
   /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
   async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
-    this.peer.ledger(proposal.channel);
+    const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const simulation = await this.simulate(handler, proposal, 'query');
-    this.end(handler, recordBase(proposal, handler, 'query', simulation, caller), 'NOT_VALIDATED', null);
+    this.end(handler, recordBase(proposal, handler, 'query', simulation, caller, height), 'NOT_VALIDATED', null);
     return simulation;
   }
 
@@ -133,11 +136,11 @@ export class TransactionPipeline {
    * prepared transaction for the client to sign, or throws EndorsementError (nothing prepared).
    */
   async endorse(proposal: Proposal, caller: Caller): Promise<PreparedTransaction> {
-    this.peer.ledger(proposal.channel);
+    const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
     const simulation = await this.simulate(handler, proposal, kind);
-    const base = recordBase(proposal, handler, kind, simulation, caller);
+    const base = recordBase(proposal, handler, kind, simulation, caller, height);
     const refusal = simulation.failure ?? assemblyError(simulation.response);
     if (refusal) {
       this.end(handler, base, 'NOT_COMMITTED', null);
@@ -194,6 +197,18 @@ export class TransactionPipeline {
     });
   }
 
+  /**
+   * Replay's stage: runs a proposal on the ready chaincode of its name against `state` (the ledger
+   * as an earlier transaction read it) instead of the committed state. Nothing is ordered, recorded
+   * or announced: a replay is not a transaction of this ledger.
+   */
+  async simulateOn(state: StateReader, proposal: Proposal, timeoutMs?: number): Promise<{ readonly chaincodeId: string; readonly simulation: Simulation }> {
+    this.peer.ledger(proposal.channel);
+    const handler = await this.peer.readyHandler(proposal.chaincodeName);
+    const simulation = await this.peer.simulate(handler, { ...simulationRequest(proposal, proposal.isInit ? 'init' : 'invoke', timeoutMs), state });
+    return { chaincodeId: handler.chaincodeId, simulation };
+  }
+
   /** The records of recent transactions on every channel, newest first. */
   transactions(filter: TransactionFilter = {}): TransactionRecord[] {
     const all = this.peer.ledgers().flatMap((l) => l.state.transactions(filter));
@@ -217,18 +232,11 @@ export class TransactionPipeline {
   }
 
   /** Runs the proposal on the handler; the transaction is announced once it is in flight there. */
-  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulation> {
-    const fn = proposal.args.length ? argText(proposal.args[0]) : '';
-    const simulation = this.peer.simulate(handler, {
-      channel: proposal.channel,
-      txId: proposal.txId,
-      type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
-      input: codecs.ChaincodeInput.encode({ args: proposal.args as Buffer[], is_init: kind === 'init' }),
-      signedProposal: proposal.signed,
-      fn,
-      timeoutMs,
-    });
-    this.txStarted.fire({
+  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number, announced = true): Promise<Simulation> {
+    const request = simulationRequest(proposal, kind, timeoutMs);
+    const { fn } = request;
+    const simulation = this.peer.simulate(handler, request);
+    if (announced) this.txStarted.fire({
       handlerId: handler.id,
       chaincodeId: handler.chaincodeId,
       channel: proposal.channel,
@@ -252,11 +260,16 @@ export class TransactionPipeline {
     return committed;
   }
 
-  /** Records the transaction (committed ones are in their block's records already) and announces its end. */
-  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null): ExecuteResult {
+  /**
+   * Records the transaction (committed ones are in their block's records already) and announces its
+   * end; an unannounced evaluation (a tool's own query, e.g. contract metadata) leaves no trace.
+   */
+  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null, announced = true): ExecuteResult {
     const record: TransactionRecord = { ...base, validation, blockNum };
-    if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
-    this.txEnded.fire({ handlerId: handler.id, record });
+    if (announced) {
+      if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
+      this.txEnded.fire({ handlerId: handler.id, record });
+    }
     return {
       txId: record.txId,
       channel: record.channel,
@@ -282,7 +295,20 @@ export class TransactionPipeline {
   }
 }
 
-function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller): RecordBase {
+function simulationRequest(proposal: Proposal, kind: TransactionKind, timeoutMs: number | undefined): SimulationRequest {
+  return {
+    channel: proposal.channel,
+    txId: proposal.txId,
+    type: kind === 'init' ? MessageType.INIT : MessageType.TRANSACTION,
+    input: codecs.ChaincodeInput.encode({ args: proposal.args as Buffer[], is_init: kind === 'init' }),
+    signedProposal: proposal.signed,
+    fn: proposal.args.length ? argText(proposal.args[0]) : '',
+    timeoutMs,
+  };
+}
+
+/** `height`: the channel's height when the transaction ran (replay serves the state as it was then). */
+function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind, simulation: Simulation, caller: Caller, height: number): RecordBase {
   const { response, event, rwset } = simulation;
   const refusal = kind === 'query' ? null : assemblyError(response);
   return {
@@ -294,6 +320,7 @@ function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind,
     kind,
     creator: { mspId: caller.mspId, subject: caller.subject },
     startedAt: proposal.timestampMs,
+    height,
     durationMs: Date.now() - proposal.timestampMs,
     status: response.status,
     // Below 200 the chaincode "succeeded" but Fabric cannot assemble it: say so, as a client would see it.

@@ -24,8 +24,17 @@ export interface ExecuteRequest {
   readonly timeoutMs?: number;
   /** Given txid; default: derived as Fabric does, hex(sha256(nonce ‖ creator)). */
   readonly txId?: string;
+  /** The proposal's timestamp (epoch ms; the chaincode's GetTxTimestamp); default now. Replay keeps the original's. */
+  readonly timestampMs?: number;
   /** Who calls: the identity in the proposal's SignatureHeader. Default: the pipeline's client identity. */
   readonly creator?: CreatorIdentity;
+  /**
+   * Default true. False only for an evaluation (`query`) a tool makes for itself, such as the editor
+   * asking a contract for its metadata: it is neither kept among the transaction records nor
+   * announced (no onDidStart/EndTransaction). A submitted transaction is always recorded: it is in
+   * its block.
+   */
+  readonly record?: boolean;
 }
 
 export interface ExecuteResult {

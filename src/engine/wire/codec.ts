@@ -157,18 +157,26 @@ function assertCompleteFields(bytes: Uint8Array): void {
  * a oneof member, which has explicit presence (DeliverResponse{status: UNKNOWN} is written).
  * Fabric's encoders never write them, so neither do we, and our bytes match theirs exactly. Driven by the
  * message type, so map entries keep their (possibly empty) values and nested messages keep their
- * presence (an empty message is still written), with their own defaults dropped; so do the members
- * of a oneof, whatever their value.
+ * presence (an empty message is still written), with their own defaults dropped (map values too).
+ * A oneof member is written whatever its value, but only when the message holds it.
+ *
+ * A decoded message (a protobufjs Message) owns exactly the fields that were on the wire; its
+ * prototype serves defaults for the others: `signed_by` reads 0 beside `n_out_of`, an absent bytes
+ * field reads as an empty array. Only its own fields count, or re-encoding it would write a second
+ * oneof member (Go takes the last one on the wire as the one set) or empty bytes fields.
  */
 function withoutDefaults(type: protobuf.Type, message: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const decoded = message instanceof protobuf.Message;
   for (const field of type.fieldsArray) {
+    if (decoded && !Object.prototype.hasOwnProperty.call(message, field.name)) continue;
     const value = message[field.name];
     if (value === undefined || value === null) continue;
     const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
-    const prune = (v: unknown): unknown => (nested && isPlainObject(v) ? withoutDefaults(nested, v) : v);
+    const prune = (v: unknown): unknown => (nested && isMessageValue(v) ? withoutDefaults(nested, v) : v);
     if (field.map) {
-      if (Object.keys(value as object).length > 0) out[field.name] = value;
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length > 0) out[field.name] = Object.fromEntries(entries.map(([k, v]) => [k, prune(v)]));
     } else if (field.repeated) {
       if ((value as unknown[]).length > 0) out[field.name] = (value as unknown[]).map(prune);
     } else if (nested) {
@@ -188,8 +196,9 @@ function isDefaultScalar(v: unknown): boolean {
   return String(v) === '0';
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v) && !(v instanceof protobuf.Message);
+/** A message given as a plain object or as a decoded protobufjs Message. */
+function isMessageValue(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v);
 }
 
 export const codecs = {

@@ -5,10 +5,24 @@
  */
 export const GET_METADATA = 'org.hyperledger.fabric:GetMetadata';
 
+/** What the metadata says a parameter's value is (the JSON schema keywords the contract APIs use). */
+export interface ParameterSchema {
+  /** `string`, `number`, `integer`, `boolean`, `object`, `array`; absent for a `$ref`. */
+  readonly type?: string;
+  /** The component schema a `$ref` names (a JSON object, e.g. an asset). */
+  readonly ref?: string;
+  /** e.g. Go's and Java's `int32`, `uint64`, `double`. */
+  readonly format?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly unknown[];
+}
+
 export interface ContractParameter {
   readonly name: string;
   /** JSON schema type or $ref name, when the metadata says. */
   readonly type?: string;
+  readonly schema: ParameterSchema;
 }
 
 export interface ContractFunction {
@@ -34,13 +48,86 @@ function kindOf(tx: RawTransaction): ContractFunction['kind'] {
   return 'unknown';
 }
 
+interface RawSchema {
+  type?: unknown;
+  $ref?: unknown;
+  format?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  enum?: unknown;
+}
+
+function schemaOf(raw: RawSchema | undefined): ParameterSchema {
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const ref = typeof raw?.$ref === 'string' ? raw.$ref.split('/').pop() : undefined;
+  return {
+    ...(typeof raw?.type === 'string' ? { type: raw.type } : {}),
+    ...(ref ? { ref } : {}),
+    ...(typeof raw?.format === 'string' ? { format: raw.format } : {}),
+    ...(num(raw?.minimum) !== undefined ? { minimum: num(raw?.minimum) } : {}),
+    ...(num(raw?.maximum) !== undefined ? { maximum: num(raw?.maximum) } : {}),
+    ...(Array.isArray(raw?.enum) ? { enum: raw.enum as unknown[] } : {}),
+  };
+}
+
 function parameters(raw: unknown): ContractParameter[] {
   if (!Array.isArray(raw)) return [];
-  return raw.flatMap((p: { name?: unknown; schema?: { type?: unknown; $ref?: unknown } }) => {
+  return raw.flatMap((p: { name?: unknown; schema?: RawSchema }) => {
     if (typeof p?.name !== 'string') return [];
-    const t = p.schema?.type ?? (typeof p.schema?.$ref === 'string' ? p.schema.$ref.split('/').pop() : undefined);
-    return [{ name: p.name, ...(typeof t === 'string' ? { type: t } : {}) }];
+    const schema = schemaOf(p.schema);
+    const t = schema.type ?? schema.ref;
+    return [{ name: p.name, ...(t ? { type: t } : {}), schema }];
   });
+}
+
+const UNSIGNED = /^uint/i;
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * What is wrong with `text` as the value of parameter `p`, naming the parameter; undefined when it
+ * is fine. Mirrors how the contract APIs read an argument: a string as is, a number as `Number(text)`
+ * (fabric-contract-api's JSONSerializer), an integer in decimal (Go's strconv, Java's parseInt), a
+ * boolean as true/false, objects and arrays as JSON.
+ */
+export function argumentProblem(p: ContractParameter, text: string): string | undefined {
+  const { schema } = p;
+  const quoted = JSON.stringify(text.length > 40 ? `${text.slice(0, 39)}…` : text);
+  const t = text.trim();
+  let value: unknown = text;
+  if (schema.ref || schema.type === 'object' || schema.type === 'array') {
+    const parsed = parseJson(t);
+    const isArray = parsed.ok && Array.isArray(parsed.value);
+    const isObject = parsed.ok && typeof parsed.value === 'object' && parsed.value !== null && !isArray;
+    if (schema.type === 'array' && !isArray) return `${p.name}: a JSON array is expected, e.g. ["a","b"]; ${quoted} is not one`;
+    if (schema.type !== 'array' && !isObject) return `${p.name}: a JSON object${schema.ref ? ` (${schema.ref})` : ''} is expected, e.g. {"ID":"a1"}; ${quoted} is not one`;
+    return undefined;
+  }
+  if (schema.type === 'boolean') {
+    if (!/^(true|false)$/i.test(t)) return `${p.name}: true or false is expected, not ${quoted}`;
+    value = t.toLowerCase() === 'true';
+  } else if (schema.type === 'integer' || (schema.type === 'number' && /^u?int/i.test(schema.format ?? ''))) {
+    if (!/^[-+]?\d+$/.test(t)) return `${p.name}: a whole number is expected, not ${quoted}`;
+    value = Number(t);
+    if (UNSIGNED.test(schema.format ?? '') && (value as number) < 0) return `${p.name}: a number of 0 or more is expected, not ${quoted}`;
+  } else if (schema.type === 'number') {
+    if (t === '' || !Number.isFinite(Number(t))) return `${p.name}: a number is expected, not ${quoted}`;
+    value = Number(t);
+  }
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) return `${p.name}: at least ${schema.minimum} is expected, not ${quoted}`;
+    if (schema.maximum !== undefined && value > schema.maximum) return `${p.name}: at most ${schema.maximum} is expected, not ${quoted}`;
+  }
+  if (schema.enum && !schema.enum.some((e) => e === value || String(e) === text)) {
+    return `${p.name}: one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')} is expected, not ${quoted}`;
+  }
+  return undefined;
 }
 
 /** Parses GetMetadata's payload; throws when it is not contract metadata. */

@@ -6,8 +6,10 @@ import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from '
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
 import { runTransaction } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
+import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
 import { registerCommands, targetOf } from './registerCommands';
+import { replayCommands } from './replayCommands';
 import { openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
 
 export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: ChaincodeDocuments): void {
@@ -20,6 +22,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
     'chaincode.stopPeer': () => stopPeer(ctx),
+    'chaincode.newProject': (request?: NewProjectRequest) => newProject(ctx, request && typeof request === 'object' ? request : {}),
     'chaincode.packageChaincode': (arg?: { folder?: string; output?: string }) => packageChaincode(ctx, arg),
     'chaincode.showExtensionLog': () => ctx.log.show(),
     'chaincode.refreshContainers': () => views.docker.refresh(),
@@ -32,5 +35,6 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.openTransaction': (arg?: unknown) => openTransaction(ctx, docs, arg),
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
+    ...replayCommands(ctx, docs),
   });
 }

@@ -1,16 +1,16 @@
 /**
  * Invoke Transaction and Query: pick a ready chaincode, then the function (from the contract
  * metadata when the chaincode answers GetMetadata, else typed), then the arguments and transient
- * data; run it on the embedded peer; show the result (JSON pretty-printed). The peer records it, so
- * it appears in the Transactions view. Query never commits.
+ * data (Invoke only); run it on the embedded peer; show the result (JSON pretty-printed). The peer
+ * records it, so it appears in the Transactions view. Query never commits.
  */
 import * as vscode from 'vscode';
 import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
-import { ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
-import { chaincodeIdOf, orCancel } from './registerCommands';
+import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
+import { chaincodeIdOf, orCancel, showError } from './registerCommands';
 
 export interface InvokeRequest {
   readonly chaincodeId?: string;
@@ -34,7 +34,8 @@ export async function contractFunctions(ctx: Ctx, ccid: string): Promise<Contrac
   if (metadataCache.has(key)) return metadataCache.get(key) ?? undefined;
   let fns: ContractFunction[] | null = null;
   try {
-    const r = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000 });
+    // Asked for the editor's own use: not a transaction of the user's (no record, no Transactions row).
+    const r = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query', timeoutMs: 10_000, record: false });
     if (r.status < 400) fns = functionsFromMetadata(r.payload.toString('utf8'));
   } catch (err) {
     ctx.log.info(`${ccid} has no contract metadata (${(err as Error).message}); functions are typed`);
@@ -75,7 +76,13 @@ async function askArgs(title: string, spec: ContractFunction | undefined): Promi
   if (spec) {
     const args: string[] = [];
     for (const [i, p] of spec.parameters.entries()) {
-      const v = await vscode.window.showInputBox({ title: `${title} (${i + 1}/${spec.parameters.length})`, prompt: `${p.name}${p.type ? `: ${p.type}` : ''}`, placeHolder: p.name });
+      const v = await vscode.window.showInputBox({
+        title: `${title} (${i + 1}/${spec.parameters.length})`,
+        prompt: `${p.name}${p.type ? `: ${p.type}` : ''}`,
+        placeHolder: p.name,
+        // Checked here against the metadata, not deep in the contract after a round trip.
+        validateInput: (text) => argumentProblem(p, text),
+      });
       args.push(orCancel(v));
     }
     return args;
@@ -107,7 +114,8 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
     fn = picked.fn;
     const title = `${fn} · ${ccid}`;
     args = await askArgs(title, picked.spec);
-    transient = await askTransient(title);
+    // Transient data is for what a submitted transaction must not record (private data inputs).
+    if (kind === 'invoke') transient = await askTransient(title);
   }
   const engine = await ctx.ensureEngine();
   const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
@@ -120,7 +128,7 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
   const open = vscode.l10n.t('Open Transaction');
   const shown = ok
     ? vscode.window.showInformationMessage(`${summary}${result.payload.length ? `: ${prettyPayload(result.payload).slice(0, 200)}` : ''}`, open)
-    : vscode.window.showErrorMessage(summary, open);
+    : showError(ctx, summary, new Error(result.message), open); // a timeout offers its setting
   void shown.then((pick) => pick === open && vscode.commands.executeCommand('chaincode.openTransaction', { kind: 'transaction', txId: result.txId }));
   return result;
 }

@@ -11,7 +11,8 @@ import type { ChaincodeMode } from '../../engine/config';
 import type { RunningChaincode } from '../../engine/launch/types';
 import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion } from '../../engine/workspace/detect';
 import { Cancelled, Ctx } from '../ctx';
-import { orCancel } from './registerCommands';
+import { openSetting, orCancel } from './registerCommands';
+import { settingOfError } from '../engineSettings';
 
 /** Everything a launch needs; commands run from tests or other commands pass it to skip prompts. */
 export interface LaunchRequest {
@@ -83,11 +84,11 @@ export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Pr
     const show = vscode.window.showErrorMessage(message, showLogs, retry, settings);
     if (!interactive) {
       void show;
-      throw new Error(message);
+      throw new Error(message, { cause: err });
     }
     const pick = await show;
     if (pick === showLogs) ctx.logs.show(ccid);
-    else if (pick === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'chaincode.');
+    else if (pick === settings) void openSetting(settingOfError(err, ctx.config.engine) ?? 'chaincode.');
     else if (pick === retry) return launchChaincode(ctx, { folder: cc.folder, mode, name, version });
     throw new Cancelled();
   }

@@ -1,10 +1,12 @@
 /**
  * Registers every command through one wrapper with the same error handling (as vscode-docker does):
- * a failure is logged and shown with a "Show Log" action; a dismissed prompt ends quietly; nothing
- * throws into the extension host. Commands return their result (tests use it).
+ * a failure is logged and shown with a "Show Log" action, and "Open Settings" on the setting it is
+ * about when there is one; a dismissed prompt ends quietly; nothing throws into the extension host.
+ * Commands return their result (tests use it).
  */
 import * as vscode from 'vscode';
 import { Cancelled, Ctx } from '../ctx';
+import { settingOfError } from '../engineSettings';
 import type { NodeTarget, ViewNode } from '../tree/viewNode';
 
 export type CommandHandler = (...args: never[]) => unknown;
@@ -19,12 +21,29 @@ export function registerCommands(ctx: Ctx, commands: Readonly<Record<string, Com
           if (err instanceof Cancelled) return undefined;
           const message = err instanceof Error ? err.message : String(err);
           ctx.log.error(`${id} failed: ${err instanceof Error && err.stack ? err.stack : message}`);
-          void vscode.window.showErrorMessage(message, vscode.l10n.t('Show Log')).then((pick) => pick && ctx.log.show());
+          showError(ctx, message, err);
           return undefined;
         }
       }),
     );
   }
+}
+
+/** An error with Show Log, and Open Settings on the setting it is about (when there is one). */
+export function showError(ctx: Ctx, message: string, err: unknown, ...more: string[]): Thenable<string | undefined> {
+  const setting = settingOfError(err, ctx.config.engine);
+  const showLog = vscode.l10n.t('Show Log');
+  const openSettings = vscode.l10n.t('Open Settings');
+  return vscode.window.showErrorMessage(message, ...more, ...(setting ? [openSettings] : []), showLog).then((pick) => {
+    if (pick === showLog) ctx.log.show();
+    else if (pick === openSettings && setting) void openSetting(setting);
+    return pick;
+  });
+}
+
+/** The Settings editor on one setting (its full id as the search shows exactly that one). */
+export function openSetting(setting: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }
 
 /** The target of a command run from a tree row (the row itself or its target), else undefined. */

@@ -29,7 +29,7 @@ export async function openTransaction(ctx: Ctx, docs: ChaincodeDocuments, arg?: 
     const records = (await ctx.ensureEngine()).transactions.transactions({ limit: 50 });
     txId = orCancel(await vscode.window.showQuickPick(records.map((r) => ({ label: `${r.fn}(${r.args.join(', ')})`, description: `${r.status} · ${r.chaincode}`, txId: r.txId })), { title: vscode.l10n.t('Open Transaction') })).txId;
   }
-  return docs.open(ChaincodeDocuments.transactionUri(txId));
+  return docs.open(docs.transactionUri(txId));
 }
 
 export async function rerunTransaction(ctx: Ctx, arg?: unknown): Promise<ExecuteResult | undefined> {

@@ -14,6 +14,8 @@ import { DEBUG_TYPE, type ChaincodeDebugProvider } from './provider';
 
 export const DEBUG_TARGET_CONTEXT = 'chaincode.debugTarget';
 export const ACTIVATED_CONTEXT = 'chaincode.activated';
+/** Some workspace folder holds chaincode: the Chaincodes view welcomes with Open Folder / New Project when not. */
+export const WORKSPACE_CHAINCODE_CONTEXT = 'chaincode.workspaceHasChaincode';
 
 /** The configuration F5 starts: the provider fills it in from the folder (as with no launch.json). */
 export function f5Configuration(): vscode.DebugConfiguration {
@@ -34,8 +36,14 @@ export async function debugChaincode(provider: ChaincodeDebugProvider): Promise<
 /** Keeps `chaincode.debugTarget` in step with the active editor and the workspace folders. */
 export function trackDebugTarget(provider: ChaincodeDebugProvider): vscode.Disposable {
   let last: boolean | undefined;
+  let lastHasChaincode: boolean | undefined;
   const update = (): void => {
     const now = provider.hasDebugTarget();
+    const hasChaincode = provider.workspaceHasChaincode();
+    if (hasChaincode !== lastHasChaincode) {
+      lastHasChaincode = hasChaincode;
+      void vscode.commands.executeCommand('setContext', WORKSPACE_CHAINCODE_CONTEXT, hasChaincode);
+    }
     if (now === last) return;
     last = now;
     void vscode.commands.executeCommand('setContext', DEBUG_TARGET_CONTEXT, now);

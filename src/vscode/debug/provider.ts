@@ -173,6 +173,11 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     this.scans.clear();
   }
 
+  /** Whether any workspace folder holds chaincode (the Chaincodes view's welcome depends on it). */
+  workspaceHasChaincode(): boolean {
+    return (vscode.workspace.workspaceFolders ?? []).some((f) => this.cachedScan(f.uri.fsPath).length > 0);
+  }
+
   /**
    * Whether F5 with no launch configuration would debug a chaincode here: the active editor is in a
    * chaincode folder, or the workspace holds exactly one chaincode.

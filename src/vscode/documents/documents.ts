@@ -1,10 +1,12 @@
 /**
  * Read-only JSON documents under the `chaincode:` scheme: state keys (value and history),
  * transactions (read/write set, event) and invocation results. Content is rendered on open from the
- * engine's current data (documents/render.ts).
+ * engine's current data (documents/render.ts). They open in one editor group, titled with the
+ * function and short txid; a key's history entries link to their transactions.
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { documentTitle, txIdMentions } from './historyLinks';
 import { renderResult, renderStateKey, renderTransaction } from './render';
 
 export const SCHEME = 'chaincode';
@@ -14,10 +16,14 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
   readonly onDidChange = this.changed.event;
   /** Results are not in the ledger's records when they failed early; keep the last few here. */
   private readonly results = new Map<string, string>();
-  private readonly registration: vscode.Disposable;
+  private readonly registrations: vscode.Disposable[];
 
   constructor(private readonly ctx: Ctx) {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(SCHEME, this);
+    this.registrations = [
+      vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
+      // A txid in a key's history refers to another document: a link, as a path or URL in a file is.
+      vscode.languages.registerDocumentLinkProvider({ scheme: SCHEME, pattern: '/state/**' }, { provideDocumentLinks: (doc) => this.historyLinks(doc) }),
+    ];
   }
 
   static stateKeyUri(channel: string, chaincode: string, key: string): vscode.Uri {
@@ -25,15 +31,17 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     return vscode.Uri.from({ scheme: SCHEME, path: `/state/${channel}/${chaincode}/${label}.json`, query: new URLSearchParams({ channel, chaincode, key }).toString() });
   }
 
-  static transactionUri(txId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: SCHEME, path: `/transactions/${txId.slice(0, 8)}.json`, query: new URLSearchParams({ txId }).toString() });
+  /** `fn`: the transaction's function, for the title (looked up in the ledger when not given). */
+  transactionUri(txId: string, fn?: string): vscode.Uri {
+    const name = fn ?? this.ctx.engine.current?.transactions.transaction(txId)?.fn ?? '';
+    return vscode.Uri.from({ scheme: SCHEME, path: `/transactions/${documentTitle(name, txId)}`, query: new URLSearchParams({ txId }).toString() });
   }
 
   resultUri(fn: string, args: readonly string[], result: Parameters<typeof renderResult>[2]): vscode.Uri {
     const id = result.txId;
     this.results.set(id, renderResult(fn, args, result));
     if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
-    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/results/${fn || 'result'}-${id.slice(0, 8)}.json`, query: new URLSearchParams({ result: id }).toString() });
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/results/${documentTitle(fn, id)}`, query: new URLSearchParams({ result: id }).toString() });
     this.changed.fire(uri);
     return uri;
   }
@@ -58,18 +66,36 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     return renderStateKey(channel, chaincode, key, ledger.state.getState(ns, key), ledger.state.getHistory(ns, key));
   }
 
+  /**
+   * Opens in the group that already holds one of our documents (shown or not), so results,
+   * transactions and keys pile up in one group instead of one more each time; the first one opens
+   * beside the code when `beside`, else in the active group.
+   */
   async open(uri: vscode.Uri, options: { preview?: boolean; beside?: boolean } = {}): Promise<vscode.TextEditor> {
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'json');
-    // Beside: in the group already showing one of our documents, rather than one more group each time.
-    const ours = options.beside ? vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === SCHEME && e.viewColumn !== undefined) : undefined;
-    const viewColumn = options.beside ? (ours?.viewColumn ?? vscode.ViewColumn.Beside) : undefined;
+    if (doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    const viewColumn = ChaincodeDocuments.ourGroup() ?? (options.beside ? vscode.ViewColumn.Beside : undefined);
     return vscode.window.showTextDocument(doc, { preview: options.preview ?? true, viewColumn });
   }
 
+  /** The editor group holding a document of ours: the active one if it does, else the first. */
+  static ourGroup(): vscode.ViewColumn | undefined {
+    const holds = (g: vscode.TabGroup): boolean => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === SCHEME);
+    const groups = vscode.window.tabGroups;
+    return (holds(groups.activeTabGroup) ? groups.activeTabGroup : groups.all.find(holds))?.viewColumn;
+  }
+
+  private historyLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
+    return txIdMentions(doc.getText()).map((m) => {
+      const link = new vscode.DocumentLink(new vscode.Range(doc.positionAt(m.offset), doc.positionAt(m.offset + m.length)), this.transactionUri(m.txId));
+      link.tooltip = vscode.l10n.t('Open transaction {0}', m.txId.slice(0, 8));
+      return link;
+    });
+  }
+
   dispose(): void {
-    this.registration.dispose();
+    for (const r of this.registrations) r.dispose();
     this.changed.dispose();
   }
 }

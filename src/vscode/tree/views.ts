@@ -3,19 +3,25 @@
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
  * World State and Transactions (committed transactions).
  */
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { ledgerChannels } from '../../engine/ledger/channelDirectories';
 import type { Namespace } from '../../engine/ledger/types';
 import type { Ctx } from '../ctx';
 import { chaincodeNodes, ChaincodesInput } from './chaincodes/model';
 import { DockerContainers } from './containers/dockerContainers';
 import { containerNodes } from './containers/model';
+import { UptimeRefresh } from './containers/uptimeRefresh';
 import { NodeTreeProvider } from './nodeTreeProvider';
+import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
 
 const STATE_KEY_LIMIT = 500;
 const TRANSACTION_LIMIT = 200;
+/** Docker's uptime text moves by the minute: a slow re-list keeps it true without flicker. */
+const UPTIME_REFRESH_MS = 30_000;
 
 export class ChaincodeViews implements vscode.Disposable {
   readonly chaincodes: NodeTreeProvider;
@@ -34,16 +40,20 @@ export class ChaincodeViews implements vscode.Disposable {
     this.docker = new DockerContainers(() => ctx.config.engine.dockerEndpoint, ctx.log);
     this.containers = new NodeTreeProvider(async () => containerNodes(await this.docker.list()));
     this.worldState = new NodeTreeProvider(() => this.stateNodes());
-    this.transactions = new NodeTreeProvider(() =>
-      transactionNodes((ctx.engine.current?.transactions.transactions({ limit: TRANSACTION_LIMIT }) ?? []).filter((r) => r.startedAt > this.clearedAt)),
-    );
+    this.transactions = new NodeTreeProvider(() => {
+      const engine = ctx.engine.current;
+      if (!engine) return this.stoppedPeer('transactions');
+      return transactionNodes(engine.transactions.transactions({ limit: TRANSACTION_LIMIT }).filter((r) => r.startedAt > this.clearedAt));
+    });
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
       return v;
     };
     view('chaincode.chaincodes', this.chaincodes);
-    view('chaincode.containers', this.containers);
+    const containersView = view('chaincode.containers', this.containers);
+    const uptime = new UptimeRefresh(UPTIME_REFRESH_MS, () => void this.docker.refresh());
+    const followUptime = (): void => uptime.update(containersView.visible, this.docker.listed().some((c) => c.state === 'running' || c.state === 'exited'));
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
     this.disposables.push(
@@ -58,7 +68,14 @@ export class ChaincodeViews implements vscode.Disposable {
         this.transactions.refresh();
       }),
       ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
-      this.docker.onDidChange(() => this.containers.refresh()),
+      this.docker.onDidChange(() => {
+        this.containers.refresh();
+        followUptime();
+      }),
+      containersView.onDidChangeVisibility(followUptime),
+      uptime,
+      // The Containers view follows the Docker endpoint setting at once (a new client, a new event stream).
+      ctx.config.onDidChange(() => void this.docker.refresh()),
     );
   }
 
@@ -90,11 +107,17 @@ export class ChaincodeViews implements vscode.Disposable {
     this.transactions.refresh();
   }
 
+  /** While the peer is stopped: a row to start it, when a ledger is on disk. */
+  private stoppedPeer(view: LedgerView): ViewNode[] {
+    return stoppedPeerNodes(view, ledgerChannels(path.resolve(this.ctx.config.engine.dataDir)));
+  }
+
   private stateNodes(): ViewNode[] {
     const peer = this.ctx.engine.current?.peer;
     const sel = this.currentSelection();
     this.worldStateView.description = sel ? `${sel.channel} · ${sel.chaincode}` : undefined;
-    if (!peer || !sel) return [];
+    if (!peer) return this.stoppedPeer('worldState');
+    if (!sel) return [];
     return stateKeyNodes(sel, peer.ledger(sel.channel).state.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
   }
 

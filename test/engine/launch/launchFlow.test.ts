@@ -38,7 +38,7 @@ describe('launch engine', () => {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-'));
-    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, gatewayPort: null, mode: 'net', startupTimeoutMs: 8000, executeTimeoutMs: 5000 }), { acceptUnlaunched: false });
+    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'net', startupTimeoutMs: 8000, executeTimeoutMs: 5000 }), { acceptUnlaunched: false });
     engine.launcher.onDidChangeChaincode((c) => changes.push(c));
     engine.systemChaincodes.register('counter', counterScc);
   });

@@ -89,7 +89,7 @@ describe('chaincode as a service (the peer dials protos.Chaincode/Connect)', () 
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccaas-'));
-    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, gatewayPort: null, mode: 'net', startupTimeoutMs: 20_000 }));
+    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'net', startupTimeoutMs: 20_000 }));
   });
 
   after(async () => {

@@ -57,23 +57,64 @@ export interface DockerVMOptions {
 /** How long stop() waits for the exit to be reported before it reports 'stopped' anyway. */
 const EXIT_REPORT_MS = 5000;
 
+/** What `reconfigure` may change while containers run. */
+export type DockerConnectionOptions = Pick<DockerVMOptions, 'endpoint' | 'tls' | 'networkMode' | 'hostConfig'>;
+
+/** The client of an endpoint, or why there is none (an endpoint that is not one): each use says so. */
+type Connection = { readonly endpoint: string; readonly docker: Dockerode } | { readonly endpoint: string; readonly error: DockerUnreachableError };
+
+function connectTo(endpoint: string, tls: DockerTLSOptions | undefined): Connection {
+  try {
+    return { endpoint, docker: new Dockerode(dockerClientOptions(endpoint, tls)) };
+  } catch (err) {
+    if (err instanceof DockerUnreachableError) return { endpoint, error: err };
+    throw err;
+  }
+}
+
 export class DockerVM implements VM {
   readonly kind = 'docker' as const;
-  readonly endpoint: string;
   readonly naming: VMNaming;
-  readonly docker: Dockerode;
+  private connection: Connection;
   private readonly emitter = new Emitter<RuntimeEvent>();
   readonly onEvent = this.emitter.event;
   private readonly watches = new Map<string, ContainerWatch>();
+  /** The client each chaincode's container was created with: it stays there when the endpoint changes. */
+  private readonly createdWith = new Map<string, Dockerode>();
 
-  constructor(private readonly options: DockerVMOptions = {}) {
-    this.endpoint = options.endpoint ?? DEFAULT_DOCKER_ENDPOINT;
+  constructor(private options: DockerVMOptions = {}) {
     this.naming = {
       networkId: options.networkId ?? DEFAULT_NAMING.networkId,
       peerId: options.peerId ?? DEFAULT_NAMING.peerId,
       ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
     };
-    this.docker = new Dockerode(dockerClientOptions(this.endpoint, options.tls));
+    this.connection = connectTo(options.endpoint ?? DEFAULT_DOCKER_ENDPOINT, options.tls);
+  }
+
+  get endpoint(): string {
+    return this.connection.endpoint;
+  }
+
+  /** The client of the current endpoint; throws DockerUnreachableError when it is not a valid one. */
+  get docker(): Dockerode {
+    if ('error' in this.connection) throw this.connection.error;
+    return this.connection.docker;
+  }
+
+  /**
+   * New Docker settings for what starts next (the editor's settings changed). Running containers
+   * stay where they are: stopping one goes to the daemon that runs it.
+   */
+  reconfigure(options: DockerConnectionOptions): void {
+    const endpoint = options.endpoint ?? DEFAULT_DOCKER_ENDPOINT;
+    const reconnect = endpoint !== this.endpoint || options.tls !== this.options.tls;
+    this.options = { ...this.options, ...options };
+    if (reconnect) this.connection = connectTo(endpoint, options.tls);
+  }
+
+  /** Where a chaincode's container lives: the daemon it was created on, else the current one. */
+  private clientOf(ccid: string): Dockerode {
+    return this.createdWith.get(ccid) ?? this.docker;
   }
 
   /** `<networkId>-<peerId>-<instanceId>`, the value of our peer label: what this engine owns. */
@@ -115,6 +156,7 @@ export class DockerVM implements VM {
         this.progress(ccid, 'creating container');
         container = await create();
       }
+      this.createdWith.set(ccid, this.docker);
       this.status(ccid, 'created', { containerId: container.id, image: ref });
       if (!built) return this.launch(req, container, ref);
       // The images the new one replaces go once its container runs: deleting their layers (a
@@ -133,7 +175,7 @@ export class DockerVM implements VM {
     const name = this.containerName(ccid);
     return this.guard(async () => {
       this.progress(ccid, 'stopping container');
-      const container = this.docker.getContainer(name);
+      const container = this.clientOf(ccid).getContainer(name);
       let existed = true;
       try {
         await container.stop({ t: opts.timeoutSeconds ?? 0 });
@@ -308,7 +350,7 @@ export class DockerVM implements VM {
 
   /** Fabric's `stopInternal`: stop (timeout) and force-remove, "not found" is fine. */
   private async removeContainer(ccid: string, name: string, timeoutSeconds: number): Promise<void> {
-    const container = this.docker.getContainer(name);
+    const container = this.clientOf(ccid).getContainer(name);
     let id: string | undefined;
     try {
       id = (await container.inspect()).Id;
@@ -333,6 +375,7 @@ export class DockerVM implements VM {
       // 409: removal already in progress (another remove raced us) — the outcome is the same.
       if (!isNotFound(err) && dockerStatus(err) !== 409) throw err;
     }
+    this.createdWith.delete(ccid);
     this.status(ccid, 'removed', { containerId: id });
   }
 

@@ -36,9 +36,17 @@ function icon(state: string): ViewNode['icon'] {
   }
 }
 
-/** Docker's "Up 3 seconds" changes every refresh; keep it coarse ("Up less than a minute"). */
+/**
+ * Docker's uptime text in whole minutes: its seconds ("Up Less than a second", "Up 3 seconds",
+ * "Exited (0) 12 seconds ago") would change on every refresh. Minutes and hours are kept as Docker
+ * says them, and move on as the view re-lists (tree/containers/uptimeRefresh.ts).
+ */
 export function coarseStatus(status: string): string {
-  return status.replace(/\b(Up|ago)\b.*?\d+ seconds?/i, (m) => (m.startsWith('Up') ? 'Up less than a minute' : m)).replace(/\(healthy\)|\(unhealthy\)/, '').trim();
+  return status
+    .replace(/^Up (?:Less than a second|\d+ seconds?)/i, 'Up less than a minute')
+    .replace(/\b(?:Less than a second|\d+ seconds?) ago\b/i, 'less than a minute ago')
+    .replace(/\s*\((?:healthy|unhealthy|health: starting)\)/, '')
+    .trim();
 }
 
 export function containerNodes(containers: readonly ContainerInfo[]): ViewNode[] {

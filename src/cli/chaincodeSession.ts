@@ -1,0 +1,104 @@
+/**
+ * What every CLI command that runs chaincode shares (launch, replay): exit codes, stderr logging,
+ * starting the engine, and launching the chaincode of a folder until it is ready.
+ */
+import { Engine } from '../engine/engine';
+import { DEFAULT_GATEWAY_PORT, type EngineConfig } from '../engine/config';
+import { GatewayListenError } from '../engine/gateway/gatewayServer';
+import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
+import { requireChaincode } from '../engine/workspace/detect';
+import type { LaunchRuntime } from './options';
+
+export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
+
+export const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Handler states, the peer's warnings and the chaincode's logs, on stderr. */
+export function watchEngine(engine: Engine): void {
+  engine.peer.onDidChangeHandlerState(({ handler, previous }) => {
+    if (handler.state !== previous) log(`[peer] handler ${handler.id} (${handler.connection}) ${handler.chaincodeId || '(unregistered)'}: ${previous ?? 'new'} → ${handler.state}${handler.endReason ? ` (${handler.endReason})` : ''}`);
+  });
+  engine.peer.onDiagnostic((d) => {
+    if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);
+  });
+  engine.launcher.onLog((l) => log(`[${l.ccid}] ${l.line}`));
+}
+
+/**
+ * The engine, or exit 4 (the peer cannot start: a port in use, a ledger another process holds).
+ * When another process has the Gateway's usual port (another peer, a Fabric test network), the
+ * Gateway takes a free one: the PEER_ENDPOINT line says which.
+ */
+export async function startEngine(config: EngineConfig): Promise<Engine> {
+  try {
+    return await Engine.start(config).catch((err: unknown) => {
+      if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT)) throw err;
+      log(`port ${DEFAULT_GATEWAY_PORT} is in use: the Fabric Gateway listens on a free port instead (--gateway-port N chooses one)`);
+      return Engine.start({ ...config, gatewayPort: 0 });
+    });
+  } catch (err) {
+    log(`error: ${(err as Error).message}`);
+    process.exit(EXIT.unavailable);
+  }
+}
+
+/** Which chaincode to launch: a folder, optional name and version, and where it runs. */
+export interface ChaincodeSpec {
+  readonly folder: string;
+  readonly name?: string;
+  readonly version?: string;
+  readonly runtime: LaunchRuntime;
+}
+
+/** A launched chaincode, ready (the engine stops it when disposed). */
+export interface LaunchedChaincode {
+  readonly ccid: string;
+}
+
+/** The folder is not chaincode (thrown by requireChaincode as NotChaincodeError): nothing started. */
+export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
+  const folder = requireChaincode(spec.folder);
+  const { runtime } = spec;
+  if (!spec.name && folder.name !== folder.declaredName) {
+    log(`chaincode name ${folder.name}, from "${folder.declaredName}" (Fabric's names allow letters, digits, and - or _ between them); pass --name to choose another`);
+  }
+  return {
+    name: spec.name ?? folder.name,
+    version: spec.version ?? folder.version,
+    mode: runtime.mode,
+    language: folder.language,
+    path: folder.folder,
+    ...(runtime.mode === 'external' ? { address: runtime.address } : {}),
+  };
+}
+
+/** Launches the chaincode and waits until it is ready; undefined when the launch failed (logged). */
+export async function launchChaincode(engine: Engine, definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<LaunchedChaincode | undefined> {
+  const ccid = chaincodeIdOf(definition);
+  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : definition.path;
+  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
+  const abort = new AbortController();
+  const onInterrupt = (): void => abort.abort(new Error('interrupted'));
+  process.once('SIGINT', onInterrupt);
+  try {
+    // Dev mode: the launcher runs the chaincode as a process, unless the user starts it (--no-start).
+    const userRunsChaincode = runtime.mode === 'dev' && !runtime.startProcess;
+    await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: (step) => log(`[launch] ${step}`), userRunsChaincode });
+    log(`[launch] ${ccid} is ready`);
+  } catch (err) {
+    log(`error: launch failed: ${(err as Error).message}`);
+    return undefined;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  return { ccid };
+}
+
+export function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * Where a peer's data directory keeps each channel's ledger: `ledgers/<channel>/`. Light on purpose
+ * (no ledger code): the editor lists the channels on disk while no peer runs, without opening them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export function channelLedgerDir(peerDataDir: string, channel: string): string {
+  return path.join(peerDataDir, 'ledgers', channel);
+}
+
+/** The channels with a ledger under `peerDataDir`, sorted; none when it holds no ledger yet. */
+export function ledgerChannels(peerDataDir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(peerDataDir, 'ledgers'), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(channelLedgerDir(peerDataDir, e.name), 'state')))
+    .map((e) => e.name)
+    .sort();
+}
