@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { Engine } from '../../src/engine/engine';
+import { recordBlocks, type RecordedBlocks } from './blockRecorder';
 import { connectGateway, type ClientOptions, type GatewayConnection } from './gatewayClient';
 import { EXAMPLE_CHAINCODE } from './nodeChaincode';
 
@@ -23,8 +24,8 @@ export interface GatewayPeer {
   connect(options?: Partial<ClientOptions>): GatewayConnection;
   /** Stops the engine (and the chaincode) and starts them again on the same data directory. */
   restart(): Promise<void>;
-  /** Stops everything; the data directory is removed unless `keepData`. */
-  stop(keepData?: boolean): Promise<void>;
+  /** Stops everything and removes the data directory. */
+  stop(): Promise<void>;
 }
 
 async function startEngine(dataDir: string, settings: Partial<EngineConfig>): Promise<Engine> {
@@ -38,14 +39,21 @@ async function startEngine(dataDir: string, settings: Partial<EngineConfig>): Pr
   return engine;
 }
 
-export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, dataDir?: string): Promise<GatewayPeer> {
-  const dir = dataDir ?? (await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-gateway-')));
+export interface GatewayPeerOptions {
+  /** Serve blocks: events, Deliver and qscc (INTERIM: through blockRecorder.ts's Gateway). */
+  readonly blocks?: boolean;
+}
+
+export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, options: GatewayPeerOptions = {}): Promise<GatewayPeer> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-gateway-'));
   let engine = await startEngine(dir, settings);
+  let recorded: RecordedBlocks | null = options.blocks ? await recordBlocks(engine, dir) : null;
   const connections = new Set<GatewayConnection>();
   const gatewayOf = (e: Engine): NonNullable<Engine['gateway']> => {
     if (!e.gateway) throw new Error('the engine started without its Gateway');
     return e.gateway;
   };
+  const portOf = (e: Engine): number => recorded?.gateway.port ?? gatewayOf(e).server.port;
   const closeAll = (): void => {
     for (const c of connections) c.close();
     connections.clear();
@@ -56,25 +64,28 @@ export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, dat
     },
     dataDir: dir,
     get port() {
-      return gatewayOf(engine).server.port;
+      return portOf(engine);
     },
     get cryptoPath() {
       return gatewayOf(engine).org.cryptoPath;
     },
     connect(options = {}) {
-      const connection = connectGateway({ cryptoPath: gatewayOf(engine).org.cryptoPath, port: gatewayOf(engine).server.port, ...options });
+      const connection = connectGateway({ cryptoPath: gatewayOf(engine).org.cryptoPath, port: portOf(engine), ...options });
       connections.add(connection);
       return connection;
     },
     async restart() {
       closeAll();
+      await recorded?.close();
       await engine.dispose();
       engine = await startEngine(dir, settings);
+      recorded = options.blocks ? await recordBlocks(engine, dir) : null;
     },
-    async stop(keepData = false) {
+    async stop() {
       closeAll();
+      await recorded?.close();
       await engine.dispose();
-      if (!keepData && !dataDir) await fs.promises.rm(dir, { recursive: true, force: true });
+      await fs.promises.rm(dir, { recursive: true, force: true });
     },
   };
 }
