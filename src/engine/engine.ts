@@ -18,6 +18,7 @@ import { ExternalVM } from './launch/externalVM';
 import { TransactionPipeline } from './transactions/pipeline';
 import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
 import { openGatewayOrg } from './gateway/gatewayOrg';
+import { ledgerBlocks } from './gateway/ledgerBlocks';
 
 /**
  * Settings a running engine read once, when it started (the peer's listener, its data directory and
@@ -117,7 +118,7 @@ export class Engine {
       const pipeline = new TransactionPipeline(peer);
       const gateway =
         gatewayOrg && config.gatewayPort !== null
-          ? await startEngineGateway({ config, peer, pipeline, launcher, systemChaincodes: inproc, org: gatewayOrg, blocks: () => undefined }, config.gatewayPort).catch(async (err: unknown) => {
+          ? await startEngineGateway({ config, peer, pipeline, launcher, systemChaincodes: inproc, org: gatewayOrg, blocks: ledgerBlocks(peer) }, config.gatewayPort).catch(async (err: unknown) => {
               await launcher.dispose();
               throw err;
             })

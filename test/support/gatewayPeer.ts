@@ -40,7 +40,7 @@ async function startEngine(dataDir: string, settings: Partial<EngineConfig>): Pr
 }
 
 export interface GatewayPeerOptions {
-  /** Serve blocks: events, Deliver and qscc (INTERIM: through blockRecorder.ts's Gateway). */
+  /** Serve blocks: events, Deliver and qscc (INTERIM: blockRecorder.ts gives the ledgers their stores). */
   readonly blocks?: boolean;
 }
 
@@ -53,7 +53,7 @@ export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, opt
     if (!e.gateway) throw new Error('the engine started without its Gateway');
     return e.gateway;
   };
-  const portOf = (e: Engine): number => recorded?.gateway.port ?? gatewayOf(e).server.port;
+  const portOf = (e: Engine): number => gatewayOf(e).server.port;
   const closeAll = (): void => {
     for (const c of connections) c.close();
     connections.clear();
@@ -76,15 +76,15 @@ export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, opt
     },
     async restart() {
       closeAll();
-      await recorded?.close();
       await engine.dispose();
+      await recorded?.close();
       engine = await startEngine(dir, settings);
       recorded = options.blocks ? await recordBlocks(engine, dir) : null;
     },
     async stop() {
       closeAll();
-      await recorded?.close();
       await engine.dispose();
+      await recorded?.close();
       await fs.promises.rm(dir, { recursive: true, force: true });
     },
   };

@@ -18,6 +18,7 @@ import { buildProposal } from '../../../src/engine/transactions/proposal';
 import { codecs } from '../../../src/engine/wire/codec';
 import { TxValidationCode } from '../../../src/engine/wire/messages';
 import { chain, txIdOf } from '../ledger/blocks/blockTestKit';
+import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 describe('qscc', () => {
   let dir: string;
@@ -117,5 +118,34 @@ describe('qscc', () => {
     });
     assert.equal(r.status, 500);
     assert.equal(r.message, "Rejecting invoke of QSCC from another chaincode because of potential for deadlocks, original invocation for 'basic'");
+  });
+});
+
+describe('qscc through the Gateway, as clients call it', { timeout: 120_000 }, () => {
+  let peer: GatewayPeer;
+
+  before(async () => {
+    peer = await startGatewayPeer({}, { blocks: true });
+  });
+
+  after(async () => {
+    await peer?.stop();
+  });
+
+  test("contract('qscc').evaluateTransaction: chain info, a block by number, a transaction by id", async () => {
+    const network = peer.connect().gateway.getNetwork('mychannel');
+    const commit = await network.getContract('basic').submitAsync('InitLedger');
+    const status = await commit.getStatus();
+    const qscc = network.getContract('qscc');
+    const info = common.BlockchainInfo.deserializeBinary(await qscc.evaluateTransaction('GetChainInfo', 'mychannel'));
+    assert.equal(info.getHeight(), Number(status.blockNumber) + 1);
+    const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByNumber', 'mychannel', String(status.blockNumber)));
+    assert.equal(block.getHeader()?.getNumber(), Number(status.blockNumber));
+    const processed = peerProtos.ProcessedTransaction.deserializeBinary(await qscc.evaluateTransaction('GetTransactionByID', 'mychannel', commit.getTransactionId()));
+    assert.equal(processed.getValidationcode(), TxValidationCode.VALID);
+    const byTx = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', 'mychannel', commit.getTransactionId()));
+    assert.equal(byTx.getHeader()?.getNumber(), Number(status.blockNumber));
+    await assert.rejects(qscc.evaluateTransaction('GetBlockByNumber', 'mychannel', '999'), (err: { code?: number; message?: string }) =>
+      err.code === 2 && /chaincode response 500, Failed to get block number 999, error no such block number \[999\] in index/.test(err.message ?? ''));
   });
 });
