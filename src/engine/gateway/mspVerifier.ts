@@ -4,7 +4,7 @@
  * validate against its CA and NodeOUs, verify the signature), with Fabric's client-facing words.
  */
 import { formatName } from '../crypto/x509Name';
-import { AccessDeniedError, checkCreator, IdentityExpiredError, type ChannelMsps, type MspIdentity } from '../msp';
+import { AccessDeniedError, checkCreator, checkNotExpired, IdentityExpiredError, type ChannelMsps, type MspIdentity } from '../msp';
 import { CallerRefusedError, type Caller, type CallerVerifier } from './callers';
 
 export class MspCallerVerifier implements CallerVerifier {
@@ -13,7 +13,7 @@ export class MspCallerVerifier implements CallerVerifier {
 
   verify(channel: string, creator: Uint8Array, signed: Uint8Array, signature: Uint8Array): Caller {
     try {
-      this.checkNotExpired(creator);
+      this.refuseExpired(creator);
       const identity = checkCreator(this.msps, channel, creator, signed, signature);
       return { mspId: identity.mspId, subject: formatName(identity.cert.subject) };
     } catch (err) {
@@ -24,15 +24,16 @@ export class MspCallerVerifier implements CallerVerifier {
   }
 
   /**
-   * The expiration filter (core/handlers/auth/filter/expiration.go), on the identity the MSP
-   * deserialises anyway and caches: parsing the certificate again for every request would cost
-   * more than the signature check. An identity the MSP cannot read is left to checkCreator.
+   * The expiration filter (core/handlers/auth/filter/expiration.go), which runs before the MSP's
+   * checks: on the identity the MSP deserialises anyway and caches (parsing the certificate for
+   * every request would cost more than the signature check), else on the certificate itself.
    */
-  private checkNotExpired(creator: Uint8Array): void {
+  private refuseExpired(creator: Uint8Array): void {
     let identity: MspIdentity;
     try {
       identity = this.msps.deserializeIdentity(creator);
     } catch {
+      checkNotExpired(creator);
       return;
     }
     if (Date.now() > identity.cert.notAfter.getTime()) throw new IdentityExpiredError(identity.cert.notAfter);

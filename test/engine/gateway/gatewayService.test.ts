@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'crypto';
+import * as fs from 'fs';
 import { signers, type Contract, type GatewayError } from '@hyperledger/fabric-gateway';
 import { createCertificateAuthority, issueCertificate } from '../../../src/engine/crypto/certificates';
 import { buildProposal } from '../../../src/engine/transactions/proposal';
@@ -130,6 +131,19 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
       assert.equal(submit.code, 10);
       assert.deepEqual(submit.details.map((d) => d.message), [denied]);
       await assert.rejects(contract.evaluateTransaction('ReadAsset', 'stranger'), /does not exist/);
+    });
+
+    test('an expired certificate from the org\'s own CA: "identity expired"', async () => {
+      // Enrolled two years ago with Fabric CA's one-year validity.
+      const { identity: old } = await peer.engine.gateway!.org.organization.ensureIdentity({ name: 'expired-user', type: 'client' }, Date.now() - 2 * 365 * 24 * 3600_000);
+      assert.ok(old.notAfter.getTime() < Date.now());
+      const key = crypto.createPrivateKey(fs.readFileSync(old.files!.keyFile));
+      const gateway = peer.connect({ identity: { mspId: 'Org1MSP', credentials: Buffer.from(old.certPem) }, signer: signers.newPrivateKeySigner(key) }).gateway;
+      const c = gateway.getNetwork('mychannel').getContract('basic');
+      const evaluate = await errorOf(c.evaluateTransaction('ReadAsset', 'asset1'));
+      assert.equal(evaluate.message, '9 FAILED_PRECONDITION: evaluate call to endorser returned error: error validating proposal: identity expired');
+      const submit = await errorOf(c.submitTransaction('CreateAsset', 'expired', 'x', '1', 'y', '1'));
+      assert.deepEqual(submit.details.map((d) => d.message), ['error validating proposal: identity expired']);
     });
 
     test('a signature by another key', async () => {
