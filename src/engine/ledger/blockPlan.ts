@@ -15,6 +15,8 @@ export interface CommitRequest {
   readonly record: Omit<TransactionRecord, 'validation' | 'blockNum'>;
   /** The transaction as the block carries it (a serialized common.Envelope), for the block store. */
   readonly envelope?: Buffer;
+  /** Its private writes as Fabric's TxPvtReadWriteSet, kept beside the block (never in it). */
+  readonly privateData?: Buffer;
   /**
    * A verdict reached before MVCC (e.g. ENDORSEMENT_POLICY_FAILURE, as Fabric's validator decides
    * before the committer): the transaction stays in its block, marked, and changes nothing.

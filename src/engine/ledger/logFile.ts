@@ -102,6 +102,17 @@ export class LogFile {
     this.syncMsAverage += AVERAGE_WEIGHT * (performance.now() - started - this.syncMsAverage);
   }
 
+  /** Makes everything appended so far durable (with `disk` durability it already is). */
+  async flush(): Promise<void> {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    await this.syncing;
+    if (this.syncFailure) throw this.syncFailure;
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    await call<void>((cb) => fs.fdatasync(this.fd, cb));
+  }
+
   /** Syncs what is written, gives the unused zero-filled space back, then closes. */
   async close(): Promise<void> {
     this.closing = true;

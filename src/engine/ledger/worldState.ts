@@ -4,8 +4,8 @@
  *
  * State changes a block at a time. A block is one framed log record holding its transactions'
  * write sets and records (valid or not, each at its index); it is in the log (written, and with
- * `disk` durability synced) and handed to the block sink (the block store) before it is applied to
- * memory and before its promise resolves. Blocks are applied in call order. Reads never wait for
+ * `disk` durability synced), then handed to the block sink (the block store), before it is applied
+ * to memory and before its promise resolves. Blocks are applied in call order. Reads never wait for
  * I/O: they see the last applied block.
  */
 import * as fs from 'fs';
@@ -63,6 +63,7 @@ export interface BlockSink {
 export interface BlockTransaction {
   readonly txId: string;
   readonly envelope: Buffer | undefined;
+  readonly privateData: Buffer | undefined;
   readonly validation: ValidationCode;
 }
 
@@ -294,15 +295,21 @@ export class WorldState implements StateReader {
       return;
     }
     try {
+      await this.log.append(w.bytes(), this.options.othersWaiting());
+      // The block goes to the store after the state's log has it: after a crash the store is at most
+      // as far as the state, and recovery (maxHeight) cuts the state back to what both hold.
       const sink = this.options.blockSink;
-      const stored =
-        block && planned && sink
-          ? sink.append({
-              blockNum: planned.blockNum,
-              txs: planned.commits.map((c, i) => ({ txId: block.requests[i].txId, envelope: block.requests[i].envelope, validation: c.result.validation })),
-            })
-          : undefined;
-      await Promise.all([this.log.append(w.bytes(), this.options.othersWaiting()), stored]);
+      if (block && planned && sink) {
+        await sink.append({
+          blockNum: planned.blockNum,
+          txs: planned.commits.map((c, i) => ({
+            txId: block.requests[i].txId,
+            envelope: block.requests[i].envelope,
+            privateData: block.requests[i].privateData,
+            validation: c.result.validation,
+          })),
+        });
+      }
     } catch (err) {
       // After a failed write or sync the files' state is unknown: refuse further commits.
       this.failure = err as Error;

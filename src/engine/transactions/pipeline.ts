@@ -12,6 +12,7 @@ import { argBytes, argText } from '../peer/arguments';
 import type { CreatorIdentity } from '../peer/identity';
 import type { Handler } from '../peer/handler';
 import type { Peer, Simulation, SimulationRequest } from '../peer/peer';
+import { validationOfCode } from '../ledger/blocks/blockBuilder';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
@@ -62,6 +63,7 @@ interface Pending {
   readonly simulation: Simulation;
   readonly proposal: Proposal;
   readonly base: RecordBase;
+  readonly privateData: Buffer | null;
   readonly expires: number;
 }
 
@@ -118,7 +120,7 @@ export class TransactionPipeline {
     if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
     const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
     const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
-    const committed = await this.order(proposal, base, envelope);
+    const committed = await this.order(proposal, base, envelope, endorsed.privateResults);
     return this.end(handler, base, committed.validation, committed.blockNum);
   }
 
@@ -154,7 +156,7 @@ export class TransactionPipeline {
       response: simulation.response,
     };
     this.forgetExpired();
-    this.prepared.set(proposal.txId, { prepared, handler, simulation, proposal, base, expires: Date.now() + PREPARED_TTL_MS });
+    this.prepared.set(proposal.txId, { prepared, handler, simulation, proposal, base, privateData: endorsed.privateResults, expires: Date.now() + PREPARED_TTL_MS });
     return prepared;
   }
 
@@ -170,7 +172,7 @@ export class TransactionPipeline {
     }
     this.prepared.delete(txId);
     const envelope = codecs.Envelope.encode({ payload, signature });
-    void this.order(pending.proposal, pending.base, envelope).then(
+    void this.order(pending.proposal, pending.base, envelope, pending.privateData).then(
       (committed) => this.end(pending.handler, pending.base, committed.validation, committed.blockNum),
       () => this.end(pending.handler, pending.base, 'NOT_COMMITTED', null),
     );
@@ -178,8 +180,12 @@ export class TransactionPipeline {
 
   /** Gateway CommitStatus: the outcome of a submitted transaction, at once when it committed earlier. */
   commitStatus(channel: string, txId: string, signal?: AbortSignal): Promise<{ readonly validation: ValidationCode; readonly blockNum: number }> {
-    const done = this.peer.ledger(channel).state.getTransaction(txId);
+    const ledger = this.peer.ledger(channel);
+    const done = ledger.state.getTransaction(txId);
     if (done && done.blockNum !== null) return Promise.resolve({ validation: done.validation, blockNum: done.blockNum });
+    // Older than the records the state keeps: the block store indexes every transaction it holds.
+    const stored = ledger.blocks.findTransaction(txId);
+    if (stored) return Promise.resolve({ validation: validationOfCode(stored.validationCode), blockNum: stored.blockNumber });
     return new Promise((resolve, reject) => {
       let waiters = this.commitWaiters.get(txId);
       if (!waiters) this.commitWaiters.set(txId, (waiters = new Set()));
@@ -250,8 +256,15 @@ export class TransactionPipeline {
   }
 
   /** Orders the envelope and waits for its block; whoever waits on its commit status hears of it. */
-  private async order(proposal: Proposal, base: RecordBase, envelope: Buffer): Promise<CommitResult> {
-    const committed = await this.orderer.submit(proposal.channel, { txId: proposal.txId, timestamp: proposal.timestampMs, rwset: base.rwset, record: base, envelope });
+  private async order(proposal: Proposal, base: RecordBase, envelope: Buffer, privateData: Buffer | null): Promise<CommitResult> {
+    const committed = await this.orderer.submit(proposal.channel, {
+      txId: proposal.txId,
+      timestamp: proposal.timestampMs,
+      rwset: base.rwset,
+      record: base,
+      envelope,
+      ...(privateData ? { privateData } : {}),
+    });
     const waiters = this.commitWaiters.get(proposal.txId);
     if (waiters) {
       this.commitWaiters.delete(proposal.txId);

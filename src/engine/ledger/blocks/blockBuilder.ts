@@ -183,3 +183,11 @@ export function txValidationCodeOf(validation: ValidationCode): TxValidationCode
       return TxValidationCode.NOT_VALIDATED;
   }
 }
+
+/** Our name for a code a block records (the inverse of txValidationCodeOf); codes we never assign read as the policy failure they mostly are. */
+export function validationOfCode(code: TxValidationCode): ValidationCode {
+  if (code === TxValidationCode.VALID) return 'VALID';
+  if (code === TxValidationCode.MVCC_READ_CONFLICT) return 'MVCC_READ_CONFLICT';
+  if (code === TxValidationCode.NOT_VALIDATED) return 'NOT_VALIDATED';
+  return 'ENDORSEMENT_POLICY_FAILURE';
+}

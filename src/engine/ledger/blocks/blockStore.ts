@@ -184,6 +184,12 @@ export class BlockStore {
     });
   }
 
+  /** Makes every appended block durable (they are with `disk` durability; with `process`, now). */
+  async sync(): Promise<void> {
+    await this.draining;
+    await this.data.flush();
+  }
+
   /** The marshalled common.Block numbered `n`. Throws BlockNotFoundError beyond the height. */
   async getBlock(n: number): Promise<Buffer> {
     return (await this.readFrame(n))[0];
