@@ -9,7 +9,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { resolveConfig, type EngineConfig } from '../../src/engine/config';
 import { Engine } from '../../src/engine/engine';
-import { recordBlocks, type RecordedBlocks } from './blockRecorder';
 import { connectGateway, type ClientOptions, type GatewayConnection } from './gatewayClient';
 import { EXAMPLE_CHAINCODE } from './nodeChaincode';
 
@@ -39,15 +38,9 @@ async function startEngine(dataDir: string, settings: Partial<EngineConfig>): Pr
   return engine;
 }
 
-export interface GatewayPeerOptions {
-  /** Serve blocks: events, Deliver and qscc (INTERIM: blockRecorder.ts gives the ledgers their stores). */
-  readonly blocks?: boolean;
-}
-
-export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, options: GatewayPeerOptions = {}): Promise<GatewayPeer> {
+export async function startGatewayPeer(settings: Partial<EngineConfig> = {}): Promise<GatewayPeer> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-gateway-'));
   let engine = await startEngine(dir, settings);
-  let recorded: RecordedBlocks | null = options.blocks ? await recordBlocks(engine, dir) : null;
   const connections = new Set<GatewayConnection>();
   const gatewayOf = (e: Engine): NonNullable<Engine['gateway']> => {
     if (!e.gateway) throw new Error('the engine started without its Gateway');
@@ -77,14 +70,11 @@ export async function startGatewayPeer(settings: Partial<EngineConfig> = {}, opt
     async restart() {
       closeAll();
       await engine.dispose();
-      await recorded?.close();
       engine = await startEngine(dir, settings);
-      recorded = options.blocks ? await recordBlocks(engine, dir) : null;
     },
     async stop() {
       closeAll();
       await engine.dispose();
-      await recorded?.close();
       await fs.promises.rm(dir, { recursive: true, force: true });
     },
   };

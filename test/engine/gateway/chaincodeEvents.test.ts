@@ -42,7 +42,7 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
   };
 
   before(async () => {
-    peer = await startGatewayPeer({}, { blocks: true });
+    peer = await startGatewayPeer();
     tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-events-'));
     connect();
     await contract.submitTransaction('InitLedger');

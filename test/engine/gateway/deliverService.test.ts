@@ -38,7 +38,7 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
   let client: grpc.Client;
 
   before(async () => {
-    peer = await startGatewayPeer({}, { blocks: true });
+    peer = await startGatewayPeer();
     network = peer.connect().gateway.getNetwork('mychannel');
     contract = network.getContract('basic');
     await contract.submitTransaction('InitLedger');

@@ -52,7 +52,7 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
   let user: SigningIdentity;
 
   before(async () => {
-    peer = await startGatewayPeer({}, { blocks: true });
+    peer = await startGatewayPeer();
     const contract = peer.connect().gateway.getNetwork('mychannel').getContract('basic');
     await contract.submitTransaction('InitLedger');
     client = grpcClient(peer.cryptoPath, peer.port);
@@ -181,7 +181,7 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
 
     const ns = { channel: 'mychannel', chaincode: 'basic' };
     const ledger = peer.engine.peer.ledger();
-    const blocks = (ledger as unknown as { blocks: { chainInfo: { height: number; currentBlockHash: Buffer } } }).blocks;
+    const blocks = ledger.blocks;
     const snapshot = (): string =>
       JSON.stringify({
         height: ledger.height,

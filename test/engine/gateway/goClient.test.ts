@@ -22,7 +22,7 @@ describe('Gateway: the real Go client', { skip: fixtureSkip(goFixtureStatus('gat
 
   before(async () => {
     const binary = requireFixture(goFixtureStatus('gateway'));
-    peer = await startGatewayPeer({}, { blocks: true });
+    peer = await startGatewayPeer();
     const client = startChaincodeProcess({
       command: binary,
       env: { CRYPTO_PATH: peer.cryptoPath, PEER_ENDPOINT: `localhost:${peer.port}`, ASSET_ID: 'goasset1' },

@@ -125,7 +125,7 @@ describe('qscc through the Gateway, as clients call it', { timeout: 120_000 }, (
   let peer: GatewayPeer;
 
   before(async () => {
-    peer = await startGatewayPeer({}, { blocks: true });
+    peer = await startGatewayPeer();
   });
 
   after(async () => {
