@@ -36,10 +36,8 @@ export function peerBackend(peer: Peer, pipeline: TransactionPipeline): GatewayB
         () => true,
         () => false,
       ),
-    isOnLedger: (channel, txId) => {
-      const record = peer.ledgers().find((l) => l.channel === channel)?.state.getTransaction(txId);
-      return record !== undefined && record.blockNum !== null;
-    },
+    // The block store indexes every transaction in a block, valid or not (Fabric's GetTransactionByID).
+    isOnLedger: (channel, txId) => peer.ledgers().find((l) => l.channel === channel)?.blocks.findTransaction(txId) !== undefined,
   };
 }
 
