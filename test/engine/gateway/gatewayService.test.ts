@@ -201,6 +201,30 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     assert.equal(err.message, '3 INVALID_ARGUMENT: failed to unpack transaction proposal: no channel id provided');
   });
 
+  test('the chaincode does not answer within the execute timeout: ABORTED, the endorser\'s "error in simulation" in the detail', async () => {
+    const pid = peer.engine.launcher.running().find((c) => c.ccid === 'basic:1.0')?.process?.pid;
+    assert.ok(pid);
+    const timeout = peer.engine.peer.executeTimeoutMs;
+    peer.engine.peer.executeTimeoutMs = 500;
+    process.kill(-pid, 'SIGSTOP');
+    let evaluate: GatewayError & { transactionId?: string };
+    let endorse: GatewayError & { transactionId?: string };
+    try {
+      evaluate = await errorOf(contract.evaluateTransaction('ReadAsset', 'asset1'));
+      endorse = await errorOf(contract.submitTransaction('CreateAsset', 'stuck', 'x', '1', 'y', '1'));
+    } finally {
+      process.kill(-pid, 'SIGCONT');
+      peer.engine.peer.executeTimeoutMs = timeout;
+    }
+    assert.equal(evaluate.code, 10);
+    assert.match(evaluate.message, /^10 ABORTED: evaluate call to endorser returned error: error in simulation: failed to execute transaction [0-9a-f]{64}: error sending: timeout expired while executing transaction/);
+    assert.equal(endorse.name, 'EndorseError');
+    assert.equal(endorse.code, 10);
+    assert.equal(endorse.message, '10 ABORTED: failed to endorse transaction, see attached details for more info');
+    assert.match(endorse.details[0]?.message ?? '', new RegExp(`^error in simulation: failed to execute transaction ${endorse.transactionId}: error sending: timeout expired while executing transaction`));
+    await assert.rejects(contract.evaluateTransaction('ReadAsset', 'stuck'), /does not exist/);
+  });
+
   test('a call whose deadline passes while the chaincode is stuck: DEADLINE_EXCEEDED; the peer carries on', async () => {
     const pid = peer.engine.launcher.running().find((c) => c.ccid === 'basic:1.0')?.process?.pid;
     assert.ok(pid, 'the launcher runs the chaincode as a process');
