@@ -12,7 +12,9 @@ import { signers, type Contract, type GatewayError } from '@hyperledger/fabric-g
 import { createCertificateAuthority, issueCertificate } from '../../../src/engine/crypto/certificates';
 import { buildProposal } from '../../../src/engine/transactions/proposal';
 import { codecs } from '../../../src/engine/wire/codec';
+import * as path from 'path';
 import { userCredentials } from '../../support/gatewayClient';
+import { REPO_ROOT, startContractChaincode } from '../../support/nodeChaincode';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -72,6 +74,25 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     // Asked again after the commit: answered at once, the same.
     const again = await commit.getStatus();
     assert.equal(again.blockNumber, status.blockNumber);
+  });
+
+  test("ctx.clientIdentity in the chaincode is the calling application's identity: User1, or another user with its attributes", async () => {
+    const cc = 'identity:1.0';
+    const chaincode = startContractChaincode(path.join(REPO_ROOT, 'test', 'fixtures', 'node', 'identity'), cc, peer.engine.peer.address);
+    try {
+      await peer.engine.peer.waitForReady(cc, 30_000);
+      const who = async (c: Contract): Promise<{ id: string; mspId: string; attrs: Record<string, string | null> }> => JSON.parse(text(await c.evaluateTransaction('whoAmI', '["dept"]')));
+      const asUser1 = await who(peer.connect().gateway.getNetwork('mychannel').getContract('identity'));
+      assert.equal(asUser1.mspId, 'Org1MSP');
+      assert.equal(asUser1.id, 'x509::/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com');
+      const { identity: alice } = await peer.engine.gateway!.org.organization.ensureIdentity({ name: 'alice', type: 'client', attributes: { dept: 'sales' } });
+      const asAlice = await who(peer.connect({ user: 'alice' }).gateway.getNetwork('mychannel').getContract('identity'));
+      assert.match(asAlice.id, /^x509::\/.*CN=alice::/);
+      assert.deepEqual(asAlice.attrs, { dept: 'sales' });
+      assert.match(alice.subject, /CN=alice/);
+    } finally {
+      await chaincode.kill();
+    }
   });
 
   test('an MVCC conflict: the second of two transactions endorsed on the same version commits as MVCC_READ_CONFLICT', async () => {
