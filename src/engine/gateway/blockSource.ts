@@ -35,6 +35,8 @@ export interface BlockSource {
   getBlockByHash(hash: Uint8Array): Promise<Buffer | undefined>;
   /** A transaction by id (the first occurrence), or undefined. */
   getTransaction(txId: string): Promise<FoundTransaction | undefined>;
+  /** The private write sets kept beside block `n`: transaction index → marshalled TxPvtReadWriteSet. */
+  getPrivateData(n: number): Promise<ReadonlyMap<number, Buffer>>;
   /** Blocks from `from` on, in order, waiting at the head; ends when `signal` aborts or the ledger closes. */
   blocks(from: number, signal?: AbortSignal): AsyncGenerator<{ readonly number: number; readonly bytes: Buffer }, void, undefined>;
 }

@@ -21,15 +21,25 @@ const TIME_WINDOW_MS = 15 * 60_000;
 /** A stop position that never matches a block: follow the chain until the client leaves. */
 const NEVER = Number.POSITIVE_INFINITY;
 
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return Buffer.from(out);
+}
+
 /** A length-delimited protobuf field holding already-marshalled bytes (a block is sent as stored). */
 function embedded(fieldNumber: number, bytes: Uint8Array): Buffer {
-  const varint = (n: number): number[] => {
-    const out: number[] = [];
-    for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
-    out.push(n);
-    return out;
-  };
-  return Buffer.concat([Buffer.from(varint((fieldNumber << 3) | 2)), Buffer.from(varint(bytes.length)), bytes]);
+  return Buffer.concat([varint((fieldNumber << 3) | 2), varint(bytes.length), bytes]);
+}
+
+/**
+ * protos.BlockAndPrivateData{block, private_data_map}: the block as stored and, per transaction
+ * index, its marshalled TxPvtReadWriteSet (a map entry is a message {key = 1, value = 2}).
+ */
+function blockAndPrivateData(block: Uint8Array, privateData: ReadonlyMap<number, Buffer>): Buffer {
+  const entries = [...privateData].sort(([a], [b]) => a - b).map(([txIndex, rwset]) => embedded(2, Buffer.concat([varint(1 << 3), varint(txIndex), embedded(2, rwset)])));
+  return Buffer.concat([embedded(1, block), ...entries]);
 }
 
 const blockNumberOf = (n: unknown): number => Number(String(n ?? 0));
@@ -72,7 +82,7 @@ export class DeliverService {
       if (seekInfo.behavior === SeekBehavior.FAIL_IF_NOT_READY && number > source.height - 1) return Status.NOT_FOUND;
       const block = await this.nextBlock(source, number, ctx);
       if (!block) return Status.INTERNAL_SERVER_ERROR;
-      await send(this.response(kind, block));
+      await send(await this.response(kind, source, block));
       if (ctx.signal.aborted) return Status.INTERNAL_SERVER_ERROR;
       if (number === stop) return Status.SUCCESS;
     }
@@ -104,15 +114,16 @@ export class DeliverService {
     return null;
   }
 
-  private response(kind: DeliverKind, block: { number: number; bytes: Buffer }): Buffer {
+  private async response(kind: DeliverKind, source: BlockSource, block: { number: number; bytes: Buffer }): Promise<Buffer> {
     switch (kind) {
       case 'block':
         return embedded(2, block.bytes);
       case 'filtered':
         return codecs.DeliverResponse.encode({ filtered_block: filteredBlockOf(block.bytes) });
       case 'privateData':
-        // No collection's private data is delivered: the store keeps none the caller may see yet.
-        return embedded(4, embedded(1, block.bytes));
+        // Fabric sends the collections the caller's org is a member of; this peer keeps only its own
+        // org's private data, and the caller has been verified as a member of that org.
+        return embedded(4, blockAndPrivateData(block.bytes, await source.getPrivateData(block.number)));
     }
   }
 }

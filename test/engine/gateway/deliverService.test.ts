@@ -16,6 +16,7 @@ import { codecs, timestampOf } from '../../../src/engine/wire/codec';
 import { HeaderType, SeekBehavior, Status, TxValidationCode, type SeekPosition } from '../../../src/engine/wire/messages';
 import { DELIVER_SERVICE } from '../../../src/engine/wire/services';
 import { grpcClient } from '../../support/gatewayClient';
+import { startLowLevelFixture } from '../../support/nodeChaincode';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 async function take<T>(items: CloseableAsyncIterable<T>, n: number, timeoutMs = 10_000): Promise<T[]> {
@@ -91,6 +92,32 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
     } finally {
       filtered.close();
       full.close();
+    }
+  });
+
+  test('getBlockAndPrivateDataEvents: the private write set of a transaction beside its block', async () => {
+    const chaincode = startLowLevelFixture('lowlevel:1.0', peer.engine.peer.address);
+    try {
+      await peer.engine.peer.waitForReady('lowlevel:1.0', 30_000);
+      const commit = await network.getContract('lowlevel').submitAsync('putPrivate', { arguments: ['secrets', 'k1', 'hidden value'] });
+      const { blockNumber } = await commit.getStatus();
+      const events = await network.getBlockAndPrivateDataEvents({ startBlock: blockNumber });
+      try {
+        const [withPrivate] = (await take(events, 1)) as peerProtos.BlockAndPrivateData[];
+        assert.equal(withPrivate!.getBlock()?.getHeader()?.getNumber(), Number(blockNumber));
+        const pvt = withPrivate!.getPrivateDataMapMap().get(0);
+        assert.ok(pvt, 'the transaction at index 0 has its private write set');
+        const [ns] = pvt.getNsPvtRwsetList();
+        assert.equal(ns?.getNamespace(), 'lowlevel');
+        const [collection] = ns!.getCollectionPvtRwsetList();
+        assert.equal(collection?.getCollectionName(), 'secrets');
+        const kv = codecs.KVRWSet.decode(collection!.getRwset_asU8());
+        assert.deepEqual(kv.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString()]), [['k1', 'hidden value']]);
+      } finally {
+        events.close();
+      }
+    } finally {
+      await chaincode.kill();
     }
   });
 
