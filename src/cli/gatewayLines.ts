@@ -18,17 +18,16 @@ export interface GatewayInfo {
 }
 
 /**
- * The two lines to paste in front of a client application (stdout, so scripts can source them),
- * then what else the application needs to know (stderr, for people).
+ * What to tell people about the Gateway (stderr: stdout carries only result lines): the two lines
+ * to put in front of a client application, then what else it needs to know.
  */
-export function gatewayLines(info: GatewayInfo): { stdout: string[]; stderr: string[] } {
-  return {
-    stdout: [`CRYPTO_PATH=${info.cryptoPath}`, `PEER_ENDPOINT=localhost:${info.port}`],
-    stderr: [
-      `Fabric Gateway on localhost:${info.port} (TLS, host name ${info.hostAlias}), channel ${info.channel}, MSP ${info.mspId}`,
-      ...(info.user ? [`client identity ${info.user.name}: certificate ${info.user.certFile}, key ${info.user.keyFile}`] : []),
-    ],
-  };
+export function gatewayLines(info: GatewayInfo): string[] {
+  return [
+    `Fabric Gateway on localhost:${info.port} (TLS, host name ${info.hostAlias}), channel ${info.channel}, MSP ${info.mspId}; for a client application:`,
+    `CRYPTO_PATH=${info.cryptoPath}`,
+    `PEER_ENDPOINT=localhost:${info.port}`,
+    ...(info.user ? [`(it signs as ${info.user.name}: certificate ${info.user.certFile}, key ${info.user.keyFile})`] : []),
+  ];
 }
 
 /** The engine's Gateway as the lines describe it; null when it runs without one. */
@@ -46,10 +45,7 @@ export function gatewayInfoOf(engine: Engine): GatewayInfo | null {
 }
 
 /** Prints the lines for the engine's Gateway, if it has one. */
-export function announceGateway(engine: Engine, out: (line: string) => void, err: (line: string) => void): void {
+export function announceGateway(engine: Engine, log: (line: string) => void): void {
   const info = gatewayInfoOf(engine);
-  if (!info) return;
-  const lines = gatewayLines(info);
-  lines.stdout.forEach(out);
-  lines.stderr.forEach(err);
+  if (info) gatewayLines(info).forEach(log);
 }

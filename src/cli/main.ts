@@ -19,7 +19,7 @@ async function runPeer(config: EngineConfig): Promise<void> {
   const engine = await startEngine({ ...config, mode: 'dev' });
   watchEngine(engine);
   log(`peer listening on ${engine.peer.address} (dev mode, data in ${config.dataDir})`);
-  announceGateway(engine, (line) => process.stdout.write(`${line}\n`), log);
+  announceGateway(engine, log);
   log(`start a chaincode against it, e.g.:`);
   log(`  CORE_CHAINCODE_ID_NAME=mycc:1.0 CORE_PEER_TLS_ENABLED=false npx fabric-chaincode-node start --peer.address ${engine.peer.address}`);
   await untilInterrupted();
@@ -30,7 +30,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   const definition = chaincodeDefinition(cmd);
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
-  announceGateway(engine, (line) => process.stdout.write(`${line}\n`), log);
+  announceGateway(engine, log);
   const launched = await launchChaincode(engine, definition, cmd.runtime);
   if (!launched) {
     await engine.dispose();

@@ -100,8 +100,9 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
-  --gateway-port N|off       the Fabric Gateway for client applications (default 7051, 0: any free port);
-                             on start, CRYPTO_PATH=… and PEER_ENDPOINT=… are printed for them
+  --gateway-port N|off       the Fabric Gateway for client applications (default 7051, 0: any free port;
+                             none with --once unless given); on start, CRYPTO_PATH=… and PEER_ENDPOINT=…
+                             are printed (stderr) for them
 
 Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
 3 launch failed; 4 peer or Docker unavailable.`;
@@ -210,12 +211,13 @@ export function parseCli(argv: readonly string[]): CliCommand {
     // an external chaincode is dialled by the launcher, so the peer runs as in net mode.
     mode: mode === 'dev' ? 'dev' : 'net',
     ...(port !== undefined ? { peerPort: port } : {}),
-    // The Gateway serves the peer and launch sessions at a peer's usual port; replay needs none.
+    // The Gateway serves sessions that stay up (peer, launch) at a peer's usual port; a run that
+    // exits after its transactions (--once, replay) has no client to serve unless asked.
     ...(v['gateway-port'] !== undefined
       ? { gatewayPort: parseGatewayPort(v['gateway-port']) }
       : 'gatewayPort' in fileConfig
         ? {}
-        : { gatewayPort: positionals[0] === 'replay' ? null : DEFAULT_GATEWAY_PORT }),
+        : { gatewayPort: positionals[0] === 'replay' || v.once ? null : DEFAULT_GATEWAY_PORT }),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
     ...(v.channel ? { channel: v.channel } : {}),

@@ -73,8 +73,9 @@ describe('chaincode-launcher CLI', () => {
     assert.deepEqual((r.results[2].json as { ID: string }[]).map((a) => a.ID), ['asset1']);
     assert.match(r.stderr, /asset-transfer:1\.0\.0 is ready/);
     // What a client application needs: the crypto folder (made in Fabric's layout) and the Gateway.
-    assert.match(r.stdout, new RegExp(`^CRYPTO_PATH=${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/organizations/peerOrganizations/org1\\.example\\.com$`, 'm'));
-    assert.match(r.stdout, /^PEER_ENDPOINT=localhost:\d+$/m);
+    assert.match(r.stderr, new RegExp(`^CRYPTO_PATH=${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/organizations/peerOrganizations/org1\\.example\\.com$`, 'm'));
+    assert.match(r.stderr, /^PEER_ENDPOINT=localhost:\d+$/m);
+    assert.ok(r.stdout.split('\n').every((line) => line === '' || line.startsWith('{')), 'stdout holds only result lines');
     assert.ok(fs.existsSync(path.join(dir, 'organizations', 'peerOrganizations', 'org1.example.com', 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')));
     // The world state persists in the data directory: a second run sees the first run's commits.
     const again = runCli(['launch', EXAMPLE, '--data-dir', dir, '--port', '0', '--once', '--tx', 'ReadAsset asset1']);

@@ -25,8 +25,7 @@ interface CliRun {
 /** Runs the CLI without blocking the test runner (npm install runs inside it). */
 function cli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
   return new Promise((resolve) => {
-    // Tests never take the Gateway's port 7051.
-    const child = spawn(process.execPath, [CLI, ...args, ...(args[0] === 'launch' ? ['--gateway-port', 'off'] : [])], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -25,8 +25,7 @@ interface Run {
 }
 
 function cli(args: string[]): Run {
-  // Tests never take the Gateway's port 7051.
-  const r = spawnSync(process.execPath, [CLI, ...args, '--gateway-port', 'off'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stderr: r.stderr, lines: r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 

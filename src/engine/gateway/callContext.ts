@@ -76,3 +76,15 @@ export function writeWhenReady(stream: grpc.ServerWritableStream<Buffer, Buffer>
     ctx.signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Answers a call, whatever state it is in: grpc-js may throw while sending (a call the client has
+ * gone from), and an exception escaping a callback would take the whole peer down.
+ */
+export function answer(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // Nobody is left to tell.
+  }
+}

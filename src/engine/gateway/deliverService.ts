@@ -11,7 +11,7 @@ import { codecs } from '../wire/codec';
 import { SeekBehavior, Status, type Envelope, type SeekInfo, type SeekPosition } from '../wire/messages';
 import type { BlockSource, BlockSources } from './blockSource';
 import { CallerRefusedError, type CallerVerifier } from './callers';
-import { contextOf, writeWhenReady, type CallContext } from './callContext';
+import { answer, contextOf, writeWhenReady, type CallContext } from './callContext';
 import { GatewayStatusError, toServiceError } from './gatewayErrors';
 
 export type DeliverKind = 'block' | 'filtered' | 'privateData';
@@ -196,19 +196,19 @@ export class DeliverStream {
         if (this.ctx.signal.aborted) return;
         const envelope = queue.shift();
         if (!envelope) {
-          this.call.end();
+          answer(() => this.call.end());
           return;
         }
         const status = await this.service.deliverBlocks(this.kind, envelope, this.ctx, (m) => writeWhenReady(this.call, m, this.ctx));
         if (this.ctx.signal.aborted) return;
         await writeWhenReady(this.call, codecs.DeliverResponse.encode({ status }), this.ctx);
         if (status !== Status.SUCCESS) {
-          this.call.end();
+          answer(() => this.call.end());
           return;
         }
       }
     } catch (err) {
-      if (!this.ctx.signal.aborted) this.call.emit('error', toServiceError(err));
+      if (!this.ctx.signal.aborted) answer(() => this.call.emit('error', toServiceError(err)));
     }
   }
 }

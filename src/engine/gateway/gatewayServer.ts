@@ -6,7 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { DELIVER_SERVICE, GATEWAY_SERVICE, type DeliverImplementation, type GatewayImplementation } from '../wire/services';
-import { contextOf, writeWhenReady, type CallContext } from './callContext';
+import { answer, contextOf, writeWhenReady, type CallContext } from './callContext';
 import type { ChaincodeEventsService } from './chaincodeEvents';
 import { DeliverStream, type DeliverService } from './deliverService';
 import type { GatewayService } from './gatewayService';
@@ -39,7 +39,7 @@ export class GatewayListenError extends Error {
   }
 }
 
-/** Fabric's peer.limits defaults (core.yaml): 100 MiB messages both ways. */
+/** Fabric's peer defaults (core.yaml peer.maxRecvMsgSize, peer.maxSendMsgSize): 100 MiB. */
 const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
 
 function unary(run: (request: Buffer, ctx: CallContext) => Promise<Buffer>): grpc.handleUnaryCall<Buffer, Buffer> {
@@ -52,8 +52,8 @@ function unary(run: (request: Buffer, ctx: CallContext) => Promise<Buffer>): grp
       work = Promise.reject(err);
     }
     work.then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toServiceError(err)),
+      (response) => answer(() => callback(null, response)),
+      (err: unknown) => answer(() => callback(toServiceError(err))),
     ).finally(() => ctx.dispose());
   };
 }
@@ -81,9 +81,9 @@ export class GatewayServer {
         services.chaincodeEvents
           .stream(call.request, ctx, (message) => writeWhenReady(call, message, ctx))
           .then(
-            () => call.end(),
+            () => answer(() => call.end()),
             (err: unknown) => {
-              if (!ctx.signal.aborted) call.emit('error', toServiceError(err));
+              if (!ctx.signal.aborted) answer(() => call.emit('error', toServiceError(err)));
             },
           )
           .finally(() => {
