@@ -29,7 +29,7 @@ describe('CLI: the Gateway', () => {
   test('the two lines, with what else an application needs to know', () => {
     const lines = gatewayLines({
       cryptoPath: '/data/organizations/peerOrganizations/org1.example.com',
-      port: 7051,
+      endpoint: 'localhost:7051',
       mspId: 'Org1MSP',
       channel: 'mychannel',
       hostAlias: 'peer0.org1.example.com',
