@@ -5,15 +5,22 @@
 #   test/fixtures/go/certoracle -> test/fixtures/go/certoracle/bin/certoracle (Go's crypto/x509 as a test oracle)
 #   test/fixtures/go/gateway   -> test/fixtures/go/gateway/bin/gwclient (fabric-gateway Go client v1.10.0)
 #   test/fixtures/java         -> test/fixtures/java/target/javacc.jar  (fabric-chaincode-shim 2.5)
+# and installs Delve, which debugs Go chaincode (F5), from the Go module proxy:
+#   delve                      -> .cache/go-tools/dlv                   (go install …/dlv@DELVE_VERSION)
 # Downloads dependencies (Go module proxy, Maven Central; default caches ~/go/pkg/mod and ~/.m2).
-# Idempotent: an artifact newer than every source of its fixture is not rebuilt (FORCE=1 rebuilds).
+# Idempotent: an artifact newer than every source of its fixture is not rebuilt, a Delve of the
+# pinned version is not reinstalled (FORCE=1 rebuilds both).
 # A missing toolchain prints "skipping: no go" / "skipping: no mvn" and is not an error; a failing
-# build with the toolchain present exits non-zero. Usage: .ci/fixtures.sh [go|java]...
+# build with the toolchain present exits non-zero. Usage: .ci/fixtures.sh [go|java|delve]...
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FIX="$ROOT/test/fixtures"
-WANT="${*:-go java}"
+WANT="${*:-go java delve}"
+# The Delve the editor's "Install Delve" installs too (src/vscode/debug/delve/discovery.ts DELVE_VERSION).
+DELVE_VERSION=v1.27.2
+DELVE_PACKAGE=github.com/go-delve/delve/cmd/dlv
+GO_TOOLS="$ROOT/.cache/go-tools"
 FORCE="${FORCE:-0}"
 failed=0
 
@@ -71,6 +78,34 @@ build_java() {
   fi
 }
 
+install_delve() {
+  local dlv="$GO_TOOLS/dlv"
+  if [[ "$FORCE" != "1" && -x "$dlv" ]] && "$dlv" version 2>/dev/null | grep -qx "Version: ${DELVE_VERSION#v}"; then
+    log "delve: up to date ($dlv, $DELVE_VERSION)"
+  else
+    log "delve: installing $DELVE_PACKAGE@$DELVE_VERSION into $GO_TOOLS"
+    local start=$SECONDS
+    mkdir -p "$GO_TOOLS"
+    if (cd "$GO_TOOLS" && GOBIN="$GO_TOOLS" go install "$DELVE_PACKAGE@$DELVE_VERSION"); then
+      log "delve: installed in $((SECONDS - start))s"
+    else
+      log "delve: INSTALL FAILED"
+      failed=1
+      return 0
+    fi
+  fi
+  # Delve builds the chaincode it debugs with optimisations off, a build of its own: compile the
+  # v2 fixture's packages that way once here (as Delve runs go build), so the editor's Go F5 test
+  # measures a debug start rather than a cold compile of gRPC and protobuf.
+  local start=$SECONDS
+  if (cd "$FIX/go/v2" && go build -o /dev/null -gcflags "all=-N -l" "$FIX/go/v2"); then
+    log "delve: debug build of go/v2 cached in $((SECONDS - start))s"
+  else
+    log "delve: debug build of go/v2 FAILED"
+    failed=1
+  fi
+}
+
 for what in $WANT; do
   case "$what" in
     go)
@@ -92,8 +127,15 @@ for what in $WANT; do
         log "skipping: no mvn (or no java) (Java fixture not built; its tests will skip, or fail under CI=true)"
       fi
       ;;
+    delve)
+      if command -v go >/dev/null 2>&1; then
+        install_delve
+      else
+        log "skipping: no go (Delve not installed; the Go debugging tests will skip, or fail under CI=true)"
+      fi
+      ;;
     *)
-      log "unknown fixture kind '$what' (expected go or java)"
+      log "unknown fixture kind '$what' (expected go, java or delve)"
       exit 2
       ;;
   esac

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadCreatorIdentity } from '../src/engine/peer/identity';
+import { Organization, orgSpec } from '../src/engine/msp';
 import { Peer } from '../src/engine/peer/peer';
 import type { RunningProcess } from '../test/support/nodeChaincode';
 import { measureActivation } from './activation';
@@ -99,7 +99,7 @@ async function peerFigures(results: Results, cleanup: Cleanup, ping: Summary): P
   cleanup.add(() => ip.stop());
   const diskPeer = await Peer.start({ dataDir: path.join(tmp, 'peer-disk'), port: 0, durability: 'disk' });
   cleanup.add(() => diskPeer.stop());
-  const thin = await ThinReferencePeer.start(await loadCreatorIdentity(path.join(tmp, 'thin'), 'Org1MSP'));
+  const thin = await ThinReferencePeer.start(await (await Organization.open(path.join(tmp, 'thin'), orgSpec('Org1MSP'))).identity('User1'));
   cleanup.add(() => thin.stop());
 
   const oursReady = ip.whenState(CCID, 'ready', START_TIMEOUT_MS, () => `; output: ${ours.process.output().slice(-500)}`);

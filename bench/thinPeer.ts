@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CHAINCODE_SUPPORT_SERVICE } from '../src/engine/peer/server';
 import { buildProposal } from '../src/engine/transactions/proposal';
-import type { CreatorIdentity } from '../src/engine/peer/identity';
+import type { SigningIdentity } from '../src/engine/msp';
 import { codecs } from '../src/engine/wire/codec';
 import { ChaincodeMessage, MessageType } from '../src/engine/wire/messages';
 
@@ -27,11 +27,11 @@ export class ThinReferencePeer {
   private constructor(
     private readonly server: grpc.Server,
     readonly port: number,
-    private readonly creator: CreatorIdentity,
+    private readonly creator: SigningIdentity,
     readonly channel: string,
   ) {}
 
-  static async start(creator: CreatorIdentity, channel = 'mychannel'): Promise<ThinReferencePeer> {
+  static async start(creator: SigningIdentity, channel = 'mychannel'): Promise<ThinReferencePeer> {
     const server = new grpc.Server();
     let peer: ThinReferencePeer | null = null;
     server.addService(CHAINCODE_SUPPORT_SERVICE, {

@@ -38,6 +38,20 @@ function dockerAnswers() {
   }
 }
 
+/**
+ * Go finds its caches from HOME, and code-server gets a fresh one: the Go toolchain the extension
+ * runs (Delve's build of a Go chaincode, `go run`) uses this machine's module and build caches and
+ * settings instead, as in a developer's own editor (no downloads, no cold compile in the tests).
+ */
+function goEnv() {
+  try {
+    const out = execFileSync('go', ['env', '-json', 'GOPATH', 'GOCACHE', 'GOMODCACHE', 'GOENV'], { encoding: 'utf8', timeout: 30_000 });
+    return Object.fromEntries(Object.entries(JSON.parse(out)).filter(([, v]) => typeof v === 'string' && v !== '' && v !== 'off'));
+  } catch {
+    return {}; // no Go here: the Go tests say so
+  }
+}
+
 function ensureBuilt() {
   const f = 'out/test/vscode-host/index.js';
   if (!fs.existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
@@ -127,7 +141,7 @@ async function main() {
       bin: CODE_SERVER, runDir: phaseDir, workspace: ws, settings, vsix: phase === 'ui' ? vsix : undefined,
       // EXTENSIONS_GALLERY: the workbench would look extensions up on open-vsx.org; point it at a closed
       // loopback port instead (no traffic leaves the machine).
-      env: { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }), EXT_TEST_RESULTS: path.join(phaseDir, 'host-results.json'), E2E_FLAG_DIR: path.join(phaseDir, 'flags'), E2E_DOCKER: docker ? '1' : '', E2E_RESULTS_DIR: RESULTS_DIR },
+      env: { ...goEnv(), EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }), EXT_TEST_RESULTS: path.join(phaseDir, 'host-results.json'), E2E_FLAG_DIR: path.join(phaseDir, 'flags'), E2E_DOCKER: docker ? '1' : '', E2E_RESULTS_DIR: RESULTS_DIR },
     });
     const from = phase === 'ui' ? `${path.relative(REPO, vsix)} installed in ${cs.installedAt}` : `the development folder ${REPO}`;
     console.log(`[e2e] ${phase}: code-server ${cs.url} (pid ${cs.pid}), extension from ${from}, workspace ${ws}, docker ${docker ? 'yes' : 'no'}`);

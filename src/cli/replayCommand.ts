@@ -9,6 +9,7 @@ import { LedgerInUseError } from '../engine/ledger/ledgerFiles';
 import type { TransactionRecord } from '../engine/ledger/types';
 import { versionText } from '../engine/replay/historicalState';
 import { IncompleteRecordsError, NotFreshError, prepareFreshDataDir, RecordedLedger } from '../engine/replay/recordedLedger';
+import { peerDataDir } from '../engine/ledger/channelDirectories';
 import { chaincodeNameOf } from '../engine/replay/recordedValues';
 import { replayTransaction, type ReplayResult } from '../engine/replay/replay';
 import { replaySequence, stateDifferences, type OutcomeDifference, type SequenceStep } from '../engine/replay/sequence';
@@ -109,7 +110,8 @@ async function replayAll(cmd: ReplayCommand, from: string, scope: 'committed' | 
   let sequence: TransactionRecord[];
   try {
     await prepareFreshDataDir(from, cmd.config.dataDir);
-    recorded = await RecordedLedger.open(from);
+    // The records the editor and the CLI see: those of the first organisation's peer.
+    recorded = await RecordedLedger.open(peerDataDir(from, cmd.config.orgs[0]));
   } catch (err) {
     log(`error: ${(err as Error).message}`);
     return err instanceof LedgerInUseError ? EXIT.unavailable : EXIT.usage;

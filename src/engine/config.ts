@@ -33,10 +33,18 @@ export interface EngineConfig {
   readonly baseImages: Readonly<Record<Language, string>> & { readonly golangRuntime: string };
   /** How containers reach the peer: host networking (Linux) or host.docker.internal. */
   readonly networkMode: NetworkMode;
-  /** The MSP id of the peer's identity and of the transaction creator. */
+  /**
+   * The organisations of the network, by MSP id (`Org3MSP` → org3.example.com): each gets its own
+   * CA, peer, chaincode instances and copy of the ledger, as on Fabric's test network. The first is
+   * the one the editor and the CLI talk to.
+   */
+  readonly orgs: readonly string[];
+  /** The MSP id of the calling identity's organisation (one of `orgs`). */
   readonly mspId: string;
   /** The default channel transactions run on. */
   readonly channel: string;
+  /** The channels every peer joins (the default channel always). */
+  readonly channels: readonly string[];
   readonly logLevel: LogLevel;
   /** Mutual TLS between peer and chaincode containers in net mode (Fabric's default). */
   readonly netModeTls: boolean;
@@ -67,8 +75,10 @@ export const DEFAULT_CONFIG: EngineConfig = {
     java: 'hyperledger/fabric-javaenv:2.5',
   },
   networkMode: 'host',
+  orgs: ['Org1MSP', 'Org2MSP'],
   mspId: 'Org1MSP',
   channel: 'mychannel',
+  channels: ['mychannel'],
   logLevel: 'info',
   netModeTls: true,
   ledgerDurability: 'process',

@@ -21,6 +21,11 @@ function nonEmpty(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
 }
 
+function names(value: unknown, fallback: readonly string[]): readonly string[] {
+  const list = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+  return list.length > 0 ? [...new Set(list)] : fallback;
+}
+
 function seconds(value: unknown, fallbackMs: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : fallbackMs;
 }
@@ -38,8 +43,10 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
     dockerEndpoint: nonEmpty(get('docker.endpoint'), DEFAULT_CONFIG.dockerEndpoint),
     networkMode: oneOf(get('docker.networkMode'), NETWORK_MODES, DEFAULT_CONFIG.networkMode),
     netModeTls: typeof get('docker.tls') === 'boolean' ? (get<boolean>('docker.tls') as boolean) : DEFAULT_CONFIG.netModeTls,
+    orgs: names(get('orgs'), DEFAULT_CONFIG.orgs),
     mspId: nonEmpty(get('mspId'), DEFAULT_CONFIG.mspId),
     channel: nonEmpty(get('channel'), DEFAULT_CONFIG.channel),
+    channels: names(get('channels'), DEFAULT_CONFIG.channels),
     logLevel: oneOf(get('logLevel'), LOG_LEVELS, DEFAULT_CONFIG.logLevel),
     ledgerDurability: oneOf(get('ledger.durability'), DURABILITIES, DEFAULT_CONFIG.ledgerDurability),
     baseImages: {
@@ -61,8 +68,10 @@ export const RESTART_ONLY_SETTINGS: Readonly<Record<RestartSetting, string>> = {
   peerPort: 'peer.port',
   gatewayPort: 'gateway.port',
   dataDir: 'dataDir',
+  orgs: 'orgs',
   mspId: 'mspId',
   channel: 'channel',
+  channels: 'channels',
   ledgerDurability: 'ledger.durability',
 };
 

@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseCli, UsageError } from '../../src/cli/options';
 import { ChannelLedger } from '../../src/engine/ledger/channelLedger';
+import { peerDataDir } from '../../src/engine/ledger/channelDirectories';
 import { copyExample, shoutingTransfer, type ExampleCopy } from '../engine/replay/exampleCopy';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -29,8 +30,9 @@ function cli(args: string[]): Run {
   return { code: r.status, stderr: r.stderr, lines: r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
+/** The first org's peer's ledger of mychannel in a network data directory (what the CLI records into). */
 async function heightOf(dataDir: string): Promise<{ height: number; records: number }> {
-  const ledger = await ChannelLedger.open(dataDir, 'mychannel');
+  const ledger = await ChannelLedger.open(peerDataDir(dataDir, 'Org1MSP'), 'mychannel');
   try {
     return { height: ledger.height, records: ledger.state.transactions().length };
   } finally {

@@ -17,8 +17,10 @@ export interface GatewayConnection {
 }
 
 export interface ClientOptions {
-  /** …/peerOrganizations/org1.example.com */
+  /** The peer's org's crypto folder (…/peerOrganizations/org1.example.com): its TLS CA. */
   readonly cryptoPath: string;
+  /** The user's org's crypto folder, when another org's (default: cryptoPath). */
+  readonly userCryptoPath?: string;
   readonly port: number;
   /** Default User1. */
   readonly user?: string;
@@ -55,7 +57,7 @@ export function grpcClient(cryptoPath: string, port: number): grpc.Client {
 
 export function connectGateway(options: ClientOptions): GatewayConnection {
   const client = grpcClient(options.cryptoPath, options.port);
-  const { certPem, keyPem } = userCredentials(options.cryptoPath, options.user);
+  const { certPem, keyPem } = userCredentials(options.userCryptoPath ?? options.cryptoPath, options.user);
   const identity = options.identity ?? { mspId: options.mspId ?? 'Org1MSP', credentials: Buffer.from(certPem) };
   const gateway = connect({
     client,

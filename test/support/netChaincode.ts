@@ -27,17 +27,20 @@ export const SHIM_NODE_MODULES = path.join(repoRoot(), 'examples', 'asset-transf
 
 export type EngineSettings = NonNullable<Parameters<typeof resolveConfig>[0]>;
 
-/** A net-mode engine on an ephemeral port and a fresh data directory (pushed to `dirs` for cleanup). */
+/**
+ * A net-mode engine on an ephemeral port and a fresh data directory (pushed to `dirs` for cleanup).
+ * One org unless `settings` says otherwise: these tests are about one peer's containers.
+ */
 export async function startEngine(dirs: string[], settings: EngineSettings): Promise<Engine> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ccl-netmode-data-'));
   dirs.push(dataDir);
-  const config = resolveConfig({ dataDir, peerPort: 0, mode: 'net', executeTimeoutMs: 20_000, ...settings });
+  const config = resolveConfig({ dataDir, peerPort: 0, mode: 'net', executeTimeoutMs: 20_000, orgs: ['Org1MSP'], ...settings });
   return Engine.start(config, { acceptUnlaunched: false });
 }
 
 /** The VM controller's lock table (the launcher keeps its controller private). */
 export function pendingLocks(engine: Engine): number {
-  return engine.launcher['deps'].vms.pendingContainers;
+  return engine.orgs.reduce((sum, node) => sum + node.launcher['deps'].vms.pendingContainers, 0);
 }
 
 /** A fresh temp folder; `files` maps relative paths to contents. */

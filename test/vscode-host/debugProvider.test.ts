@@ -3,9 +3,10 @@
  * a configuration per language against the running embedded peer: CORE_CHAINCODE_ID_NAME, the peer
  * address in the form that language's shim reads (Node: `--peer.address HOST:PORT`; Go:
  * `-peer.address=HOST:PORT`; Java: CORE_PEER_ADDRESS), CORE_PEER_TLS_ENABLED=false, and the debugger
- * type. Resolution starts no session and launches nothing. Go and Java resolve as VS Code would when
- * their debugger extensions are installed; here they are not, so a real resolution refuses with the
- * install hint, and that is checked too.
+ * type. Resolution starts no session and launches nothing. Go resolves to the type's own adapter
+ * (Delve); a Delve setting naming no executable refuses the launch. Java resolves as VS Code would
+ * with the Java debugger installed; here it is not, so a real resolution refuses with an Install
+ * button, and that is checked too.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -81,20 +82,36 @@ describe('debug configuration provider: env and args per language', function () 
     assert.deepStrictEqual(c.args, ['start', '--peer.address', peerAddress]);
   });
 
-  it('go: type go (Delve) with -peer.address=HOST:PORT', async () => {
+  it('go: our own type (Delve\'s launch request) with -peer.address=HOST:PORT, no Go extension needed', async () => {
     const api = await extensionApi();
     const dir = path.join(repo(), 'test', 'fixtures', 'go', 'v2');
     const config = { type: 'chaincode', request: 'launch', name: 'Debug Go', folder: dir, chaincodeName: 'gocc', version: '2.0' };
-    if (!vscode.extensions.getExtension('golang.go')) {
-      const refused = await api.debugProvider.resolveDebugConfiguration(workspaceFolder(), config);
-      assert.strictEqual(refused, undefined, 'without the Go extension the launch is refused (with an install hint)');
-    }
     const c = await api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config, { checkDebugger: false });
-    assert.strictEqual(c.type, 'go');
+    assert.strictEqual(c.type, 'chaincode');
     assert.strictEqual(c.mode, 'debug');
     assert.strictEqual(c.program, dir);
     common(c, 'gocc:2.0');
     assert.deepStrictEqual(c.args, [`-peer.address=${peerAddress}`]);
+  });
+
+  it('go: a chaincode.go.delvePath that names no executable refuses the launch before anything starts', async () => {
+    const api = await extensionApi();
+    const dir = path.join(repo(), 'test', 'fixtures', 'go', 'v2');
+    const settings = vscode.workspace.getConfiguration('chaincode');
+    await settings.update('go.delvePath', path.join(os.tmpdir(), 'no-such-dlv'), vscode.ConfigurationTarget.Workspace);
+    try {
+      const config = { type: 'chaincode', request: 'launch', name: 'Debug Go', folder: dir, chaincodeName: 'gocc', version: '2.1' };
+      await assert.rejects(api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config), (err: Error) => {
+        assert.strictEqual(err.name, 'DebuggerUnavailableError');
+        assert.match(err.message, /chaincode\.go\.delvePath is ".*no-such-dlv", which is not an executable file/);
+        assert.deepStrictEqual((err as Error & { actions: { title: string }[] }).actions.map((a) => a.title), ['Open Settings'], 'the fix is the setting');
+        return true;
+      });
+      assert.strictEqual(await api.debugProvider.resolveDebugConfiguration(workspaceFolder(), config), undefined, 'F5 is refused (with the message)');
+      assert.ok(!api.ctx.running().some((r) => r.ccid === 'gocc:2.1'), 'nothing launched');
+    } finally {
+      await settings.update('go.delvePath', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('java: type java with CORE_PEER_ADDRESS=HOST:PORT', async () => {
@@ -102,8 +119,14 @@ describe('debug configuration provider: env and args per language', function () 
     const dir = path.join(repo(), 'test', 'fixtures', 'java');
     const config = { type: 'chaincode', request: 'launch', name: 'Debug Java', folder: dir, chaincodeName: 'javacc', version: '3.0' };
     if (!vscode.extensions.getExtension('vscjava.vscode-java-debug')) {
+      await assert.rejects(api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config), (err: Error) => {
+        assert.strictEqual(err.name, 'DebuggerUnavailableError');
+        assert.match(err.message, /needs the extension vscjava\.vscode-java-debug, which is not installed/);
+        assert.deepStrictEqual((err as Error & { actions: { title: string }[] }).actions.map((a) => a.title), ['Install vscjava.vscode-java-debug', 'Show in Extensions']);
+        return true;
+      });
       const refused = await api.debugProvider.resolveDebugConfiguration(workspaceFolder(), config);
-      assert.strictEqual(refused, undefined, 'without the Java debugger the launch is refused (with an install hint)');
+      assert.strictEqual(refused, undefined, 'without the Java debugger the launch is refused (with an install button)');
     }
     const c = await api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config, { checkDebugger: false });
     assert.strictEqual(c.type, 'java');

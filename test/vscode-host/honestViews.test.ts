@@ -18,7 +18,7 @@ describe('honest views: the peer stopped', function () {
     const api = await extensionApi();
     const engine = await api.ctx.ensureEngine();
     // A key of our own, so the view has something to bring back (a system chaincode: no process needed).
-    engine.systemChaincodes.register(SCC, {
+    engine.registerSystemChaincode(SCC, {
       init: async () => ({ status: 200 }),
       invoke: async (stub) => {
         await stub.putState('kept', Buffer.from('"on disk"'));

@@ -1,7 +1,9 @@
 /** Helpers shared by the in-extension-host tests. */
+import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { ExecuteResult } from '../../src/engine/transactions/types';
 import type { ChaincodeExtensionApi } from '../../src/vscode/extension';
 
 export const EXTENSION_ID = 'chaincode-launcher.chaincode-launcher';
@@ -58,4 +60,26 @@ export function lineOf(file: string, marker: string): number {
 /** Opens the Chaincode sidebar (so the screenshots show the views). */
 export async function showSidebar(): Promise<void> {
   await vscode.commands.executeCommand('workbench.view.extension.chaincode');
+}
+
+/** Where a debugger stopped: the session that reported `stopped`, and the thread. */
+export interface DebugStop {
+  readonly session: vscode.DebugSession;
+  readonly threadId: number;
+}
+
+/**
+ * A debuggee stopped inside `transaction` since `since`: stays paused past the execute timeout,
+ * continues, and returns the transaction's result, checked to have succeeded after the pause (the
+ * peer held its timeout while the debugger held the chaincode).
+ */
+export async function continuePastTimeout(stop: DebugStop, transaction: Thenable<ExecuteResult | undefined>, since: number, timeoutMs: number): Promise<ExecuteResult> {
+  await sleep(Math.max(0, timeoutMs + 1500 - (Date.now() - since)));
+  assert.ok(Date.now() - since > timeoutMs, 'paused longer than the execute timeout');
+  await stop.session.customRequest('continue', { threadId: stop.threadId });
+  const result = await transaction;
+  assert.ok(result, 'the transaction returned');
+  assert.strictEqual(result.status, 200, `the transaction succeeded after the pause: ${result.message}`);
+  assert.ok(result.durationMs > timeoutMs, `it took ${result.durationMs} ms, longer than the ${timeoutMs} ms timeout`);
+  return result;
 }

@@ -61,18 +61,31 @@ describe('debug configurations per language', () => {
     assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'mycc:1.0');
   });
 
-  it('go: Delve with -peer.address=HOST:PORT and CORE_PEER_TLS_ENABLED=false', () => {
+  it("go: our own type (Delve's launch request: build and debug the package) with -peer.address=HOST:PORT and CORE_PEER_TLS_ENABLED=false", () => {
     const dir = folderWith({ 'go.mod': 'module github.com/acme/basic/v2\n\nrequire github.com/hyperledger/fabric-contract-api-go/v2 v2.2.0\n' });
     const i = input(dir);
     const c = debugConfigurationFor(debugLanguageOf(i.chaincode)).resolve(i);
-    assert.equal(c.type, 'go');
+    assert.equal(c.type, 'chaincode', 'no Go extension: the chaincode type\'s own adapter (dlv dap) serves it');
+    assert.equal(debugConfigurationFor('golang').debuggerExtension, undefined);
     assert.equal(c.mode, 'debug');
     assert.equal(c.program, dir);
+    assert.equal(c.cwd, dir);
+    assert.equal(c.dlvCwd, dir, 'Delve runs go build inside the module');
+    assert.equal(c.outputMode, 'remote', "the chaincode's output comes as DAP output events");
+    assert.equal(path.dirname(String(c.output)), os.tmpdir(), 'the debug build goes outside the chaincode folder');
+    assert.match(path.basename(String(c.output)), /^__debug_bin-basic-1\.0-\d+$/);
+    assert.equal(c.buildFlags, undefined);
     assert.deepEqual(c.args, ['-peer.address=127.0.0.1:7052']);
     assert.equal(c[CHAINCODE_LANGUAGE_FIELD], 'golang');
     assert.equal((c.env as Record<string, string>).CORE_PEER_TLS_ENABLED, 'false');
     assert.equal((c.env as Record<string, string>).CORE_CHAINCODE_ID_NAME, 'basic:1.0');
     assert.equal((c.env as Record<string, string>).CORE_PEER_LOCALMSPID, 'Org1MSP');
+    // Delve's own attributes pass through: a package, build flags, more arguments.
+    const own = debugConfigurationFor('golang').resolve(input(dir, { package: './cmd/cc', buildFlags: '-tags=integration', args: ['-x'] }));
+    assert.equal(own.program, path.join(dir, 'cmd', 'cc'));
+    assert.equal(own.buildFlags, '-tags=integration');
+    assert.deepEqual(own.args, ['-peer.address=127.0.0.1:7052', '-x']);
+    assert.equal(debugConfigurationFor('golang').resolve(input(dir, { buildFlags: 42 })).buildFlags, undefined, "not Delve's form: left out");
   });
 
   it('java: the Java debugger with CORE_PEER_ADDRESS and the main class from the build', () => {

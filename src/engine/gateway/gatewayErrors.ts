@@ -9,10 +9,18 @@ import type { ErrorDetail } from '../wire/messages';
 import type { MessageCodec } from '../wire/codec';
 import { statusWithDetails } from '../wire/rpcStatus';
 
-/** The peer as it names itself in error details: `peer0.org1.example.com:7051`, `Org1MSP`. */
+/** A peer as error details name it: `peer0.org1.example.com:7051`, `Org1MSP`. */
 export interface GatewayEndpoint {
   readonly address: string;
   readonly mspId: string;
+}
+
+/** The network's peers as error details name them: this Gateway's own, and the other endorsers. */
+export interface Endpoints {
+  /** The peer serving the Gateway. */
+  readonly self: GatewayEndpoint;
+  /** Any peer of the network by name (`peer0.org2.example.com`). */
+  of(peerName: string, mspId: string): GatewayEndpoint;
 }
 
 export class GatewayStatusError extends Error {

@@ -1,11 +1,9 @@
 /**
- * The organisation a Gateway serves as (../msp Organization, made in Fabric's test-network layout
- * under `<data-dir>/organizations/peerOrganizations/<domain>/` the first time): its peer0's name,
- * TLS credentials and endorsing identity, the MSP checks on callers, and the crypto folder client
- * applications read.
+ * The organisation a Gateway serves as (the first org of the network: its peer0 is where
+ * fabric-samples applications connect): its peer's name and TLS credentials, the crypto folder
+ * client applications read, and the checks on callers, by the MSPs of every org of the network.
  */
-import { ChannelMsps, Organization, orgSpec } from '../msp';
-import type { Signer } from '../transactions/proposal';
+import { ChannelMsps, type Organization } from '../msp';
 import type { CallerVerifier } from './callers';
 import { MspCallerVerifier } from './mspVerifier';
 
@@ -17,8 +15,6 @@ export interface GatewayOrg {
   /** What client applications get as CRYPTO_PATH. */
   readonly cryptoPath: string;
   readonly tls: { readonly certPem: string; readonly keyPem: string };
-  /** peer0's identity: signs endorsements. */
-  readonly peerIdentity: Signer;
   readonly verifier: CallerVerifier;
   /** The user a sample application signs as. */
   readonly user: { readonly name: string; readonly certFile: string; readonly keyFile: string };
@@ -28,20 +24,18 @@ export interface GatewayOrg {
 /** The user fabric-samples applications sign as. */
 const SAMPLE_USER = 'User1';
 
-/** Opens (making it the first time) the organisation of `mspId`; callers must be its members. */
-export async function openGatewayOrg(dataDir: string, mspId: string): Promise<GatewayOrg> {
-  const org = await Organization.open(dataDir, orgSpec(mspId));
-  const user = await org.identity(SAMPLE_USER);
-  if (!user.files) throw new Error(`${mspId}'s ${SAMPLE_USER} has no files`);
+/** `home` serves; callers may belong to any of `members` (the network's orgs, `home` among them). */
+export async function gatewayOrgOf(home: Organization, members: readonly Organization[]): Promise<GatewayOrg> {
+  const user = await home.identity(SAMPLE_USER);
+  if (!user.files) throw new Error(`${home.mspId}'s ${SAMPLE_USER} has no files`);
   return {
-    mspId: org.mspId,
-    domain: org.domain,
-    peerName: org.peer.name,
-    cryptoPath: org.cryptoPath,
-    tls: { certPem: org.peer.tls.certPem, keyPem: org.peer.tls.keyPem },
-    peerIdentity: org.peer.identity,
-    verifier: new MspCallerVerifier(new ChannelMsps([org.msp])),
+    mspId: home.mspId,
+    domain: home.domain,
+    peerName: home.peer.name,
+    cryptoPath: home.cryptoPath,
+    tls: { certPem: home.peer.tls.certPem, keyPem: home.peer.tls.keyPem },
+    verifier: new MspCallerVerifier(new ChannelMsps(members.map((o) => o.msp))),
     user: { name: SAMPLE_USER, certFile: user.files.certFile, keyFile: user.files.keyFile },
-    organization: org,
+    organization: home,
   };
 }

@@ -6,13 +6,14 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Simulation } from '../peer/peer';
+import { EndorsementPlanError } from '../transactions/endorsers';
 import { EndorsementError, SubmitError, type TransactionPipeline } from '../transactions/pipeline';
 import { codecs } from '../wire/codec';
 import type { SignedProposal } from '../wire/messages';
 import { txValidationCodeOf } from '../ledger/blocks/blockBuilder';
 import { CallerRefusedError, type CallerVerifier } from './callers';
 import { untilCallEnds, type CallContext } from './callContext';
-import { decodeRequest, errorDetail, GatewayStatusError, type GatewayEndpoint } from './gatewayErrors';
+import { decodeRequest, errorDetail, GatewayStatusError, type Endpoints } from './gatewayErrors';
 import { ProposalRejectedError, proposalTarget, UnreadableProposalError, validateProposal, type ProposalTarget, type ValidatedProposal } from './proposalChecks';
 import { checkChannelReader } from './readerCheck';
 import { readSubmittedEnvelope, SubmittedEnvelopeError } from './submittedEnvelope';
@@ -52,13 +53,13 @@ export class GatewayService {
   constructor(
     private readonly backend: GatewayBackend,
     private readonly verifier: CallerVerifier,
-    private readonly endpoint: GatewayEndpoint,
+    private readonly endpoints: Endpoints,
   ) {}
 
   async evaluate(bytes: Buffer, ctx: CallContext): Promise<Buffer> {
     const request = decodeRequest(codecs.EvaluateRequest, bytes);
     const failed = (code: grpc.status, message: string): GatewayStatusError =>
-      new GatewayStatusError(code, `evaluate call to endorser returned error: ${message}`, [errorDetail(this.endpoint, message)]);
+      new GatewayStatusError(code, `evaluate call to endorser returned error: ${message}`, [errorDetail(this.endpoints.self, message)]);
     const target = this.unpack(request.proposed_transaction);
     if (!(await this.canRun(target, ctx, 'evaluate timeout expired'))) {
       throw new GatewayStatusError(status.FAILED_PRECONDITION, `no peers available to evaluate chaincode ${target.chaincode} in channel ${target.channel}`);
@@ -81,8 +82,8 @@ export class GatewayService {
 
   async endorse(bytes: Buffer, ctx: CallContext): Promise<Buffer> {
     const request = decodeRequest(codecs.EndorseRequest, bytes);
-    const failed = (message: string): GatewayStatusError =>
-      new GatewayStatusError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [errorDetail(this.endpoint, message)]);
+    const failed = (message: string, endpoint = this.endpoints.self): GatewayStatusError =>
+      new GatewayStatusError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [errorDetail(endpoint, message)]);
     const target = this.unpack(request.proposed_transaction);
     if (!(await this.canRun(target, ctx, 'endorsement timeout expired while collecting first endorsement'))) {
       throw new GatewayStatusError(
@@ -90,13 +91,15 @@ export class GatewayService {
         `no combination of peers can be derived which satisfy the endorsement policy: No metadata was found for chaincode ${target.chaincode} in channel ${target.channel}`,
       );
     }
-    const { proposal, caller } = this.validate(request.proposed_transaction as SignedProposal, failed);
+    const { proposal, caller } = this.validate(request.proposed_transaction as SignedProposal, (message) => failed(message));
+    const orgs = request.endorsing_organizations?.length ? request.endorsing_organizations : undefined;
     try {
-      const prepared = await untilCallEnds(this.backend.pipeline.endorse(proposal, caller), ctx, 'endorsement timeout expired while collecting first endorsement');
+      const prepared = await untilCallEnds(this.backend.pipeline.endorse(proposal, caller, orgs), ctx, 'endorsement timeout expired while collecting first endorsement');
       return codecs.EndorseResponse.encode({ prepared_transaction: { payload: prepared.payload } });
     } catch (err) {
       if (err instanceof GatewayStatusError) throw err;
-      if (err instanceof EndorsementError) throw failed(err.response ? err.message : simulationFailureMessage(proposal.txId, err.message));
+      if (err instanceof EndorsementPlanError) throw new GatewayStatusError(status.FAILED_PRECONDITION, err.message);
+      if (err instanceof EndorsementError) throw this.endorsementFailure(err, proposal.txId);
       throw failed((err as Error).message);
     }
   }
@@ -140,6 +143,25 @@ export class GatewayService {
     if (!this.backend.hasChannel(request.channel_id)) throw new GatewayStatusError(status.ABORTED, `channel does not exist: ${request.channel_id}`);
     const done = await untilCallEnds(this.backend.pipeline.commitStatus(request.channel_id, request.transaction_id, ctx.signal), ctx, 'commit status timeout expired');
     return codecs.CommitStatusResponse.encode({ result: txValidationCodeOf(done.validation), block_number: done.blockNum });
+  }
+
+  /**
+   * An endorsement that failed, in the gateway's words (api.go `Endorse`): an endorser's refusal is
+   * ABORTED with that endorser's detail; endorsers that disagree are ABORTED "failed to collect
+   * enough transaction endorsements" with one detail per endorser that differs from the first.
+   */
+  private endorsementFailure(err: EndorsementError, txId: string): GatewayStatusError {
+    if (err.mismatches.length > 0) {
+      return new GatewayStatusError(
+        status.ABORTED,
+        'failed to collect enough transaction endorsements, see attached details for more info',
+        err.mismatches.map((m) => errorDetail(this.endpoints.of(m.peer, m.mspId), err.message)),
+      );
+    }
+    const by = err.peers[0];
+    const message = err.response ? err.message : simulationFailureMessage(txId, err.message);
+    const endpoint = by ? this.endpoints.of(by.peer, by.mspId) : this.endpoints.self;
+    return new GatewayStatusError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [errorDetail(endpoint, message)]);
   }
 
   /** The gateway's plan: a peer of this channel runs the chaincode (registry.go `endorsementPlan`, `evaluator`). */

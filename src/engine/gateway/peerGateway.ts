@@ -10,6 +10,7 @@ import type { CallerVerifier } from './callers';
 import { ChaincodeEventsService } from './chaincodeEvents';
 import { DeliverService } from './deliverService';
 import { GatewayServer } from './gatewayServer';
+import type { Endpoints } from './gatewayErrors';
 import { GatewayService, type GatewayBackend } from './gatewayService';
 
 export interface PeerGatewayOptions {
@@ -24,6 +25,11 @@ export interface PeerGatewayOptions {
   readonly mspId: string;
   readonly verifier: CallerVerifier;
   readonly blocks: BlockSources;
+  /**
+   * The network's peers in order, this one first. Error details name another org's peer as the test
+   * network addresses it: its ports are this one's plus 2000 per org (7051, 9051, …).
+   */
+  readonly endorsers?: readonly { readonly peerName: string; readonly mspId: string }[];
 }
 
 /** The pipeline and the peer, as the Gateway asks about them. */
@@ -50,14 +56,21 @@ export class PeerGateway {
   static async start(peer: Peer, pipeline: TransactionPipeline, options: PeerGatewayOptions): Promise<PeerGateway> {
     let port = options.port;
     // Error details name the peer as clients know it; the port is known once bound.
-    const endpoint = {
-      get address(): string {
-        return `${options.peerName}:${port}`;
+    const peers = options.endorsers ?? [{ peerName: options.peerName, mspId: options.mspId }];
+    const endpoints: Endpoints = {
+      self: {
+        get address(): string {
+          return `${options.peerName}:${port}`;
+        },
+        mspId: options.mspId,
       },
-      mspId: options.mspId,
+      of: (peerName, mspId) => {
+        const index = Math.max(0, peers.findIndex((p) => p.peerName === peerName));
+        return { address: `${peerName}:${port + 2000 * index}`, mspId };
+      },
     };
     const services = {
-      gateway: new GatewayService(peerBackend(peer, pipeline), options.verifier, endpoint),
+      gateway: new GatewayService(peerBackend(peer, pipeline), options.verifier, endpoints),
       chaincodeEvents: new ChaincodeEventsService(options.verifier, options.blocks),
       deliver: new DeliverService(options.verifier, options.blocks),
     };

@@ -24,6 +24,17 @@ export interface CommitRequest {
   readonly validation?: ValidationCode;
   /** MVCC-check the read set (default true). */
   readonly validateReads?: boolean;
+  /** Fabric's endorsement validation (VSCC), run before MVCC against the state before this transaction. */
+  readonly endorsements?: EndorsementValidator;
+}
+
+/**
+ * Checks a transaction's endorsements against the policies that govern what it writes: key-level
+ * policies (VALIDATION_PARAMETER metadata, as committed before this transaction) and its chaincode's
+ * endorsement policy. `keyMetadata` answers for a key of the transaction's channel.
+ */
+export interface EndorsementValidator {
+  validate(rwset: ReadWriteSet, keyMetadata: (chaincode: string, collection: string, key: string) => Readonly<Record<string, Buffer>> | undefined): 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
 }
 
 export interface CommitResult {
@@ -68,16 +79,22 @@ export function planBlock(state: CommittedState, blockNum: number, requests: rea
     const id = targetId(channel, chaincode, collection, key);
     return pending.has(id) ? (pending.get(id) ?? null) : state.versionOf({ channel, chaincode }, collection, key);
   };
+  // Keys whose metadata (a key-level policy) a valid earlier transaction of this block changed.
+  const metadataChanged = new Set<string>();
+  const metadataOf = (channel: string) => (chaincode: string, collection: string, key: string) =>
+    (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
   const commits = requests.map((request, txNum): PlannedCommit => {
     const { reads, writes, metadataWrites } = request.rwset;
     const validation: ValidationCode =
       request.validation ??
+      endorsementVerdict(request, metadataChanged, metadataOf) ??
       (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key), r.version))
         ? 'VALID'
         : 'MVCC_READ_CONFLICT');
     const result: CommitResult = { validation, blockNum, txNum };
     const record: TransactionRecord = { ...request.record, validation, blockNum };
     if (validation !== 'VALID' || (writes.length === 0 && metadataWrites.length === 0)) return { result, record };
+    for (const m of metadataWrites) metadataChanged.add(targetId(m.channel, m.chaincode, m.collection, m.key));
     for (const change of groupByKey(request.rwset)) {
       const { ns, collection, key } = change;
       const before = versionNow(ns.channel, ns.chaincode, collection, key);
@@ -104,6 +121,25 @@ export function logEntryOf(planned: PlannedBlock, requests: readonly CommitReque
 export function writesOf(blockNum: number, tx: LoggedTransaction): BlockWrites {
   const rwset = tx.rwset ?? tx.record.rwset;
   return { blockNum, txNum: tx.txNum, txId: tx.txId, timestamp: tx.timestamp, writes: rwset.writes, metadataWrites: rwset.metadataWrites };
+}
+
+/**
+ * The endorsement policy verdict, or undefined when it passed (MVCC decides then). A transaction
+ * writing a key whose key-level policy an earlier valid transaction of the same block changed fails,
+ * as Fabric's validator refuses it ("validation parameters for key … have been changed in
+ * transaction … of block …"): the policy it was endorsed against is no longer the key's.
+ */
+function endorsementVerdict(
+  request: CommitRequest,
+  metadataChanged: ReadonlySet<string>,
+  metadataOf: (channel: string) => (chaincode: string, collection: string, key: string) => Readonly<Record<string, Buffer>> | undefined,
+): ValidationCode | undefined {
+  if (!request.endorsements) return undefined;
+  const { writes, metadataWrites } = request.rwset;
+  if ([...writes, ...metadataWrites].some((w) => metadataChanged.has(targetId(w.channel, w.chaincode, w.collection, w.key)))) return 'ENDORSEMENT_POLICY_FAILURE';
+  const channel = writes[0]?.channel ?? metadataWrites[0]?.channel ?? request.rwset.reads[0]?.channel ?? request.record.channel;
+  const verdict = request.endorsements.validate(request.rwset, metadataOf(channel));
+  return verdict === 'VALID' ? undefined : verdict;
 }
 
 function sameVersion(a: Version | null, b: Version | null): boolean {

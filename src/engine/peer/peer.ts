@@ -17,9 +17,8 @@ import { ChaincodeMessage, MessageType, SignedProposal } from '../wire/messages'
 import { argText } from './arguments';
 import { Handler, HandlerHost } from './handler';
 import { HandlerRegistry } from './handlerRegistry';
-import { loadCreatorIdentity, CreatorIdentity } from './identity';
+import { orgSpec, Organization, type SigningIdentity } from '../msp';
 import { ListeningServer, startChaincodeServer } from './server';
-import type { Signer } from '../transactions/proposal';
 import { TlsAuthority } from './tlsAuthority';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
@@ -31,6 +30,9 @@ export interface PeerOptions {
   readonly host?: string;
   /** Default 0 (ephemeral). */
   readonly port?: number;
+  /** The organisation this peer belongs to (its crypto, peer0 identity and users). */
+  readonly org?: Organization;
+  /** Without `org`: the MSP id of an organisation made (once) in `dataDir`, cryptogen's way. Default Org1MSP. */
   readonly mspId?: string;
   /** The channel transactions run on when a request names none. Default `mychannel`. */
   readonly channel?: string;
@@ -41,8 +43,6 @@ export interface PeerOptions {
   readonly devMode?: boolean;
   /** When a commit counts as done: written to the log (`process`, default) or synced to disk (`disk`). */
   readonly durability?: Durability;
-  /** The peer's own identity, which signs its endorsements (peer0 of its org). */
-  readonly identity?: Signer;
 }
 
 export class UnknownChaincodeError extends Error {
@@ -107,13 +107,16 @@ export class Peer {
   private tlsServer: ListeningServer | null = null;
   private tlsAuthorityValue: TlsAuthority | null = null;
   readonly channel: string;
-  /** Signs this peer's endorsements (Gateway transactions); undefined: endorsements go unsigned. */
-  readonly signer: Signer | undefined;
   executeTimeoutMs: number;
 
   private constructor(
     private readonly channelLedgers: ReadonlyMap<string, ChannelLedger>,
-    readonly creator: CreatorIdentity,
+    /** Its organisation: the MSP it validates and signs as. */
+    readonly org: Organization,
+    /** peer0 of the org: signs this peer's endorsements. */
+    readonly signer: SigningIdentity,
+    /** User1 of the org: who calls when an in-process request names nobody. */
+    readonly creator: SigningIdentity,
     options: PeerOptions,
   ) {
     this.registry = new HandlerRegistry({
@@ -121,13 +124,13 @@ export class Peer {
       certificateOwner: (fingerprint) => this.tlsAuthorityValue?.chaincodeFor(fingerprint),
     });
     this.channel = options.channel ?? 'mychannel';
-    this.signer = options.identity;
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
   }
 
   static async start(options: PeerOptions): Promise<Peer> {
     await fs.promises.mkdir(options.dataDir, { recursive: true });
-    const creator = await loadCreatorIdentity(options.dataDir, options.mspId ?? 'Org1MSP');
+    const org = options.org ?? (await Organization.open(options.dataDir, orgSpec(options.mspId ?? 'Org1MSP')));
+    const creator = await org.identity('User1');
     let created: Peer | undefined;
     // While other transactions execute, a commit's sync leaves the event loop free to serve them.
     const othersWaiting = (): boolean => (created?.executing ?? 0) > 0;
@@ -141,7 +144,7 @@ export class Peer {
       await Promise.all([...ledgers.values()].map((l) => l.close()));
       throw err;
     }
-    const peer = (created = new Peer(ledgers, creator, options));
+    const peer = (created = new Peer(ledgers, org, org.peer.identity, creator, options));
     try {
       peer.server = await startChaincodeServer(options.host ?? '127.0.0.1', options.port ?? 0, null, (s) => peer.attachStream(s));
     } catch (err) {
@@ -150,6 +153,16 @@ export class Peer {
       throw new Error(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 0}: ${e.message}`, { cause: err });
     }
     return peer;
+  }
+
+  /** The MSP id of its organisation. */
+  get mspId(): string {
+    return this.org.mspId;
+  }
+
+  /** `peer0.<domain>`, as Fabric names the peer (and its TLS certificate). */
+  get name(): string {
+    return this.org.peer.name;
   }
 
   /** The ledger of a channel this peer has joined. */

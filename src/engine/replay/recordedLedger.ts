@@ -98,12 +98,14 @@ export function recordedSequence(state: Pick<WorldState, 'transactions' | 'heigh
  */
 export async function prepareFreshDataDir(recordedDataDir: string, dataDir: string): Promise<void> {
   if (path.resolve(recordedDataDir) === path.resolve(dataDir)) throw new NotFreshError(`the replay needs a data directory of its own, not the recorded one (${dataDir})`);
-  const ledgers = path.join(dataDir, 'ledgers');
-  if (fs.existsSync(ledgers) && fs.readdirSync(ledgers).length > 0) {
-    throw new NotFreshError(`${dataDir} already holds a ledger (${ledgers}): replay onto a new or empty directory`);
+  for (const ledgers of [path.join(dataDir, 'ledgers'), path.join(dataDir, 'peers')]) {
+    if (fs.existsSync(ledgers) && fs.readdirSync(ledgers).length > 0) {
+      throw new NotFreshError(`${dataDir} already holds a ledger (${ledgers}): replay onto a new or empty directory`);
+    }
   }
-  const from = path.join(recordedDataDir, 'identity');
-  const to = path.join(dataDir, 'identity');
+  // The organisations' crypto: the same CAs, so the same client certificate.
+  const from = path.join(recordedDataDir, 'organizations');
+  const to = path.join(dataDir, 'organizations');
   if (!fs.existsSync(from) || fs.existsSync(to)) return;
   await fs.promises.mkdir(dataDir, { recursive: true });
   await fs.promises.cp(from, to, { recursive: true });

@@ -19,7 +19,7 @@ import { chaincodeNameOf, recordedArgument } from './recordedValues';
 /** What replay runs on: an engine's peer (ledgers, identity) and its pipeline (records, chaincode). */
 export interface ReplayHost {
   readonly peer: Pick<Peer, 'ledger' | 'creator'>;
-  readonly transactions: Pick<TransactionPipeline, 'transaction' | 'simulateOn'>;
+  readonly transactions: Pick<TransactionPipeline, 'transaction' | 'simulateAgainst'>;
 }
 
 export interface ReplayOptions {
@@ -89,7 +89,7 @@ async function run(host: ReplayHost, txId: string, options: ReplayOptions): Prom
     timestampMs: original.startedAt,
   });
   const started = Date.now();
-  const { chaincodeId, simulation } = await host.transactions.simulateOn(state, proposal, options.timeoutMs);
+  const { chaincodeId, simulation } = await host.transactions.simulateAgainst(state, proposal, options.timeoutMs);
   const durationMs = Date.now() - started;
   const replayed: TransactionRecord = {
     ...original,

@@ -9,15 +9,19 @@ import type { CommitResult } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
 import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
-import type { CreatorIdentity } from '../peer/identity';
+import type { SigningIdentity } from '../msp';
 import type { Handler } from '../peer/handler';
 import type { Peer, Simulation, SimulationRequest } from '../peer/peer';
 import { validationOfCode } from '../ledger/blocks/blockBuilder';
 import { Emitter } from '../util/events';
 import { codecs } from '../wire/codec';
 import { MessageType } from '../wire/messages';
-import { endorse, transactionPayload } from './endorsement';
+import { ChaincodeDefinitions } from '../lifecycle/definitions';
+import { ChannelMsps } from '../msp';
+import { endorse, transactionPayload, type Endorsed } from './endorsement';
+import { EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
 import { Orderer } from './orderer';
+import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
@@ -37,13 +41,16 @@ export interface PreparedTransaction {
   readonly response: Simulation['response'];
 }
 
-/** The chaincode or the peer refused to endorse: nothing was prepared. */
+/** The chaincode or the peer refused to endorse, or the endorsers disagree: nothing was prepared. */
 export class EndorsementError extends Error {
   override readonly name = 'EndorsementError';
   constructor(
     message: string,
     /** The chaincode's response when it gave one (status ≥ 400 or < 200), else null (a peer failure). */
     readonly response: Simulation['response'] | null,
+    /** The peer that refused (or, for a mismatch, the ones that disagree with the first). */
+    readonly peers: readonly { readonly peer: string; readonly mspId: string }[] = [],
+    readonly mismatches: readonly EndorsementMismatch[] = [],
   ) {
     super(message);
   }
@@ -60,11 +67,24 @@ const PREPARED_TTL_MS = 10 * 60_000;
 interface Pending {
   readonly prepared: PreparedTransaction;
   readonly handler: Handler;
-  readonly simulation: Simulation;
   readonly proposal: Proposal;
   readonly base: RecordBase;
-  readonly privateData: Buffer | null;
+  readonly endorsed: EndorsedBy;
   readonly expires: number;
+}
+
+/** What the endorsing peers returned, all agreeing: the first one's simulation and every endorsement. */
+interface EndorsedBy {
+  readonly peers: readonly Peer[];
+  readonly first: Endorsed;
+  readonly endorsements: readonly Endorsed['endorsement'][];
+}
+
+/** One transaction simulated on its endorsing peers (the first one's handler announces it). */
+interface Simulated {
+  readonly peers: readonly Peer[];
+  readonly handler: Handler;
+  readonly simulations: readonly Simulation[];
 }
 
 type RecordBase = Omit<TransactionRecord, 'validation' | 'blockNum'>;
@@ -79,14 +99,29 @@ export class TransactionPipeline {
   private readonly orderer: Orderer;
   private readonly prepared = new Map<string, Pending>();
   private readonly commitWaiters = new Map<string, Set<(result: CommitResult) => void>>();
+  private readonly peers: readonly Peer[];
+  /** The caller's org's peer: evaluations run there, records are kept there, endorsement starts there. */
+  private readonly peer: Peer;
+  private readonly msps: ChannelMsps;
+  private readonly planner: EndorsementPlanner;
+  /** What each channel agreed for its chaincodes (endorsement policy, collections). */
+  readonly definitions = new ChaincodeDefinitions();
 
-  /** `client`: who calls when an in-process request names nobody (default: the peer's client identity). */
-  constructor(
-    private readonly peer: Peer,
-    private readonly client: CreatorIdentity = peer.creator,
-  ) {
-    this.orderer = new Orderer((channel) => [peer.ledger(channel)]);
+  /**
+   * `peers`: the network's peers, the caller's org's first (one peer: a one-org network). `client`:
+   * who calls when an in-process request names nobody (default: that first peer's User1).
+   */
+  constructor(peers: Peer | readonly Peer[], client?: SigningIdentity) {
+    this.peers = Array.isArray(peers) ? (peers as readonly Peer[]) : [peers as Peer];
+    if (this.peers.length === 0) throw new Error('a pipeline needs at least one peer');
+    this.peer = this.peers[0];
+    this.client = client ?? this.peer.creator;
+    this.msps = new ChannelMsps(this.peers.map((p) => p.org.msp));
+    this.planner = new EndorsementPlanner(this.peers, this.msps, this.definitions);
+    this.orderer = new Orderer((channel) => this.peers.map((p) => p.ledger(channel)));
   }
+
+  private readonly client: SigningIdentity;
 
   /**
    * The in-process front door (the editor, the CLI): runs a transaction on a ready chaincode. An
@@ -114,13 +149,18 @@ export class TransactionPipeline {
       txId: req.txId,
       timestampMs: req.timestampMs,
     });
-    const simulation = await this.simulate(handler, proposal, kind, req.timeoutMs, announced);
+    // An evaluation runs on one peer: the caller's org's, or the first org named (Gateway Evaluate's target organizations).
+    const endorsers = kind === 'query' ? this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs?.slice(0, 1)).slice(0, 1) : this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs);
+    const simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
+    const simulation = simulated.simulations[0];
     const base = recordBase(proposal, handler, kind, simulation, creator, height);
     if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null, announced);
     if (assemblyError(simulation.response)) return this.end(handler, base, 'NOT_COMMITTED', null);
-    const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized });
-    const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) });
-    const committed = await this.order(proposal, base, envelope, endorsed.privateResults);
+    // In-process endorsements are not signed either (see above); they carry each peer's identity.
+    const endorsed = this.endorseAll(simulated, proposal, (p) => ({ serialized: p.signer.serialized }));
+    if ('mismatches' in endorsed) return this.end(handler, { ...base, message: PAYLOADS_DO_NOT_MATCH }, 'NOT_COMMITTED', null, true, endorsed.mismatches);
+    const envelope = codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.first.payload, endorsed.endorsements) });
+    const committed = await this.order(proposal, base, envelope, endorsed);
     return this.end(handler, base, committed.validation, committed.blockNum);
   }
 
@@ -128,35 +168,43 @@ export class TransactionPipeline {
   async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
-    const simulation = await this.simulate(handler, proposal, 'query');
+    const [simulation] = (await this.simulateOn([this.peer], handler, proposal.chaincodeName, proposal, 'query')).simulations;
     this.end(handler, recordBase(proposal, handler, 'query', simulation, caller, height), 'NOT_VALIDATED', null);
     return simulation;
   }
 
   /**
-   * Gateway Endorse: simulates a client's proposal and endorses it as this peer; returns the
-   * prepared transaction for the client to sign, or throws EndorsementError (nothing prepared).
+   * Gateway Endorse: simulates a client's proposal on the peers that must endorse it (those of
+   * `endorsingOrgs`, else as the policy needs) and endorses it as each of them; returns the prepared
+   * transaction for the client to sign, or throws EndorsementError (nothing prepared).
    */
-  async endorse(proposal: Proposal, caller: Caller): Promise<PreparedTransaction> {
+  async endorse(proposal: Proposal, caller: Caller, endorsingOrgs?: readonly string[]): Promise<PreparedTransaction> {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
-    const simulation = await this.simulate(handler, proposal, kind);
-    const base = recordBase(proposal, handler, kind, simulation, caller, height);
-    const refusal = simulation.failure ?? assemblyError(simulation.response);
-    if (refusal) {
+    const endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
+    const simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
+    const base = recordBase(proposal, handler, kind, simulated.simulations[0], caller, height);
+    const refused = simulated.simulations.findIndex((sim) => sim.failure !== null || assemblyError(sim.response) !== null);
+    if (refused >= 0) {
+      const sim = simulated.simulations[refused];
       this.end(handler, base, 'NOT_COMMITTED', null);
-      throw new EndorsementError(simulation.failure ? refusal : `chaincode response ${simulation.response.status}, ${simulation.response.message}`, simulation.failure ? null : simulation.response);
+      const who = [{ peer: endorsers[refused].name, mspId: endorsers[refused].mspId }];
+      throw new EndorsementError(sim.failure ?? `chaincode response ${sim.response.status}, ${sim.response.message}`, sim.failure ? null : sim.response, who);
     }
-    const endorsed = endorse(proposal, simulation, versionOf(handler.chaincodeId), { serialized: this.peer.signer?.serialized ?? this.peer.creator.serialized, signer: this.peer.signer });
+    const endorsed = this.endorseAll(simulated, proposal, (p) => ({ serialized: p.signer.serialized, signer: p.signer }));
+    if ('mismatches' in endorsed) {
+      this.end(handler, { ...base, message: PAYLOADS_DO_NOT_MATCH }, 'NOT_COMMITTED', null, true, endorsed.mismatches);
+      throw new EndorsementError(PAYLOADS_DO_NOT_MATCH, null, endorsed.mismatches, endorsed.mismatches);
+    }
     const prepared: PreparedTransaction = {
       txId: proposal.txId,
       channel: proposal.channel,
-      payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]),
-      response: simulation.response,
+      payload: transactionPayload(proposal, endorsed.first.payload, endorsed.endorsements),
+      response: simulated.simulations[0].response,
     };
     this.forgetExpired();
-    this.prepared.set(proposal.txId, { prepared, handler, simulation, proposal, base, privateData: endorsed.privateResults, expires: Date.now() + PREPARED_TTL_MS });
+    this.prepared.set(proposal.txId, { prepared, handler, proposal, base, endorsed, expires: Date.now() + PREPARED_TTL_MS });
     return prepared;
   }
 
@@ -172,7 +220,7 @@ export class TransactionPipeline {
     }
     this.prepared.delete(txId);
     const envelope = codecs.Envelope.encode({ payload, signature });
-    void this.order(pending.proposal, pending.base, envelope, pending.privateData).then(
+    void this.order(pending.proposal, pending.base, envelope, pending.endorsed).then(
       (committed) => this.end(pending.handler, pending.base, committed.validation, committed.blockNum),
       () => this.end(pending.handler, pending.base, 'NOT_COMMITTED', null),
     );
@@ -208,7 +256,7 @@ export class TransactionPipeline {
    * as an earlier transaction read it) instead of the committed state. Nothing is ordered, recorded
    * or announced: a replay is not a transaction of this ledger.
    */
-  async simulateOn(state: StateReader, proposal: Proposal, timeoutMs?: number): Promise<{ readonly chaincodeId: string; readonly simulation: Simulation }> {
+  async simulateAgainst(state: StateReader, proposal: Proposal, timeoutMs?: number): Promise<{ readonly chaincodeId: string; readonly simulation: Simulation }> {
     this.peer.ledger(proposal.channel);
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const simulation = await this.peer.simulate(handler, { ...simulationRequest(proposal, proposal.isInit ? 'init' : 'invoke', timeoutMs), state });
@@ -237,26 +285,50 @@ export class TransactionPipeline {
     this.prepared.clear();
   }
 
-  /** Runs the proposal on the handler; the transaction is announced once it is in flight there. */
-  private async simulate(handler: Handler, proposal: Proposal, kind: TransactionKind, timeoutMs?: number, announced = true): Promise<Simulation> {
+  /**
+   * Runs the proposal on every endorsing peer's instance of the chaincode (the first peer's handler
+   * is `handler`); the transaction is announced once it is in flight on the first.
+   */
+  private async simulateOn(
+    endorsers: readonly Peer[],
+    handler: Handler,
+    chaincode: string,
+    proposal: Proposal,
+    kind: TransactionKind,
+    timeoutMs?: number,
+    announced = true,
+  ): Promise<Simulated> {
+    const handlers = await Promise.all(endorsers.map((p) => (p === this.peer ? handler : p.readyHandler(chaincode))));
     const request = simulationRequest(proposal, kind, timeoutMs);
-    const { fn } = request;
-    const simulation = this.peer.simulate(handler, request);
-    if (announced) this.txStarted.fire({
-      handlerId: handler.id,
-      chaincodeId: handler.chaincodeId,
-      channel: proposal.channel,
-      txId: proposal.txId,
-      fn,
-      args: proposal.args.slice(1).map(argText),
-      kind,
-      startedAt: proposal.timestampMs,
-    });
-    return simulation;
+    const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], request)));
+    if (announced) {
+      this.txStarted.fire({
+        handlerId: handlers[0].id,
+        chaincodeId: handlers[0].chaincodeId,
+        channel: proposal.channel,
+        txId: proposal.txId,
+        fn: request.fn,
+        args: proposal.args.slice(1).map(argText),
+        kind,
+        startedAt: proposal.timestampMs,
+      });
+    }
+    return { peers: endorsers, handler, simulations: await simulations };
+  }
+
+  /** Each endorser's ProposalResponsePayload and endorsement; the ones that differ from the first, when any do. */
+  private endorseAll(simulated: Simulated, proposal: Proposal, endorser: (peer: Peer) => Parameters<typeof endorse>[3]): EndorsedBy | { readonly mismatches: EndorsementMismatch[] } {
+    const version = versionOf(simulated.handler.chaincodeId);
+    const all = simulated.peers.map((p, i) => endorse(proposal, simulated.simulations[i], version, endorser(p)));
+    const differ = mismatches(simulated.peers, all.map((e) => e.payload), simulated.simulations);
+    if (differ.length > 0) return { mismatches: differ };
+    return { peers: simulated.peers, first: all[0], endorsements: all.map((e) => e.endorsement) };
   }
 
   /** Orders the envelope and waits for its block; whoever waits on its commit status hears of it. */
-  private async order(proposal: Proposal, base: RecordBase, envelope: Buffer, privateData: Buffer | null): Promise<CommitResult> {
+  private async order(proposal: Proposal, base: RecordBase, envelope: Buffer, endorsed: EndorsedBy): Promise<CommitResult> {
+    const privateData = endorsed.first.privateResults;
+    const policy = this.planner.policy(proposal.channel, proposal.chaincodeName);
     const committed = await this.orderer.submit(proposal.channel, {
       txId: proposal.txId,
       timestamp: proposal.timestampMs,
@@ -264,6 +336,7 @@ export class TransactionPipeline {
       record: base,
       envelope,
       ...(privateData ? { privateData } : {}),
+      endorsements: endorsementValidator(this.msps, policy, endorsed.endorsements.map((e) => Buffer.from(e.endorser))),
     });
     const waiters = this.commitWaiters.get(proposal.txId);
     if (waiters) {
@@ -277,7 +350,7 @@ export class TransactionPipeline {
    * Records the transaction (committed ones are in their block's records already) and announces its
    * end; an unannounced evaluation (a tool's own query, e.g. contract metadata) leaves no trace.
    */
-  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null, announced = true): ExecuteResult {
+  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null, announced = true, mismatched?: readonly EndorsementMismatch[]): ExecuteResult {
     const record: TransactionRecord = { ...base, validation, blockNum };
     if (announced) {
       if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
@@ -296,6 +369,7 @@ export class TransactionPipeline {
       validation,
       blockNum,
       durationMs: record.durationMs,
+      ...(mismatched ? { mismatches: mismatched } : {}),
     };
   }
 

@@ -3,7 +3,8 @@
  * Gateway, replay) asks for, what it gets back, and the events the editor's views follow. Plain data.
  */
 import type { ChaincodeEventRecord, ReadWriteSet, TransactionRecord, ValidationCode } from '../ledger/types';
-import type { CreatorIdentity } from '../peer/identity';
+import type { SigningIdentity } from '../msp';
+import type { EndorsementMismatch } from './endorsers';
 
 /**
  * invoke: endorse, then validate and commit (Fabric's submit). init: the same with an INIT message.
@@ -26,8 +27,13 @@ export interface ExecuteRequest {
   readonly txId?: string;
   /** The proposal's timestamp (epoch ms; the chaincode's GetTxTimestamp); default now. Replay keeps the original's. */
   readonly timestampMs?: number;
+  /**
+   * The organisations whose peers endorse (Fabric's gateway `endorsingOrganizations`); default: the
+   * fewest that satisfy the chaincode's endorsement policy, the caller's org first.
+   */
+  readonly endorsingOrgs?: readonly string[];
   /** Who calls: the identity in the proposal's SignatureHeader. Default: the pipeline's client identity. */
-  readonly creator?: CreatorIdentity;
+  readonly creator?: SigningIdentity;
   /**
    * Default true. False only for an evaluation (`query`) a tool makes for itself, such as the editor
    * asking a contract for its metadata: it is neither kept among the transaction records nor
@@ -56,6 +62,11 @@ export interface ExecuteResult {
   readonly validation: ValidationCode;
   readonly blockNum: number | null;
   readonly durationMs: number;
+  /**
+   * Endorsers whose ProposalResponsePayload differs from the first endorser's ("ProposalResponsePayloads
+   * do not match": the chaincode is not deterministic), with what differs; absent when they agree.
+   */
+  readonly mismatches?: readonly EndorsementMismatch[];
 }
 
 export interface TransactionStarted {

@@ -13,6 +13,8 @@ import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedC
 import type { Engine } from '../engineAssembly';
 import type { Ctx } from '../ctx';
 import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
+import { requireDebugger, showDebuggerProblem } from './debuggerCheck';
+import { DelveAdapterFactory } from './delve/adapterFactory';
 import { debugConfigurationFor, debugLanguageOf } from './languages';
 
 export const DEBUG_TYPE = 'chaincode';
@@ -70,7 +72,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.ctx.log.error(`debug configuration: ${message}`);
-      void vscode.window.showErrorMessage(message);
+      void showDebuggerProblem(err);
       return undefined; // aborts the launch
     }
   }
@@ -79,8 +81,8 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
    * The configuration handed to the language's debugger. Starts the embedded peer (its address goes
    * into the configuration) and nothing else: the launcher is told about the chaincode when the debug
    * session actually starts (a failing preLaunchTask, say, leaves nothing waiting). `checkDebugger:
-   * false` skips the check that the language's debugger extension is installed (the tests resolve Go
-   * and Java configurations where neither is).
+   * false` skips the check that the language's debugger is there (Delve for Go, the Java debugger
+   * extension for Java: the tests resolve configurations where one is missing).
    */
   async resolveChaincodeConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration, options: { checkDebugger?: boolean } = {}): Promise<vscode.DebugConfiguration> {
     // F5 with no launch.json: an empty configuration.
@@ -90,9 +92,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const cc = this.findChaincode(folder, config);
     const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
-    if (options.checkDebugger !== false && languageConfig.debuggerExtension && !vscode.extensions.getExtension(languageConfig.debuggerExtension)) {
-      throw new DebugConfigError(vscode.l10n.t('Debugging {0} chaincode needs the extension {1}. Install it, then press F5 again.', language, languageConfig.debuggerExtension));
-    }
+    if (options.checkDebugger !== false) requireDebugger(this.ctx, language, languageConfig, () => vscode.debug.startDebugging(folder, config));
     const engine = await this.ctx.ensureEngine();
     const input = {
       config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
@@ -192,10 +192,16 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
   }
 }
 
-/** Registers the provider for launch.json-less F5 (initial) and for the debug picker (dynamic). */
+/**
+ * Registers the provider for launch.json-less F5 (initial) and for the debug picker (dynamic), and the
+ * type's own debug adapter (Delve, for Go).
+ */
 export function registerDebugProvider(ctx: Ctx): ChaincodeDebugProvider {
   const provider = new ChaincodeDebugProvider(ctx);
+  const delve = new DelveAdapterFactory(ctx);
   ctx.extensionContext.subscriptions.push(
+    delve,
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, delve),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.onDidStartDebugSession((s) => provider.sessionStarted(s)),

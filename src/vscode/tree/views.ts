@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { ledgerChannels } from '../../engine/ledger/channelDirectories';
+import { ledgerChannels, peerDataDir } from '../../engine/ledger/channelDirectories';
 import type { Namespace } from '../../engine/ledger/types';
 import type { Ctx } from '../ctx';
 import { chaincodeNodes, ChaincodesInput } from './chaincodes/model';
@@ -109,7 +109,8 @@ export class ChaincodeViews implements vscode.Disposable {
 
   /** While the peer is stopped: a row to start it, when a ledger is on disk. */
   private stoppedPeer(view: LedgerView): ViewNode[] {
-    return stoppedPeerNodes(view, ledgerChannels(path.resolve(this.ctx.config.engine.dataDir)));
+    const engine = this.ctx.config.engine;
+    return stoppedPeerNodes(view, ledgerChannels(peerDataDir(path.resolve(engine.dataDir), engine.orgs[0])));
   }
 
   private stateNodes(): ViewNode[] {

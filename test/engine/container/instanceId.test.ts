@@ -61,7 +61,8 @@ describe('engine instance id (kept in the data directory)', () => {
       await engine.dispose();
     }
     const id = (await readFile(path.join(dir, INSTANCE_ID_FILE), 'utf8')).trim();
-    assert.deepEqual(labels, [`dev-peer0-${id}`, `dev-peer0-${id}`]);
+    // Fabric names the peer in its label: dev-<peer name>, here with this data directory's id after it.
+    assert.deepEqual(labels, [`dev-peer0.org1.example.com-${id}`, `dev-peer0.org1.example.com-${id}`]);
   });
 
   test('an id is valid in image repository names (lowercase) and container names', () => {

@@ -96,9 +96,10 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
   });
 
   test('getBlockAndPrivateDataEvents: the private write set of a transaction beside its block', async () => {
-    const chaincode = startLowLevelFixture('lowlevel:1.0', peer.engine.peer.address);
+    // An instance on every org's peer: the default policy needs both orgs' endorsements.
+    const instances = peer.engine.orgs.map((node) => startLowLevelFixture('lowlevel:1.0', node.peer.address));
     try {
-      await peer.engine.peer.waitForReady('lowlevel:1.0', 30_000);
+      await Promise.all(peer.engine.orgs.map((node) => node.peer.waitForReady('lowlevel:1.0', 30_000)));
       const commit = await network.getContract('lowlevel').submitAsync('putPrivate', { arguments: ['secrets', 'k1', 'hidden value'] });
       const { blockNumber } = await commit.getStatus();
       const events = await network.getBlockAndPrivateDataEvents({ startBlock: blockNumber });
@@ -117,7 +118,7 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
         events.close();
       }
     } finally {
-      await chaincode.kill();
+      await Promise.all(instances.map((i) => i.kill()));
     }
   });
 

@@ -45,7 +45,7 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-mode-'));
-    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', mspId: MSP, startupTimeoutMs: 30_000, executeTimeoutMs: 10_000 }), { acceptUnlaunched: false });
+    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 30_000, executeTimeoutMs: 10_000 }), { acceptUnlaunched: false });
     engine.launcher.onLog((l) => logs.push(`[${l.ccid}] ${l.line}`));
   });
 
@@ -74,7 +74,7 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
 
   test('a Go chaincode started by the launcher (go run) reads the peer\'s MSP id (GetMSPID)', { skip: fixtureSkip(goFixtureStatus('v2')), timeout: 240_000 }, async () => {
     // `go run` compiles first: allow for a cold build cache.
-    const slow = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'go'), peerPort: 0, mode: 'dev', mspId: MSP, startupTimeoutMs: 200_000 }), { acceptUnlaunched: false });
+    const slow = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'go'), peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 200_000 }), { acceptUnlaunched: false });
     try {
       await slow.launcher.launch({ kind: 'deployment', definition: dev('gocc', GO_V2, 'golang') });
       const r = await slow.transactions.execute({ chaincode: 'gocc:1.0', args: ['mspid'], kind: 'query' });
@@ -166,7 +166,7 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
   });
 
   test('a transaction to a dev-mode chaincode that does not come back fails after the startup timeout, with the reason', async () => {
-    const quick = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'quick'), peerPort: 0, mode: 'dev', startupTimeoutMs: 1500 }), { acceptUnlaunched: false });
+    const quick = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'quick'), peerPort: 0, mode: 'dev', orgs: ['Org1MSP'], startupTimeoutMs: 1500 }), { acceptUnlaunched: false });
     try {
       const running = await quick.launcher.launch({ kind: 'deployment', definition: dev('brief', LOWLEVEL) });
       process.kill(-running.process!.pid!, 'SIGKILL');

@@ -40,7 +40,7 @@ describe('launch engine', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'launcher-'));
     engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'net', startupTimeoutMs: 8000, executeTimeoutMs: 5000 }), { acceptUnlaunched: false });
     engine.launcher.onDidChangeChaincode((c) => changes.push(c));
-    engine.systemChaincodes.register('counter', counterScc);
+    engine.registerSystemChaincode('counter', counterScc);
   });
 
   after(async () => {
@@ -70,7 +70,7 @@ describe('launch engine', () => {
   });
 
   test('the registry (our LSCC) persists deployment specs and decodes them', async () => {
-    const registry = await ChaincodeRegistry.open(dataDir);
+    const registry = await ChaincodeRegistry.open(path.join(dataDir, 'peers', engine.peer.name));
     const def = registry.get('devcc:1.0');
     assert.deepEqual(def, devDefinition('devcc'));
   });

@@ -35,7 +35,7 @@ describe('qscc', () => {
     blocks = chain(3);
     for (const b of blocks) await store.append(b);
     engine = await Engine.start(resolveConfig({ dataDir: path.join(dir, 'peer'), peerPort: 0, gatewayPort: null, mode: 'net' }));
-    engine.systemChaincodes.register(QSCC_NAME, new LedgerQuerier((channel) => (channel === 'mychannel' ? store : undefined)));
+    engine.registerSystemChaincode(QSCC_NAME, new LedgerQuerier((channel) => (channel === 'mychannel' ? store : undefined)));
     await engine.launcher.launch({ kind: 'deployment', definition: { name: QSCC_NAME, version: SYSTEM_CHAINCODE_VERSION, mode: 'system', language: 'node', path: QSCC_NAME } });
   });
 

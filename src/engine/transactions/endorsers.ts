@@ -1,0 +1,86 @@
+/**
+ * Who endorses a transaction, and whether they agree. As Fabric's gateway plans it
+ * (internal/pkg/gateway/endorse.go): the chaincode's endorsement policy decides which orgs' peers
+ * must endorse — the caller's own org first, then others in the network's order until the policy is
+ * satisfied — unless the client names the endorsing orgs. Every endorser must return the same
+ * ProposalResponsePayload, byte for byte; one that differs is reported with what differs
+ * (endorsementDiff.ts), which is how non-deterministic chaincode shows on a multi-org network.
+ */
+import type { ChaincodeDefinitions } from '../lifecycle/definitions';
+import type { ChannelMsps } from '../msp';
+import type { Peer } from '../peer/peer';
+import { defaultEndorsementPolicy, SignaturePolicyEvaluator } from '../policy';
+import { endorsementDifferences, type EndorsementDifference } from './endorsementDiff';
+import type { Simulation } from '../peer/peer';
+
+/** No set of the network's peers can satisfy the chaincode's endorsement policy (Fabric's gateway: FAILED_PRECONDITION). */
+export class EndorsementPlanError extends Error {
+  override readonly name = 'EndorsementPlanError';
+}
+
+/** An endorser whose ProposalResponsePayload differs from the first endorser's. */
+export interface EndorsementMismatch {
+  readonly peer: string;
+  readonly mspId: string;
+  readonly differences: readonly EndorsementDifference[];
+}
+
+/** Fabric's message for it (gateway ErrorDetail.message; protoutil.CreateSignedTx before 2.4). */
+export const PAYLOADS_DO_NOT_MATCH = 'ProposalResponsePayloads do not match';
+
+export class EndorsementPlanner {
+  private readonly policies = new WeakMap<object, SignaturePolicyEvaluator>();
+  private defaultPolicy: SignaturePolicyEvaluator | undefined;
+
+  constructor(
+    /** The network's peers, the caller's org first. */
+    private readonly peers: readonly Peer[],
+    private readonly msps: ChannelMsps,
+    private readonly definitions: ChaincodeDefinitions,
+  ) {}
+
+  /** The chaincode's endorsement policy on the channel (the channel's default when it defines none). */
+  policy(channel: string, chaincodeName: string): SignaturePolicyEvaluator {
+    const defined = this.definitions.get(channel, chaincodeName);
+    if (defined?.endorsementPolicy) {
+      let evaluator = this.policies.get(defined);
+      if (!evaluator) this.policies.set(defined, (evaluator = new SignaturePolicyEvaluator(defined.endorsementPolicy, this.msps)));
+      return evaluator;
+    }
+    // /Channel/Application/Endorsement: MAJORITY of the orgs' Endorsement policies (each OR('<MSP>.peer')).
+    return (this.defaultPolicy ??= new SignaturePolicyEvaluator(defaultEndorsementPolicy(this.peers.map((p) => p.mspId)), this.msps));
+  }
+
+  /**
+   * The peers that endorse: those of the orgs the client named, or the fewest in network order
+   * (caller's org first) whose endorsements satisfy the policy.
+   */
+  plan(channel: string, chaincodeName: string, endorsingOrgs?: readonly string[]): Peer[] {
+    if (endorsingOrgs && endorsingOrgs.length > 0) {
+      return endorsingOrgs.map((mspId) => {
+        const peer = this.peers.find((p) => p.mspId === mspId);
+        if (!peer) throw new EndorsementPlanError(`no peers available for organization ${mspId}: the network's organizations are ${this.peers.map((p) => p.mspId).join(', ')}`);
+        return peer;
+      });
+    }
+    const policy = this.policy(channel, chaincodeName);
+    const chosen: Peer[] = [];
+    for (const peer of this.peers) {
+      chosen.push(peer);
+      if (policy.evaluateIdentities(chosen.map((p) => this.msps.deserializeIdentity(p.signer.serialized)))) return chosen;
+    }
+    throw new EndorsementPlanError(
+      `no combination of peers can be derived which satisfy the endorsement policy of chaincode ${chaincodeName} on channel ${channel} (${policy.describe()}): the network's peers are ${this.peers.map((p) => p.name).join(', ')}`,
+    );
+  }
+}
+
+/** The endorsers that disagree with the first one, and how; [] when all agree. */
+export function mismatches(endorsers: readonly Peer[], payloads: readonly Buffer[], simulations: readonly Simulation[]): EndorsementMismatch[] {
+  const out: EndorsementMismatch[] = [];
+  for (let i = 1; i < endorsers.length; i++) {
+    if (payloads[i].equals(payloads[0])) continue;
+    out.push({ peer: endorsers[i].name, mspId: endorsers[i].mspId, differences: endorsementDifferences(simulations[0], simulations[i]) });
+  }
+  return out;
+}
