@@ -95,7 +95,10 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
       const finish = (result: string, message: string): void => {
         if (done) return;
         done = true;
-        call.cancel();
+        // After a status, half-close as a client done with the stream does (the peer then ends it);
+        // otherwise cancel.
+        if (result.startsWith('deliver:')) call.end();
+        else call.cancel();
         resolve({ result, message });
       };
       call.on('data', (bytes: Buffer) => {
@@ -268,8 +271,14 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     // No request found a fault in the peer: an undecodable message is grpc's INTERNAL "unmarshal", nothing else is.
     // Deliver ends every seek with one of Fabric's statuses, before the stream ends.
     const deliverStatuses = new Set(['deliver:SUCCESS', 'deliver:BAD_REQUEST', 'deliver:FORBIDDEN', 'deliver:NOT_FOUND']);
+    // Under this traffic (thousands of streams reset by the client) HTTP/2's reset-flood guard
+    // (nghttp2's stream reset rate limit) may end the client's connection, failing the calls in
+    // flight on it; the client connects again. Rare, and not the peer's doing.
+    const sessionResets = outcomes.filter((o) => /Session closed with error code/.test(o.message));
+    assert.ok(sessionResets.length <= REQUESTS / 50, `seed ${SEED}: ${sessionResets.length} calls ended with their connection`);
     const faults = outcomes.filter(
       (o) =>
+        !sessionResets.includes(o) &&
         o.message.includes('the embedded peer failed') ||
         (o.result === String(grpc.status.INTERNAL) && !/unmarshal/.test(o.message)) ||
         o.result === String(grpc.status.UNAVAILABLE) ||
