@@ -84,15 +84,21 @@ export interface NetModeOptions {
   readonly onCleanup: (undo: () => Promise<void>) => void;
 }
 
-export async function measureNetMode(options: NetModeOptions): Promise<NetModeResult> {
+/** The Node base image net mode runs on here, or why there is none (no Docker, the image cannot be made). */
+export async function nodeBaseImage(): Promise<{ readonly image: string } | { readonly skipped: string }> {
   const docker = await dockerAvailable();
-  if (!docker.ok) return { kind: 'skipped', reason: docker.reason };
-  let baseImage: string;
+  if (!docker.ok) return { skipped: docker.reason };
   try {
-    baseImage = (await ensureBaseImages(['node'])).node;
+    return { image: (await ensureBaseImages(['node'])).node };
   } catch (err) {
-    return { kind: 'skipped', reason: `cannot make the Node base image: ${(err as Error).message.split('\n')[0]}` };
+    return { skipped: `cannot make the Node base image: ${(err as Error).message.split('\n')[0]}` };
   }
+}
+
+export async function measureNetMode(options: NetModeOptions): Promise<NetModeResult> {
+  const base = await nodeBaseImage();
+  if ('skipped' in base) return { kind: 'skipped', reason: base.skipped };
+  const baseImage = base.image;
 
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-net-'));
   const folder = path.join(tmp, 'asset-transfer');
@@ -195,7 +201,7 @@ export async function measureNetMode(options: NetModeOptions): Promise<NetModeRe
 }
 
 /** The images this bench built (every tag of its chaincode, its dependencies images too), and any container left of it. */
-async function removeImages(engine: Engine, ccid: string): Promise<void> {
+export async function removeImages(engine: Engine, ccid: string): Promise<void> {
   const docker = engine.docker.docker;
   const label = [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`];
   try {

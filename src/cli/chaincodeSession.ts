@@ -5,7 +5,8 @@
 import { Engine } from '../engine/engine';
 import { DEFAULT_GATEWAY_PORT, type EngineConfig } from '../engine/config';
 import { GatewayListenError } from '../engine/gateway/gatewayServer';
-import { chaincodeIdOf, type ChaincodeDefinition } from '../engine/launch/types';
+import { chaincodeIdOf, sourceLanguageOf, type ChaincodeDefinition } from '../engine/launch/types';
+import { BuildFailedError, buildBeforeLaunch, diagnosticText } from '../engine/watch';
 import { requireChaincode } from '../engine/workspace/detect';
 import type { LaunchRuntime } from './options';
 
@@ -61,6 +62,12 @@ export interface LaunchedChaincode {
 export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
   const folder = requireChaincode(spec.folder);
   const { runtime } = spec;
+  const external = runtime.mode === 'external' ? { address: runtime.address, ...(runtime.connection ? { connection: runtime.connection } : {}) } : {};
+  if (runtime.mode === 'external' && runtime.packageId !== undefined) {
+    // The id the server registers with, as a Fabric peer expects the installed package's (label:hash).
+    const colon = runtime.packageId.indexOf(':');
+    return { name: runtime.packageId.slice(0, colon), version: runtime.packageId.slice(colon + 1), mode: 'external', language: folder.language, path: folder.folder, ...external };
+  }
   if (!spec.name && folder.name !== folder.declaredName) {
     log(`chaincode name ${folder.name}, from "${folder.declaredName}" (Fabric's names allow letters, digits, and - or _ between them); pass --name to choose another`);
   }
@@ -70,15 +77,37 @@ export function chaincodeDefinition(spec: ChaincodeSpec): ChaincodeDefinition {
     mode: runtime.mode,
     language: folder.language,
     path: folder.folder,
-    ...(runtime.mode === 'external' ? { address: runtime.address } : {}),
+    ...(folder.typescript ? { typescript: true } : {}),
+    ...external,
   };
+}
+
+/**
+ * A TypeScript chaincode the launcher starts is built first, so what runs is what the folder says
+ * (a stale compiled output would run silently otherwise). False when the build failed (said why).
+ */
+export async function buildFirst(definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<boolean> {
+  const startsIt = runtime.mode === 'net' || (runtime.mode === 'dev' && runtime.startProcess);
+  if (!definition.typescript || !startsIt) return true;
+  try {
+    const built = await buildBeforeLaunch(definition.path);
+    if (built) log(`[build] ${built.commandLine}: done in ${Math.round(built.durationMs)} ms`);
+    for (const d of built?.diagnostics ?? []) log(`  ${diagnosticText(d, process.cwd())}`);
+    return true;
+  } catch (err) {
+    if (!(err instanceof BuildFailedError)) throw err;
+    log(`error: ${err.message}`);
+    for (const d of err.outcome.diagnostics) log(`  ${diagnosticText(d, process.cwd())}`);
+    return false;
+  }
 }
 
 /** Launches the chaincode and waits until it is ready; undefined when the launch failed (logged). */
 export async function launchChaincode(engine: Engine, definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<LaunchedChaincode | undefined> {
   const ccid = chaincodeIdOf(definition);
-  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}` : definition.path;
-  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${definition.language}) from ${where}`);
+  if (!(await buildFirst(definition, runtime))) return undefined;
+  const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}${runtime.connection?.tls ? ' (TLS)' : ''}` : definition.path;
+  log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${sourceLanguageOf(definition)}) from ${where}`);
   const abort = new AbortController();
   const onInterrupt = (): void => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onInterrupt);

@@ -11,6 +11,8 @@ import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runReplay } from './replayCommand';
 import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
+import { runServeCommand } from './serveCommand';
+import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
 
 export { EXIT };
@@ -28,6 +30,10 @@ async function runPeer(config: EngineConfig): Promise<void> {
 
 async function runLaunch(cmd: LaunchCommand): Promise<number> {
   const definition = chaincodeDefinition(cmd);
+  if (cmd.watch && definition.language === 'java') {
+    log(`error: --watch rebuilds Node, TypeScript and Go chaincode; ${definition.path} is Java: build its jar (mvn package) and launch again`);
+    return EXIT.usage;
+  }
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
   announceGateway(engine, log);
@@ -38,9 +44,12 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   }
   const { ccid } = launched;
 
-  const run = await runSteps(engine, ccid, cmd.steps, cmd.parallel, (line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
+  const run = await runSteps(engine, ccid, cmd.steps, cmd.parallel, print);
   if (cmd.parallel) log(`[parallel] ${cmd.steps.length} steps; most transactions in flight at once on ${ccid}'s handler: ${run.peakInFlight}`);
-  if (!cmd.once) {
+  if (cmd.watch) {
+    await watchUntilInterrupted(engine, definition, ccid, print);
+  } else if (!cmd.once) {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
   }
@@ -51,6 +60,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
+  if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

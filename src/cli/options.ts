@@ -4,7 +4,9 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { parseExternalAddress } from '../engine/launch/externalAddress';
+import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 
@@ -27,7 +29,18 @@ export interface TransactionStep {
  * Where the chaincode runs: a local process (dev; `--no-start` waits for one the user starts), a
  * container (net), or a chaincode server the peer dials (external, Fabric's chaincode as a service).
  */
-export type LaunchRuntime = { readonly mode: 'dev'; readonly startProcess: boolean } | { readonly mode: 'net' } | { readonly mode: 'external'; readonly address: string };
+export type LaunchRuntime = { readonly mode: 'dev'; readonly startProcess: boolean } | { readonly mode: 'net' } | ExternalRuntime;
+
+/**
+ * A chaincode server the peer dials: at `address` in plaintext, or as a connection.json says (TLS,
+ * dial timeout; `--connection`), registering as `packageId` (`--package-id`; default name:version).
+ */
+export interface ExternalRuntime {
+  readonly mode: 'external';
+  readonly address: string;
+  readonly connection?: ChaincodeServerDial;
+  readonly packageId?: string;
+}
 
 export interface LaunchCommand {
   readonly command: 'launch';
@@ -39,6 +52,8 @@ export interface LaunchCommand {
   /** Run consecutive --tx concurrently; each --query still waits for all before it (see USAGE). */
   readonly parallel: boolean;
   readonly once: boolean;
+  /** After the transactions, rebuild, restart and re-run the last one on every saved change (watchCommand.ts). */
+  readonly watch: boolean;
   readonly config: EngineConfig;
 }
 
@@ -64,8 +79,11 @@ export type CliCommand = LaunchCommand | PeerCommand | ReplayCommand | { readonl
 
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
-                            [--tx TX | --query TX]... [--parallel] [--once]
+                            [--tx TX | --query TX]... [--parallel] [--once | --watch]
   chaincode-launcher peer                      start only the embedded peer and print its address
+  chaincode-launcher serve <folder> --package-id ID [--address HOST:PORT] [--tls-cert F --tls-key F [--client-ca F]]
+                                               run the chaincode as a chaincode server a Fabric peer dials
+                                               (chaincode as a service), until Ctrl-C (serve --help)
   chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
                                                write a Fabric lifecycle package, print its ID (package --help)
   chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
@@ -86,17 +104,30 @@ Transactions (repeatable, run once the chaincode is ready in the order given; on
   --parallel                                   run consecutive --tx concurrently (lines in completion order,
                                                each with its "index"); a --query waits for every --tx
                                                before it and runs before any after it
+  --watch                                      then, on every saved change in the folder: rebuild (TypeScript:
+                                               the project's own build; an error restarts nothing), restart
+                                               the chaincode, run the last transaction again on the kept state
+                                               (an invoke commits), and print its result line with "reload",
+                                               "previousTxId" and "differences" (dev and net mode)
 Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event"}:
   payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
   the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array.
 
 Runtimes (--mode): dev (default) starts the chaincode as a local process (--no-start: start it
 yourself); net builds a Docker image and runs a container; external dials a chaincode server
-(chaincode as a service) at --address HOST:PORT, started with CHAINCODE_ID NAME:VERSION.
+(chaincode as a service, e.g. one 'serve' runs) at --address HOST:PORT, or as --connection FILE says
+(a connection.json as in a ccaas package: address, dial_timeout, tls_required, client_auth_required,
+root_cert, client_cert, client_key), expecting it to register as --package-id ID (default NAME:VERSION).
 
 Settings (flags, or a JSON config file with the same keys as EngineConfig via --config FILE):
-  --mode dev|net|external  --address HOST:PORT  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
-  --startup-timeout SECONDS  --execute-timeout SECONDS  --docker-endpoint URL
+  --mode dev|net|external  --address HOST:PORT  --connection FILE  --package-id ID  --name  --version  --port N  --host ADDR  --data-dir DIR  --channel NAME
+  --startup-timeout SECONDS  --execute-timeout SECONDS
+  --docker-endpoint URL        unix:///path, tcp://HOST:2376 or ssh://USER@HOST (ssh: the agent at SSH_AUTH_SOCK)
+  --docker-tlsverify           TLS to a tcp:// endpoint, the daemon verified (also on with DOCKER_TLS_VERIFY)
+  --docker-cert-path DIR       its ca.pem, cert.pem, key.pem (default DOCKER_CERT_PATH, else ~/.docker)
+  --docker-tlscacert FILE  --docker-tlscert FILE  --docker-tlskey FILE   one file instead of DIR's
+  --peer-external-address HOST:PORT   where containers of a remote Docker engine reach the peer (mutual
+                               TLS); its TLS listener listens on PORT (0: any free port)
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
@@ -152,12 +183,15 @@ export function parseCli(argv: readonly string[]): CliCommand {
       options: {
         mode: { type: 'string' },
         address: { type: 'string' },
+        connection: { type: 'string' },
+        'package-id': { type: 'string' },
         parallel: { type: 'boolean' },
         name: { type: 'string' },
         version: { type: 'string' },
         tx: { type: 'string', multiple: true },
         query: { type: 'string', multiple: true },
         once: { type: 'boolean' },
+        watch: { type: 'boolean' },
         port: { type: 'string' },
         'gateway-port': { type: 'string' },
         host: { type: 'string' },
@@ -167,6 +201,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'startup-timeout': { type: 'string' },
         'execute-timeout': { type: 'string' },
         'docker-endpoint': { type: 'string' },
+        'docker-tlsverify': { type: 'boolean' },
+        'docker-cert-path': { type: 'string' },
+        'docker-tlscacert': { type: 'string' },
+        'docker-tlscert': { type: 'string' },
+        'docker-tlskey': { type: 'string' },
+        'peer-external-address': { type: 'string' },
         'base-image': { type: 'string', multiple: true },
         'network-mode': { type: 'string' },
         'msp-id': { type: 'string' },
@@ -203,6 +243,24 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (v.durability !== undefined && v.durability !== 'process' && v.durability !== 'disk') {
     throw new UsageError(`--durability must be process or disk, got ${v.durability}`);
   }
+  const externalAddress = v['peer-external-address'] ?? (fileConfig.peerExternalAddress as string | undefined);
+  if (externalAddress !== undefined) {
+    try {
+      parseExternalAddress(externalAddress);
+    } catch (err) {
+      throw new UsageError(`--peer-external-address: ${(err as Error).message}`, { cause: err });
+    }
+    if (v['no-tls']) throw new UsageError('--peer-external-address needs net mode\'s mutual TLS: a peer reachable from elsewhere takes only chaincode that proves who it is; drop --no-tls');
+  }
+  const fileTls = (fileConfig.dockerTls as Partial<DockerTlsSettings> | undefined) ?? {};
+  const dockerTls: Partial<DockerTlsSettings> = {
+    ...fileTls,
+    ...(v['docker-tlsverify'] ? { verify: true } : {}),
+    ...(v['docker-cert-path'] ? { certPath: v['docker-cert-path'] } : {}),
+    ...(v['docker-tlscacert'] ? { caFile: v['docker-tlscacert'] } : {}),
+    ...(v['docker-tlscert'] ? { certFile: v['docker-tlscert'] } : {}),
+    ...(v['docker-tlskey'] ? { keyFile: v['docker-tlskey'] } : {}),
+  };
   const port = v.port === undefined ? undefined : Number(v.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0–65535, got ${v.port}`);
   const config = resolveConfig({
@@ -224,6 +282,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(v['startup-timeout'] ? { startupTimeoutMs: seconds('startup-timeout', v['startup-timeout']) } : {}),
     ...(v['execute-timeout'] ? { executeTimeoutMs: seconds('execute-timeout', v['execute-timeout']) } : {}),
     ...(v['docker-endpoint'] ? { dockerEndpoint: v['docker-endpoint'] } : {}),
+    dockerTls,
+    ...(externalAddress !== undefined ? { peerExternalAddress: externalAddress } : {}),
     ...(v['network-mode'] ? { networkMode: v['network-mode'] as EngineConfig['networkMode'] } : {}),
     ...(v['msp-id'] ? { mspId: v['msp-id'] } : {}),
     ...(v['log-level'] ? { logLevel: v['log-level'] as EngineConfig['logLevel'] } : {}),
@@ -241,22 +301,32 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command === 'replay') {
     if (transactionSteps(tokens).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
     const recordedIn = v.from ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
-    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, v.address, !!v['no-start']), config };
+    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']), config };
   }
   if (v.all || v.from !== undefined || v['include-uncommitted']) throw new UsageError('--all, --from and --include-uncommitted are options of replay');
   if (!folder) throw new UsageError('launch needs a chaincode folder');
   if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const runtime = launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']);
+  if (v.watch) checkWatch(runtime, !!v.once);
   return {
     command: 'launch',
     folder,
     name: v.name,
     version: v.version,
-    runtime: launchRuntime(mode, v.address, !!v['no-start']),
+    runtime,
     steps: transactionSteps(tokens),
     parallel: !!v.parallel,
     once: !!v.once,
+    watch: !!v.watch,
     config,
   };
+}
+
+/** --watch restarts what the launcher started: not a process the user runs, nor a chaincode server. */
+function checkWatch(runtime: LaunchRuntime, once: boolean): void {
+  if (once) throw new UsageError('--watch keeps running until Ctrl-C; --once exits after the transactions: choose one');
+  if (runtime.mode === 'external') throw new UsageError('--watch restarts the chaincode, but an external chaincode server is yours to restart; use --mode dev or net');
+  if (runtime.mode === 'dev' && !runtime.startProcess) throw new UsageError('--watch restarts the chaincode process, so the launcher must start it: drop --no-start');
 }
 
 /** `replay <txid> [<folder>]` or `replay --all [<folder>] --data-dir NEW [--from DIR]`; the folder defaults to the current one. */
@@ -273,16 +343,54 @@ function replayTarget(args: readonly string[], all: boolean, dataDir: string | u
   return { target: { kind: 'one', txId }, folder: folder ?? '.' };
 }
 
-function launchRuntime(mode: 'dev' | 'net' | 'external', address: string | undefined, noStart: boolean): LaunchRuntime {
+interface ExternalFlags {
+  readonly address?: string;
+  readonly connection?: string;
+  readonly packageId?: string;
+  readonly name?: string;
+  readonly version?: string;
+}
+
+function launchRuntime(mode: 'dev' | 'net' | 'external', flags: ExternalFlags, noStart: boolean): LaunchRuntime {
   if (noStart && mode !== 'dev') throw new UsageError(`--no-start is for dev mode (the chaincode process you start yourself); --mode is ${mode}`);
+  const { address, connection, packageId } = flags;
   if (mode !== 'external') {
     if (address !== undefined) throw new UsageError(`--address is the chaincode server of --mode external; --mode is ${mode}`);
+    for (const [flag, value] of [['connection', connection], ['package-id', packageId]] as const) {
+      if (value !== undefined) throw new UsageError(`--${flag} is for the chaincode server of --mode external; --mode is ${mode}`);
+    }
     return mode === 'dev' ? { mode, startProcess: !noStart } : { mode };
   }
-  if (address === undefined) throw new UsageError('--mode external needs --address HOST:PORT, where the chaincode server listens');
+  if (packageId !== undefined) {
+    if (!/^[^:\s]+:[^:\s]+$/.test(packageId)) throw new UsageError(`--package-id must be LABEL:HASH (or NAME:VERSION), as the chaincode server registers, got '${packageId}'`);
+    if (flags.name !== undefined || flags.version !== undefined) throw new UsageError('--package-id is the id the chaincode server registers with: leave out --name and --version');
+  }
+  const withId = packageId !== undefined ? { packageId } : {};
+  if (connection !== undefined) {
+    if (address !== undefined) throw new UsageError('--address and --connection both say where the chaincode server is: give one');
+    const dial = readConnectionFile(connection);
+    return { mode, address: dial.address, connection: dial, ...withId };
+  }
+  if (address === undefined) throw new UsageError('--mode external needs --address HOST:PORT (or --connection FILE), where the chaincode server listens');
   const port = /^(?:\[[^\]]+\]|[^\s:[\]]+):(\d{1,5})$/.exec(address)?.[1];
   if (port === undefined || Number(port) < 1 || Number(port) > 65535) throw new UsageError(`--address must be HOST:PORT with a port 1–65535, got ${address}`);
-  return { mode, address };
+  return { mode, address, ...withId };
+}
+
+/** A connection.json, read and checked as the peer's ccaas builder does (its errors are usage errors here). */
+function readConnectionFile(file: string): ChaincodeServerDial {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`--connection ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return parseConnectionJson(bytes);
+  } catch (err) {
+    if (err instanceof CcaasConnectionError) throw new UsageError(`--connection ${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 type ParsedToken = { kind: string; name?: string; value?: string };

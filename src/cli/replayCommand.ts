@@ -99,7 +99,8 @@ function describeReplay(r: ReplayResult): void {
   for (const c of r.caveats) log(`[replay] note: ${c}`);
 }
 
-function differenceText(d: OutcomeDifference): string {
+/** One difference as a line: its type, where, and the value before → after. */
+export function differenceText(d: OutcomeDifference): string {
   const where = 'key' in d && d.key !== undefined ? ` ${d.namespace}${d.collection ? `/${d.collection}` : ''} ${JSON.stringify(d.key)}` : '';
   return `${d.type}${where}: ${d.initial ?? '(none)'} → ${d.invoked ?? '(none)'}`;
 }

@@ -65,10 +65,12 @@ export function printedPayload(bytes: Uint8Array): PrintedPayload {
 }
 
 export function resultLine(step: TransactionStep, r: ExecuteResult): ResultLine {
+  return { index: step.index, kind: step.kind, tx: step.args, ...outcomeFields(r) };
+}
+
+/** What a result line says of the outcome (the watch's re-run lines say the same). */
+export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kind' | 'tx'> {
   return {
-    index: step.index,
-    kind: step.kind,
-    tx: step.args,
     txId: r.txId,
     status: r.status,
     message: r.message,

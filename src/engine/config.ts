@@ -8,6 +8,22 @@ export type NetworkMode = 'host' | 'bridge-host-gateway';
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type LedgerDurability = 'process' | 'disk';
 
+/**
+ * The TLS files of a `tcp://` Docker endpoint, named as the Docker CLI names them. TLS is on when
+ * `verify` is, when DOCKER_TLS_VERIFY is set (as the Docker CLI reads it) or for an `https://`
+ * endpoint; the daemon's certificate is then always verified against the CA.
+ */
+export interface DockerTlsSettings {
+  /** Docker's `--tlsverify`. */
+  readonly verify: boolean;
+  /** Docker's DOCKER_CERT_PATH: the folder of ca.pem, cert.pem and key.pem; default DOCKER_CERT_PATH, else ~/.docker. */
+  readonly certPath?: string;
+  /** Docker's `--tlscacert`, `--tlscert`, `--tlskey`: a file instead of the folder's. */
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+}
+
 export interface EngineConfig {
   /** Address the peer's chaincode server listens on; loopback by default (network safety). */
   readonly peerHost: string;
@@ -27,8 +43,15 @@ export interface EngineConfig {
   readonly startupTimeoutMs: number;
   /** Fabric's chaincode.executetimeout (ms). */
   readonly executeTimeoutMs: number;
-  /** Fabric's vm.endpoint: a unix socket path or tcp:// URL of the Docker engine. */
+  /** Fabric's vm.endpoint: a unix socket path, or a `tcp://` or `ssh://user@host` URL of the Docker engine. */
   readonly dockerEndpoint: string;
+  readonly dockerTls: DockerTlsSettings;
+  /**
+   * `HOST:PORT` net-mode containers dial to reach the peer's TLS listener, for a Docker engine on
+   * another machine; the listener then listens on PORT (0: any free port, which containers are
+   * told). Unset: containers dial the listener where it listens, on the peer's host.
+   */
+  readonly peerExternalAddress?: string;
   /** Base image per language (net mode). */
   readonly baseImages: Readonly<Record<Language, string>> & { readonly golangRuntime: string };
   /** How containers reach the peer: host networking (Linux) or host.docker.internal. */
@@ -68,6 +91,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   startupTimeoutMs: 300_000,
   executeTimeoutMs: 30_000,
   dockerEndpoint: 'unix:///var/run/docker.sock',
+  dockerTls: { verify: false },
   baseImages: {
     node: 'hyperledger/fabric-nodeenv:2.5',
     golang: 'hyperledger/fabric-ccenv:2.5',
@@ -84,7 +108,14 @@ export const DEFAULT_CONFIG: EngineConfig = {
   ledgerDurability: 'process',
 };
 
-/** Merge partial settings over the defaults (nested baseImages merged key by key). */
-export function resolveConfig(partial: Partial<Omit<EngineConfig, 'baseImages'>> & { baseImages?: Partial<EngineConfig['baseImages']> } = {}): EngineConfig {
-  return { ...DEFAULT_CONFIG, ...partial, baseImages: { ...DEFAULT_CONFIG.baseImages, ...(partial.baseImages ?? {}) } };
+/** Merge partial settings over the defaults (nested baseImages and dockerTls merged key by key). */
+export function resolveConfig(
+  partial: Partial<Omit<EngineConfig, 'baseImages' | 'dockerTls'>> & { baseImages?: Partial<EngineConfig['baseImages']>; dockerTls?: Partial<DockerTlsSettings> } = {},
+): EngineConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...partial,
+    baseImages: { ...DEFAULT_CONFIG.baseImages, ...(partial.baseImages ?? {}) },
+    dockerTls: { ...DEFAULT_CONFIG.dockerTls, ...(partial.dockerTls ?? {}) },
+  };
 }

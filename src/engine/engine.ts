@@ -20,7 +20,7 @@ import { startEngineGateway, type EngineGateway } from './gateway/engineGateway'
  * ledgers, the organisations and channels): a change applies to the next engine. Every other setting
  * applies to a running one through `reconfigure`.
  */
-export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'gatewayPort', 'dataDir', 'orgs', 'mspId', 'channel', 'channels', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
+export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'peerExternalAddress', 'gatewayPort', 'dataDir', 'orgs', 'mspId', 'channel', 'channels', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
 export type RestartSetting = (typeof RESTART_SETTINGS)[number];
 
 export class Engine {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunningChaincode } from '../engine/launch/types';
 import type { HandlerInfo } from '../engine/peer/types';
 import { Config } from './config';
+import { ServedChaincodes } from './debug/ccaasSessions';
 import { DebugSessions } from './debug/debugSessions';
 import type { Engine } from './engineAssembly';
 import { EngineHost } from './engineHost';
@@ -25,6 +26,8 @@ export class Ctx implements vscode.Disposable {
   readonly logs: ChaincodeLogs;
   readonly engine: EngineHost;
   readonly debugSessions: DebugSessions;
+  /** Chaincodes served for a peer to dial while their CCaaS debug session runs. */
+  readonly served: ServedChaincodes;
   /** Folders chaincodes were launched from (by ccid), for metadata and restarts. */
   readonly folders = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -39,9 +42,11 @@ export class Ctx implements vscode.Disposable {
     this.logs = new ChaincodeLogs(this.log);
     this.engine = new EngineHost(this.config, this.log);
     this.debugSessions = new DebugSessions(() => this.engine.current?.peer, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
+    this.served = new ServedChaincodes(this.log, this.logs);
     const fire = (): void => this.changed.fire();
     this.disposables.push(
-      this.log, this.logs, this.engine, this.debugSessions, this.config, this.changed,
+      this.log, this.logs, this.engine, this.debugSessions, this.served, this.config, this.changed,
+      this.served.onDidChange(fire),
       this.engine.onDidChangePeer(fire),
       this.engine.onDidChangeHandlerState(fire),
       this.engine.onDidChangeChaincode(fire),

@@ -8,6 +8,8 @@
  */
 import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
+import type { DockerConnectionSettings } from '../engine/container/docker/endpoint';
+import type { ServedChaincode, ServeRequest } from '../engine/ccaas/servedChaincode';
 import type { Engine } from '../engine/engine';
 import type * as EngineBundle from './engineBundle';
 
@@ -27,6 +29,10 @@ export function startEngine(config: EngineConfig): Promise<Engine> {
   return engineBundle().startEngine(config);
 }
 
-export function dockerClient(endpoint: string): Dockerode {
-  return engineBundle().dockerClient(endpoint);
+export function serveChaincode(request: ServeRequest): Promise<ServedChaincode> {
+  return engineBundle().serveChaincode(request);
+}
+
+export function dockerClient(settings: DockerConnectionSettings): Dockerode {
+  return engineBundle().dockerClient(settings);
 }

@@ -4,22 +4,33 @@
  * extension loads it on first use through engineAssembly.ts, so activation does not pay for it.
  * Never imports `vscode`.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import type { EngineConfig } from '../engine/config';
-import { dockerClientOptions } from '../engine/container/docker/endpoint';
+import { dockerClient as connect } from '../engine/container/docker/client';
+import type { DockerConnectionSettings } from '../engine/container/docker/endpoint';
+import { ServedChaincode, type ServeRequest } from '../engine/ccaas/servedChaincode';
 import { Engine } from '../engine/engine';
 
 /** Replay and Export as Test (src/vscode/commands/replayCommands.ts) run here, beside the engine. */
 export { replayTransaction } from '../engine/replay/replay';
 export { recordedSequence } from '../engine/replay/recordedLedger';
 export { defaultTestFile, exportTest } from '../engine/replay/testExport';
+/** Watch and reload, and the TypeScript build before a launch (src/vscode/commands/watch*.ts, launchChaincode.ts). */
+export { ChaincodeWatch } from '../engine/watch/chaincodeWatch';
+export { awaitNewRegistration, relaunch } from '../engine/watch/restart';
+export { buildBeforeLaunch } from '../engine/watch/typescriptBuild';
 
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig): Promise<Engine> {
   return Engine.start(config, { acceptUnlaunched: true });
 }
 
+/** A chaincode served for a peer to dial, its debuggee run by the editor's debugger (the CCaaS F5). */
+export function serveChaincode(request: ServeRequest): Promise<ServedChaincode> {
+  return ServedChaincode.start(request);
+}
+
 /** A Docker client for the Containers view, which lists our containers without a running peer. */
-export function dockerClient(endpoint: string): Dockerode {
-  return new Dockerode(dockerClientOptions(endpoint));
+export function dockerClient(settings: DockerConnectionSettings): Dockerode {
+  return connect(settings);
 }

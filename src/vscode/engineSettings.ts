@@ -2,7 +2,7 @@
  * The `chaincode.*` settings mapped onto the engine's EngineConfig (seconds in settings, ms in the
  * engine). Pure: config.ts feeds it VS Code's configuration; unit tests feed it a map.
  */
-import { ChaincodeMode, DEFAULT_CONFIG, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
+import { ChaincodeMode, DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
 import type { RestartSetting } from '../engine/engine';
 
 /** Reads one setting (key without the `chaincode.` prefix); undefined = not set. */
@@ -26,6 +26,10 @@ function names(value: unknown, fallback: readonly string[]): readonly string[] {
   return list.length > 0 ? [...new Set(list)] : fallback;
 }
 
+function optional(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 function seconds(value: unknown, fallbackMs: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value * 1000) : fallbackMs;
 }
@@ -41,6 +45,8 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
     startupTimeoutMs: seconds(get('startupTimeout'), DEFAULT_CONFIG.startupTimeoutMs),
     executeTimeoutMs: seconds(get('executeTimeout'), DEFAULT_CONFIG.executeTimeoutMs),
     dockerEndpoint: nonEmpty(get('docker.endpoint'), DEFAULT_CONFIG.dockerEndpoint),
+    dockerTls: dockerTlsFrom(get),
+    peerExternalAddress: optional(get('peer.externalAddress')),
     networkMode: oneOf(get('docker.networkMode'), NETWORK_MODES, DEFAULT_CONFIG.networkMode),
     netModeTls: typeof get('docker.tls') === 'boolean' ? (get<boolean>('docker.tls') as boolean) : DEFAULT_CONFIG.netModeTls,
     orgs: names(get('orgs'), DEFAULT_CONFIG.orgs),
@@ -58,6 +64,12 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
   });
 }
 
+/** `chaincode.docker.tlsVerify`, `.certPath`, `.tlsCaCert`, `.tlsCert`, `.tlsKey`: the Docker CLI's flags, without environment variables. */
+function dockerTlsFrom(get: SettingReader): DockerTlsSettings {
+  const files = { certPath: optional(get('docker.certPath')), caFile: optional(get('docker.tlsCaCert')), certFile: optional(get('docker.tlsCert')), keyFile: optional(get('docker.tlsKey')) };
+  return { verify: get('docker.tlsVerify') === true, ...Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)) };
+}
+
 /**
  * The settings a running engine read once, when it started (engine.ts RESTART_SETTINGS): a change
  * applies after a peer restart. Every other `chaincode.*` setting applies to a running engine at once
@@ -66,6 +78,7 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
 export const RESTART_ONLY_SETTINGS: Readonly<Record<RestartSetting, string>> = {
   peerHost: 'peer.host',
   peerPort: 'peer.port',
+  peerExternalAddress: 'peer.externalAddress',
   gatewayPort: 'gateway.port',
   dataDir: 'dataDir',
   orgs: 'orgs',
@@ -75,11 +88,20 @@ export const RESTART_ONLY_SETTINGS: Readonly<Record<RestartSetting, string>> = {
   ledgerDurability: 'ledger.durability',
 };
 
+/** An error in a cause chain: its name, message, and the part of the way to Docker that failed (DockerUnreachableError's). */
+interface ChainedError {
+  readonly name: string;
+  readonly message: string;
+  readonly dockerFailure?: { readonly kind?: unknown; readonly file?: unknown };
+}
+
 /** An error's name and message, and those of its causes. */
-function causeChain(err: unknown): { name: string; message: string }[] {
-  const chain: { name: string; message: string }[] = [];
+function causeChain(err: unknown): ChainedError[] {
+  const chain: ChainedError[] = [];
   for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
-    chain.push(e instanceof Error ? { name: e.name, message: e.message } : { name: '', message: String(e) });
+    const failure = (e as { failure?: unknown }).failure;
+    const dockerFailure = typeof failure === 'object' && failure !== null ? (failure as ChainedError['dockerFailure']) : undefined;
+    chain.push(e instanceof Error ? { name: e.name, message: e.message, ...(dockerFailure ? { dockerFailure } : {}) } : { name: '', message: String(e) });
     if (!(e instanceof Error)) break;
   }
   return chain;
@@ -106,10 +128,27 @@ export function settingOfError(err: unknown, config: EngineConfig): string | und
   return key === undefined ? undefined : `chaincode.${key}`;
 }
 
-function settingKeyOf(chain: readonly { name: string; message: string }[], config: EngineConfig): string | undefined {
-  const any = (test: (e: { name: string; message: string }) => boolean): boolean => chain.some(test);
+/** The setting behind a TLS file or handshake failure: the file's own setting when it names that file, else the folder. */
+function dockerTlsSettingKey(failure: NonNullable<ChainedError['dockerFailure']>, message: string, config: EngineConfig): string | undefined {
+  const tls = config.dockerTls;
+  if (failure.kind === 'tls-file') {
+    const own = ([['tlsCaCert', tls.caFile], ['tlsCert', tls.certFile], ['tlsKey', tls.keyFile]] as const).find(([, file]) => file !== undefined && file === failure.file);
+    return `docker.${own ? own[0] : 'certPath'}`;
+  }
+  // A daemon that speaks TLS to a client that did not: TLS is to be turned on.
+  if (failure.kind === 'tls' && /this connection did not/.test(message)) return 'docker.tlsVerify';
+  if (failure.kind === 'tls') return tls.caFile !== undefined ? 'docker.tlsCaCert' : 'docker.certPath';
+  return undefined;
+}
+
+function settingKeyOf(chain: readonly ChainedError[], config: EngineConfig): string | undefined {
+  const any = (test: (e: ChainedError) => boolean): boolean => chain.some(test);
   // By name, and by the typed errors' own words where a wrapper kept only the message.
+  const docker = chain.find((e) => e.name === 'DockerUnreachableError' && e.dockerFailure);
+  const tlsKey = docker?.dockerFailure ? dockerTlsSettingKey(docker.dockerFailure, docker.message, config) : undefined;
+  if (tlsKey) return tlsKey;
   if (any((e) => e.name === 'DockerUnreachableError' || /(^|: )Docker is not reachable at /.test(e.message))) return 'docker.endpoint';
+  if (any((e) => e.name === 'ExternalAddressError')) return 'peer.externalAddress';
   if (any((e) => e.name === 'PortInUseError' || /\bEADDRINUSE\b/.test(e.message))) return 'peer.port';
   if (any((e) => /\b(EADDRNOTAVAIL|ENOTFOUND)\b/.test(e.message) && /listen|bind|address added/i.test(e.message))) return 'peer.host';
   if (any((e) => e.name === 'ChannelNotFoundError' || e.name === 'InvalidChannelNameError')) return 'channel';

@@ -72,6 +72,44 @@ describe('CLI options', () => {
     assert.throws(() => launch(['--mode', 'sideways']), /--mode must be dev, net or external, got sideways/);
   });
 
+  test('a remote Docker engine: the TLS files as the Docker CLI names them, and the address containers reach the peer at', () => {
+    const c = launch(['--mode', 'net', '--docker-endpoint', 'tcp://docker.example:2376', '--docker-tlsverify', '--docker-cert-path', '/certs', '--docker-tlskey', '/keys/key.pem',
+      '--peer-external-address', 'dev-laptop.example:7053']).config;
+    assert.deepEqual(c.dockerTls, { verify: true, certPath: '/certs', keyFile: '/keys/key.pem' });
+    assert.equal(c.peerExternalAddress, 'dev-laptop.example:7053');
+    assert.deepEqual(launch(['--docker-tlscacert', '/ca.pem', '--docker-tlscert', '/cert.pem']).config.dockerTls, { verify: false, caFile: '/ca.pem', certFile: '/cert.pem' });
+    assert.deepEqual(launch([]).config.dockerTls, { verify: false });
+    assert.equal(launch([]).config.peerExternalAddress, undefined);
+    assert.throws(() => launch(['--peer-external-address', 'dev-laptop.example']), /^UsageError: --peer-external-address: the peer's external address must be HOST:PORT/);
+    assert.throws(() => launch(['--peer-external-address', 'h:7053', '--no-tls']), /--peer-external-address needs net mode's mutual TLS/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-cfg-'));
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ dockerTls: { caFile: '/from-file/ca.pem' }, peerExternalAddress: '[::1]:0' }));
+    const fromFile = launch(['--config', file, '--docker-tlsverify']).config;
+    assert.deepEqual(fromFile.dockerTls, { verify: true, caFile: '/from-file/ca.pem' });
+    assert.equal(fromFile.peerExternalAddress, '[::1]:0');
+  });
+
+  test('external: --connection reads a connection.json as the ccaas builder does; --package-id is the id the server registers with', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-conn-'));
+    const file = path.join(dir, 'connection.json');
+    const root = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', dial_timeout: '10s', tls_required: true, root_cert: root }));
+    const id = 'basic_1.0:1a2b3c';
+    assert.deepEqual(launch(['--mode', 'external', '--connection', file, '--package-id', id]).runtime, {
+      mode: 'external', address: '127.0.0.1:9999', connection: { address: '127.0.0.1:9999', dialTimeoutMs: 10_000, tls: { rootCertPem: root } }, packageId: id,
+    });
+    assert.deepEqual(launch(['--mode', 'external', '--address', '127.0.0.1:9999', '--package-id', id]).runtime, { mode: 'external', address: '127.0.0.1:9999', packageId: id });
+    fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', tls_required: true }));
+    assert.throws(() => launch(['--mode', 'external', '--connection', file]), /--connection .*connection\.json: chaincode tls root cert not provided/);
+    assert.throws(() => launch(['--mode', 'external', '--connection', path.join(dir, 'none.json')]), /--connection .*none\.json: ENOENT/);
+    assert.throws(() => launch(['--mode', 'external', '--connection', file, '--address', '127.0.0.1:1']), /--address and --connection both say where the chaincode server is/);
+    assert.throws(() => launch(['--mode', 'external', '--address', '127.0.0.1:1', '--package-id', 'nocolon']), /--package-id must be LABEL:HASH \(or NAME:VERSION\)/);
+    assert.throws(() => launch(['--mode', 'external', '--address', '127.0.0.1:1', '--package-id', id, '--name', 'x']), /leave out --name and --version/);
+    assert.throws(() => launch(['--package-id', id]), /--package-id is for the chaincode server of --mode external/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test("--name and --version are checked against Fabric's rules", () => {
     assert.throws(() => launch(['--name', 'my.cc']), /--name: invalid chaincode name 'my\.cc'/);
     assert.throws(() => launch(['--name', 'my--cc']), /--name: invalid chaincode name/);

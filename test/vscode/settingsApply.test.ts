@@ -11,9 +11,10 @@ import { resolveConfig } from '../../src/engine/config';
 import { DockerUnreachableError, ImageBuildError } from '../../src/engine/container/docker/errors';
 import { dockerClientOptions } from '../../src/engine/container/docker/endpoint';
 import { RESTART_SETTINGS } from '../../src/engine/engine';
+import { ExternalAddressError } from '../../src/engine/launch/externalAddress';
 import { ChannelNotFoundError } from '../../src/engine/peer/peer';
 import { PortInUseError } from '../../src/engine/peer/server';
-import { RESTART_ONLY_SETTINGS, settingOfError } from '../../src/vscode/engineSettings';
+import { engineConfigFrom, RESTART_ONLY_SETTINGS, settingOfError } from '../../src/vscode/engineSettings';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const config = resolveConfig({ baseImages: { node: 'example.test/node-base:2.5', java: 'example.test/java-base:2.5' } });
@@ -49,6 +50,30 @@ describe('settings: the one an error is about', () => {
     assert.equal(settingOfError(thrown(() => dockerClientOptions('ftp://x')), config), 'chaincode.docker.endpoint');
     assert.equal(settingOfError(new Error('Launching cc:1.0 failed', { cause: new Error('error starting container', { cause: unreachable }) }), config), 'chaincode.docker.endpoint');
     assert.equal(settingOfError(new Error(`error starting container: ${unreachable.message}`), config), 'chaincode.docker.endpoint');
+  });
+
+  it('a remote Docker engine: a TLS file names its own setting (or the folder), TLS off against a TLS daemon names tlsVerify, an external address names its setting', () => {
+    const files = resolveConfig({ dockerTls: { verify: true, certPath: '/certs', keyFile: '/keys/key.pem' } });
+    const fileError = (file: string, role: 'CA certificate' | 'client key'): DockerUnreachableError =>
+      new DockerUnreachableError('tcp://h:2376', new Error('ENOENT: no such file or directory'), { kind: 'tls-file', role, file });
+    assert.equal(settingOfError(fileError('/keys/key.pem', 'client key'), files), 'chaincode.docker.tlsKey');
+    assert.equal(settingOfError(fileError('/certs/ca.pem', 'CA certificate'), files), 'chaincode.docker.certPath');
+    assert.equal(settingOfError(new Error('Launching cc:1.0 failed', { cause: fileError('/keys/key.pem', 'client key') }), files), 'chaincode.docker.tlsKey');
+    const plain = new DockerUnreachableError('tcp://h:2376', Object.assign(new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server.'), { statusCode: 400 }));
+    assert.equal(plain.failure.kind, 'tls');
+    assert.equal(settingOfError(plain, config), 'chaincode.docker.tlsVerify');
+    const handshake = new DockerUnreachableError('tcp://h:2376', Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }));
+    assert.equal(settingOfError(handshake, resolveConfig({ dockerTls: { verify: true, caFile: '/ca.pem' } })), 'chaincode.docker.tlsCaCert');
+    assert.equal(settingOfError(new ExternalAddressError('x', 'bad'), config), 'chaincode.peer.externalAddress');
+  });
+
+  it('the Docker TLS and external-address settings map onto the engine’s (empty = unset)', () => {
+    const values: Record<string, unknown> = { 'docker.tlsVerify': true, 'docker.certPath': ' /certs ', 'docker.tlsCaCert': '', 'docker.tlsKey': '/k.pem', 'peer.externalAddress': '192.0.2.10:7053' };
+    const c = engineConfigFrom(<T>(k: string) => values[k] as T | undefined, '/storage');
+    assert.deepEqual(c.dockerTls, { verify: true, certPath: '/certs', keyFile: '/k.pem' });
+    assert.equal(c.peerExternalAddress, '192.0.2.10:7053');
+    const unset = engineConfigFrom(<T>(k: string) => ({ 'peer.externalAddress': '' })[k] as T | undefined, '/storage');
+    assert.deepEqual([unset.dockerTls, unset.peerExternalAddress], [{ verify: false }, undefined]);
   });
 
   it('the peer\'s port held: chaincode.peer.port', () => {

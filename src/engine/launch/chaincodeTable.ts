@@ -32,6 +32,12 @@ const RECENT_LOG_LINES = 20;
 /** Shims print the first 8 hex characters of the txid in brackets: `[mychannel-a1b2c3d4]` or `[a1b2c3d4]`. */
 const TXID_IN_LINE = /\[(?:[^\]\s]*-)?([0-9a-f]{8})[0-9a-f]*\]/;
 
+/** A stack trace's frames after its first two: they would push the error line itself (`SyntaxError: …`) out of the last lines. */
+const STACK_FRAME = /^\s+at /;
+function withoutDeepStackFrames(lines: readonly string[]): string[] {
+  return lines.filter((line, i) => !STACK_FRAME.test(line) || !STACK_FRAME.test(lines[i - 1] ?? '') || !STACK_FRAME.test(lines[i - 2] ?? ''));
+}
+
 export class ChaincodeTable {
   private readonly entries = new Map<string, TableEntry>();
   private readonly changed = new Emitter<RunningChaincode>();
@@ -71,7 +77,7 @@ export class ChaincodeTable {
 
   /** The error as the user should read it: with the chaincode's last output lines. */
   describe(ccid: string, cause: Error): string {
-    const logs = this.entries.get(ccid)?.recentLogs ?? [];
+    const logs = withoutDeepStackFrames(this.entries.get(ccid)?.recentLogs ?? []);
     return logs.length ? `${cause.message}; last log lines:\n${logs.slice(-10).join('\n')}` : cause.message;
   }
 

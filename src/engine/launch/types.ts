@@ -3,6 +3,7 @@
  * what the engine reports about each one it manages.
  */
 import type { Language } from '../config';
+import type { ChaincodeServerDial } from '../platforms/ccaasConnection';
 
 /**
  * dev: the user runs the chaincode (e.g. under a debugger) and it registers by itself.
@@ -19,12 +20,30 @@ export interface ChaincodeDefinition {
   readonly language: Language;
   /** The chaincode's folder (dev and net mode), or the system chaincode's registered path. */
   readonly path: string;
-  /** Chaincode-as-a-service address (`host:port`) for external mode. */
+  /** Chaincode-as-a-service address (`host:port`) for external mode: plaintext, Fabric's dial timeout. */
   readonly address?: string;
+  /** External mode: how to dial, as a connection.json says (TLS, dial timeout); wins over `address`. */
+  readonly connection?: ChaincodeServerDial;
+  /**
+   * Node only: written in TypeScript (workspace/detect.ts), so it runs what its build compiled. The
+   * runtime language stays `node`; views say `typescript`.
+   */
+  readonly typescript?: boolean;
+}
+
+/** The language a developer wrote the chaincode in: `typescript` for TypeScript, else its runtime language. */
+export function sourceLanguageOf(def: Pick<ChaincodeDefinition, 'language' | 'typescript'>): Language | 'typescript' {
+  return def.language === 'node' && def.typescript ? 'typescript' : def.language;
 }
 
 export function chaincodeIdOf(def: Pick<ChaincodeDefinition, 'name' | 'version'>): string {
   return `${def.name}:${def.version}`;
+}
+
+/** A chaincode id to show: a package ID's 64-hex hash cut to its first 8 digits (`label:1a2b3c4d`), any other id whole. */
+export function shortChaincodeId(ccid: string): string {
+  const m = /^(.*):([0-9a-f]{64})$/.exec(ccid);
+  return m ? `${m[1]}:${m[2].slice(0, 8)}` : ccid;
 }
 
 /**

@@ -21,6 +21,7 @@ import { InProcVM } from '../scc/inprocVM';
 export function dockerOptions(config: EngineConfig): DockerConnectionOptions {
   return {
     endpoint: config.dockerEndpoint,
+    tls: config.dockerTls,
     networkMode: config.networkMode === 'host' ? 'host' : 'bridge',
     hostConfig: config.networkMode === 'host' ? undefined : { ExtraHosts: ['host.docker.internal:host-gateway'] },
   };

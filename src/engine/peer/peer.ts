@@ -106,6 +106,7 @@ export class Peer {
   private executing = 0;
   private tlsServer: ListeningServer | null = null;
   private tlsAuthorityValue: TlsAuthority | null = null;
+  private tlsStarting: Promise<{ address: string; authority: TlsAuthority }> | null = null;
   readonly channel: string;
   executeTimeoutMs: number;
 
@@ -194,21 +195,30 @@ export class Peer {
 
   /**
    * Starts the mutual-TLS listener net-mode containers dial (dev mode stays plaintext on the main
-   * listener). Idempotent. Only clients with a certificate from this peer's CA get through.
+   * listener). Idempotent: the first call's options hold. Only clients with a certificate from this
+   * peer's CA get through. `listen`: where, when not the peer's own host on a free port (containers
+   * of a remote Docker engine dial it there); `extraHosts`: more names for its certificate.
    */
-  async enableTls(hosts: readonly string[] = ['127.0.0.1', 'localhost', 'host.docker.internal']): Promise<{ address: string; authority: TlsAuthority }> {
-    if (!this.server) throw new Error('the peer is not listening');
-    if (!this.tlsServer || !this.tlsAuthorityValue) {
+  async enableTls(options: { readonly listen?: { readonly host: string; readonly port: number }; readonly extraHosts?: readonly string[] } = {}): Promise<{ address: string; authority: TlsAuthority }> {
+    const server = this.server;
+    if (!server) throw new Error('the peer is not listening');
+    // Concurrent launches share one start: a second listener on a fixed port would find it taken.
+    this.tlsStarting ??= (async () => {
+      const hosts = [...new Set(['127.0.0.1', 'localhost', 'host.docker.internal', ...(options.extraHosts ?? [])])];
       const authority = await TlsAuthority.create(hosts);
       this.tlsServer = await startChaincodeServer(
-        this.server.host,
-        0,
+        options.listen?.host ?? server.host,
+        options.listen?.port ?? 0,
         { rootCertPem: authority.ca.certPem, certPem: authority.server.certPem, keyPem: authority.server.keyPem },
         (s) => this.attachStream(s),
       );
       this.tlsAuthorityValue = authority;
-    }
-    return { address: `${this.tlsServer.host}:${this.tlsServer.port}`, authority: this.tlsAuthorityValue };
+      return { address: `${this.tlsServer.host}:${this.tlsServer.port}`, authority };
+    })().catch((err: unknown) => {
+      this.tlsStarting = null; // the next launch tries again
+      throw err;
+    });
+    return this.tlsStarting;
   }
 
   handlers(): HandlerInfo[] {
@@ -290,6 +300,7 @@ export class Peer {
     await Promise.all([this.server?.stop(), this.tlsServer?.stop()]);
     this.server = null;
     this.tlsServer = null;
+    this.tlsStarting = null;
     await Promise.all(this.ledgers().map((l) => l.close()));
     for (const e of [this.stateChanged, this.diagnostics]) e.dispose();
   }

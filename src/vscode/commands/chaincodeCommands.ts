@@ -1,6 +1,7 @@
 /** Stop, Restart, Show Logs (chaincodes), Start Peer, Stop Peer, Show Extension Log. */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { serveSpecOf } from '../debug/ccaasSessions';
 import { chaincodeIdOf, orCancel } from './registerCommands';
 
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean = () => true): Promise<string> {
@@ -34,7 +35,9 @@ export async function restartChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
   const folder = ctx.folders.get(ccid) ?? running?.definition.path;
   const [name, version] = ccid.split(':');
   await stopChaincode(ctx, ccid).catch(() => undefined);
-  await vscode.commands.executeCommand('chaincode.launchChaincode', { folder, mode: running?.definition.mode === 'net' ? 'net' : 'dev', name, version });
+  const mode = running?.definition.mode === 'net' || running?.definition.mode === 'external' ? running.definition.mode : 'dev';
+  const external = mode === 'external' ? { address: running?.definition.address, packageId: ccid } : {};
+  await vscode.commands.executeCommand('chaincode.launchChaincode', { folder, mode, name, version, ...external });
 }
 
 export async function showLogs(ctx: Ctx, arg?: unknown): Promise<void> {
@@ -51,7 +54,8 @@ export async function startPeer(ctx: Ctx): Promise<string> {
 export async function stopPeer(ctx: Ctx): Promise<void> {
   for (const [ccid] of ctx.debugSessions.snapshot()) {
     const s = ctx.debugSessions.session(ccid);
-    if (s) await vscode.debug.stopDebugging(s);
+    // A chaincode served for a network's peer (CCaaS) does not depend on the embedded peer.
+    if (s && !serveSpecOf(s)) await vscode.debug.stopDebugging(s);
   }
   await ctx.engine.stop(); // stops the chaincode processes it started too
 }

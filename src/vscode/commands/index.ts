@@ -11,8 +11,11 @@ import { packageChaincode } from './packageChaincode';
 import { registerCommands, targetOf } from './registerCommands';
 import { replayCommands } from './replayCommands';
 import { openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
+import { watchCommands } from './watchCommands';
 
 export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: ChaincodeDocuments): void {
+  const watch = watchCommands(ctx, docs);
+  views.followWatch(watch.controller);
   registerCommands(ctx, {
     'chaincode.launchChaincode': (request?: LaunchRequest) => launchChaincode(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
     'chaincode.stopChaincode': (arg?: unknown) => stopChaincode(ctx, arg),
@@ -36,5 +39,6 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
     ...replayCommands(ctx, docs),
+    ...watch.commands,
   });
 }

@@ -5,16 +5,19 @@
  * hands the chaincode to its language's debugger. A chaincode of that id that runs already (Launch in
  * dev mode, an earlier debug session) hands over to the debuggee: it is stopped first. When the debug
  * session starts it tells the launcher a dev-mode chaincode is coming (so the Chaincodes view shows it
- * starting, then ready); a debuggee that does not become ready is an error notification.
+ * starting, then ready); a debuggee that does not become ready is an error notification. The `ccaas`
+ * flavour (ccaasDebug.ts) starts no peer: its debuggee is a chaincode server a peer dials.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { serverAddressOnLoopback } from '../../engine/ccaas/connectionRelay';
 import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode } from '../../engine/workspace/detect';
 import type { Engine } from '../engineAssembly';
 import type { Ctx } from '../ctx';
 import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
 import { requireDebugger, showDebuggerProblem } from './debuggerCheck';
 import { DelveAdapterFactory } from './delve/adapterFactory';
+import { CCAAS_FIELD, CcaasLaunchConfig, isCcaasConfig, resolveCcaasConfiguration, type ServeSpec } from './ccaasDebug';
 import { debugConfigurationFor, debugLanguageOf } from './languages';
 
 export const DEBUG_TYPE = 'chaincode';
@@ -93,6 +96,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
     if (options.checkDebugger !== false) requireDebugger(this.ctx, language, languageConfig, () => vscode.debug.startDebugging(folder, config));
+    if (isCcaasConfig(config)) return this.resolveCcaas(folder, config, cc, language);
     const engine = await this.ctx.ensureEngine();
     const input = {
       config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
@@ -105,6 +109,23 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const ccid = languageConfig.chaincodeId(input);
     await this.handOver(engine, ccid);
     this.ctx.log.info(`debugging ${ccid} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
+    return resolved as vscode.DebugConfiguration;
+  }
+
+  /**
+   * The CCaaS configuration: no embedded peer (the peer dialling in is a network's, or the embedded
+   * one launched in external mode); a debug session serving the same package ID ends first, so that
+   * the address is free for this one.
+   */
+  private async resolveCcaas(folder: vscode.WorkspaceFolder | undefined, config: CcaasLaunchConfig, cc: DetectedChaincode, language: DebugLanguage): Promise<vscode.DebugConfiguration> {
+    const resolved = resolveCcaasConfiguration({
+      config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
+      chaincode: cc, language, serverAddress: await serverAddressOnLoopback(), mspId: this.ctx.config.engine.mspId, logLevel: this.ctx.config.engine.logLevel,
+      substitute: (v) => substitute(v, folder),
+    });
+    const spec = resolved[CCAAS_FIELD] as ServeSpec;
+    await this.ctx.served.release(spec.packageId);
+    this.ctx.log.info(`debugging ${spec.packageId} as a chaincode server with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
     return resolved as vscode.DebugConfiguration;
   }
 
@@ -135,13 +156,14 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const ccid = c[CHAINCODE_ID_FIELD];
     const folder = c[CHAINCODE_FOLDER_FIELD];
     const language = c[CHAINCODE_LANGUAGE_FIELD];
-    if (session.parentSession || typeof ccid !== 'string' || typeof folder !== 'string') return;
+    // A CCaaS session dials no peer: the served chaincodes follow it (ccaasSessions.ts).
+    if (session.parentSession || typeof ccid !== 'string' || typeof folder !== 'string' || c[CCAAS_FIELD]) return;
     const engine = this.ctx.engine.current;
     if (!engine) return;
     const [name, version] = ccid.split(':');
     this.ctx.folders.set(ccid, folder);
     this.endingByUser.delete(ccid);
-    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder } as const;
+    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder, typescript: language === 'typescript' } as const;
     // The Chaincodes view shows it starting, then ready when the debuggee registers.
     engine.launcher.launch({ kind: 'deployment', definition }, { userRunsChaincode: true }).then(
       () => this.ctx.log.info(`${ccid} is ready (debugging)`),

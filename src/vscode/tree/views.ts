@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { ledgerChannels, peerDataDir } from '../../engine/ledger/channelDirectories';
 import type { Namespace } from '../../engine/ledger/types';
 import type { Ctx } from '../ctx';
-import { chaincodeNodes, ChaincodesInput } from './chaincodes/model';
+import { chaincodeNodes, ChaincodesInput, type WatchInfo } from './chaincodes/model';
 import { DockerContainers } from './containers/dockerContainers';
 import { containerNodes } from './containers/model';
 import { UptimeRefresh } from './containers/uptimeRefresh';
@@ -34,10 +34,11 @@ export class ChaincodeViews implements vscode.Disposable {
   private clearedAt = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly worldStateView: vscode.TreeView<ViewNode>;
+  private watchInfo: (() => ReadonlyMap<string, WatchInfo>) | undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.chaincodes = new NodeTreeProvider(() => chaincodeNodes(this.chaincodesInput()));
-    this.docker = new DockerContainers(() => ctx.config.engine.dockerEndpoint, ctx.log);
+    this.docker = new DockerContainers(() => ({ endpoint: ctx.config.engine.dockerEndpoint, tls: ctx.config.engine.dockerTls }), ctx.log);
     this.containers = new NodeTreeProvider(async () => containerNodes(await this.docker.list()));
     this.worldState = new NodeTreeProvider(() => this.stateNodes());
     this.transactions = new NodeTreeProvider(() => {
@@ -74,14 +75,21 @@ export class ChaincodeViews implements vscode.Disposable {
       }),
       containersView.onDidChangeVisibility(followUptime),
       uptime,
-      // The Containers view follows the Docker endpoint setting at once (a new client, a new event stream).
+      // The Containers view follows the Docker endpoint and TLS settings at once (a new client, a new event stream).
       ctx.config.onDidChange(() => void this.docker.refresh()),
     );
   }
 
   chaincodesInput(): ChaincodesInput {
     const peer = this.ctx.engine.current?.peer;
-    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot() };
+    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot(), watching: this.watchInfo?.(), serving: this.ctx.served.list() };
+  }
+
+  /** The Chaincodes view shows which chaincodes are watched (commands/watchChaincodes.ts), live. */
+  followWatch(watch: { info(): ReadonlyMap<string, WatchInfo>; readonly onDidChange: vscode.Event<void> }): void {
+    this.watchInfo = () => watch.info();
+    this.disposables.push(watch.onDidChange(() => this.chaincodes.refresh()));
+    this.chaincodes.refresh();
   }
 
   /** The namespace the World State view shows: the chosen one, else the most recently used one. */

@@ -20,17 +20,19 @@ export function copyExample(label = 'example'): ExampleCopy {
   fs.mkdirSync(folder);
   for (const name of ['index.js', 'lib', 'package.json']) fs.cpSync(path.join(EXAMPLE_CHAINCODE, name), path.join(folder, name), { recursive: true });
   fs.symlinkSync(path.join(EXAMPLE_CHAINCODE, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
-  const source = path.join(folder, 'lib', 'assetTransfer.js');
   return {
     folder,
-    edit(edit) {
-      const before = fs.readFileSync(source, 'utf8');
-      const after = edit(before);
-      if (after === before) throw new Error('the edit changed nothing');
-      fs.writeFileSync(source, after);
-    },
+    edit: (edit) => editFile(path.join(folder, 'lib', 'assetTransfer.js'), edit),
     remove: () => fs.rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** Rewrites `file` with `edit` applied; throws when it changed nothing. */
+export function editFile(file: string, edit: (source: string) => string): void {
+  const before = fs.readFileSync(file, 'utf8');
+  const after = edit(before);
+  if (after === before) throw new Error('the edit changed nothing');
+  fs.writeFileSync(file, after);
 }
 
 /** The example's TransferAsset, changed: new owners in capitals, and another event name. */

@@ -5,12 +5,14 @@
  * a build, remove the images it replaces), then follow the exit. Knows nothing about chaincode
  * languages.
  */
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import type { DockerTlsSettings } from '../../config';
 import { Emitter, type Disposable } from '../../util/events';
 import { DEPENDENCIES_IMAGE_ARG, type Builder, type RuntimeEvent, type RuntimeStatus, type StartRequest, type StopOptions, type VM } from '../types';
 import { filesTar } from './archive';
 import { ContainerWatch } from './containerWatch';
-import { DEFAULT_DOCKER_ENDPOINT, dockerClientOptions, pingDocker, type DockerTLSOptions } from './endpoint';
+import { dockerClient } from './client';
+import { connectionKey, DEFAULT_DOCKER_ENDPOINT, pingDocker, type DockerConnectionSettings } from './endpoint';
 import {
   DockerUnreachableError,
   ImageBuildError,
@@ -32,9 +34,12 @@ import {
 import { containerName, DEFAULT_NAMING, dependenciesImageRef, imageName, imageRef, peerPrefix, type VMNaming } from './names';
 
 export interface DockerVMOptions {
-  /** `unix:///var/run/docker.sock` (default), a socket path, or `tcp://host:port`. */
+  /** `unix:///var/run/docker.sock` (default), a socket path, `tcp://host:port` or `ssh://user@host`. */
   readonly endpoint?: string;
-  readonly tls?: DockerTLSOptions;
+  /** The TLS files of a `tcp://` endpoint (read when the client is made). */
+  readonly tls?: DockerTlsSettings;
+  /** The ssh agent's socket for an `ssh://` endpoint; default SSH_AUTH_SOCK. */
+  readonly sshAgent?: string;
   /** Fabric's `peer.networkId`; default 'dev'. */
   readonly networkId?: string;
   /** Fabric's `peer.id`; default 'peer0'. */
@@ -58,16 +63,28 @@ export interface DockerVMOptions {
 const EXIT_REPORT_MS = 5000;
 
 /** What `reconfigure` may change while containers run. */
-export type DockerConnectionOptions = Pick<DockerVMOptions, 'endpoint' | 'tls' | 'networkMode' | 'hostConfig'>;
+export type DockerConnectionOptions = Pick<DockerVMOptions, 'endpoint' | 'tls' | 'sshAgent' | 'networkMode' | 'hostConfig'>;
 
-/** The client of an endpoint, or why there is none (an endpoint that is not one): each use says so. */
-type Connection = { readonly endpoint: string; readonly docker: Dockerode } | { readonly endpoint: string; readonly error: DockerUnreachableError };
+/**
+ * The client of an endpoint, or why there is none (an endpoint that is not one, a TLS file that
+ * cannot be used): each use says so.
+ */
+type Connection = { readonly key: string; readonly endpoint: string } & ({ readonly docker: Dockerode } | { readonly error: DockerUnreachableError });
 
-function connectTo(endpoint: string, tls: DockerTLSOptions | undefined): Connection {
+function connectionSettings(options: DockerConnectionOptions): DockerConnectionSettings {
+  return {
+    endpoint: options.endpoint ?? DEFAULT_DOCKER_ENDPOINT,
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.sshAgent ? { sshAgent: options.sshAgent } : {}),
+  };
+}
+
+function connectTo(settings: DockerConnectionSettings): Connection {
+  const base = { key: connectionKey(settings), endpoint: settings.endpoint };
   try {
-    return { endpoint, docker: new Dockerode(dockerClientOptions(endpoint, tls)) };
+    return { ...base, docker: dockerClient(settings) };
   } catch (err) {
-    if (err instanceof DockerUnreachableError) return { endpoint, error: err };
+    if (err instanceof DockerUnreachableError) return { ...base, error: err };
     throw err;
   }
 }
@@ -88,14 +105,14 @@ export class DockerVM implements VM {
       peerId: options.peerId ?? DEFAULT_NAMING.peerId,
       ...(options.instanceId !== undefined ? { instanceId: options.instanceId } : {}),
     };
-    this.connection = connectTo(options.endpoint ?? DEFAULT_DOCKER_ENDPOINT, options.tls);
+    this.connection = connectTo(connectionSettings(options));
   }
 
   get endpoint(): string {
     return this.connection.endpoint;
   }
 
-  /** The client of the current endpoint; throws DockerUnreachableError when it is not a valid one. */
+  /** The client of the current endpoint; throws DockerUnreachableError when it is not a valid one or its TLS files cannot be used. */
   get docker(): Dockerode {
     if ('error' in this.connection) throw this.connection.error;
     return this.connection.docker;
@@ -106,10 +123,10 @@ export class DockerVM implements VM {
    * stay where they are: stopping one goes to the daemon that runs it.
    */
   reconfigure(options: DockerConnectionOptions): void {
-    const endpoint = options.endpoint ?? DEFAULT_DOCKER_ENDPOINT;
-    const reconnect = endpoint !== this.endpoint || options.tls !== this.options.tls;
     this.options = { ...this.options, ...options };
-    if (reconnect) this.connection = connectTo(endpoint, options.tls);
+    const settings = connectionSettings(this.options);
+    // The same settings keep the client: TLS files are read again only when a setting changed.
+    if (connectionKey(settings) !== this.connection.key) this.connection = connectTo(settings);
   }
 
   /** Where a chaincode's container lives: the daemon it was created on, else the current one. */

@@ -2,9 +2,11 @@
  * The Chaincodes view's model: one row per chaincode (`name:version`, mode in the description), its
  * icon by handler state, and children for the handler state and since when, in-flight transactions,
  * the last error and the container. Merges what the launcher launched with every handler the peer
- * has (a dev-mode chaincode started by hand registers without a launch).
+ * has (a dev-mode chaincode started by hand registers without a launch), and the chaincodes served
+ * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
-import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
+import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
+import { shortChaincodeId, sourceLanguageOf, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
 import type { HandlerInfo } from '../../../engine/peer/types';
 import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
 
@@ -13,17 +15,32 @@ export interface DebugInfo {
   readonly paused: boolean;
 }
 
+/** A watched chaincode (saves rebuild, restart, and re-run), as the row shows it. */
+export interface WatchInfo {
+  /** reloading: a save is being built, restarted and re-run; build failed: the last build's errors are in Problems. */
+  readonly state: 'watching' | 'reloading' | 'build failed';
+  /** What a save runs again: the pinned transactions (`TransferAsset(asset1, Alice)`), in order. */
+  readonly pinned: readonly { readonly key: string; readonly label: string }[];
+}
+
 export interface ChaincodesInput {
   readonly peerAddress: string | undefined;
   readonly launched: readonly RunningChaincode[];
   readonly handlers: readonly HandlerInfo[];
   /** Debug sessions by chaincode id. */
   readonly debugging: ReadonlyMap<string, DebugInfo>;
+  /** Chaincodes served for a peer to dial (by package ID). */
+  readonly serving?: readonly ServedChaincodeInfo[];
+  /** Watched chaincodes by id; undefined where the editor offers no watch (rows get no watch menus). */
+  readonly watching?: ReadonlyMap<string, WatchInfo>;
   readonly now?: number;
 }
 
-/** `waiting`: a dev-mode chaincode whose process is gone; the peer waits for it to register again. */
-export type ChaincodeState = 'launching' | 'waiting' | 'ready' | 'busy' | 'failed' | 'stopped';
+/**
+ * `waiting`: a dev-mode chaincode whose process is gone; the peer waits for it to register again.
+ * `serving`: a chaincode server peers can dial, and no handler of the embedded peer is ready on it.
+ */
+export type ChaincodeState = 'launching' | 'waiting' | 'ready' | 'busy' | 'serving' | 'failed' | 'stopped';
 
 export interface ChaincodeRow {
   readonly ccid: string;
@@ -32,6 +49,11 @@ export interface ChaincodeRow {
   readonly handler?: HandlerInfo;
   readonly launched?: RunningChaincode;
   readonly debug?: DebugInfo;
+  readonly serving?: ServedChaincodeInfo;
+  /** on: watched; off: could be (launched from a folder); undefined: it cannot be. */
+  readonly watch?: { readonly on: true; readonly info: WatchInfo } | { readonly on: false };
+  /** The editor offers watch (rows without `watch` cannot be watched). */
+  readonly watchOffered?: boolean;
 }
 
 const ICONS: Record<ChaincodeState, ViewIcon> = {
@@ -39,6 +61,7 @@ const ICONS: Record<ChaincodeState, ViewIcon> = {
   waiting: { id: 'debug-disconnect', color: 'problemsWarningIcon.foreground' },
   ready: { id: 'pass-filled', color: 'testing.iconPassed' },
   busy: { id: 'sync~spin', color: 'testing.iconPassed' },
+  serving: { id: 'radio-tower', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
   stopped: { id: 'circle-outline', color: 'disabledForeground' },
 };
@@ -55,25 +78,42 @@ function latestHandlers(handlers: readonly HandlerInfo[]): Map<string, HandlerIn
   return byId;
 }
 
-export function chaincodeState(launched: RunningChaincode | undefined, handler: HandlerInfo | undefined): ChaincodeState {
+export function chaincodeState(launched: RunningChaincode | undefined, handler: HandlerInfo | undefined, serving?: ServedChaincodeInfo): ChaincodeState {
   if (handler?.state === 'ready') return handler.inFlight.length > 0 ? 'busy' : 'ready';
   if (launched?.status === 'failed') return 'failed';
   if (handler && (handler.state === 'created' || handler.state === 'established')) return 'launching';
   if (launched?.status === 'launching') return 'launching';
   if (launched?.status === 'waiting for registration') return 'waiting';
   if (launched?.status === 'ready' && !handler) return 'ready';
+  if (serving?.status === 'serving') return 'serving';
+  if (serving?.status === 'starting') return 'launching';
   return 'stopped';
 }
 
 export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
   const handlers = latestHandlers(input.handlers);
-  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys()]);
+  const serving = input.serving ?? [];
+  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys(), ...serving.map((s) => s.packageId)]);
   const rows: ChaincodeRow[] = [];
   for (const ccid of [...ids].sort()) {
     const launched = input.launched.find((l) => l.ccid === ccid);
     const handler = handlers.get(ccid);
     const debug = input.debugging.get(ccid);
-    rows.push({ ccid, mode: launched?.definition.mode ?? 'dev', state: chaincodeState(launched, handler), handler, launched, debug });
+    const served = serving.find((s) => s.packageId === ccid);
+    const info = input.watching?.get(ccid);
+    const watchable = !!input.watching && !!launched?.definition.path && (launched.definition.mode === 'dev' || launched.definition.mode === 'net');
+    const watch = info ? { on: true as const, info } : watchable ? { on: false as const } : undefined;
+    rows.push({
+      ccid,
+      mode: launched?.definition.mode ?? (served ? 'external' : 'dev'),
+      state: chaincodeState(launched, handler, served),
+      handler,
+      launched,
+      debug,
+      watch,
+      watchOffered: !!input.watching,
+      ...(served ? { serving: served } : {}),
+    });
   }
   return rows;
 }
@@ -81,14 +121,28 @@ export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
 /**
  * `readyChaincode`, `launchingChaincode`…: menus treat busy as ready (`viewItem =~ /^ready/` would
  * not), and waiting for registration as launching (Stop and Restart apply; Invoke waits for it).
+ * The eye's menus: a watched chaincode adds ` watching`; one that cannot be watched (started by
+ * hand, a system chaincode) ` noWatch`, where the editor offers watch at all.
  */
-export function chaincodeContextValue(state: ChaincodeState): string {
+export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRow['watch'], watchOffered = false): string {
   const asMenus: Partial<Record<ChaincodeState, ChaincodeState>> = { busy: 'ready', waiting: 'launching' };
-  return `${asMenus[state] ?? state}Chaincode`;
+  const suffix = watch?.on ? ' watching' : !watch && watchOffered ? ' noWatch' : '';
+  return `${asMenus[state] ?? state}Chaincode${suffix}`;
+}
+
+function watchNodes(base: string, watch: Extract<ChaincodeRow['watch'], { on: true }>): ViewNode[] {
+  const { state, pinned } = watch.info;
+  const what = pinned.length ? `the ${pinned.length === 1 ? 'pinned transaction' : `${pinned.length} pinned transactions`}` : 'the last transaction';
+  const label: Record<WatchInfo['state'], string> = { watching: 'Watching: a save restarts it', reloading: 'Watching: reloading…', 'build failed': 'Watching: the build failed (see Problems)' };
+  const icon: Record<WatchInfo['state'], ViewIcon> = { watching: { id: 'eye' }, reloading: { id: 'sync~spin' }, 'build failed': { id: 'error', color: 'testing.iconFailed' } };
+  return [
+    { id: `${base}/watch`, label: label[state], description: `and runs ${what} again`, tooltip: 'A saved change rebuilds the chaincode (TypeScript), restarts it, runs the transaction again on the kept world state, and opens the difference from the previous run.', icon: icon[state] },
+    ...pinned.map((p) => ({ id: `${base}/pin/${p.key}`, label: p.label, description: 'pinned: runs again on save', icon: { id: 'pinned' }, contextValue: 'pinnedTransaction' })),
+  ];
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
-  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', failed: 'failed', stopped: 'stopped' };
+  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', serving: 'serving', failed: 'failed', stopped: 'stopped' };
   if (debug) return `${text[state]} · ${debug.paused ? 'paused in debugger' : 'debugging'}`;
   return text[state];
 }
@@ -109,10 +163,11 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
         tooltip: tx.txId, icon: { id: 'sync~spin' }, contextValue: 'inFlightTransaction',
       });
     }
-  } else if (row.state !== 'stopped') {
+  } else if (row.state !== 'stopped' && !(row.serving && !row.launched)) {
     children.push({ id: `${base}/handler`, label: 'Handler: waiting for the chaincode to register', icon: { id: 'plug' } });
   }
-  const lastError = row.launched?.lastError ?? h?.lastError ?? undefined;
+  if (row.serving) children.push(...servingNodes(base, row.serving, now));
+  const lastError = row.launched?.lastError ?? h?.lastError ?? row.serving?.lastError ?? undefined;
   if (lastError) {
     children.push({ id: `${base}/error`, label: `Last error: ${preview(lastError, 80)}`, tooltip: lastError, icon: { id: 'warning', color: 'problemsWarningIcon.foreground' } });
   }
@@ -130,22 +185,49 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   if (p) {
     children.push({ id: `${base}/process`, label: `Process ${p.pid ?? ''}`.trim(), description: p.status, icon: { id: 'terminal' } });
   }
-  const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : '';
+  if (row.watch?.on) children.push(...watchNodes(base, row.watch));
+  const folder = row.launched && row.mode !== 'system' ? row.launched.definition.path : (row.serving?.folder ?? '');
   if (folder) {
     children.push({ id: `${base}/folder`, label: 'Folder', description: folder, icon: { id: 'folder' } });
   }
-  const mode = row.launched ? `${row.mode} · ${row.launched.definition.language}` : row.mode;
+  const mode = row.launched ? `${row.mode} · ${sourceLanguageOf(row.launched.definition)}` : row.serving ? `ccaas · ${row.serving.language}` : row.mode;
+  const peers = row.serving?.status === 'serving' ? ` · ${plural(row.serving.connections.length, 'peer connection')}` : '';
   return {
     id: base,
-    label: row.ccid,
-    description: `${mode} · ${stateLabel(row.state, row.debug)}`,
+    // A package ID's hash would fill the row: its first digits, the whole id in the tooltip.
+    label: shortChaincodeId(row.ccid),
+    description: `${mode} · ${stateLabel(row.state, row.debug)}${peers}${row.watch?.on ? ' · watching' : ''}`,
     tooltip: `${row.ccid} (${row.mode} mode): ${stateLabel(row.state, row.debug)}${lastError ? `\nLast error: ${lastError}` : ''}`,
     icon: ICONS[row.state],
-    contextValue: chaincodeContextValue(row.state),
+    contextValue: chaincodeContextValue(row.state, row.watch, row.watchOffered),
     children,
-    expanded: row.state === 'failed',
+    // Failed: why; served: the peers' connections.
+    expanded: row.state === 'failed' || row.serving !== undefined,
     target: { kind: 'chaincode', chaincodeId: row.ccid },
   };
+}
+
+const TLS_TEXT: Readonly<Record<ServedChaincodeInfo['tls'], string>> = { off: 'plaintext', tls: 'TLS', mutual: 'TLS, client certificates required' };
+
+/** Where peers dial, and each connection a peer made (Fabric's peer opens one per Connect stream). */
+function servingNodes(base: string, s: ServedChaincodeInfo, now: number): ViewNode[] {
+  const nodes: ViewNode[] = [{
+    id: `${base}/serving`, label: s.status === 'stopped' ? `Served on ${s.address}` : `Serving on ${s.address}`, description: TLS_TEXT[s.tls], icon: { id: 'radio-tower' },
+    tooltip: `Peers dial ${s.address} (connection.json's address); the chaincode registers as ${s.packageId}.`,
+  }];
+  for (const c of s.connections) {
+    nodes.push({
+      id: `${base}/connection/${c.id}`, label: `Peer connection from ${c.remote}`, description: `since ${clockTime(c.since, now)}`, icon: { id: 'plug' },
+      tooltip: c.clientSubject ? `client certificate: ${c.clientSubject}` : `a protos.Chaincode/Connect stream from ${c.remote}`,
+    });
+  }
+  if (s.status === 'serving' && s.connections.length === 0) nodes.push({ id: `${base}/connection/none`, label: 'No peer connected yet', icon: { id: 'plug' } });
+  if (s.pid !== undefined) nodes.push({ id: `${base}/serverProcess`, label: `Process ${s.pid}`, description: s.status, icon: { id: 'terminal' } });
+  return nodes;
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 export function chaincodeNodes(input: ChaincodesInput): ViewNode[] {

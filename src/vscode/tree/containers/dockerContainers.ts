@@ -5,34 +5,36 @@
  */
 import type Dockerode from 'dockerode';
 import * as vscode from 'vscode';
-import { pingDocker } from '../../../engine/container/docker/endpoint';
+import { connectionKey, pingDocker, type DockerConnectionSettings } from '../../../engine/container/docker/endpoint';
 import { listManagedContainers, watchManagedEvents } from '../../../engine/container/docker/labels';
 import { dockerClient } from '../../engineAssembly';
 import type { ContainerInfo } from './model';
 
 export class DockerContainers implements vscode.Disposable {
   private docker: Dockerode | undefined;
-  private endpoint = '';
+  /** The settings the client was made with (connectionKey). */
+  private key = '';
   private watch: { dispose(): void } | undefined;
   private containers: ContainerInfo[] = [];
   private reachable: boolean | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private connecting: { endpoint: string; done: Promise<void> } | undefined;
+  private connecting: { key: string; done: Promise<void> } | undefined;
 
-  /** `endpointOf` is read on every use: a changed `chaincode.docker.endpoint` applies at once. */
-  constructor(private readonly endpointOf: () => string, private readonly log: vscode.LogOutputChannel) {}
+  /** `connectionOf` is read on every use: a changed `chaincode.docker.endpoint` (or TLS setting) applies at once. */
+  constructor(private readonly connectionOf: () => DockerConnectionSettings, private readonly log: vscode.LogOutputChannel) {}
 
   /** A client of the configured endpoint (a new one once the setting changed). */
   client(): Dockerode {
-    const endpoint = this.endpointOf();
-    if (!this.docker || endpoint !== this.endpoint) {
+    const settings = this.connectionOf();
+    const key = connectionKey(settings);
+    if (!this.docker || key !== this.key) {
       this.watch?.dispose();
       this.watch = undefined;
       this.containers = [];
-      this.endpoint = endpoint;
+      this.key = key;
       this.docker = undefined; // stays so when the endpoint is not a valid one (the next call tries again)
-      this.docker = dockerClient(endpoint); // loads the engine bundle on first use
+      this.docker = dockerClient(settings); // loads the engine bundle on first use
     }
     return this.docker;
   }
@@ -57,15 +59,17 @@ export class DockerContainers implements vscode.Disposable {
 
   /** Subscribed to the events of the endpoint the settings name now. */
   private connected(): boolean {
-    return this.watch !== undefined && this.endpoint === this.endpointOf();
+    return this.watch !== undefined && this.key === connectionKey(this.connectionOf());
   }
 
   private connect(): Promise<void> {
-    const endpoint = this.endpointOf();
-    if (this.connecting?.endpoint === endpoint) return this.connecting.done;
+    const settings = this.connectionOf();
+    const { endpoint } = settings;
+    const key = connectionKey(settings);
+    if (this.connecting?.key === key) return this.connecting.done;
     const done = (async () => {
       // A connection to an endpoint the settings no longer name is dropped when it completes.
-      const current = (): boolean => this.endpointOf() === endpoint;
+      const current = (): boolean => connectionKey(this.connectionOf()) === key;
       try {
         const docker = this.client();
         await pingDocker(docker, endpoint, 3000);
@@ -91,7 +95,7 @@ export class DockerContainers implements vscode.Disposable {
     })().finally(() => {
       if (this.connecting?.done === done) this.connecting = undefined;
     });
-    this.connecting = { endpoint, done };
+    this.connecting = { key, done };
     return done;
   }
 
