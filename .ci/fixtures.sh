@@ -4,6 +4,7 @@
 #   test/fixtures/go/fabric14  -> test/fixtures/go/fabric14/bin/gocc14  (Fabric 1.4 in-tree shim)
 #   test/fixtures/go/certoracle -> test/fixtures/go/certoracle/bin/certoracle (Go's crypto/x509 as a test oracle)
 #   test/fixtures/go/ccaas     -> test/fixtures/go/ccaas/bin/goccaas  (v2 shim, a chaincode server with CHAINCODE_SERVER_ADDRESS)
+#   test/fixtures/go/gateway   -> test/fixtures/go/gateway/bin/gwclient (fabric-gateway Go client v1.10.0)
 #   test/fixtures/java         -> test/fixtures/java/target/javacc.jar  (fabric-chaincode-shim 2.5)
 # and installs Delve, which debugs Go chaincode (F5), from the Go module proxy:
 #   delve                      -> .cache/go-tools/dlv                   (go install …/dlv@DELVE_VERSION)
@@ -115,6 +116,7 @@ for what in $WANT; do
         build_go fabric14 gocc14
         build_go certoracle certoracle
         build_go ccaas goccaas
+        build_go gateway gwclient
       else
         log "skipping: no go (Go fixtures not built; their tests will skip, or fail under CI=true)"
       fi

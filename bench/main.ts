@@ -4,7 +4,7 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `activation wire peer dev new replay watch net`) runs only those sections: a quick
+ * `npm run bench -- net` (or any of `activation wire peer dev new replay watch gateway net`) runs only those sections: a quick
  * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
  */
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import { Organization, orgSpec } from '../src/engine/msp';
 import { Peer } from '../src/engine/peer/peer';
 import type { RunningProcess } from '../test/support/nodeChaincode';
 import { measureActivation } from './activation';
+import { measureGateway } from './gateway';
 import { InstrumentedPeer } from './instrumentedPeer';
 import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
 import { measureNewProject } from './newProject';
@@ -49,6 +50,7 @@ const PLAN = {
     ts: { min: 3, max: 7, budgetMs: 20_000 },
     net: { min: 2, max: 3, budgetMs: 30_000 },
   },
+  gateway: { rounds: 5, sequentialMs: 600, sequentialSliceMs: 100, inFlightMs: 1000, inFlight: 32, evaluations: 300, profiledSubmits: 100 },
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
   budgetSeconds: 150,
 };
@@ -245,6 +247,50 @@ async function activationFigures(results: Results): Promise<void> {
   for (const b of a.bundles) results.set(`${b.name.replace('.js', '')}BundleBytes`, b.bytes);
 }
 
+async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('Fabric Gateway: the real @hyperledger/fabric-gateway Node client (TLS, signed requests) against');
+  say('  examples/asset-transfer in dev mode, and the same CreateAsset transactions through engine.transactions.execute');
+  const g = await measureGateway(PLAN.gateway, (undo) => cleanup.add(undo));
+  say(describe('Gateway submit + commit status, sequential', 'tx/s', g.gatewaySequential));
+  say(describe(`Gateway submit + commit status, ${PLAN.gateway.inFlight} in flight`, 'tx/s', g.gatewayInFlight));
+  say(describe('direct path, sequential', 'tx/s', g.directSequential));
+  say(describe(`direct path, ${PLAN.gateway.inFlight} in flight`, 'tx/s', g.directInFlight));
+  say(describeRatio('Gateway ÷ direct, sequential (paired rounds)', g.ratioSequential, 0.7));
+  say(describeRatio(`Gateway ÷ direct, ${PLAN.gateway.inFlight} in flight (paired rounds)`, g.ratioInFlight, 0.7));
+  say(`  ${'Gateway evaluate p50'.padEnd(44)} ${g.evaluateP50Ms.toFixed(2).padStart(9)} ms  [target < 3 ms: ${g.evaluateP50Ms < 3 ? 'met' : 'NOT met'}] (direct query p50 ${g.directQueryP50Ms.toFixed(2)} ms)`);
+  const p = g.profile;
+  say(`  where a sequential Gateway submit's time goes (medians, ms): Endorse ${p.endorse.toFixed(2)} · Submit ${p.submit.toFixed(2)} · CommitStatus ${p.commitStatus.toFixed(2)}`);
+  say(`    one bare Gateway round trip (CommitStatus of a committed transaction): ${p.roundTrip.toFixed(2)} ms; one client signature: ${p.clientSign.toFixed(2)} ms, three per submit`);
+  say(`    the direct path: ${p.direct.toFixed(2)} ms for the whole transaction`);
+  if (g.ratioSequential < 0.7 || g.ratioInFlight < 0.7) {
+    // From the profiled submits, measured back to back with direct transactions.
+    const gatewayMs = p.endorse + p.submit + p.commitStatus;
+    const directMs = p.direct;
+    const extra = gatewayMs - directMs;
+    const rest = extra - 3 * p.roundTrip - 3 * p.clientSign;
+    say(`  Where the Gateway's extra time goes, sequential: ${gatewayMs.toFixed(2)} ms a transaction against ${directMs.toFixed(2)} ms direct, ${extra.toFixed(2)} ms more:`);
+    say(`    three bare round trips ${(3 * p.roundTrip).toFixed(2)} ms (Endorse, Submit, CommitStatus over gRPC+TLS, from another process),`);
+    say(`    the client's three signatures ${(3 * p.clientSign).toFixed(2)} ms, and ${rest.toFixed(2)} ms for the rest: the peer's signature checks and`);
+    say('    endorsement signature, encoding both ways, and three processes (client, peer, chaincode) taking turns on the CPU.');
+    say('  The direct path is one in-process call that signs nothing; the round trips and signatures are the protocol\'s.');
+  }
+  say();
+  results.add('gatewaySubmitSeqTxPerSec', g.gatewaySequential);
+  results.add('gatewaySubmitInFlight32TxPerSec', g.gatewayInFlight);
+  results.add('gatewayDirectSeqTxPerSec', g.directSequential);
+  results.add('gatewayDirectInFlight32TxPerSec', g.directInFlight);
+  results.set('gatewayRatioSequential', g.ratioSequential);
+  results.set('gatewayRatioInFlight32', g.ratioInFlight);
+  results.set('gatewayEvaluateP50Ms', g.evaluateP50Ms);
+  results.set('gatewayDirectQueryP50Ms', g.directQueryP50Ms);
+  results.set('gatewayEndorseMs', p.endorse);
+  results.set('gatewaySubmitMs', p.submit);
+  results.set('gatewayCommitStatusMs', p.commitStatus);
+  results.set('gatewayClientSignMs', p.clientSign);
+  results.set('gatewayRoundTripMs', p.roundTrip);
+}
+
+
 async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> {
   say('Replay: a recorded TransferAsset of examples/asset-transfer, on its current code, against the state it read');
   const r = await measureReplay(PLAN.replayRuns, (undo) => cleanup.add(undo));
@@ -281,7 +327,7 @@ async function watchFigures(results: Results, cleanup: Cleanup): Promise<void> {
   results.set('nodeShimLoadCpuMs', w.shimLoad.cpuMs);
 }
 
-const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'watch', 'net'] as const;
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'watch', 'gateway', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -374,6 +420,15 @@ async function main(): Promise<void> {
       await cleanup.run();
     }
     endSection('watch');
+  }
+
+  if (selected.has('gateway')) {
+    try {
+      await gatewayFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('gateway');
   }
 
   if (selected.has('net')) {

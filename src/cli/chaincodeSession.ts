@@ -3,7 +3,8 @@
  * starting the engine, and launching the chaincode of a folder until it is ready.
  */
 import { Engine } from '../engine/engine';
-import type { EngineConfig } from '../engine/config';
+import { DEFAULT_GATEWAY_PORT, type EngineConfig } from '../engine/config';
+import { GatewayListenError } from '../engine/gateway/gatewayServer';
 import { chaincodeIdOf, sourceLanguageOf, type ChaincodeDefinition } from '../engine/launch/types';
 import { BuildFailedError, buildBeforeLaunch, diagnosticText } from '../engine/watch';
 import { requireChaincode } from '../engine/workspace/detect';
@@ -26,10 +27,18 @@ export function watchEngine(engine: Engine): void {
   engine.launcher.onLog((l) => log(`[${l.ccid}] ${l.line}`));
 }
 
-/** The engine, or exit 4 (the peer cannot start: a port in use, a ledger another process holds). */
+/**
+ * The engine, or exit 4 (the peer cannot start: a port in use, a ledger another process holds).
+ * When another process has the Gateway's usual port (another peer, a Fabric test network), the
+ * Gateway takes a free one: the PEER_ENDPOINT line says which.
+ */
 export async function startEngine(config: EngineConfig): Promise<Engine> {
   try {
-    return await Engine.start(config);
+    return await Engine.start(config).catch((err: unknown) => {
+      if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT)) throw err;
+      log(`port ${DEFAULT_GATEWAY_PORT} is in use: the Fabric Gateway listens on a free port instead (--gateway-port N chooses one)`);
+      return Engine.start({ ...config, gatewayPort: 0 });
+    });
   } catch (err) {
     log(`error: ${(err as Error).message}`);
     process.exit(EXIT.unavailable);

@@ -13,6 +13,7 @@ import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
 import { runServeCommand } from './serveCommand';
 import { watchUntilInterrupted } from './watchCommand';
+import { announceGateway } from './gatewayLines';
 
 export { EXIT };
 
@@ -20,6 +21,7 @@ async function runPeer(config: EngineConfig): Promise<void> {
   const engine = await startEngine({ ...config, mode: 'dev' });
   watchEngine(engine);
   log(`peer listening on ${engine.peer.address} (dev mode, data in ${config.dataDir})`);
+  announceGateway(engine, log);
   log(`start a chaincode against it, e.g.:`);
   log(`  CORE_CHAINCODE_ID_NAME=mycc:1.0 CORE_PEER_TLS_ENABLED=false npx fabric-chaincode-node start --peer.address ${engine.peer.address}`);
   await untilInterrupted();
@@ -34,6 +36,7 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   }
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
+  announceGateway(engine, log);
   const launched = await launchChaincode(engine, definition, cmd.runtime);
   if (!launched) {
     await engine.dispose();

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
 import { parseExternalAddress } from '../engine/launch/externalAddress';
 import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
@@ -131,6 +131,9 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
   --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
+  --gateway-port N|off       the Fabric Gateway for client applications (default 7051, 0: any free port;
+                             none with --once unless given); on start, CRYPTO_PATH=… and PEER_ENDPOINT=…
+                             are printed (stderr) for them
 
 Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
 3 launch failed; 4 peer or Docker unavailable.`;
@@ -153,6 +156,13 @@ export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): str
   const words = trimmed.split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new UsageError(`--${flag} needs a function name`);
   return words;
+}
+
+/** `--gateway-port N` (0 = ephemeral) or `off` (no Gateway). */
+function parseGatewayPort(value: string): number | null {
+  if (value === 'off') return null;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--gateway-port must be 0–65535 or off, got ${value}`);
+  return Number(value);
 }
 
 function seconds(flag: string, v: string | undefined): number | undefined {
@@ -183,6 +193,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         once: { type: 'boolean' },
         watch: { type: 'boolean' },
         port: { type: 'string' },
+        'gateway-port': { type: 'string' },
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         channel: { type: 'string' },
@@ -258,6 +269,13 @@ export function parseCli(argv: readonly string[]): CliCommand {
     // an external chaincode is dialled by the launcher, so the peer runs as in net mode.
     mode: mode === 'dev' ? 'dev' : 'net',
     ...(port !== undefined ? { peerPort: port } : {}),
+    // The Gateway serves sessions that stay up (peer, launch) at a peer's usual port; a run that
+    // exits after its transactions (--once, replay) has no client to serve unless asked.
+    ...(v['gateway-port'] !== undefined
+      ? { gatewayPort: parseGatewayPort(v['gateway-port']) }
+      : 'gatewayPort' in fileConfig
+        ? {}
+        : { gatewayPort: positionals[0] === 'replay' || v.once ? null : DEFAULT_GATEWAY_PORT }),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
     ...(v.channel ? { channel: v.channel } : {}),

@@ -29,6 +29,13 @@ export interface EngineConfig {
   readonly peerHost: string;
   /** 0 = an ephemeral port. Fabric's default chaincode port is 7052. */
   readonly peerPort: number;
+  /**
+   * The Fabric Gateway's port (gateway.Gateway and Deliver, server TLS), where client applications
+   * connect as to a peer's main port; it listens on peerHost. 0 = an ephemeral port; null = no
+   * Gateway. The CLI and the editor offer DEFAULT_GATEWAY_PORT; an engine made in code (tests,
+   * tools) has none unless it asks, so two of them never race for one port.
+   */
+  readonly gatewayPort: number | null;
   /** Where the world state, transaction records, identities and the chaincode registry live. */
   readonly dataDir: string;
   readonly mode: ChaincodeMode;
@@ -72,9 +79,13 @@ export interface EngineConfig {
   readonly ledgerDurability: LedgerDurability;
 }
 
+/** A Fabric peer's main port, where fabric-samples applications look for the Gateway. */
+export const DEFAULT_GATEWAY_PORT = 7051;
+
 export const DEFAULT_CONFIG: EngineConfig = {
   peerHost: '127.0.0.1',
   peerPort: 7052,
+  gatewayPort: null,
   dataDir: '.chaincode',
   mode: 'dev',
   startupTimeoutMs: 300_000,

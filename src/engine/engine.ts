@@ -13,13 +13,14 @@ import { OrgNode } from './network/orgNode';
 import type { Peer } from './peer/peer';
 import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
+import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
 
 /**
  * Settings a running engine read once, when it started (the peers' listeners, the data directory and
  * ledgers, the organisations and channels): a change applies to the next engine. Every other setting
  * applies to a running one through `reconfigure`.
  */
-export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'peerExternalAddress', 'dataDir', 'orgs', 'mspId', 'channel', 'channels', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
+export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'peerExternalAddress', 'gatewayPort', 'dataDir', 'orgs', 'mspId', 'channel', 'channels', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
 export type RestartSetting = (typeof RESTART_SETTINGS)[number];
 
 export class Engine {
@@ -31,6 +32,8 @@ export class Engine {
     readonly transactions: TransactionPipeline,
     /** Launches a chaincode on every org's peer. */
     readonly launcher: NetworkLauncher,
+    /** The Fabric Gateway client applications connect to (the first org's peer); null when config.gatewayPort is null. */
+    readonly gateway: EngineGateway | null,
   ) {}
 
   /**
@@ -107,7 +110,8 @@ export class Engine {
       const caller = nodes.find((n) => n.org.mspId === config.mspId) ?? nodes[0];
       const launcher = new NetworkLauncher(nodes.map((n) => ({ peerName: n.peer.name, launcher: n.launcher })));
       const transactions = new TransactionPipeline(nodes.map((n) => n.peer), caller.peer.creator);
-      return new Engine(config, nodes, transactions, launcher);
+      const gateway = config.gatewayPort === null ? null : await startEngineGateway({ config, nodes, pipeline: transactions, launcher }, config.gatewayPort);
+      return new Engine(config, nodes, transactions, launcher, gateway);
     } catch (err) {
       await Promise.all(nodes.map((n) => n.dispose().catch(() => undefined)));
       throw err;
@@ -116,6 +120,7 @@ export class Engine {
 
   /** Stops every chaincode it launched (containers stopped and removed), then the peers. */
   async dispose(): Promise<void> {
+    await this.gateway?.server.stop();
     this.launcher.dispose();
     await Promise.all(this.orgs.map((n) => n.dispose()));
     this.transactions.dispose();

@@ -79,6 +79,7 @@ export const RESTART_ONLY_SETTINGS: Readonly<Record<RestartSetting, string>> = {
   peerHost: 'peer.host',
   peerPort: 'peer.port',
   peerExternalAddress: 'peer.externalAddress',
+  gatewayPort: 'gateway.port',
   dataDir: 'dataDir',
   orgs: 'orgs',
   mspId: 'mspId',

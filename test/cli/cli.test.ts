@@ -36,8 +36,11 @@ interface Line {
 
 const resultLines = (stdout: string): Line[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
 
+/** Tests never take the Gateway's default port 7051: any free port. */
+const GATEWAY_PORT = ['--gateway-port', '0'];
+
 function runCli(args: string[]): { code: number | null; stdout: string; stderr: string; results: Line[] } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 90_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args, ...GATEWAY_PORT], { encoding: 'utf8', timeout: 90_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, results: resultLines(r.stdout) };
 }
 
@@ -69,6 +72,11 @@ describe('chaincode-launcher CLI', () => {
     assert.equal(r.results[1].event?.name, 'AssetTransferred');
     assert.deepEqual((r.results[2].json as { ID: string }[]).map((a) => a.ID), ['asset1']);
     assert.match(r.stderr, /asset-transfer:1\.0\.0 is ready/);
+    // What a client application needs: the crypto folder (made in Fabric's layout) and the Gateway.
+    assert.match(r.stderr, new RegExp(`^CRYPTO_PATH=${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/organizations/peerOrganizations/org1\\.example\\.com$`, 'm'));
+    assert.match(r.stderr, /^PEER_ENDPOINT=localhost:\d+$/m);
+    assert.ok(r.stdout.split('\n').every((line) => line === '' || line.startsWith('{')), 'stdout holds only result lines');
+    assert.ok(fs.existsSync(path.join(dir, 'organizations', 'peerOrganizations', 'org1.example.com', 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')));
     // The world state persists in the data directory: a second run sees the first run's commits.
     const again = runCli(['launch', EXAMPLE, '--data-dir', dir, '--port', '0', '--once', '--tx', 'ReadAsset asset1']);
     assert.equal(again.code, 0, again.stderr);
@@ -179,7 +187,7 @@ describe('chaincode-launcher CLI with the Go shim', { skip: fixtureSkip(goFixtur
   test('a Go chaincode\'s number-like or quoted text prints as that text, not as JSON', async () => {
     const cli = startChaincodeProcess({
       command: process.execPath,
-      args: [CLI, 'launch', GO_V2, '--no-start', '--name', 'gocc', '--version', '1.0', '--port', '0', '--data-dir', dataDir(), '--once',
+      args: [CLI, 'launch', GO_V2, '--no-start', '--name', 'gocc', '--version', '1.0', '--port', '0', ...GATEWAY_PORT, '--data-dir', dataDir(), '--once',
         '--tx', 'put n 250', '--tx', '["put","s","\\"x\\""]', '--tx', 'put a [1,2]', '--query', 'get n', '--query', 'get s', '--query', 'get a'],
       label: 'cli',
     });

@@ -10,10 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type GoFixtureName = 'v2' | 'fabric14' | 'certoracle' | 'ccaas';
+export type GoFixtureName = 'v2' | 'fabric14' | 'certoracle' | 'ccaas' | 'gateway';
 
 /** Binary names under test/fixtures/go/<name>/bin/. */
-const GO_BINARIES: Readonly<Record<GoFixtureName, string>> = { v2: 'gocc', fabric14: 'gocc14', certoracle: 'certoracle', ccaas: 'goccaas' };
+const GO_BINARIES: Readonly<Record<GoFixtureName, string>> = { v2: 'gocc', fabric14: 'gocc14', certoracle: 'certoracle', ccaas: 'goccaas', gateway: 'gwclient' };
 
 /** Where a fixture's artifact is, or why it is not usable. */
 export interface FixtureStatus {

@@ -4,7 +4,7 @@
  * It speaks the same messages as the real shims, so the handler cannot tell the difference.
  */
 import { codecs } from '../wire/codec';
-import { ChaincodeMessage, MessageType } from '../wire/messages';
+import { ChaincodeMessage, MessageType, type SignedProposal } from '../wire/messages';
 import type { ChaincodeStream } from '../peer/stream';
 
 export interface ChaincodeResponse {
@@ -18,6 +18,8 @@ export interface SystemStub {
   readonly txId: string;
   readonly channel: string;
   readonly args: readonly Buffer[];
+  /** The proposal the transaction runs for (null when the peer sent none). */
+  readonly signedProposal: SignedProposal | null;
   getState(key: string): Promise<Buffer>;
   putState(key: string, value: Buffer): Promise<void>;
 }
@@ -46,6 +48,7 @@ export function runInProcShim(name: string, chaincode: SystemChaincode, stream: 
       txId: msg.txid,
       channel: msg.channel_id,
       args: input.args.map((a) => Buffer.from(a)),
+      signedProposal: msg.proposal ?? null,
       getState: (key) => request(MessageType.GET_STATE, msg.txid, msg.channel_id, codecs.GetState.encode({ key })),
       putState: async (key, value) => {
         await request(MessageType.PUT_STATE, msg.txid, msg.channel_id, codecs.PutState.encode({ key, value }));

@@ -14,6 +14,7 @@ const PROTO_FILES = [
   'peer/proposal.proto',
   'peer/proposal_response.proto',
   'common/common.proto',
+  'common/ledger.proto',
   'msp/identities.proto',
   'ledger/queryresult/kv_query_result.proto',
   'ledger/rwset/rwset.proto',
@@ -262,6 +263,7 @@ export const codecs = {
   IdentifierHeader: new MessageCodec<M.IdentifierHeader>('common.IdentifierHeader'),
   LastConfig: new MessageCodec<M.LastConfig>('common.LastConfig'),
   OrdererBlockMetadata: new MessageCodec<M.OrdererBlockMetadata>('common.OrdererBlockMetadata'),
+  BlockchainInfo: new MessageCodec<M.BlockchainInfo>('common.BlockchainInfo'),
   // Read-write sets
   TxReadWriteSet: new MessageCodec<M.TxReadWriteSet>('rwset.TxReadWriteSet'),
   NsReadWriteSet: new MessageCodec<M.NsReadWriteSet>('rwset.NsReadWriteSet'),

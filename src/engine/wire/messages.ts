@@ -292,6 +292,13 @@ export interface Block {
   data?: Partial<BlockData> | null;
   metadata?: Partial<BlockMetadata> | null;
 }
+/** common.BlockchainInfo (common/ledger.proto): qscc GetChainInfo's answer. */
+export interface BlockchainInfo {
+  height: Int64;
+  currentBlockHash: Uint8Array;
+  previousBlockHash: Uint8Array;
+  bootstrappingSnapshotInfo?: { lastBlockInSnapshot: Int64 } | null;
+}
 
 // ---- Read-write sets (ledger/rwset/rwset.proto, ledger/rwset/kvrwset/kv_rwset.proto) ----
 

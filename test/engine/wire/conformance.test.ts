@@ -363,7 +363,7 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       // orderer/ab.proto
       'orderer.BroadcastResponse', 'orderer.SeekNewest', 'orderer.SeekOldest', 'orderer.SeekSpecified', 'orderer.SeekNextCommit', 'orderer.SeekPosition', 'orderer.SeekInfo', 'orderer.DeliverResponse',
       // common/common.proto
-      'common.LastConfig', 'common.Metadata', 'common.MetadataSignature', 'common.IdentifierHeader', 'common.Payload', 'common.Envelope', 'common.Block', 'common.BlockHeader', 'common.BlockData', 'common.BlockMetadata', 'common.OrdererBlockMetadata',
+      'common.LastConfig', 'common.Metadata', 'common.MetadataSignature', 'common.IdentifierHeader', 'common.Payload', 'common.Envelope', 'common.Block', 'common.BlockHeader', 'common.BlockData', 'common.BlockMetadata', 'common.OrdererBlockMetadata', 'common.BlockchainInfo',
       // peer/events.proto
       'protos.FilteredBlock', 'protos.FilteredTransaction', 'protos.FilteredTransactionActions', 'protos.FilteredChaincodeAction', 'protos.BlockAndPrivateData', 'protos.DeliverResponse',
       // google/rpc/status.proto
@@ -384,6 +384,7 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       'orderer.SeekNextCommit': 'an empty SeekPosition member, written inline as {}',
       'orderer.SeekSpecified': 'a SeekPosition member, written inline as {number}',
       'common.SignaturePolicy.NOutOf': 'a SignaturePolicy member; policy/signaturePolicy.ts builds and reads it inside SignaturePolicyEnvelope',
+      'common.BootstrappingSnapshotInfo': 'a BlockchainInfo field (qscc GetChainInfo), never set: the ledger does not start from a snapshot',
     };
     const withCodec = new Set(Object.values(codecs).map((c) => c.type));
     const uncodec = types.filter((t) => !withCodec.has(t) && !t.name.endsWith('Entry')).map((t) => t.fullName.slice(1));

@@ -1,0 +1,76 @@
+/**
+ * The Gateway on the two-org network (Org1MSP, Org2MSP, each peer running its own instance of the
+ * chaincode): an Org2 user calls through Org1's Gateway; the endorsing organisations a client
+ * names are the ones that endorse (too few for the policy commit as ENDORSEMENT_POLICY_FAILURE);
+ * endorsers that disagree (non-deterministic chaincode) give Fabric's ABORTED "failed to collect
+ * enough transaction endorsements" with the disagreeing peer in the details (organisations.md §5).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
+import { startLowLevelFixture, type RunningProcess } from '../../support/nodeChaincode';
+import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
+
+const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+describe('Gateway on a two-org network', { timeout: 180_000 }, () => {
+  let peer: GatewayPeer;
+  let lowlevel: RunningProcess[];
+  let contract: Contract;
+
+  before(async () => {
+    peer = await startGatewayPeer();
+    assert.deepEqual(peer.engine.orgs.map((n) => n.org.mspId), ['Org1MSP', 'Org2MSP']);
+    lowlevel = peer.engine.orgs.map((node) => startLowLevelFixture('lowlevel:1.0', node.peer.address));
+    await Promise.all(peer.engine.orgs.map((node) => node.peer.waitForReady('lowlevel:1.0', 30_000)));
+    contract = peer.connect().gateway.getNetwork('mychannel').getContract('basic');
+    await contract.submitTransaction('InitLedger');
+  });
+
+  after(async () => {
+    await Promise.all((lowlevel ?? []).map((p) => p.kill()));
+    await peer?.stop();
+  });
+
+  test("an Org2 user, from Org2's crypto folder, calls through Org1's Gateway", async () => {
+    const org2 = path.join(path.dirname(peer.cryptoPath), 'org2.example.com');
+    const c = peer.connect({ userCryptoPath: org2, mspId: 'Org2MSP' }).gateway.getNetwork('mychannel').getContract('basic');
+    const commit = await c.submitAsync('TransferAsset', { arguments: ['asset1', 'Org2User'] });
+    assert.equal((await commit.getStatus()).successful, true);
+    const record = peer.engine.transactions.transaction(commit.getTransactionId());
+    assert.equal(record?.creator.mspId, 'Org2MSP');
+    assert.match(record?.creator.subject ?? '', /User1@org2\.example\.com/);
+    assert.equal(JSON.parse(text(await contract.evaluateTransaction('ReadAsset', 'asset1'))).Owner, 'Org2User');
+  });
+
+  test('endorsing organisations named by the client: one org is not the majority, the commit is ENDORSEMENT_POLICY_FAILURE', async () => {
+    const proposal = contract.newProposal('TransferAsset', { arguments: ['asset2', 'OnlyOrg1'], endorsingOrganizations: ['Org1MSP'] });
+    const status = await (await (await proposal.endorse()).submit()).getStatus();
+    assert.equal(status.successful, false);
+    assert.equal(status.code, 10); // ENDORSEMENT_POLICY_FAILURE
+    assert.notEqual(JSON.parse(text(await contract.evaluateTransaction('ReadAsset', 'asset2'))).Owner, 'OnlyOrg1');
+    const both = contract.newProposal('TransferAsset', { arguments: ['asset2', 'BothOrgs'], endorsingOrganizations: ['Org1MSP', 'Org2MSP'] });
+    assert.equal((await (await (await both.endorse()).submit()).getStatus()).successful, true);
+  });
+
+  test('an organisation the network does not have: FAILED_PRECONDITION', async () => {
+    const proposal = contract.newProposal('TransferAsset', { arguments: ['asset2', 'X'], endorsingOrganizations: ['Org9MSP'] });
+    await assert.rejects(proposal.endorse(), (err: GatewayError) => err.code === 9 && /no peers available for organization Org9MSP/.test(err.message));
+  });
+
+  test('endorsers that disagree: ABORTED "failed to collect enough transaction endorsements", the other org\'s peer in the details', async () => {
+    const c = peer.connect().gateway.getNetwork('mychannel').getContract('lowlevel');
+    let err: GatewayError | undefined;
+    try {
+      await c.submitTransaction('putRandom', 'r1');
+    } catch (e) {
+      err = e as GatewayError;
+    }
+    assert.ok(err, 'non-deterministic chaincode cannot be endorsed by two orgs');
+    assert.equal(err.name, 'EndorseError');
+    assert.equal(err.code, 10);
+    assert.equal(err.message, '10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info');
+    assert.deepEqual(err.details.map((d) => ({ ...d })), [{ address: `peer0.org2.example.com:${peer.port + 2000}`, mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }]);
+  });
+});
