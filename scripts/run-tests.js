@@ -1,8 +1,9 @@
-// `npm test`: every test. The engine, CLI and editor unit tests run under Node's built-in test
-// runner (out/test/**/*.test.js); then the editor's end-to-end tests in a real VS Code
+// `npm test`: every test. First the house style (`npm run lint`: ESLint and Prettier, counted as one
+// check, so a violation fails the run); then the engine, CLI and editor unit tests under Node's
+// built-in test runner (out/test/**/*.test.js); then the editor's end-to-end tests in a real VS Code
 // (scripts/e2e/run.js: code-server + chromium; it packages the .vsix, or takes $E2E_VSIX, and
 // UI-tests it installed). Ends with one line `N passed, N failed, N skipped`.
-//   node scripts/run-tests.js [subfolder…]   only out/test/<subfolder>, no e2e
+//   node scripts/run-tests.js [subfolder…]   only out/test/<subfolder>, no lint, no e2e
 //   SKIP_E2E=1                               no e2e (never in CI)
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -25,6 +26,15 @@ function collect(dir) {
 function count(tap, name) {
   const m = new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap);
   return m ? Number(m[1]) : 0;
+}
+
+function lint() {
+  if (only.length) return null;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', '--silent', 'lint'], { cwd: repo, stdio: 'inherit' });
+  const ok = r.status === 0;
+  console.log(ok ? 'lint: ESLint and Prettier found nothing to change' : 'lint: failed (see above; `npm run format` applies Prettier\'s layout)');
+  return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
 }
 
 async function unitTests() {
@@ -64,10 +74,11 @@ function e2eTests() {
 }
 
 (async () => {
+  const style = lint();
   const unit = await unitTests();
   const e2e = e2eTests();
-  const total = [unit, e2e].filter(Boolean).reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
-  console.log(`\nengine/CLI/unit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped` + (e2e ? `; editor e2e: ${e2e.passed} passed, ${e2e.failed} failed` : ''));
+  const total = [style, unit, e2e].filter(Boolean).reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
+  console.log(`\n${style ? `lint: ${style.failed ? 'failed' : 'passed'}; ` : ''}engine/CLI/unit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped` + (e2e ? `; editor e2e: ${e2e.passed} passed, ${e2e.failed} failed` : ''));
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(total.failed ? 1 : 0);
 })();
