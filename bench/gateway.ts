@@ -93,7 +93,9 @@ export async function measureGateway(plan: GatewayPlan, onCleanup: (undo: () => 
   if (!gateway) throw new Error('the engine started without its Gateway');
   await engine.launcher.launch({ kind: 'deployment', definition: { name: 'basic', version: '1.0', mode: 'dev', language: 'node', path: EXAMPLE_CHAINCODE } });
   await engine.transactions.execute({ chaincode: 'basic', args: ['InitLedger'] });
-  const client = new ClientProcess(fork(path.join(__dirname, 'gatewayClientProcess.js'), [gateway.org.cryptoPath, String(gateway.server.port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const client = new ClientProcess(
+    fork(path.join(__dirname, 'gatewayClientProcess.js'), [gateway.org.cryptoPath, String(gateway.server.port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   onCleanup(() => client.close());
 
   let index = 0;
@@ -160,6 +162,13 @@ export async function measureGateway(plan: GatewayPlan, onCleanup: (undo: () => 
     ratioInFlight: median(flight.gateway.map((v, k) => v / flight.direct[k]!)),
     evaluateP50Ms,
     directQueryP50Ms: median(directSamples),
-    profile: { endorse: profile.endorse, submit: profile.submit, commitStatus: profile.commitStatus, clientSign: profile.sign, roundTrip: profile.roundTrip, direct: median(directTimes) },
+    profile: {
+      endorse: profile.endorse,
+      submit: profile.submit,
+      commitStatus: profile.commitStatus,
+      clientSign: profile.sign,
+      roundTrip: profile.roundTrip,
+      direct: median(directTimes),
+    },
   };
 }

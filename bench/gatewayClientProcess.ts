@@ -72,7 +72,14 @@ async function main(): Promise<void> {
           const roundTrip = await timed(300, () => committed.getStatus());
           const sign = signers.newPrivateKeySigner(crypto.createPrivateKey(userCredentials(cryptoPath).keyPem));
           const digest = crypto.createHash('sha256').update('bench').digest();
-          return { op: 'profile', endorse: median(steps.endorse), submit: median(steps.submit), commitStatus: median(steps.commitStatus), sign: await timed(200, () => sign(digest)), roundTrip };
+          return {
+            op: 'profile',
+            endorse: median(steps.endorse),
+            submit: median(steps.submit),
+            commitStatus: median(steps.commitStatus),
+            sign: await timed(200, () => sign(digest)),
+            roundTrip,
+          };
         }
         case 'close':
           connection.close();

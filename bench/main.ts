@@ -97,7 +97,11 @@ let interrupted = false;
 const say = (line = ''): void => {
   if (!interrupted) process.stdout.write(`${line}\n`);
 };
-const loadAverage = (): string => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+const loadAverage = (): string =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
 async function peerFigures(results: Results, cleanup: Cleanup, ping: Summary): Promise<void> {
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-'));
@@ -145,7 +149,7 @@ async function peerFigures(results: Results, cleanup: Cleanup, ping: Summary): P
   say(`  syncing every commit to disk: ${diskRatioSeq.toFixed(2)} × e sequential, ${diskRatioInFlight.toFixed(2)} × e in flight`);
   const pingsPerTx = ping.median / tx.thinSequential.median;
   say(`  A thin-peer transaction (3 round trips on the wire) takes as long as ${pingsPerTx.toFixed(1)} ping-pong round trips:`);
-  say('  the rest is the shim\'s and the peer\'s per-message work, not the wire.');
+  say("  the rest is the shim's and the peer's per-message work, not the wire.");
   say('  Our peer writes every commit to its log before it reports the transaction committed (the');
   say('  default durability: a kill of the process loses nothing; the disk sync follows within 10 ms);');
   say('  with durability "disk" it also waits for the disk (fdatasync) first.');
@@ -195,7 +199,7 @@ async function devModeFigures(results: Results, cleanup: Cleanup): Promise<void>
 }
 
 async function newProjectFigures(results: Results, cleanup: Cleanup): Promise<void> {
-  say('New Project → ready: a JavaScript contract project written, installed from npm\'s cache, launched in dev mode');
+  say("New Project → ready: a JavaScript contract project written, installed from npm's cache, launched in dev mode");
   const fig = await measureNewProject(PLAN.newProjectRuns, (undo) => cleanup.add(undo));
   say(describeBelow('write → npm install → peer + chaincode READY', 'ms', fig.toReady, 20_000));
   say(describe('    write the project', 'ms', fig.write));
@@ -228,7 +232,7 @@ function reportNetMode(net: NetModeResult, results: Results): void {
 
 async function activationFigures(results: Results): Promise<void> {
   say('Activation: the production bundles loaded and activate() called, a fresh Node process per run');
-  say('  (a stand-in for the vscode module; VS Code\'s own figures are in the e2e run\'s output)');
+  say("  (a stand-in for the vscode module; VS Code's own figures are in the e2e run's output)");
   const a = await measureActivation(PLAN.activationRuns);
   const kib = (bytes: number): string => `${Math.round(bytes / 1024)} KiB`;
   const total = a.bundles.reduce((sum, b) => sum + b.bytes, 0);
@@ -257,10 +261,14 @@ async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void>
   say(describe(`direct path, ${PLAN.gateway.inFlight} in flight`, 'tx/s', g.directInFlight));
   say(describeRatio('Gateway ÷ direct, sequential (paired rounds)', g.ratioSequential, 0.7));
   say(describeRatio(`Gateway ÷ direct, ${PLAN.gateway.inFlight} in flight (paired rounds)`, g.ratioInFlight, 0.7));
-  say(`  ${'Gateway evaluate p50'.padEnd(44)} ${g.evaluateP50Ms.toFixed(2).padStart(9)} ms  [target < 3 ms: ${g.evaluateP50Ms < 3 ? 'met' : 'NOT met'}] (direct query p50 ${g.directQueryP50Ms.toFixed(2)} ms)`);
+  say(
+    `  ${'Gateway evaluate p50'.padEnd(44)} ${g.evaluateP50Ms.toFixed(2).padStart(9)} ms  [target < 3 ms: ${g.evaluateP50Ms < 3 ? 'met' : 'NOT met'}] (direct query p50 ${g.directQueryP50Ms.toFixed(2)} ms)`,
+  );
   const p = g.profile;
   say(`  where a sequential Gateway submit's time goes (medians, ms): Endorse ${p.endorse.toFixed(2)} · Submit ${p.submit.toFixed(2)} · CommitStatus ${p.commitStatus.toFixed(2)}`);
-  say(`    one bare Gateway round trip (CommitStatus of a committed transaction): ${p.roundTrip.toFixed(2)} ms; one client signature: ${p.clientSign.toFixed(2)} ms, three per submit`);
+  say(
+    `    one bare Gateway round trip (CommitStatus of a committed transaction): ${p.roundTrip.toFixed(2)} ms; one client signature: ${p.clientSign.toFixed(2)} ms, three per submit`,
+  );
   say(`    the direct path: ${p.direct.toFixed(2)} ms for the whole transaction`);
   if (g.ratioSequential < 0.7 || g.ratioInFlight < 0.7) {
     // From the profiled submits, measured back to back with direct transactions.
@@ -272,7 +280,7 @@ async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void>
     say(`    three bare round trips ${(3 * p.roundTrip).toFixed(2)} ms (Endorse, Submit, CommitStatus over gRPC+TLS, from another process),`);
     say(`    the client's three signatures ${(3 * p.clientSign).toFixed(2)} ms, and ${rest.toFixed(2)} ms for the rest: the peer's signature checks and`);
     say('    endorsement signature, encoding both ways, and three processes (client, peer, chaincode) taking turns on the CPU.');
-    say('  The direct path is one in-process call that signs nothing; the round trips and signatures are the protocol\'s.');
+    say("  The direct path is one in-process call that signs nothing; the round trips and signatures are the protocol's.");
   }
   say();
   results.add('gatewaySubmitSeqTxPerSec', g.gatewaySequential);
@@ -290,7 +298,6 @@ async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void>
   results.set('gatewayRoundTripMs', p.roundTrip);
 }
 
-
 async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> {
   say('Replay: a recorded TransferAsset of examples/asset-transfer, on its current code, against the state it read');
   const r = await measureReplay(PLAN.replayRuns, (undo) => cleanup.add(undo));
@@ -303,7 +310,11 @@ async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> 
 
 async function watchFigures(results: Results, cleanup: Cleanup): Promise<void> {
   say('Watch: a saved edit → rebuilt, restarted, registered, the last transaction run again → its result');
-  const w = await measureWatch(PLAN.watch, (undo) => cleanup.add(undo), () => cleanup.run());
+  const w = await measureWatch(
+    PLAN.watch,
+    (undo) => cleanup.add(undo),
+    () => cleanup.run(),
+  );
   const report = (label: string, key: string, r: SaveResult, target: number): void => {
     if (r.kind === 'skipped') {
       say(`  ${label}: skipped (${r.reason})`);
@@ -312,7 +323,8 @@ async function watchFigures(results: Results, cleanup: Cleanup): Promise<void> {
     say(describeBelow(label, 'ms', r.case.summary, target));
     say(`      a middle run, ms: ${r.case.phases.map(([phase, ms]) => `${phase} ${formatNumber(ms)}`).join(' · ')}`);
     results.add(key, r.case.summary);
-    for (const [phase, ms] of r.case.phases) if (phase === 'build' || phase === 'start → READY') results.set(`${key.replace(/Ms$/, '')}${phase === 'build' ? 'Build' : 'StartToReady'}Ms`, ms);
+    for (const [phase, ms] of r.case.phases)
+      if (phase === 'build' || phase === 'start → READY') results.set(`${key.replace(/Ms$/, '')}${phase === 'build' ? 'Build' : 'StartToReady'}Ms`, ms);
   };
   report('example (JavaScript), dev mode', 'saveToResultDevMs', w.dev, 1000);
   report('TypeScript project, dev mode (tsc --watch)', 'saveToResultTsMs', w.ts, 2000);

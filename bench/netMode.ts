@@ -206,13 +206,19 @@ export async function removeImages(engine: Engine, ccid: string): Promise<void> 
   const label = [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`];
   try {
     for (const c of await docker.listContainers({ all: true, filters: { label } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
     const images = await docker.listImages({ filters: { label } });
     // Chaincode images before the dependencies images they start FROM (Docker refuses a parent first).
     const last = (i: (typeof images)[number]): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
     for (const image of images.sort((a, b) => last(a) - last(b))) {
-      await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   } catch {
     /* Docker went away: nothing more we can remove */

@@ -77,7 +77,12 @@ export async function npmStartCommand(peerAddress: string): Promise<DevStartComm
 }
 
 /** Dev mode as the launcher runs it (the process VM): spawn the start command, time to READY, stop. */
-export async function measureDevMode(ip: InstrumentedPeer, runs: RunBudget, cmd: DevStartCommand, onProcess: (stop: (() => Promise<void>) | null) => void): Promise<DevModeFigures> {
+export async function measureDevMode(
+  ip: InstrumentedPeer,
+  runs: RunBudget,
+  cmd: DevStartCommand,
+  onProcess: (stop: (() => Promise<void>) | null) => void,
+): Promise<DevModeFigures> {
   const ccid = DEV_MODE_CCID;
   const startToReady: number[] = [];
   const registerToReady: number[] = [];

@@ -91,10 +91,22 @@ function logChannel(name: string): Record<string, unknown> {
   const lines: string[] = [];
   const write = (level: string) => (message: string) => void lines.push(`[${level}] ${message}`);
   return {
-    name, lines, logLevel: 2, onDidChangeLogLevel: noEvent(),
-    trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'),
-    append: (text: string) => void lines.push(text), appendLine: (text: string) => void lines.push(text),
-    replace: () => undefined, clear: () => undefined, show: () => undefined, hide: () => undefined, dispose: () => undefined,
+    name,
+    lines,
+    logLevel: 2,
+    onDidChangeLogLevel: noEvent(),
+    trace: write('trace'),
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    append: (text: string) => void lines.push(text),
+    appendLine: (text: string) => void lines.push(text),
+    replace: () => undefined,
+    clear: () => undefined,
+    show: () => undefined,
+    hide: () => undefined,
+    dispose: () => undefined,
   };
 }
 
@@ -108,7 +120,13 @@ export const window = {
   activeTextEditor: undefined,
   visibleTextEditors: [],
   createOutputChannel: (name: string) => logChannel(name),
-  createTreeView: () => ({ description: undefined as string | undefined, visible: true, reveal: async () => undefined, onDidChangeVisibility: noEvent(), dispose: () => undefined }),
+  createTreeView: () => ({
+    description: undefined as string | undefined,
+    visible: true,
+    reveal: async () => undefined,
+    onDidChangeVisibility: noEvent(),
+    dispose: () => undefined,
+  }),
   createStatusBarItem: () => ({ text: '', tooltip: '', name: '', command: '', show: () => undefined, hide: () => undefined, dispose: () => undefined }),
   onDidChangeActiveTextEditor: noEvent(),
 };

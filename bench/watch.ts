@@ -125,8 +125,15 @@ async function measureSaves(engine: Engine, watch: ChaincodeWatch, ccid: string,
 }
 
 /** A chaincode launched on a fresh engine, watched; its transactions run so that a save has one to re-run. */
-async function watched(tmp: string, definition: ChaincodeDefinition, onCleanup: Cleanup, settings: Parameters<typeof resolveConfig>[0] = {}): Promise<{ engine: Engine; watch: ChaincodeWatch; ccid: string }> {
-  const engine = await Engine.start(resolveConfig({ dataDir: path.join(tmp, 'data'), peerPort: 0, mode: definition.mode === 'net' ? 'net' : 'dev', startupTimeoutMs: 120_000, logLevel: 'warning', ...settings }));
+async function watched(
+  tmp: string,
+  definition: ChaincodeDefinition,
+  onCleanup: Cleanup,
+  settings: Parameters<typeof resolveConfig>[0] = {},
+): Promise<{ engine: Engine; watch: ChaincodeWatch; ccid: string }> {
+  const engine = await Engine.start(
+    resolveConfig({ dataDir: path.join(tmp, 'data'), peerPort: 0, mode: definition.mode === 'net' ? 'net' : 'dev', startupTimeoutMs: 120_000, logLevel: 'warning', ...settings }),
+  );
   onCleanup(() => engine.dispose());
   const ccid = `${definition.name}:${definition.version}`;
   await engine.launcher.launch({ kind: 'deployment', definition });
@@ -149,7 +156,10 @@ async function exampleCopy(tmp: string, linkModules: boolean): Promise<string> {
   return folder;
 }
 
-const appendEdit = (file: string) => (n: number): void => fs.appendFileSync(file, `\n// bench edit ${n} ${Date.now()}\n`);
+const appendEdit =
+  (file: string) =>
+  (n: number): void =>
+    fs.appendFileSync(file, `\n// bench edit ${n} ${Date.now()}\n`);
 
 async function devCase(runs: RunBudget, onCleanup: Cleanup): Promise<SaveResult> {
   const tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-bench-watch-dev-'));
@@ -195,8 +205,11 @@ async function netCase(runs: RunBudget, onCleanup: Cleanup): Promise<SaveResult>
 
 /** What Node alone costs to start and load the shim and the contract API, from the example's folder. */
 function shimLoad(): { wallMs: number; cpuMs: number } {
-  const script = "require('fabric-shim'); require('fabric-contract-api'); const u = process.cpuUsage(); console.log(JSON.stringify({ wallMs: process.uptime() * 1000, cpuMs: (u.user + u.system) / 1000 }))";
-  const samples = [0, 1, 2].map(() => JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: EXAMPLE_CHAINCODE, encoding: 'utf8' })) as { wallMs: number; cpuMs: number });
+  const script =
+    "require('fabric-shim'); require('fabric-contract-api'); const u = process.cpuUsage(); console.log(JSON.stringify({ wallMs: process.uptime() * 1000, cpuMs: (u.user + u.system) / 1000 }))";
+  const samples = [0, 1, 2].map(
+    () => JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: EXAMPLE_CHAINCODE, encoding: 'utf8' })) as { wallMs: number; cpuMs: number },
+  );
   return { wallMs: summarize(samples.map((s) => s.wallMs)).median, cpuMs: summarize(samples.map((s) => s.cpuMs)).median };
 }
 

@@ -41,12 +41,17 @@ const noNativeModules = {
 const engineBundleExternal = {
   name: 'engine-bundle-external',
   setup(build) {
-    build.onResolve({ filter: ENGINE_BUNDLE_REQUIRE }, (args) => (args.importer.endsWith(path.join('src', 'vscode', 'engineAssembly.ts')) ? { path: './engine.js', external: true } : undefined));
+    build.onResolve({ filter: ENGINE_BUNDLE_REQUIRE }, (args) =>
+      args.importer.endsWith(path.join('src', 'vscode', 'engineAssembly.ts')) ? { path: './engine.js', external: true } : undefined,
+    );
   },
 };
 
 function copyAssets(outdir) {
-  for (const [from, to] of [['src/engine/wire/proto', 'proto'], ['src/engine/scaffold/templates', 'scaffold-templates']]) {
+  for (const [from, to] of [
+    ['src/engine/wire/proto', 'proto'],
+    ['src/engine/scaffold/templates', 'scaffold-templates'],
+  ]) {
     fs.rmSync(path.join(outdir, to), { recursive: true, force: true });
     if (fs.existsSync(path.join(root, from))) fs.cpSync(path.join(root, from), path.join(outdir, to), { recursive: true });
   }
@@ -83,8 +88,10 @@ function check(name, result, { lightweight }) {
   if (lightweight) {
     const heavy = [...new Set(inputs.filter((p) => p.includes('node_modules/')).map(packageOf))].filter((p) => ENGINE_ONLY_PACKAGES.includes(p));
     if (heavy.length) {
-      throw new Error(`${name} must stay light (it is loaded at activation), but it includes ${heavy.join(', ')}: ` +
-        'import engine modules that need them as types only, or reach them through engineAssembly.ts (dist/engine.js)');
+      throw new Error(
+        `${name} must stay light (it is loaded at activation), but it includes ${heavy.join(', ')}: ` +
+          'import engine modules that need them as types only, or reach them through engineAssembly.ts (dist/engine.js)',
+      );
     }
   }
   return inputs.length;
@@ -125,7 +132,10 @@ async function main() {
   const outdir = at >= 0 ? path.resolve(args[at + 1]) : path.join(root, 'dist');
   if (args.includes('--watch')) {
     copyAssets(outdir);
-    for (const [name, entry, plugins] of [['extension.js', 'src/vscode/extension.ts', [engineBundleExternal]], ['engine.js', 'src/vscode/engineBundle.ts', []]]) {
+    for (const [name, entry, plugins] of [
+      ['extension.js', 'src/vscode/extension.ts', [engineBundleExternal]],
+      ['engine.js', 'src/vscode/engineBundle.ts', []],
+    ]) {
       const ctx = await esbuild.context(options(entry, path.join(outdir, name), production, plugins));
       await ctx.watch();
     }
@@ -135,8 +145,10 @@ async function main() {
   const sizes = await bundle({ production, outdir });
   console.log(describe(sizes, outdir));
   if (production && sizes.total > MAX_PRODUCTION_BYTES) {
-    throw new Error(`bundle: ${(sizes.total / 1024 / 1024).toFixed(2)} MB is over the 2 MB limit for the production bundles: ` +
-      'find what grew (esbuild --analyze, or the metafile) before raising it');
+    throw new Error(
+      `bundle: ${(sizes.total / 1024 / 1024).toFixed(2)} MB is over the 2 MB limit for the production bundles: ` +
+        'find what grew (esbuild --analyze, or the metafile) before raising it',
+    );
   }
 }
 

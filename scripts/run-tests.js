@@ -33,7 +33,7 @@ function lint() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['run', '--silent', 'lint'], { cwd: repo, stdio: 'inherit' });
   const ok = r.status === 0;
-  console.log(ok ? 'lint: ESLint and Prettier found nothing to change' : 'lint: failed (see above; `npm run format` applies Prettier\'s layout)');
+  console.log(ok ? 'lint: ESLint and Prettier found nothing to change' : "lint: failed (see above; `npm run format` applies Prettier's layout)");
   return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
 }
 
@@ -48,8 +48,10 @@ async function unitTests() {
   const args = [
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY || '2'}`,
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
     ...files,
   ];
   const code = await new Promise((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (c) => resolve(c ?? 1)));
@@ -78,7 +80,10 @@ function e2eTests() {
   const unit = await unitTests();
   const e2e = e2eTests();
   const total = [style, unit, e2e].filter(Boolean).reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
-  console.log(`\n${style ? `lint: ${style.failed ? 'failed' : 'passed'}; ` : ''}engine/CLI/unit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped` + (e2e ? `; editor e2e: ${e2e.passed} passed, ${e2e.failed} failed` : ''));
+  console.log(
+    `\n${style ? `lint: ${style.failed ? 'failed' : 'passed'}; ` : ''}engine/CLI/unit: ${unit.passed} passed, ${unit.failed} failed, ${unit.skipped} skipped` +
+      (e2e ? `; editor e2e: ${e2e.passed} passed, ${e2e.failed} failed` : ''),
+  );
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   process.exit(total.failed ? 1 : 0);
 })();

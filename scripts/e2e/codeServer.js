@@ -56,10 +56,25 @@ async function startCodeServer(o) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(o.runDir, 'code-server.log'), 'w');
-  const child = spawn(o.bin, [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', ud, '--extensions-dir', exts, o.workspace,
-  ], { detached: true, stdio: ['ignore', log, log], env });
+  const child = spawn(
+    o.bin,
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      ud,
+      '--extensions-dir',
+      exts,
+      o.workspace,
+    ],
+    { detached: true, stdio: ['ignore', log, log], env },
+  );
   fs.closeSync(log);
   const stop = () => {
     try {

@@ -101,7 +101,9 @@ async function hostSuite(cs, ws, runDir) {
     flags.dispose();
     await page.screenshot({ path: path.join(RESULTS_DIR, 'host-suite-end.png') }).catch(() => undefined);
     const r = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, 'utf8')) : null;
-    console.log(`[e2e] extension-host suite: exit ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots: ${flags.shots.map((s) => path.relative(REPO, s)).join(', ') || 'none'}`);
+    console.log(
+      `[e2e] extension-host suite: exit ${code} in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots: ${flags.shots.map((s) => path.relative(REPO, s)).join(', ') || 'none'}`,
+    );
     if (!r) return { passes: 0, failures: 1, failed: [`extension-host suite produced no results (exit ${code})`] };
     if (r.pending) console.log(`[e2e] extension-host suite: ${r.pending} test(s) skipped (the suite prints why, e.g. "[net] SKIPPED: …")`);
     if (code !== 0 && r.failures === 0) return { ...r, failures: 1, failed: [`extension-host suite exited ${code}`] };
@@ -129,19 +131,38 @@ async function main() {
     totals.failed.push(...(r.failed || []));
   };
   const settings = {
-    'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false, 'remote.autoForwardPorts': false, 'security.workspace.trust.enabled': false,
-    'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'git.enabled': false, 'chaincode.peer.port': 0, 'chaincode.executeTimeout': 3,
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'remote.autoForwardPorts': false,
+    'security.workspace.trust.enabled': false,
+    'workbench.tips.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'git.enabled': false,
+    'chaincode.peer.port': 0,
+    'chaincode.executeTimeout': 3,
   };
   for (const phase of phases) {
     // A fresh code-server (and user-data dir: breakpoints persist in workspace storage) per phase;
     // the UI check's has the .vsix installed and nothing loaded from this folder.
     const phaseDir = path.join(runDir, phase);
     const cs = await startCodeServer({
-      bin: CODE_SERVER, runDir: phaseDir, workspace: ws, settings, vsix: phase === 'ui' ? vsix : undefined,
+      bin: CODE_SERVER,
+      runDir: phaseDir,
+      workspace: ws,
+      settings,
+      vsix: phase === 'ui' ? vsix : undefined,
       // EXTENSIONS_GALLERY: the workbench would look extensions up on open-vsx.org; point it at a closed
       // loopback port instead (no traffic leaves the machine).
-      env: { ...goEnv(), EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }), EXT_TEST_RESULTS: path.join(phaseDir, 'host-results.json'), E2E_FLAG_DIR: path.join(phaseDir, 'flags'), E2E_DOCKER: docker ? '1' : '', E2E_RESULTS_DIR: RESULTS_DIR },
+      env: {
+        ...goEnv(),
+        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }),
+        EXT_TEST_RESULTS: path.join(phaseDir, 'host-results.json'),
+        E2E_FLAG_DIR: path.join(phaseDir, 'flags'),
+        E2E_DOCKER: docker ? '1' : '',
+        E2E_RESULTS_DIR: RESULTS_DIR,
+      },
     });
     const from = phase === 'ui' ? `${path.relative(REPO, vsix)} installed in ${cs.installedAt}` : `the development folder ${REPO}`;
     console.log(`[e2e] ${phase}: code-server ${cs.url} (pid ${cs.pid}), extension from ${from}, workspace ${ws}, docker ${docker ? 'yes' : 'no'}`);

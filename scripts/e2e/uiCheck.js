@@ -26,7 +26,9 @@ const README_IMAGES = (fs.readFileSync(path.join(__dirname, '..', '..', 'README.
 async function readmeImages(page) {
   const found = [];
   for (const frame of page.frames().filter((f) => f.url().includes('/webview/'))) {
-    const imgs = await frame.evaluate(() => [...document.querySelectorAll('img')].map((i) => ({ alt: i.alt, src: i.src.slice(0, 40), shown: i.complete && i.naturalWidth > 0 }))).catch(() => []);
+    const imgs = await frame
+      .evaluate(() => [...document.querySelectorAll('img')].map((i) => ({ alt: i.alt, src: i.src.slice(0, 40), shown: i.complete && i.naturalWidth > 0 })))
+      .catch(() => []);
     found.push(...imgs.map((i) => ({ ...i, frame })));
   }
   return found;
@@ -167,7 +169,10 @@ async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
       // expand the chaincode row to show its handler, then move the focus off the sidebar so the
       // row's icon keeps its colour
       await chaincodeRow().click();
-      await sidebar.locator('.monaco-list-row', { hasText: /Handler h\d+: ready/ }).first().waitFor({ timeout: 5000 });
+      await sidebar
+        .locator('.monaco-list-row', { hasText: /Handler h\d+: ready/ })
+        .first()
+        .waitFor({ timeout: 5000 });
       await page.locator('.part.editor .monaco-editor .view-lines').last().click(); // the result document
       await palette('Notifications: Clear All Notifications');
       if (await page.locator('.part.panel').isVisible()) await palette('View: Hide Panel'); // the debug console of step 1
@@ -175,7 +180,7 @@ async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
       await shot('ui-04-invoked-views-populated');
     });
 
-    await check('VS Code records the installed extension\'s activation time (Developer: Show Running Extensions)', async () => {
+    await check("VS Code records the installed extension's activation time (Developer: Show Running Extensions)", async () => {
       await palette('Developer: Show Running Extensions');
       const row = page.locator('.part.editor .monaco-list-row', { hasText: DISPLAY_NAME }).first();
       const time = row.locator('.activation-time');
@@ -190,7 +195,7 @@ async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
       await page.keyboard.press('Control+W');
     });
 
-    await check('the installed extension\'s details page shows the README with its screenshots', async () => {
+    await check("the installed extension's details page shows the README with its screenshots", async () => {
       await page.keyboard.press('Control+Shift+X'); // View: Show Extensions
       await sidebar.locator('.monaco-list-row', { hasText: DISPLAY_NAME }).first().click();
       await page.locator('.extension-editor .header .name', { hasText: DISPLAY_NAME }).first().waitFor({ timeout: 15_000 });
@@ -206,7 +211,9 @@ async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
       await shot('ui-06-installed-readme');
       const shown = images.filter((i) => i.shown).length;
       if (images.length < README_IMAGES || shown < images.length) {
-        throw new Error(`the README shows ${shown} of ${images.length} images (expected ${README_IMAGES}): ${images.map((i) => `${i.alt} ${i.src}… ${i.shown ? 'shown' : 'broken'}`).join('; ')}`);
+        throw new Error(
+          `the README shows ${shown} of ${images.length} images (expected ${README_IMAGES}): ${images.map((i) => `${i.alt} ${i.src}… ${i.shown ? 'shown' : 'broken'}`).join('; ')}`,
+        );
       }
     });
   }).catch(() => undefined);

@@ -19,7 +19,10 @@ export const log = (line: string): void => {
 /** Handler states, the peer's warnings and the chaincode's logs, on stderr. */
 export function watchEngine(engine: Engine): void {
   engine.peer.onDidChangeHandlerState(({ handler, previous }) => {
-    if (handler.state !== previous) log(`[peer] handler ${handler.id} (${handler.connection}) ${handler.chaincodeId || '(unregistered)'}: ${previous ?? 'new'} → ${handler.state}${handler.endReason ? ` (${handler.endReason})` : ''}`);
+    if (handler.state !== previous)
+      log(
+        `[peer] handler ${handler.id} (${handler.connection}) ${handler.chaincodeId || '(unregistered)'}: ${previous ?? 'new'} → ${handler.state}${handler.endReason ? ` (${handler.endReason})` : ''}`,
+      );
   });
   engine.peer.onDiagnostic((d) => {
     if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);

@@ -6,7 +6,17 @@
  * 3 the install failed or was interrupted (the project is written).
  */
 import { parseArgs } from 'util';
-import { commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, ScaffoldError, SCAFFOLD_LANGUAGES, ToolCancelledError, writeProject, type ScaffoldLanguage } from '../engine/scaffold';
+import {
+  commandLine,
+  installDependencies,
+  isScaffoldLanguage,
+  LANGUAGES,
+  ScaffoldError,
+  SCAFFOLD_LANGUAGES,
+  ToolCancelledError,
+  writeProject,
+  type ScaffoldLanguage,
+} from '../engine/scaffold';
 import { USAGE, UsageError } from './options';
 
 export interface NewCommand {

@@ -250,7 +250,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     } catch (err) {
       throw new UsageError(`--peer-external-address: ${(err as Error).message}`, { cause: err });
     }
-    if (v['no-tls']) throw new UsageError('--peer-external-address needs net mode\'s mutual TLS: a peer reachable from elsewhere takes only chaincode that proves who it is; drop --no-tls');
+    if (v['no-tls'])
+      throw new UsageError("--peer-external-address needs net mode's mutual TLS: a peer reachable from elsewhere takes only chaincode that proves who it is; drop --no-tls");
   }
   const fileTls = (fileConfig.dockerTls as Partial<DockerTlsSettings> | undefined) ?? {};
   const dockerTls: Partial<DockerTlsSettings> = {
@@ -294,14 +295,24 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const [command, folder, ...extra] = positionals;
   if (command === 'peer') return { command: 'peer', config };
   if (command !== 'launch' && command !== 'replay') throw new UsageError(`unknown command ${command}`);
-  for (const [flag, value, problem] of [['name', v.name, chaincodeNameProblem], ['version', v.version, chaincodeVersionProblem]] as const) {
+  for (const [flag, value, problem] of [
+    ['name', v.name, chaincodeNameProblem],
+    ['version', v.version, chaincodeVersionProblem],
+  ] as const) {
     const why = value === undefined ? undefined : problem(value);
     if (why) throw new UsageError(`--${flag}: ${why}`);
   }
   if (command === 'replay') {
     if (transactionSteps(tokens).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
     const recordedIn = v.from ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
-    return { command, ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']), name: v.name, version: v.version, runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']), config };
+    return {
+      command,
+      ...replayTarget(positionals.slice(1), !!v.all, v['data-dir'], recordedIn, v.from, !!v['include-uncommitted']),
+      name: v.name,
+      version: v.version,
+      runtime: launchRuntime(mode, { address: v.address, connection: v.connection, packageId: v['package-id'], name: v.name, version: v.version }, !!v['no-start']),
+      config,
+    };
   }
   if (v.all || v.from !== undefined || v['include-uncommitted']) throw new UsageError('--all, --from and --include-uncommitted are options of replay');
   if (!folder) throw new UsageError('launch needs a chaincode folder');
@@ -330,7 +341,14 @@ function checkWatch(runtime: LaunchRuntime, once: boolean): void {
 }
 
 /** `replay <txid> [<folder>]` or `replay --all [<folder>] --data-dir NEW [--from DIR]`; the folder defaults to the current one. */
-function replayTarget(args: readonly string[], all: boolean, dataDir: string | undefined, recordedIn: string, from: string | undefined, includeUncommitted: boolean): { target: ReplayTarget; folder: string } {
+function replayTarget(
+  args: readonly string[],
+  all: boolean,
+  dataDir: string | undefined,
+  recordedIn: string,
+  from: string | undefined,
+  includeUncommitted: boolean,
+): { target: ReplayTarget; folder: string } {
   if (all) {
     if (args.length > 1) throw new UsageError(`replay --all takes one chaincode folder, got ${args.join(' ')}`);
     if (!dataDir) throw new UsageError('replay --all needs --data-dir NEW: the new ledger the recorded transactions are replayed onto (--from names the recorded one)');
@@ -356,7 +374,10 @@ function launchRuntime(mode: 'dev' | 'net' | 'external', flags: ExternalFlags, n
   const { address, connection, packageId } = flags;
   if (mode !== 'external') {
     if (address !== undefined) throw new UsageError(`--address is the chaincode server of --mode external; --mode is ${mode}`);
-    for (const [flag, value] of [['connection', connection], ['package-id', packageId]] as const) {
+    for (const [flag, value] of [
+      ['connection', connection],
+      ['package-id', packageId],
+    ] as const) {
       if (value !== undefined) throw new UsageError(`--${flag} is for the chaincode server of --mode external; --mode is ${mode}`);
     }
     return mode === 'dev' ? { mode, startProcess: !noStart } : { mode };

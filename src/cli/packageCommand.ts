@@ -90,7 +90,8 @@ function tlsOptions(rootCert?: string, clientCert?: string, clientKey?: string):
     if (clientCert !== undefined) throw new PackageUsageError('client authentication needs TLS: add --tls-root-cert');
     return {};
   }
-  const client = clientCert !== undefined && clientKey !== undefined ? { client: { cert: readPem('--tls-client-cert', clientCert), key: readPem('--tls-client-key', clientKey) } } : {};
+  const client =
+    clientCert !== undefined && clientKey !== undefined ? { client: { cert: readPem('--tls-client-cert', clientCert), key: readPem('--tls-client-key', clientKey) } } : {};
   return { tls: { rootCert: readPem('--tls-root-cert', rootCert), ...client } };
 }
 

@@ -47,7 +47,9 @@ async function replayOne(cmd: ReplayCommand, txId: string): Promise<number> {
   const engine = await startEngine(cmd.config);
   const original = engine.transactions.transaction(txId);
   if (!original) {
-    log(`error: transaction ${txId} is not recorded in ${cmd.config.dataDir} (replay reads the ledger of --data-dir; the records keep the newest 10,000 transactions of each channel)`);
+    log(
+      `error: transaction ${txId} is not recorded in ${cmd.config.dataDir} (replay reads the ledger of --data-dir; the records keep the newest 10,000 transactions of each channel)`,
+    );
     await engine.dispose();
     return EXIT.usage;
   }
@@ -144,7 +146,9 @@ async function replayAll(cmd: ReplayCommand, from: string, scope: 'committed' | 
         finalState: state.length === 0 ? 'same' : 'different',
         stateDifferences: state.map((d) => ({ ...d, recorded: d.recorded && printedPayload(d.recorded).payload, replayed: d.replayed && printedPayload(d.replayed).payload })),
       });
-      log(`[replay] ${summary.same} same, ${summary.different} different, ${summary.skipped} skipped, ${summary.failed} failed; the final state of ${chaincode} is ${state.length === 0 ? 'the same' : `different in ${state.length} keys`}`);
+      log(
+        `[replay] ${summary.same} same, ${summary.different} different, ${summary.skipped} skipped, ${summary.failed} failed; the final state of ${chaincode} is ${state.length === 0 ? 'the same' : `different in ${state.length} keys`}`,
+      );
       return summary.different + summary.failed + state.length === 0 ? EXIT.ok : EXIT.txFailed;
     });
   } finally {

@@ -105,7 +105,11 @@ function tlsMaterial(cert: string | undefined, key: string | undefined, clientCa
     if (clientCa !== undefined) throw new ServeUsageError('--client-ca needs TLS: add --tls-cert and --tls-key');
     return undefined;
   }
-  const material: ServingTlsMaterial = { certPem: readPem('--tls-cert', cert), keyPem: readPem('--tls-key', key), ...(clientCa !== undefined ? { clientCaPem: readPem('--client-ca', clientCa) } : {}) };
+  const material: ServingTlsMaterial = {
+    certPem: readPem('--tls-cert', cert),
+    keyPem: readPem('--tls-key', key),
+    ...(clientCa !== undefined ? { clientCaPem: readPem('--client-ca', clientCa) } : {}),
+  };
   try {
     checkTlsMaterial(material);
   } catch (err) {
@@ -158,11 +162,22 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
   try {
     const serverAddress = await serverAddressOnLoopback();
     const start = await serveStartCommand({
-      language: chaincode.language, folder: chaincode.folder, packageId, serverAddress: formatHostPort(serverAddress), mspId: command.mspId, logLevel: command.logLevel,
+      language: chaincode.language,
+      folder: chaincode.folder,
+      packageId,
+      serverAddress: formatHostPort(serverAddress),
+      mspId: command.mspId,
+      logLevel: command.logLevel,
     });
     served = await ServedChaincode.start({
-      packageId, language: chaincode.language, folder: chaincode.folder, listen: command.listen, ...(command.tls ? { tls: command.tls } : {}), serverAddress,
-      process: { vm, command: start }, startupTimeoutMs: command.startupTimeoutMs,
+      packageId,
+      language: chaincode.language,
+      folder: chaincode.folder,
+      listen: command.listen,
+      ...(command.tls ? { tls: command.tls } : {}),
+      serverAddress,
+      process: { vm, command: start },
+      startupTimeoutMs: command.startupTimeoutMs,
     });
   } catch (err) {
     log(`error: ${(err as Error).message}`);
@@ -176,7 +191,10 @@ export async function runServeCommand(argv: readonly string[]): Promise<number> 
   });
   log(`[serve] starting ${packageId} (${chaincode.language}) from ${chaincode.folder}; peers dial ${served.address}${command.tls ? ' over TLS' : ''}`);
 
-  const ready = served.ready.then(() => 'serving' as const, (err: Error) => err);
+  const ready = served.ready.then(
+    () => 'serving' as const,
+    (err: Error) => err,
+  );
   const first = await Promise.race([ready, interrupted]);
   if (first instanceof Error) {
     log(`error: ${first.message}`);

@@ -37,7 +37,9 @@ export function reportReload(outcome: ReloadOutcome, folder: string, print: (lin
   const head = `[watch] ${changedText(outcome.trigger.files)}`;
   if (outcome.kind === 'build failed') {
     const errors = outcome.build.diagnostics.filter((d) => d.severity === 'error');
-    log(`${head}: the build failed (${outcome.build.commandLine}); nothing restarted, ${errors.length ? `${errors.length} error${errors.length === 1 ? '' : 's'}:` : 'its output:'}`);
+    log(
+      `${head}: the build failed (${outcome.build.commandLine}); nothing restarted, ${errors.length ? `${errors.length} error${errors.length === 1 ? '' : 's'}:` : 'its output:'}`,
+    );
     if (errors.length) for (const d of errors) log(`  ${diagnosticText(d, folder)}`);
     else for (const l of outcome.build.output.slice(-10)) log(`  ${l}`);
     return;
@@ -48,7 +50,9 @@ export function reportReload(outcome: ReloadOutcome, folder: string, print: (lin
   }
   const t = outcome.timings;
   const build = outcome.build ? `built in ${Math.round(t.buildMs)} ms, ` : '';
-  log(`${head}: ${build}restarted in ${Math.round(t.restartMs)} ms; ${outcome.reruns.length ? `${Math.round(t.totalMs)} ms from the save to the result` : 'no transaction to run again yet'}`);
+  log(
+    `${head}: ${build}restarted in ${Math.round(t.restartMs)} ms; ${outcome.reruns.length ? `${Math.round(t.totalMs)} ms from the save to the result` : 'no transaction to run again yet'}`,
+  );
   for (const r of outcome.reruns) {
     print(rerunLine(outcome.reload, r));
     const call = requestText(r.request);
@@ -68,7 +72,9 @@ export async function watchUntilInterrupted(engine: Engine, definition: Chaincod
   );
   watch.onDidStartReload(({ trigger }) => log(`[watch] ${changedText(trigger.files)}: reloading ${ccid}`));
   watch.onDidReload((outcome) => reportReload(outcome, definition.path, print));
-  log(`[watch] watching ${definition.path} (${watch.directories.length} folders; dependencies, build output and tests are not watched): a save ${definition.typescript ? 'rebuilds, ' : ''}restarts ${ccid} and runs the last transaction again; Ctrl-C stops`);
+  log(
+    `[watch] watching ${definition.path} (${watch.directories.length} folders; dependencies, build output and tests are not watched): a save ${definition.typescript ? 'rebuilds, ' : ''}restarts ${ccid} and runs the last transaction again; Ctrl-C stops`,
+  );
   try {
     await untilInterrupted();
   } finally {

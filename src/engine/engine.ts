@@ -20,7 +20,18 @@ import { startEngineGateway, type EngineGateway } from './gateway/engineGateway'
  * ledgers, the organisations and channels): a change applies to the next engine. Every other setting
  * applies to a running one through `reconfigure`.
  */
-export const RESTART_SETTINGS = ['peerHost', 'peerPort', 'peerExternalAddress', 'gatewayPort', 'dataDir', 'orgs', 'mspId', 'channel', 'channels', 'ledgerDurability'] as const satisfies readonly (keyof EngineConfig)[];
+export const RESTART_SETTINGS = [
+  'peerHost',
+  'peerPort',
+  'peerExternalAddress',
+  'gatewayPort',
+  'dataDir',
+  'orgs',
+  'mspId',
+  'channel',
+  'channels',
+  'ledgerDurability',
+] as const satisfies readonly (keyof EngineConfig)[];
 export type RestartSetting = (typeof RESTART_SETTINGS)[number];
 
 export class Engine {
@@ -96,7 +107,10 @@ export class Engine {
     const dataDir = path.resolve(config.dataDir);
     if (config.orgs.length === 0) throw new Error('the network needs at least one organisation');
     if (!config.orgs.includes(config.mspId)) throw new Error(`the calling identity's organisation ${config.mspId} is not one of the network's (${config.orgs.join(', ')})`);
-    const orgs = await openOrganizations(dataDir, config.orgs.map((mspId) => orgSpec(mspId)));
+    const orgs = await openOrganizations(
+      dataDir,
+      config.orgs.map((mspId) => orgSpec(mspId)),
+    );
     const instanceId = await engineInstanceId(dataDir);
     const nodes: OrgNode[] = [];
     try {
@@ -109,7 +123,10 @@ export class Engine {
       if (failed) throw failed.reason;
       const caller = nodes.find((n) => n.org.mspId === config.mspId) ?? nodes[0];
       const launcher = new NetworkLauncher(nodes.map((n) => ({ peerName: n.peer.name, launcher: n.launcher })));
-      const transactions = new TransactionPipeline(nodes.map((n) => n.peer), caller.peer.creator);
+      const transactions = new TransactionPipeline(
+        nodes.map((n) => n.peer),
+        caller.peer.creator,
+      );
       const gateway = config.gatewayPort === null ? null : await startEngineGateway({ config, nodes, pipeline: transactions, launcher }, config.gatewayPort);
       return new Engine(config, nodes, transactions, launcher, gateway);
     } catch (err) {

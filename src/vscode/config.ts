@@ -17,7 +17,9 @@ export class Config {
   constructor(private readonly defaultDataDir: string) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('chaincode')) return;
-      const restartOnly = (Object.entries(RESTART_ONLY_SETTINGS) as [RestartSetting, string][]).filter(([, key]) => e.affectsConfiguration(`chaincode.${key}`)).map(([setting]) => setting);
+      const restartOnly = (Object.entries(RESTART_ONLY_SETTINGS) as [RestartSetting, string][])
+        .filter(([, key]) => e.affectsConfiguration(`chaincode.${key}`))
+        .map(([setting]) => setting);
       this.changed.fire({ restartOnly });
     });
   }

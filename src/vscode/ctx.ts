@@ -41,11 +41,20 @@ export class Ctx implements vscode.Disposable {
     this.config = new Config(vscode.Uri.joinPath(storage, 'peer').fsPath);
     this.logs = new ChaincodeLogs(this.log);
     this.engine = new EngineHost(this.config, this.log);
-    this.debugSessions = new DebugSessions(() => this.engine.current, (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }));
+    this.debugSessions = new DebugSessions(
+      () => this.engine.current,
+      (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }),
+    );
     this.served = new ServedChaincodes(this.log, this.logs);
     const fire = (): void => this.changed.fire();
     this.disposables.push(
-      this.log, this.logs, this.engine, this.debugSessions, this.served, this.config, this.changed,
+      this.log,
+      this.logs,
+      this.engine,
+      this.debugSessions,
+      this.served,
+      this.config,
+      this.changed,
       this.served.onDidChange(fire),
       this.engine.onDidChangePeer(fire),
       this.engine.onDidChangeHandlerState(fire),
@@ -72,7 +81,9 @@ export class Ctx implements vscode.Disposable {
   }
 
   inFlightTxIds(ccid: string): string[] {
-    return this.handlers().filter((h) => h.chaincodeId === ccid).flatMap((h) => h.inFlight.map((t) => t.txId));
+    return this.handlers()
+      .filter((h) => h.chaincodeId === ccid)
+      .flatMap((h) => h.inFlight.map((t) => t.txId));
   }
 
   dispose(): void {

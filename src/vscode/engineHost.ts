@@ -56,7 +56,9 @@ export class EngineHost implements vscode.Disposable {
     const { peer, launcher, transactions } = engine;
     this.engineSubscriptions = [
       peer.onDidChangeHandlerState((e) => {
-        this.output.info(`handler ${e.handler.id} ${e.handler.chaincodeId || '(unregistered)'}: ${e.previous ?? 'new'} → ${e.handler.state}${e.handler.endReason ? ` (${e.handler.endReason})` : ''}`);
+        this.output.info(
+          `handler ${e.handler.id} ${e.handler.chaincodeId || '(unregistered)'}: ${e.previous ?? 'new'} → ${e.handler.state}${e.handler.endReason ? ` (${e.handler.endReason})` : ''}`,
+        );
         this.handlerChanged.fire(e);
       }),
       transactions.onDidStartTransaction((e) => this.txStarted.fire(e)),

@@ -66,7 +66,12 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
 
 /** `chaincode.docker.tlsVerify`, `.certPath`, `.tlsCaCert`, `.tlsCert`, `.tlsKey`: the Docker CLI's flags, without environment variables. */
 function dockerTlsFrom(get: SettingReader): DockerTlsSettings {
-  const files = { certPath: optional(get('docker.certPath')), caFile: optional(get('docker.tlsCaCert')), certFile: optional(get('docker.tlsCert')), keyFile: optional(get('docker.tlsKey')) };
+  const files = {
+    certPath: optional(get('docker.certPath')),
+    caFile: optional(get('docker.tlsCaCert')),
+    certFile: optional(get('docker.tlsCert')),
+    keyFile: optional(get('docker.tlsKey')),
+  };
   return { verify: get('docker.tlsVerify') === true, ...Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)) };
 }
 
@@ -107,7 +112,12 @@ function causeChain(err: unknown): ChainedError[] {
   return chain;
 }
 
-const BASE_IMAGE_SETTINGS = [['node', 'baseImage.node'], ['golang', 'baseImage.golang'], ['golangRuntime', 'baseImage.golangRuntime'], ['java', 'baseImage.java']] as const;
+const BASE_IMAGE_SETTINGS = [
+  ['node', 'baseImage.node'],
+  ['golang', 'baseImage.golang'],
+  ['golangRuntime', 'baseImage.golangRuntime'],
+  ['java', 'baseImage.java'],
+] as const;
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -132,7 +142,13 @@ export function settingOfError(err: unknown, config: EngineConfig): string | und
 function dockerTlsSettingKey(failure: NonNullable<ChainedError['dockerFailure']>, message: string, config: EngineConfig): string | undefined {
   const tls = config.dockerTls;
   if (failure.kind === 'tls-file') {
-    const own = ([['tlsCaCert', tls.caFile], ['tlsCert', tls.certFile], ['tlsKey', tls.keyFile]] as const).find(([, file]) => file !== undefined && file === failure.file);
+    const own = (
+      [
+        ['tlsCaCert', tls.caFile],
+        ['tlsCert', tls.certFile],
+        ['tlsKey', tls.keyFile],
+      ] as const
+    ).find(([, file]) => file !== undefined && file === failure.file);
     return `docker.${own ? own[0] : 'certPath'}`;
   }
   // A daemon that speaks TLS to a client that did not: TLS is to be turned on.

@@ -25,7 +25,9 @@ export class ChaincodeLogs implements vscode.Disposable {
   /** Appends text (maybe several lines) from a chaincode; `txId` when the engine already knows it. */
   append(ccid: string, text: string, options: { txId?: string; inFlight?: readonly string[] } = {}): void {
     const ch = this.channel(ccid);
-    const lines = stripAnsi(text).replace(/\r?\n$/, '').split(/\r?\n/);
+    const lines = stripAnsi(text)
+      .replace(/\r?\n$/, '')
+      .split(/\r?\n/);
     const recent = this.recent.get(ccid) ?? [];
     for (const line of lines) {
       const tagged = tagLine(line, options.txId ?? txIdInLine(line, options.inFlight));

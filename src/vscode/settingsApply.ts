@@ -15,7 +15,9 @@ export function applySettings(ctx: Ctx, change: SettingsChange): string[] {
   if (!engine) return []; // the next start reads them all
   const differing = engine.reconfigure(ctx.config.engine);
   const waiting = differing.filter((s) => change.restartOnly.includes(s)).map((s) => `chaincode.${RESTART_ONLY_SETTINGS[s]}`);
-  ctx.log.info(`settings applied to the running peer${differing.length ? `; waiting for a restart: ${differing.map((s) => `chaincode.${RESTART_ONLY_SETTINGS[s]}`).join(', ')}` : ''}`);
+  ctx.log.info(
+    `settings applied to the running peer${differing.length ? `; waiting for a restart: ${differing.map((s) => `chaincode.${RESTART_ONLY_SETTINGS[s]}`).join(', ')}` : ''}`,
+  );
   if (waiting.length) {
     const restart = vscode.l10n.t('Restart Peer');
     void vscode.window

@@ -34,7 +34,11 @@ interface Line {
   error?: string;
 }
 
-const resultLines = (stdout: string): Line[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line);
+const resultLines = (stdout: string): Line[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
 
 /** Tests never take the Gateway's default port 7051: any free port. */
 const GATEWAY_PORT = ['--gateway-port', '0'];
@@ -60,22 +64,44 @@ describe('chaincode-launcher CLI', () => {
   test('launches the example in dev mode, runs transactions in order and prints JSON results', () => {
     const dir = dataDir();
     const r = runCli([
-      'launch', EXAMPLE, '--data-dir', dir, '--port', '0', '--once',
-      '--tx', 'InitLedger',
-      '--tx', 'TransferAsset asset1 Alice',
-      '--tx', '["QueryAssets","{\\"selector\\":{\\"Owner\\":\\"Alice\\"}}"]',
+      'launch',
+      EXAMPLE,
+      '--data-dir',
+      dir,
+      '--port',
+      '0',
+      '--once',
+      '--tx',
+      'InitLedger',
+      '--tx',
+      'TransferAsset asset1 Alice',
+      '--tx',
+      '["QueryAssets","{\\"selector\\":{\\"Owner\\":\\"Alice\\"}}"]',
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.results.map((l) => [l.index, l.kind]), [[0, 'invoke'], [1, 'invoke'], [2, 'invoke']]);
+    assert.deepEqual(
+      r.results.map((l) => [l.index, l.kind]),
+      [
+        [0, 'invoke'],
+        [1, 'invoke'],
+        [2, 'invoke'],
+      ],
+    );
     assert.deepEqual(r.results[0].json, ['asset1', 'asset2', 'asset3']);
     assert.equal(r.results[1].payload, 'Tomoko');
     assert.equal(r.results[1].event?.name, 'AssetTransferred');
-    assert.deepEqual((r.results[2].json as { ID: string }[]).map((a) => a.ID), ['asset1']);
+    assert.deepEqual(
+      (r.results[2].json as { ID: string }[]).map((a) => a.ID),
+      ['asset1'],
+    );
     assert.match(r.stderr, /asset-transfer:1\.0\.0 is ready/);
     // What a client application needs: the crypto folder (made in Fabric's layout) and the Gateway.
     assert.match(r.stderr, new RegExp(`^CRYPTO_PATH=${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/organizations/peerOrganizations/org1\\.example\\.com$`, 'm'));
     assert.match(r.stderr, /^PEER_ENDPOINT=localhost:\d+$/m);
-    assert.ok(r.stdout.split('\n').every((line) => line === '' || line.startsWith('{')), 'stdout holds only result lines');
+    assert.ok(
+      r.stdout.split('\n').every((line) => line === '' || line.startsWith('{')),
+      'stdout holds only result lines',
+    );
     assert.ok(fs.existsSync(path.join(dir, 'organizations', 'peerOrganizations', 'org1.example.com', 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')));
     // The world state persists in the data directory: a second run sees the first run's commits.
     const again = runCli(['launch', EXAMPLE, '--data-dir', dir, '--port', '0', '--once', '--tx', 'ReadAsset asset1']);
@@ -85,16 +111,34 @@ describe('chaincode-launcher CLI', () => {
 
   test('a --query runs in its place among the --tx: a read before a transfer sees the old owner', () => {
     const r = runCli([
-      'launch', EXAMPLE, '--data-dir', dataDir(), '--port', '0', '--once',
-      '--tx', 'InitLedger',
-      '--query', 'ReadAsset asset1',
-      '--tx', 'TransferAsset asset1 Alice',
-      '--query', 'ReadAsset asset1',
+      'launch',
+      EXAMPLE,
+      '--data-dir',
+      dataDir(),
+      '--port',
+      '0',
+      '--once',
+      '--tx',
+      'InitLedger',
+      '--query',
+      'ReadAsset asset1',
+      '--tx',
+      'TransferAsset asset1 Alice',
+      '--query',
+      'ReadAsset asset1',
     ]);
     assert.equal(r.code, 0, r.stderr);
     const owners = r.results.filter((l) => l.tx[0] === 'ReadAsset').map((l) => ((l.json ?? l.payload) as { Owner: string }).Owner);
     assert.deepEqual(owners, ['Tomoko', 'Alice']);
-    assert.deepEqual(r.results.map((l) => [l.index, l.kind, l.tx[0]]), [[0, 'invoke', 'InitLedger'], [1, 'query', 'ReadAsset'], [2, 'invoke', 'TransferAsset'], [3, 'query', 'ReadAsset']]);
+    assert.deepEqual(
+      r.results.map((l) => [l.index, l.kind, l.tx[0]]),
+      [
+        [0, 'invoke', 'InitLedger'],
+        [1, 'query', 'ReadAsset'],
+        [2, 'invoke', 'TransferAsset'],
+        [3, 'query', 'ReadAsset'],
+      ],
+    );
   });
 
   test('a JSON object payload prints as the exact text the chaincode returned and, beside it, parsed', () => {
@@ -123,7 +167,10 @@ describe('chaincode-launcher CLI', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.results.length, 101);
     const invokes = r.results.filter((l) => l.kind === 'invoke');
-    assert.deepEqual(invokes.map((l) => l.index).sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      invokes.map((l) => l.index).sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     for (const l of invokes) {
       assert.deepEqual([l.status, l.validation], [200, 'VALID'], JSON.stringify(l));
       assert.equal(l.tx[2], String(l.index + 1), 'each line names its own --tx');
@@ -143,12 +190,15 @@ describe('chaincode-launcher CLI', () => {
     assert.match(r.stderr, /high-throughput:1\.0\.0 is ready/);
   });
 
-  test("without --parallel the same updates run one at a time; a dotted npm name becomes a name Fabric allows", () => {
+  test('without --parallel the same updates run one at a time; a dotted npm name becomes a name Fabric allows', () => {
     const r = runCli(['launch', DELTAS, '--data-dir', dataDir(), '--port', '0', '--once', '--tx', 'Update c 1', '--tx', 'Update c 2', '--query', 'Get c']);
     assert.equal(r.code, 0, r.stderr);
     // package.json says @fixtures/high.throughput; Fabric's rule forbids '.', so the chaincode id is high-throughput:1.0.0.
     assert.match(r.stderr, /launching high-throughput:1\.0\.0 \(dev mode, node\)/);
-    assert.deepEqual(r.results.map((l) => l.index), [0, 1, 2]);
+    assert.deepEqual(
+      r.results.map((l) => l.index),
+      [0, 1, 2],
+    );
     assert.deepEqual(r.results[2].json, { name: 'c', total: 3, rows: 2 });
     assert.doesNotMatch(r.stderr, /in flight/);
   });
@@ -168,7 +218,7 @@ describe('chaincode-launcher CLI', () => {
     assert.doesNotMatch(p.stderr, /peer listening/);
   });
 
-  test('usage errors exit 2 and print the usage; names and versions follow Fabric\'s rules', () => {
+  test("usage errors exit 2 and print the usage; names and versions follow Fabric's rules", () => {
     const r = runCli(['launch', EXAMPLE, '--mode', 'sideways']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--mode must be dev, net or external/);
@@ -184,11 +234,37 @@ describe('chaincode-launcher CLI', () => {
 });
 
 describe('chaincode-launcher CLI with the Go shim', { skip: fixtureSkip(goFixtureStatus('v2')), timeout: 120_000 }, () => {
-  test('a Go chaincode\'s number-like or quoted text prints as that text, not as JSON', async () => {
+  test("a Go chaincode's number-like or quoted text prints as that text, not as JSON", async () => {
     const cli = startChaincodeProcess({
       command: process.execPath,
-      args: [CLI, 'launch', GO_V2, '--no-start', '--name', 'gocc', '--version', '1.0', '--port', '0', ...GATEWAY_PORT, '--data-dir', dataDir(), '--once',
-        '--tx', 'put n 250', '--tx', '["put","s","\\"x\\""]', '--tx', 'put a [1,2]', '--query', 'get n', '--query', 'get s', '--query', 'get a'],
+      args: [
+        CLI,
+        'launch',
+        GO_V2,
+        '--no-start',
+        '--name',
+        'gocc',
+        '--version',
+        '1.0',
+        '--port',
+        '0',
+        ...GATEWAY_PORT,
+        '--data-dir',
+        dataDir(),
+        '--once',
+        '--tx',
+        'put n 250',
+        '--tx',
+        '["put","s","\\"x\\""]',
+        '--tx',
+        'put a [1,2]',
+        '--query',
+        'get n',
+        '--query',
+        'get s',
+        '--query',
+        'get a',
+      ],
       label: 'cli',
     });
     const listening = await cli.waitForLine(/peer listening on (\S+);/, 30_000);
@@ -196,11 +272,25 @@ describe('chaincode-launcher CLI with the Go shim', { skip: fixtureSkip(goFixtur
     const gocc = startGoFixture('v2', { peerAddress, chaincodeId: 'gocc:1.0' });
     const code = await cli.exited;
     await gocc.kill();
-    const out = cli.lines().filter((l) => l.startsWith('[out] ')).map((l) => l.slice(6)).join('\n');
+    const out = cli
+      .lines()
+      .filter((l) => l.startsWith('[out] '))
+      .map((l) => l.slice(6))
+      .join('\n');
     assert.equal(code, 0, cli.output());
     const reads = resultLines(out).filter((l) => l.tx[0] === 'get');
-    assert.deepEqual(reads.map((l) => l.payload), ['250', '"x"', '[1,2]']);
-    assert.deepEqual(reads.map((l) => [l.index, l.json]), [[3, undefined], [4, undefined], [5, [1, 2]]]);
+    assert.deepEqual(
+      reads.map((l) => l.payload),
+      ['250', '"x"', '[1,2]'],
+    );
+    assert.deepEqual(
+      reads.map((l) => [l.index, l.json]),
+      [
+        [3, undefined],
+        [4, undefined],
+        [5, [1, 2]],
+      ],
+    );
   });
 });
 
@@ -226,9 +316,30 @@ function accepts(address: string): Promise<boolean> {
 describe('chaincode-launcher CLI in external mode (chaincode as a service)', { timeout: 120_000 }, () => {
   test('--mode external --address dials a real fabric-chaincode-node server and runs the transactions', async () => {
     const address = await freeAddress();
-    const server = startProcess(process.execPath, [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', address, '--chaincode-id', 'asset-transfer:1.0.0', '--module-path', EXAMPLE], {}, EXAMPLE);
+    const server = startProcess(
+      process.execPath,
+      [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', address, '--chaincode-id', 'asset-transfer:1.0.0', '--module-path', EXAMPLE],
+      {},
+      EXAMPLE,
+    );
     await waitUntil(() => accepts(address), 30_000, `the chaincode server on ${address}\n${server.output()}`);
-    const r = runCli(['launch', EXAMPLE, '--mode', 'external', '--address', address, '--data-dir', dataDir(), '--port', '0', '--once', '--tx', 'InitLedger', '--query', 'ReadAsset asset3']);
+    const r = runCli([
+      'launch',
+      EXAMPLE,
+      '--mode',
+      'external',
+      '--address',
+      address,
+      '--data-dir',
+      dataDir(),
+      '--port',
+      '0',
+      '--once',
+      '--tx',
+      'InitLedger',
+      '--query',
+      'ReadAsset asset3',
+    ]);
     await server.kill();
     assert.equal(r.code, 0, `${r.stderr}\n${server.output()}`);
     assert.match(r.stderr, /launching asset-transfer:1\.0\.0 \(external mode, node\) from the chaincode server at 127\.0\.0\.1:\d+/);

@@ -22,7 +22,11 @@ describe('CLI: the Gateway', () => {
     assert.equal(peerConfig(['--gateway-port', '0']).gatewayPort, 0);
     assert.equal(peerConfig(['--gateway-port', 'off']).gatewayPort, null);
     for (const bad of ['-1', '65536', 'x', '1.5', '']) {
-      assert.throws(() => peerConfig([`--gateway-port=${bad}`]), (err: unknown) => err instanceof UsageError && /--gateway-port must be 0–65535 or off/.test((err as Error).message), bad);
+      assert.throws(
+        () => peerConfig([`--gateway-port=${bad}`]),
+        (err: unknown) => err instanceof UsageError && /--gateway-port must be 0–65535 or off/.test((err as Error).message),
+        bad,
+      );
     }
   });
 

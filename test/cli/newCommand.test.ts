@@ -30,7 +30,16 @@ function cli(args: string[], timeoutMs = 180_000): Promise<CliRun> {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stderr, json: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        stderr,
+        json: stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      }),
+    );
   });
 }
 
@@ -45,9 +54,15 @@ describe('chaincode-launcher new', () => {
       assert.deepEqual({ ...created.json[0], files: undefined }, { folder, language: 'node', name: 'my-assets', files: undefined, installed: true });
       assert.match(created.stderr, /\[install\] npm install/);
       assert.ok(fs.existsSync(path.join(folder, 'node_modules', 'fabric-contract-api')));
-      const run = await cli(['launch', folder, '--port', '0', '--data-dir', path.join(root, 'peer'), '--once', '--tx', 'CreateAsset asset1 blue 5 Tomoko 300', '--tx', 'ReadAsset asset1'], 90_000);
+      const run = await cli(
+        ['launch', folder, '--port', '0', '--data-dir', path.join(root, 'peer'), '--once', '--tx', 'CreateAsset asset1 blue 5 Tomoko 300', '--tx', 'ReadAsset asset1'],
+        90_000,
+      );
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(run.json.map((r) => r.status), [200, 200]);
+      assert.deepEqual(
+        run.json.map((r) => r.status),
+        [200, 200],
+      );
       assert.deepEqual(run.json[1].json, { ID: 'asset1', Color: 'blue', Size: 5, Owner: 'Tomoko', AppraisedValue: 300 });
       assert.match(run.stderr, /my-assets:1\.0\.0 is ready/);
     } finally {
@@ -95,7 +110,10 @@ describe('chaincode-launcher new', () => {
   test('parses its arguments', () => {
     assert.deepEqual(parseNewCommand(['x', '--lang', 'java', '--name', 'n', '--no-install']), { folder: 'x', language: 'java', name: 'n', install: false });
     assert.equal(parseNewCommand(['--help']), 'help');
-    assert.throws(() => parseNewCommand(['--lang', 'go']), (e: Error) => e instanceof UsageError && /needs a folder/.test(e.message));
+    assert.throws(
+      () => parseNewCommand(['--lang', 'go']),
+      (e: Error) => e instanceof UsageError && /needs a folder/.test(e.message),
+    );
     assert.throws(() => parseNewCommand(['x']), /needs --lang/);
     assert.throws(() => parseNewCommand(['x', 'y', '--lang', 'go']), /one folder/);
     assert.throws(() => parseNewCommand(['x', '--lang', 'go', '--port', '1']), UsageError);

@@ -20,13 +20,79 @@ describe('CLI options', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-cfg-'));
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, JSON.stringify({ mspId: 'Org2MSP', executeTimeoutMs: 1234, baseImages: { java: 'my/java:1' } }));
-    const cmd = launch(['--config', file, '--mode', 'net', '--port', '7055', '--host', '127.0.0.2', '--data-dir', '/tmp/d',
-      '--startup-timeout', '12', '--docker-endpoint', 'tcp://127.0.0.1:2375', '--base-image', 'node=local/node:1', '--network-mode', 'bridge-host-gateway',
-      '--log-level', 'debug', '--channel', 'ch2', '--no-tls', '--durability', 'disk', '--version', '2.0', '--name', 'x']);
+    const cmd = launch([
+      '--config',
+      file,
+      '--mode',
+      'net',
+      '--port',
+      '7055',
+      '--host',
+      '127.0.0.2',
+      '--data-dir',
+      '/tmp/d',
+      '--startup-timeout',
+      '12',
+      '--docker-endpoint',
+      'tcp://127.0.0.1:2375',
+      '--base-image',
+      'node=local/node:1',
+      '--network-mode',
+      'bridge-host-gateway',
+      '--log-level',
+      'debug',
+      '--channel',
+      'ch2',
+      '--no-tls',
+      '--durability',
+      'disk',
+      '--version',
+      '2.0',
+      '--name',
+      'x',
+    ]);
     const c = cmd.config;
     assert.deepEqual(
-      [c.mode, c.peerPort, c.peerHost, c.dataDir, c.startupTimeoutMs, c.executeTimeoutMs, c.dockerEndpoint, c.baseImages.node, c.baseImages.java, c.networkMode, c.mspId, c.logLevel, c.channel, c.netModeTls, c.ledgerDurability, cmd.name, cmd.version, cmd.runtime],
-      ['net', 7055, '127.0.0.2', '/tmp/d', 12000, 1234, 'tcp://127.0.0.1:2375', 'local/node:1', 'my/java:1', 'bridge-host-gateway', 'Org2MSP', 'debug', 'ch2', false, 'disk', 'x', '2.0', { mode: 'net' }],
+      [
+        c.mode,
+        c.peerPort,
+        c.peerHost,
+        c.dataDir,
+        c.startupTimeoutMs,
+        c.executeTimeoutMs,
+        c.dockerEndpoint,
+        c.baseImages.node,
+        c.baseImages.java,
+        c.networkMode,
+        c.mspId,
+        c.logLevel,
+        c.channel,
+        c.netModeTls,
+        c.ledgerDurability,
+        cmd.name,
+        cmd.version,
+        cmd.runtime,
+      ],
+      [
+        'net',
+        7055,
+        '127.0.0.2',
+        '/tmp/d',
+        12000,
+        1234,
+        'tcp://127.0.0.1:2375',
+        'local/node:1',
+        'my/java:1',
+        'bridge-host-gateway',
+        'Org2MSP',
+        'debug',
+        'ch2',
+        false,
+        'disk',
+        'x',
+        '2.0',
+        { mode: 'net' },
+      ],
     );
     assert.throws(() => launch(['--base-image', 'cobol=x']), UsageError);
     assert.throws(() => launch(['--port', '70000']), UsageError);
@@ -53,7 +119,10 @@ describe('CLI options', () => {
     assert.deepEqual(parseTransaction('["QueryAssets","{\\"selector\\":{}}"]'), ['QueryAssets', '{"selector":{}}']);
     assert.throws(() => parseTransaction('[1,2]'), /JSON array must hold/);
     assert.throws(() => parseTransaction('   '), /needs a function name/);
-    assert.throws(() => parseTransaction('[oops'), (err: unknown) => err instanceof UsageError && err.cause instanceof SyntaxError);
+    assert.throws(
+      () => parseTransaction('[oops'),
+      (err: unknown) => err instanceof UsageError && err.cause instanceof SyntaxError,
+    );
   });
 
   test('runtimes: dev starts a process unless --no-start; external needs a chaincode server address', () => {
@@ -73,8 +142,19 @@ describe('CLI options', () => {
   });
 
   test('a remote Docker engine: the TLS files as the Docker CLI names them, and the address containers reach the peer at', () => {
-    const c = launch(['--mode', 'net', '--docker-endpoint', 'tcp://docker.example:2376', '--docker-tlsverify', '--docker-cert-path', '/certs', '--docker-tlskey', '/keys/key.pem',
-      '--peer-external-address', 'dev-laptop.example:7053']).config;
+    const c = launch([
+      '--mode',
+      'net',
+      '--docker-endpoint',
+      'tcp://docker.example:2376',
+      '--docker-tlsverify',
+      '--docker-cert-path',
+      '/certs',
+      '--docker-tlskey',
+      '/keys/key.pem',
+      '--peer-external-address',
+      'dev-laptop.example:7053',
+    ]).config;
     assert.deepEqual(c.dockerTls, { verify: true, certPath: '/certs', keyFile: '/keys/key.pem' });
     assert.equal(c.peerExternalAddress, 'dev-laptop.example:7053');
     assert.deepEqual(launch(['--docker-tlscacert', '/ca.pem', '--docker-tlscert', '/cert.pem']).config.dockerTls, { verify: false, caFile: '/ca.pem', certFile: '/cert.pem' });
@@ -97,7 +177,10 @@ describe('CLI options', () => {
     fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', dial_timeout: '10s', tls_required: true, root_cert: root }));
     const id = 'basic_1.0:1a2b3c';
     assert.deepEqual(launch(['--mode', 'external', '--connection', file, '--package-id', id]).runtime, {
-      mode: 'external', address: '127.0.0.1:9999', connection: { address: '127.0.0.1:9999', dialTimeoutMs: 10_000, tls: { rootCertPem: root } }, packageId: id,
+      mode: 'external',
+      address: '127.0.0.1:9999',
+      connection: { address: '127.0.0.1:9999', dialTimeoutMs: 10_000, tls: { rootCertPem: root } },
+      packageId: id,
     });
     assert.deepEqual(launch(['--mode', 'external', '--address', '127.0.0.1:9999', '--package-id', id]).runtime, { mode: 'external', address: '127.0.0.1:9999', packageId: id });
     fs.writeFileSync(file, JSON.stringify({ address: '127.0.0.1:9999', tls_required: true }));

@@ -38,7 +38,10 @@ describe('chaincode-launcher package', () => {
     assert.match(r.stderr, /wrote .*basic\.tar\.gz \(node, label basic_1\.0\.0, 2 entries in code\.tar\.gz\)/);
     const read = await readLifecyclePackage(readFileSync(out));
     assert.deepEqual(JSON.parse(read.metadataText), { path: folder, type: 'node', label: 'basic_1.0.0' });
-    assert.deepEqual(read.code.map((e) => e.name), ['src/index.js', 'src/package.json']);
+    assert.deepEqual(
+      read.code.map((e) => e.name),
+      ['src/index.js', 'src/package.json'],
+    );
   });
 
   test('by default the package goes beside the folder when run inside it, never into it', async () => {
@@ -90,11 +93,18 @@ describe('chaincode-launcher package', () => {
     };
 
     test('a folder that is not a chaincode: exit 3', async () => {
-      await refused((f) => [f], 3, /error: .* is not a chaincode folder: it has no package\.json depending on fabric-shim or fabric-contract-api/, { 'package.json': '{"name":"site"}', 'index.html': '' });
+      await refused((f) => [f], 3, /error: .* is not a chaincode folder: it has no package\.json depending on fabric-shim or fabric-contract-api/, {
+        'package.json': '{"name":"site"}',
+        'index.html': '',
+      });
     });
 
     test("a label Fabric refuses: exit 2, Fabric's message", async () => {
-      await refused((f) => [f, '--label', 'bad label'], 2, /error: invalid label 'bad label'\. Label must be non-empty, can only consist of alphanumerics, symbols from '\.\+-_', and can only begin with alphanumerics/);
+      await refused(
+        (f) => [f, '--label', 'bad label'],
+        2,
+        /error: invalid label 'bad label'\. Label must be non-empty, can only consist of alphanumerics, symbols from '\.\+-_', and can only begin with alphanumerics/,
+      );
     });
 
     test('ccaas without an address, an address without ccaas, an unknown type, a bad address: exit 2', async () => {

@@ -27,7 +27,14 @@ interface Run {
 
 function cli(args: string[]): Run {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stderr: r.stderr, lines: r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    lines: r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 /** The first org's peer's ledger of mychannel in a network data directory (what the CLI records into). */
@@ -85,7 +92,13 @@ describe('chaincode-launcher replay', () => {
     assert.equal(r.code, 1, r.stderr);
     const line = r.lines[0] as { same: boolean; differences: { type: string; key?: string; invoked: string }[] };
     assert.equal(line.same, false);
-    assert.deepEqual(line.differences.map((d) => [d.type, d.key ?? null]), [['chaincode event mismatch', null], ['write value mismatch', 'asset1']]);
+    assert.deepEqual(
+      line.differences.map((d) => [d.type, d.key ?? null]),
+      [
+        ['chaincode event mismatch', null],
+        ['write value mismatch', 'asset1'],
+      ],
+    );
     assert.match(line.differences[1].invoked, /"Owner":"ALICE"/);
     assert.match(r.stderr, /now differs from the original:\n {2}chaincode event mismatch: AssetTransferred: .* → AssetMoved: /);
   });
@@ -101,10 +114,13 @@ describe('chaincode-launcher replay', () => {
     const fresh = path.join(tempDir(), 'new');
     const r = cli(['replay', '--all', EXAMPLE, '--from', recorded, '--data-dir', fresh, '--port', '0']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.lines.slice(0, -1).map((l) => [l.index, (l.tx as string[])[0], l.outcome, l.validation]), [
-      [0, 'InitLedger', 'same', 'VALID'],
-      [1, 'TransferAsset', 'same', 'VALID'],
-    ]);
+    assert.deepEqual(
+      r.lines.slice(0, -1).map((l) => [l.index, (l.tx as string[])[0], l.outcome, l.validation]),
+      [
+        [0, 'InitLedger', 'same', 'VALID'],
+        [1, 'TransferAsset', 'same', 'VALID'],
+      ],
+    );
     assert.deepEqual(r.lines.at(-1), { summary: { same: 2, different: 0, skipped: 0, failed: 0 }, finalState: 'same', stateDifferences: [] });
     assert.equal((await heightOf(fresh)).height, 2);
 
@@ -114,12 +130,35 @@ describe('chaincode-launcher replay', () => {
   });
 
   test('replay --all --include-uncommitted on changed code: evaluations too, and the keys that end up different', () => {
-    const r = cli(['replay', '--all', changed.folder, '--from', recorded, '--data-dir', path.join(tempDir(), 'new'), '--port', '0', '--include-uncommitted', '--name', 'asset-transfer']);
+    const r = cli([
+      'replay',
+      '--all',
+      changed.folder,
+      '--from',
+      recorded,
+      '--data-dir',
+      path.join(tempDir(), 'new'),
+      '--port',
+      '0',
+      '--include-uncommitted',
+      '--name',
+      'asset-transfer',
+    ]);
     assert.equal(r.code, 1, r.stderr);
-    assert.deepEqual(r.lines.slice(0, -1).map((l) => [(l.tx as string[])[0], l.outcome]), [['InitLedger', 'same'], ['ReadAsset', 'same'], ['TransferAsset', 'different']]);
+    assert.deepEqual(
+      r.lines.slice(0, -1).map((l) => [(l.tx as string[])[0], l.outcome]),
+      [
+        ['InitLedger', 'same'],
+        ['ReadAsset', 'same'],
+        ['TransferAsset', 'different'],
+      ],
+    );
     const last = r.lines.at(-1) as { finalState: string; stateDifferences: { key: string; recorded: string; replayed: string }[] };
     assert.equal(last.finalState, 'different');
-    assert.deepEqual(last.stateDifferences.map((d) => d.key), ['asset1']);
+    assert.deepEqual(
+      last.stateDifferences.map((d) => d.key),
+      ['asset1'],
+    );
     assert.match(last.stateDifferences[0].replayed, /"Owner":"ALICE"/);
   });
 
@@ -135,7 +174,11 @@ describe('chaincode-launcher replay', () => {
       [['replay', 'abc', '--tx', 'Foo'], /--tx and --query belong to launch/],
       [['launch', 'cc', '--all'], /options of replay/],
     ] as const) {
-      assert.throws(() => parseCli(args), (e: Error) => e instanceof UsageError && message.test(e.message), args.join(' '));
+      assert.throws(
+        () => parseCli(args),
+        (e: Error) => e instanceof UsageError && message.test(e.message),
+        args.join(' '),
+      );
     }
   });
 });

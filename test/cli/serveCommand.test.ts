@@ -53,8 +53,20 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
     const address = `127.0.0.1:${(await serverAddressOnLoopback()).port}`;
 
     const packaged = runCli([
-      'package', EXAMPLE, '--type', 'ccaas', '--address', address, '--out', path.join(dir, 'asset-transfer-ccaas.tar.gz'),
-      '--tls-root-cert', write('server-ca.pem', serverCa.certPem), '--tls-client-cert', write('peer.pem', peer.certPem), '--tls-client-key', write('peer.key', peer.keyPem),
+      'package',
+      EXAMPLE,
+      '--type',
+      'ccaas',
+      '--address',
+      address,
+      '--out',
+      path.join(dir, 'asset-transfer-ccaas.tar.gz'),
+      '--tls-root-cert',
+      write('server-ca.pem', serverCa.certPem),
+      '--tls-client-cert',
+      write('peer.pem', peer.certPem),
+      '--tls-client-key',
+      write('peer.key', peer.keyPem),
     ]);
     assert.equal(packaged.code, 0, packaged.stderr);
     const packageId = packaged.stdout.trim();
@@ -62,10 +74,25 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
     const read = await readLifecyclePackage(fs.readFileSync(path.join(dir, 'asset-transfer-ccaas.tar.gz')));
     const connectionFile = write('connection.json', read.code.find((e) => e.name === 'connection.json')!.body.toString());
 
-    const serve = spawn(process.execPath, [
-      CLI, 'serve', EXAMPLE, '--package-id', packageId, '--address', address,
-      '--tls-cert', write('server.pem', server.certPem), '--tls-key', write('server.key', server.keyPem), '--client-ca', write('peer-ca.pem', peerCa.certPem),
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        EXAMPLE,
+        '--package-id',
+        packageId,
+        '--address',
+        address,
+        '--tls-cert',
+        write('server.pem', server.certPem),
+        '--tls-key',
+        write('server.key', server.keyPem),
+        '--client-ca',
+        write('peer-ca.pem', peerCa.certPem),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     children.push(serve);
     let stdout = '';
     let stderr = '';
@@ -78,13 +105,34 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
     assert.match(stderr, new RegExp(`\\[serve\\] serving ${packageId} on ${address.replace(/\./g, '\\.')}; press Ctrl-C to stop`));
 
     const launched = runCli([
-      'launch', EXAMPLE, '--mode', 'external', '--connection', connectionFile, '--package-id', packageId,
-      '--data-dir', tempDir(), '--port', '0', '--once', '--tx', 'InitLedger', '--query', 'ReadAsset asset2',
+      'launch',
+      EXAMPLE,
+      '--mode',
+      'external',
+      '--connection',
+      connectionFile,
+      '--package-id',
+      packageId,
+      '--data-dir',
+      tempDir(),
+      '--port',
+      '0',
+      '--once',
+      '--tx',
+      'InitLedger',
+      '--query',
+      'ReadAsset asset2',
     ]);
     assert.equal(launched.code, 0, `${launched.stderr}\n${stderr}`);
     assert.match(launched.stderr, new RegExp(`launching ${packageId} \\(external mode, node\\) from the chaincode server at ${address.replace(/\./g, '\\.')} \\(TLS\\)`));
-    const lines = launched.stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: number; json?: { Owner?: string } });
-    assert.deepEqual(lines.map((l) => l.status), [200, 200]);
+    const lines = launched.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: number; json?: { Owner?: string } });
+    assert.deepEqual(
+      lines.map((l) => l.status),
+      [200, 200],
+    );
     assert.equal(lines[1]!.json?.Owner, 'Brad');
 
     // The server's side of it: the peer's connection (with its certificate), the chaincode's logs.

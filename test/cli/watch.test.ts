@@ -37,14 +37,37 @@ describe('chaincode-launcher launch --watch', () => {
     cleanups.push(() => example.remove());
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-watch-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const child = spawn(process.execPath, [CLI, 'launch', example.folder, '--port', '0', '--data-dir', dataDir, '--watch', '--tx', 'InitLedger', '--tx', 'TransferAsset asset1 Alice', '--tx', 'TransferAsset asset1 Alice'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'launch',
+        example.folder,
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--watch',
+        '--tx',
+        'InitLedger',
+        '--tx',
+        'TransferAsset asset1 Alice',
+        '--tx',
+        'TransferAsset asset1 Alice',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     cleanups.push(() => child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines = (): Record<string, unknown>[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (): Record<string, unknown>[] =>
+      stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
     await waitUntil(() => /\[watch\] watching /.test(stderr), 90_000, `the watch to start; stderr:\n${stderr}`);
     const transfer = lines()[2];
@@ -55,7 +78,10 @@ describe('chaincode-launcher launch --watch', () => {
     assert.equal(rerun.previousTxId, transfer.txId);
     assert.notEqual(rerun.txId, transfer.txId);
     assert.equal(rerun.same, false);
-    assert.deepEqual(rerun.differences.map((d) => d.type), ['chaincode event mismatch', 'write value mismatch']);
+    assert.deepEqual(
+      rerun.differences.map((d) => d.type),
+      ['chaincode event mismatch', 'write value mismatch'],
+    );
     assert.match(stderr, /\[watch\] lib\/assetTransfer\.js changed: restarted in \d+ ms/);
     assert.match(stderr, /\[watch\] TransferAsset\(asset1, Alice\) differs from tx [0-9a-f]{8}:\n {2}chaincode event mismatch: AssetTransferred: .* → AssetMoved: /);
 
@@ -66,7 +92,10 @@ describe('chaincode-launcher launch --watch', () => {
   test('--watch with --once, --no-start or a chaincode server is a usage error', () => {
     assert.equal((parseCli(['launch', 'cc', '--watch']) as { watch: boolean }).watch, true);
     assert.equal((parseCli(['launch', 'cc', '--watch', '--mode', 'net']) as { watch: boolean }).watch, true);
-    assert.throws(() => parseCli(['launch', 'cc', '--watch', '--once']), (e: Error) => e instanceof UsageError && /choose one/.test(e.message));
+    assert.throws(
+      () => parseCli(['launch', 'cc', '--watch', '--once']),
+      (e: Error) => e instanceof UsageError && /choose one/.test(e.message),
+    );
     assert.throws(() => parseCli(['launch', 'cc', '--watch', '--no-start']), /drop --no-start/);
     assert.throws(() => parseCli(['launch', 'cc', '--watch', '--mode', 'external', '--address', '127.0.0.1:9999']), /yours to restart/);
   });

@@ -48,7 +48,10 @@ describe('Engine.reconfigure', () => {
 
   test('an endpoint that is not one fails the next launch with the typed error, not at reconfigure', async () => {
     assert.deepEqual(engine.reconfigure({ ...engine.config, dockerEndpoint: 'ftp://nowhere' }), []);
-    assert.throws(() => engine.docker.docker, (e: unknown) => e instanceof DockerUnreachableError && /unsupported scheme ftp:/.test(e.message));
+    assert.throws(
+      () => engine.docker.docker,
+      (e: unknown) => e instanceof DockerUnreachableError && /unsupported scheme ftp:/.test(e.message),
+    );
     await assert.rejects(engine.docker.listContainers(), DockerUnreachableError);
     engine.reconfigure({ ...engine.config, dockerEndpoint: CLOSED_ENDPOINT });
     assert.ok(engine.docker.docker, 'a valid endpoint again: a client');
@@ -63,7 +66,7 @@ describe('Engine.reconfigure', () => {
     assert.ok(waited < 5000, `gave up after the new 300 ms, not the 30 s it started with (${waited} ms)`);
   });
 
-  test('the execute timeout is the peer\'s at once', () => {
+  test("the execute timeout is the peer's at once", () => {
     engine.reconfigure({ ...engine.config, executeTimeoutMs: 1234 });
     assert.equal(engine.peer.executeTimeoutMs, 1234);
     assert.equal(engine.config.executeTimeoutMs, 1234);
@@ -71,7 +74,15 @@ describe('Engine.reconfigure', () => {
 
   test('restart-only settings are reported and not applied: the peer keeps its address, data and identity', () => {
     const address = engine.peer.address;
-    const pending = engine.reconfigure({ ...engine.config, peerPort: 7999, dataDir: path.join(dataDir, 'other'), mspId: 'Org2MSP', channel: 'other', ledgerDurability: 'disk', logLevel: 'debug' });
+    const pending = engine.reconfigure({
+      ...engine.config,
+      peerPort: 7999,
+      dataDir: path.join(dataDir, 'other'),
+      mspId: 'Org2MSP',
+      channel: 'other',
+      ledgerDurability: 'disk',
+      logLevel: 'debug',
+    });
     assert.deepEqual([...pending].sort(), ['channel', 'dataDir', 'ledgerDurability', 'mspId', 'peerPort']);
     assert.equal(engine.peer.address, address);
     assert.deepEqual(

@@ -29,7 +29,7 @@ describe('the README the .vsix carries (scripts/package.js)', () => {
     assert.throws(() => packageReadme('<img src="media/icon.png">'), /relative links would be broken.*media\/icon\.png/);
   });
 
-  it('turns every image of the project\'s README into a data: URI', () => {
+  it("turns every image of the project's README into a data: URI", () => {
     const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
     const images = readme.match(/!\[[^\]]*\]\([^)]+\)/g) ?? [];
     assert.ok(images.length > 0, 'the README has images');

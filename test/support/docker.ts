@@ -171,10 +171,7 @@ function javaRecipe(javaHome: string): Recipe {
 }
 
 async function ensureImage(name: string, recipe: Recipe): Promise<string> {
-  const hash = createHash('sha256')
-    .update(JSON.stringify({ RECIPE_VERSION, TOOLS, name, recipe }))
-    .digest('hex')
-    .slice(0, 16);
+  const hash = createHash('sha256').update(JSON.stringify({ RECIPE_VERSION, TOOLS, name, recipe })).digest('hex').slice(0, 16);
   const tag = `chaincode-launcher-test/${name}:${hash}`;
   if (await imageExists(tag)) return tag;
   return withLock(`image-${name}`, async () => {
@@ -187,9 +184,7 @@ async function ensureImage(name: string, recipe: Recipe): Promise<string> {
       const changes = Object.entries(recipe.env).map(([k, v]) => `--change ${q(`ENV ${k}=${v}`)}`);
       const excludes = recipe.exclude.map((p) => `--exclude=${q(p.slice(1))}`);
       const relPaths = hostPaths.map((p) => q(p.slice(1)));
-      const script =
-        `tar -c --anchored ${excludes.join(' ')} -C ${q(staging)} . -C / ${relPaths.join(' ')} | ` +
-        `docker import ${changes.join(' ')} - ${q(tag)}`;
+      const script = `tar -c --anchored ${excludes.join(' ')} -C ${q(staging)} . -C / ${relPaths.join(' ')} | ` + `docker import ${changes.join(' ')} - ${q(tag)}`;
       await run('/bin/bash', ['-o', 'pipefail', '-c', script], { maxBuffer: 1 << 20 });
       if (recipe.warm) await warm(tag, recipe.warm);
     } finally {
@@ -343,4 +338,3 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-

@@ -33,7 +33,10 @@ export interface ClientOptions {
 }
 
 function firstFile(dir: string): string {
-  const name = fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort()[0];
+  const name = fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .sort()[0];
   if (!name) throw new Error(`no file in ${dir}`);
   return path.join(dir, name);
 }

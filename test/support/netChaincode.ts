@@ -63,9 +63,7 @@ export async function lowLevelChaincode(): Promise<string> {
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccl-netmode-cc-'));
   for (const file of ['package.json', 'index.js']) await copyFile(path.join(LOWLEVEL_FIXTURE, file), path.join(dir, file));
-  await run('cp', ['-al', SHIM_NODE_MODULES, path.join(dir, 'node_modules')]).catch(() =>
-    run('cp', ['-r', SHIM_NODE_MODULES, path.join(dir, 'node_modules')]),
-  );
+  await run('cp', ['-al', SHIM_NODE_MODULES, path.join(dir, 'node_modules')]).catch(() => run('cp', ['-r', SHIM_NODE_MODULES, path.join(dir, 'node_modules')]));
   return dir;
 }
 
@@ -154,12 +152,20 @@ export async function imageTagsOf(docker: Dockerode, ccid: string): Promise<stri
 
 /** Removes the containers and images of these chaincode ids (test cleanup, also after failures). */
 export async function removeChaincodeArtifacts(docker: Dockerode, ccids: readonly string[]): Promise<void> {
-  for (const c of await containersOf(docker, ccids)) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  for (const c of await containersOf(docker, ccids))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const ccid of ccids) {
     const images = await docker.listImages({ filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`] } });
     // Chaincode images before the dependencies images they start FROM (Docker refuses a parent first).
     const last = (i: Dockerode.ImageInfo): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
-    for (const image of images.sort((a, b) => last(a) - last(b))) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    for (const image of images.sort((a, b) => last(a) - last(b)))
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
 }
 

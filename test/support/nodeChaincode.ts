@@ -30,12 +30,7 @@ export function startLowLevelFixture(ccid: string, peerAddress: string): Running
 
 /** A fabric-contract-api chaincode folder through the shim's own CLI. */
 export function startContractChaincode(moduleDir: string, ccid: string, peerAddress: string): RunningProcess {
-  return startProcess(
-    process.execPath,
-    [FABRIC_CHAINCODE_NODE, 'start', '--module-path', moduleDir, '--peer.address', peerAddress],
-    shimEnv(ccid),
-    moduleDir,
-  );
+  return startProcess(process.execPath, [FABRIC_CHAINCODE_NODE, 'start', '--module-path', moduleDir, '--peer.address', peerAddress], shimEnv(ccid), moduleDir);
 }
 
 export const CONTRACT_TS_FIXTURE = path.join(REPO_ROOT, 'out', 'test', 'fixtures', 'node', 'contract-ts');

@@ -146,9 +146,7 @@ export class RawShimStream {
 
   /** Received message types, for assertion messages: `REGISTERED, READY, ERROR("…")`. */
   describe(): string {
-    const parts = this.received.map((m) =>
-      m.type === MessageType.ERROR ? `ERROR(${JSON.stringify(Buffer.from(m.payload).toString('utf8'))})` : messageTypeName(m.type),
-    );
+    const parts = this.received.map((m) => (m.type === MessageType.ERROR ? `ERROR(${JSON.stringify(Buffer.from(m.payload).toString('utf8'))})` : messageTypeName(m.type)));
     return parts.length ? parts.join(', ') : 'nothing';
   }
 

@@ -69,9 +69,7 @@ export function goFixtureStatus(name: GoFixtureName): FixtureStatus {
   const bin = path.join(repoRoot(), 'test', 'fixtures', 'go', name, 'bin', GO_BINARIES[name]);
   const label = `go/${name}`;
   if (usable(bin)) return { label, path: bin, reason: null };
-  const reason = findOnPath('go')
-    ? `${label} fixture not built (${bin} missing): run .ci/fixtures.sh go`
-    : `no go toolchain on PATH, so ${bin} was not built`;
+  const reason = findOnPath('go') ? `${label} fixture not built (${bin} missing): run .ci/fixtures.sh go` : `no go toolchain on PATH, so ${bin} was not built`;
   return { label, path: null, reason };
 }
 
@@ -85,9 +83,7 @@ export function javaFixtureStatus(): FixtureStatus {
   const label = 'java';
   if (!javaCommand()) return { label, path: null, reason: 'no java on PATH (nor JAVA_HOME/bin/java)' };
   if (usable(jar)) return { label, path: jar, reason: null };
-  const reason = findOnPath('mvn')
-    ? `java fixture not built (${jar} missing): run .ci/fixtures.sh java`
-    : `no mvn on PATH, so ${jar} was not built`;
+  const reason = findOnPath('mvn') ? `java fixture not built (${jar} missing): run .ci/fixtures.sh java` : `no mvn on PATH, so ${jar} was not built`;
   return { label, path: null, reason };
 }
 
@@ -227,7 +223,11 @@ export function startChaincodeProcess(opts: ChaincodeProcessOptions): ChaincodeP
       return done;
     },
     lines: () => [...captured],
-    output: (max = 80) => captured.slice(-max).map((l) => `  ${label} ${l}`).join('\n'),
+    output: (max = 80) =>
+      captured
+        .slice(-max)
+        .map((l) => `  ${label} ${l}`)
+        .join('\n'),
     waitForLine: (pattern, timeoutMs) =>
       new Promise<string>((resolve, reject) => {
         const hit = captured.find((l) => pattern.test(l));
@@ -317,11 +317,7 @@ export function startJavaFixture(opts: JavaFixtureStartOptions): ChaincodeProces
   return startChaincodeProcess({
     command: java,
     // Quicker JVM start for short test runs; the shim itself is unchanged.
-    args: [
-      '-XX:TieredStopAtLevel=1',
-      '-XX:+UseSerialGC',
-      ...(opts.contractApi ? ['-cp', jar, 'org.hyperledger.fabric.contract.ContractRouter'] : ['-jar', jar]),
-    ],
+    args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...(opts.contractApi ? ['-cp', jar, 'org.hyperledger.fabric.contract.ContractRouter'] : ['-jar', jar])],
     env: {
       CORE_CHAINCODE_ID_NAME: opts.chaincodeId,
       CORE_PEER_ADDRESS: opts.peerAddress,

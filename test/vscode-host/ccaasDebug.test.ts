@@ -69,11 +69,25 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(file), new vscode.Position(line - 1, 0)))]);
 
     const peerBefore = api.ctx.engine.current;
-    const started = await vscode.debug.startDebugging(folder, { type: 'chaincode', request: 'launch', name: 'Debug on a Fabric network (chaincode as a service)', mode: 'ccaas', address, packageId });
+    const started = await vscode.debug.startDebugging(folder, {
+      type: 'chaincode',
+      request: 'launch',
+      name: 'Debug on a Fabric network (chaincode as a service)',
+      mode: 'ccaas',
+      address,
+      packageId,
+    });
     assert.strictEqual(started, true, 'the CCaaS configuration resolved');
-    const serving = await waitFor(async () => ((await row())?.contextValue?.split(' ')[0] === 'servingChaincode' ? row() : undefined), 30_000, `${packageId} serving in the Chaincodes view`);
+    const serving = await waitFor(
+      async () => ((await row())?.contextValue?.split(' ')[0] === 'servingChaincode' ? row() : undefined),
+      30_000,
+      `${packageId} serving in the Chaincodes view`,
+    );
     assert.match(serving?.description ?? '', /^ccaas · node · serving · debugging · 0 peer connections$/);
-    assert.ok(serving?.children?.some((c) => c.label === `Serving on ${address}` && c.description === 'plaintext'), JSON.stringify(serving?.children));
+    assert.ok(
+      serving?.children?.some((c) => c.label === `Serving on ${address}` && c.description === 'plaintext'),
+      JSON.stringify(serving?.children),
+    );
     if (!peerBefore) assert.strictEqual(api.ctx.engine.current, undefined, 'serving started no embedded peer');
     await showSidebar(); // the debugger opened Run and Debug: the shot shows the Chaincodes view
     await browser({ shot: 'host-ccaas-01-serving', settleMs: 800 });
@@ -97,13 +111,23 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     assert.strictEqual(idBox?.value, 'asset-transfer:1.0.0', 'the id defaults to name:version');
     assert.strictEqual(launched?.status, 'ready');
     assert.strictEqual(launched.ccid, packageId);
-    const dialled = await waitFor(async () => {
-      const r = await row();
-      return r?.contextValue?.split(' ')[0] === 'readyChaincode' && r.children?.filter((c) => /^Peer connection from 127\.0\.0\.1:\d+$/.test(c.label)).length === 2 ? r : undefined;
-    }, 10_000, "both orgs' peer connections in the view");
+    const dialled = await waitFor(
+      async () => {
+        const r = await row();
+        return r?.contextValue?.split(' ')[0] === 'readyChaincode' && r.children?.filter((c) => /^Peer connection from 127\.0\.0\.1:\d+$/.test(c.label)).length === 2
+          ? r
+          : undefined;
+      },
+      10_000,
+      "both orgs' peer connections in the view",
+    );
     assert.match(dialled.description ?? '', /debugging · 2 peer connections$/);
 
-    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: packageId, fn: 'CreateAsset', args: ['ccaas9', 'red', '3', 'Tomoko', '100'] });
+    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
+      chaincodeId: packageId,
+      fn: 'CreateAsset',
+      args: ['ccaas9', 'red', '3', 'Tomoko', '100'],
+    });
     assert.strictEqual(created?.status, 200, created?.message);
 
     const timeoutMs = api.ctx.config.engine.executeTimeoutMs;
@@ -138,14 +162,21 @@ describe('F5 on a Fabric network: the CCaaS configuration on the Node example, d
     assert.strictEqual(result.payload.toString(), 'Tomoko');
     assert.ok(result.durationMs > timeoutMs, `it took ${result.durationMs} ms, longer than the ${timeoutMs} ms timeout`);
     // The chaincode's output channel: its debuggee output and the peer's connection.
-    assert.ok(api.ctx.logs.recentLines(packageId, 200).some((l) => /\[serve\] a peer connected from 127\.0\.0\.1:\d+/.test(l)), api.ctx.logs.recentLines(packageId).join('\n'));
+    assert.ok(
+      api.ctx.logs.recentLines(packageId, 200).some((l) => /\[serve\] a peer connected from 127\.0\.0\.1:\d+/.test(l)),
+      api.ctx.logs.recentLines(packageId).join('\n'),
+    );
 
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
-    await waitFor(async () => {
-      const r = await row();
-      return r === undefined || r.contextValue?.split(' ')[0] === 'stoppedChaincode';
-    }, 15_000, "the served chaincode and the peer's launch to end with the session");
+    await waitFor(
+      async () => {
+        const r = await row();
+        return r === undefined || r.contextValue?.split(' ')[0] === 'stoppedChaincode';
+      },
+      15_000,
+      "the served chaincode and the peer's launch to end with the session",
+    );
     assert.strictEqual(api.ctx.served.list().length, 0);
   });
 });

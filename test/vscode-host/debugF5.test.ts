@@ -48,11 +48,19 @@ describe('F5: the chaincode debug type on the Node example (js-debug)', function
     const started = await vscode.debug.startDebugging(folder, { type: 'chaincode', request: 'launch', name: 'Debug asset-transfer', chaincodeName: 'dbg', version: '1.0' });
     mark('assert.strictEqual(started, true,');
     assert.strictEqual(started, true, 'startDebugging resolved the chaincode configuration');
-    const ready = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 30_000, `${ccid} ready in the Chaincodes view`);
+    const ready = await waitFor(
+      async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode'),
+      30_000,
+      `${ccid} ready in the Chaincodes view`,
+    );
     assert.match(ready.description ?? '', /debugging/);
 
     mark('const created = await');
-    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'CreateAsset', args: ['asset9', 'red', '3', 'Tomoko', '100'] });
+    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
+      chaincodeId: ccid,
+      fn: 'CreateAsset',
+      args: ['asset9', 'red', '3', 'Tomoko', '100'],
+    });
     assert.strictEqual(created?.status, 200, created?.message);
 
     const timeoutMs = api.ctx.config.engine.executeTimeoutMs;
@@ -60,12 +68,16 @@ describe('F5: the chaincode debug type on the Node example (js-debug)', function
     const transfer = vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'TransferAsset', args: ['asset9', 'Max'] });
     mark('const stop = await waitFor');
     const stop = await waitFor(() => stops[0], 30_000, 'the debugger to stop at the breakpoint');
-    const frames = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 }) as { stackFrames: { line: number; source?: { path?: string } }[] };
+    const frames = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as { stackFrames: { line: number; source?: { path?: string } }[] };
     assert.strictEqual(frames.stackFrames[0].line, line, 'stopped on the breakpoint line');
     // in code-server the path may come back as a vscode-remote URI: compare its file path
     const source = frames.stackFrames[0].source?.path ?? '';
     assert.ok(source.endsWith(file), `stopped in ${source}`);
-    await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && /paused in debugger/.test(r.description ?? '')), 5000, 'the view to show the chaincode paused');
+    await waitFor(
+      async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && /paused in debugger/.test(r.description ?? '')),
+      5000,
+      'the view to show the chaincode paused',
+    );
     mark("await browser({ shot: 'host-02");
     await browser({ shot: 'host-02-f5-paused-at-breakpoint', settleMs: 1200 });
 
@@ -78,7 +90,11 @@ describe('F5: the chaincode debug type on the Node example (js-debug)', function
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     mark('await vscode.debug.stopDebugging();');
     await vscode.debug.stopDebugging();
-    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 15_000, 'the handler to end after the debug session');
+    await waitFor(
+      async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'),
+      15_000,
+      'the handler to end after the debug session',
+    );
     mark('done');
   });
 });

@@ -82,26 +82,45 @@ describe('F5: the chaincode debug type on Go chaincode (Delve, no Go extension)'
     vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(file), new vscode.Position(line - 1, 0)))]);
 
     const f5 = Date.now();
-    const started = await vscode.debug.startDebugging(workspaceFolder(), { type: 'chaincode', request: 'launch', name: 'Debug Go chaincode', folder: dir, chaincodeName: 'godbg', version: '1.0' });
+    const started = await vscode.debug.startDebugging(workspaceFolder(), {
+      type: 'chaincode',
+      request: 'launch',
+      name: 'Debug Go chaincode',
+      folder: dir,
+      chaincodeName: 'godbg',
+      version: '1.0',
+    });
     assert.strictEqual(started, true, 'startDebugging resolved the Go configuration and started Delve');
     const session = vscode.debug.activeDebugSession;
     assert.strictEqual(session?.type, 'chaincode', 'the session runs on our own adapter');
-    const ready = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'), 240_000, `${ccid} ready in the Chaincodes view (Delve builds the chaincode first)`);
+    const ready = await waitFor(
+      async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'),
+      240_000,
+      `${ccid} ready in the Chaincodes view (Delve builds the chaincode first)`,
+    );
     const readyMs = Date.now() - f5;
     assert.match(ready.description ?? '', /debugging/);
     // Delve's debug build is outside the chaincode folder while it runs.
     assert.ok(fs.existsSync(debugBinaryPath(ccid)), `Delve built ${debugBinaryPath(ccid)}`);
-    assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.startsWith('__debug_bin')), [], 'no debug build in the chaincode folder');
+    assert.deepStrictEqual(
+      fs.readdirSync(dir).filter((f) => f.startsWith('__debug_bin')),
+      [],
+      'no debug build in the chaincode folder',
+    );
 
     const timeoutMs = api.ctx.config.engine.executeTimeoutMs;
     const t0 = Date.now();
     const put = vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'put', args: ['color', 'blue'] });
     const stop = await waitFor(() => stops[0], 30_000, 'Delve to stop at the breakpoint in Invoke');
     const firstStopMs = Date.now() - f5;
-    console.log(`[f5-go] F5 → Delve built and started the chaincode ${launchedAt - f5} ms; → registered ${readyMs} ms; → first stop (after an invoke) ${firstStopMs} ms; invoke → stop ${Date.now() - t0} ms`);
+    console.log(
+      `[f5-go] F5 → Delve built and started the chaincode ${launchedAt - f5} ms; → registered ${readyMs} ms; → first stop (after an invoke) ${firstStopMs} ms; invoke → stop ${Date.now() - t0} ms`,
+    );
     assert.deepStrictEqual(sessionTypes, ['chaincode']);
 
-    const frames = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as { stackFrames: { id: number; name: string; line: number; source?: { path?: string } }[] };
+    const frames = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
+      stackFrames: { id: number; name: string; line: number; source?: { path?: string } }[];
+    };
     const top = frames.stackFrames[0];
     assert.strictEqual(top.line, line, `stopped on the breakpoint line (in ${top.name})`);
     assert.ok((top.source?.path ?? '').endsWith(path.join('go', 'v2', 'main.go')), `stopped in ${top.source?.path}`);
@@ -111,7 +130,11 @@ describe('F5: the chaincode debug type on Go chaincode (Delve, no Go extension)'
     const locals = scopes.scopes.find((s) => s.name === 'Locals') ?? scopes.scopes[0];
     const vars = (await stop.session.customRequest('variables', { variablesReference: locals.variablesReference })) as { variables: Variable[] };
     assert.strictEqual(vars.variables.find((v) => v.name === 'fn')?.value, '"put"', JSON.stringify(vars.variables));
-    await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && /paused in debugger/.test(r.description ?? '')), 5000, 'the view to show the chaincode paused');
+    await waitFor(
+      async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && /paused in debugger/.test(r.description ?? '')),
+      5000,
+      'the view to show the chaincode paused',
+    );
     assert.ok(api.ctx.debugSessions.isPaused(ccid), 'the pause tracker saw Delve stop');
 
     const result = await continuePastTimeout(stop, put, t0, timeoutMs);
@@ -120,7 +143,11 @@ describe('F5: the chaincode debug type on Go chaincode (Delve, no Go extension)'
 
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.debug.stopDebugging();
-    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'), 15_000, 'the handler to end after the debug session');
+    await waitFor(
+      async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue?.split(' ')[0] === 'readyChaincode'),
+      15_000,
+      'the handler to end after the debug session',
+    );
     await waitFor(() => !fs.existsSync(debugBinaryPath(ccid)), 10_000, 'Delve to remove its debug build');
   });
 });

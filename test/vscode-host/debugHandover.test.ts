@@ -32,7 +32,12 @@ describe('F5 on a chaincode running in dev mode: hand over to the debugger', fun
     const api = await extensionApi();
     await showSidebar();
     const folder = workspaceFolder();
-    const launched = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: folder.uri.fsPath, mode: 'dev', name: 'handover', version: '1.0' });
+    const launched = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', {
+      folder: folder.uri.fsPath,
+      mode: 'dev',
+      name: 'handover',
+      version: '1.0',
+    });
     assert.strictEqual(launched?.status, 'ready');
     const pid = launched.process?.pid;
     assert.ok(pid && isAlive(pid), 'Launch Chaincode runs it as a process');
@@ -46,12 +51,20 @@ describe('F5 on a chaincode running in dev mode: hand over to the debugger', fun
       const started = await vscode.debug.startDebugging(folder, { type: 'chaincode', request: 'launch', name: 'Debug handover', chaincodeName: 'handover', version: '1.0' });
       assert.strictEqual(started, true);
       assert.strictEqual(isAlive(pid), false, 'the process Launch started is gone before the debuggee starts');
-      const row = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode' && /debugging/.test(r.description ?? '')), 30_000, `${ccid} ready under the debugger`);
+      const row = await waitFor(
+        async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode' && /debugging/.test(r.description ?? '')),
+        30_000,
+        `${ccid} ready under the debugger`,
+      );
       assert.ok(row);
       assert.deepStrictEqual(refused, [], 'no REGISTER was refused');
       const running = engine.launcher.running().find((r) => r.ccid === ccid);
       assert.strictEqual(running?.process, undefined, 'the debugger runs it now, not the launcher');
-      const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'CreateAsset', args: ['handover1', 'green', '1', 'Ann', '10'] });
+      const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
+        chaincodeId: ccid,
+        fn: 'CreateAsset',
+        args: ['handover1', 'green', '1', 'Ann', '10'],
+      });
       assert.strictEqual(result?.status, 200, result?.message);
     } finally {
       sub.dispose();
@@ -80,6 +93,10 @@ describe('F5 on a chaincode running in dev mode: hand over to the debugger', fun
       sub.dispose();
     }
     await vscode.debug.stopDebugging();
-    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 15_000, 'the chaincode to stop with the session');
+    await waitFor(
+      async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'),
+      15_000,
+      'the chaincode to stop with the session',
+    );
   });
 });

@@ -31,11 +31,17 @@ describe('debug configuration provider: env and args per language', function () 
     assert.match(peerAddress, /^127\.0\.0\.1:\d+$/);
     // A TypeScript contract chaincode: tsconfig, a build script, the shim from the example's node_modules.
     tsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-ts-debug-'));
-    fs.writeFileSync(path.join(tsDir, 'package.json'), JSON.stringify({
-      name: 'ts-cc', version: '0.2.0', main: 'dist/index.js',
-      scripts: { build: 'tsc', start: 'fabric-chaincode-node start' },
-      dependencies: { 'fabric-contract-api': '2.5.8', 'fabric-shim': '2.5.8' }, devDependencies: { typescript: '5.9' },
-    }));
+    fs.writeFileSync(
+      path.join(tsDir, 'package.json'),
+      JSON.stringify({
+        name: 'ts-cc',
+        version: '0.2.0',
+        main: 'dist/index.js',
+        scripts: { build: 'tsc', start: 'fabric-chaincode-node start' },
+        dependencies: { 'fabric-contract-api': '2.5.8', 'fabric-shim': '2.5.8' },
+        devDependencies: { typescript: '5.9' },
+      }),
+    );
     fs.writeFileSync(path.join(tsDir, 'tsconfig.json'), '{ "compilerOptions": { "outDir": "./dist", "sourceMap": true } }');
     fs.mkdirSync(path.join(tsDir, 'src'));
     fs.writeFileSync(path.join(tsDir, 'src', 'index.ts'), 'export const contracts = [];\n');
@@ -82,7 +88,7 @@ describe('debug configuration provider: env and args per language', function () 
     assert.deepStrictEqual(c.args, ['start', '--peer.address', peerAddress]);
   });
 
-  it('go: our own type (Delve\'s launch request) with -peer.address=HOST:PORT, no Go extension needed', async () => {
+  it("go: our own type (Delve's launch request) with -peer.address=HOST:PORT, no Go extension needed", async () => {
     const api = await extensionApi();
     const dir = path.join(repo(), 'test', 'fixtures', 'go', 'v2');
     const config = { type: 'chaincode', request: 'launch', name: 'Debug Go', folder: dir, chaincodeName: 'gocc', version: '2.0' };
@@ -104,7 +110,11 @@ describe('debug configuration provider: env and args per language', function () 
       await assert.rejects(api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config), (err: Error) => {
         assert.strictEqual(err.name, 'DebuggerUnavailableError');
         assert.match(err.message, /chaincode\.go\.delvePath is ".*no-such-dlv", which is not an executable file/);
-        assert.deepStrictEqual((err as Error & { actions: { title: string }[] }).actions.map((a) => a.title), ['Open Settings'], 'the fix is the setting');
+        assert.deepStrictEqual(
+          (err as Error & { actions: { title: string }[] }).actions.map((a) => a.title),
+          ['Open Settings'],
+          'the fix is the setting',
+        );
         return true;
       });
       assert.strictEqual(await api.debugProvider.resolveDebugConfiguration(workspaceFolder(), config), undefined, 'F5 is refused (with the message)');
@@ -122,7 +132,10 @@ describe('debug configuration provider: env and args per language', function () 
       await assert.rejects(api.debugProvider.resolveChaincodeConfiguration(workspaceFolder(), config), (err: Error) => {
         assert.strictEqual(err.name, 'DebuggerUnavailableError');
         assert.match(err.message, /needs the extension vscjava\.vscode-java-debug, which is not installed/);
-        assert.deepStrictEqual((err as Error & { actions: { title: string }[] }).actions.map((a) => a.title), ['Install vscjava.vscode-java-debug', 'Show in Extensions']);
+        assert.deepStrictEqual(
+          (err as Error & { actions: { title: string }[] }).actions.map((a) => a.title),
+          ['Install vscjava.vscode-java-debug', 'Show in Extensions'],
+        );
         return true;
       });
       const refused = await api.debugProvider.resolveDebugConfiguration(workspaceFolder(), config);

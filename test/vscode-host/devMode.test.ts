@@ -20,7 +20,12 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
   it('launches the example chaincode as a child process and the Chaincodes view shows it ready', async () => {
     const api = await extensionApi();
     await showSidebar();
-    const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'basic', version: '1.0' });
+    const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', {
+      folder: workspaceFolder().uri.fsPath,
+      mode: 'dev',
+      name: 'basic',
+      version: '1.0',
+    });
     assert.ok(running, 'launch returned the running chaincode');
     assert.strictEqual(running.status, 'ready');
     const rows = await api.views.chaincodes.snapshot();
@@ -29,7 +34,10 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
     assert.strictEqual(row.contextValue, 'readyChaincode');
     assert.strictEqual(row.icon?.id, 'pass-filled');
     assert.match(row.description ?? '', /^dev/);
-    assert.ok(row.children?.some((c) => /Handler h\d+: ready/.test(c.label)), 'handler child shows ready');
+    assert.ok(
+      row.children?.some((c) => /Handler h\d+: ready/.test(c.label)),
+      'handler child shows ready',
+    );
     await waitFor(() => /1 ready/.test(api.statusBar.text), 5000, 'the status bar to count 1 ready');
     assert.match(api.statusBar.text, /127\.0\.0\.1:\d+/);
   });
@@ -37,7 +45,10 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
   it('invokes CreateAsset and the result, World State and Transactions reflect it', async () => {
     const api = await extensionApi();
     const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
-      chaincodeId: ccid, fn: 'CreateAsset', args: ['asset1', 'blue', '5', 'Tomoko', '300'], showResult: true,
+      chaincodeId: ccid,
+      fn: 'CreateAsset',
+      args: ['asset1', 'blue', '5', 'Tomoko', '300'],
+      showResult: true,
     });
     assert.ok(result, 'invoke returned a result');
     assert.strictEqual(result.status, 200, result.message);
@@ -46,10 +57,14 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
     const q = await vscode.commands.executeCommand<ExecuteResult>('chaincode.queryChaincode', { chaincodeId: ccid, fn: 'ReadAsset', args: ['asset1'] });
     assert.strictEqual(JSON.parse(q?.payload.toString() ?? '{}').Owner, 'Tomoko');
 
-    const keys = await waitFor(async () => {
-      const rows = await api.views.worldState.snapshot();
-      return rows.some((r) => r.label === 'asset1') && rows;
-    }, 5000, 'asset1 in the World State view');
+    const keys = await waitFor(
+      async () => {
+        const rows = await api.views.worldState.snapshot();
+        return rows.some((r) => r.label === 'asset1') && rows;
+      },
+      5000,
+      'asset1 in the World State view',
+    );
     const key = keys.find((r) => r.label === 'asset1');
     assert.match(key?.description ?? '', /"Owner":"Tomoko"/);
     const txs = await api.views.transactions.snapshot();
@@ -57,7 +72,10 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
     assert.ok(created, `CreateAsset in Transactions: ${JSON.stringify(txs.map((t) => t.label))}`);
     assert.strictEqual(created.contextValue, 'committedTransaction');
     assert.match(created.description ?? '', /^200 · \d+ ms · basic:1\.0/);
-    assert.ok(txs.some((t) => t.label.startsWith('ReadAsset(') && t.contextValue === 'queryTransaction'), 'the query is recorded too');
+    assert.ok(
+      txs.some((t) => t.label.startsWith('ReadAsset(') && t.contextValue === 'queryTransaction'),
+      'the query is recorded too',
+    );
 
     // open the key and the transaction as a person would (documents)
     const keyEditor = await vscode.commands.executeCommand<vscode.TextEditor>('chaincode.openStateKey', key);
@@ -75,6 +93,9 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
   it('writes the chaincode process output to its own output channel', async () => {
     const api = await extensionApi();
     const lines = api.ctx.logs.recentLines(ccid, 200);
-    assert.ok(lines.some((l) => l.includes('fabric-shim') || l.includes('cli.js')), `the start line is logged: ${lines.slice(0, 5).join(' | ')}`);
+    assert.ok(
+      lines.some((l) => l.includes('fabric-shim') || l.includes('cli.js')),
+      `the start line is logged: ${lines.slice(0, 5).join(' | ')}`,
+    );
   });
 });

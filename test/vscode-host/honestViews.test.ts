@@ -58,7 +58,10 @@ describe('honest views: the peer stopped', function () {
     assert.ok(api.ctx.engine.current, 'the row started the peer');
     await waitFor(async () => (await api.views.worldState.snapshot()).some((r) => r.label === 'kept' && r.description === '"on disk"'), 5000, 'the key back in World State');
     const rows = await api.views.transactions.snapshot();
-    assert.ok(rows.some((r) => r.label.startsWith('Put(')), `its transaction back in Transactions: ${JSON.stringify(rows.map((r) => r.label))}`);
+    assert.ok(
+      rows.some((r) => r.label.startsWith('Put(')),
+      `its transaction back in Transactions: ${JSON.stringify(rows.map((r) => r.label))}`,
+    );
     assert.ok(!rows.some((r) => r.contextValue === 'stoppedPeer'));
   });
 });

@@ -35,7 +35,9 @@ function answering(fn: string, args: Record<string, string>): Parameters<typeof 
 }
 
 const oursTabs = (): { group: vscode.TabGroup; tab: vscode.Tab }[] =>
-  vscode.window.tabGroups.all.flatMap((group) => group.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'chaincode').map((tab) => ({ group, tab })));
+  vscode.window.tabGroups.all.flatMap((group) =>
+    group.tabs.filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'chaincode').map((tab) => ({ group, tab })),
+  );
 
 describe('Invoke and Query prompts, result documents, history links', function () {
   this.timeout(120_000);
@@ -76,13 +78,20 @@ describe('Invoke and Query prompts, result documents, history links', function (
     assert.strictEqual(await size.validateInput('5'), undefined);
     const fragile = stub.inputs.find((o) => o.prompt === 'fragile: boolean');
     assert.strictEqual(await fragile?.validateInput?.('maybe'), 'fragile: true or false is expected, not "maybe"');
-    assert.ok(stub.inputs.some((o) => (o.prompt ?? '').startsWith('Transient data')), 'Invoke asks for transient data');
+    assert.ok(
+      stub.inputs.some((o) => (o.prompt ?? '').startsWith('Transient data')),
+      'Invoke asks for transient data',
+    );
 
     // The metadata lookup the prompts needed is the editor's own business, not a transaction of the user's.
-    const rows = await waitFor(async () => {
-      const r = await api.views.transactions.snapshot();
-      return r.some((t) => t.label.startsWith('CreateSized(')) && r;
-    }, 5000, 'CreateSized in Transactions');
+    const rows = await waitFor(
+      async () => {
+        const r = await api.views.transactions.snapshot();
+        return r.some((t) => t.label.startsWith('CreateSized(')) && r;
+      },
+      5000,
+      'CreateSized in Transactions',
+    );
     assert.ok(!rows.some((t) => t.label.includes('GetMetadata')), `no GetMetadata row: ${JSON.stringify(rows.map((t) => t.label))}`);
     assert.ok(!api.ctx.engine.current?.transactions.transactions().some((r) => r.fn === 'org.hyperledger.fabric:GetMetadata'), 'no GetMetadata record');
   });
@@ -92,7 +101,10 @@ describe('Invoke and Query prompts, result documents, history links', function (
     const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.queryChaincode', { chaincodeId: CCID });
     assert.strictEqual(result?.status, 200, result?.message);
     assert.strictEqual(JSON.parse(result.payload.toString()).Size, 5);
-    assert.deepStrictEqual(stub.inputs.map((o) => o.prompt), ['id: string']);
+    assert.deepStrictEqual(
+      stub.inputs.map((o) => o.prompt),
+      ['id: string'],
+    );
   });
 
   it('result documents reuse one editor group and are titled with the function and short txid', async () => {
@@ -114,7 +126,11 @@ describe('Invoke and Query prompts, result documents, history links', function (
     const second = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: CCID });
     assert.strictEqual(second?.status, 200, second?.message);
     const afterSecond = oursTabs();
-    assert.deepStrictEqual(new Set(afterSecond.map((t) => t.group.viewColumn)), new Set([resultColumn]), `one group holds our documents: ${afterSecond.map((t) => `${t.group.viewColumn}:${t.tab.label}`).join(', ')}`);
+    assert.deepStrictEqual(
+      new Set(afterSecond.map((t) => t.group.viewColumn)),
+      new Set([resultColumn]),
+      `one group holds our documents: ${afterSecond.map((t) => `${t.group.viewColumn}:${t.tab.label}`).join(', ')}`,
+    );
     assert.strictEqual(vscode.window.tabGroups.all.length, 2, 'no third group');
     assert.ok(afterSecond.some((t) => t.tab.label === `Resize ${second.txId.slice(0, 8)}.json`));
 
@@ -124,17 +140,26 @@ describe('Invoke and Query prompts, result documents, history links', function (
     await browser({ shot: 'host-06-result-documents' });
   });
 
-  it('a key\'s history entries link to their transactions', async () => {
+  it("a key's history entries link to their transactions", async () => {
     const api = await extensionApi();
     const txs = api.ctx.engine.current!.transactions.transactions().filter((r) => r.chaincode === CCID && r.validation === 'VALID');
     assert.ok(txs.length >= 3, 'CreateSized and two Resize committed');
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chaincode.openStateKey', { kind: 'stateKey', channel: txs[0].channel, chaincode: 'typed', key: 'item1' });
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chaincode.openStateKey', {
+      kind: 'stateKey',
+      channel: txs[0].channel,
+      chaincode: 'typed',
+      key: 'item1',
+    });
     assert.ok(editor, 'the key opened');
     const doc = JSON.parse(editor.document.getText()) as { history: { txId: string }[] };
     assert.strictEqual(doc.history.length, 3);
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', editor.document.uri);
     const linked = links.filter((l) => l.target?.scheme === 'chaincode' && l.target.path.startsWith('/transactions/'));
-    assert.deepStrictEqual(linked.map((l) => editor.document.getText(l.range)), doc.history.map((h) => h.txId), 'one link per history entry, on its txid');
+    assert.deepStrictEqual(
+      linked.map((l) => editor.document.getText(l.range)),
+      doc.history.map((h) => h.txId),
+      'one link per history entry, on its txid',
+    );
     // Following one opens that transaction's document.
     const oldest = doc.history[doc.history.length - 1].txId;
     await vscode.commands.executeCommand('vscode.open', linked[linked.length - 1].target);
@@ -149,6 +174,9 @@ describe('Invoke and Query prompts, result documents, history links', function (
     stub = stubWindow();
     const ran = await vscode.commands.executeCommand('chaincode.rerunTransaction');
     assert.strictEqual(ran, undefined);
-    assert.deepStrictEqual(stub.errors.map((e) => e.message), ['Re-run a transaction from the Transactions view.']);
+    assert.deepStrictEqual(
+      stub.errors.map((e) => e.message),
+      ['Re-run a transaction from the Transactions view.'],
+    );
   });
 });

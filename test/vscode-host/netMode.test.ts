@@ -73,10 +73,17 @@ describe('net mode: a Docker container over mutual TLS, the Containers view, Sho
     containerId = running.container.id;
     assert.strictEqual(docker('inspect', '--format', '{{.State.Running}}', containerId), 'true', 'Docker says it runs');
 
-    const row = await waitFor(async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 10_000, `${ccid} ready in the Chaincodes view`);
+    const row = await waitFor(
+      async () => (await api.views.chaincodes.snapshot()).find((r) => r.label === ccid && r.contextValue === 'readyChaincode'),
+      10_000,
+      `${ccid} ready in the Chaincodes view`,
+    );
     assert.strictEqual(row.icon?.id, 'pass-filled');
     assert.match(row.description ?? '', /^net · node · ready$/);
-    assert.ok(row.children?.some((c) => /^Handler h\d+: ready$/.test(c.label)), 'its handler is ready');
+    assert.ok(
+      row.children?.some((c) => /^Handler h\d+: ready$/.test(c.label)),
+      'its handler is ready',
+    );
     const container = row.children?.find((c) => c.id.endsWith('/container'));
     assert.ok(container, `a container child: ${JSON.stringify(row.children?.map((c) => c.label))}`);
     assert.strictEqual(container.label, `Container ${containerId.slice(0, 12)}`);
@@ -100,9 +107,13 @@ describe('net mode: a Docker container over mutual TLS, the Containers view, Sho
     assert.ok(byLabel.split('\n').includes(`${containerId} ${image}`), `docker ps by label: ${byLabel}`);
   });
 
-  it('invokes a transaction in the container, and Show Logs shows the container\'s log lines, tagged with the transaction', async () => {
+  it("invokes a transaction in the container, and Show Logs shows the container's log lines, tagged with the transaction", async () => {
     const api = await extensionApi();
-    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'CreateAsset', args: ['net1', 'purple', '4', 'Isabella', '700'] });
+    const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
+      chaincodeId: ccid,
+      fn: 'CreateAsset',
+      args: ['net1', 'purple', '4', 'Isabella', '700'],
+    });
     assert.ok(created, 'the invoke returned');
     assert.strictEqual(created.status, 200, created.message);
     assert.strictEqual(created.validation, 'VALID');
@@ -113,36 +124,64 @@ describe('net mode: a Docker container over mutual TLS, the Containers view, Sho
     const row = await waitFor(containerRow, 5000, 'the container row');
     await vscode.commands.executeCommand('chaincode.showLogs', row);
     const tag = `[tx ${created.txId.slice(0, 8)}]`;
-    const lines = await waitFor(() => {
-      const l = api.ctx.logs.recentLines(ccid, 200);
-      return l.some((x) => x.startsWith(tag)) && l;
-    }, 10_000, `a container log line tagged ${tag}`);
+    const lines = await waitFor(
+      () => {
+        const l = api.ctx.logs.recentLines(ccid, 200);
+        return l.some((x) => x.startsWith(tag)) && l;
+      },
+      10_000,
+      `a container log line tagged ${tag}`,
+    );
     // npm start inside the container, the shim registering, then the transaction
-    assert.ok(lines.some((l) => /fabric-chaincode-node start --peer\.address \S+:\d+/.test(l)), `the container's start line: ${lines.slice(-30).join('\n')}`);
-    assert.ok(lines.some((l) => l.includes(`Registering with peer`) && l.includes(`"${ccid}"`)), 'the shim registering');
-    assert.ok(lines.some((l) => l.startsWith(tag) && l.includes('Calling chaincode Invoke() succeeded')), 'the transaction\'s own line');
+    assert.ok(
+      lines.some((l) => /fabric-chaincode-node start --peer\.address \S+:\d+/.test(l)),
+      `the container's start line: ${lines.slice(-30).join('\n')}`,
+    );
+    assert.ok(
+      lines.some((l) => l.includes(`Registering with peer`) && l.includes(`"${ccid}"`)),
+      'the shim registering',
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(tag) && l.includes('Calling chaincode Invoke() succeeded')),
+      "the transaction's own line",
+    );
     assert.ok(!lines.some((l) => l.includes('\u001b[')), 'no terminal colour codes in the channel');
     // The World State and Transactions views show what ran in the container.
-    await waitFor(async () => (await api.views.worldState.snapshot()).some((r) => r.label === 'net1' && /"Owner":"Isabella"/.test(r.description ?? '')), 5000, 'net1 in the World State view');
+    await waitFor(
+      async () => (await api.views.worldState.snapshot()).some((r) => r.label === 'net1' && /"Owner":"Isabella"/.test(r.description ?? '')),
+      5000,
+      'net1 in the World State view',
+    );
     const txs = await api.views.transactions.snapshot();
-    assert.ok(txs.some((t) => t.label.startsWith('CreateAsset(net1') && t.contextValue === 'committedTransaction' && (t.description ?? '').includes(ccid)), `CreateAsset in Transactions: ${JSON.stringify(txs.map((t) => t.label))}`);
+    assert.ok(
+      txs.some((t) => t.label.startsWith('CreateAsset(net1') && t.contextValue === 'committedTransaction' && (t.description ?? '').includes(ccid)),
+      `CreateAsset in Transactions: ${JSON.stringify(txs.map((t) => t.label))}`,
+    );
     await vscode.commands.executeCommand('notifications.clearAll');
     await browser({ shot: 'host-04-net-mode-container-logs', settleMs: 2500 });
   });
 
-  it('Stop and Remove from the Containers view: the view follows Docker, and Docker\'s own list no longer has it', async () => {
+  it("Stop and Remove from the Containers view: the view follows Docker, and Docker's own list no longer has it", async () => {
     const api = await extensionApi();
     const row = await waitFor(containerRow, 5000, 'the container row');
     const t0 = Date.now();
     await vscode.commands.executeCommand('chaincode.stopContainer', row);
     console.log(`[net] stop took ${Date.now() - t0} ms`);
     assert.strictEqual(docker('inspect', '--format', '{{.State.Running}}', containerId), 'false', 'Docker says it stopped');
-    const stopped = await waitFor(async () => {
-      const r = await containerRow();
-      return r?.contextValue === 'exitedContainer' && r;
-    }, 15_000, 'the Containers view to show the container exited (from Docker\'s events)');
+    const stopped = await waitFor(
+      async () => {
+        const r = await containerRow();
+        return r?.contextValue === 'exitedContainer' && r;
+      },
+      15_000,
+      "the Containers view to show the container exited (from Docker's events)",
+    );
     assert.match(stopped.description ?? '', /^Exited/);
-    await waitFor(async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'), 15_000, `${ccid} no longer ready once its container stopped`);
+    await waitFor(
+      async () => !(await api.views.chaincodes.snapshot()).some((r) => r.label === ccid && r.contextValue === 'readyChaincode'),
+      15_000,
+      `${ccid} no longer ready once its container stopped`,
+    );
 
     await vscode.commands.executeCommand('chaincode.removeContainer', stopped, { confirm: false });
     assert.strictEqual(docker('ps', '-a', '--no-trunc', '--filter', `id=${containerId}`, '--format', '{{.ID}}'), '', 'Docker no longer lists the container');

@@ -30,7 +30,10 @@ describe('New Project: write, install, launch, invoke', function () {
     fs.rmSync(parent, { recursive: true, force: true });
   });
 
-  for (const [language, name, main] of [['node', 'host-assets', 'index.js'], ['typescript', 'HostAssetsTs', 'dist/src/index.js']] as const) {
+  for (const [language, name, main] of [
+    ['node', 'host-assets', 'index.js'],
+    ['typescript', 'HostAssetsTs', 'dist/src/index.js'],
+  ] as const) {
     it(`${language}: New Project writes and installs the project, and it launches and commits CreateAsset`, async () => {
       const api = await extensionApi();
       const result = await vscode.commands.executeCommand<NewProjectResult>('chaincode.newProject', { language, parent, name, open: false });
@@ -47,10 +50,16 @@ describe('New Project: write, install, launch, invoke', function () {
       const engine = api.ctx.engine.current;
       assert.ok(engine, 'the peer is running');
       const meta = await engine.transactions.execute({ chaincode: ccid, args: [GET_METADATA], kind: 'query' });
-      const names = functionsFromMetadata(meta.payload.toString('utf8')).map((f) => f.name).sort();
+      const names = functionsFromMetadata(meta.payload.toString('utf8'))
+        .map((f) => f.name)
+        .sort();
       assert.deepStrictEqual(names, ['AssetExists', 'CreateAsset', 'DeleteAsset', 'GetAllAssets', 'ReadAsset', 'UpdateAsset']);
 
-      const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: ccid, fn: 'CreateAsset', args: ['asset1', 'blue', '5', 'Tomoko', '300'] });
+      const created = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', {
+        chaincodeId: ccid,
+        fn: 'CreateAsset',
+        args: ['asset1', 'blue', '5', 'Tomoko', '300'],
+      });
       assert.strictEqual(created?.status, 200, created?.message);
       assert.strictEqual(created.validation, 'VALID');
       const read = await vscode.commands.executeCommand<ExecuteResult>('chaincode.queryChaincode', { chaincodeId: ccid, fn: 'ReadAsset', args: ['asset1'] });
@@ -62,7 +71,13 @@ describe('New Project: write, install, launch, invoke', function () {
     const taken = path.join(parent, 'taken');
     fs.mkdirSync(taken);
     fs.writeFileSync(path.join(taken, 'mine.txt'), 'mine');
-    const result = await vscode.commands.executeCommand<NewProjectResult | undefined>('chaincode.newProject', { language: 'go', parent, name: 'taken', open: false, install: false });
+    const result = await vscode.commands.executeCommand<NewProjectResult | undefined>('chaincode.newProject', {
+      language: 'go',
+      parent,
+      name: 'taken',
+      open: false,
+      install: false,
+    });
     assert.strictEqual(result, undefined, 'the command failed (its error is shown to the user)');
     assert.deepStrictEqual(fs.readdirSync(taken), ['mine.txt']);
   });
@@ -71,10 +86,14 @@ describe('New Project: write, install, launch, invoke', function () {
     await extensionApi();
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext);
-    const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[] } }).contributes.walkthroughs;
+    const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: { id: string; media: { markdown: string }; completionEvents: string[] }[] }[] } })
+      .contributes.walkthroughs;
     const getStarted = walkthroughs.find((w) => w.id === 'getStarted');
     assert.ok(getStarted, 'the walkthrough is contributed');
-    assert.deepStrictEqual(getStarted.steps.map((s) => s.id), ['openOrCreate', 'debug', 'invoke', 'worldState', 'transaction']);
+    assert.deepStrictEqual(
+      getStarted.steps.map((s) => s.id),
+      ['openOrCreate', 'debug', 'invoke', 'worldState', 'transaction'],
+    );
     const commands = new Set(await vscode.commands.getCommands(true));
     for (const step of getStarted.steps) {
       assert.ok(fs.existsSync(path.join(ext.extensionPath, step.media.markdown)), `${step.media.markdown} is in the extension`);

@@ -25,7 +25,12 @@ describe('Replay on Current Code and Export as Test', function () {
   it('replays a query recorded before a transfer with the value it read, in a diff editor', async () => {
     const api = await extensionApi();
     await showSidebar();
-    const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'replaycc', version: '1.0' });
+    const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', {
+      folder: workspaceFolder().uri.fsPath,
+      mode: 'dev',
+      name: 'replaycc',
+      version: '1.0',
+    });
     assert.strictEqual(running?.status, 'ready');
     const tx = (fn: string, args: string[], command = 'chaincode.invokeTransaction') => vscode.commands.executeCommand<ExecuteResult>(command, { chaincodeId: ccid, fn, args });
     assert.strictEqual((await tx('CreateAsset', ['replay1', 'blue', '5', 'Tomoko', '300']))?.status, 200);
@@ -40,10 +45,14 @@ describe('Replay on Current Code and Export as Test', function () {
     assert.strictEqual(JSON.parse(result.replayed.payload.toString()).Owner, 'Tomoko', 'the owner it read then, not Max');
     assert.deepStrictEqual(result.differences, []);
 
-    const tab = await waitFor(() => {
-      const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-      return input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'chaincode-replay' && input;
-    }, 5000, 'a diff editor with the replayed document');
+    const tab = await waitFor(
+      () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'chaincode-replay' && input;
+      },
+      5000,
+      'a diff editor with the replayed document',
+    );
     assert.strictEqual(tab.original.scheme, 'chaincode');
     const [original, replayed] = await Promise.all([vscode.workspace.openTextDocument(tab.original), vscode.workspace.openTextDocument(tab.modified)]);
     assert.strictEqual(JSON.parse(original.getText()).txId, read?.txId);

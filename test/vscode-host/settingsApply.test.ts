@@ -64,17 +64,24 @@ describe('settings apply to the running peer', function () {
     assert.strictEqual(api.ctx.engine.current, engine, 'the same engine');
     assert.strictEqual(engine.peer.address, address, 'the peer was not restarted');
     await sleep(300);
-    assert.deepStrictEqual(stub.infos.map((i) => i.message), [], 'no restart prompt');
+    assert.deepStrictEqual(
+      stub.infos.map((i) => i.message),
+      [],
+      'no restart prompt',
+    );
 
     // The Containers view follows: the old daemon's container is gone from it, Docker is unreachable there.
     await vscode.commands.executeCommand('chaincode.refreshContainers');
-    await waitFor(async () => !(await api.views.containers.snapshot()).some((r) => r.label === 'settings-dummy:1.0'), 10_000, 'the view to drop the old daemon\'s containers');
+    await waitFor(async () => !(await api.views.containers.snapshot()).some((r) => r.label === 'settings-dummy:1.0'), 10_000, "the view to drop the old daemon's containers");
     assert.deepStrictEqual(await api.views.docker.list(), []);
 
     // The next launch goes to the new endpoint, and its error opens that setting.
     const running = await vscode.commands.executeCommand('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'net', name: 'wrongendpoint', version: '1.0' });
     assert.strictEqual(running, undefined, 'the launch failed');
-    assert.ok(stub.errors.some((e) => e.message.includes(`Docker is not reachable at ${CLOSED_ENDPOINT}`)), `the error names the new endpoint: ${JSON.stringify(stub.errors)}`);
+    assert.ok(
+      stub.errors.some((e) => e.message.includes(`Docker is not reachable at ${CLOSED_ENDPOINT}`)),
+      `the error names the new endpoint: ${JSON.stringify(stub.errors)}`,
+    );
     await waitFor(() => stub?.openedSettings.length, 5000, 'Open Settings');
     assert.deepStrictEqual([...new Set(stub.openedSettings)], ['chaincode.docker.endpoint']);
 
@@ -99,7 +106,7 @@ describe('settings apply to the running peer', function () {
     assert.strictEqual(stub.infos.length, 1, 'back to the running value: nothing to restart for');
   });
 
-  it('the peer\'s port held by another listener: Start Peer waits, then says who holds it and offers that setting', async () => {
+  it("the peer's port held by another listener: Start Peer waits, then says who holds it and offers that setting", async () => {
     const api = await extensionApi();
     await vscode.commands.executeCommand('chaincode.stopPeer');
     const holder = net.createServer();

@@ -52,7 +52,10 @@ export async function browser(request: { shot?: string; key?: string; waitStatus
 }
 
 export function lineOf(file: string, marker: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(marker));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker));
   if (i < 0) throw new Error(`${marker} not found in ${file}`);
   return i + 1;
 }

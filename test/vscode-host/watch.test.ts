@@ -71,7 +71,8 @@ function diffTabs(): vscode.TabInputTextDiff[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.input)).filter((i): i is vscode.TabInputTextDiff => i instanceof vscode.TabInputTextDiff);
 }
 
-const tx = (ccid: string, fn: string, args: string[], command = 'chaincode.invokeTransaction') => vscode.commands.executeCommand<ExecuteResult>(command, { chaincodeId: ccid, fn, args });
+const tx = (ccid: string, fn: string, args: string[], command = 'chaincode.invokeTransaction') =>
+  vscode.commands.executeCommand<ExecuteResult>(command, { chaincodeId: ccid, fn, args });
 
 describe('Watch: restart and re-run on save', function () {
   this.timeout(180_000);
@@ -85,7 +86,12 @@ describe('Watch: restart and re-run on save', function () {
     it('an edit saved in the editor changes the next result, and a diff editor opens on the two runs', async () => {
       const api = await extensionApi();
       await showSidebar();
-      const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'watchcc', version: '1.0' });
+      const running = await vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', {
+        folder: workspaceFolder().uri.fsPath,
+        mode: 'dev',
+        name: 'watchcc',
+        version: '1.0',
+      });
       assert.strictEqual(running?.status, 'ready');
       const engine = api.ctx.engine.current;
       assert.ok(engine);
@@ -95,12 +101,19 @@ describe('Watch: restart and re-run on save', function () {
       assert.strictEqual(previous?.status, 200);
 
       assert.strictEqual(await vscode.commands.executeCommand('chaincode.watchChaincode', ccid), true);
-      const row = await waitFor(async () => {
-        const r = await chaincodeRow(ccid);
-        return r?.contextValue === 'readyChaincode watching' && r;
-      }, 5000, 'the row to show the watch');
+      const row = await waitFor(
+        async () => {
+          const r = await chaincodeRow(ccid);
+          return r?.contextValue === 'readyChaincode watching' && r;
+        },
+        5000,
+        'the row to show the watch',
+      );
       assert.match(row.description ?? '', / · watching$/);
-      assert.ok(row.children?.some((c) => c.label.startsWith('Watching')), 'a Watching row');
+      assert.ok(
+        row.children?.some((c) => c.label.startsWith('Watching')),
+        'a Watching row',
+      );
       const handler = readyHandlerId(engine, ccid);
       const before = new Set(engine.transactions.transactions({ chaincode: ccid }).map((r) => r.txId));
 
@@ -115,7 +128,8 @@ describe('Watch: restart and re-run on save', function () {
       const diff = await waitFor(() => diffTabs().find((d) => d.modified.query.includes(rerun.txId)), 20_000, 'a diff editor on the re-run');
       assert.ok(diff.original.query.includes(previous.txId), 'beside the previous run');
       const [left, right] = await Promise.all([vscode.workspace.openTextDocument(diff.original), vscode.workspace.openTextDocument(diff.modified)]);
-      const owner = (doc: vscode.TextDocument) => (JSON.parse(doc.getText()) as { writes: { key: string; value: { Owner: string } }[] }).writes.find((w) => w.key === 'watch1')?.value.Owner;
+      const owner = (doc: vscode.TextDocument) =>
+        (JSON.parse(doc.getText()) as { writes: { key: string; value: { Owner: string } }[] }).writes.find((w) => w.key === 'watch1')?.value.Owner;
       assert.strictEqual(owner(left), 'Alice');
       assert.strictEqual(owner(right), 'ALICE');
       assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, source(), 'the code keeps the focus');
@@ -156,7 +170,8 @@ describe('Watch: restart and re-run on save', function () {
 
     it('watches what is launched from then on; stopping the chaincode stops its watch, launching it again resumes it', async () => {
       await vscode.workspace.getConfiguration('chaincode').update('watch', true, vscode.ConfigurationTarget.Global);
-      const launch = () => vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'watchdefault', version: '1.0' });
+      const launch = () =>
+        vscode.commands.executeCommand<RunningChaincode>('chaincode.launchChaincode', { folder: workspaceFolder().uri.fsPath, mode: 'dev', name: 'watchdefault', version: '1.0' });
       assert.strictEqual((await launch())?.status, 'ready');
       await waitFor(async () => (await chaincodeRow(ccid))?.contextValue === 'readyChaincode watching', 10_000, 'the row watched by default');
       await vscode.commands.executeCommand('chaincode.stopChaincode', ccid);
@@ -172,12 +187,18 @@ describe('Watch: restart and re-run on save', function () {
     const ccid = 'watchdbg:1.0';
     const source = exampleSourceKept(ccid);
     const ORIGINAL = '    return bytes.toString();\n  }';
-    const EDITED = "    return JSON.stringify({ ...JSON.parse(bytes.toString()), Debugged: true });\n  }";
+    const EDITED = '    return JSON.stringify({ ...JSON.parse(bytes.toString()), Debugged: true });\n  }';
 
     it('a save restarts the debug session (VS Code restart, the same session) and the last transaction runs again', async () => {
       const api = await extensionApi();
       const engine = api.ctx.engine.current ?? (await api.ctx.ensureEngine());
-      const started = await vscode.debug.startDebugging(workspaceFolder(), { type: 'chaincode', request: 'launch', name: 'Debug watchdbg', chaincodeName: 'watchdbg', version: '1.0' });
+      const started = await vscode.debug.startDebugging(workspaceFolder(), {
+        type: 'chaincode',
+        request: 'launch',
+        name: 'Debug watchdbg',
+        chaincodeName: 'watchdbg',
+        version: '1.0',
+      });
       assert.strictEqual(started, true);
       await waitFor(() => readyHandlerId(engine, ccid), 30_000, `${ccid} ready under the debugger`);
       const session = api.ctx.debugSessions.session(ccid);
@@ -243,14 +264,24 @@ describe('Watch: restart and re-run on save', function () {
       const handler = readyHandlerId(engine, ccid);
       assert.ok(handler);
       const uri = vscode.Uri.file(contract);
-      const line = (await vscode.workspace.openTextDocument(uri)).getText().split('\n').findIndex((l) => l.includes('.toLowerCase()'));
+      const line = (await vscode.workspace.openTextDocument(uri))
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('.toLowerCase()'));
 
-      await editAndSave(contract, ".toLowerCase().replace('tomoko', 'restarted');", ".toLowerCase() +;");
-      const errors = await waitFor(() => {
-        const found = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'tsc');
-        return found.length > 0 && found;
-      }, 60_000, 'the build error in Problems');
-      assert.deepStrictEqual(errors.map((d) => [d.range.start.line, d.code]), [[line, 'TS1109']]);
+      await editAndSave(contract, ".toLowerCase().replace('tomoko', 'restarted');", '.toLowerCase() +;');
+      const errors = await waitFor(
+        () => {
+          const found = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'tsc');
+          return found.length > 0 && found;
+        },
+        60_000,
+        'the build error in Problems',
+      );
+      assert.deepStrictEqual(
+        errors.map((d) => [d.range.start.line, d.code]),
+        [[line, 'TS1109']],
+      );
       assert.strictEqual(errors[0].message, 'Expression expected.');
       await waitFor(async () => (await chaincodeRow(ccid))?.children?.some((c) => c.label.includes('the build failed')), 20_000, 'the row to show the failed build');
       assert.strictEqual(readyHandlerId(engine, ccid), handler, 'nothing restarted');

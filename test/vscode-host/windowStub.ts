@@ -38,7 +38,14 @@ const label = (i: Item): string => (typeof i === 'string' ? i : 'title' in i ? i
 export function stubWindow(answers: PromptAnswers = {}): WindowStub {
   const w = vscode.window as unknown as Record<string, unknown>;
   const c = vscode.commands as unknown as Record<string, unknown>;
-  const saved = { showQuickPick: w.showQuickPick, showInputBox: w.showInputBox, showErrorMessage: w.showErrorMessage, showInformationMessage: w.showInformationMessage, showWarningMessage: w.showWarningMessage, executeCommand: c.executeCommand };
+  const saved = {
+    showQuickPick: w.showQuickPick,
+    showInputBox: w.showInputBox,
+    showErrorMessage: w.showErrorMessage,
+    showInformationMessage: w.showInformationMessage,
+    showWarningMessage: w.showWarningMessage,
+    executeCommand: c.executeCommand,
+  };
   const stub: WindowStub = {
     inputs: [],
     picks: [],
@@ -46,11 +53,18 @@ export function stubWindow(answers: PromptAnswers = {}): WindowStub {
     infos: [],
     openedSettings: [],
     restore: () => {
-      Object.assign(w, { showQuickPick: saved.showQuickPick, showInputBox: saved.showInputBox, showErrorMessage: saved.showErrorMessage, showInformationMessage: saved.showInformationMessage, showWarningMessage: saved.showWarningMessage });
+      Object.assign(w, {
+        showQuickPick: saved.showQuickPick,
+        showInputBox: saved.showInputBox,
+        showErrorMessage: saved.showErrorMessage,
+        showInformationMessage: saved.showInformationMessage,
+        showWarningMessage: saved.showWarningMessage,
+      });
       c.executeCommand = saved.executeCommand;
     },
   };
-  const notification = (list: Shown[], answer: ((s: Shown) => string | undefined) | undefined) =>
+  const notification =
+    (list: Shown[], answer: ((s: Shown) => string | undefined) | undefined) =>
     async (message: string, ...rest: Item[]): Promise<unknown> => {
       const items = rest.filter((i) => typeof i === 'string' || 'title' in i);
       const shown = { message, items: items.map(label) };

@@ -26,8 +26,14 @@ describe('command palette', () => {
 
   it('hides the commands that need a tree row', () => {
     for (const id of NEED_A_ROW) {
-      assert.ok(manifest.contributes.commands.some((c) => c.command === id), `${id} is contributed`);
-      assert.ok(manifest.contributes.menus['view/item/context'].some((m) => m.command === id), `${id} is on a row's menu`);
+      assert.ok(
+        manifest.contributes.commands.some((c) => c.command === id),
+        `${id} is contributed`,
+      );
+      assert.ok(
+        manifest.contributes.menus['view/item/context'].some((m) => m.command === id),
+        `${id} is on a row's menu`,
+      );
       assert.ok(hidden.has(id), `${id} is hidden from the palette`);
     }
   });

@@ -27,7 +27,16 @@ function input(dir: string, config: Partial<ResolveInput['config']> = {}): Resol
 
 describe('debug configurations per language', () => {
   it("node (contract API): js-debug runs the shim CLI with --peer.address and a Fabric peer's environment (MSP id, TLS off)", () => {
-    const dir = folderWith({ 'package.json': JSON.stringify({ name: '@org/asset-transfer', version: '2.0.0', scripts: { start: 'fabric-chaincode-node start' }, dependencies: { 'fabric-contract-api': '2.5.8' } }), 'index.js': 'module.exports.contracts = [];', 'node_modules/fabric-shim/cli.js': '' });
+    const dir = folderWith({
+      'package.json': JSON.stringify({
+        name: '@org/asset-transfer',
+        version: '2.0.0',
+        scripts: { start: 'fabric-chaincode-node start' },
+        dependencies: { 'fabric-contract-api': '2.5.8' },
+      }),
+      'index.js': 'module.exports.contracts = [];',
+      'node_modules/fabric-shim/cli.js': '',
+    });
     const i = input(dir);
     assert.equal(debugLanguageOf(i.chaincode), 'node');
     const c = debugConfigurationFor('node').resolve(i);
@@ -51,7 +60,17 @@ describe('debug configurations per language', () => {
   });
 
   it('typescript: builds first (npm: build), source maps on, outFiles from tsconfig', () => {
-    const dir = folderWith({ 'package.json': JSON.stringify({ name: 'tscc', main: 'dist/index.js', scripts: { build: 'tsc', start: 'fabric-chaincode-node start' }, dependencies: { 'fabric-contract-api': '2.5.8' }, devDependencies: { typescript: '5' } }), 'tsconfig.json': '{ "compilerOptions": { "outDir": "./dist" } }', 'node_modules/fabric-shim/cli.js': '' });
+    const dir = folderWith({
+      'package.json': JSON.stringify({
+        name: 'tscc',
+        main: 'dist/index.js',
+        scripts: { build: 'tsc', start: 'fabric-chaincode-node start' },
+        dependencies: { 'fabric-contract-api': '2.5.8' },
+        devDependencies: { typescript: '5' },
+      }),
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "./dist" } }',
+      'node_modules/fabric-shim/cli.js': '',
+    });
     const i = input(dir, { chaincodeName: 'mycc', version: '1.0' });
     assert.equal(debugLanguageOf(i.chaincode), 'typescript');
     const c = debugConfigurationFor('typescript').resolve(i);
@@ -65,7 +84,7 @@ describe('debug configurations per language', () => {
     const dir = folderWith({ 'go.mod': 'module github.com/acme/basic/v2\n\nrequire github.com/hyperledger/fabric-contract-api-go/v2 v2.2.0\n' });
     const i = input(dir);
     const c = debugConfigurationFor(debugLanguageOf(i.chaincode)).resolve(i);
-    assert.equal(c.type, 'chaincode', 'no Go extension: the chaincode type\'s own adapter (dlv dap) serves it');
+    assert.equal(c.type, 'chaincode', "no Go extension: the chaincode type's own adapter (dlv dap) serves it");
     assert.equal(debugConfigurationFor('golang').debuggerExtension, undefined);
     assert.equal(c.mode, 'debug');
     assert.equal(c.program, dir);
@@ -89,7 +108,9 @@ describe('debug configurations per language', () => {
   });
 
   it('java: the Java debugger with CORE_PEER_ADDRESS and the main class from the build', () => {
-    const dir = folderWith({ 'build.gradle': "dependencies { implementation 'org.hyperledger.fabric-chaincode-java:fabric-chaincode-shim:2.5.+' }\nversion = '0.3'\nmainClassName = 'org.example.Main'\n" });
+    const dir = folderWith({
+      'build.gradle': "dependencies { implementation 'org.hyperledger.fabric-chaincode-java:fabric-chaincode-shim:2.5.+' }\nversion = '0.3'\nmainClassName = 'org.example.Main'\n",
+    });
     const i = input(dir);
     const c = debugConfigurationFor('java').resolve(i);
     assert.equal(c.type, 'java');
@@ -129,8 +150,22 @@ describe('settings and invoke helpers', () => {
   });
 
   it('reads contract metadata and typed arguments', () => {
-    const fns = functionsFromMetadata(JSON.stringify({ contracts: { AssetTransfer: { name: 'AssetTransfer', transactions: [{ name: 'ReadAsset', tags: ['EVALUATE'], parameters: [{ name: 'id', schema: { type: 'string' } }] }] }, Other: { name: 'Other', transactions: [{ name: 'Ping', tags: ['SUBMIT', 'submitTx'] }] }, 'org.hyperledger.fabric': { transactions: [{ name: 'GetMetadata' }] } } }));
-    assert.deepEqual(fns.map((f) => [f.name, f.kind]), [['ReadAsset', 'evaluate'], ['Other:Ping', 'submit']]);
+    const fns = functionsFromMetadata(
+      JSON.stringify({
+        contracts: {
+          AssetTransfer: { name: 'AssetTransfer', transactions: [{ name: 'ReadAsset', tags: ['EVALUATE'], parameters: [{ name: 'id', schema: { type: 'string' } }] }] },
+          Other: { name: 'Other', transactions: [{ name: 'Ping', tags: ['SUBMIT', 'submitTx'] }] },
+          'org.hyperledger.fabric': { transactions: [{ name: 'GetMetadata' }] },
+        },
+      }),
+    );
+    assert.deepEqual(
+      fns.map((f) => [f.name, f.kind]),
+      [
+        ['ReadAsset', 'evaluate'],
+        ['Other:Ping', 'submit'],
+      ],
+    );
     assert.deepEqual(fns[0].parameters, [{ name: 'id', type: 'string', schema: { type: 'string' } }]);
     assert.deepEqual(parseArgs('asset1 "big blue" 5'), ['asset1', 'big blue', '5']);
     assert.deepEqual(parseArgs('["a", {"b":1}]'), ['a', '{"b":1}']);

@@ -28,9 +28,13 @@ const thrown = (fn: () => unknown): unknown => {
 };
 
 describe('settings: live or at the next peer start', () => {
-  it('the restart-only settings are exactly the engine\'s, and each is a contributed setting', () => {
+  it("the restart-only settings are exactly the engine's, and each is a contributed setting", () => {
     assert.deepEqual(Object.keys(RESTART_ONLY_SETTINGS).sort(), [...RESTART_SETTINGS].sort());
-    const contributed = (JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { markdownDescription?: string; description?: string }> } } }).contributes.configuration.properties;
+    const contributed = (
+      JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {
+        contributes: { configuration: { properties: Record<string, { markdownDescription?: string; description?: string }> } };
+      }
+    ).contributes.configuration.properties;
     for (const key of Object.values(RESTART_ONLY_SETTINGS)) {
       const setting = contributed[`chaincode.${key}`];
       assert.ok(setting, `chaincode.${key} is contributed`);
@@ -47,8 +51,17 @@ describe('settings: the one an error is about', () => {
   it('Docker unreachable (or not a valid endpoint): chaincode.docker.endpoint, also through a wrapper that kept only the cause or the text', () => {
     const unreachable = new DockerUnreachableError('tcp://127.0.0.1:1', new Error('connect ECONNREFUSED 127.0.0.1:1'));
     assert.equal(settingOfError(unreachable, config), 'chaincode.docker.endpoint');
-    assert.equal(settingOfError(thrown(() => dockerClientOptions('ftp://x')), config), 'chaincode.docker.endpoint');
-    assert.equal(settingOfError(new Error('Launching cc:1.0 failed', { cause: new Error('error starting container', { cause: unreachable }) }), config), 'chaincode.docker.endpoint');
+    assert.equal(
+      settingOfError(
+        thrown(() => dockerClientOptions('ftp://x')),
+        config,
+      ),
+      'chaincode.docker.endpoint',
+    );
+    assert.equal(
+      settingOfError(new Error('Launching cc:1.0 failed', { cause: new Error('error starting container', { cause: unreachable }) }), config),
+      'chaincode.docker.endpoint',
+    );
     assert.equal(settingOfError(new Error(`error starting container: ${unreachable.message}`), config), 'chaincode.docker.endpoint');
   });
 
@@ -59,7 +72,10 @@ describe('settings: the one an error is about', () => {
     assert.equal(settingOfError(fileError('/keys/key.pem', 'client key'), files), 'chaincode.docker.tlsKey');
     assert.equal(settingOfError(fileError('/certs/ca.pem', 'CA certificate'), files), 'chaincode.docker.certPath');
     assert.equal(settingOfError(new Error('Launching cc:1.0 failed', { cause: fileError('/keys/key.pem', 'client key') }), files), 'chaincode.docker.tlsKey');
-    const plain = new DockerUnreachableError('tcp://h:2376', Object.assign(new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server.'), { statusCode: 400 }));
+    const plain = new DockerUnreachableError(
+      'tcp://h:2376',
+      Object.assign(new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server.'), { statusCode: 400 }),
+    );
     assert.equal(plain.failure.kind, 'tls');
     assert.equal(settingOfError(plain, config), 'chaincode.docker.tlsVerify');
     const handshake = new DockerUnreachableError('tcp://h:2376', Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }));
@@ -68,7 +84,13 @@ describe('settings: the one an error is about', () => {
   });
 
   it('the Docker TLS and external-address settings map onto the engine’s (empty = unset)', () => {
-    const values: Record<string, unknown> = { 'docker.tlsVerify': true, 'docker.certPath': ' /certs ', 'docker.tlsCaCert': '', 'docker.tlsKey': '/k.pem', 'peer.externalAddress': '192.0.2.10:7053' };
+    const values: Record<string, unknown> = {
+      'docker.tlsVerify': true,
+      'docker.certPath': ' /certs ',
+      'docker.tlsCaCert': '',
+      'docker.tlsKey': '/k.pem',
+      'peer.externalAddress': '192.0.2.10:7053',
+    };
     const c = engineConfigFrom(<T>(k: string) => values[k] as T | undefined, '/storage');
     assert.deepEqual(c.dockerTls, { verify: true, certPath: '/certs', keyFile: '/k.pem' });
     assert.equal(c.peerExternalAddress, '192.0.2.10:7053');
@@ -76,17 +98,19 @@ describe('settings: the one an error is about', () => {
     assert.deepEqual([unset.dockerTls, unset.peerExternalAddress], [{ verify: false }, undefined]);
   });
 
-  it('the peer\'s port held: chaincode.peer.port', () => {
+  it("the peer's port held: chaincode.peer.port", () => {
     const inUse = new PortInUseError('127.0.0.1', 7052, { pid: 42, command: 'node' }, 5000);
     assert.equal(settingOfError(new Error('cannot listen on 127.0.0.1:7052', { cause: inUse }), config), 'chaincode.peer.port');
   });
 
-  it('a base image the build could not find: that language\'s base image setting', () => {
-    const pull = new ImageBuildError('dev-peer0-cc-1.0:abc', 'pull access denied for example.test/java-base, repository does not exist or may require \'docker login\'', ['Step 1/4 : FROM example.test/java-base:2.5']);
+  it("a base image the build could not find: that language's base image setting", () => {
+    const pull = new ImageBuildError('dev-peer0-cc-1.0:abc', "pull access denied for example.test/java-base, repository does not exist or may require 'docker login'", [
+      'Step 1/4 : FROM example.test/java-base:2.5',
+    ]);
     assert.equal(settingOfError(pull, config), 'chaincode.baseImage.java');
     const manifest = new ImageBuildError('dev-peer0-cc-1.0-deps:abc', 'manifest for example.test/node-base:2.5 not found', []);
     assert.equal(settingOfError(manifest, config), 'chaincode.baseImage.node');
-    const other = new ImageBuildError('dev-peer0-cc-1.0:abc', 'The command \'/bin/sh -c npm ci\' returned a non-zero code: 1', []);
+    const other = new ImageBuildError('dev-peer0-cc-1.0:abc', "The command '/bin/sh -c npm ci' returned a non-zero code: 1", []);
     assert.equal(settingOfError(other, config), undefined, 'a build step failing is not about a setting');
   });
 

@@ -10,11 +10,23 @@ import { decodeCompositeKey, displayKey, stateKeyNodes, valuePreview } from '../
 import { stripAnsi, tagLine, txIdInLine } from '../../src/vscode/logTags';
 
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
-  id: 'h1', chaincodeId: 'basic:1.0', state: 'ready', since: 1_700_000_000_000, connection: 'grpc', remote: '127.0.0.1:5000',
-  inFlight: [], lastError: null, endReason: null, ...over,
+  id: 'h1',
+  chaincodeId: 'basic:1.0',
+  state: 'ready',
+  since: 1_700_000_000_000,
+  connection: 'grpc',
+  remote: '127.0.0.1:5000',
+  inFlight: [],
+  lastError: null,
+  endReason: null,
+  ...over,
 });
 const launched = (over: Partial<RunningChaincode> = {}): RunningChaincode => ({
-  ccid: 'basic:1.0', definition: { name: 'basic', version: '1.0', mode: 'dev', language: 'node', path: '/ws/basic' }, status: 'ready', since: 1, ...over,
+  ccid: 'basic:1.0',
+  definition: { name: 'basic', version: '1.0', mode: 'dev', language: 'node', path: '/ws/basic' },
+  status: 'ready',
+  since: 1,
+  ...over,
 });
 
 describe('Chaincodes view model', () => {
@@ -32,14 +44,23 @@ describe('Chaincodes view model', () => {
     assert.equal(chaincodeState(launched({ status: 'launching' }), undefined), 'launching');
     assert.equal(chaincodeState(launched({ status: 'failed' }), handler({ state: 'ended' })), 'failed');
     assert.equal(chaincodeState(undefined, handler({ state: 'ended' })), 'stopped');
-    const [failed] = chaincodeNodes({ peerAddress: undefined, launched: [launched({ status: 'failed', lastError: 'did not register within 30 s' })], handlers: [], debugging: new Map() });
+    const [failed] = chaincodeNodes({
+      peerAddress: undefined,
+      launched: [launched({ status: 'failed', lastError: 'did not register within 30 s' })],
+      handlers: [],
+      debugging: new Map(),
+    });
     assert.equal(failed.icon?.id, 'error');
     assert.equal(failed.contextValue, 'failedChaincode');
     assert.ok(failed.children?.some((c) => c.label.includes('did not register')));
   });
 
   it('a dev-mode chaincode whose process is gone shows "waiting for registration", its last error and its process; Stop and Restart apply', () => {
-    const waiting = launched({ status: 'waiting for registration', lastError: 'chaincode disconnected: the chaincode closed the stream', process: { pid: 4242, status: 'exited' } });
+    const waiting = launched({
+      status: 'waiting for registration',
+      lastError: 'chaincode disconnected: the chaincode closed the stream',
+      process: { pid: 4242, status: 'exited' },
+    });
     assert.equal(chaincodeState(waiting, handler({ state: 'ended' })), 'waiting');
     const [n] = chaincodeNodes({ peerAddress: 'x', launched: [waiting], handlers: [handler({ state: 'ended' })], debugging: new Map() });
     assert.match(n.description ?? '', /^dev · node · waiting for registration$/);
@@ -51,14 +72,19 @@ describe('Chaincodes view model', () => {
   });
 
   it('lists a dev chaincode that registered by itself, and counts ready ones; the newest handler wins', () => {
-    const input = { peerAddress: 'x', launched: [], handlers: [handler({ id: 'h1', state: 'ended', since: 1 }), handler({ id: 'h2', since: 2 })], debugging: new Map([['basic:1.0', { sessionName: 'Debug', paused: true }]]) };
+    const input = {
+      peerAddress: 'x',
+      launched: [],
+      handlers: [handler({ id: 'h1', state: 'ended', since: 1 }), handler({ id: 'h2', since: 2 })],
+      debugging: new Map([['basic:1.0', { sessionName: 'Debug', paused: true }]]),
+    };
     const [n] = chaincodeNodes(input);
     assert.match(n.description ?? '', /paused in debugger/);
     assert.ok(n.children?.some((c) => c.label.startsWith('Handler h2')));
     assert.equal(readyCount(input), 1);
   });
 
-  it('a net-mode chaincode shows its container with Docker\'s short id, status and image', () => {
+  it("a net-mode chaincode shows its container with Docker's short id, status and image", () => {
     const id = 'be2cc29e6a99d4eff7e14fd65f7931ec23542fe1d6bbf5b280430af26304f524';
     const net = launched({ definition: { ...launched().definition, mode: 'net' }, container: { name: 'basic:1.0', id, image: 'dev-peer0-basic-1.0-abc:def', status: 'running' } });
     const [n] = chaincodeNodes({ peerAddress: 'x', launched: [net], handlers: [handler()], debugging: new Map() });
@@ -88,7 +114,11 @@ describe('World State view model', () => {
     assert.equal(displayKey('\u0000owner~id\u0000Tom\u0000a1\u0000'), 'owner~id ▸ Tom ▸ a1');
     assert.equal(valuePreview(Buffer.from('{ "a": 1 }')), '{"a":1}');
     assert.match(valuePreview(Buffer.from([0xff, 0xfe])), /^base64:/);
-    const nodes = stateKeyNodes({ channel: 'ch', chaincode: 'basic' }, [{ key: 'asset1', value: Buffer.from('{"Owner":"Tom"}'), version: { blockNum: 1, txNum: 0 }, metadata: {} }], 10);
+    const nodes = stateKeyNodes(
+      { channel: 'ch', chaincode: 'basic' },
+      [{ key: 'asset1', value: Buffer.from('{"Owner":"Tom"}'), version: { blockNum: 1, txNum: 0 }, metadata: {} }],
+      10,
+    );
     assert.equal(nodes[0].label, 'asset1');
     assert.equal(nodes[0].command?.command, 'chaincode.openStateKey');
     assert.deepEqual(nodes[0].target, { kind: 'stateKey', channel: 'ch', chaincode: 'basic', key: 'asset1' });
@@ -97,11 +127,29 @@ describe('World State view model', () => {
 
 describe('Transactions view model', () => {
   const record = (over: Partial<TransactionRecord>): TransactionRecord => ({
-    txId: 'f'.repeat(64), channel: 'ch', chaincode: 'basic:1.0', fn: 'CreateAsset', args: ['a1', 'blue'], kind: 'invoke', creator: { mspId: 'Org1MSP', subject: 'CN=u' },
-    startedAt: 1_700_000_000_000, durationMs: 12, status: 200, message: '', payload: Buffer.from(''), validation: 'VALID', rwset: { reads: [], writes: [], metadataWrites: [] }, event: null, blockNum: 3, ...over,
+    txId: 'f'.repeat(64),
+    channel: 'ch',
+    chaincode: 'basic:1.0',
+    fn: 'CreateAsset',
+    args: ['a1', 'blue'],
+    kind: 'invoke',
+    creator: { mspId: 'Org1MSP', subject: 'CN=u' },
+    startedAt: 1_700_000_000_000,
+    durationMs: 12,
+    status: 200,
+    message: '',
+    payload: Buffer.from(''),
+    validation: 'VALID',
+    rwset: { reads: [], writes: [], metadataWrites: [] },
+    event: null,
+    blockNum: 3,
+    ...over,
   });
   it('shows function(args), status, duration; newest first; outcome in the context value', () => {
-    const nodes = transactionNodes([record({ txId: 'a'.repeat(64), startedAt: 1 }), record({ txId: 'b'.repeat(64), startedAt: 2, status: 500, message: 'boom', validation: 'NOT_COMMITTED' })], 3);
+    const nodes = transactionNodes(
+      [record({ txId: 'a'.repeat(64), startedAt: 1 }), record({ txId: 'b'.repeat(64), startedAt: 2, status: 500, message: 'boom', validation: 'NOT_COMMITTED' })],
+      3,
+    );
     assert.equal(nodes[0].contextValue, 'failedTransaction');
     assert.equal(nodes[1].label, 'CreateAsset(a1, blue)');
     assert.match(nodes[1].description ?? '', /^200 · 12 ms · basic:1\.0/);

@@ -144,7 +144,11 @@ export class ConnectionRelay {
       upstream.destroy();
     };
     upstream.on('error', (err: NodeJS.ErrnoException) =>
-      fail(err.code === 'ECONNREFUSED' ? `the chaincode's server at ${formatHostPort(this.options.upstream)} is not listening (is the chaincode running?)` : `the chaincode's server: ${err.message}`),
+      fail(
+        err.code === 'ECONNREFUSED'
+          ? `the chaincode's server at ${formatHostPort(this.options.upstream)} is not listening (is the chaincode running?)`
+          : `the chaincode's server: ${err.message}`,
+      ),
     );
     socket.on('error', (err) => fail(`the peer's side: ${err.message}`));
     socket.on('close', onClose(upstream));
@@ -177,7 +181,9 @@ function remoteOf(socket: net.Socket): string {
 function subjectOf(socket: tls.TLSSocket): string | undefined {
   const subject = socket.getPeerCertificate()?.subject as Record<string, string | string[]> | undefined;
   if (!subject) return undefined;
-  return Object.entries(subject).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`).join(', ');
+  return Object.entries(subject)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
 }
 
 /**

@@ -91,7 +91,13 @@ export class ServedChaincode {
   info(): ServedChaincodeInfo {
     const { packageId, language, folder } = this.request;
     return {
-      packageId, language, folder, address: this.relay.address, tls: this.relay.tls, status: this.status, since: this.since,
+      packageId,
+      language,
+      folder,
+      address: this.relay.address,
+      tls: this.relay.tls,
+      status: this.status,
+      since: this.since,
       connections: this.status === 'stopped' ? [] : this.relay.connections(),
       ...(this.pid !== undefined ? { pid: this.pid } : {}),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),

@@ -48,12 +48,7 @@ export class VMController {
    * order stays intact), then the promise rejects with `signal.reason` as Node's own APIs do.
    * An already-aborted signal rejects at once without running anything.
    */
-  async process<T>(
-    kind: VMKind,
-    containerId: string,
-    work: (vm: VM) => Promise<T>,
-    signal?: AbortSignal,
-  ): Promise<T> {
+  async process<T>(kind: VMKind, containerId: string, work: (vm: VM) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const vm = this.vm(kind);
     if (signal?.aborted) throw signal.reason;
     if (!signal) return this.locks.run(containerId, () => work(vm));
@@ -64,10 +59,12 @@ export class VMController {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await this.locks.run(containerId, () => work(vm)).catch((err: unknown) => {
-        if (cancelled) throw signal.reason;
-        throw err;
-      });
+      const result = await this.locks
+        .run(containerId, () => work(vm))
+        .catch((err: unknown) => {
+          if (cancelled) throw signal.reason;
+          throw err;
+        });
       if (cancelled) throw signal.reason;
       return result;
     } finally {

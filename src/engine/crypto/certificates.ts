@@ -92,9 +92,7 @@ export async function issueCertificate(ca: KeyPairPem, options: IssueOptions): P
     extensions.push(new x509.ExtendedKeyUsageExtension([purpose, x509.ExtendedKeyUsage.clientAuth]));
   }
   if (options.hosts?.length) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension(options.hosts.map((h) => (isIp(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))),
-    );
+    extensions.push(new x509.SubjectAlternativeNameExtension(options.hosts.map((h) => (isIp(h) ? { type: 'ip', value: h } : { type: 'dns', value: h }))));
   }
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),

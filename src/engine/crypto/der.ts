@@ -134,7 +134,7 @@ export function readTlv(buf: Uint8Array, offset = 0): Tlv & { readonly end: numb
 /** The TLVs inside a constructed value's content. */
 export function children(content: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
-  for (let pos = 0; pos < content.length; ) {
+  for (let pos = 0; pos < content.length;) {
     const item = readTlv(content, pos);
     out.push(item);
     pos = item.end;

@@ -34,13 +34,13 @@ export function parseDerSignature(der: Uint8Array): EcdsaSignature {
   let items;
   try {
     const seq = readTlv(der);
-    if (seq.tag !== Tag.SEQUENCE) throw new DerError('asn1: structure error: tags don\'t match');
+    if (seq.tag !== Tag.SEQUENCE) throw new DerError("asn1: structure error: tags don't match");
     items = children(seq.content);
   } catch (err) {
     throw new SignatureError(`failed unmashalling signature [${(err as Error).message}]`);
   }
   const [r, s] = items.map((item) => {
-    if (item.tag !== Tag.INTEGER) throw new SignatureError('failed unmashalling signature [asn1: structure error: tags don\'t match]');
+    if (item.tag !== Tag.INTEGER) throw new SignatureError("failed unmashalling signature [asn1: structure error: tags don't match]");
     if (item.content.length === 0) throw new SignatureError('failed unmashalling signature [asn1: syntax error: empty integer]');
     if (item.content.length > 1 && ((item.content[0] === 0 && !(item.content[1] & 0x80)) || (item.content[0] === 0xff && item.content[1] & 0x80))) {
       throw new SignatureError('failed unmashalling signature [asn1: structure error: integer not minimally-encoded]');

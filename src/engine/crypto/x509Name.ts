@@ -62,9 +62,7 @@ export function goRdnSequence(name: GoName): Rdn[] {
 /** DER of a Name (an RDNSequence); each RDN is a DER SET, so its attributes are sorted. */
 export function encodeName(rdns: readonly Rdn[]): Buffer {
   return sequence(
-    ...rdns.map((rdn) =>
-      setOf(rdn.map((attr) => sequence(oid(OIDS[attr.type as AttributeType] ?? attr.type), attr.type === 'E' ? ia5(attr.value) : goString(attr.value)))),
-    ),
+    ...rdns.map((rdn) => setOf(rdn.map((attr) => sequence(oid(OIDS[attr.type as AttributeType] ?? attr.type), attr.type === 'E' ? ia5(attr.value) : goString(attr.value))))),
   );
 }
 

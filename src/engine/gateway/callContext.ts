@@ -42,7 +42,9 @@ export function contextOf(call: ServerCall): CallContext & { dispose(): void } {
  */
 export function untilCallEnds<T>(work: Promise<T>, ctx: CallContext, deadlineMessage: string): Promise<T> {
   const ended = (): GatewayStatusError =>
-    ctx.signal.reason === 'deadline' ? new GatewayStatusError(grpc.status.DEADLINE_EXCEEDED, deadlineMessage) : new GatewayStatusError(grpc.status.CANCELLED, 'the client cancelled the call');
+    ctx.signal.reason === 'deadline'
+      ? new GatewayStatusError(grpc.status.DEADLINE_EXCEEDED, deadlineMessage)
+      : new GatewayStatusError(grpc.status.CANCELLED, 'the client cancelled the call');
   if (ctx.signal.aborted) {
     work.catch(() => undefined);
     return Promise.reject(ended());

@@ -33,7 +33,10 @@ export async function startEngineGateway(parts: EngineGatewayParts, port: number
     definition: { name: QSCC_NAME, version: SYSTEM_CHAINCODE_VERSION, mode: 'system', language: 'node', path: QSCC_NAME },
   });
   const home = parts.nodes[0];
-  const org = await gatewayOrgOf(home.org, parts.nodes.map((n) => n.org));
+  const org = await gatewayOrgOf(
+    home.org,
+    parts.nodes.map((n) => n.org),
+  );
   const server = await PeerGateway.start(home.peer, parts.pipeline, {
     host: parts.config.peerHost,
     port,

@@ -35,7 +35,11 @@ export class GatewayStatusError extends Error {
   }
 
   toServiceError(): grpc.ServerErrorResponse {
-    return statusWithDetails(this.code, wellFormed(this.message), this.details.map((d) => ({ ...d, message: wellFormed(d.message) })));
+    return statusWithDetails(
+      this.code,
+      wellFormed(this.message),
+      this.details.map((d) => ({ ...d, message: wellFormed(d.message) })),
+    );
   }
 }
 

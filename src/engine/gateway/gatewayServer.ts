@@ -51,10 +51,12 @@ function unary(run: (request: Buffer, ctx: CallContext) => Promise<Buffer>): grp
     } catch (err) {
       work = Promise.reject(err);
     }
-    work.then(
-      (response) => answer(() => callback(null, response)),
-      (err: unknown) => answer(() => callback(toServiceError(err))),
-    ).finally(() => ctx.dispose());
+    work
+      .then(
+        (response) => answer(() => callback(null, response)),
+        (err: unknown) => answer(() => callback(toServiceError(err))),
+      )
+      .finally(() => ctx.dispose());
   };
 }
 
@@ -92,11 +94,13 @@ export class GatewayServer {
           });
       },
     };
-    const deliverMethod = (kind: 'block' | 'filtered' | 'privateData'): grpc.handleBidiStreamingCall<Buffer, Buffer> => (call) => {
-      const stream = new DeliverStream(services.deliver, kind, call);
-      streams.add(stream);
-      void stream.done.finally(() => streams.delete(stream));
-    };
+    const deliverMethod =
+      (kind: 'block' | 'filtered' | 'privateData'): grpc.handleBidiStreamingCall<Buffer, Buffer> =>
+      (call) => {
+        const stream = new DeliverStream(services.deliver, kind, call);
+        streams.add(stream);
+        void stream.done.finally(() => streams.delete(stream));
+      };
     const deliver: DeliverImplementation = {
       deliver: deliverMethod('block'),
       deliverFiltered: deliverMethod('filtered'),

@@ -124,7 +124,10 @@ export class GatewayService {
       if (err instanceof CallerRefusedError) {
         // The orderer's expiration rule answers BAD_REQUEST; its Writers policy check, FORBIDDEN.
         if (err.message === 'identity expired') throw refused('BAD_REQUEST', err.message);
-        throw refused('FORBIDDEN', "implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied");
+        throw refused(
+          'FORBIDDEN',
+          "implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied",
+        );
       }
       throw err;
     }

@@ -43,7 +43,11 @@ export function peerBackend(peer: Peer, pipeline: TransactionPipeline): GatewayB
         () => false,
       ),
     // The block store indexes every transaction in a block, valid or not (Fabric's GetTransactionByID).
-    isOnLedger: (channel, txId) => peer.ledgers().find((l) => l.channel === channel)?.blocks.findTransaction(txId) !== undefined,
+    isOnLedger: (channel, txId) =>
+      peer
+        .ledgers()
+        .find((l) => l.channel === channel)
+        ?.blocks.findTransaction(txId) !== undefined,
   };
 }
 
@@ -65,7 +69,10 @@ export class PeerGateway {
         mspId: options.mspId,
       },
       of: (peerName, mspId) => {
-        const index = Math.max(0, peers.findIndex((p) => p.peerName === peerName));
+        const index = Math.max(
+          0,
+          peers.findIndex((p) => p.peerName === peerName),
+        );
         return { address: `${peerName}:${port + 2000 * index}`, mspId };
       },
     };

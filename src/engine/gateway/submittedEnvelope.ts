@@ -30,7 +30,8 @@ export function readSubmittedEnvelope(payloadBytes: Uint8Array): SubmittedEnvelo
   const header = payload.header;
   const channelHeader = read('channel header', () => codecs.ChannelHeader.decode(header.channel_header ?? new Uint8Array()));
   const signatureHeader = read('signature header', () => codecs.SignatureHeader.decode(header.signature_header ?? new Uint8Array()));
-  if (channelHeader.type !== HeaderType.ENDORSER_TRANSACTION) throw new SubmittedEnvelopeError(`transaction of type ${HeaderType[channelHeader.type] ?? channelHeader.type} is not an endorser transaction`);
+  if (channelHeader.type !== HeaderType.ENDORSER_TRANSACTION)
+    throw new SubmittedEnvelopeError(`transaction of type ${HeaderType[channelHeader.type] ?? channelHeader.type} is not an endorser transaction`);
   if (!signatureHeader.creator?.length) throw new SubmittedEnvelopeError('missing creator in signature header');
   return { channel: channelHeader.channel_id, txId: channelHeader.tx_id, creator: Buffer.from(signatureHeader.creator) };
 }

@@ -45,9 +45,7 @@ export interface LauncherDependencies {
   readonly peerAddress?: () => string;
 }
 
-type Outcome =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly cause: Error; readonly startFailed?: boolean; readonly cancelled?: boolean };
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly cause: Error; readonly startFailed?: boolean; readonly cancelled?: boolean };
 
 export class ChaincodeLauncher {
   private readonly table = new ChaincodeTable();
@@ -178,7 +176,9 @@ export class ChaincodeLauncher {
     const outcome = await this.waitOn(state, {
       timeoutMs,
       onTimeout: () =>
-        new Error(userRuns ? `timeout expired while waiting for chaincode ${ccid} to register (${Math.round(timeoutMs / 1000)} s)` : `timeout expired while starting chaincode ${ccid}`),
+        new Error(
+          userRuns ? `timeout expired while waiting for chaincode ${ccid} to register (${Math.round(timeoutMs / 1000)} s)` : `timeout expired while starting chaincode ${ccid}`,
+        ),
       signal: options.signal,
       startFailure,
     });
@@ -301,7 +301,10 @@ export class ChaincodeLauncher {
   /** A chaincode that registered without a launch (dev mode) becomes one we track. */
   private adopt(ccid: string, handler: Handler, spec: LaunchSpec): RunningChaincode {
     if (!this.table.get(ccid)) {
-      const definition = spec.kind === 'deployment' ? spec.definition : (this.deps.definitions.get(ccid) ?? { name: handler.chaincodeName, version: ccid.split(':')[1] ?? '', mode: 'dev', language: 'node', path: '' });
+      const definition =
+        spec.kind === 'deployment'
+          ? spec.definition
+          : (this.deps.definitions.get(ccid) ?? { name: handler.chaincodeName, version: ccid.split(':')[1] ?? '', mode: 'dev', language: 'node', path: '' });
       this.table.begin(ccid, definition, 'ready', handler);
     }
     return this.table.snapshot(ccid)!;

@@ -85,7 +85,8 @@ export class EngineRecipes implements RecipeSource {
     if (address === undefined) return undefined;
     const external = parseExternalAddress(address);
     // Reachable from elsewhere, the peer takes only chaincode that proves who it is.
-    if (!this.config.netModeTls) throw new ExternalAddressError(address, `the peer's external address ${address} needs net mode's mutual TLS between peer and chaincode, which is turned off`);
+    if (!this.config.netModeTls)
+      throw new ExternalAddressError(address, `the peer's external address ${address} needs net mode's mutual TLS between peer and chaincode, which is turned off`);
     return external;
   }
 }

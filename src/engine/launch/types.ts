@@ -51,8 +51,7 @@ export function shortChaincodeId(ccid: string): string {
  * an invocation only names the chaincode, and the definition comes from the registry (our LSCC).
  */
 export type LaunchSpec =
-  | { readonly kind: 'deployment'; readonly definition: ChaincodeDefinition; readonly codePackage?: Buffer }
-  | { readonly kind: 'invocation'; readonly chaincodeId: string };
+  { readonly kind: 'deployment'; readonly definition: ChaincodeDefinition; readonly codePackage?: Buffer } | { readonly kind: 'invocation'; readonly chaincodeId: string };
 
 /**
  * launching: its runtime is starting (or the user is starting it) and it has not registered yet.

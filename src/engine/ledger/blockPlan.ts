@@ -34,7 +34,10 @@ export interface CommitRequest {
  * endorsement policy. `keyMetadata` answers for a key of the transaction's channel.
  */
 export interface EndorsementValidator {
-  validate(rwset: ReadWriteSet, keyMetadata: (chaincode: string, collection: string, key: string) => Readonly<Record<string, Buffer>> | undefined): 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
+  validate(
+    rwset: ReadWriteSet,
+    keyMetadata: (chaincode: string, collection: string, key: string) => Readonly<Record<string, Buffer>> | undefined,
+  ): 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
 }
 
 export interface CommitResult {
@@ -69,8 +72,7 @@ export interface LoggedTransaction {
 
 /** What the log stores: a committed block, or the record of a transaction that was never submitted. */
 export type LogEntry =
-  | { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[] }
-  | { readonly t: 'record'; readonly record: TransactionRecord };
+  { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[] } | { readonly t: 'record'; readonly record: TransactionRecord };
 
 export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[]): PlannedBlock {
   // Versions as they will be once the earlier valid transactions of this block are applied.
@@ -88,9 +90,7 @@ export function planBlock(state: CommittedState, blockNum: number, requests: rea
     const validation: ValidationCode =
       request.validation ??
       endorsementVerdict(request, metadataChanged, metadataOf) ??
-      (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key), r.version))
-        ? 'VALID'
-        : 'MVCC_READ_CONFLICT');
+      (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key), r.version)) ? 'VALID' : 'MVCC_READ_CONFLICT');
     const result: CommitResult = { validation, blockNum, txNum };
     const record: TransactionRecord = { ...request.record, validation, blockNum };
     if (validation !== 'VALID' || (writes.length === 0 && metadataWrites.length === 0)) return { result, record };

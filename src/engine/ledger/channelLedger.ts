@@ -34,9 +34,7 @@ const CHANNEL_NAME = /^[a-z][a-z0-9.-]{0,248}$/;
 export class InvalidChannelNameError extends Error {
   override readonly name = 'InvalidChannelNameError';
   constructor(readonly channel: string) {
-    super(
-      `bad channel name '${channel}': channel names must contain only lowercase letters, digits, dots and dashes, start with a letter, and be shorter than 250 characters`,
-    );
+    super(`bad channel name '${channel}': channel names must contain only lowercase letters, digits, dots and dashes, start with a letter, and be shorter than 250 characters`);
   }
 }
 

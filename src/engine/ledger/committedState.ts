@@ -6,17 +6,7 @@
 import { createHash } from 'crypto';
 import { KeySpace, rangePage } from './keySpace';
 import { parseMangoQuery, runMangoQuery } from './mango';
-import type {
-  HistoryEntry,
-  MetadataWrite,
-  Namespace,
-  QueryOptions,
-  QueryPage,
-  StateEntry,
-  StateReader,
-  Version,
-  WriteEntry,
-} from './types';
+import type { HistoryEntry, MetadataWrite, Namespace, QueryOptions, QueryPage, StateEntry, StateReader, Version, WriteEntry } from './types';
 
 /** The part of a committed transaction that changes state. */
 export interface BlockWrites {
@@ -109,7 +99,10 @@ export class CommittedState implements StateReader {
   collectionList(ns: Namespace): string[] {
     const n = this.namespaces.get(nsId(ns));
     if (!n) return [];
-    return [...n.collections].filter(([, space]) => space.size > 0).map(([name]) => name).sort(compareStrings);
+    return [...n.collections]
+      .filter(([, space]) => space.size > 0)
+      .map(([name]) => name)
+      .sort(compareStrings);
   }
 
   /** Entries in key order starting with `prefix`, at most `limit`. */

@@ -41,13 +41,7 @@ export class KeySpace {
  * the start key, even one before it: Fabric's HandleGetStateByRange scans from the bookmark without
  * checking it against the range, so a client can read keys below its start key.
  */
-export function rangePage(
-  space: KeySpace | undefined,
-  startKey: string,
-  endKey: string,
-  options: QueryOptions | undefined,
-  totalQueryLimit: number,
-): QueryPage<StateEntry> {
+export function rangePage(space: KeySpace | undefined, startKey: string, endKey: string, options: QueryOptions | undefined, totalQueryLimit: number): QueryPage<StateEntry> {
   if (!space) return { rows: [], bookmark: '' };
   const pageSize = options?.pageSize ?? 0;
   const bookmark = options?.bookmark ?? '';

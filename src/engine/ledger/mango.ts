@@ -39,7 +39,22 @@ export interface MangoRunOptions extends QueryOptions {
 }
 
 /** Top-level keys CouchDB accepts; the ones we do not use (indexes, consistency) are ignored. */
-const KNOWN_KEYS = new Set(['selector', 'limit', 'skip', 'sort', 'fields', 'use_index', 'bookmark', 'r', 'conflicts', 'update', 'stable', 'stale', 'execution_stats', 'allow_fallback']);
+const KNOWN_KEYS = new Set([
+  'selector',
+  'limit',
+  'skip',
+  'sort',
+  'fields',
+  'use_index',
+  'bookmark',
+  'r',
+  'conflicts',
+  'update',
+  'stable',
+  'stale',
+  'execution_stats',
+  'allow_fallback',
+]);
 
 /** Parses and validates a query; throws MangoQueryError ("invalid query: …") on bad input. */
 export function parseMangoQuery(query: string): MangoQuery {

@@ -130,8 +130,7 @@ function valueTest(op: string, arg: Json, compare: Compare): (v: Json) => boolea
       const args = arrayArg(op, arg);
       // CouchDB: every argument is an element, or the only argument is an array equal to the value.
       const whole = args.length === 1 && Array.isArray(args[0]) ? args[0] : undefined;
-      return (v) =>
-        Array.isArray(v) && args.length > 0 && (args.every((a) => v.some((e) => compare(e, a) === 0)) || (whole !== undefined && compare(v, whole) === 0));
+      return (v) => Array.isArray(v) && args.length > 0 && (args.every((a) => v.some((e) => compare(e, a) === 0)) || (whole !== undefined && compare(v, whole) === 0));
     }
     case '$size': {
       if (!Number.isInteger(arg) || (arg as number) < 0) throw new MangoQueryError('$size needs a non-negative integer');

@@ -4,18 +4,7 @@
  * saw; writes are collected into the read/write set the commit applies. Invalid requests throw an
  * Error whose message the handler sends back to the shim as an ERROR.
  */
-import type {
-  HistoryEntry,
-  MetadataWrite,
-  Namespace,
-  QueryOptions,
-  QueryPage,
-  ReadEntry,
-  ReadWriteSet,
-  StateEntry,
-  StateReader,
-  WriteEntry,
-} from './types';
+import type { HistoryEntry, MetadataWrite, Namespace, QueryOptions, QueryPage, ReadEntry, ReadWriteSet, StateEntry, StateReader, WriteEntry } from './types';
 
 export class TxSimulator {
   private readonly reads = new Map<string, ReadEntry>();

@@ -62,7 +62,9 @@ export async function writeSnapshot(dir: string, gen: number, view: StateView, r
       for (const [ns, list] of groupByNamespace(rows)) {
         const encoded = list.map(({ key, list: changes, length }): HistoryRow => [
           key,
-          changes.slice(0, length).map((h): HistoryChange => (h.version ? [h.txId, h.value, h.timestamp, h.isDelete, h.version.blockNum, h.version.txNum] : [h.txId, h.value, h.timestamp, h.isDelete])),
+          changes
+            .slice(0, length)
+            .map((h): HistoryChange => (h.version ? [h.txId, h.value, h.timestamp, h.isDelete, h.version.blockNum, h.version.txNum] : [h.txId, h.value, h.timestamp, h.isDelete])),
         ]);
         await put({ t: 'history', channel: ns.channel, chaincode: ns.chaincode, rows: encoded });
       }

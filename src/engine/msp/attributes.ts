@@ -29,7 +29,8 @@ export function goJsonString(value: string): string {
     else if (ch === '\t') out += '\\t';
     else if (code < 0x20 || ch === '<' || ch === '>' || ch === '&') out += `\\u00${code.toString(16).padStart(2, '0')}`;
     else if (code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16)}`;
-    else if (code >= 0xd800 && code <= 0xdfff) out += '\\ufffd'; // a lone surrogate: Go sees invalid UTF-8
+    else if (code >= 0xd800 && code <= 0xdfff)
+      out += '\\ufffd'; // a lone surrogate: Go sees invalid UTF-8
     else out += ch;
   }
   return `${out}"`;

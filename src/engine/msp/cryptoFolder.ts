@@ -26,9 +26,7 @@ async function writeFiles(root: string, files: readonly CryptoFile[]): Promise<v
   const dirs = new Set<string>();
   for (const f of files) dirs.add(f.contents === null ? path.join(root, f.path) : path.dirname(path.join(root, f.path)));
   for (const d of [...dirs].sort()) await fs.promises.mkdir(d, { recursive: true });
-  await Promise.all(
-    files.filter((f) => f.contents !== null).map((f) => fs.promises.writeFile(path.join(root, f.path), f.contents as string, { mode: f.secret ? 0o600 : 0o644 })),
-  );
+  await Promise.all(files.filter((f) => f.contents !== null).map((f) => fs.promises.writeFile(path.join(root, f.path), f.contents as string, { mode: f.secret ? 0o600 : 0o644 })));
 }
 
 /**
@@ -123,9 +121,18 @@ export async function readCryptoFile(file: string, owner: string): Promise<strin
 
 /** Throws one error naming every path of `expected` that is absent. */
 export async function requirePaths(owner: string, expected: readonly string[]): Promise<void> {
-  const absent = (await Promise.all(expected.map(async (p) => ((await fs.promises.stat(p).then(() => true, () => false)) ? null : p)))).filter(
-    (p): p is string => p !== null,
-  );
+  const absent = (
+    await Promise.all(
+      expected.map(async (p) =>
+        (await fs.promises.stat(p).then(
+          () => true,
+          () => false,
+        ))
+          ? null
+          : p,
+      ),
+    )
+  ).filter((p): p is string => p !== null);
   if (absent.length) throw missing(owner, absent);
 }
 

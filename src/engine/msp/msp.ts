@@ -46,7 +46,9 @@ export class MspIdentity {
 
   /** The Subject's OUs, each with the certifiers identifier of this identity's chain. */
   get organizationalUnits(): OrganizationalUnit[] {
-    const certifiersIdentifier = createHash('sha256').update(Buffer.concat(this.chain.slice(1).map((c) => c.der))).digest();
+    const certifiersIdentifier = createHash('sha256')
+      .update(Buffer.concat(this.chain.slice(1).map((c) => c.der)))
+      .digest();
     return attributeValues(this.cert.subject, 'OU').map((ou) => ({ ou, certifiersIdentifier }));
   }
 
@@ -106,8 +108,10 @@ export class Msp {
   /** The certifiers identifier of a CA certificate of this MSP: SHA-256 of its chain to a root. */
   private certifiersIdentifierOf(ca: ParsedCertificate): Buffer {
     const isRoot = this.roots.some((r) => r.der.equals(ca.der));
-    const chain = isRoot ? [ca] : buildChains(ca, this.roots, this.intermediates).chains[0] ?? [ca];
-    return createHash('sha256').update(Buffer.concat(chain.map((c) => c.der))).digest();
+    const chain = isRoot ? [ca] : (buildChains(ca, this.roots, this.intermediates).chains[0] ?? [ca]);
+    return createHash('sha256')
+      .update(Buffer.concat(chain.map((c) => c.der)))
+      .digest();
   }
 
   /** Fabric's `deserializeIdentityInternal`: the PEM in `id_bytes` to an identity of this MSP. */
@@ -157,8 +161,10 @@ export class Msp {
       }
       count++;
     }
-    if (count === 0) return `could not validate identity's OUs: the identity does not have an OU that resolves to client, peer, orderer, or admin role. OUs: ${ouList(ous)}, MSP: [${this.mspId}]`;
-    if (count > 1) return `could not validate identity's OUs: the identity must have a client, a peer, an orderer, or an admin OU role to be valid, not a combination of them. OUs: ${ouList(ous)}, MSP: [${this.mspId}]`;
+    if (count === 0)
+      return `could not validate identity's OUs: the identity does not have an OU that resolves to client, peer, orderer, or admin role. OUs: ${ouList(ous)}, MSP: [${this.mspId}]`;
+    if (count > 1)
+      return `could not validate identity's OUs: the identity must have a client, a peer, an orderer, or an admin OU role to be valid, not a combination of them. OUs: ${ouList(ous)}, MSP: [${this.mspId}]`;
     return null;
   }
 

@@ -75,7 +75,12 @@ function loadCa(certPem: string, keyPem: string, owner: string): CaMaterial & { 
   if (!block) throw new CryptoFolderError(`the CA certificate of ${owner} is not PEM`);
   const cert = parseCertificate(block.der);
   const privateKey = importPrivateKeyPem(keyPem);
-  return { name: cert.subject.flat().find((a) => a.type === 'CN')?.value ?? '', certDer: cert.der, cert, issuer: { subject: cert.subjectRaw, subjectKeyId: cert.subjectKeyId, privateKey } };
+  return {
+    name: cert.subject.flat().find((a) => a.type === 'CN')?.value ?? '',
+    certDer: cert.der,
+    cert,
+    issuer: { subject: cert.subjectRaw, subjectKeyId: cert.subjectKeyId, privateKey },
+  };
 }
 
 export class Organization {
@@ -125,10 +130,22 @@ export class Organization {
     const peerPaths = layout.peer();
     const owner = layout.root;
     await requirePaths(owner, [
-      layout.caCert, layout.caKey, layout.tlsCaCert, layout.tlsCaKey,
-      path.join(layout.mspDir, 'cacerts'), path.join(layout.mspDir, 'tlscacerts'), path.join(layout.mspDir, 'config.yaml'),
-      peerPaths.signcert, peerPaths.key, peerPaths.cacert, peerPaths.config, peerPaths.tlsCa, peerPaths.tlsCert, peerPaths.tlsKey,
-      layout.user('User1').signcert, layout.user('Admin').signcert,
+      layout.caCert,
+      layout.caKey,
+      layout.tlsCaCert,
+      layout.tlsCaKey,
+      path.join(layout.mspDir, 'cacerts'),
+      path.join(layout.mspDir, 'tlscacerts'),
+      path.join(layout.mspDir, 'config.yaml'),
+      peerPaths.signcert,
+      peerPaths.key,
+      peerPaths.cacert,
+      peerPaths.config,
+      peerPaths.tlsCa,
+      peerPaths.tlsCert,
+      peerPaths.tlsKey,
+      layout.user('User1').signcert,
+      layout.user('Admin').signcert,
     ]);
     const read = (file: string): Promise<string> => readCryptoFile(file, owner);
     const [caCert, caKey, tlsCaCert, tlsCaKey, peerCert, peerKey, tlsCert, tlsKey, tlsCaCrt] = await Promise.all(
@@ -209,7 +226,10 @@ export class Organization {
     };
     const [certFile, keyFile] = await Promise.all([first(path.dirname(node.signcert)), first(path.dirname(node.key))]);
     if (!certFile && !keyFile && !fs.existsSync(node.dir)) return null;
-    if (!certFile || !keyFile) throw new IdentityLoadError(`the identity folder ${node.mspDir} has no ${certFile ? 'key in keystore/' : 'certificate in signcerts/'}; delete ${node.dir} or issue the identity again`);
+    if (!certFile || !keyFile)
+      throw new IdentityLoadError(
+        `the identity folder ${node.mspDir} has no ${certFile ? 'key in keystore/' : 'certificate in signcerts/'}; delete ${node.dir} or issue the identity again`,
+      );
     const [certPem, keyPem] = await Promise.all([fs.promises.readFile(certFile, 'utf8'), fs.promises.readFile(keyFile, 'utf8')]);
     return SigningIdentity.fromPem(this.mspId, name, certPem, keyPem, { mspDir: node.mspDir, certFile, keyFile });
   }

@@ -52,7 +52,10 @@ export class NetworkLauncher {
   async launch(spec: LaunchSpec, options: LaunchOptions = {}): Promise<RunningChaincode> {
     const results = await Promise.allSettled(
       this.orgs.map((o, i) =>
-        o.launcher.launch(spec, i === 0 ? options : { signal: options.signal, onProgress: options.onProgress ? (step) => options.onProgress?.(`${o.peerName}: ${step}`) : undefined }),
+        o.launcher.launch(
+          spec,
+          i === 0 ? options : { signal: options.signal, onProgress: options.onProgress ? (step) => options.onProgress?.(`${o.peerName}: ${step}`) : undefined },
+        ),
       ),
     );
     const failed = results.findIndex((r) => r.status === 'rejected');

@@ -228,7 +228,12 @@ export class Handler {
     if (msg.type === MessageType.COMPLETED || msg.type === MessageType.ERROR) {
       const ctx = this.findContext(msg);
       if (ctx) ctx.complete(msg);
-      else this.host.diagnostic({ level: 'warn', handlerId: this.id, message: `${messageTypeName(msg.type)} for unknown transaction ${msg.channel_id}${msg.txid ? '/' + msg.txid : ''} dropped` });
+      else
+        this.host.diagnostic({
+          level: 'warn',
+          handlerId: this.id,
+          message: `${messageTypeName(msg.type)} for unknown transaction ${msg.channel_id}${msg.txid ? '/' + msg.txid : ''} dropped`,
+        });
       return;
     }
     if (SHIM_REQUEST_TYPES.has(msg.type)) {

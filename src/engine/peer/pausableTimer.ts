@@ -8,7 +8,11 @@ export class PausableTimer {
   private startedAt = 0;
   private done = false;
 
-  constructor(timeoutMs: number, private readonly onExpire: () => void, paused = false) {
+  constructor(
+    timeoutMs: number,
+    private readonly onExpire: () => void,
+    paused = false,
+  ) {
     this.remainingMs = timeoutMs;
     if (!paused) this.resume();
   }

@@ -199,7 +199,9 @@ export class Peer {
    * peer's CA get through. `listen`: where, when not the peer's own host on a free port (containers
    * of a remote Docker engine dial it there); `extraHosts`: more names for its certificate.
    */
-  async enableTls(options: { readonly listen?: { readonly host: string; readonly port: number }; readonly extraHosts?: readonly string[] } = {}): Promise<{ address: string; authority: TlsAuthority }> {
+  async enableTls(
+    options: { readonly listen?: { readonly host: string; readonly port: number }; readonly extraHosts?: readonly string[] } = {},
+  ): Promise<{ address: string; authority: TlsAuthority }> {
     const server = this.server;
     if (!server) throw new Error('the peer is not listening');
     // Concurrent launches share one start: a second listener on a fixed port would find it taken.
@@ -263,7 +265,10 @@ export class Peer {
     let handler = this.registry.resolve(chaincode);
     if (handler?.state !== 'ready') handler = (await this.awaitHandler?.(chaincode)) ?? handler;
     if (handler?.state === 'ready') return handler;
-    const running = this.registry.all().filter((h) => h.state === 'ready').map((h) => h.chaincodeId);
+    const running = this.registry
+      .all()
+      .filter((h) => h.state === 'ready')
+      .map((h) => h.chaincodeId);
     throw new UnknownChaincodeError(
       `chaincode ${chaincode} is not ${handler ? 'ready (state ' + handler.state + ')' : 'registered'}; ready: ${running.length ? running.join(', ') : 'none'}`,
     );

@@ -139,7 +139,9 @@ async function bind(host: string, port: number, credentials: grpc.ServerCredenti
     },
   });
   try {
-    const bound = await new Promise<number>((resolve, reject) => server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))),
+    );
     return listening(server, host, bound);
   } catch (err) {
     server.forceShutdown();

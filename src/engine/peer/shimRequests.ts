@@ -47,9 +47,7 @@ function keyFrom(payload: Uint8Array, legacyWire: boolean, decode: () => { key: 
 }
 
 function readValue(ctx: TransactionContext, collection: string, key: string): Buffer | undefined {
-  return collection
-    ? ctx.simulator.getPrivateData(ctx.namespace, collection, key)
-    : ctx.simulator.getState(ctx.namespace, key);
+  return collection ? ctx.simulator.getPrivateData(ctx.namespace, collection, key) : ctx.simulator.getState(ctx.namespace, key);
 }
 
 function write(ctx: TransactionContext, collection: string, key: string, value: Uint8Array): void {
@@ -75,9 +73,7 @@ function kvRows(namespace: string, page: QueryPage<StateEntry>): Buffer[] {
 }
 
 function historyRows(entries: readonly HistoryEntry[]): Buffer[] {
-  return entries.map((e) =>
-    codecs.KeyModification.encode({ tx_id: e.txId, value: e.value, timestamp: timestampOf(e.timestamp), is_delete: e.isDelete }),
-  );
+  return entries.map((e) => codecs.KeyModification.encode({ tx_id: e.txId, value: e.value, timestamp: timestampOf(e.timestamp), is_delete: e.isDelete }));
 }
 
 /** Opens an iterator and answers with its first batch. */
@@ -153,7 +149,9 @@ export async function handleShimRequest(ctx: TransactionContext, msg: ChaincodeM
       const { key, collection } = codecs.GetStateMetadata.decode(msg.payload);
       const metadata = sim.getStateMetadata(ns, collection, key);
       return codecs.StateMetadataResult.encode({
-        entries: Object.keys(metadata).sort().map((metakey) => ({ metakey, value: metadata[metakey] })),
+        entries: Object.keys(metadata)
+          .sort()
+          .map((metakey) => ({ metakey, value: metadata[metakey] })),
       });
     }
     case MessageType.PUT_STATE_METADATA: {

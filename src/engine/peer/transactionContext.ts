@@ -16,9 +16,7 @@ export interface QueryIterator {
   readonly metadata: Buffer;
 }
 
-export type ExecutionOutcome =
-  | { readonly kind: 'message'; readonly message: ChaincodeMessage }
-  | { readonly kind: 'failed'; readonly reason: string };
+export type ExecutionOutcome = { readonly kind: 'message'; readonly message: ChaincodeMessage } | { readonly kind: 'failed'; readonly reason: string };
 
 export class TransactionContext {
   readonly iterators = new Map<string, QueryIterator>();
@@ -40,11 +38,7 @@ export class TransactionContext {
     timeoutPaused: boolean,
   ) {
     this.outcome = new Promise((resolve) => (this.settle = resolve));
-    this.timer = new PausableTimer(
-      timeoutMs,
-      () => this.fail(`timeout expired while executing transaction (${Math.round(timeoutMs / 1000)} s)`),
-      timeoutPaused,
-    );
+    this.timer = new PausableTimer(timeoutMs, () => this.fail(`timeout expired while executing transaction (${Math.round(timeoutMs / 1000)} s)`), timeoutPaused);
   }
 
   newIteratorId(): string {

@@ -92,7 +92,9 @@ async function golangPayload(folder: string, skip: ReadonlySet<string>, vendorDi
   for (const file of files) {
     for (let dir = path.posix.dirname(file.name); dir !== '.' && !folders.has(dir); dir = path.posix.dirname(dir)) folders.add(dir);
   }
-  const directories = [...folders].sort(byteOrder).map((dir): GoTarEntry => ({ name: `${dir}/`, type: 'directory', mode: FABRIC_DIRECTORY_MODE, uid: FABRIC_FILE_OWNER, gid: FABRIC_FILE_OWNER }));
+  const directories = [...folders]
+    .sort(byteOrder)
+    .map((dir): GoTarEntry => ({ name: `${dir}/`, type: 'directory', mode: FABRIC_DIRECTORY_MODE, uid: FABRIC_FILE_OWNER, gid: FABRIC_FILE_OWNER }));
   return [...directories, ...files];
 }
 
@@ -100,7 +102,13 @@ async function golangPayload(folder: string, skip: ReadonlySet<string>, vendorDi
 export async function metadataPayload(folder: string): Promise<GoTarEntry[]> {
   const entries: GoTarEntry[] = [];
   const dir = path.join(folder, 'META-INF');
-  if (!(await lstat(dir).then((s) => s.isDirectory(), () => false))) return entries;
+  if (
+    !(await lstat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return entries;
   await walk(dir, '', new Set(), async (rel, abs, isDir) => {
     if (isDir) return true;
     const file = await payloadFile(`META-INF/${rel}`, abs);
@@ -132,12 +140,7 @@ function isMetadata(rel: string): boolean {
  * to files. A link to a folder is skipped when the folder would be (a linked `node_modules`);
  * otherwise it cannot be packaged: Fabric's walk does not follow it, and fails reading it as a file.
  */
-async function walk(
-  root: string,
-  relDir: string,
-  skip: ReadonlySet<string>,
-  visit: (rel: string, abs: string, isDir: boolean) => Promise<boolean>,
-): Promise<void> {
+async function walk(root: string, relDir: string, skip: ReadonlySet<string>, visit: (rel: string, abs: string, isDir: boolean) => Promise<boolean>): Promise<void> {
   const absDir = path.join(root, relDir);
   const names = (await readdir(absDir)).sort(byteOrder);
   for (const name of names) {
@@ -149,7 +152,9 @@ async function walk(
     if (info.isDirectory()) {
       if (NOT_PACKAGED_FOLDERS.has(name) || !(await visit(rel, abs, true))) continue;
       if (own.isSymbolicLink()) {
-        throw new SymlinkError(`${rel} is a symbolic link to a folder: Fabric's packaging cannot package it (it packages a linked file's content only); replace the link by the folder itself`);
+        throw new SymlinkError(
+          `${rel} is a symbolic link to a folder: Fabric's packaging cannot package it (it packages a linked file's content only); replace the link by the folder itself`,
+        );
       }
       await walk(root, rel, skip, visit);
     } else if (info.isFile() && !NOT_PACKAGED_FILES.some((pattern) => pattern.test(name))) {

@@ -15,9 +15,7 @@ const NOT_RUNNABLE = /(^original-|-sources\.jar$|-javadoc\.jar$|-tests?\.jar$|-p
 /** Names the usual uber-jar plugins give (shade, assembly, shadow). */
 const UBER = /(-all|-with-dependencies|-shaded|-uber)\.jar$|^chaincode\.jar$/;
 
-export type JavaBuild =
-  | { readonly kind: 'prebuilt'; readonly jar: string }
-  | { readonly kind: 'maven' | 'gradle'; readonly command: string; readonly outputDir: string };
+export type JavaBuild = { readonly kind: 'prebuilt'; readonly jar: string } | { readonly kind: 'maven' | 'gradle'; readonly command: string; readonly outputDir: string };
 
 export function javaDockerfile(baseImage: string, build: JavaBuild): string {
   if (build.kind === 'prebuilt') {
@@ -59,7 +57,13 @@ export const javaPlatform: Platform = {
 
   async detect(dir: string): Promise<boolean> {
     for (const file of BUILD_FILES) {
-      if (await access(path.join(dir, file)).then(() => true, () => false)) return true;
+      if (
+        await access(path.join(dir, file)).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
     }
     return false;
   },

@@ -84,9 +84,7 @@ export interface LifecyclePackage {
 /** Fabric's `persistence.ValidateLabel`, with its message. */
 export function validateLabel(label: string): void {
   if (!LABEL.test(label)) {
-    throw new PackageError(
-      `invalid label '${label}'. Label must be non-empty, can only consist of alphanumerics, symbols from '.+-_', and can only begin with alphanumerics`,
-    );
+    throw new PackageError(`invalid label '${label}'. Label must be non-empty, can only consist of alphanumerics, symbols from '.+-_', and can only begin with alphanumerics`);
   }
 }
 
@@ -102,7 +100,13 @@ export function packageId(label: string, bytes: Buffer): string {
  */
 export async function createLifecyclePackage(request: PackageRequest): Promise<LifecyclePackage> {
   const folder = path.resolve(request.folder);
-  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new PackageError(`${request.folder} is not a folder`);
+  if (
+    !(await stat(folder).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new PackageError(`${request.folder} is not a folder`);
   const chaincode = detectChaincode(folder);
   if (!chaincode) {
     throw new PackageError(

@@ -98,7 +98,15 @@ export async function vendorGoModules(folder: string, options: { signal?: AbortS
   try {
     // GOWORK=off: a go.work above the folder would vendor the workspace, not this module. GOFLAGS
     // cleared: a -mod=vendor from the user's environment would refuse to vendor.
-    await runTool('go', ['mod', 'vendor', '-o', dir], folder, 'go mod vendor', options.signal, { GOWORK: 'off', GOFLAGS: '' }, 'install Go, or package without vendoring (the peer then downloads the modules)');
+    await runTool(
+      'go',
+      ['mod', 'vendor', '-o', dir],
+      folder,
+      'go mod vendor',
+      options.signal,
+      { GOWORK: 'off', GOFLAGS: '' },
+      'install Go, or package without vendoring (the peer then downloads the modules)',
+    );
   } catch (err) {
     await remove();
     throw err;

@@ -86,7 +86,9 @@ export async function collectPackage(root: string, options: CollectOptions): Pro
       if (link?.kind === 'outside') {
         const loop = followed.find((walked) => isWithin(link.realPath, walked));
         if (loop !== undefined) {
-          throw new SymlinkError(`${rel} is a symbolic link to ${link.realPath}, a folder that holds ${loop === rootReal ? 'the chaincode folder' : loop}: following it would never end`);
+          throw new SymlinkError(
+            `${rel} is a symbolic link to ${link.realPath}, a folder that holds ${loop === rootReal ? 'the chaincode folder' : loop}: following it would never end`,
+          );
         }
         inner = [...followed, link.realPath];
       }
@@ -121,8 +123,7 @@ function checkLinkTargets(found: readonly Found[]): void {
   for (const { rel, link } of found) {
     if (link?.kind !== 'inside' || link.targetPath === '' || packaged.has(link.targetPath)) continue;
     throw new SymlinkError(
-      `${rel} is a symbolic link to ${link.targetPath}, which is not packaged (an ignore file or .git excludes it): ` +
-        'package the target, or replace the link by a copy',
+      `${rel} is a symbolic link to ${link.targetPath}, which is not packaged (an ignore file or .git excludes it): ` + 'package the target, or replace the link by a copy',
     );
   }
 }

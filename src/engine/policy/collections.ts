@@ -137,7 +137,8 @@ function collection(node: JsonNode, index: number, text: string, file: string): 
     if (signaturePolicy !== '' && channelConfigPolicy !== '') {
       throw new CollectionConfigError(`${where(ep.value.at)}: invalid endorsement policy: cannot specify both "signaturePolicy" and "channelConfigPolicy"`);
     }
-    if (signaturePolicy !== '') endorsementPolicy = { kind: 'signature', envelope: policyIn(epNode, 'signaturePolicy', 'invalid endorsement signature policy'), text: signaturePolicy };
+    if (signaturePolicy !== '')
+      endorsementPolicy = { kind: 'signature', envelope: policyIn(epNode, 'signaturePolicy', 'invalid endorsement signature policy'), text: signaturePolicy };
     else endorsementPolicy = applicationPolicyFrom({ channelConfigPolicy });
   }
   return {
@@ -180,7 +181,8 @@ export function checkCollections(defs: readonly CollectionDefinition[]): void {
     if (seen.has(d.name)) fail(`collection-name: ${d.name} -- found duplicate in collection configuration`);
     seen.add(d.name);
     if (d.requiredPeerCount < 0) fail(`collection-name: ${d.name} -- requiredPeerCount (${d.requiredPeerCount}) cannot be less than zero`);
-    if (d.maxPeerCount < d.requiredPeerCount) fail(`collection-name: ${d.name} -- maximum peer count (${d.maxPeerCount}) cannot be less than the required peer count (${d.requiredPeerCount})`);
+    if (d.maxPeerCount < d.requiredPeerCount)
+      fail(`collection-name: ${d.name} -- maximum peer count (${d.maxPeerCount}) cannot be less than the required peer count (${d.requiredPeerCount})`);
     const or = orOnly(d.memberPolicy.rule);
     if (or) fail(`collection-name: ${d.name} -- error in member org policy: ${or}`);
   }
@@ -190,7 +192,8 @@ export function checkCollections(defs: readonly CollectionDefinition[]): void {
 export function checkCollectionMembers(defs: readonly CollectionDefinition[], channelMspIds: readonly string[]): void {
   for (const d of defs) {
     for (const mspId of collectionMemberOrgs(d)) {
-      if (!channelMspIds.includes(mspId)) throw new CollectionConfigError(`${d.source ? `${d.source}: ` : ''}collection-name: ${d.name} -- collection member '${mspId}' is not part of the channel`);
+      if (!channelMspIds.includes(mspId))
+        throw new CollectionConfigError(`${d.source ? `${d.source}: ` : ''}collection-name: ${d.name} -- collection member '${mspId}' is not part of the channel`);
     }
   }
 }

@@ -96,7 +96,10 @@ export function orgEndorsementPolicy(mspId: string, role: MspRoleName = 'PEER'):
 export function defaultEndorsementPolicy(mspIds: readonly string[], role: MspRoleName = 'PEER'): SignaturePolicyEnvelope {
   return {
     version: 0,
-    rule: nOutOf(implicitMetaThreshold('MAJORITY', mspIds.length), mspIds.map((_, i) => signedBy(i))),
+    rule: nOutOf(
+      implicitMetaThreshold('MAJORITY', mspIds.length),
+      mspIds.map((_, i) => signedBy(i)),
+    ),
     identities: mspIds.map((id) => rolePrincipal(id, role)),
   };
 }

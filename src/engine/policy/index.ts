@@ -15,7 +15,15 @@ export {
   type SignaturePolicyEnvelope,
   type SignaturePolicyRule,
 } from './signaturePolicy';
-export { SignaturePolicyEvaluator, validIdentities, PolicyCompileError, PolicyNotSatisfiedError, type PolicyEvaluation, type RejectedSigner, type SignedData } from './policyEvaluator';
+export {
+  SignaturePolicyEvaluator,
+  validIdentities,
+  PolicyCompileError,
+  PolicyNotSatisfiedError,
+  type PolicyEvaluation,
+  type RejectedSigner,
+  type SignedData,
+} from './policyEvaluator';
 export {
   defaultEndorsementPolicy,
   implicitMetaThreshold,

@@ -38,14 +38,21 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-const GATES: Readonly<Record<string, 'and' | 'or' | 'outof'>> = { AND: 'and', And: 'and', and: 'and', OR: 'or', Or: 'or', or: 'or', OutOf: 'outof', OUTOF: 'outof', outof: 'outof' };
+const GATES: Readonly<Record<string, 'and' | 'or' | 'outof'>> = {
+  AND: 'and',
+  And: 'and',
+  and: 'and',
+  OR: 'or',
+  Or: 'or',
+  or: 'or',
+  OutOf: 'outof',
+  OUTOF: 'outof',
+  outof: 'outof',
+};
 const PRINCIPAL = /^([A-Za-z0-9.-]+)[.](admin|member|client|peer|orderer)$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-type Token =
-  | { kind: 'name' | 'string' | 'number'; text: string; at: number }
-  | { kind: '(' | ')' | ','; text: string; at: number }
-  | { kind: 'end'; text: ''; at: number };
+type Token = { kind: 'name' | 'string' | 'number'; text: string; at: number } | { kind: '(' | ')' | ','; text: string; at: number } | { kind: 'end'; text: ''; at: number };
 
 function tokenize(text: string, fail: (at: number, reason: string) => never): Token[] {
   const tokens: Token[] = [];
@@ -92,7 +99,7 @@ export function parsePolicy(text: string, source?: string): SignaturePolicyEnvel
     const name = tokens[pos++];
     const kind = GATES[name.text];
     if (name.kind !== 'name' || !kind) {
-      if (name.kind === 'end') fail(name.at, 'the policy is empty: expected a gate such as OR(\'Org1MSP.member\')');
+      if (name.kind === 'end') fail(name.at, "the policy is empty: expected a gate such as OR('Org1MSP.member')");
       if (name.kind === 'string') fail(name.at, `a policy must start with a gate: write OR(${show(name)}) for a single principal`);
       fail(name.at, `expected a gate (AND, OR or OutOf), found ${show(name)}`);
     }
@@ -110,7 +117,12 @@ export function parsePolicy(text: string, source?: string): SignaturePolicyEnvel
         children.push(null);
         pos++;
       } else if (t.kind === 'name') {
-        fail(t.at, PRINCIPAL.test(t.text) ? `principal ${t.text} must be quoted: '${t.text}'` : `unknown name ${t.text}: expected a quoted principal such as 'Org1MSP.member', or AND, OR, OutOf`);
+        fail(
+          t.at,
+          PRINCIPAL.test(t.text)
+            ? `principal ${t.text} must be quoted: '${t.text}'`
+            : `unknown name ${t.text}: expected a quoted principal such as 'Org1MSP.member', or AND, OR, OutOf`,
+        );
       } else {
         fail(t.at, `expected a principal or a gate, found ${show(t)}`);
       }
@@ -144,7 +156,10 @@ export function parsePolicy(text: string, source?: string): SignaturePolicyEnvel
       const m = tok.kind === 'string' ? PRINCIPAL.exec(tok.text) : null;
       if (!m) {
         if (tok.kind === 'number' || NUMBER.test(tok.text)) fail(tok.at, `expected a principal or a gate, found the number ${tok.text}`);
-        fail(tok.at, `principal ${show(tok)} is not <MSP id>.<role>: the MSP id may hold letters, digits, '.' and '-', the role is admin, member, client, peer or orderer (lowercase)`);
+        fail(
+          tok.at,
+          `principal ${show(tok)} is not <MSP id>.<role>: the MSP id may hold letters, digits, '.' and '-', the role is admin, member, client, peer or orderer (lowercase)`,
+        );
       }
       return { principal: rolePrincipal(m[1], m[2].toUpperCase() as MspRoleName) };
     });

@@ -8,8 +8,7 @@ import { PrincipalClassification, type MSPPrincipal, type SignaturePolicy as Sig
 import { MSP_ROLE_NUMBERS, type MspPrincipal, type MspRoleName } from '../msp/principal';
 
 export type SignaturePolicyRule =
-  | { readonly kind: 'signedBy'; readonly index: number }
-  | { readonly kind: 'nOutOf'; readonly n: number; readonly rules: readonly SignaturePolicyRule[] };
+  { readonly kind: 'signedBy'; readonly index: number } | { readonly kind: 'nOutOf'; readonly n: number; readonly rules: readonly SignaturePolicyRule[] };
 
 export interface SignaturePolicyEnvelope {
   readonly version: number;

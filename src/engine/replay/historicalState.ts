@@ -139,7 +139,8 @@ export class HistoricalState implements StateReader {
     if (pinned !== undefined) {
       if (current && compareVersions(current.version, pinned) === 0) return current;
       const [change] = changesUpTo(this.ledger.getHistory(ns, key), pinned, key);
-      if (!change || change.isDelete) throw new ReplayStateUnavailableError(`the history of key ${JSON.stringify(key)} has no value at version ${versionText(pinned)}, which the original transaction read`);
+      if (!change || change.isDelete)
+        throw new ReplayStateUnavailableError(`the history of key ${JSON.stringify(key)} has no value at version ${versionText(pinned)}, which the original transaction read`);
       // The version the original saw (a metadata write may have moved it past the value's change).
       return { key, value: change.value, version: pinned, metadata: NO_METADATA };
     }

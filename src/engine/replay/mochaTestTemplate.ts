@@ -7,9 +7,7 @@ import type { TestTemplateInput } from './testExport';
 
 export function renderMochaTest(input: TestTemplateInput, typescript: boolean): string {
   const ts = (annotation: string): string => (typescript ? annotation : '');
-  const list = input.transactions
-    .map((t) => `  { submit: ${t.submit}, args: ${JSON.stringify(t.args)}, expect: ${JSON.stringify(t.expect)} }, // ${t.txId}`)
-    .join('\n');
+  const list = input.transactions.map((t) => `  { submit: ${t.submit}, args: ${JSON.stringify(t.args)}, expect: ${JSON.stringify(t.expect)} }, // ${t.txId}`).join('\n');
   const imports = typescript
     ? [
         `import * as assert from 'assert';`,
@@ -30,7 +28,13 @@ export function renderMochaTest(input: TestTemplateInput, typescript: boolean): 
         `  error?: string;`,
         `}`,
       ]
-    : [`const assert = require('assert');`, `const { spawn } = require('child_process');`, `const fs = require('fs');`, `const os = require('os');`, `const path = require('path');`];
+    : [
+        `const assert = require('assert');`,
+        `const { spawn } = require('child_process');`,
+        `const fs = require('fs');`,
+        `const os = require('os');`,
+        `const path = require('path');`,
+      ];
   return `${typescript ? '' : `'use strict';\n`}// Recorded with Chaincode Launcher: ${input.provenance.join('\n// ')}
 // Each transaction runs again, in order, on this folder's chaincode against the launcher's embedded
 // peer (a fresh ledger each run), and must answer as it did then: status, message, payload, event

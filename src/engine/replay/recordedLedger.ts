@@ -37,7 +37,10 @@ export class RecordedLedger {
     const root = path.join(dataDir, 'ledgers');
     let channels: string[];
     try {
-      channels = (await fs.promises.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      channels = (await fs.promises.readdir(root, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       channels = [];

@@ -103,7 +103,9 @@ async function run(host: ReplayHost, txId: string, options: ReplayOptions): Prom
   };
   const caveats: string[] = [];
   if (original.creator.mspId !== creator.mspId || original.creator.subject !== creator.subject) {
-    caveats.push(`the original creator (${original.creator.mspId}, ${original.creator.subject}) is not this peer's client identity; replayed as ${creator.mspId}, ${creator.subject}`);
+    caveats.push(
+      `the original creator (${original.creator.mspId}, ${original.creator.subject}) is not this peer's client identity; replayed as ${creator.mspId}, ${creator.subject}`,
+    );
   }
   return {
     original,

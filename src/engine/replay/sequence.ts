@@ -40,7 +40,11 @@ export interface SequenceOptions {
 }
 
 /** Re-executes `sequence` in order on `target` (a fresh ledger's engine); never throws for a step. */
-export async function replaySequence(target: { readonly transactions: Pick<TransactionPipeline, 'execute'> }, sequence: readonly TransactionRecord[], options: SequenceOptions): Promise<SequenceStep[]> {
+export async function replaySequence(
+  target: { readonly transactions: Pick<TransactionPipeline, 'execute'> },
+  sequence: readonly TransactionRecord[],
+  options: SequenceOptions,
+): Promise<SequenceStep[]> {
   const steps: SequenceStep[] = [];
   for (const original of sequence) {
     const step = await replayStep(target.transactions, original, options.chaincode);
@@ -55,7 +59,11 @@ async function replayStep(pipeline: Pick<TransactionPipeline, 'execute'>, origin
     return { outcome: 'skipped', original, reason: `it ran on chaincode ${original.chaincode}, not ${chaincode}` };
   }
   if (original.blockNum !== null && original.validation !== 'VALID') {
-    return { outcome: 'skipped', original, reason: `it was ordered but invalid (${original.validation}): run one at a time, the transactions it raced with cannot invalidate it again` };
+    return {
+      outcome: 'skipped',
+      original,
+      reason: `it was ordered but invalid (${original.validation}): run one at a time, the transactions it raced with cannot invalidate it again`,
+    };
   }
   let result: ExecuteResult;
   try {

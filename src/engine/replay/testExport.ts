@@ -68,7 +68,11 @@ export class TestExportError extends Error {
 
 /** Where a test goes by default: `test/replay-<time>.test.js|ts` (Node, TypeScript); `replay_<time>_test.go` beside go.mod. */
 export function defaultTestFile(folder: string, language: TestLanguage, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/[-:]/g, '')
+    .replace('T', '-');
   if (language === 'golang') return path.join(folder, `replay_${stamp.replace('-', '_')}_test.go`);
   return path.join(folder, 'test', `replay-${stamp}.test.${language === 'typescript' ? 'ts' : 'js'}`);
 }
@@ -85,7 +89,9 @@ export function renderTest(request: TestExportRequest): { readonly file: string;
     else transactions.push(exportedTransaction(r));
   }
   if (transactions.length === 0) {
-    throw new TestExportError(`no recorded transaction of chaincode ${request.chaincodeName} on channel ${request.channel} can be exported${left.length ? ` (${left.join('; ')})` : ''}`);
+    throw new TestExportError(
+      `no recorded transaction of chaincode ${request.chaincodeName} on channel ${request.channel} can be exported${left.length ? ` (${left.join('; ')})` : ''}`,
+    );
   }
   const input: TestTemplateInput = {
     chaincodeName: request.chaincodeName,

@@ -21,9 +21,7 @@ export class ToolFailedError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
-      `${commandLine} failed in ${folder}` +
-        (exitCode === null ? '' : ` (exit code ${exitCode})`) +
-        (lastLines.length ? `; its last output lines:\n${lastLines.join('\n')}` : ''),
+      `${commandLine} failed in ${folder}` + (exitCode === null ? '' : ` (exit code ${exitCode})`) + (lastLines.length ? `; its last output lines:\n${lastLines.join('\n')}` : ''),
       options,
     );
   }
@@ -32,7 +30,10 @@ export class ToolFailedError extends Error {
 /** The tool was stopped because the caller aborted (a Cancel button, Ctrl-C). */
 export class ToolCancelledError extends Error {
   override readonly name = 'ToolCancelledError';
-  constructor(readonly commandLine: string, readonly folder: string) {
+  constructor(
+    readonly commandLine: string,
+    readonly folder: string,
+  ) {
     super(`${commandLine} in ${folder} was cancelled`);
   }
 }

@@ -61,7 +61,10 @@ export const LANGUAGES: Readonly<Record<ScaffoldLanguage, LanguageSetup>> = {
     engineLanguage: 'golang',
     // The build fills Go's build cache, so the first F5 (go run / Delve) does not compile the
     // dependencies while the peer waits for registration; the binary itself is not kept.
-    install: [{ command: 'go', args: ['mod', 'download'] }, { command: 'go', args: ['build', '-o', os.devNull, '.'] }],
+    install: [
+      { command: 'go', args: ['mod', 'download'] },
+      { command: 'go', args: ['build', '-o', os.devNull, '.'] },
+    ],
     test: { command: 'go', args: ['test', './...'] },
   },
   java: {

@@ -35,13 +35,18 @@ export function defaultProjectName(folder: string): string {
 
 /** Java's reserved words: a package segment must not be one. */
 const JAVA_KEYWORDS = new Set(
-  ('abstract assert boolean break byte case catch char class const continue default do double else enum extends false final ' +
+  (
+    'abstract assert boolean break byte case catch char class const continue default do double else enum extends false final ' +
     'finally float for goto if implements import instanceof int interface long native new null package private protected public ' +
-    'return short static strictfp super switch synchronized this throw throws transient true try void volatile while _').split(' '),
+    'return short static strictfp super switch synchronized this throw throws transient true try void volatile while _'
+  ).split(' '),
 );
 
 function pascalCase(name: string): string {
-  return name.split(/[-_]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split(/[-_]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 export function projectNames(name: string): ProjectNames {

@@ -26,7 +26,11 @@ export interface ToolRunOptions {
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 function cleanLine(raw: string): string {
-  const visible = raw.split('\r').filter((s) => s.trim()).pop() ?? '';
+  const visible =
+    raw
+      .split('\r')
+      .filter((s) => s.trim())
+      .pop() ?? '';
   return visible.replace(ANSI, '').trimEnd();
 }
 

@@ -58,11 +58,18 @@ export function endorsementDifferences(initial: Simulation, invoked: Simulation)
     extraneous: 'extraneous write',
     missing: 'missing write',
   });
-  compareKeyed(out, initial.rwset.metadataWrites, invoked.rwset.metadataWrites, (m) => argText(m.value), {
-    differ: (m) => (m.metakey === VALIDATION_PARAMETER ? 'write metadata mismatch (SBE policy)' : 'write metadata mismatch'),
-    extraneous: 'write metadata mismatch',
-    missing: 'write metadata mismatch',
-  }, (m) => `\u0000${m.metakey}`);
+  compareKeyed(
+    out,
+    initial.rwset.metadataWrites,
+    invoked.rwset.metadataWrites,
+    (m) => argText(m.value),
+    {
+      differ: (m) => (m.metakey === VALIDATION_PARAMETER ? 'write metadata mismatch (SBE policy)' : 'write metadata mismatch'),
+      extraneous: 'write metadata mismatch',
+      missing: 'write metadata mismatch',
+    },
+    (m) => `\u0000${m.metakey}`,
+  );
   return out;
 }
 

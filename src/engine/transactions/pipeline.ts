@@ -150,7 +150,10 @@ export class TransactionPipeline {
       timestampMs: req.timestampMs,
     });
     // An evaluation runs on one peer: the caller's org's, or the first org named (Gateway Evaluate's target organizations).
-    const endorsers = kind === 'query' ? this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs?.slice(0, 1)).slice(0, 1) : this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs);
+    const endorsers =
+      kind === 'query'
+        ? this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs?.slice(0, 1)).slice(0, 1)
+        : this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs);
     const simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
     const simulation = simulated.simulations[0];
     const base = recordBase(proposal, handler, kind, simulation, creator, height);
@@ -326,10 +329,18 @@ export class TransactionPipeline {
   }
 
   /** Each endorser's ProposalResponsePayload and endorsement; the ones that differ from the first, when any do. */
-  private endorseAll(simulated: Simulated, proposal: Proposal, endorser: (peer: Peer) => Parameters<typeof endorse>[3]): EndorsedBy | { readonly mismatches: EndorsementMismatch[] } {
+  private endorseAll(
+    simulated: Simulated,
+    proposal: Proposal,
+    endorser: (peer: Peer) => Parameters<typeof endorse>[3],
+  ): EndorsedBy | { readonly mismatches: EndorsementMismatch[] } {
     const version = versionOf(simulated.handler.chaincodeId);
     const all = simulated.peers.map((p, i) => endorse(proposal, simulated.simulations[i], version, endorser(p)));
-    const differ = mismatches(simulated.peers, all.map((e) => e.payload), simulated.simulations);
+    const differ = mismatches(
+      simulated.peers,
+      all.map((e) => e.payload),
+      simulated.simulations,
+    );
     if (differ.length > 0) return { mismatches: differ };
     return { peers: simulated.peers, first: all[0], endorsements: all.map((e) => e.endorsement) };
   }
@@ -345,7 +356,11 @@ export class TransactionPipeline {
       record: base,
       envelope,
       ...(privateData ? { privateData } : {}),
-      endorsements: endorsementValidator(this.msps, policy, endorsed.endorsements.map((e) => Buffer.from(e.endorser))),
+      endorsements: endorsementValidator(
+        this.msps,
+        policy,
+        endorsed.endorsements.map((e) => Buffer.from(e.endorser)),
+      ),
     });
     const waiters = this.commitWaiters.get(proposal.txId);
     if (waiters) {
@@ -359,7 +374,14 @@ export class TransactionPipeline {
    * Records the transaction (committed ones are in their block's records already) and announces its
    * end; an unannounced evaluation (a tool's own query, e.g. contract metadata) leaves no trace.
    */
-  private end(handler: Handler, base: RecordBase, validation: ValidationCode, blockNum: number | null, announced = true, mismatched?: readonly EndorsementMismatch[]): ExecuteResult {
+  private end(
+    handler: Handler,
+    base: RecordBase,
+    validation: ValidationCode,
+    blockNum: number | null,
+    announced = true,
+    mismatched?: readonly EndorsementMismatch[],
+  ): ExecuteResult {
     const record: TransactionRecord = { ...base, validation, blockNum };
     if (announced) {
       if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);

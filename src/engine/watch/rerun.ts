@@ -41,7 +41,13 @@ export interface Rerun {
 }
 
 function sameRequest(record: TransactionRecord, request: RerunRequest): boolean {
-  return record.channel === request.channel && record.kind === request.kind && record.fn === request.fn && record.args.length === request.args.length && record.args.every((a, i) => a === request.args[i]);
+  return (
+    record.channel === request.channel &&
+    record.kind === request.kind &&
+    record.fn === request.fn &&
+    record.args.length === request.args.length &&
+    record.args.every((a, i) => a === request.args[i])
+  );
 }
 
 /** The newest recorded transaction of `ccid` (any channel), if any. */

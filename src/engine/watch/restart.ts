@@ -28,7 +28,13 @@ export class RegistrationTimeoutError extends Error {
  * Resolves once a handler other than `previousHandlerId` is ready for `ccid` (the restarted process
  * registered); rejects after `timeoutMs` or on abort.
  */
-export function awaitNewRegistration(peer: Pick<Peer, 'handlers' | 'onDidChangeHandlerState'>, ccid: string, previousHandlerId: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<HandlerInfo> {
+export function awaitNewRegistration(
+  peer: Pick<Peer, 'handlers' | 'onDidChangeHandlerState'>,
+  ccid: string,
+  previousHandlerId: string | undefined,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HandlerInfo> {
   const fresh = (h: HandlerInfo): boolean => h.chaincodeId === ccid && h.state === 'ready' && h.id !== previousHandlerId;
   return new Promise((resolve, reject) => {
     const now = peer.handlers().find(fresh);

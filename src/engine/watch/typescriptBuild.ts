@@ -111,7 +111,13 @@ export async function runBuild(build: TypeScriptBuild, options: { signal?: Abort
     ok = false;
   }
   const diagnostics = sortDiagnostics(parseDiagnostics(lines, build.folder));
-  return { ok: ok && !diagnostics.some((d) => d.severity === 'error'), diagnostics, commandLine: step.shown, durationMs: performance.now() - started, output: lines.slice(-KEPT_LINES) };
+  return {
+    ok: ok && !diagnostics.some((d) => d.severity === 'error'),
+    diagnostics,
+    commandLine: step.shown,
+    durationMs: performance.now() - started,
+    output: lines.slice(-KEPT_LINES),
+  };
 }
 
 /**
@@ -129,5 +135,7 @@ export async function buildBeforeLaunch(folder: string, options: { signal?: Abor
 /** Errors first, then by file and place. */
 export function sortDiagnostics(diagnostics: readonly BuildDiagnostic[]): BuildDiagnostic[] {
   const rank = { error: 0, warning: 1, message: 2 } as const;
-  return [...diagnostics].sort((a, b) => rank[a.severity] - rank[b.severity] || (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return [...diagnostics].sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+  );
 }

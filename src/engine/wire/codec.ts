@@ -48,7 +48,10 @@ function loadRoot(): protobuf.Root {
     if (target.startsWith('google/protobuf/')) return target;
     return path.isAbsolute(target) ? target : path.join(dir, target);
   };
-  root.loadSync(PROTO_FILES.map((f) => path.join(dir, f)), { keepCase: true });
+  root.loadSync(
+    PROTO_FILES.map((f) => path.join(dir, f)),
+    { keepCase: true },
+  );
   root.resolveAll();
   return root;
 }

@@ -41,8 +41,16 @@ const CHAINCODE_VERSION_RULE = /^[A-Za-z0-9_.+-]+$/;
  * spaces…) becomes one `-`; leading and trailing separators go. `@org/my.cc` gives `my-cc`.
  */
 export function toChaincodeName(raw: string): string {
-  const base = raw.replace(/^@[^/]+\//, '').replace(/\/v\d+$/, '').split('/').pop() ?? raw;
-  const cleaned = base.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/[-_]{2,}/g, '-').replace(/^[-_]+|[-_]+$/g, '');
+  const base =
+    raw
+      .replace(/^@[^/]+\//, '')
+      .replace(/\/v\d+$/, '')
+      .split('/')
+      .pop() ?? raw;
+  const cleaned = base
+    .replace(/[^a-zA-Z0-9_-]+/g, '-')
+    .replace(/[-_]{2,}/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
   return cleaned || 'chaincode';
 }
 
@@ -155,7 +163,12 @@ function readSources(folder: string): string {
     for (const e of safeReaddir(dir)) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full, depth + 1);
-      else if (e.name.endsWith('.java')) out.push(readText(full)?.match(/import\s+org\.hyperledger\.fabric\.contract[^;]*;/g)?.join('\n') ?? '');
+      else if (e.name.endsWith('.java'))
+        out.push(
+          readText(full)
+            ?.match(/import\s+org\.hyperledger\.fabric\.contract[^;]*;/g)
+            ?.join('\n') ?? '',
+        );
     }
   };
   walk(src, 0);
@@ -198,7 +211,10 @@ function notChaincode(folder: string, abs: string): never {
   const build = ['pom.xml', 'build.gradle', 'build.gradle.kts'].find(has);
   if (build) found.push(`its ${build} does not use fabric-chaincode-shim`);
   if (!found.length) found.push('it has no package.json, go.mod, pom.xml or build.gradle');
-  throw new NotChaincodeError(folder, `${found.join('; ')}. Node chaincode depends on fabric-contract-api or fabric-shim, Go chaincode requires fabric-chaincode-go or fabric-contract-api-go, Java chaincode builds with fabric-chaincode-shim`);
+  throw new NotChaincodeError(
+    folder,
+    `${found.join('; ')}. Node chaincode depends on fabric-contract-api or fabric-shim, Go chaincode requires fabric-chaincode-go or fabric-contract-api-go, Java chaincode builds with fabric-chaincode-shim`,
+  );
 }
 
 /** Every chaincode folder under `root` (root included), breadth-first, skipping dependency and build folders. */

@@ -7,7 +7,18 @@ import { chaincodeIdOf, orCancel } from './registerCommands';
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean = () => true): Promise<string> {
   const given = chaincodeIdOf(arg);
   if (given) return given;
-  const ids = [...new Set([...ctx.running().map((r) => r.ccid), ...ctx.handlers().map((h) => h.chaincodeId).filter(Boolean), ...ctx.folders.keys()])].filter(filter).sort();
+  const ids = [
+    ...new Set([
+      ...ctx.running().map((r) => r.ccid),
+      ...ctx
+        .handlers()
+        .map((h) => h.chaincodeId)
+        .filter(Boolean),
+      ...ctx.folders.keys(),
+    ]),
+  ]
+    .filter(filter)
+    .sort();
   if (ids.length === 0) throw new Error(vscode.l10n.t('No chaincode is running.'));
   if (ids.length === 1) return ids[0];
   return orCancel(await vscode.window.showQuickPick(ids, { title }));

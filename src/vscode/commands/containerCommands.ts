@@ -10,7 +10,12 @@ async function containerOf(docker: DockerContainers, arg: unknown, title: string
   if (t?.kind === 'container') return { id: t.containerId, ccid: t.chaincodeId };
   const list = await docker.list();
   if (list.length === 0) throw new Error(vscode.l10n.t('No chaincode container.'));
-  const picked = orCancel(await vscode.window.showQuickPick(list.map((c) => ({ label: c.ccid || c.name, description: c.status, c })), { title }));
+  const picked = orCancel(
+    await vscode.window.showQuickPick(
+      list.map((c) => ({ label: c.ccid || c.name, description: c.status, c })),
+      { title },
+    ),
+  );
   return { id: picked.c.id, ccid: picked.c.ccid };
 }
 
@@ -64,7 +69,11 @@ export async function removeContainer(ctx: Ctx, docker: DockerContainers, arg?: 
   const { id, ccid } = await containerOf(docker, arg, vscode.l10n.t('Remove Container'));
   if (options.confirm !== false) {
     const remove = vscode.l10n.t('Remove');
-    const pick = await vscode.window.showWarningMessage(vscode.l10n.t('Remove the container of {0}? A running chaincode in it stops.', ccid || id.slice(0, 12)), { modal: true }, remove);
+    const pick = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Remove the container of {0}? A running chaincode in it stops.', ccid || id.slice(0, 12)),
+      { modal: true },
+      remove,
+    );
     orCancel(pick);
   }
   const engine = ctx.engine.current;

@@ -42,7 +42,10 @@ interface RawTransaction {
 }
 
 function kindOf(tx: RawTransaction): ContractFunction['kind'] {
-  const tags = [tx.tag, tx.tags].flat().filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase());
+  const tags = [tx.tag, tx.tags]
+    .flat()
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => t.toLowerCase());
   if (tags.some((t) => t.includes('evaluate'))) return 'evaluate';
   if (tags.some((t) => t.includes('submit'))) return 'submit';
   return 'unknown';

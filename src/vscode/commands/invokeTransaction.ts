@@ -45,7 +45,14 @@ export async function contractFunctions(ctx: Ctx, ccid: string): Promise<Contrac
 }
 
 async function pickReadyChaincode(ctx: Ctx, kind: InvokeKind): Promise<string> {
-  const ready = [...new Set(ctx.handlers().filter((h) => h.state === 'ready').map((h) => h.chaincodeId))].sort();
+  const ready = [
+    ...new Set(
+      ctx
+        .handlers()
+        .filter((h) => h.state === 'ready')
+        .map((h) => h.chaincodeId),
+    ),
+  ].sort();
   if (ready.length === 0) {
     const launch = vscode.l10n.t('Launch Chaincode');
     const pick = await vscode.window.showWarningMessage(vscode.l10n.t('No chaincode is ready. Launch one (or press F5 in a chaincode folder) first.'), launch);
@@ -64,11 +71,25 @@ async function pickFunction(ctx: Ctx, ccid: string, kind: InvokeKind): Promise<{
     const preferred = kind === 'invoke' ? 'submit' : 'evaluate';
     const sorted = [...fns].sort((a, b) => Number(b.kind === preferred) - Number(a.kind === preferred) || a.name.localeCompare(b.name));
     const typed = { label: `$(edit) ${vscode.l10n.t('Type a function name…')}`, fn: undefined as ContractFunction | undefined };
-    const items = [...sorted.map((f) => ({ label: f.name, description: `(${f.parameters.map((p) => p.name).join(', ')})`, detail: f.kind === 'unknown' ? undefined : f.kind, fn: f as ContractFunction | undefined })), typed];
+    const items = [
+      ...sorted.map((f) => ({
+        label: f.name,
+        description: `(${f.parameters.map((p) => p.name).join(', ')})`,
+        detail: f.kind === 'unknown' ? undefined : f.kind,
+        fn: f as ContractFunction | undefined,
+      })),
+      typed,
+    ];
     const picked = orCancel(await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Function (from the contract metadata)'), matchOnDescription: true }));
     if (picked.fn) return { fn: picked.fn.name, spec: picked.fn };
   }
-  const fn = orCancel(await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Function name (args[0])'), validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A function name is needed')) }));
+  const fn = orCancel(
+    await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('Function name (args[0])'),
+      validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('A function name is needed')),
+    }),
+  );
   return { fn: fn.trim() };
 }
 
@@ -87,18 +108,38 @@ async function askArgs(title: string, spec: ContractFunction | undefined): Promi
     }
     return args;
   }
-  const text = orCancel(await vscode.window.showInputBox({
-    title, prompt: vscode.l10n.t('Arguments: words separated by spaces, or a JSON array of strings'),
-    validateInput: (v) => { try { parseArgs(v); return undefined; } catch (e) { return (e as Error).message; } },
-  }));
+  const text = orCancel(
+    await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('Arguments: words separated by spaces, or a JSON array of strings'),
+      validateInput: (v) => {
+        try {
+          parseArgs(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    }),
+  );
   return parseArgs(text);
 }
 
 async function askTransient(title: string): Promise<Record<string, string> | undefined> {
-  const text = orCancel(await vscode.window.showInputBox({
-    title, prompt: vscode.l10n.t('Transient data (optional): a JSON object, e.g. {"price":"100"}. Press Enter to skip.'),
-    validateInput: (v) => { try { parseTransient(v); return undefined; } catch (e) { return (e as Error).message; } },
-  }));
+  const text = orCancel(
+    await vscode.window.showInputBox({
+      title,
+      prompt: vscode.l10n.t('Transient data (optional): a JSON object, e.g. {"price":"100"}. Press Enter to skip.'),
+      validateInput: (v) => {
+        try {
+          parseTransient(v);
+          return undefined;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+    }),
+  );
   return parseTransient(text);
 }
 

@@ -72,12 +72,22 @@ export function workspaceChaincodes(): DetectedChaincode[] {
 async function pickChaincode(ctx: Ctx, folder: string | undefined): Promise<DetectedChaincode> {
   if (folder) {
     const cc = detectChaincode(folder);
-    if (!cc) throw new Error(vscode.l10n.t('{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).', folder));
+    if (!cc)
+      throw new Error(
+        vscode.l10n.t(
+          '{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).',
+          folder,
+        ),
+      );
     return cc;
   }
   const found = workspaceChaincodes();
   if (found.length === 0) {
-    throw new Error(vscode.l10n.t('No chaincode found in the workspace: open a folder with a package.json depending on fabric-contract-api or fabric-shim, a go.mod requiring fabric-chaincode-go or fabric-contract-api-go, or a Maven/Gradle build using fabric-chaincode-shim.'));
+    throw new Error(
+      vscode.l10n.t(
+        'No chaincode found in the workspace: open a folder with a package.json depending on fabric-contract-api or fabric-shim, a go.mod requiring fabric-chaincode-go or fabric-contract-api-go, or a Maven/Gradle build using fabric-chaincode-shim.',
+      ),
+    );
   }
   if (found.length === 1) return found[0];
   const roots = vscode.workspace.workspaceFolders ?? [];
@@ -96,10 +106,22 @@ async function pickChaincode(ctx: Ctx, folder: string | undefined): Promise<Dete
 
 async function pickMode(defaultMode: ChaincodeMode): Promise<LaunchMode> {
   const items: (vscode.QuickPickItem & { mode: LaunchMode })[] = [
-    { mode: 'dev', label: vscode.l10n.t('Dev mode'), description: 'dev', detail: vscode.l10n.t('Run the chaincode as a process on this machine; no Docker. (To debug it, press F5 instead.)') },
-    { mode: 'net', label: vscode.l10n.t('Net mode'), description: 'net', detail: vscode.l10n.t('Build an image and run the chaincode in a Docker container, as a Fabric peer does.') },
     {
-      mode: 'external', label: vscode.l10n.t('External (chaincode as a service)'), description: 'external',
+      mode: 'dev',
+      label: vscode.l10n.t('Dev mode'),
+      description: 'dev',
+      detail: vscode.l10n.t('Run the chaincode as a process on this machine; no Docker. (To debug it, press F5 instead.)'),
+    },
+    {
+      mode: 'net',
+      label: vscode.l10n.t('Net mode'),
+      description: 'net',
+      detail: vscode.l10n.t('Build an image and run the chaincode in a Docker container, as a Fabric peer does.'),
+    },
+    {
+      mode: 'external',
+      label: vscode.l10n.t('External (chaincode as a service)'),
+      description: 'external',
       detail: vscode.l10n.t('The peer dials a chaincode server that runs already: the CCaaS debug configuration, or chaincode-launcher serve.'),
     },
   ];
@@ -119,12 +141,27 @@ export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Pr
   let version: string;
   let address: string | undefined;
   if (mode === 'external') {
-    address = request.address ?? (await askText(vscode.l10n.t('Launch Chaincode: chaincode server address'), '127.0.0.1:9999', isServerAddress, vscode.l10n.t('HOST:PORT where the chaincode server listens.')));
-    const id = request.packageId ?? (request.name && request.version ? `${request.name}:${request.version}` : undefined)
-      ?? (await askText(vscode.l10n.t('Launch Chaincode: the id the server registers with (its package ID)'), `${cc.name}:${cc.version}`, isServerChaincodeId, vscode.l10n.t('LABEL:HASH (a package ID) or NAME:VERSION.')));
+    address =
+      request.address ??
+      (await askText(
+        vscode.l10n.t('Launch Chaincode: chaincode server address'),
+        '127.0.0.1:9999',
+        isServerAddress,
+        vscode.l10n.t('HOST:PORT where the chaincode server listens.'),
+      ));
+    const id =
+      request.packageId ??
+      (request.name && request.version ? `${request.name}:${request.version}` : undefined) ??
+      (await askText(
+        vscode.l10n.t('Launch Chaincode: the id the server registers with (its package ID)'),
+        `${cc.name}:${cc.version}`,
+        isServerChaincodeId,
+        vscode.l10n.t('LABEL:HASH (a package ID) or NAME:VERSION.'),
+      ));
     [name, version] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
   } else {
-    name = request.name ?? (await askText(vscode.l10n.t('Launch Chaincode: name'), cc.name, isValidChaincodeName, vscode.l10n.t('Letters, digits, and single - or _ between them.')));
+    name =
+      request.name ?? (await askText(vscode.l10n.t('Launch Chaincode: name'), cc.name, isValidChaincodeName, vscode.l10n.t('Letters, digits, and single - or _ between them.')));
     version = request.version ?? (await askText(vscode.l10n.t('Launch Chaincode: version'), cc.version, isValidChaincodeVersion, vscode.l10n.t('Letters, digits, . _ + - only.')));
   }
   const interactive = request.mode === undefined || (request.name === undefined && request.packageId === undefined);
@@ -153,23 +190,20 @@ export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Pr
 
 async function runLaunch(ctx: Ctx, cc: DetectedChaincode, mode: LaunchMode, name: string, version: string, address: string | undefined): Promise<RunningChaincode> {
   const ccid = `${name}:${version}`;
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Launching {0}', ccid), cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort(new Cancelled()));
-      const step = (message: string): void => {
-        ctx.log.info(`${ccid}: ${message}`);
-        progress.report({ message });
-      };
-      step(vscode.l10n.t('starting the embedded peer'));
-      const engine = await ctx.ensureEngine();
-      ctx.folders.set(ccid, cc.folder);
-      if (cc.typescript) await buildFirst(ctx, cc, step, abort.signal);
-      const definition = { name, version, mode, language: cc.language, path: cc.folder, typescript: cc.typescript, ...(address ? { address } : {}) } as const;
-      const running = await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
-      step(vscode.l10n.t('ready'));
-      return running;
-    },
-  );
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Launching {0}', ccid), cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort(new Cancelled()));
+    const step = (message: string): void => {
+      ctx.log.info(`${ccid}: ${message}`);
+      progress.report({ message });
+    };
+    step(vscode.l10n.t('starting the embedded peer'));
+    const engine = await ctx.ensureEngine();
+    ctx.folders.set(ccid, cc.folder);
+    if (cc.typescript) await buildFirst(ctx, cc, step, abort.signal);
+    const definition = { name, version, mode, language: cc.language, path: cc.folder, typescript: cc.typescript, ...(address ? { address } : {}) } as const;
+    const running = await engine.launcher.launch({ kind: 'deployment', definition }, { signal: abort.signal, onProgress: step });
+    step(vscode.l10n.t('ready'));
+    return running;
+  });
 }

@@ -12,7 +12,16 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  commandLine, installDependencies, isScaffoldLanguage, LANGUAGES, projectNameProblem, SCAFFOLD_LANGUAGES, ScaffoldLanguage, targetFolderProblem, ToolCancelledError, writeProject,
+  commandLine,
+  installDependencies,
+  isScaffoldLanguage,
+  LANGUAGES,
+  projectNameProblem,
+  SCAFFOLD_LANGUAGES,
+  ScaffoldLanguage,
+  targetFolderProblem,
+  ToolCancelledError,
+  writeProject,
 } from '../../engine/scaffold';
 import type { Ctx } from '../ctx';
 import { f5Configuration } from '../debug/f5';
@@ -157,7 +166,11 @@ export async function newProject(ctx: Ctx, request: NewProjectRequest = {}): Pro
 
 /** The contract's source file, opened so a breakpoint is one click away. */
 async function showContract(folder: string): Promise<void> {
-  const [file] = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '{lib/assetContract.js,src/assetContract.ts,assetContract.go,src/main/java/**/*Contract.java}'), undefined, 1);
+  const [file] = await vscode.workspace.findFiles(
+    new vscode.RelativePattern(folder, '{lib/assetContract.js,src/assetContract.ts,assetContract.go,src/main/java/**/*Contract.java}'),
+    undefined,
+    1,
+  );
   if (file) await vscode.window.showTextDocument(file, { preview: true });
 }
 
@@ -184,6 +197,9 @@ export async function offerDebugForNewProjects(ctx: Ctx): Promise<void> {
   const now = Date.now();
   const mine = offers.filter((o) => open.has(path.resolve(o.folder)) && now - o.at < OFFER_TTL_MS);
   if (mine.length === 0) return;
-  await ctx.extensionContext.globalState.update(DEBUG_OFFERS_KEY, offers.filter((o) => !mine.includes(o) && now - o.at < OFFER_TTL_MS));
+  await ctx.extensionContext.globalState.update(
+    DEBUG_OFFERS_KEY,
+    offers.filter((o) => !mine.includes(o) && now - o.at < OFFER_TTL_MS),
+  );
   for (const offer of mine) void offerDebug(offer.folder);
 }

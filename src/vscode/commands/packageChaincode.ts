@@ -72,13 +72,24 @@ async function showPackageId(pkg: LifecyclePackage, file: string): Promise<void>
 async function pickChaincode(folder: string | undefined, title: string): Promise<DetectedChaincode> {
   if (folder) {
     const cc = detectChaincode(folder);
-    if (!cc) throw new Error(vscode.l10n.t('{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).', folder));
+    if (!cc)
+      throw new Error(
+        vscode.l10n.t(
+          '{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).',
+          folder,
+        ),
+      );
     return cc;
   }
   const all = workspaceChaincodes();
   if (all.length === 0) throw new Error(vscode.l10n.t('No chaincode found in the workspace.'));
   if (all.length === 1) return all[0]!;
-  return orCancel(await vscode.window.showQuickPick(all.map((c) => ({ label: c.name, description: workspacePath(c.folder), c })), { title })).c;
+  return orCancel(
+    await vscode.window.showQuickPick(
+      all.map((c) => ({ label: c.name, description: workspacePath(c.folder), c })),
+      { title },
+    ),
+  ).c;
 }
 
 async function askLabel(cc: DetectedChaincode, title: string): Promise<string> {
@@ -101,7 +112,11 @@ async function askLabel(cc: DetectedChaincode, title: string): Promise<string> {
 async function pickType(cc: DetectedChaincode, title: string): Promise<'code' | 'ccaas'> {
   const language = cc.typescript ? 'TypeScript' : cc.language;
   const items: (vscode.QuickPickItem & { type: 'code' | 'ccaas' })[] = [
-    { type: 'code', label: vscode.l10n.t('Chaincode package ({0})', language), detail: vscode.l10n.t('The code, for the peer to build and run (peer lifecycle chaincode install).') },
+    {
+      type: 'code',
+      label: vscode.l10n.t('Chaincode package ({0})', language),
+      detail: vscode.l10n.t('The code, for the peer to build and run (peer lifecycle chaincode install).'),
+    },
     { type: 'ccaas', label: vscode.l10n.t('Chaincode as a service'), detail: vscode.l10n.t('Only where the chaincode server runs: the peer dials it (its ccaas builder).') },
   ];
   return orCancel(await vscode.window.showQuickPick(items, { title })).type;
@@ -130,7 +145,8 @@ async function askTlsFiles(title: string): Promise<PackageForFabricRequest['tls'
   ] as const;
   const picked = orCancel(await vscode.window.showQuickPick([...items], { title })).tls;
   if (picked === 'none') return undefined;
-  const pem = async (what: string): Promise<string> => orCancel((await vscode.window.showOpenDialog({ title: what, canSelectMany: false, filters: { PEM: ['pem', 'crt', 'key'] } }))?.[0]).fsPath;
+  const pem = async (what: string): Promise<string> =>
+    orCancel((await vscode.window.showOpenDialog({ title: what, canSelectMany: false, filters: { PEM: ['pem', 'crt', 'key'] } }))?.[0]).fsPath;
   const rootCert = await pem(vscode.l10n.t('CA certificate of the chaincode server'));
   if (picked === 'server') return { rootCert };
   return { rootCert, clientCert: await pem(vscode.l10n.t("The peer's client certificate")), clientKey: await pem(vscode.l10n.t("The peer's client key")) };

@@ -37,7 +37,9 @@ export class ReplayDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(new URLSearchParams(uri.query).get('id') ?? '') ?? JSON.stringify({ error: vscode.l10n.t('This replay is no longer kept: replay the transaction again.') });
+    return (
+      this.texts.get(new URLSearchParams(uri.query).get('id') ?? '') ?? JSON.stringify({ error: vscode.l10n.t('This replay is no longer kept: replay the transaction again.') })
+    );
   }
 
   dispose(): void {
@@ -78,16 +80,23 @@ export async function replayOnCurrentCode(ctx: Ctx, docs: ChaincodeDocuments, re
     );
   } catch (err) {
     if ((err as Error).name !== 'UnknownChaincodeError' || !original) throw err;
-    throw new Error(vscode.l10n.t('Replay runs the current code of {0}: launch it (or press F5 in its folder) first. {1}', original.chaincode, (err as Error).message), { cause: err });
+    throw new Error(vscode.l10n.t('Replay runs the current code of {0}: launch it (or press F5 in its folder) first. {1}', original.chaincode, (err as Error).message), {
+      cause: err,
+    });
   }
   const { original: o, replayed, differences } = result;
-  ctx.log.info(`replayed ${o.fn} ${o.txId} on ${replayed.chaincode}: ${differences.length ? differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ') : 'no differences'}`);
+  ctx.log.info(
+    `replayed ${o.fn} ${o.txId} on ${replayed.chaincode}: ${differences.length ? differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ') : 'no differences'}`,
+  );
   for (const why of [...result.unavailable, ...result.caveats]) ctx.log.warn(`replay of ${o.txId}: ${why}`);
   const left = docs.transactionUri(txId, o.fn);
   const right = replays.add(result);
   const title = vscode.l10n.t('{0}({1}): recorded ↔ replayed on {2}', o.fn, o.args.join(', '), replayed.chaincode);
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });
-  const summary = differences.length === 0 ? vscode.l10n.t('The current code does what the recorded transaction did.') : vscode.l10n.t('The current code differs from the recorded transaction in {0} places.', differences.length);
+  const summary =
+    differences.length === 0
+      ? vscode.l10n.t('The current code does what the recorded transaction did.')
+      : vscode.l10n.t('The current code differs from the recorded transaction in {0} places.', differences.length);
   vscode.window.setStatusBarMessage(summary, 8000);
   if (result.unavailable.length) void vscode.window.showWarningMessage(vscode.l10n.t('The replay could not serve every read as it was: {0}', result.unavailable.join(' ')));
   return result;

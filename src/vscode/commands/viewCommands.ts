@@ -11,7 +11,12 @@ export async function selectNamespace(ctx: Ctx, views: ChaincodeViews, arg?: unk
   if (given?.channel && given.chaincode) return views.select({ channel: given.channel, chaincode: given.chaincode });
   const namespaces = (await ctx.ensureEngine()).peer.ledgers().flatMap((l) => l.state.namespaces());
   if (namespaces.length === 0) throw new Error(vscode.l10n.t('The world state is empty: no transaction has committed yet.'));
-  const picked = orCancel(await vscode.window.showQuickPick(namespaces.map((n) => ({ label: n.chaincode, description: n.channel, n })), { title: vscode.l10n.t('World State: chaincode and channel') }));
+  const picked = orCancel(
+    await vscode.window.showQuickPick(
+      namespaces.map((n) => ({ label: n.chaincode, description: n.channel, n })),
+      { title: vscode.l10n.t('World State: chaincode and channel') },
+    ),
+  );
   views.select(picked.n);
 }
 
@@ -27,7 +32,12 @@ export async function openTransaction(ctx: Ctx, docs: ChaincodeDocuments, arg?: 
   let txId = t?.kind === 'transaction' ? t.txId : undefined;
   if (!txId) {
     const records = (await ctx.ensureEngine()).transactions.transactions({ limit: 50 });
-    txId = orCancel(await vscode.window.showQuickPick(records.map((r) => ({ label: `${r.fn}(${r.args.join(', ')})`, description: `${r.status} · ${r.chaincode}`, txId: r.txId })), { title: vscode.l10n.t('Open Transaction') })).txId;
+    txId = orCancel(
+      await vscode.window.showQuickPick(
+        records.map((r) => ({ label: `${r.fn}(${r.args.join(', ')})`, description: `${r.status} · ${r.chaincode}`, txId: r.txId })),
+        { title: vscode.l10n.t('Open Transaction') },
+      ),
+    ).txId;
   }
   return docs.open(docs.transactionUri(txId));
 }

@@ -211,14 +211,21 @@ export class WatchController implements vscode.Disposable {
       return;
     }
     const { reruns, timings } = outcome;
-    this.ctx.log.info(`watch: ${ccid} reloaded (build ${Math.round(timings.buildMs)} ms, restart ${Math.round(timings.restartMs)} ms, re-run ${Math.round(timings.rerunMs)} ms; ${Math.round(timings.totalMs)} ms from the save)`);
+    this.ctx.log.info(
+      `watch: ${ccid} reloaded (build ${Math.round(timings.buildMs)} ms, restart ${Math.round(timings.restartMs)} ms, re-run ${Math.round(timings.rerunMs)} ms; ${Math.round(timings.totalMs)} ms from the save)`,
+    );
     if (reruns.length === 0) {
       vscode.window.setStatusBarMessage(vscode.l10n.t('{0} restarted; no transaction to run again yet', ccid), 8000);
       return;
     }
-    for (const r of reruns) this.ctx.log.info(`watch: ${requestText(r.request)}: ${r.error ?? (r.differences.length ? r.differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ') : 'no differences')}`);
+    for (const r of reruns)
+      this.ctx.log.info(
+        `watch: ${requestText(r.request)}: ${r.error ?? (r.differences.length ? r.differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ') : 'no differences')}`,
+      );
     const differences = (n: number): string => (n === 0 ? vscode.l10n.t('no differences') : n === 1 ? vscode.l10n.t('1 difference') : vscode.l10n.t('{0} differences', n));
-    const summary = reruns.map((r) => `${requestText(r.request)}: ${r.error ? vscode.l10n.t('failed') : r.previous ? differences(r.differences.length) : vscode.l10n.t('ran')}`).join(' · ');
+    const summary = reruns
+      .map((r) => `${requestText(r.request)}: ${r.error ? vscode.l10n.t('failed') : r.previous ? differences(r.differences.length) : vscode.l10n.t('ran')}`)
+      .join(' · ');
     vscode.window.setStatusBarMessage(`$(eye) ${summary} (${Math.round(timings.totalMs)} ms)`, 8000);
     for (const r of reruns) await this.openDiff(r, reruns.length === 1);
     const failed = reruns.find((r) => r.error);

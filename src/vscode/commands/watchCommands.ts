@@ -13,7 +13,12 @@ import { WatchController } from './watchChaincodes';
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean): Promise<string> {
   const given = chaincodeIdOf(arg);
   if (given) return given;
-  const ids = ctx.running().filter((r) => r.definition.path && (r.definition.mode === 'dev' || r.definition.mode === 'net')).map((r) => r.ccid).filter(filter).sort();
+  const ids = ctx
+    .running()
+    .filter((r) => r.definition.path && (r.definition.mode === 'dev' || r.definition.mode === 'net'))
+    .map((r) => r.ccid)
+    .filter(filter)
+    .sort();
   if (ids.length === 0) throw new Error(vscode.l10n.t('No chaincode launched from a folder is running: launch one (or press F5) first.'));
   if (ids.length === 1) return ids[0];
   return orCancel(await vscode.window.showQuickPick(ids, { title }));

@@ -108,7 +108,10 @@ export function resolveCcaasConfiguration(input: CcaasResolveInput): DebuggerCon
   // The dev-mode configuration of the language, for its debugger options; the peer is not dialled.
   const dev = debugConfigurationFor(input.language).resolve({
     config: { ...config, mode: 'dev', chaincodeName: undefined, version: undefined, env: undefined },
-    chaincode, peerAddress: server, mspId: input.mspId, logLevel: input.logLevel,
+    chaincode,
+    peerAddress: server,
+    mspId: input.mspId,
+    logLevel: input.logLevel,
   });
   const own = [...(config.args ?? [])];
   let command: Record<string, unknown>;
@@ -122,7 +125,13 @@ export function resolveCcaasConfiguration(input: CcaasResolveInput): DebuggerCon
 }
 
 /** What differs from dev mode in the debugger configuration: the program (Node) and the arguments. */
-function serverCommand(language: DebugLanguage, folder: string, config: CcaasLaunchConfig, ids: { packageId: string; serverAddress: string }, own: string[]): Record<string, unknown> {
+function serverCommand(
+  language: DebugLanguage,
+  folder: string,
+  config: CcaasLaunchConfig,
+  ids: { packageId: string; serverAddress: string },
+  own: string[],
+): Record<string, unknown> {
   switch (language) {
     case 'node':
     case 'typescript': {
@@ -159,7 +168,9 @@ export function readServingTls(files: ServingTlsFiles): ServingTlsMaterial {
     }
   };
   const material: ServingTlsMaterial = {
-    certPem: read('tlsCert', files.cert), keyPem: read('tlsKey', files.key), ...(files.clientCa !== undefined ? { clientCaPem: read('clientCa', files.clientCa) } : {}),
+    certPem: read('tlsCert', files.cert),
+    keyPem: read('tlsKey', files.key),
+    ...(files.clientCa !== undefined ? { clientCaPem: read('clientCa', files.clientCa) } : {}),
   };
   try {
     checkTlsMaterial(material);

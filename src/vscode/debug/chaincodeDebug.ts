@@ -93,7 +93,16 @@ export abstract class ChaincodeDebugConfiguration {
     for (const key of ['preLaunchTask', 'postDebugTask', 'presentation', 'internalConsoleOptions', 'noDebug']) {
       if (input.config[key] !== undefined) passThrough[key] = input.config[key];
     }
-    return { ...passThrough, ...own, type: this.debuggerType, request: 'launch', name: input.config.name, [CHAINCODE_ID_FIELD]: ccid, [CHAINCODE_FOLDER_FIELD]: input.chaincode.folder, [CHAINCODE_LANGUAGE_FIELD]: input.chaincode.language };
+    return {
+      ...passThrough,
+      ...own,
+      type: this.debuggerType,
+      request: 'launch',
+      name: input.config.name,
+      [CHAINCODE_ID_FIELD]: ccid,
+      [CHAINCODE_FOLDER_FIELD]: input.chaincode.folder,
+      [CHAINCODE_LANGUAGE_FIELD]: input.chaincode.language,
+    };
   }
 
   protected abstract debuggerConfig(input: ResolveInput, env: Record<string, string>): Omit<DebuggerConfig, 'type' | 'request' | 'name'>;

@@ -65,7 +65,12 @@ export function requireDebugger(ctx: Ctx, language: DebugLanguage, languageConfi
 /** Go: the Go toolchain (Delve builds the chaincode with it) and Delve itself. */
 function requireGoDebugger(ctx: Ctx, retry: () => Thenable<unknown>): void {
   if (!findGo()) {
-    throw new DebuggerUnavailableError(vscode.l10n.t('Debugging Go chaincode builds it with the Go toolchain, which was not found (on the PATH VS Code runs with, in GOROOT/bin or /usr/local/go/bin). Install Go (or add it to PATH), restart VS Code, then press F5 again.'), []);
+    throw new DebuggerUnavailableError(
+      vscode.l10n.t(
+        'Debugging Go chaincode builds it with the Go toolchain, which was not found (on the PATH VS Code runs with, in GOROOT/bin or /usr/local/go/bin). Install Go (or add it to PATH), restart VS Code, then press F5 again.',
+      ),
+      [],
+    );
   }
   try {
     findDelve(ctx);

@@ -42,14 +42,23 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const found = roots.flatMap((f) => detectChaincodeFolders(f.uri.fsPath).map((cc) => ({ f, cc })));
     if (found.length === 0) return [{ type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' }];
     return found.map(({ f, cc }) => ({
-      type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode {0}', cc.name), mode: 'dev', language: debugLanguageOf(cc),
+      type: DEBUG_TYPE,
+      request: 'launch',
+      name: vscode.l10n.t('Debug Chaincode {0}', cc.name),
+      mode: 'dev',
+      language: debugLanguageOf(cc),
       folder: cc.folder === f.uri.fsPath ? '${workspaceFolder}' : `\${workspaceFolder}/${path.relative(f.uri.fsPath, cc.folder)}`,
-      chaincodeName: cc.name, version: cc.version,
+      chaincodeName: cc.name,
+      version: cc.version,
     }));
   }
 
   /** Which chaincode: the configuration's folder, the active editor's, or the workspace's only one. */
-  findChaincode(folder: vscode.WorkspaceFolder | undefined, config: ChaincodeLaunchConfig, scan: (root: string) => DetectedChaincode[] = detectChaincodeFolders): DetectedChaincode {
+  findChaincode(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: ChaincodeLaunchConfig,
+    scan: (root: string) => DetectedChaincode[] = detectChaincodeFolders,
+  ): DetectedChaincode {
     if (config.folder) {
       const dir = path.resolve(folder?.uri.fsPath ?? '', substitute(config.folder, folder));
       const cc = detectChaincode(dir);
@@ -87,11 +96,14 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
    * false` skips the check that the language's debugger is there (Delve for Go, the Java debugger
    * extension for Java: the tests resolve configurations where one is missing).
    */
-  async resolveChaincodeConfiguration(folder: vscode.WorkspaceFolder | undefined, raw: vscode.DebugConfiguration, options: { checkDebugger?: boolean } = {}): Promise<vscode.DebugConfiguration> {
+  async resolveChaincodeConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    raw: vscode.DebugConfiguration,
+    options: { checkDebugger?: boolean } = {},
+  ): Promise<vscode.DebugConfiguration> {
     // F5 with no launch.json: an empty configuration.
-    const config: ChaincodeLaunchConfig = !raw.type && !raw.request && !raw.name
-      ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' }
-      : (raw as ChaincodeLaunchConfig);
+    const config: ChaincodeLaunchConfig =
+      !raw.type && !raw.request && !raw.name ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' } : (raw as ChaincodeLaunchConfig);
     const cc = this.findChaincode(folder, config);
     const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
@@ -117,10 +129,19 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
    * one launched in external mode); a debug session serving the same package ID ends first, so that
    * the address is free for this one.
    */
-  private async resolveCcaas(folder: vscode.WorkspaceFolder | undefined, config: CcaasLaunchConfig, cc: DetectedChaincode, language: DebugLanguage): Promise<vscode.DebugConfiguration> {
+  private async resolveCcaas(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: CcaasLaunchConfig,
+    cc: DetectedChaincode,
+    language: DebugLanguage,
+  ): Promise<vscode.DebugConfiguration> {
     const resolved = resolveCcaasConfiguration({
       config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
-      chaincode: cc, language, serverAddress: await serverAddressOnLoopback(), mspId: this.ctx.config.engine.mspId, logLevel: this.ctx.config.engine.logLevel,
+      chaincode: cc,
+      language,
+      serverAddress: await serverAddressOnLoopback(),
+      mspId: this.ctx.config.engine.mspId,
+      logLevel: this.ctx.config.engine.logLevel,
       substitute: (v) => substitute(v, folder),
     });
     const spec = resolved[CCAAS_FIELD] as ServeSpec;
@@ -163,7 +184,14 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const [name, version] = ccid.split(':');
     this.ctx.folders.set(ccid, folder);
     this.endingByUser.delete(ccid);
-    const definition = { name, version, mode: 'dev', language: language === 'golang' || language === 'java' ? language : 'node', path: folder, typescript: language === 'typescript' } as const;
+    const definition = {
+      name,
+      version,
+      mode: 'dev',
+      language: language === 'golang' || language === 'java' ? language : 'node',
+      path: folder,
+      typescript: language === 'typescript',
+    } as const;
     // The Chaincodes view shows it starting, then ready when the debuggee registers.
     engine.launcher.launch({ kind: 'deployment', definition }, { userRunsChaincode: true }).then(
       () => this.ctx.log.info(`${ccid} is ready (debugging)`),
@@ -225,7 +253,11 @@ export function registerDebugProvider(ctx: Ctx): ChaincodeDebugProvider {
     delve,
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, delve),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Initial),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugConfigurationProvider(
+      DEBUG_TYPE,
+      { provideDebugConfigurations: (f) => provider.provideDebugConfigurations(f) },
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
     vscode.debug.onDidStartDebugSession((s) => provider.sessionStarted(s)),
     ctx.debugSessions.onWillEndSession((ccid) => provider.sessionEnding(ccid)),
   );

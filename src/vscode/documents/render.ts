@@ -25,56 +25,79 @@ function keyData(key: string): unknown {
 }
 
 export function renderStateKey(channel: string, chaincode: string, key: string, entry: StateEntry | undefined, history: readonly HistoryEntry[]): string {
-  return JSON.stringify({
-    channel,
-    chaincode,
-    key: keyData(key),
-    ...(entry ? { version: `${entry.version.blockNum}:${entry.version.txNum}`, value: valueData(entry.value) } : { deleted: true }),
-    history: history.map((h) => ({ txId: h.txId, time: new Date(h.timestamp).toISOString(), ...(h.isDelete ? { deleted: true } : { value: valueData(h.value) }) })),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      channel,
+      chaincode,
+      key: keyData(key),
+      ...(entry ? { version: `${entry.version.blockNum}:${entry.version.txNum}`, value: valueData(entry.value) } : { deleted: true }),
+      history: history.map((h) => ({ txId: h.txId, time: new Date(h.timestamp).toISOString(), ...(h.isDelete ? { deleted: true } : { value: valueData(h.value) }) })),
+    },
+    null,
+    2,
+  );
 }
 
 function rwsetData(rw: ReadWriteSet): unknown {
   return {
-    reads: rw.reads.map((r) => ({ ...(r.collection ? { collection: r.collection } : {}), key: keyData(r.key), version: r.version ? `${r.version.blockNum}:${r.version.txNum}` : null, namespace: r.chaincode })),
-    writes: rw.writes.map((w) => ({ ...(w.collection ? { collection: w.collection } : {}), key: keyData(w.key), ...(w.value === null ? { delete: true } : { value: valueData(w.value) }), ...(w.purge ? { purge: true } : {}), namespace: w.chaincode })),
+    reads: rw.reads.map((r) => ({
+      ...(r.collection ? { collection: r.collection } : {}),
+      key: keyData(r.key),
+      version: r.version ? `${r.version.blockNum}:${r.version.txNum}` : null,
+      namespace: r.chaincode,
+    })),
+    writes: rw.writes.map((w) => ({
+      ...(w.collection ? { collection: w.collection } : {}),
+      key: keyData(w.key),
+      ...(w.value === null ? { delete: true } : { value: valueData(w.value) }),
+      ...(w.purge ? { purge: true } : {}),
+      namespace: w.chaincode,
+    })),
     ...(rw.metadataWrites.length ? { metadataWrites: rw.metadataWrites.map((m) => ({ key: keyData(m.key), metakey: m.metakey, value: valueData(m.value) })) } : {}),
   };
 }
 
 export function renderTransaction(r: TransactionRecord): string {
-  return JSON.stringify({
-    txId: r.txId,
-    kind: r.kind,
-    channel: r.channel,
-    chaincode: r.chaincode,
-    function: r.fn,
-    args: r.args,
-    creator: r.creator,
-    started: new Date(r.startedAt).toISOString(),
-    durationMs: r.durationMs,
-    status: r.status,
-    ...(r.message ? { message: r.message } : {}),
-    result: valueData(r.payload),
-    validation: r.validation,
-    block: r.blockNum,
-    ...(rwsetData(r.rwset) as object),
-    event: r.event ? { name: r.event.eventName, payload: valueData(r.event.payload) } : null,
-  }, null, 2);
+  return JSON.stringify(
+    {
+      txId: r.txId,
+      kind: r.kind,
+      channel: r.channel,
+      chaincode: r.chaincode,
+      function: r.fn,
+      args: r.args,
+      creator: r.creator,
+      started: new Date(r.startedAt).toISOString(),
+      durationMs: r.durationMs,
+      status: r.status,
+      ...(r.message ? { message: r.message } : {}),
+      result: valueData(r.payload),
+      validation: r.validation,
+      block: r.blockNum,
+      ...(rwsetData(r.rwset) as object),
+      event: r.event ? { name: r.event.eventName, payload: valueData(r.event.payload) } : null,
+    },
+    null,
+    2,
+  );
 }
 
 export function renderResult(fn: string, args: readonly string[], r: ExecuteResult): string {
-  return JSON.stringify({
-    function: fn,
-    args,
-    status: r.status,
-    ...(r.message ? { message: r.message } : {}),
-    result: valueData(r.payload),
-    txId: r.txId,
-    validation: r.validation,
-    durationMs: r.durationMs,
-    ...(r.event ? { event: { name: r.event.eventName, payload: valueData(r.event.payload) } } : {}),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      function: fn,
+      args,
+      status: r.status,
+      ...(r.message ? { message: r.message } : {}),
+      result: valueData(r.payload),
+      txId: r.txId,
+      validation: r.validation,
+      durationMs: r.durationMs,
+      ...(r.event ? { event: { name: r.event.eventName, payload: valueData(r.event.payload) } } : {}),
+    },
+    null,
+    2,
+  );
 }
 
 /** The payload alone, pretty-printed when it is JSON. */

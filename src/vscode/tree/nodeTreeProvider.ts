@@ -6,9 +6,12 @@ import * as vscode from 'vscode';
 import type { ViewNode } from './viewNode';
 
 export function toTreeItem(node: ViewNode): vscode.TreeItem {
-  const collapsible = node.children === undefined || node.children.length === 0
-    ? vscode.TreeItemCollapsibleState.None
-    : node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const collapsible =
+    node.children === undefined || node.children.length === 0
+      ? vscode.TreeItemCollapsibleState.None
+      : node.expanded
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(node.label, collapsible);
   item.id = node.id;
   item.description = node.description;
@@ -25,7 +28,10 @@ export class NodeTreeProvider implements vscode.TreeDataProvider<ViewNode>, vsco
   private timer: NodeJS.Timeout | undefined;
   private last: readonly ViewNode[] = [];
 
-  constructor(private readonly roots: () => readonly ViewNode[] | Promise<readonly ViewNode[]>, private readonly delayMs = 100) {}
+  constructor(
+    private readonly roots: () => readonly ViewNode[] | Promise<readonly ViewNode[]>,
+    private readonly delayMs = 100,
+  ) {}
 
   /** Schedules a repaint (bursts of events within `delayMs` make one). */
   refresh(): void {

@@ -13,13 +13,15 @@ export function stoppedPeerNodes(view: LedgerView, channels: readonly string[]):
   const n = channels.length;
   const list = channels.join(', ');
   const what = view === 'worldState' ? 'state' : 'transactions';
-  return [{
-    id: `peerStopped:${view}`,
-    label: 'The peer is stopped',
-    description: `Start Peer to see the ${what} of ${n === 1 ? `channel ${list}` : `${n} channels`}`,
-    tooltip: `The ledger on disk holds ${n === 1 ? 'channel' : 'channels'} ${list}. The peer reads it when it starts (while a peer runs it has the ledger to itself). Click to start the peer.`,
-    icon: { id: 'debug-start' },
-    contextValue: 'stoppedPeer',
-    command: { command: 'chaincode.startPeer', title: 'Start Peer' },
-  }];
+  return [
+    {
+      id: `peerStopped:${view}`,
+      label: 'The peer is stopped',
+      description: `Start Peer to see the ${what} of ${n === 1 ? `channel ${list}` : `${n} channels`}`,
+      tooltip: `The ledger on disk holds ${n === 1 ? 'channel' : 'channels'} ${list}. The peer reads it when it starts (while a peer runs it has the ledger to itself). Click to start the peer.`,
+      icon: { id: 'debug-start' },
+      contextValue: 'stoppedPeer',
+      command: { command: 'chaincode.startPeer', title: 'Start Peer' },
+    },
+  ];
 }

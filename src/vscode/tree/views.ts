@@ -54,7 +54,11 @@ export class ChaincodeViews implements vscode.Disposable {
     view('chaincode.chaincodes', this.chaincodes);
     const containersView = view('chaincode.containers', this.containers);
     const uptime = new UptimeRefresh(UPTIME_REFRESH_MS, () => void this.docker.refresh());
-    const followUptime = (): void => uptime.update(containersView.visible, this.docker.listed().some((c) => c.state === 'running' || c.state === 'exited'));
+    const followUptime = (): void =>
+      uptime.update(
+        containersView.visible,
+        this.docker.listed().some((c) => c.state === 'running' || c.state === 'exited'),
+      );
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
     this.disposables.push(
@@ -82,7 +86,14 @@ export class ChaincodeViews implements vscode.Disposable {
 
   chaincodesInput(): ChaincodesInput {
     const peer = this.ctx.engine.current?.peer;
-    return { peerAddress: peer?.address, launched: this.ctx.running(), handlers: this.ctx.handlers(), debugging: this.ctx.debugSessions.snapshot(), watching: this.watchInfo?.(), serving: this.ctx.served.list() };
+    return {
+      peerAddress: peer?.address,
+      launched: this.ctx.running(),
+      handlers: this.ctx.handlers(),
+      debugging: this.ctx.debugSessions.snapshot(),
+      watching: this.watchInfo?.(),
+      serving: this.ctx.served.list(),
+    };
   }
 
   /** The Chaincodes view shows which chaincodes are watched (commands/watchChaincodes.ts), live. */

@@ -77,7 +77,10 @@ describe('the connection relay', () => {
     peer.end();
     // The upstream keeps its half open: the relay still ends the connection and says so.
     await waitUntil(() => events.some((e) => e.kind === 'disconnected'), 5000, 'the disconnection');
-    assert.deepEqual(events.map((e) => e.kind), ['connected', 'disconnected']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['connected', 'disconnected'],
+    );
     assert.equal(relay.connections().length, 0);
   });
 

@@ -39,10 +39,11 @@ describe('starting a chaincode server', () => {
     assert.equal(cmd.cwd, EXAMPLE_CHAINCODE);
   });
 
-  test("a Node script that calls shim.server runs as it is; one that only calls Shim.start is refused with what to change", async () => {
+  test('a Node script that calls shim.server runs as it is; one that only calls Shim.start is refused with what to change', async () => {
     const own = await makeFolder('serve-own-', {
       'package.json': JSON.stringify({ name: 'own', version: '1.0.0', main: 'index.js', dependencies: { 'fabric-shim': '2.5.8' } }),
-      'index.js': "const shim = require('fabric-shim');\nshim.server(new Chaincode(), { ccid: process.env.CHAINCODE_ID, address: process.env.CHAINCODE_SERVER_ADDRESS }).start();\n",
+      'index.js':
+        "const shim = require('fabric-shim');\nshim.server(new Chaincode(), { ccid: process.env.CHAINCODE_ID, address: process.env.CHAINCODE_SERVER_ADDRESS }).start();\n",
     });
     folders.push(own);
     const cmd = await serveStartCommand({ ...common, language: 'node', folder: own });
@@ -64,10 +65,13 @@ describe('starting a chaincode server', () => {
     assert.equal(cmd.env.CHAINCODE_ID, ID);
 
     const devOnly = path.join(repoRoot(), 'test', 'fixtures', 'go', 'v2');
-    await assert.rejects(serveStartCommand({ ...common, language: 'golang', folder: devOnly }), /does not start a chaincode server: its main must run shim\.ChaincodeServer\{CCID: os\.Getenv\("CHAINCODE_ID"\)/);
+    await assert.rejects(
+      serveStartCommand({ ...common, language: 'golang', folder: devOnly }),
+      /does not start a chaincode server: its main must run shim\.ChaincodeServer\{CCID: os\.Getenv\("CHAINCODE_ID"\)/,
+    );
   });
 
-  test('Java: the shim\'s ContractRouter from the built jar, serving because CHAINCODE_SERVER_ADDRESS is set; no jar is an error that says to build', async () => {
+  test("Java: the shim's ContractRouter from the built jar, serving because CHAINCODE_SERVER_ADDRESS is set; no jar is an error that says to build", async () => {
     const project = await makeFolder('serve-java-', { 'pom.xml': '<project/>', 'target/cc-1.0.jar': 'jar' });
     folders.push(project);
     const cmd = await serveStartCommand({ ...common, language: 'java', folder: project });

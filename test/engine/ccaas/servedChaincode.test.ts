@@ -78,7 +78,14 @@ async function serve(folder: string, language: Language, packageId: string, port
   const output: string[] = [];
   const logs = vm.onEvent((e) => e.kind === 'log' && e.ccid === packageId && output.push(e.line));
   const served = await ServedChaincode.start({
-    packageId, language, folder, listen: { host: '127.0.0.1', port }, ...(tls ? { tls } : {}), serverAddress, process: { vm, command }, startupTimeoutMs: 120_000,
+    packageId,
+    language,
+    folder,
+    listen: { host: '127.0.0.1', port },
+    ...(tls ? { tls } : {}),
+    serverAddress,
+    process: { vm, command },
+    startupTimeoutMs: 120_000,
   });
   serving.push(served);
   served.onDidChange((i) => i.status === 'stopped' && logs.dispose());
@@ -123,20 +130,30 @@ describe('serving chaincode for a peer to dial', { timeout: 240_000 }, () => {
     assert.equal(vm.runningProcesses, 0, 'the process is gone');
   });
 
-  test('with TLS and client authentication: the peer dials with connection.json\'s root_cert and client pair; a peer without a client certificate is refused', async () => {
+  test("with TLS and client authentication: the peer dials with connection.json's root_cert and client pair; a peer without a client certificate is refused", async () => {
     const serverCa = await createCertificateAuthority('O=Org1, CN=chaincode-tls-ca');
     const serverCert = await issueCertificate(serverCa, { subject: 'O=Org1, CN=asset-transfer', usage: 'server', hosts: ['127.0.0.1'] });
     const peerCa = await createCertificateAuthority('O=Org1, CN=peer-tls-ca');
     const peerClient = await issueCertificate(peerCa, { subject: 'O=Org1, CN=peer0.org1.example.com', usage: 'client' });
     const port = await freeLoopbackPort();
     const address = `127.0.0.1:${port}`;
-    const { packageId, definition } = await ccaasPackage(EXAMPLE_CHAINCODE, { address, tls: { rootCert: serverCa.certPem, client: { cert: peerClient.certPem, key: peerClient.keyPem } } });
-    const { served, events, output } = await serve(EXAMPLE_CHAINCODE, 'node', packageId, port, { certPem: serverCert.certPem, keyPem: serverCert.keyPem, clientCaPem: peerCa.certPem });
+    const { packageId, definition } = await ccaasPackage(EXAMPLE_CHAINCODE, {
+      address,
+      tls: { rootCert: serverCa.certPem, client: { cert: peerClient.certPem, key: peerClient.keyPem } },
+    });
+    const { served, events, output } = await serve(EXAMPLE_CHAINCODE, 'node', packageId, port, {
+      certPem: serverCert.certPem,
+      keyPem: serverCert.keyPem,
+      clientCaPem: peerCa.certPem,
+    });
     assert.equal(served.info().tls, 'mutual');
 
     // A peer whose connection.json has TLS but no client pair is refused at the handshake.
     const anonymous = { ...definition('node'), connection: { address, dialTimeoutMs: 3000, tls: { rootCertPem: serverCa.certPem } } };
-    await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: anonymous }), new RegExp(`cannot connect to the chaincode server at ${address.replace(/\./g, '\\.')}`));
+    await assert.rejects(
+      engine.launcher.launch({ kind: 'deployment', definition: anonymous }),
+      new RegExp(`cannot connect to the chaincode server at ${address.replace(/\./g, '\\.')}`),
+    );
     await waitUntil(() => events.some((e) => e.kind === 'refused'), 5000, 'the refused handshake');
 
     await engine.launcher.launch({ kind: 'deployment', definition: definition('node') }).catch((err: Error) => {
@@ -161,7 +178,10 @@ describe('serving chaincode for a peer to dial', { timeout: 240_000 }, () => {
     assert.equal((await engine.transactions.execute({ chaincode: packageId, args: ['whoami'], kind: 'query' })).payload.toString(), packageId);
     assert.equal((await engine.transactions.execute({ chaincode: packageId, args: ['put', 'k', 'v1'] })).status, 200);
     assert.equal((await engine.transactions.execute({ chaincode: packageId, args: ['get', 'k'], kind: 'query' })).payload.toString(), 'v1');
-    assert.ok(output.some((l) => l.includes(`goccaas: serving ${packageId}`)), output.join('\n'));
+    assert.ok(
+      output.some((l) => l.includes(`goccaas: serving ${packageId}`)),
+      output.join('\n'),
+    );
     await engine.launcher.stop(packageId);
     await served.stop();
     assert.equal(vm.runningProcesses, 0, 'go run and the chaincode it built are gone');
@@ -210,22 +230,35 @@ describe('a served chaincode that does not serve', { timeout: 60_000 }, () => {
   test('its process ends before its server listens: stopped, with the exit, and the address is free again', async () => {
     const port = await freeLoopbackPort();
     const served = await ServedChaincode.start({
-      packageId: 'quits:1', language: 'node', folder: os.tmpdir(), listen: { host: '127.0.0.1', port }, serverAddress: await serverAddressOnLoopback(),
-      process: { vm, command: plain("console.error('no peer to serve'); process.exit(3)") }, startupTimeoutMs: 30_000,
+      packageId: 'quits:1',
+      language: 'node',
+      folder: os.tmpdir(),
+      listen: { host: '127.0.0.1', port },
+      serverAddress: await serverAddressOnLoopback(),
+      process: { vm, command: plain("console.error('no peer to serve'); process.exit(3)") },
+      startupTimeoutMs: 30_000,
     });
     await assert.rejects(served.ready, /the chaincode exited \(exit code 3\)/);
     assert.equal(served.info().status, 'stopped');
     assert.match(served.info().lastError ?? '', /exit code 3/);
     await new Promise<void>((resolve, reject) => {
-      const again = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => again.close(() => resolve()));
+      const again = net
+        .createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => again.close(() => resolve()));
     });
   });
 
   test('its server never listens: the startup timeout stops it and says where it waited', async () => {
     const serverAddress = await serverAddressOnLoopback();
     const served = await ServedChaincode.start({
-      packageId: 'silent:1', language: 'node', folder: os.tmpdir(), listen: { host: '127.0.0.1', port: 0 }, serverAddress,
-      process: { vm, command: plain('setInterval(() => undefined, 1000)') }, startupTimeoutMs: 1500,
+      packageId: 'silent:1',
+      language: 'node',
+      folder: os.tmpdir(),
+      listen: { host: '127.0.0.1', port: 0 },
+      serverAddress,
+      process: { vm, command: plain('setInterval(() => undefined, 1000)') },
+      startupTimeoutMs: 1500,
     });
     await assert.rejects(served.ready, new RegExp(`the chaincode's server did not listen on ${formatHostPort(serverAddress).replace(/\./g, '\\.')} within 2 s`));
     assert.equal(served.info().status, 'stopped');

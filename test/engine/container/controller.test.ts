@@ -16,7 +16,10 @@ class ScriptedVM implements VM {
   maxConcurrent = 0;
   failStart: Error | undefined;
 
-  constructor(readonly kind: VMKind, private readonly delayMs = 20) {}
+  constructor(
+    readonly kind: VMKind,
+    private readonly delayMs = 20,
+  ) {}
 
   async start(req: StartRequest): Promise<void> {
     await this.work(`start ${req.ccid}`, req.ccid);
@@ -56,20 +59,9 @@ describe('VMController', () => {
   test('requests for one container run one at a time, in order', async () => {
     const vm = new ScriptedVM('docker');
     const controller = new VMController([vm]);
-    await Promise.all([
-      controller.start('docker', request('a:1')),
-      controller.stop('docker', 'a:1'),
-      controller.start('docker', request('a:1')),
-    ]);
+    await Promise.all([controller.start('docker', request('a:1')), controller.stop('docker', 'a:1'), controller.start('docker', request('a:1'))]);
     assert.equal(vm.maxConcurrentPerId, 0);
-    assert.deepEqual(vm.log, [
-      'start a:1 begin',
-      'start a:1 end',
-      'stop a:1 begin',
-      'stop a:1 end',
-      'start a:1 begin',
-      'start a:1 end',
-    ]);
+    assert.deepEqual(vm.log, ['start a:1 begin', 'start a:1 end', 'stop a:1 begin', 'stop a:1 end', 'start a:1 begin', 'start a:1 end']);
     assert.equal(controller.pendingContainers, 0, 'no lock entry outlives its requests');
   });
 
@@ -146,7 +138,10 @@ describe('VMController', () => {
         }),
       ),
     );
-    assert.deepEqual(order, Array.from({ length: 20 }, (_, i) => i));
+    assert.deepEqual(
+      order,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     assert.equal(mutex.size, 0);
   });
 });

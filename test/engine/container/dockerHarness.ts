@@ -99,7 +99,10 @@ export function recordingBuilder(builder: Builder): Builder & { contexts: string
 export async function removeEverythingOf(docker: Dockerode, peer: string): Promise<void> {
   const label = [MANAGED_FILTER, `${LABEL_PEER}=${peer}`];
   for (const c of await docker.listContainers({ all: true, filters: { label } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
   await removeImagesLabelled(docker, label);
 }
@@ -109,7 +112,10 @@ export async function removeImagesLabelled(docker: Dockerode, label: string[]): 
   const images = await docker.listImages({ filters: { label } });
   const dependencies = (i: Dockerode.ImageInfo): number => (i.Labels?.[LABEL_IMAGE_KIND] === 'dependencies' ? 1 : 0);
   for (const image of images.sort((a, b) => dependencies(a) - dependencies(b))) {
-    await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
 }
 
@@ -117,7 +123,10 @@ export async function removeImagesLabelled(docker: Dockerode, label: string[]): 
 export async function imagesOf(docker: Dockerode, ccid: string): Promise<{ chaincode: string[]; dependencies: string[] }> {
   const images = await docker.listImages({ filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${ccid}`] } });
   const tags = (kind: string): string[] =>
-    images.filter((i) => (i.Labels?.[LABEL_IMAGE_KIND] ?? 'chaincode') === kind).flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>')).sort();
+    images
+      .filter((i) => (i.Labels?.[LABEL_IMAGE_KIND] ?? 'chaincode') === kind)
+      .flatMap((i) => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'))
+      .sort();
   return { chaincode: tags('chaincode'), dependencies: tags('dependencies') };
 }
 

@@ -125,7 +125,10 @@ describe('containers on a shared Docker host', { skip: dockerSkip() }, () => {
     // As after a crash: the engine goes, its container stays.
     const restarted = new DockerVM({ ...naming, instanceId: '0000aaaa' });
     try {
-      assert.deepEqual((await restarted.listContainers()).map((c) => c.id), [before]);
+      assert.deepEqual(
+        (await restarted.listContainers()).map((c) => c.id),
+        [before],
+      );
       assert.deepEqual(await second.listContainers(), [], 'another engine does not see it');
       await running(restarted, ccid);
       const now = await restarted.listContainers();

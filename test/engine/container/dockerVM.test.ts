@@ -61,13 +61,25 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.ok(log.logs(ccid, 'stdout').includes('hello from logs:1.0'), log.logs(ccid).join('\n'));
     assert.ok(log.logs(ccid, 'stdout').includes(`args: --peer.address ${PEER_ADDRESS}`));
     assert.deepEqual(log.logs(ccid, 'stderr'), ['a line on stderr']);
-    assert.ok(log.logs(ccid).some((l) => l.startsWith('Step 1/')), 'build output arrives as log lines');
+    assert.ok(
+      log.logs(ccid).some((l) => l.startsWith('Step 1/')),
+      'build output arrives as log lines',
+    );
     const statuses = log.statuses(ccid);
     const order = ['building', 'created', 'running', 'exited'].map((s) => statuses.indexOf(s));
-    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `status order: ${statuses.join(' ')}`);
+    assert.ok(
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)),
+      `status order: ${statuses.join(' ')}`,
+    );
     const steps = log.events.flatMap((e) => (e.kind === 'progress' && e.ccid === ccid ? [e.step] : []));
-    assert.ok(steps.some((step) => /^building dependencies image: step 1\/\d+: FROM /.test(step)), steps.join('\n'));
-    assert.ok(steps.some((step) => /^building image: step 2\/\d+: FROM \$\{DEPENDENCIES_IMAGE\}$/.test(step)), steps.join('\n'));
+    assert.ok(
+      steps.some((step) => /^building dependencies image: step 1\/\d+: FROM /.test(step)),
+      steps.join('\n'),
+    );
+    assert.ok(
+      steps.some((step) => /^building image: step 2\/\d+: FROM \$\{DEPENDENCIES_IMAGE\}$/.test(step)),
+      steps.join('\n'),
+    );
     assert.ok(steps.indexOf('building dependencies image') < steps.indexOf('building image'), 'the dependencies image first');
 
     const info = await vm.docker.getImage(vm.imageRef(ccid, prepared.imageTag)).inspect();
@@ -122,7 +134,11 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     };
     const [a, b] = await Promise.all(twins.map(layers));
     assert.ok(a.size >= 4 && b.size >= 4, `each chaincode has its own layers (${a.size}, ${b.size})`);
-    assert.deepEqual([...a].filter((id) => b.has(id)), [], 'no layer shared between the two chaincodes');
+    assert.deepEqual(
+      [...a].filter((id) => b.has(id)),
+      [],
+      'no layer shared between the two chaincodes',
+    );
     for (const ccid of twins) await vm.stop(ccid, { remove: true });
   });
 
@@ -144,10 +160,14 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.equal(dependencies.builder.calls, 0, 'the dependencies image is reused');
     assert.ok(log.logs(ccid, 'stdout').includes('version two'));
     assert.ok(log.logs(ccid, 'stdout').includes('hello from logs:1.0'), 'node_modules comes from the dependencies image');
-    assert.deepEqual(await imagesOf(vm.docker, ccid), {
-      chaincode: [vm.imageRef(ccid, changed.imageTag)],
-      dependencies: [`${vm.imageName(ccid)}-deps:${changed.dependencies!.imageTag}`],
-    }, 'the old image is gone; the dependencies image it shared with the new one stays');
+    assert.deepEqual(
+      await imagesOf(vm.docker, ccid),
+      {
+        chaincode: [vm.imageRef(ccid, changed.imageTag)],
+        dependencies: [`${vm.imageName(ccid)}-deps:${changed.dependencies!.imageTag}`],
+      },
+      'the old image is gone; the dependencies image it shared with the new one stays',
+    );
     await writeFile(path.join(dir, 'index.js'), NODE_PROJECT['index.js']);
   });
 
@@ -335,10 +355,7 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
       abort.abort(new Error('user pressed stop'));
       return context;
     };
-    await assert.rejects(
-      controller.start('docker', request(ccid, prepared, { builder, signal: abort.signal })),
-      /user pressed stop/,
-    );
+    await assert.rejects(controller.start('docker', request(ccid, prepared, { builder, signal: abort.signal })), /user pressed stop/);
     assert.equal(await imageExists(vm.docker, vm.imageRef(ccid, prepared.imageTag)), false);
     assert.deepEqual(await vm.docker.listContainers({ all: true, filters: { name: [vm.containerName(ccid)] } }), []);
     assert.equal(controller.pendingContainers, 0);
@@ -355,11 +372,14 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     tar.finalize();
     const abort = new AbortController();
     log.clear();
-    const pending = controller.start('docker', request(ccid, undefined, {
-      builder: async () => ({ recipeHash: tag, stream: Readable.from(tar) }),
-      imageTag: tag,
-      signal: abort.signal,
-    }));
+    const pending = controller.start(
+      'docker',
+      request(ccid, undefined, {
+        builder: async () => ({ recipeHash: tag, stream: Readable.from(tar) }),
+        imageTag: tag,
+        signal: abort.signal,
+      }),
+    );
     await log.waitFor((e) => e.kind === 'log' && e.ccid === ccid && e.line === 'building slowly', 20_000, 'the RUN step');
     const aborted = Date.now();
     abort.abort(new Error('user pressed stop'));
@@ -391,7 +411,10 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     subscription.dispose();
     const actions = seen.filter((e) => e.ccid === ccid).map((e) => e.action);
     for (const action of ['create', 'start', 'die', 'destroy']) assert.ok(actions.includes(action), `${action} in ${actions.join(',')}`);
-    assert.ok(seen.every((e) => e.ccid !== undefined), 'unlabelled containers are filtered out');
+    assert.ok(
+      seen.every((e) => e.ccid !== undefined),
+      'unlabelled containers are filtered out',
+    );
   });
 
   test('the editor can list our containers by label', async () => {
@@ -403,6 +426,9 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     assert.equal(mine?.peer, vm.peerLabel);
     assert.equal(mine?.state, 'running');
     await controller.stop('docker', ccid);
-    assert.equal((await vm.listContainers()).find((c) => c.ccid === ccid), undefined);
+    assert.equal(
+      (await vm.listContainers()).find((c) => c.ccid === ccid),
+      undefined,
+    );
   });
 });

@@ -33,7 +33,11 @@ describe('ssh endpoints', () => {
 
   test('a password, a path, a query or a missing host is refused up front, naming the endpoint', () => {
     const refused = (endpoint: string, why: RegExp): void =>
-      assert.throws(() => dockerClientOptions(endpoint), (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'endpoint' && e.message.startsWith(`Docker is not reachable at ${endpoint}: `) && why.test(e.message));
+      assert.throws(
+        () => dockerClientOptions(endpoint),
+        (e: unknown) =>
+          e instanceof DockerUnreachableError && e.failure.kind === 'endpoint' && e.message.startsWith(`Docker is not reachable at ${endpoint}: `) && why.test(e.message),
+      );
     refused('ssh://alice:secret@host', /takes no password: the ssh agent \(SSH_AUTH_SOCK\) logs in/);
     refused('ssh://alice@host/var/run/docker.sock', /has no path/);
     refused('ssh://alice@host?x=1', /no query/);

@@ -26,33 +26,21 @@ describe('container names (Fabric 2.x GetVMName)', () => {
 
   test('the §4 example: a 2.x package id on peer0.org1.example.com', () => {
     const ccid = 'mycc_1:5f3a9e';
-    assert.equal(
-      containerName({ networkId: 'dev', peerId: 'peer0.org1.example.com' }, ccid),
-      'dev-peer0.org1.example.com-mycc_1-5f3a9e',
-    );
+    assert.equal(containerName({ networkId: 'dev', peerId: 'peer0.org1.example.com' }, ccid), 'dev-peer0.org1.example.com-mycc_1-5f3a9e');
   });
 });
 
 describe('image names (Fabric 2.x GetVMNameForDocker)', () => {
   test('lowercase sanitised name + "-" + sha256 of the unsanitised name with ":" → "-"', () => {
-    assert.equal(
-      imageName({ networkId: 'dev', peerId: 'peer0' }, 'mycc:1.0'),
-      `dev-peer0-mycc-1.0-${sha256('dev-peer0-mycc-1.0')}`,
-    );
+    assert.equal(imageName({ networkId: 'dev', peerId: 'peer0' }, 'mycc:1.0'), `dev-peer0-mycc-1.0-${sha256('dev-peer0-mycc-1.0')}`);
   });
 
   test('upper case ids: the hash keeps the case, the name does not', () => {
-    assert.equal(
-      imageName({ networkId: 'Dev', peerId: 'Peer0' }, 'myCC:1.0'),
-      `dev-peer0-mycc-1.0-${sha256('Dev-Peer0-myCC-1.0')}`,
-    );
+    assert.equal(imageName({ networkId: 'Dev', peerId: 'Peer0' }, 'myCC:1.0'), `dev-peer0-mycc-1.0-${sha256('Dev-Peer0-myCC-1.0')}`);
   });
 
   test('special characters: sanitised in the name, kept in the hash', () => {
-    assert.equal(
-      imageName({ networkId: 'Dev$dev', peerId: 'Peer*0' }, 'myCC:1.0'),
-      `dev-dev-peer-0-mycc-1.0-${sha256('Dev$dev-Peer*0-myCC-1.0')}`,
-    );
+    assert.equal(imageName({ networkId: 'Dev$dev', peerId: 'Peer*0' }, 'myCC:1.0'), `dev-dev-peer-0-mycc-1.0-${sha256('Dev$dev-Peer*0-myCC-1.0')}`);
   });
 
   test('no network id', () => {

@@ -232,7 +232,11 @@ describe('net mode on a remote Docker engine (a second dockerd on 127.0.0.1)', {
       const settings = { endpoint: daemon.endpoint, tls: { verify: true, certPath: tls.dir, keyFile: missing } };
       assert.throws(
         () => dockerClient(settings),
-        (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'tls-file' && e.failure.file === missing && e.message.includes(`cannot use the TLS client key file ${missing}: ENOENT`),
+        (e: unknown) =>
+          e instanceof DockerUnreachableError &&
+          e.failure.kind === 'tls-file' &&
+          e.failure.file === missing &&
+          e.message.includes(`cannot use the TLS client key file ${missing}: ENOENT`),
       );
       // In DOCKER_CERT_PATH, a cert.pem without its key.pem: key.pem is the one named.
       const folder = await tempDir('ccl-docker-certs-');
@@ -248,7 +252,10 @@ describe('net mode on a remote Docker engine (a second dockerd on 127.0.0.1)', {
 
     test('a key that is not the client certificate’s is named too', () => {
       const settings = { endpoint: daemon.endpoint, tls: { verify: true, certPath: tls.dir, keyFile: tls.strangerKey } };
-      assert.throws(() => dockerClient(settings), (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'tls-file' && /it is not the key of the client certificate/.test(e.message));
+      assert.throws(
+        () => dockerClient(settings),
+        (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'tls-file' && /it is not the key of the client certificate/.test(e.message),
+      );
     });
 
     test('an unreachable port: the message names the endpoint', async () => {

@@ -193,7 +193,11 @@ async function startDockerdOn(
     if (exited || Date.now() > deadline) {
       await stop();
       const tail = (await readFile(logFile, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-      return { ok: false, reason: `the second dockerd did not answer${exited ? ` (exit ${child.exitCode ?? child.signalCode})` : ' within 60 s'}; its log:\n${tail}`, portTaken: /address already in use/.test(tail) };
+      return {
+        ok: false,
+        reason: `the second dockerd did not answer${exited ? ` (exit ${child.exitCode ?? child.signalCode})` : ' within 60 s'}; its log:\n${tail}`,
+        portTaken: /address already in use/.test(tail),
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -280,7 +284,11 @@ export async function startSshToDocker(stateDir: string, dockerSocket: string): 
       started.push(sshd);
       let stderr = '';
       sshd.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const listening = await waitFor(() => /Server listening/.test(stderr), () => sshd.exitCode !== null, 10_000);
+      const listening = await waitFor(
+        () => /Server listening/.test(stderr),
+        () => sshd.exitCode !== null,
+        10_000,
+      );
       if (listening) break;
       if (!/Address already in use/.test(stderr) || attempt === 3) throw new Error(`sshd did not start: ${stderr.trim()}`);
     }
@@ -289,7 +297,14 @@ export async function startSshToDocker(stateDir: string, dockerSocket: string): 
       const child = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore', detached: true });
       children.add(child);
       started.push(child);
-      if (!(await waitFor(() => existsSync(socket), () => child.exitCode !== null, 10_000))) throw new Error('ssh-agent did not start');
+      if (
+        !(await waitFor(
+          () => existsSync(socket),
+          () => child.exitCode !== null,
+          10_000,
+        ))
+      )
+        throw new Error('ssh-agent did not start');
       return socket;
     };
     const agentSocket = await agent('agent.sock');

@@ -42,7 +42,11 @@ describe('which TLS files, as the Docker CLI reads them', () => {
     assert.deepEqual(dockerTlsFiles({ verify: true, certPath: '/certs' }, {}, none), { ca: '/certs/ca.pem' });
     const onlyCert = (file: string): boolean => file.endsWith('cert.pem');
     assert.deepEqual(dockerTlsFiles({ verify: true, certPath: '/certs' }, {}, onlyCert).client, { cert: '/certs/cert.pem', key: '/certs/key.pem' });
-    assert.deepEqual(dockerTlsFiles({ verify: true, certPath: '/certs', certFile: '/x/c.pem' }, {}, none).client, { cert: '/x/c.pem', key: '/certs/key.pem' }, 'a named file is never dropped');
+    assert.deepEqual(
+      dockerTlsFiles({ verify: true, certPath: '/certs', certFile: '/x/c.pem' }, {}, none).client,
+      { cert: '/x/c.pem', key: '/certs/key.pem' },
+      'a named file is never dropped',
+    );
   });
 });
 
@@ -83,6 +87,9 @@ describe('reading the TLS files', () => {
 
   test('a missing CA is named (verification needs it)', () => {
     const missing = path.join(dir, 'nowhere', 'ca.pem');
-    assert.throws(() => readDockerTls(ENDPOINT, { ca: missing }), (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'tls-file' && e.message.includes(`TLS CA certificate file ${missing}: ENOENT`));
+    assert.throws(
+      () => readDockerTls(ENDPOINT, { ca: missing }),
+      (e: unknown) => e instanceof DockerUnreachableError && e.failure.kind === 'tls-file' && e.message.includes(`TLS CA certificate file ${missing}: ENOENT`),
+    );
   });
 });

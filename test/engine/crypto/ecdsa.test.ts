@@ -23,7 +23,7 @@ describe('ECDSA P-256 as Fabric uses it', () => {
     }
   });
 
-  test('a high-S signature (valid ECDSA) is rejected with Fabric\'s text; its low-S twin is accepted', () => {
+  test("a high-S signature (valid ECDSA) is rejected with Fabric's text; its low-S twin is accepted", () => {
     const low = signMessage(keys.privateKey, msg);
     const { r, s } = parseDerSignature(low);
     const high = encodeDerSignature({ r, s: P256_ORDER - s });
@@ -57,7 +57,7 @@ describe('ECDSA P-256 as Fabric uses it', () => {
 });
 
 describe('PEM and keys', () => {
-  test('PEM: Go\'s 64-column layout with a trailing newline; the first block found anywhere', () => {
+  test("PEM: Go's 64-column layout with a trailing newline; the first block found anywhere", () => {
     const der = Buffer.alloc(100, 0xab);
     const pem = encodePem('CERTIFICATE', der);
     assert.match(pem, /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/]{64}\n[A-Za-z0-9+/]{64}\n[A-Za-z0-9+/=]{8}\n-----END CERTIFICATE-----\n$/);
@@ -68,7 +68,7 @@ describe('PEM and keys', () => {
     assert.equal(decodeFirstPem(pem.replace('END CERTIFICATE', 'END OTHER')), null);
   });
 
-  test('PKCS#8 and SPKI encodings equal OpenSSL\'s, and keys read back through the fast path sign and verify', () => {
+  test("PKCS#8 and SPKI encodings equal OpenSSL's, and keys read back through the fast path sign and verify", () => {
     const pem = privateKeyPem(keys.privateKey);
     assert.equal(pem, keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     assert.deepEqual(pkcs8Of(keys.privateKey), keys.privateKey.export({ type: 'pkcs8', format: 'der' }));

@@ -23,7 +23,10 @@ async function take(events: CloseableAsyncIterable<ChaincodeEvent>, n: number, t
   const iterator = events[Symbol.asyncIterator]();
   const deadline = Date.now() + timeoutMs;
   while (out.length < n) {
-    const next = await Promise.race([iterator.next(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${out.length} of ${n} events within ${timeoutMs} ms`)), Math.max(0, deadline - Date.now())))]);
+    const next = await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${out.length} of ${n} events within ${timeoutMs} ms`)), Math.max(0, deadline - Date.now()))),
+    ]);
     if (next.done) throw new Error(`the event stream ended after ${out.length} of ${n} events`);
     out.push(next.value);
   }
@@ -70,7 +73,7 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     }
   });
 
-  test('only valid transactions\' events: an MVCC-invalid transfer in the same stream emits none', async () => {
+  test("only valid transactions' events: an MVCC-invalid transfer in the same stream emits none", async () => {
     await contract.submitTransaction('CreateAsset', 'contested', 'red', '1', 'x', '1');
     const events = await network.getChaincodeEvents('basic');
     try {
@@ -81,7 +84,10 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
       const marker = await contract.submitAsync('CreateAsset', { arguments: ['marker', 'red', '1', 'x', '1'] });
       await marker.getStatus();
       const got = await take(events, 2);
-      assert.deepEqual(got.map((e) => e.transactionId), [first.getTransactionId(), marker.getTransactionId()]);
+      assert.deepEqual(
+        got.map((e) => e.transactionId),
+        [first.getTransactionId(), marker.getTransactionId()],
+      );
     } finally {
       events.close();
     }
@@ -104,7 +110,10 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     const read = await take(events, 2);
     for (const e of read) await checkpointer.checkpointChaincodeEvent(e);
     events.close();
-    assert.deepEqual(read.map((e) => e.transactionId), created.slice(0, 2));
+    assert.deepEqual(
+      read.map((e) => e.transactionId),
+      created.slice(0, 2),
+    );
 
     await peer.restart();
     connect();
@@ -119,8 +128,14 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     events = await network.getChaincodeEvents('basic', { checkpoint: checkpointer, startBlock });
     try {
       const rest = await take(events, 3);
-      assert.deepEqual(rest.map((e) => e.transactionId), created.slice(2));
-      assert.deepEqual(rest.map((e) => e.eventName), ['AssetCreated', 'AssetCreated', 'AssetCreated']);
+      assert.deepEqual(
+        rest.map((e) => e.transactionId),
+        created.slice(2),
+      );
+      assert.deepEqual(
+        rest.map((e) => e.eventName),
+        ['AssetCreated', 'AssetCreated', 'AssetCreated'],
+      );
     } finally {
       events.close();
     }
@@ -143,7 +158,10 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     const badlySigned = offline.getNetwork('mychannel').newChaincodeEventsRequest('basic');
     const signature = await signers.newPrivateKeySigner(privateKey)(badlySigned.getDigest());
     const denied = await offline.newSignedChaincodeEventsRequest(badlySigned.getBytes(), signature).getEvents();
-    await assert.rejects(take(denied, 1), (err: { code?: number; message?: string }) => err.code === 7 && /PERMISSION_DENIED: failed evaluating policy on signed data/.test(err.message ?? ''));
+    await assert.rejects(
+      take(denied, 1),
+      (err: { code?: number; message?: string }) => err.code === 7 && /PERMISSION_DENIED: failed evaluating policy on signed data/.test(err.message ?? ''),
+    );
 
     const sign = async (bytes: Uint8Array): Promise<Uint8Array> => {
       const request = codecs.SignedChaincodeEventsRequest.decode(bytes).request;
@@ -151,7 +169,10 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     };
     const wrongChannel = offline.getNetwork('nosuchchannel').newChaincodeEventsRequest('basic');
     const notFound = await offline.newSignedChaincodeEventsRequest(wrongChannel.getBytes(), await sign(wrongChannel.getBytes())).getEvents();
-    await assert.rejects(take(notFound, 1), (err: { code?: number; message?: string }) => err.code === 5 && /NOT_FOUND: channel does not exist: nosuchchannel/.test(err.message ?? ''));
+    await assert.rejects(
+      take(notFound, 1),
+      (err: { code?: number; message?: string }) => err.code === 5 && /NOT_FOUND: channel does not exist: nosuchchannel/.test(err.message ?? ''),
+    );
 
     const request = offline.getNetwork('mychannel').newChaincodeEventsRequest('basic');
     const signed = codecs.SignedChaincodeEventsRequest.decode(request.getBytes());
@@ -160,6 +181,9 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
     const user = await peer.engine.gateway!.org.organization.identity('User1');
     const bytes = codecs.SignedChaincodeEventsRequest.encode({ request: oldest, signature: Buffer.alloc(0) });
     const invalid = await offline.newSignedChaincodeEventsRequest(bytes, user.sign(oldest)).getEvents();
-    await assert.rejects(take(invalid, 1), (err: { code?: number; message?: string }) => err.code === 3 && /INVALID_ARGUMENT: invalid start position type: \*orderer\.SeekPosition_Oldest/.test(err.message ?? ''));
+    await assert.rejects(
+      take(invalid, 1),
+      (err: { code?: number; message?: string }) => err.code === 3 && /INVALID_ARGUMENT: invalid start position type: \*orderer\.SeekPosition_Oldest/.test(err.message ?? ''),
+    );
   });
 });

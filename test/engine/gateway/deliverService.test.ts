@@ -57,7 +57,10 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
     const events = await network.getBlockEvents({ startBlock: 0n });
     try {
       const blocks = (await take(events, 3)) as common.Block[];
-      assert.deepEqual(blocks.map((b) => b.getHeader()?.getNumber()), [0, 1, 2]);
+      assert.deepEqual(
+        blocks.map((b) => b.getHeader()?.getNumber()),
+        [0, 1, 2],
+      );
       for (let i = 1; i < blocks.length; i++) {
         const previous = blocks[i - 1]!.getHeader()!;
         const expected = blockHeaderHash({ number: previous.getNumber(), previousHash: previous.getPreviousHash_asU8(), dataHash: previous.getDataHash_asU8() });
@@ -113,7 +116,10 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
         const [collection] = ns!.getCollectionPvtRwsetList();
         assert.equal(collection?.getCollectionName(), 'secrets');
         const kv = codecs.KVRWSet.decode(collection!.getRwset_asU8());
-        assert.deepEqual(kv.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString()]), [['k1', 'hidden value']]);
+        assert.deepEqual(
+          kv.writes.map((w) => [w.key, Buffer.from(w.value ?? []).toString()]),
+          [['k1', 'hidden value']],
+        );
       } finally {
         events.close();
       }
@@ -133,7 +139,12 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
   /** Blocks (numbers) and the final status of one seek on a raw Deliver stream. */
   const deliver = (envelope: Buffer): Promise<{ blocks: number[]; status: string }> =>
     new Promise((resolve, reject) => {
-      const call = client.makeBidiStreamRequest(DELIVER_SERVICE.deliver.path, (b: Buffer) => b, (b: Buffer) => b, { deadline: Date.now() + 10_000 });
+      const call = client.makeBidiStreamRequest(
+        DELIVER_SERVICE.deliver.path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        { deadline: Date.now() + 10_000 },
+      );
       const blocks: number[] = [];
       call.on('data', (bytes: Buffer) => {
         const r = codecs.DeliverResponse.decode(bytes);
@@ -152,12 +163,15 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
     assert.deepEqual(await deliver(seek({ start: { specified: { number: 1 } }, stop: { specified: { number: 2 } } })), { blocks: [1, 2], status: 'SUCCESS' });
     assert.deepEqual(await deliver(seek({ start: { oldest: {} }, stop: { newest: {} } })), { blocks: Array.from({ length: last + 1 }, (_, i) => i), status: 'SUCCESS' });
     assert.deepEqual(await deliver(seek({ start: { newest: {} }, stop: { newest: {} } })), { blocks: [last], status: 'SUCCESS' });
-    assert.deepEqual(await deliver(seek({ start: { specified: { number: last + 1 } }, stop: { specified: { number: last + 5 } }, behavior: SeekBehavior.FAIL_IF_NOT_READY })), { blocks: [], status: 'NOT_FOUND' });
+    assert.deepEqual(await deliver(seek({ start: { specified: { number: last + 1 } }, stop: { specified: { number: last + 5 } }, behavior: SeekBehavior.FAIL_IF_NOT_READY })), {
+      blocks: [],
+      status: 'NOT_FOUND',
+    });
     assert.deepEqual(await deliver(seek({ start: { specified: { number: 2 } }, stop: { specified: { number: 1 } } })), { blocks: [], status: 'BAD_REQUEST' });
     assert.deepEqual(await deliver(seek({ start: { specified: { number: last + 10 } }, stop: { specified: { number: last + 10 } } })), { blocks: [], status: 'NOT_FOUND' });
   });
 
-  test('refusals: another key\'s signature is FORBIDDEN, an unknown channel NOT_FOUND', async () => {
+  test("refusals: another key's signature is FORBIDDEN, an unknown channel NOT_FOUND", async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const stranger = { sign: (m: Buffer): Buffer => sign('sha256', m, privateKey) };
     assert.deepEqual(await deliver(seek({ start: { oldest: {} }, stop: { oldest: {} }, signer: stranger })), { blocks: [], status: 'FORBIDDEN' });

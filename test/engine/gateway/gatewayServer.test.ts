@@ -70,7 +70,13 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     new Promise((resolve) => {
       const def = GATEWAY_SERVICE[method as keyof typeof GATEWAY_SERVICE];
       if (method === 'chaincodeEvents') {
-        const call = client.makeServerStreamRequest(def.path, (b: Buffer) => b, (b: Buffer) => b, request, { deadline: Date.now() + deadlineMs });
+        const call = client.makeServerStreamRequest(
+          def.path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          request,
+          { deadline: Date.now() + deadlineMs },
+        );
         let done = false;
         const finish = (code: number, message: string): void => {
           if (done) return;
@@ -83,14 +89,26 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
         call.on('end', () => finish(0, 'ended'));
         return;
       }
-      client.makeUnaryRequest(def.path, (b: Buffer) => b, (b: Buffer) => b, request, { deadline: Date.now() + deadlineMs }, (err, response) => {
-        resolve(err ? { code: err.code, message: err.details } : { code: 0, message: '', response: response ?? undefined });
-      });
+      client.makeUnaryRequest(
+        def.path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        request,
+        { deadline: Date.now() + deadlineMs },
+        (err, response) => {
+          resolve(err ? { code: err.code, message: err.details } : { code: 0, message: '', response: response ?? undefined });
+        },
+      );
     });
 
   const deliver = (method: 'deliver' | 'deliverFiltered', envelope: Buffer, deadlineMs: number): Promise<{ result: string; message: string }> =>
     new Promise((resolve) => {
-      const call = client.makeBidiStreamRequest(DELIVER_SERVICE[method].path, (b: Buffer) => b, (b: Buffer) => b, { deadline: Date.now() + deadlineMs });
+      const call = client.makeBidiStreamRequest(
+        DELIVER_SERVICE[method].path,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        { deadline: Date.now() + deadlineMs },
+      );
       let done = false;
       const finish = (result: string, message: string): void => {
         if (done) return;
@@ -151,16 +169,14 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
           return copy;
         case 1: // truncated
           return copy.subarray(0, int(copy.length));
-        case 2: // bytes inserted
-          {
-            const at = int(copy.length + 1);
-            return Buffer.concat([copy.subarray(0, at), bytes(1 + int(16)), copy.subarray(at)]);
-          }
-        case 3: // a slice repeated
-          {
-            const at = int(copy.length + 1);
-            return Buffer.concat([copy.subarray(0, at), copy.subarray(int(at + 1)), copy.subarray(at)]);
-          }
+        case 2: { // bytes inserted
+          const at = int(copy.length + 1);
+          return Buffer.concat([copy.subarray(0, at), bytes(1 + int(16)), copy.subarray(at)]);
+        }
+        case 3: { // a slice repeated
+          const at = int(copy.length + 1);
+          return Buffer.concat([copy.subarray(0, at), copy.subarray(int(at + 1)), copy.subarray(at)]);
+        }
         default: // a byte overwritten with a varint-ish value
           if (copy.length) copy[int(copy.length)] = pick([0x00, 0x7f, 0x80, 0xff, 0x0a, 0x12]);
           return copy;
@@ -173,7 +189,11 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     const committed = await committedProposal.endorse();
     assert.equal((await (await committed.submit()).getStatus()).successful, true);
     const committedTxId = committed.getTransactionId();
-    const committedSubmit = codecs.SubmitRequest.encode({ transaction_id: committedTxId, channel_id: 'mychannel', prepared_transaction: codecs.PreparedTransaction.decode(committed.getBytes()).envelope });
+    const committedSubmit = codecs.SubmitRequest.encode({
+      transaction_id: committedTxId,
+      channel_id: 'mychannel',
+      prepared_transaction: codecs.PreparedTransaction.decode(committed.getBytes()).envelope,
+    });
     // The committed transaction's own signed proposal, sent again.
     const replayedProposal = codecs.ProposedTransaction.decode(committedProposal.getBytes()).proposal!;
     const replayedEndorse = codecs.EndorseRequest.encode({ transaction_id: committedTxId, channel_id: 'mychannel', proposed_transaction: replayedProposal });
@@ -197,10 +217,12 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     const add = (method: Method, kind: string, weight: number, make: () => Promise<{ result: string; message: string }>): void => {
       for (let w = 0; w < weight; w++) generators.push(async () => ({ method, kind, ...(await make()) }));
     };
-    const asUnary = (method: Method, request: () => Buffer, deadlineMs = 2000) => async (): Promise<{ result: string; message: string }> => {
-      const r = await unary(method, request(), deadlineMs);
-      return { result: String(r.code), message: r.message };
-    };
+    const asUnary =
+      (method: Method, request: () => Buffer, deadlineMs = 2000) =>
+      async (): Promise<{ result: string; message: string }> => {
+        const r = await unary(method, request(), deadlineMs);
+        return { result: String(r.code), message: r.message };
+      };
     const methods: Method[] = ['evaluate', 'endorse', 'submit', 'commitStatus', 'chaincodeEvents'];
     const validOf = (method: Method): Buffer => {
       switch (method) {
@@ -215,46 +237,161 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
         case 'commitStatus':
           return signedRequest(codecs.CommitStatusRequest.encode({ transaction_id: committedTxId, channel_id: 'mychannel', identity: user.serialized }), user);
         default:
-          return signedRequest(codecs.ChaincodeEventsRequest.encode({ channel_id: 'mychannel', chaincode_id: 'basic', identity: user.serialized, start_position: { specified: { number: 0 } } }), user);
+          return signedRequest(
+            codecs.ChaincodeEventsRequest.encode({ channel_id: 'mychannel', chaincode_id: 'basic', identity: user.serialized, start_position: { specified: { number: 0 } } }),
+            user,
+          );
       }
     };
     // Short deadlines where a valid request would wait (commit status of an unknown txid, event streams).
     const deadlineOf = (method: Method): number => (method === 'commitStatus' || method === 'chaincodeEvents' ? 150 : 3000);
     for (const method of methods) {
-      add(method, 'random bytes', 3, asUnary(method, () => bytes(int(600)), deadlineOf(method)));
-      add(method, 'mutated', 6, asUnary(method, () => mutate(validOf(method)), deadlineOf(method)));
+      add(
+        method,
+        'random bytes',
+        3,
+        asUnary(method, () => bytes(int(600)), deadlineOf(method)),
+      );
+      add(
+        method,
+        'mutated',
+        6,
+        asUnary(method, () => mutate(validOf(method)), deadlineOf(method)),
+      );
     }
     const resigned = (make: () => { bytes: Buffer; txId: string }, method: 'evaluate' | 'endorse', channel?: string) =>
       asUnary(method, () => (method === 'evaluate' ? evaluateRequest(make(), channel) : endorseRequest(make(), channel)));
     for (const method of ['evaluate', 'endorse'] as const) {
-      add(method, 're-signed, wrong channel', 2, resigned(() => signedProposal({ channel: pick(['otherchannel', '', 'MyChannel', `c${int(1000)}`]) }), method));
-      add(method, 're-signed, wrong txid', 2, resigned(() => signedProposal({ txId: pick(['', 'x', randomBytes(32).toString('hex')]) }), method));
-      add(method, 're-signed, unknown chaincode', 1, resigned(() => signedProposal({ chaincode: `cc${int(100)}` }), method));
-      add(method, 're-signed, mutated proposal bytes', 3, asUnary(method, () => {
-        const mutatedProposal = mutate(codecs.SignedProposal.decode(signedProposal({}).bytes).proposal_bytes as Buffer);
-        const signed = { bytes: codecs.SignedProposal.encode({ proposal_bytes: mutatedProposal, signature: user.sign(mutatedProposal) }), txId: 't' };
-        return method === 'evaluate' ? evaluateRequest(signed) : endorseRequest(signed);
-      }));
+      add(
+        method,
+        're-signed, wrong channel',
+        2,
+        resigned(() => signedProposal({ channel: pick(['otherchannel', '', 'MyChannel', `c${int(1000)}`]) }), method),
+      );
+      add(
+        method,
+        're-signed, wrong txid',
+        2,
+        resigned(() => signedProposal({ txId: pick(['', 'x', randomBytes(32).toString('hex')]) }), method),
+      );
+      add(
+        method,
+        're-signed, unknown chaincode',
+        1,
+        resigned(() => signedProposal({ chaincode: `cc${int(100)}` }), method),
+      );
+      add(
+        method,
+        're-signed, mutated proposal bytes',
+        3,
+        asUnary(method, () => {
+          const mutatedProposal = mutate(codecs.SignedProposal.decode(signedProposal({}).bytes).proposal_bytes as Buffer);
+          const signed = { bytes: codecs.SignedProposal.encode({ proposal_bytes: mutatedProposal, signature: user.sign(mutatedProposal) }), txId: 't' };
+          return method === 'evaluate' ? evaluateRequest(signed) : endorseRequest(signed);
+        }),
+      );
     }
-    add('endorse', 'replayed proposal', 2, asUnary('endorse', () => replayedEndorse));
-    add('submit', 'replayed envelope', 2, asUnary('submit', () => committedSubmit));
-    add('submit', 'unsigned envelope', 1, asUnary('submit', () => codecs.SubmitRequest.encode({ transaction_id: preparedTxId, channel_id: 'mychannel', prepared_transaction: { payload: preparedPayload } })));
-    add('submit', 'wrong signature', 2, asUnary('submit', () => codecs.SubmitRequest.encode({ transaction_id: preparedTxId, channel_id: 'mychannel', prepared_transaction: { payload: preparedPayload, signature: randomBytes(71) } })));
-    add('submit', 'mutated payload, re-signed', 3, asUnary('submit', () => {
-      let payload = mutate(preparedPayload);
-      if (payload.equals(preparedPayload)) payload = Buffer.concat([payload, Buffer.from([0])]);
-      return codecs.SubmitRequest.encode({ transaction_id: preparedTxId, channel_id: pick(['mychannel', 'otherchannel']), prepared_transaction: { payload, signature: user.sign(payload) } });
-    }));
-    add('commitStatus', 'wrong channel', 1, asUnary('commitStatus', () => signedRequest(codecs.CommitStatusRequest.encode({ transaction_id: committedTxId, channel_id: 'otherchannel', identity: user.serialized }), user), 150));
-    add('commitStatus', 'signed by nobody', 1, asUnary('commitStatus', () => signedRequest(codecs.CommitStatusRequest.encode({ transaction_id: committedTxId, channel_id: 'mychannel', identity: user.serialized }), null), 150));
+    add(
+      'endorse',
+      'replayed proposal',
+      2,
+      asUnary('endorse', () => replayedEndorse),
+    );
+    add(
+      'submit',
+      'replayed envelope',
+      2,
+      asUnary('submit', () => committedSubmit),
+    );
+    add(
+      'submit',
+      'unsigned envelope',
+      1,
+      asUnary('submit', () => codecs.SubmitRequest.encode({ transaction_id: preparedTxId, channel_id: 'mychannel', prepared_transaction: { payload: preparedPayload } })),
+    );
+    add(
+      'submit',
+      'wrong signature',
+      2,
+      asUnary('submit', () =>
+        codecs.SubmitRequest.encode({ transaction_id: preparedTxId, channel_id: 'mychannel', prepared_transaction: { payload: preparedPayload, signature: randomBytes(71) } }),
+      ),
+    );
+    add(
+      'submit',
+      'mutated payload, re-signed',
+      3,
+      asUnary('submit', () => {
+        let payload = mutate(preparedPayload);
+        if (payload.equals(preparedPayload)) payload = Buffer.concat([payload, Buffer.from([0])]);
+        return codecs.SubmitRequest.encode({
+          transaction_id: preparedTxId,
+          channel_id: pick(['mychannel', 'otherchannel']),
+          prepared_transaction: { payload, signature: user.sign(payload) },
+        });
+      }),
+    );
+    add(
+      'commitStatus',
+      'wrong channel',
+      1,
+      asUnary(
+        'commitStatus',
+        () => signedRequest(codecs.CommitStatusRequest.encode({ transaction_id: committedTxId, channel_id: 'otherchannel', identity: user.serialized }), user),
+        150,
+      ),
+    );
+    add(
+      'commitStatus',
+      'signed by nobody',
+      1,
+      asUnary(
+        'commitStatus',
+        () => signedRequest(codecs.CommitStatusRequest.encode({ transaction_id: committedTxId, channel_id: 'mychannel', identity: user.serialized }), null),
+        150,
+      ),
+    );
     for (const method of ['deliver', 'deliverFiltered'] as const) {
-      const run = (envelope: () => Buffer, deadlineMs = 300) => () => deliver(method, envelope(), deadlineMs);
-      add(method, 'random bytes', 2, run(() => bytes(int(400))));
-      add(method, 'mutated', 5, run(() => mutate(seekEnvelope('mychannel', 0, 1))));
-      add(method, 'unsigned', 1, run(() => seekEnvelope('mychannel', 0, 1, false)));
-      add(method, 'wrong channel', 1, run(() => seekEnvelope(pick(['otherchannel', '', 'x']), 0, 0)));
-      add(method, 'start after stop', 1, run(() => seekEnvelope('mychannel', 5, 1)));
-      add(method, 'beyond the height', 1, run(() => seekEnvelope('mychannel', 1_000_000, 1_000_001)));
+      const run =
+        (envelope: () => Buffer, deadlineMs = 300) =>
+        () =>
+          deliver(method, envelope(), deadlineMs);
+      add(
+        method,
+        'random bytes',
+        2,
+        run(() => bytes(int(400))),
+      );
+      add(
+        method,
+        'mutated',
+        5,
+        run(() => mutate(seekEnvelope('mychannel', 0, 1))),
+      );
+      add(
+        method,
+        'unsigned',
+        1,
+        run(() => seekEnvelope('mychannel', 0, 1, false)),
+      );
+      add(
+        method,
+        'wrong channel',
+        1,
+        run(() => seekEnvelope(pick(['otherchannel', '', 'x']), 0, 0)),
+      );
+      add(
+        method,
+        'start after stop',
+        1,
+        run(() => seekEnvelope('mychannel', 5, 1)),
+      );
+      add(
+        method,
+        'beyond the height',
+        1,
+        run(() => seekEnvelope('mychannel', 1_000_000, 1_000_001)),
+      );
     }
 
     const outcomes: Outcome[] = [];
@@ -278,8 +415,7 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     assert.ok(sessionResets.length <= REQUESTS / 50, `seed ${SEED}: ${sessionResets.length} calls ended with their connection`);
     const faults = outcomes.filter(
       (o) =>
-        !sessionResets.includes(o) &&
-        o.message.includes('the embedded peer failed') ||
+        (!sessionResets.includes(o) && o.message.includes('the embedded peer failed')) ||
         (o.result === String(grpc.status.INTERNAL) && !/unmarshal/.test(o.message)) ||
         o.result === String(grpc.status.UNAVAILABLE) ||
         o.result === 'ended' ||
@@ -288,15 +424,26 @@ describe('Gateway and Deliver under 10,000 malformed or mutated requests', { tim
     assert.deepEqual(faults.slice(0, 5), [], `seed ${SEED}: ${faults.length} requests hit a fault`);
     // A valid-looking replay is refused for being one.
     const replays = outcomes.filter((o) => o.kind === 'replayed envelope');
-    assert.ok(replays.every((o) => o.result === String(grpc.status.ABORTED) && /was not endorsed by this peer/.test(o.message)), `seed ${SEED}: ${JSON.stringify(replays[0])}`);
+    assert.ok(
+      replays.every((o) => o.result === String(grpc.status.ABORTED) && /was not endorsed by this peer/.test(o.message)),
+      `seed ${SEED}: ${JSON.stringify(replays[0])}`,
+    );
     const replayedProposals = outcomes.filter((o) => o.kind === 'replayed proposal');
-    assert.ok(replayedProposals.every((o) => o.result === String(grpc.status.ABORTED)), `seed ${SEED}: ${JSON.stringify(replayedProposals[0])}`);
+    assert.ok(
+      replayedProposals.every((o) => o.result === String(grpc.status.ABORTED)),
+      `seed ${SEED}: ${JSON.stringify(replayedProposals[0])}`,
+    );
     const resubmitted = outcomes.filter((o) => o.kind === 'mutated payload, re-signed' && o.result === '0');
     assert.deepEqual(resubmitted, [], `seed ${SEED}: a changed envelope was accepted`);
 
     const tally = new Map<string, number>();
     for (const o of outcomes) tally.set(`${o.method} ${o.result}`, (tally.get(`${o.method} ${o.result}`) ?? 0) + 1);
-    console.log(`fuzz seed ${SEED}: ${[...tally].sort().map(([k, v]) => `${k}×${v}`).join(', ')}`);
+    console.log(
+      `fuzz seed ${SEED}: ${[...tally]
+        .sort()
+        .map(([k, v]) => `${k}×${v}`)
+        .join(', ')}`,
+    );
 
     // The ledger is as it was, and the peer still serves a real client.
     assert.equal(snapshot(), before, `seed ${SEED}: the ledger changed`);

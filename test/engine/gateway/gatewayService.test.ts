@@ -81,10 +81,14 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     const chaincode = startContractChaincode(path.join(REPO_ROOT, 'test', 'fixtures', 'node', 'identity'), cc, peer.engine.peer.address);
     try {
       await peer.engine.peer.waitForReady(cc, 30_000);
-      const who = async (c: Contract): Promise<{ id: string; mspId: string; attrs: Record<string, string | null> }> => JSON.parse(text(await c.evaluateTransaction('whoAmI', '["dept"]')));
+      const who = async (c: Contract): Promise<{ id: string; mspId: string; attrs: Record<string, string | null> }> =>
+        JSON.parse(text(await c.evaluateTransaction('whoAmI', '["dept"]')));
       const asUser1 = await who(peer.connect().gateway.getNetwork('mychannel').getContract('identity'));
       assert.equal(asUser1.mspId, 'Org1MSP');
-      assert.equal(asUser1.id, 'x509::/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com');
+      assert.equal(
+        asUser1.id,
+        'x509::/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com',
+      );
       const { identity: alice } = await peer.engine.gateway!.org.organization.ensureIdentity({ name: 'alice', type: 'client', attributes: { dept: 'sales' } });
       const asAlice = await who(peer.connect({ user: 'alice' }).gateway.getNetwork('mychannel').getContract('identity'));
       assert.match(asAlice.id, /^x509::\/.*CN=alice::/);
@@ -110,7 +114,10 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     assert.equal(err.name, 'GatewayError');
     assert.equal(err.code, 2);
     assert.equal(err.message, '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, The asset nosuch does not exist');
-    assert.deepEqual(err.details.map((d) => ({ ...d })), [{ address, mspId: 'Org1MSP', message: 'chaincode response 500, The asset nosuch does not exist' }]);
+    assert.deepEqual(
+      err.details.map((d) => ({ ...d })),
+      [{ address, mspId: 'Org1MSP', message: 'chaincode response 500, The asset nosuch does not exist' }],
+    );
   });
 
   test('a chaincode error on submit: EndorseError, ABORTED, "failed to endorse transaction, see attached details for more info"', async () => {
@@ -118,11 +125,14 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     assert.equal(err.name, 'EndorseError');
     assert.equal(err.code, 10);
     assert.equal(err.message, '10 ABORTED: failed to endorse transaction, see attached details for more info');
-    assert.deepEqual(err.details.map((d) => ({ ...d })), [{ address, mspId: 'Org1MSP', message: 'chaincode response 500, The asset asset1 already exists' }]);
+    assert.deepEqual(
+      err.details.map((d) => ({ ...d })),
+      [{ address, mspId: 'Org1MSP', message: 'chaincode response 500, The asset asset1 already exists' }],
+    );
     assert.match(err.transactionId ?? '', /^[0-9a-f]{64}$/);
   });
 
-  test('an unknown chaincode or channel: FAILED_PRECONDITION in the gateway\'s words', async () => {
+  test("an unknown chaincode or channel: FAILED_PRECONDITION in the gateway's words", async () => {
     const gateway = peer.connect().gateway;
     const evaluate = await errorOf(gateway.getNetwork('mychannel').getContract('nosuchcc').evaluateTransaction('Anything'));
     assert.equal(evaluate.code, 9);
@@ -142,7 +152,10 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     test('a certificate from another CA', async () => {
       const ca = await createCertificateAuthority('C=US, O=org1.example.com, CN=ca.org1.example.com');
       const stranger = await issueCertificate(ca, { subject: 'C=US, OU=client, CN=User1@org1.example.com', usage: 'identity' });
-      const gateway = peer.connect({ identity: { mspId: 'Org1MSP', credentials: Buffer.from(stranger.certPem) }, signer: signers.newPrivateKeySigner(crypto.createPrivateKey(stranger.keyPem)) }).gateway;
+      const gateway = peer.connect({
+        identity: { mspId: 'Org1MSP', credentials: Buffer.from(stranger.certPem) },
+        signer: signers.newPrivateKeySigner(crypto.createPrivateKey(stranger.keyPem)),
+      }).gateway;
       const c = gateway.getNetwork('mychannel').getContract('basic');
       const evaluate = await errorOf(c.evaluateTransaction('ReadAsset', 'asset1'));
       assert.equal(evaluate.code, 9);
@@ -150,7 +163,10 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
       const submit = await errorOf(c.submitTransaction('CreateAsset', 'stranger', 'x', '1', 'y', '1'));
       assert.equal(submit.name, 'EndorseError');
       assert.equal(submit.code, 10);
-      assert.deepEqual(submit.details.map((d) => d.message), [denied]);
+      assert.deepEqual(
+        submit.details.map((d) => d.message),
+        [denied],
+      );
       await assert.rejects(contract.evaluateTransaction('ReadAsset', 'stranger'), /does not exist/);
     });
 
@@ -164,24 +180,47 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
       const evaluate = await errorOf(c.evaluateTransaction('ReadAsset', 'asset1'));
       assert.equal(evaluate.message, '9 FAILED_PRECONDITION: evaluate call to endorser returned error: error validating proposal: identity expired');
       const submit = await errorOf(c.submitTransaction('CreateAsset', 'expired', 'x', '1', 'y', '1'));
-      assert.deepEqual(submit.details.map((d) => d.message), ['error validating proposal: identity expired']);
+      assert.deepEqual(
+        submit.details.map((d) => d.message),
+        ['error validating proposal: identity expired'],
+      );
     });
 
     test('a signature by another key', async () => {
       const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      const c = peer.connect({ signer: signers.newPrivateKeySigner(privateKey) }).gateway.getNetwork('mychannel').getContract('basic');
+      const c = peer
+        .connect({ signer: signers.newPrivateKeySigner(privateKey) })
+        .gateway.getNetwork('mychannel')
+        .getContract('basic');
       const err = await errorOf(c.evaluateTransaction('ReadAsset', 'asset1'));
       assert.equal(err.message, `9 FAILED_PRECONDITION: evaluate call to endorser returned error: ${denied}`);
-      const commitErr = await errorOf(peer.connect({ signer: signers.newPrivateKeySigner(privateKey) }).gateway.getNetwork('mychannel').getContract('basic').submitTransaction('CreateAsset', 'badsig', 'x', '1', 'y', '1'));
+      const commitErr = await errorOf(
+        peer
+          .connect({ signer: signers.newPrivateKeySigner(privateKey) })
+          .gateway.getNetwork('mychannel')
+          .getContract('basic')
+          .submitTransaction('CreateAsset', 'badsig', 'x', '1', 'y', '1'),
+      );
       assert.equal(commitErr.code, 10);
     });
 
     test('a transaction id that is not SHA-256(nonce ‖ creator), signed by the right key (offline signing)', async () => {
       const offline = peer.connect({ signer: null }).gateway;
-      const unsigned = offline.getNetwork('mychannel').getContract('basic').newProposal('ReadAsset', { arguments: ['asset1'] });
+      const unsigned = offline
+        .getNetwork('mychannel')
+        .getContract('basic')
+        .newProposal('ReadAsset', { arguments: ['asset1'] });
       const proposed = codecs.ProposedTransaction.decode(unsigned.getBytes());
       const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from(userCredentials(peer.cryptoPath).certPem) });
-      const forged = buildProposal({ channel: 'mychannel', chaincodeName: 'basic', args: ['ReadAsset', 'asset1'].map((a) => Buffer.from(a)), transient: {}, isInit: false, creator, txId: 'f'.repeat(64) });
+      const forged = buildProposal({
+        channel: 'mychannel',
+        chaincodeName: 'basic',
+        args: ['ReadAsset', 'asset1'].map((a) => Buffer.from(a)),
+        transient: {},
+        isInit: false,
+        creator,
+        txId: 'f'.repeat(64),
+      });
       const bytes = codecs.ProposedTransaction.encode({ ...proposed, transaction_id: forged.txId, proposal: { proposal_bytes: forged.signed.proposal_bytes } });
       const sign = signers.newPrivateKeySigner(crypto.createPrivateKey(userCredentials(peer.cryptoPath).keyPem));
       const signature = await sign(crypto.createHash('sha256').update(forged.signed.proposal_bytes).digest());
@@ -212,7 +251,10 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
 
   test('a proposal without a channel: INVALID_ARGUMENT "failed to unpack transaction proposal: …"', async () => {
     const offline = peer.connect({ signer: null }).gateway;
-    const unsigned = offline.getNetwork('mychannel').getContract('basic').newProposal('ReadAsset', { arguments: ['asset1'] });
+    const unsigned = offline
+      .getNetwork('mychannel')
+      .getContract('basic')
+      .newProposal('ReadAsset', { arguments: ['asset1'] });
     const proposed = codecs.ProposedTransaction.decode(unsigned.getBytes());
     const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from(userCredentials(peer.cryptoPath).certPem) });
     const channelless = buildProposal({ channel: '', chaincodeName: 'basic', args: [Buffer.from('ReadAsset')], transient: {}, isInit: false, creator });
@@ -238,11 +280,17 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
       peer.engine.peer.executeTimeoutMs = timeout;
     }
     assert.equal(evaluate.code, 10);
-    assert.match(evaluate.message, /^10 ABORTED: evaluate call to endorser returned error: error in simulation: failed to execute transaction [0-9a-f]{64}: error sending: timeout expired while executing transaction/);
+    assert.match(
+      evaluate.message,
+      /^10 ABORTED: evaluate call to endorser returned error: error in simulation: failed to execute transaction [0-9a-f]{64}: error sending: timeout expired while executing transaction/,
+    );
     assert.equal(endorse.name, 'EndorseError');
     assert.equal(endorse.code, 10);
     assert.equal(endorse.message, '10 ABORTED: failed to endorse transaction, see attached details for more info');
-    assert.match(endorse.details[0]?.message ?? '', new RegExp(`^error in simulation: failed to execute transaction ${endorse.transactionId}: error sending: timeout expired while executing transaction`));
+    assert.match(
+      endorse.details[0]?.message ?? '',
+      new RegExp(`^error in simulation: failed to execute transaction ${endorse.transactionId}: error sending: timeout expired while executing transaction`),
+    );
     await assert.rejects(contract.evaluateTransaction('ReadAsset', 'stuck'), /does not exist/);
   });
 

@@ -81,7 +81,7 @@ describe('Gateway: the real Go client', { skip: fixtureSkip(goFixtureStatus('gat
     assert.equal(unknown?.message, 'no peers available to evaluate chaincode nosuchchaincode in channel mychannel');
   });
 
-  test('chaincode events from the transfer\'s block, and block events', () => {
+  test("chaincode events from the transfer's block, and block events", () => {
     const event = steps.get('events');
     assert.equal(event?.eventName, 'AssetTransferred', output);
     assert.equal(event?.transactionId, steps.get('transfer')?.transactionId);

@@ -21,7 +21,10 @@ describe('Gateway on a two-org network', { timeout: 180_000 }, () => {
 
   before(async () => {
     peer = await startGatewayPeer();
-    assert.deepEqual(peer.engine.orgs.map((n) => n.org.mspId), ['Org1MSP', 'Org2MSP']);
+    assert.deepEqual(
+      peer.engine.orgs.map((n) => n.org.mspId),
+      ['Org1MSP', 'Org2MSP'],
+    );
     lowlevel = peer.engine.orgs.map((node) => startLowLevelFixture('lowlevel:1.0', node.peer.address));
     await Promise.all(peer.engine.orgs.map((node) => node.peer.waitForReady('lowlevel:1.0', 30_000)));
     contract = peer.connect().gateway.getNetwork('mychannel').getContract('basic');
@@ -71,6 +74,9 @@ describe('Gateway on a two-org network', { timeout: 180_000 }, () => {
     assert.equal(err.name, 'EndorseError');
     assert.equal(err.code, 10);
     assert.equal(err.message, '10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info');
-    assert.deepEqual(err.details.map((d) => ({ ...d })), [{ address: `peer0.org2.example.com:${peer.port + 2000}`, mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }]);
+    assert.deepEqual(
+      err.details.map((d) => ({ ...d })),
+      [{ address: `peer0.org2.example.com:${peer.port + 2000}`, mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }],
+    );
   });
 });

@@ -24,7 +24,7 @@ describe('examples/asset-transfer-client against the embedded peer', { timeout: 
     await peer?.stop();
   });
 
-  test('runs the samples\' flow to the end: commits, results, and the chaincode\'s error caught', async () => {
+  test("runs the samples' flow to the end: commits, results, and the chaincode's error caught", async () => {
     const app = startChaincodeProcess({
       command: process.execPath,
       args: [path.join(APP, 'app.js')],
@@ -33,7 +33,11 @@ describe('examples/asset-transfer-client against the embedded peer', { timeout: 
       label: 'asset-transfer-client',
     });
     const code = await app.exited;
-    const out = app.lines().filter((l) => l.startsWith('[out] ')).map((l) => l.slice(6)).join('\n');
+    const out = app
+      .lines()
+      .filter((l) => l.startsWith('[out] '))
+      .map((l) => l.slice(6))
+      .join('\n');
     assert.equal(code, 0, app.output());
     assert.equal(out.match(/\*\*\* Transaction committed successfully/g)?.length, 3, out);
     assert.match(out, /\*\*\* Successfully submitted transaction to transfer ownership from Tom to Saptha/);

@@ -23,7 +23,13 @@ const GO_V2 = path.join(REPO_ROOT, 'test', 'fixtures', 'go', 'v2');
 const MSP = 'Org7MSP';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const dev = (name: string, folder: string, language: ChaincodeDefinition['language'] = 'node'): ChaincodeDefinition => ({ name, version: '1.0', mode: 'dev', language, path: folder });
+const dev = (name: string, folder: string, language: ChaincodeDefinition['language'] = 'node'): ChaincodeDefinition => ({
+  name,
+  version: '1.0',
+  mode: 'dev',
+  language,
+  path: folder,
+});
 
 async function until<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -45,7 +51,9 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-mode-'));
-    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 30_000, executeTimeoutMs: 10_000 }), { acceptUnlaunched: false });
+    engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 30_000, executeTimeoutMs: 10_000 }), {
+      acceptUnlaunched: false,
+    });
     engine.launcher.onLog((l) => logs.push(`[${l.ccid}] ${l.line}`));
   });
 
@@ -62,7 +70,10 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
     const r = await engine.transactions.execute({ chaincode: 'lowlevel:1.0', args: ['whoami'], kind: 'query' });
     assert.equal(r.status, 200, r.message);
     assert.equal(JSON.parse(r.payload.toString()).mspFromEnv, MSP, 'CORE_PEER_LOCALMSPID is set, as a Fabric peer sets it');
-    assert.ok(logs.some((l) => l.startsWith('[lowlevel:1.0] $ node ') && l.includes('--peer.address')), 'the start command is in the log');
+    assert.ok(
+      logs.some((l) => l.startsWith('[lowlevel:1.0] $ node ') && l.includes('--peer.address')),
+      'the start command is in the log',
+    );
   });
 
   test('the example (contract API, started by its start script) runs transactions', async () => {
@@ -72,9 +83,11 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
     assert.equal(JSON.parse(read.payload.toString()).ID, 'asset1');
   });
 
-  test('a Go chaincode started by the launcher (go run) reads the peer\'s MSP id (GetMSPID)', { skip: fixtureSkip(goFixtureStatus('v2')), timeout: 240_000 }, async () => {
+  test("a Go chaincode started by the launcher (go run) reads the peer's MSP id (GetMSPID)", { skip: fixtureSkip(goFixtureStatus('v2')), timeout: 240_000 }, async () => {
     // `go run` compiles first: allow for a cold build cache.
-    const slow = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'go'), peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 200_000 }), { acceptUnlaunched: false });
+    const slow = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'go'), peerPort: 0, mode: 'dev', orgs: [MSP], mspId: MSP, startupTimeoutMs: 200_000 }), {
+      acceptUnlaunched: false,
+    });
     try {
       await slow.launcher.launch({ kind: 'deployment', definition: dev('gocc', GO_V2, 'golang') });
       const r = await slow.transactions.execute({ chaincode: 'gocc:1.0', args: ['mspid'], kind: 'query' });
@@ -166,12 +179,17 @@ describe('dev mode: the launcher runs the chaincode as a process', () => {
   });
 
   test('a transaction to a dev-mode chaincode that does not come back fails after the startup timeout, with the reason', async () => {
-    const quick = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'quick'), peerPort: 0, mode: 'dev', orgs: ['Org1MSP'], startupTimeoutMs: 1500 }), { acceptUnlaunched: false });
+    const quick = await Engine.start(resolveConfig({ dataDir: path.join(dataDir, 'quick'), peerPort: 0, mode: 'dev', orgs: ['Org1MSP'], startupTimeoutMs: 1500 }), {
+      acceptUnlaunched: false,
+    });
     try {
       const running = await quick.launcher.launch({ kind: 'deployment', definition: dev('brief', LOWLEVEL) });
       process.kill(-running.process!.pid!, 'SIGKILL');
       await until(() => quick.launcher.running()[0]?.status === 'waiting for registration', 5000, 'waiting for registration');
-      await assert.rejects(quick.transactions.execute({ chaincode: 'brief:1.0', args: ['get', 'k'] }), /timeout expired while waiting for chaincode brief:1\.0 to register again \(2 s\)/);
+      await assert.rejects(
+        quick.transactions.execute({ chaincode: 'brief:1.0', args: ['get', 'k'] }),
+        /timeout expired while waiting for chaincode brief:1\.0 to register again \(2 s\)/,
+      );
     } finally {
       await quick.dispose();
     }

@@ -18,7 +18,11 @@ describe('the external address', () => {
     assert.deepEqual(parseExternalAddress('192.0.2.10:0'), { host: '192.0.2.10', port: 0 });
     assert.deepEqual(parseExternalAddress('[::1]:7053'), { host: '::1', port: 7053 });
     for (const bad of ['host', 'host:', ':7053', 'host:70000', 'tcp://host:7053', 'a b:1', '::1:7053']) {
-      assert.throws(() => parseExternalAddress(bad), (e: unknown) => e instanceof ExternalAddressError && e.address === bad && /must be HOST:PORT/.test(e.message), bad);
+      assert.throws(
+        () => parseExternalAddress(bad),
+        (e: unknown) => e instanceof ExternalAddressError && e.address === bad && /must be HOST:PORT/.test(e.message),
+        bad,
+      );
     }
   });
 

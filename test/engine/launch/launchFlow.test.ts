@@ -86,13 +86,22 @@ describe('launch engine', () => {
     processes.push(stray);
     await stray.exited;
     sub.dispose();
-    assert.ok(reasons.some((r) => /registration of stray:1.0 refused: .*not being launched/.test(r)), reasons.join('\n'));
-    assert.equal(engine.peer.handlers().find((h) => h.chaincodeId === 'stray:1.0'), undefined);
+    assert.ok(
+      reasons.some((r) => /registration of stray:1.0 refused: .*not being launched/.test(r)),
+      reasons.join('\n'),
+    );
+    assert.equal(
+      engine.peer.handlers().find((h) => h.chaincodeId === 'stray:1.0'),
+      undefined,
+    );
   });
 
   test('dev mode waits no longer than the startup timeout', async () => {
     const started = Date.now();
-    await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: devDefinition('neverstarts') }, { userRunsChaincode: true }), /timeout expired while waiting for chaincode neverstarts:1.0 to register/);
+    await assert.rejects(
+      engine.launcher.launch({ kind: 'deployment', definition: devDefinition('neverstarts') }, { userRunsChaincode: true }),
+      /timeout expired while waiting for chaincode neverstarts:1.0 to register/,
+    );
     assert.ok(Date.now() - started >= 7000);
     assert.equal(engine.launcher.running().find((c) => c.ccid === 'neverstarts:1.0')?.status, 'failed');
   });
@@ -118,7 +127,10 @@ describe('launch engine', () => {
   test('an unknown system chaincode path fails the start and leaves nothing in the table', async () => {
     const def: ChaincodeDefinition = { name: 'nosuchscc', version: '1.0', mode: 'system', language: 'node', path: 'nosuch' };
     await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: def }), /error starting container: system chaincode path nosuch is not registered/);
-    assert.equal(engine.launcher.running().find((c) => c.ccid === 'nosuchscc:1.0'), undefined);
+    assert.equal(
+      engine.launcher.running().find((c) => c.ccid === 'nosuchscc:1.0'),
+      undefined,
+    );
   });
 
   test('an empty chaincode name is refused', async () => {
@@ -133,7 +145,10 @@ describe('launch engine', () => {
     const r = await pending;
     assert.equal(r.status, 500);
     assert.match(r.message, /stream terminated/);
-    assert.equal(engine.launcher.running().find((c) => c.ccid === 'devcc:1.0'), undefined);
+    assert.equal(
+      engine.launcher.running().find((c) => c.ccid === 'devcc:1.0'),
+      undefined,
+    );
     await assert.rejects(engine.launcher.stop('devcc:1.0'), /not running/);
   });
 });

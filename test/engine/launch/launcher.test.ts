@@ -97,10 +97,12 @@ class FakeVM implements VM {
 }
 
 const running = (ccid: string): RuntimeEvent => ({ kind: 'status', ccid, status: 'running', pid: 4242 });
-const registers = (delayMs = 0): Behaviour => async (vm, req) => {
-  vm.fire(running(req.ccid));
-  setTimeout(() => vm.register(req.ccid), delayMs);
-};
+const registers =
+  (delayMs = 0): Behaviour =>
+  async (vm, req) => {
+    vm.fire(running(req.ccid));
+    setTimeout(() => vm.register(req.ccid), delayMs);
+  };
 const silent: Behaviour = async (vm, req) => vm.fire(running(req.ccid));
 
 function definition(name: string, mode: ChaincodeDefinition['mode'] = 'dev'): ChaincodeDefinition {
@@ -124,7 +126,8 @@ function setup(behaviour: Behaviour, options: { startupTimeoutMs?: number; polic
   return { registry, vm, launcher, statuses };
 }
 
-const launch = (launcher: ChaincodeLauncher, def: ChaincodeDefinition, options = {}): Promise<RunningChaincode> => launcher.launch({ kind: 'deployment', definition: def }, options);
+const launch = (launcher: ChaincodeLauncher, def: ChaincodeDefinition, options = {}): Promise<RunningChaincode> =>
+  launcher.launch({ kind: 'deployment', definition: def }, options);
 
 describe('launcher (fake VM, real handlers)', () => {
   test('a launch starts the runtime once and returns when the chaincode is ready; a later launch returns at once', async () => {
@@ -144,9 +147,16 @@ describe('launcher (fake VM, real handlers)', () => {
 
   test('concurrent launches of one chaincode start one runtime and both get the same running chaincode', async () => {
     const { vm, launcher } = setup(registers(150));
-    const results = await Promise.all([launch(launcher, definition('twin')), launch(launcher, definition('twin')), launcher.launch({ kind: 'invocation', chaincodeId: 'twin:1.0' })]);
+    const results = await Promise.all([
+      launch(launcher, definition('twin')),
+      launch(launcher, definition('twin')),
+      launcher.launch({ kind: 'invocation', chaincodeId: 'twin:1.0' }),
+    ]);
     assert.deepEqual(vm.starts, ['twin:1.0']);
-    assert.deepEqual(results.map((r) => r.status), ['ready', 'ready', 'ready']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['ready', 'ready', 'ready'],
+    );
     assert.equal(new Set(results.map((r) => r.handlerId)).size, 1, 'the same handler');
     await launcher.dispose();
   });
@@ -204,9 +214,12 @@ describe('launcher (fake VM, real handlers)', () => {
     await launcher.dispose();
   });
 
-  test('a chaincode that never registers: the startup timeout ends the launch (Fabric\'s wording), the runtime is stopped', async () => {
+  test("a chaincode that never registers: the startup timeout ends the launch (Fabric's wording), the runtime is stopped", async () => {
     const { vm, launcher } = setup(silent, { startupTimeoutMs: 300 });
-    await assert.rejects(launch(launcher, definition('mute', 'net')), (err: Error) => err instanceof LaunchError && err.message === 'timeout expired while starting chaincode mute:1.0');
+    await assert.rejects(
+      launch(launcher, definition('mute', 'net')),
+      (err: Error) => err instanceof LaunchError && err.message === 'timeout expired while starting chaincode mute:1.0',
+    );
     assert.deepEqual(vm.stops, ['mute:1.0']);
     assert.equal(launcher.running()[0]?.status, 'failed');
     await launcher.dispose();
@@ -295,7 +308,10 @@ describe('launcher (fake VM, real handlers)', () => {
     await launch(launcher, definition('gone'));
     vm.connections[0]!.chaincode.end('crashed');
     await sleep(20);
-    await assert.rejects(launcher.awaitReady('gone:1.0', { timeoutMs: 100 }), (err: Error) => err instanceof LaunchError && /timeout expired while waiting for chaincode gone:1\.0 to register again/.test(err.message));
+    await assert.rejects(
+      launcher.awaitReady('gone:1.0', { timeoutMs: 100 }),
+      (err: Error) => err instanceof LaunchError && /timeout expired while waiting for chaincode gone:1\.0 to register again/.test(err.message),
+    );
     assert.equal(launcher.running()[0]?.status, 'waiting for registration');
     const pending = launcher.awaitReady('gone:1.0');
     await launcher.stop('gone:1.0');

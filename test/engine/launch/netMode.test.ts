@@ -120,7 +120,10 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
   test('stop removes the container, the table entry and the handler', async () => {
     await engine.launcher.stop(ccid);
     assert.deepEqual(await containersOf(engine.docker.docker, [ccid]), []);
-    assert.equal(engine.launcher.running().find((c) => c.ccid === ccid), undefined);
+    assert.equal(
+      engine.launcher.running().find((c) => c.ccid === ccid),
+      undefined,
+    );
     await waitUntil(() => !engine.peer.handlers().some((h) => h.chaincodeId === ccid), 5000, 'the handler to end');
     assert.equal(engine.docker.followedContainers, 0);
   });
@@ -157,7 +160,10 @@ describe('net mode through the real engine and Docker', { skip: dockerSkip() }, 
     const { result, events } = await recording(engine, ccid, () => launchNet(engine, netDefinition(name, ccDir)));
     assert.equal(result.running.status, 'ready');
     assert.ok(built(events), 'the edit triggers a build');
-    assert.ok(result.steps.some((s) => s.startsWith('building image')), `the launch's progress shows the build: ${result.steps.join(' | ')}`);
+    assert.ok(
+      result.steps.some((s) => s.startsWith('building image')),
+      `the launch's progress shows the build: ${result.steps.join(' | ')}`,
+    );
     const newImage = result.running.container?.image ?? '';
     assert.notEqual(newImage, firstImage);
     assert.equal(newImage.split(':')[0], firstImage.split(':')[0], 'same repository, new content tag');
@@ -350,7 +356,11 @@ describe('net mode with Docker unreachable', () => {
         );
         assert.ok(err instanceof LaunchError, String(err));
         assert.match(err.message, new RegExp(`^error starting container: Docker is not reachable at ${endpoint.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
-        assert.equal(engine.launcher.running().find((c) => c.ccid === ccid), undefined, 'no table entry left');
+        assert.equal(
+          engine.launcher.running().find((c) => c.ccid === ccid),
+          undefined,
+          'no table entry left',
+        );
         assert.deepEqual(engine.peer.handlers(), []);
         assert.equal(engine.peer.registry.isLaunching(ccid), false, 'no launch left waiting');
         assert.equal(pendingLocks(engine), 0, 'no lock entries');

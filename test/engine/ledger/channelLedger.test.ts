@@ -25,7 +25,9 @@ const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: B
 /** A commit request with the envelope the pipeline would make for it. */
 function withEnvelope(request: CommitRequest): CommitRequest {
   const proposal = buildProposal({ channel: NS.channel, chaincodeName: NS.chaincode, args: [Buffer.from('put')], transient: {}, isInit: false, creator, txId: request.txId });
-  const endorsed = endorse(proposal, { response: { status: 200, message: '', payload: Buffer.alloc(0) }, failure: null, event: null, rwset: request.rwset }, '1.0', { serialized: creator });
+  const endorsed = endorse(proposal, { response: { status: 200, message: '', payload: Buffer.alloc(0) }, failure: null, event: null, rwset: request.rwset }, '1.0', {
+    serialized: creator,
+  });
   return { ...request, envelope: codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) }) };
 }
 
@@ -40,10 +42,19 @@ describe('ChannelLedger', () => {
       await ledger.commitBlock([withEnvelope(tx('t1', [put('k', '1')]))]);
       const stale = { ...NS, collection: '', key: 'k', version: null };
       const committed = await ledger.commitBlock([withEnvelope(tx('t2', [put('k', '2')])), withEnvelope(tx('t3', [put('k', '3')], { reads: [stale] }))]);
-      assert.deepEqual(committed.results.map((r) => r.validation), ['VALID', 'MVCC_READ_CONFLICT']);
+      assert.deepEqual(
+        committed.results.map((r) => r.validation),
+        ['VALID', 'MVCC_READ_CONFLICT'],
+      );
       assert.deepEqual([ledger.height, ledger.blocks.height], [2, 3]);
       const block2 = readBlock(await ledger.blocks.getBlock(2));
-      assert.deepEqual(block2.transactions.map((t) => [t.header?.txId, t.validationCode]), [['t2', TxValidationCode.VALID], ['t3', TxValidationCode.MVCC_READ_CONFLICT]]);
+      assert.deepEqual(
+        block2.transactions.map((t) => [t.header?.txId, t.validationCode]),
+        [
+          ['t2', TxValidationCode.VALID],
+          ['t3', TxValidationCode.MVCC_READ_CONFLICT],
+        ],
+      );
       assert.deepEqual(block2.previousHash, ledger.blocks.headerHash(1));
       assert.deepEqual(ledger.blocks.findTransaction('t3'), { blockNumber: 2, txIndex: 1, validationCode: TxValidationCode.MVCC_READ_CONFLICT });
       await ledger.close();

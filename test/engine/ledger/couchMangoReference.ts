@@ -26,13 +26,10 @@ export const pouchSelector = require('pouchdb-selector-core') as SelectorCore;
 export const pouchCollate = require('pouchdb-collate') as Collate;
 
 /** CouchDB's normal form: combinators above, one operator per field below. */
-type Normal =
-  | { readonly kind: 'and' | 'or'; readonly args: readonly Normal[] }
-  | { readonly kind: 'field'; readonly path: readonly string[]; readonly cond: Condition };
+type Normal = { readonly kind: 'and' | 'or'; readonly args: readonly Normal[] } | { readonly kind: 'field'; readonly path: readonly string[]; readonly cond: Condition };
 
 type Condition =
-  | { readonly op: string; readonly arg: Json; readonly not: boolean }
-  | { readonly op: '$elemMatch' | '$allMatch' | '$keyMapMatch'; readonly sub: Normal; readonly not: boolean };
+  { readonly op: string; readonly arg: Json; readonly not: boolean } | { readonly op: '$elemMatch' | '$allMatch' | '$keyMapMatch'; readonly sub: Normal; readonly not: boolean };
 
 const SUB_SELECTOR_OPS = new Set(['$elemMatch', '$allMatch', '$keyMapMatch']);
 

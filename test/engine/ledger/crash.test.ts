@@ -74,7 +74,10 @@ test('kill -9 at random moments never loses a resolved commit nor leaves part of
       const ws = await WorldState.open(dir);
       try {
         const values = CRASH_KEYS.map((key) => ws.getState(CRASH_NS, key)?.value.toString() ?? '0');
-        assert.ok(values.every((v) => v === values[0]), `kill ${kills}: keys disagree: ${values.join(',')}`);
+        assert.ok(
+          values.every((v) => v === values[0]),
+          `kill ${kills}: keys disagree: ${values.join(',')}`,
+        );
         const counter = Number(values[0]);
         assert.ok(counter >= committed, `kill ${kills}: counter ${counter} < last reported commit ${committed}`);
         assert.ok(counter >= lastCounter, `kill ${kills}: counter went back from ${lastCounter} to ${counter}`);

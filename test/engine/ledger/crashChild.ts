@@ -22,9 +22,20 @@ async function main(dir: string, compactAfterBytes: number, inFlight: number, du
     const rwset: ReadWriteSet = { reads: [], writes, metadataWrites: [] };
     const txId = `tx${counter}`;
     const record = {
-      txId, channel: CRASH_NS.channel, chaincode: CRASH_NS.chaincode, fn: 'bump', args: [String(counter)], kind: 'invoke' as const,
-      creator: { mspId: 'Org1MSP', subject: 'CN=crash' }, startedAt: Date.now(), durationMs: 0, status: 200, message: '',
-      payload: Buffer.alloc(0), rwset, event: null,
+      txId,
+      channel: CRASH_NS.channel,
+      chaincode: CRASH_NS.chaincode,
+      fn: 'bump',
+      args: [String(counter)],
+      kind: 'invoke' as const,
+      creator: { mspId: 'Org1MSP', subject: 'CN=crash' },
+      startedAt: Date.now(),
+      durationMs: 0,
+      status: 200,
+      message: '',
+      payload: Buffer.alloc(0),
+      rwset,
+      event: null,
     };
     const result = await commit(ws, { txId, timestamp: Date.now(), rwset, record });
     if (result.validation !== 'VALID') throw new Error(`tx${counter}: ${result.validation}`);

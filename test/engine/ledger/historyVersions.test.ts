@@ -40,7 +40,10 @@ describe('history versions', () => {
       let ws = await WorldState.open(dir, { compactAfterBytes: 2048 });
       for (let i = 0; i < 60; i++) await commit(ws, tx(`t${i}`, [put(`k${i % 3}`, `v${i}`)]));
       await ws.close();
-      assert.ok(fs.readdirSync(dir).some((f) => f.startsWith('snapshot-')), 'a snapshot was written');
+      assert.ok(
+        fs.readdirSync(dir).some((f) => f.startsWith('snapshot-')),
+        'a snapshot was written',
+      );
       ws = await WorldState.open(dir);
       const history = ws.getHistory(NS, 'k0');
       assert.equal(history.length, 20);
@@ -60,7 +63,20 @@ describe('history versions', () => {
       const frames: unknown[] = [
         { t: 'header', format: 'chaincode-launcher/world-state-snapshot', version: 1, gen: 1, height: 2 },
         { t: 'space', channel: NS.channel, chaincode: NS.chaincode, collection: '', rows: [['k', Buffer.from('v2'), 2, 0, {}]] },
-        { t: 'history', channel: NS.channel, chaincode: NS.chaincode, rows: [['k', [['t1', Buffer.from('v1'), 1, false], ['t2', Buffer.from('v2'), 2, false]]]] },
+        {
+          t: 'history',
+          channel: NS.channel,
+          chaincode: NS.chaincode,
+          rows: [
+            [
+              'k',
+              [
+                ['t1', Buffer.from('v1'), 1, false],
+                ['t2', Buffer.from('v2'), 2, false],
+              ],
+            ],
+          ],
+        },
         { t: 'records', records: [] },
       ];
       for (const f of frames) writeFrame(w, f);

@@ -43,7 +43,10 @@ describe('LogFile', () => {
       const open = fs.readFileSync(file);
       assert.ok(open.length > log.size, `expected preallocated space, the file holds ${open.length} bytes`);
       assert.equal(open.subarray(0, 13).toString(), 'first;second;');
-      assert.ok(open.subarray(13).every((b) => b === 0), 'the space after the records is zeros');
+      assert.ok(
+        open.subarray(13).every((b) => b === 0),
+        'the space after the records is zeros',
+      );
       await log.close();
       assert.equal(fs.readFileSync(file).toString(), 'first;second;');
     } finally {

@@ -122,7 +122,10 @@ describe('Mango results', () => {
   });
 
   test('sort directions must all be the same (CouchDB mango_sort: "Sorts currently only support a single direction for all fields.")', () => {
-    assert.throws(() => parseMangoQuery(JSON.stringify({ selector: {}, sort: ['size', { color: 'desc' }] })), /^MangoQueryError: invalid query: Sorts currently only support a single direction for all fields\.$/);
+    assert.throws(
+      () => parseMangoQuery(JSON.stringify({ selector: {}, sort: ['size', { color: 'desc' }] })),
+      /^MangoQueryError: invalid query: Sorts currently only support a single direction for all fields\.$/,
+    );
   });
 
   test('_id compares in raw byte order, as CouchDB does for it (mango_selector:match/3 with mango_json:cmp_raw/2; _all_docs order)', () => {
@@ -163,10 +166,25 @@ describe('Mango results', () => {
   });
 
   test('bad queries fail with "invalid query: …"', () => {
-    const bad = ['not json', '[]', '{}', '{"selector": []}', '{"selector":{"a":{"$bogus":1}}}', '{"selector":{"a":{"$in":5}}}',
-      '{"selector":{"a":{"$regex":"("}}}', '{"selector":{},"sort":[{"a":"up"}]}', '{"selector":{},"limit":-1}', '{"selector":{},"fields":"a"}',
-      '{"selector":{},"unknown":1}', '{"selector":{"$or":{}}}', '{"selector":{"a":{"$exists":"yes"}}}', '{"selector":{"a":{"$mod":[0,1]}}}',
-      '{"selector":{"a":{"$type":5}}}', '{"selector":{"$eq":1}}', '{"selector":{},"sort":["a",{"b":"desc"}]}'];
+    const bad = [
+      'not json',
+      '[]',
+      '{}',
+      '{"selector": []}',
+      '{"selector":{"a":{"$bogus":1}}}',
+      '{"selector":{"a":{"$in":5}}}',
+      '{"selector":{"a":{"$regex":"("}}}',
+      '{"selector":{},"sort":[{"a":"up"}]}',
+      '{"selector":{},"limit":-1}',
+      '{"selector":{},"fields":"a"}',
+      '{"selector":{},"unknown":1}',
+      '{"selector":{"$or":{}}}',
+      '{"selector":{"a":{"$exists":"yes"}}}',
+      '{"selector":{"a":{"$mod":[0,1]}}}',
+      '{"selector":{"a":{"$type":5}}}',
+      '{"selector":{"$eq":1}}',
+      '{"selector":{},"sort":["a",{"b":"desc"}]}',
+    ];
     for (const q of bad) assert.throws(() => parseMangoQuery(q), /^MangoQueryError: invalid query: /, q);
     const q = parseMangoQuery('{"selector":{}}');
     assert.throws(() => runMangoQuery(q, ROWS, { pageSize: 1, bookmark: 'garbage' }), /invalid query: bad bookmark/);

@@ -34,13 +34,7 @@ const KEYS = ['a', 'b', 'c'];
 const PATHS = ['a', 'b', 'c', 'a', 'b', 'c', 'a.b', 'a.c', 'b.a', 'b.0', 'b.1', 'a.0', 'b.0.a', 'c.a.b', '_id'];
 const IDS = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7'];
 
-const scalarArb: fc.Arbitrary<Json> = fc.oneof(
-  fc.constant(null),
-  fc.boolean(),
-  fc.integer({ min: -3, max: 12 }),
-  fc.constantFrom(2.5, -0.5, 100),
-  fc.constantFrom(...STRINGS),
-);
+const scalarArb: fc.Arbitrary<Json> = fc.oneof(fc.constant(null), fc.boolean(), fc.integer({ min: -3, max: 12 }), fc.constantFrom(2.5, -0.5, 100), fc.constantFrom(...STRINGS));
 
 const { value: valueArb } = fc.letrec<{ value: Json }>((tie) => ({
   value: fc.oneof(
@@ -102,7 +96,12 @@ function selectorArbFor(pool: readonly Json[]): fc.Arbitrary<Json> {
       { arbitrary: fc.constantFrom('^a', 'b$', 'a|1', '^$', '[ab]+', '^\\d').map((v) => ({ $regex: v })), weight: 1 },
       { arbitrary: fc.constantFrom('', 'a', '1').map((v) => ({ $beginsWith: v })), weight: 1 },
       { arbitrary: fc.array(tie('cond').filter(isObject), { minLength: 2, maxLength: 2 }).map((a) => Object.assign({}, ...a) as Json), weight: 1 },
-      { arbitrary: tie('cond').filter(isObject).map((c) => ({ $not: c })), weight: 2 },
+      {
+        arbitrary: tie('cond')
+          .filter(isObject)
+          .map((c) => ({ $not: c })),
+        weight: 2,
+      },
       { arbitrary: fc.tuple(fc.constantFrom('$and', '$or', '$nor'), fc.array(tie('cond'), { minLength: 1, maxLength: 3 })).map(([op, a]) => ({ [op]: a })), weight: 2 },
       {
         arbitrary: fc.tuple(fc.constantFrom('$elemMatch', '$allMatch', '$keyMapMatch'), fc.oneof(tie('selector'), tie('cond').filter(isObject))).map(([op, s]) => ({ [op]: s })),
@@ -127,10 +126,9 @@ function selectorArbFor(pool: readonly Json[]): fc.Arbitrary<Json> {
 /** Documents and a selector over them. */
 const caseArb = docsArb.chain((docs) => selectorArbFor(valuesIn(docs)).map((selector) => ({ docs, selector })));
 
-const sortArb = fc.tuple(
-  fc.uniqueArray(fc.constantFrom('a', 'b', 'a.b', 'a.0', 'c', '_id'), { minLength: 1, maxLength: 2 }),
-  fc.constantFrom<'asc' | 'desc' | undefined>('asc', 'desc', undefined),
-).map(([fields, dir]) => fields.map((f) => (dir === undefined ? f : { [f]: dir })) as Json[]);
+const sortArb = fc
+  .tuple(fc.uniqueArray(fc.constantFrom('a', 'b', 'a.b', 'a.0', 'c', '_id'), { minLength: 1, maxLength: 2 }), fc.constantFrom<'asc' | 'desc' | undefined>('asc', 'desc', undefined))
+  .map(([fields, dir]) => fields.map((f) => (dir === undefined ? f : { [f]: dir })) as Json[]);
 
 // ---- the two implementations ----
 
@@ -172,7 +170,10 @@ describe(`Mango against CouchDB's semantics (fast-check seed ${SEED}, ${RUNS} ru
         const matched = new Set(referenceMatches(docs, selector));
         const all = sortedIds(withIds(docs.filter(([id]) => matched.has(id))), sort);
         const expected = all.slice(skip ?? 0, limit === null ? undefined : (skip ?? 0) + limit);
-        assert.deepEqual(ours(docs, query).rows.map((r) => r.key), expected);
+        assert.deepEqual(
+          ours(docs, query).rows.map((r) => r.key),
+          expected,
+        );
       }),
       params,
     );
@@ -192,7 +193,10 @@ describe(`Mango against CouchDB's semantics (fast-check seed ${SEED}, ${RUNS} ru
           if (bookmark === '') break;
         }
         assert.equal(bookmark, '', 'the last page has no bookmark');
-        assert.deepEqual(seen, ours(docs, query).rows.map((r) => r.key));
+        assert.deepEqual(
+          seen,
+          ours(docs, query).rows.map((r) => r.key),
+        );
       }),
       params,
     );
@@ -270,11 +274,23 @@ describe('where PouchDB is not CouchDB (the reference follows CouchDB)', () => {
   });
 
   test('sorted queries leave out documents without a sort field, and refuse mixed directions, in CouchDB (PouchDB sorts them as null)', () => {
-    const docs: [string, Doc][] = [['d1', { n: 2 }], ['d2', {}], ['d3', { n: 1 }]];
+    const docs: [string, Doc][] = [
+      ['d1', { n: 2 }],
+      ['d2', {}],
+      ['d3', { n: 1 }],
+    ];
     const rows = docs.map(([id, doc]) => ({ doc: { _id: id, ...doc } }));
-    assert.deepEqual(rows.sort(pouchSelector.createFieldSorter([{ n: 'asc' }])).map((r) => r.doc._id), ['d2', 'd3', 'd1'], 'PouchDB');
+    assert.deepEqual(
+      rows.sort(pouchSelector.createFieldSorter([{ n: 'asc' }])).map((r) => r.doc._id),
+      ['d2', 'd3', 'd1'],
+      'PouchDB',
+    );
     assert.deepEqual(sortedIds(withIds(docs), ['n']), ['d3', 'd1'], 'the reference');
-    assert.deepEqual(ours(docs, { selector: {}, sort: ['n'] }).rows.map((r) => r.key), ['d3', 'd1'], 'our engine');
+    assert.deepEqual(
+      ours(docs, { selector: {}, sort: ['n'] }).rows.map((r) => r.key),
+      ['d3', 'd1'],
+      'our engine',
+    );
     assert.throws(() => ours(docs, { selector: {}, sort: ['n', { m: 'desc' }] }), /Sorts currently only support a single direction for all fields/);
   });
 });

@@ -29,7 +29,10 @@ describe('TxSimulator', () => {
       assert.equal(text(sim.getState(CC, 'a')), 'committed');
       assert.equal(sim.getState(CC, 'new'), undefined);
       assert.equal(text(sim.getPrivateData(CC, 'coll', 'p')), 'secret');
-      assert.deepEqual(sim.getStateRange(CC, '', '', '').rows.map((r) => r.key), ['a']);
+      assert.deepEqual(
+        sim.getStateRange(CC, '', '', '').rows.map((r) => r.key),
+        ['a'],
+      );
       assert.equal(text(ws.getState(NS, 'a')?.value), 'committed', 'simulation does not touch state');
     });
   });
@@ -45,7 +48,12 @@ describe('TxSimulator', () => {
       sim.getStateRange(CC, '', 'a', 'c');
       sim.getQueryResult(CC, '', '{"selector":{"n":{"$gt":0}}}');
       const reads = sim.readWriteSet().reads.map((r) => [r.collection, r.key, r.version && r.version.blockNum]);
-      assert.deepEqual(reads, [['', 'a', 1], ['', 'missing', null], ['coll', 'p', 2], ['', 'b', 2]]);
+      assert.deepEqual(reads, [
+        ['', 'a', 1],
+        ['', 'missing', null],
+        ['coll', 'p', 2],
+        ['', 'b', 2],
+      ]);
       assert.ok(sim.readWriteSet().reads.every((r) => r.channel === NS.channel && r.chaincode === CC));
     });
   });
@@ -75,12 +83,18 @@ describe('TxSimulator', () => {
       sim.purgePrivateData(CC, 'coll', 'p');
       sim.putStateMetadata(CC, '', 'k', 'VALIDATION_PARAMETER', Buffer.from('policy'));
       const { writes, metadataWrites } = sim.readWriteSet();
-      assert.deepEqual(writes.map((w) => [w.collection, w.key, w.value && w.value.toString(), w.purge ?? false]), [
-        ['', 'k', '2', false],
-        ['', 'empty', null, false],
-        ['coll', 'p', null, true],
-      ]);
-      assert.deepEqual(metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]), [['k', 'VALIDATION_PARAMETER', 'policy']]);
+      assert.deepEqual(
+        writes.map((w) => [w.collection, w.key, w.value && w.value.toString(), w.purge ?? false]),
+        [
+          ['', 'k', '2', false],
+          ['', 'empty', null, false],
+          ['coll', 'p', null, true],
+        ],
+      );
+      assert.deepEqual(
+        metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]),
+        [['k', 'VALIDATION_PARAMETER', 'policy']],
+      );
     });
   });
 
@@ -90,7 +104,10 @@ describe('TxSimulator', () => {
       const sim = new TxSimulator(ws, NS.channel, 'tx0');
       assert.equal(text(sim.getStateMetadata(CC, '', 'k').VALIDATION_PARAMETER), 'p1');
       assert.deepEqual(sim.getStateMetadata(CC, '', 'none'), {});
-      assert.deepEqual(sim.readWriteSet().reads.map((r) => r.key), ['k', 'none']);
+      assert.deepEqual(
+        sim.readWriteSet().reads.map((r) => r.key),
+        ['k', 'none'],
+      );
     });
   });
 
@@ -149,9 +166,18 @@ describe('TxSimulator', () => {
       assert.equal(text(reader.getState(CC, '')), 'nameless');
       assert.equal(text(reader.getPrivateData(CC, 'coll', '')), 'private');
       // A raw range from '' includes the empty key; the shims start an empty start key at "\x01" instead.
-      assert.deepEqual(reader.getStateRange(CC, '', '', '').rows.map((r) => r.key), ['', 'a']);
-      assert.deepEqual(reader.getStateRange(CC, '', '\x01', '').rows.map((r) => r.key), ['a']);
-      assert.deepEqual(reader.getHistory(CC, '').map((h) => h.txId), ['tx1']);
+      assert.deepEqual(
+        reader.getStateRange(CC, '', '', '').rows.map((r) => r.key),
+        ['', 'a'],
+      );
+      assert.deepEqual(
+        reader.getStateRange(CC, '', '\x01', '').rows.map((r) => r.key),
+        ['a'],
+      );
+      assert.deepEqual(
+        reader.getHistory(CC, '').map((h) => h.txId),
+        ['tx1'],
+      );
       const deleter = new TxSimulator(ws, NS.channel, 'tx3');
       deleter.delState(CC, '', '');
       rwset = deleter.readWriteSet();
@@ -173,7 +199,10 @@ describe('TxSimulator', () => {
       assert.deepEqual(result, { validation: 'VALID', blockNum: 1, txNum: 0 });
       const sim2 = new TxSimulator(ws, NS.channel, 'tx0');
       assert.equal(text(sim2.getState(CC, 'asset1')), '{"owner":"alice"}');
-      assert.deepEqual(sim2.getHistory(CC, 'asset1').map((h) => [h.txId, h.timestamp]), [['tx1', 42]]);
+      assert.deepEqual(
+        sim2.getHistory(CC, 'asset1').map((h) => [h.txId, h.timestamp]),
+        [['tx1', 42]],
+      );
     });
   });
 });

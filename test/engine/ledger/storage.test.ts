@@ -85,7 +85,10 @@ describe('value codec and frames', () => {
     writeFrame(w, { t: 'two', data: Buffer.alloc(100, 1) });
     const bytes = Buffer.from(w.bytes());
     const whole = readFrames(bytes);
-    assert.deepEqual(whole.values.map((v) => (v as { t: string }).t), ['one', 'two']);
+    assert.deepEqual(
+      whole.values.map((v) => (v as { t: string }).t),
+      ['one', 'two'],
+    );
     assert.equal(whole.validLength, bytes.length);
     const torn = readFrames(bytes.subarray(0, bytes.length - 1));
     assert.equal(torn.values.length, 1);

@@ -17,20 +17,35 @@ describe('TransactionRecords', () => {
     const again = rec('a', 'other');
     records.add(again);
     records.add(again); // the same object twice is still one record
-    assert.deepEqual(records.list().map((r) => [r.txId, r.chaincode]), [['a', 'other'], ['b', 'cc']]);
+    assert.deepEqual(
+      records.list().map((r) => [r.txId, r.chaincode]),
+      [
+        ['a', 'other'],
+        ['b', 'cc'],
+      ],
+    );
     assert.equal(records.get('a'), again);
     records.add(rec('c'));
     records.add(rec('d'));
     // Bounded to 3: 'b' was the oldest current record.
-    assert.deepEqual(records.list().map((r) => r.txId), ['d', 'c', 'a']);
-    assert.deepEqual(records.all().map((r) => r.txId), ['a', 'c', 'd']);
+    assert.deepEqual(
+      records.list().map((r) => r.txId),
+      ['d', 'c', 'a'],
+    );
+    assert.deepEqual(
+      records.all().map((r) => r.txId),
+      ['a', 'c', 'd'],
+    );
     assert.equal(records.get('b'), undefined);
   });
 
   test('stays bounded and ordered across many evictions', () => {
     const records = new TransactionRecords(100);
     for (let i = 0; i < 5000; i++) records.add(rec(`t${i}`));
-    assert.deepEqual(records.list({ limit: 3 }).map((r) => r.txId), ['t4999', 't4998', 't4997']);
+    assert.deepEqual(
+      records.list({ limit: 3 }).map((r) => r.txId),
+      ['t4999', 't4998', 't4997'],
+    );
     const all = records.all();
     assert.equal(all.length, 100);
     assert.equal(all[0]?.txId, 't4900');

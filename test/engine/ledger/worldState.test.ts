@@ -39,8 +39,17 @@ describe('WorldState persistence', () => {
       assert.equal(ws.getState(NS, 'b'), undefined);
       assert.equal(text(ws.getPrivateData(NS, 'coll', 'p')?.value), 'secret');
       assert.equal(ws.getPrivateDataHash(NS, 'coll', 'p')?.toString('hex'), '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b');
-      assert.deepEqual(ws.getHistory(NS, 'b').map((h) => [h.txId, h.isDelete]), [['t3', true], ['t2', false]]);
-      assert.deepEqual(ws.transactions().map((r) => r.txId), ['q1', 't3', 't2', 't1']);
+      assert.deepEqual(
+        ws.getHistory(NS, 'b').map((h) => [h.txId, h.isDelete]),
+        [
+          ['t3', true],
+          ['t2', false],
+        ],
+      );
+      assert.deepEqual(
+        ws.transactions().map((r) => r.txId),
+        ['q1', 't3', 't2', 't1'],
+      );
       assert.equal(ws.getTransaction('t2')?.blockNum, 2);
       assert.equal(ws.getTransaction('t2')?.validation, 'VALID');
       assert.equal(text(ws.getTransaction('t1')?.rwset.writes[0].value ?? undefined), '1');
@@ -87,7 +96,7 @@ describe('WorldState persistence', () => {
     }
   });
 
-  test('zeros after a log\'s last record are preallocated space, not a torn tail: a later log still replays', async () => {
+  test("zeros after a log's last record are preallocated space, not a torn tail: a later log still replays", async () => {
     // The state a crash leaves between switching to a new log generation and trimming the old one.
     const { dir, cleanup } = tempDir();
     try {
@@ -151,17 +160,37 @@ describe('WorldState queries', () => {
   test('ranges follow byte order with composite keys, partial keys and the \\u{10FFFF} bound', async () => {
     await withState(async (ws) => {
       const ck = (...parts: string[]): string => `\u0000${parts.join('\u0000')}\u0000`;
-      const keys = [ck('color~name', 'blue', 'car1'), ck('color~name', 'blue', 'car2'), ck('color~name', 'red', 'car3'),
-        ck('color~name', 'blue\uFFFD'), ck('color~name', 'blue', '\u{1F600}'), 'simple1', 'simple2', '\u{10FFFF}tail'];
-      await commit(ws, tx('t1', keys.map((k) => put(k, 'v'))));
+      const keys = [
+        ck('color~name', 'blue', 'car1'),
+        ck('color~name', 'blue', 'car2'),
+        ck('color~name', 'red', 'car3'),
+        ck('color~name', 'blue\uFFFD'),
+        ck('color~name', 'blue', '\u{1F600}'),
+        'simple1',
+        'simple2',
+        '\u{10FFFF}tail',
+      ];
+      await commit(
+        ws,
+        tx(
+          't1',
+          keys.map((k) => put(k, 'v')),
+        ),
+      );
       const prefix = ck('color~name', 'blue');
       const partial = ws.getStateRange(NS, '', prefix, `${prefix}\u{10FFFF}`).rows.map((r) => r.key);
       assert.deepEqual(partial, [ck('color~name', 'blue', 'car1'), ck('color~name', 'blue', 'car2'), ck('color~name', 'blue', '\u{1F600}')]);
       const all = ws.getStateRange(NS, '', ck('color~name'), `${ck('color~name')}\u{10FFFF}`).rows.map((r) => r.key);
       assert.equal(all.length, 5, 'U+FFFD sorts below U+10FFFF (UTF-8 order, not UTF-16)');
       // Shims start a plain range at \x01 to skip composite keys.
-      assert.deepEqual(ws.getStateRange(NS, '', '\u0001', '').rows.map((r) => r.key), ['simple1', 'simple2', '\u{10FFFF}tail']);
-      assert.deepEqual(ws.getStateRange(NS, '', 'simple1', 'simple2').rows.map((r) => r.key), ['simple1']);
+      assert.deepEqual(
+        ws.getStateRange(NS, '', '\u0001', '').rows.map((r) => r.key),
+        ['simple1', 'simple2', '\u{10FFFF}tail'],
+      );
+      assert.deepEqual(
+        ws.getStateRange(NS, '', 'simple1', 'simple2').rows.map((r) => r.key),
+        ['simple1'],
+      );
       assert.deepEqual(ws.getStateRange(NS, '', 'z', 'a').rows, []);
       assert.deepEqual(ws.getStateRange({ channel: 'other', chaincode: 'basic' }, '', '', '').rows, []);
     });
@@ -171,7 +200,13 @@ describe('WorldState queries', () => {
     await withState(
       async (ws) => {
         const keys = Array.from({ length: 25 }, (_, i) => `k${String(i).padStart(2, '0')}`);
-        await commit(ws, tx('t1', keys.map((k) => put(k, k))));
+        await commit(
+          ws,
+          tx(
+            't1',
+            keys.map((k) => put(k, k)),
+          ),
+        );
         const pages: string[][] = [];
         let bookmark = '';
         do {
@@ -179,7 +214,10 @@ describe('WorldState queries', () => {
           pages.push(page.rows.map((r) => r.key));
           bookmark = page.bookmark;
         } while (bookmark !== '');
-        assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+        assert.deepEqual(
+          pages.map((p) => p.length),
+          [10, 10, 5],
+        );
         assert.deepEqual(pages.flat(), keys);
         const capped = ws.getStateRange(NS, '', '', '');
         assert.equal(capped.rows.length, 20);
@@ -196,12 +234,15 @@ describe('WorldState queries', () => {
       await commit(ws, tx('t3', [put('h', null)], { timestamp: 3000 }));
       await commit(ws, tx('t4', [put('h', 'four')], { timestamp: 4000 }));
       const h = ws.getHistory(NS, 'h');
-      assert.deepEqual(h.map((e) => [e.txId, text(e.value), e.timestamp, e.isDelete]), [
-        ['t4', 'four', 4000, false],
-        ['t3', '', 3000, true],
-        ['t2', 'two', 2000, false],
-        ['t1', 'one', 1000, false],
-      ]);
+      assert.deepEqual(
+        h.map((e) => [e.txId, text(e.value), e.timestamp, e.isDelete]),
+        [
+          ['t4', 'four', 4000, false],
+          ['t3', '', 3000, true],
+          ['t2', 'two', 2000, false],
+          ['t1', 'one', 1000, false],
+        ],
+      );
       assert.deepEqual(ws.getHistory(NS, 'never'), []);
     });
   });
@@ -249,9 +290,18 @@ describe('WorldState queries', () => {
       await commit(ws, tx('t1', [put('asset1', '1'), put('asset2', '2'), put('owner1', 'o'), put('x', 'p', 'priv'), put('y', 'v', '', other)]));
       assert.deepEqual(ws.namespaces(), [other, NS]);
       assert.deepEqual(ws.collections(NS), ['priv']);
-      assert.deepEqual(ws.entries(NS, '', { prefix: 'asset' }).map((e) => e.key), ['asset1', 'asset2']);
-      assert.deepEqual(ws.entries(NS, '', { limit: 2 }).map((e) => e.key), ['asset1', 'asset2']);
-      assert.deepEqual(ws.entries(NS, 'priv').map((e) => e.key), ['x']);
+      assert.deepEqual(
+        ws.entries(NS, '', { prefix: 'asset' }).map((e) => e.key),
+        ['asset1', 'asset2'],
+      );
+      assert.deepEqual(
+        ws.entries(NS, '', { limit: 2 }).map((e) => e.key),
+        ['asset1', 'asset2'],
+      );
+      assert.deepEqual(
+        ws.entries(NS, 'priv').map((e) => e.key),
+        ['x'],
+      );
       assert.deepEqual(ws.entries(NS, 'nope'), []);
     });
   });
@@ -292,7 +342,11 @@ describe('WorldState commits', () => {
       assert.equal(block.blockNum, 2);
       assert.deepEqual(
         block.results.map((r) => [r.validation, r.txNum]),
-        [['VALID', 0], ['MVCC_READ_CONFLICT', 1], ['VALID', 2]],
+        [
+          ['VALID', 0],
+          ['MVCC_READ_CONFLICT', 1],
+          ['VALID', 2],
+        ],
       );
       assert.equal(text(ws.getState(NS, 'k')?.value), 'a');
       assert.deepEqual(ws.getState(NS, 'k')?.version, { blockNum: 2, txNum: 0 });
@@ -302,7 +356,7 @@ describe('WorldState commits', () => {
     });
   });
 
-  test('a block is handed to the block sink with every transaction\'s envelope and code before it is applied', async () => {
+  test("a block is handed to the block sink with every transaction's envelope and code before it is applied", async () => {
     const stored: { blockNum: number; txs: readonly { txId: string; envelope: Buffer | undefined; validation: string }[]; stateHeightThen: number }[] = [];
     let ws: WorldState | undefined;
     const sink = {
@@ -311,22 +365,35 @@ describe('WorldState commits', () => {
       },
       sync: async () => undefined,
     };
-    await withState(async (opened) => {
-      ws = opened;
-      await commit(opened, { ...tx('t1', [put('k', '1')]), envelope: Buffer.from('env1') });
-      const stale = { ...NS, collection: '', key: 'k', version: null };
-      await opened.commitBlock([{ ...tx('t2', [put('k', '2')]), envelope: Buffer.from('env2') }, { ...tx('t3', [put('k', '3')], { reads: [stale] }), envelope: Buffer.from('env3') }]);
-    }, { blockSink: sink });
+    await withState(
+      async (opened) => {
+        ws = opened;
+        await commit(opened, { ...tx('t1', [put('k', '1')]), envelope: Buffer.from('env1') });
+        const stale = { ...NS, collection: '', key: 'k', version: null };
+        await opened.commitBlock([
+          { ...tx('t2', [put('k', '2')]), envelope: Buffer.from('env2') },
+          { ...tx('t3', [put('k', '3')], { reads: [stale] }), envelope: Buffer.from('env3') },
+        ]);
+      },
+      { blockSink: sink },
+    );
     assert.deepEqual(
       stored.map((b) => [b.blockNum, b.stateHeightThen, b.txs.map((t) => [t.txId, t.envelope?.toString(), t.validation])]),
       [
         [1, 0, [['t1', 'env1', 'VALID']]],
-        [2, 1, [['t2', 'env2', 'VALID'], ['t3', 'env3', 'MVCC_READ_CONFLICT']]],
+        [
+          2,
+          1,
+          [
+            ['t2', 'env2', 'VALID'],
+            ['t3', 'env3', 'MVCC_READ_CONFLICT'],
+          ],
+        ],
       ],
     );
   });
 
-  test('recovery stops at the block store\'s height: the ledger is the prefix both hold', async () => {
+  test("recovery stops at the block store's height: the ledger is the prefix both hold", async () => {
     const { dir, cleanup } = tempDir();
     try {
       let ws = await WorldState.open(dir);
@@ -358,7 +425,10 @@ describe('WorldState commits', () => {
     try {
       await withState(async (ws) => {
         const results = await Promise.all(Array.from({ length: 32 }, (_, i) => commit(ws, tx(`t${i}`, [put(`k${i}`, String(i)), put('shared', String(i))]))));
-        assert.deepEqual(results.map((r) => r.blockNum), Array.from({ length: 32 }, (_, i) => i + 1));
+        assert.deepEqual(
+          results.map((r) => r.blockNum),
+          Array.from({ length: 32 }, (_, i) => i + 1),
+        );
         assert.equal(appends, 32, 'one log write per block');
         assert.equal(text(ws.getState(NS, 'shared')?.value), '31');
         assert.equal(ws.getHistory(NS, 'shared').length, 32);
@@ -407,9 +477,19 @@ describe('WorldState commits', () => {
           const chaincode = i % 2 ? 'odd' : 'even';
           ws.recordTransaction({ ...record(`r${i}`, { reads: [], writes: [], metadataWrites: [] }), chaincode, validation: 'NOT_COMMITTED', blockNum: null });
         }
-        assert.deepEqual(ws.transactions().map((r) => r.txId), ['r6', 'r5', 'r4', 'r3', 'r2'], 'bounded to 5, newest first');
-        assert.deepEqual(ws.transactions({ chaincode: 'odd' }).map((r) => r.txId), ['r5', 'r3']);
-        assert.deepEqual(ws.transactions({ limit: 2 }).map((r) => r.txId), ['r6', 'r5']);
+        assert.deepEqual(
+          ws.transactions().map((r) => r.txId),
+          ['r6', 'r5', 'r4', 'r3', 'r2'],
+          'bounded to 5, newest first',
+        );
+        assert.deepEqual(
+          ws.transactions({ chaincode: 'odd' }).map((r) => r.txId),
+          ['r5', 'r3'],
+        );
+        assert.deepEqual(
+          ws.transactions({ limit: 2 }).map((r) => r.txId),
+          ['r6', 'r5'],
+        );
         assert.equal(ws.getTransaction('r0'), undefined);
         assert.deepEqual(ws.transactions({ channel: 'nope' }), []);
         assert.equal(seen.length, 7);

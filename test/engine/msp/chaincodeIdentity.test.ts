@@ -71,7 +71,7 @@ describe('fabric-contract-api ctx.clientIdentity', () => {
     idBytesArePem: boolean;
   }
 
-  test('cryptogen\'s User1: getID is the documented string, getMSPID the org, no attributes', async () => {
+  test("cryptogen's User1: getID is the documented string, getMSPID the org, no attributes", async () => {
     const user1 = await org1.identity('User1');
     const who = json<WhoAmI>(await call(cc, user1, ['identity:whoAmI', '["role"]']));
     assert.equal(who.id, USER1_NODE_ID);
@@ -84,7 +84,10 @@ describe('fabric-contract-api ctx.clientIdentity', () => {
   test('an enrolled identity: attributes from the certificate ("" reads as null), getID follows DER order', async () => {
     const who = json<WhoAmI>(await call(cc, alice, ['identity:whoAmI', '["role","hf.EnrollmentID","hf.Type","hf.Affiliation","empty","missing"]']));
     assert.deepEqual(who.attrs, { role: 'auditor', 'hf.EnrollmentID': 'alice', 'hf.Type': 'client', 'hf.Affiliation': 'org1.department1', empty: null, missing: null });
-    assert.equal(who.id, 'x509::/C=US/ST=North Carolina/O=Hyperledger/OU=org1/OU=client/OU=department1/CN=alice::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com');
+    assert.equal(
+      who.id,
+      'x509::/C=US/ST=North Carolina/O=Hyperledger/OU=org1/OU=client/OU=department1/CN=alice::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com',
+    );
     assert.equal(who.id, nodeClientIdentityId(alice.cert));
   });
 
@@ -100,7 +103,7 @@ describe('fabric-contract-api ctx.clientIdentity', () => {
     assert.equal(allowed.status, 200);
   });
 
-  test('another org\'s identity reports that org', async () => {
+  test("another org's identity reports that org", async () => {
     const who = json<WhoAmI>(await call(cc, await org2.identity('Admin'), ['identity:whoAmI', '[]']));
     assert.equal(who.mspId, 'Org2MSP');
     assert.equal(who.id, nodeClientIdentityId((await org2.identity('Admin')).cert));
@@ -113,9 +116,15 @@ describe('fabric-contract-api ctx.clientIdentity', () => {
     const b64 = r.payload.toString();
     const bytes = Buffer.from(b64, 'base64');
     assert.deepEqual(bytes, encodeSignaturePolicyEnvelope(parsePolicy("AND('Org1MSP.peer','Org2MSP.peer')")));
-    assert.deepEqual(keyPolicyOrgs(decodeValidationParameter(bytes)), [{ mspId: 'Org1MSP', role: 'PEER' }, { mspId: 'Org2MSP', role: 'PEER' }]);
+    assert.deepEqual(keyPolicyOrgs(decodeValidationParameter(bytes)), [
+      { mspId: 'Org1MSP', role: 'PEER' },
+      { mspId: 'Org2MSP', role: 'PEER' },
+    ]);
     const reversed = Buffer.from((await call(cc, alice, ['identity:sbePolicy', 'MEMBER', '["Org2MSP","Org1MSP"]'])).payload.toString(), 'base64');
-    assert.deepEqual(keyPolicyOrgs(decodeValidationParameter(reversed)).map((o) => o.mspId), ['Org2MSP', 'Org1MSP']);
+    assert.deepEqual(
+      keyPolicyOrgs(decodeValidationParameter(reversed)).map((o) => o.mspId),
+      ['Org2MSP', 'Org1MSP'],
+    );
   });
 });
 
@@ -133,7 +142,7 @@ describe('Go cid and statebased', { skip: fixtureSkip(goFixtureStatus('v2')) }, 
     error?: string;
   }
 
-  test('cryptogen\'s User1: GetID is base64 of the documented string', async () => {
+  test("cryptogen's User1: GetID is base64 of the documented string", async () => {
     const user1 = await org1.identity('User1');
     const out = json<CidOut>(await call(cc, user1, ['cid', 'role']));
     assert.equal(out.idDecoded, USER1_GO_ID);
@@ -146,13 +155,21 @@ describe('Go cid and statebased', { skip: fixtureSkip(goFixtureStatus('v2')) }, 
 
   test('an enrolled identity: attributes found, OUs in DER order, GetID as our goClientIdentityId', async () => {
     const out = json<CidOut>(await call(cc, alice, ['cid', 'role', 'hf.Affiliation', 'empty', 'missing']));
-    assert.deepEqual(out.attrs, { role: { value: 'auditor', found: true }, 'hf.Affiliation': { value: 'org1.department1', found: true }, empty: { value: '', found: true }, missing: { value: '', found: false } });
+    assert.deepEqual(out.attrs, {
+      role: { value: 'auditor', found: true },
+      'hf.Affiliation': { value: 'org1.department1', found: true },
+      empty: { value: '', found: true },
+      missing: { value: '', found: false },
+    });
     assert.deepEqual(out.ous, ['org1', 'client', 'department1']);
-    assert.equal(out.idDecoded, 'x509::CN=alice,OU=org1+OU=client+OU=department1,O=Hyperledger,ST=North Carolina,C=US::CN=ca.org1.example.com,O=org1.example.com,L=San Francisco,ST=California,C=US');
+    assert.equal(
+      out.idDecoded,
+      'x509::CN=alice,OU=org1+OU=client+OU=department1,O=Hyperledger,ST=North Carolina,C=US::CN=ca.org1.example.com,O=org1.example.com,L=San Francisco,ST=California,C=US',
+    );
     assert.equal(out.idDecoded, goClientIdentityIdText(alice.cert));
   });
 
-  test('AssertAttributeValue\'s errors are the chaincode\'s message', async () => {
+  test("AssertAttributeValue's errors are the chaincode's message", async () => {
     assert.equal((await call(cc, alice, ['cidAssert', 'role', 'auditor'])).status, 200);
     const wrong = await call(cc, alice, ['cidAssert', 'role', 'admin']);
     assert.equal(wrong.status, 500);

@@ -54,7 +54,7 @@ describe('cryptogen layout and certificates', () => {
   });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  test('the folder is organizations/peerOrganizations/<domain> with exactly cryptogen\'s files', () => {
+  test("the folder is organizations/peerOrganizations/<domain> with exactly cryptogen's files", () => {
     assert.equal(root, path.join(dataDir, 'organizations', 'peerOrganizations', ORG));
     const node = (dir: string, cn: string, tlsName: string): string[] => [
       `${dir}/msp/admincerts/`,
@@ -83,7 +83,7 @@ describe('cryptogen layout and certificates', () => {
     assert.deepEqual(listTree(root), expected);
   });
 
-  test('config.yaml is cryptogen\'s NodeOUs file, every role bound to the org CA', () => {
+  test("config.yaml is cryptogen's NodeOUs file, every role bound to the org CA", () => {
     const expected =
       'NodeOUs:\n  Enable: true\n' +
       ['Client', 'Peer', 'Admin', 'Orderer']
@@ -94,7 +94,7 @@ describe('cryptogen layout and certificates', () => {
     }
   });
 
-  test('keys are P-256 PKCS#8 PEM (byte-identical to OpenSSL\'s encoding), readable by their owner only', () => {
+  test("keys are P-256 PKCS#8 PEM (byte-identical to OpenSSL's encoding), readable by their owner only", () => {
     const keys = listTree(root).filter((f) => f.endsWith('priv_sk') || f.endsWith('.key'));
     assert.equal(keys.length, 8);
     for (const rel of keys) {
@@ -108,8 +108,11 @@ describe('cryptogen layout and certificates', () => {
     }
   });
 
-  test('CAs: cryptogen\'s subject, self-signed, CA key usages, client+server EKU, SHA-256 SKI, ten years', () => {
-    for (const [prefix, file] of [['ca', org.layout.caCert], ['tlsca', org.layout.tlsCaCert]] as const) {
+  test("CAs: cryptogen's subject, self-signed, CA key usages, client+server EKU, SHA-256 SKI, ten years", () => {
+    for (const [prefix, file] of [
+      ['ca', org.layout.caCert],
+      ['tlsca', org.layout.tlsCaCert],
+    ] as const) {
       const c = certAt(file);
       assert.equal(formatName(c.subject), `C=US, ST=California, L=San Francisco, O=${ORG}, CN=${prefix}.${ORG}`);
       assert.ok(c.issuerRaw.equals(c.subjectRaw));
@@ -131,7 +134,7 @@ describe('cryptogen layout and certificates', () => {
     }
   });
 
-  test('signing leaves: C, ST, L, the role OU and CN (no O), digitalSignature only, no EKU, AKI = the CA\'s SKI', () => {
+  test("signing leaves: C, ST, L, the role OU and CN (no O), digitalSignature only, no EKU, AKI = the CA's SKI", () => {
     const ca = certAt(org.layout.caCert);
     const leaves = [
       [org.layout.peer().signcert, 'peer', `peer0.${ORG}`],
@@ -149,11 +152,11 @@ describe('cryptogen layout and certificates', () => {
       assert.equal(c.subjectKeyId, null);
       assert.deepEqual(c.authorityKeyId, ca.subjectKeyId);
       assert.ok(new X509Certificate(fs.readFileSync(file)).verify(new X509Certificate(fs.readFileSync(org.layout.caCert)).publicKey), 'OpenSSL verifies the CA signature');
-      assert.ok(parseDerSignature(c.signature).s <= P256_HALF_ORDER, 'the CA signed with a low S, as cryptogen\'s signer does');
+      assert.ok(parseDerSignature(c.signature).s <= P256_HALF_ORDER, "the CA signed with a low S, as cryptogen's signer does");
     }
   });
 
-  test('TLS leaves: no OU, EKU server+client, the peer\'s SANs cover peer0.<domain>, peer0, localhost and 127.0.0.1', () => {
+  test("TLS leaves: no OU, EKU server+client, the peer's SANs cover peer0.<domain>, peer0, localhost and 127.0.0.1", () => {
     const peerTls = certAt(org.layout.peer().tlsCert);
     assert.equal(formatName(peerTls.subject), `C=US, ST=California, L=San Francisco, CN=peer0.${ORG}`);
     assert.equal(peerTls.keyUsage, KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
@@ -162,7 +165,11 @@ describe('cryptogen layout and certificates', () => {
     assert.equal(node.subjectAltName, `DNS:peer0.${ORG}, DNS:peer0, DNS:localhost, IP Address:127.0.0.1`);
     assert.ok(node.checkIssued(new X509Certificate(fs.readFileSync(org.layout.tlsCaCert))));
     const userTls = certAt(org.layout.user('User1').tlsCert);
-    assert.equal(userTls.extensions.find((e) => e.oid === ExtensionOid.subjectAltName), undefined, 'cryptogen gives users no SANs');
+    assert.equal(
+      userTls.extensions.find((e) => e.oid === ExtensionOid.subjectAltName),
+      undefined,
+      'cryptogen gives users no SANs',
+    );
     assert.ok(fs.readFileSync(org.layout.peer().tlsCa).equals(fs.readFileSync(org.layout.tlsCaCert)), 'tls/ca.crt is the TLS CA');
   });
 
@@ -181,7 +188,9 @@ describe('cryptogen layout and certificates', () => {
         assert.equal(reply, 'hello', String(servername));
       }
       await assert.rejects(
-        new Promise((resolve, reject) => tls.connect({ host: '127.0.0.1', port, ca: org.peer.tls.caCertPem, servername: 'peer0.org2.example.com' }, () => resolve(null)).on('error', reject)),
+        new Promise((resolve, reject) =>
+          tls.connect({ host: '127.0.0.1', port, ca: org.peer.tls.caCertPem, servername: 'peer0.org2.example.com' }, () => resolve(null)).on('error', reject),
+        ),
         /does not match certificate's altnames|Hostname\/IP does not match/,
       );
     } finally {
@@ -189,7 +198,7 @@ describe('cryptogen layout and certificates', () => {
     }
   });
 
-  describe('Go\'s crypto/x509 fed cryptogen\'s templates writes the same TBSCertificate bytes', { skip: fixtureSkip(certOracleStatus()) }, () => {
+  describe("Go's crypto/x509 fed cryptogen's templates writes the same TBSCertificate bytes", { skip: fixtureSkip(certOracleStatus()) }, () => {
     let oracle: CertOracle;
     before(() => (oracle = new CertOracle()));
     after(() => oracle?.close());
@@ -217,9 +226,14 @@ describe('cryptogen layout and certificates', () => {
       const read = (f: string): string => fs.readFileSync(f, 'utf8');
       const caKeyUsage = KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.certSign | KeyUsage.crlSign;
       const cases: [string, OracleCreate][] = [];
-      for (const [certFile, keyFile] of [[org.layout.caCert, org.layout.caKey], [org.layout.tlsCaCert, org.layout.tlsCaKey]]) {
+      for (const [certFile, keyFile] of [
+        [org.layout.caCert, org.layout.caKey],
+        [org.layout.tlsCaCert, org.layout.tlsCaKey],
+      ]) {
         const c = certAt(certFile);
-        const ski = createHash('sha256').update(c.spki.subarray(c.spki.length - 65)).digest('hex');
+        const ski = createHash('sha256')
+          .update(c.spki.subarray(c.spki.length - 65))
+          .digest('hex');
         cases.push([certFile, template(c, { isCA: true, keyUsage: caKeyUsage, extKeyUsage: ['clientAuth', 'serverAuth'], subjectKeyId: ski }, { key: read(keyFile) })]);
       }
       const ca = { cert: read(org.layout.caCert), key: read(org.layout.caKey) };
@@ -227,7 +241,10 @@ describe('cryptogen layout and certificates', () => {
       for (const node of [org.layout.peer(), org.layout.user('User1'), org.layout.user('Admin')]) {
         cases.push([node.signcert, template(certAt(node.signcert), { keyUsage: KeyUsage.digitalSignature }, ca)]);
         const sans = node.tlsCert.endsWith('server.crt') ? { dnsNames: [`peer0.${ORG}`, 'peer0', 'localhost'], ips: ['127.0.0.1'] } : {};
-        cases.push([node.tlsCert, template(certAt(node.tlsCert), { keyUsage: KeyUsage.digitalSignature | KeyUsage.keyEncipherment, extKeyUsage: ['serverAuth', 'clientAuth'], ...sans }, tlsCa)]);
+        cases.push([
+          node.tlsCert,
+          template(certAt(node.tlsCert), { keyUsage: KeyUsage.digitalSignature | KeyUsage.keyEncipherment, extKeyUsage: ['serverAuth', 'clientAuth'], ...sans }, tlsCa),
+        ]);
       }
       for (const [file, request] of cases) {
         const answer = await oracle.ask(request);
@@ -236,7 +253,7 @@ describe('cryptogen layout and certificates', () => {
       }
     });
 
-    test('Go verifies every leaf against its CA as Fabric\'s MSP does (NotBefore+1s, serverAuth-compatible chain)', async () => {
+    test("Go verifies every leaf against its CA as Fabric's MSP does (NotBefore+1s, serverAuth-compatible chain)", async () => {
       const read = (f: string): string => fs.readFileSync(f, 'utf8');
       for (const node of [org.layout.peer(), org.layout.user('User1'), org.layout.user('Admin')]) {
         const signing = await oracle.ask({ op: 'verify', leaf: read(node.signcert), roots: [read(org.layout.caCert)] });

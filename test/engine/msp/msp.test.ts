@@ -38,7 +38,13 @@ const satisfies = (identity: MspIdentity, p: MspPrincipal): string | null => {
     return (err as Error).message;
   }
 };
-const certifiersId = (org: Organization): string => createHash('sha256').update(decodeFirstPem(org.caCertPem)?.der ?? Buffer.alloc(0)).digest().subarray(0, 8).toString('hex').toUpperCase();
+const certifiersId = (org: Organization): string =>
+  createHash('sha256')
+    .update(decodeFirstPem(org.caCertPem)?.der ?? Buffer.alloc(0))
+    .digest()
+    .subarray(0, 8)
+    .toString('hex')
+    .toUpperCase();
 
 before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-'));
@@ -56,7 +62,7 @@ describe('deserialising', () => {
     assert.equal(id(Buffer.from(user.serialized)), identity, 'the second deserialisation is a cache hit');
   });
 
-  test('Fabric\'s messages for unknown MSPs and malformed bytes', async () => {
+  test("Fabric's messages for unknown MSPs and malformed bytes", async () => {
     const pem = (await org1.identity('User1')).certPem;
     assert.throws(() => id(serialized('Org9MSP', pem)), /^MspError: MSP Org9MSP is not defined on channel$/);
     assert.throws(() => id(Buffer.from([0x0a, 0xff])), /could not deserialize a SerializedIdentity: /);
@@ -64,7 +70,7 @@ describe('deserialising', () => {
     assert.throws(() => id(serialized('Org1MSP', encodePem('CERTIFICATE', Buffer.from('nonsense')))), /^MspError: parseCertificate failed: /);
   });
 
-  test('the PEM type is not checked, and text around the block is skipped (Go\'s pem.Decode)', async () => {
+  test("the PEM type is not checked, and text around the block is skipped (Go's pem.Decode)", async () => {
     const der = (await org1.identity('User1')).cert.der;
     assert.equal(id(serialized('Org1MSP', `junk\n${encodePem('FOO', der)}trailing`)).mspId, 'Org1MSP');
   });
@@ -76,7 +82,8 @@ describe('deserialising', () => {
       () => id(serialized('Org1MSP', leaf.certPem)),
       (e: Error) =>
         e instanceof MspError &&
-        e.message === 'the supplied identity is not valid: x509: certificate signed by unknown authority (possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "ca.org1.example.com")',
+        e.message ===
+          'the supplied identity is not valid: x509: certificate signed by unknown authority (possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "ca.org1.example.com")',
     );
     const org1User = (await org1.identity('User1')).certPem;
     assert.throws(() => id(serialized('Org2MSP', org1User)), /the supplied identity is not valid: x509: certificate signed by unknown authority$/);
@@ -95,7 +102,7 @@ describe('deserialising', () => {
 });
 
 describe('validating', () => {
-  test('cryptogen\'s peer, user and admin and an enrolled identity are valid members', async () => {
+  test("cryptogen's peer, user and admin and an enrolled identity are valid members", async () => {
     const enrolled = (await org1.ensureIdentity({ name: 'val', attributes: { a: 'b' }, affiliation: 'org1.department1' })).identity;
     for (const sid of [org1.peer.identity, await org1.identity('User1'), await org1.identity('Admin'), enrolled]) {
       const identity = id(sid.serialized);
@@ -108,31 +115,42 @@ describe('validating', () => {
     const none = id(serialized('Org1MSP', issueCustom(ca, { ous: ['auditor'] }).certPem));
     assert.throws(
       () => none.msp.validate(none),
-      new RegExp(`^MspError: could not validate identity's OUs: the identity does not have an OU that resolves to client, peer, orderer, or admin role\\. OUs: \\[auditor\\(${certifiersId(org1)}\\)\\], MSP: \\[Org1MSP\\]$`),
+      new RegExp(
+        `^MspError: could not validate identity's OUs: the identity does not have an OU that resolves to client, peer, orderer, or admin role\\. OUs: \\[auditor\\(${certifiersId(org1)}\\)\\], MSP: \\[Org1MSP\\]$`,
+      ),
     );
     const both = id(serialized('Org1MSP', issueCustom(ca, { ous: ['client', 'peer'] }).certPem));
     // One multi-valued RDN, DER-sorted: Go (and so Fabric) reads `peer` before `client`.
-    assert.throws(() => both.msp.validate(both), /the identity must have a client, a peer, an orderer, or an admin OU role to be valid, not a combination of them\. OUs: \[peer\(.{16}\) client\(.{16}\)\], MSP: \[Org1MSP\]/);
+    assert.throws(
+      () => both.msp.validate(both),
+      /the identity must have a client, a peer, an orderer, or an admin OU role to be valid, not a combination of them\. OUs: \[peer\(.{16}\) client\(.{16}\)\], MSP: \[Org1MSP\]/,
+    );
   });
 
   test('a CA certificate cannot be an identity', () => {
     const ca = id(serialized('Org1MSP', org1.caCertPem));
-    assert.throws(() => ca.msp.validate(ca), /^MspError: could not obtain certification chain: An X509 certificate with Basic Constraint: Certificate Authority equals true cannot be used as an identity$/);
+    assert.throws(
+      () => ca.msp.validate(ca),
+      /^MspError: could not obtain certification chain: An X509 certificate with Basic Constraint: Certificate Authority equals true cannot be used as an identity$/,
+    );
   });
 
-  test('expiry is not the MSP\'s business (chains are checked at NotBefore+1s); checkNotExpired is', async () => {
+  test("expiry is not the MSP's business (chains are checked at NotBefore+1s); checkNotExpired is", async () => {
     // Issued within the CA's lifetime (which began five minutes ago), expired a minute ago.
     const caStart = (await org1.identity('User1')).cert.notBefore.getTime();
     const old = issueCustom(caOf(org1), { notBefore: new Date(caStart + 60_000), notAfter: new Date(Date.now() - 60_000) });
     const identity = id(serialized('Org1MSP', old.certPem));
     assert.doesNotThrow(() => identity.msp.validate(identity));
-    assert.throws(() => checkNotExpired(serialized('Org1MSP', old.certPem)), (e: Error) => e instanceof IdentityExpiredError && e.message === 'identity expired');
+    assert.throws(
+      () => checkNotExpired(serialized('Org1MSP', old.certPem)),
+      (e: Error) => e instanceof IdentityExpiredError && e.message === 'identity expired',
+    );
     const current = (await org1.identity('User1')).serialized;
     assert.doesNotThrow(() => checkNotExpired(current));
     assert.doesNotThrow(() => checkNotExpired(serialized('Org1MSP', 'not x509')), 'a non-X.509 identity has no expiry');
   });
 
-  describe('chain errors match Go\'s crypto/x509 on the same certificates', { skip: fixtureSkip(certOracleStatus()) }, () => {
+  describe("chain errors match Go's crypto/x509 on the same certificates", { skip: fixtureSkip(certOracleStatus()) }, () => {
     let oracle: CertOracle;
     before(() => (oracle = new CertOracle()));
     after(() => oracle?.close());
@@ -171,7 +189,11 @@ describe('principals (MSP v1.4.3, NodeOUs on)', () => {
     assert.equal(satisfies(admin, r('ADMIN')), null);
     assert.equal(satisfies(user, r('ADMIN')), 'The identity is not an admin under this MSP [Org1MSP]: The identity does not contain OU [ADMIN], MSP: [Org1MSP]');
     assert.equal(satisfies(user, r('CLIENT')), null);
-    assert.equal(satisfies(admin, r('CLIENT')), 'The identity is not a [CLIENT] under this MSP [Org1MSP]: The identity does not contain OU [CLIENT], MSP: [Org1MSP]', 'an OU=admin certificate is not a .client');
+    assert.equal(
+      satisfies(admin, r('CLIENT')),
+      'The identity is not a [CLIENT] under this MSP [Org1MSP]: The identity does not contain OU [CLIENT], MSP: [Org1MSP]',
+      'an OU=admin certificate is not a .client',
+    );
     assert.equal(satisfies(peer, r('PEER')), null);
     assert.equal(satisfies(user, r('PEER')), 'The identity is not a [PEER] under this MSP [Org1MSP]: The identity does not contain OU [PEER], MSP: [Org1MSP]');
     assert.equal(satisfies(peer, r('ORDERER')), 'The identity is not a [ORDERER] under this MSP [Org1MSP]: The identity does not contain OU [ORDERER], MSP: [Org1MSP]');
@@ -187,7 +209,9 @@ describe('principals (MSP v1.4.3, NodeOUs on)', () => {
     assert.equal(satisfies(u, { kind: 'identity', serializedIdentity: user.serialized }), null);
     assert.equal(satisfies(u, { kind: 'identity', serializedIdentity: admin.serialized }), 'The identities do not match');
     assert.match(satisfies(u, { kind: 'identity', serializedIdentity: Buffer.from('x') }) ?? '', /^invalid identity principal, not a certificate: /);
-    const cid = createHash('sha256').update(decodeFirstPem(org1.caCertPem)?.der ?? Buffer.alloc(0)).digest();
+    const cid = createHash('sha256')
+      .update(decodeFirstPem(org1.caCertPem)?.der ?? Buffer.alloc(0))
+      .digest();
     assert.equal(satisfies(u, { kind: 'organizationUnit', mspId: 'Org1MSP', ou: 'client', certifiersIdentifier: cid }), null);
     assert.equal(satisfies(u, { kind: 'organizationUnit', mspId: 'Org1MSP', ou: 'client', certifiersIdentifier: Buffer.alloc(32) }), 'The identities do not match');
     assert.equal(satisfies(u, { kind: 'anonymity', anonymityType: 0 }), null);
@@ -219,16 +243,21 @@ describe('principals (MSP v1.4.3, NodeOUs on)', () => {
 });
 
 describe('proposal checks', () => {
-  test('txid is hex SHA-256(nonce ‖ creator); a wrong one gets Fabric\'s message', async () => {
+  test("txid is hex SHA-256(nonce ‖ creator); a wrong one gets Fabric's message", async () => {
     const creator = (await org1.identity('User1')).serialized;
     const nonce = Buffer.alloc(24, 7);
     const txId = computeTxId(nonce, creator);
-    assert.equal(txId, createHash('sha256').update(Buffer.concat([nonce, creator])).digest('hex'));
+    assert.equal(
+      txId,
+      createHash('sha256')
+        .update(Buffer.concat([nonce, creator]))
+        .digest('hex'),
+    );
     assert.doesNotThrow(() => checkTxId(txId, nonce, creator));
     assert.throws(() => checkTxId('abc', nonce, creator), new RegExp(`^TxIdError: incorrectly computed txid 'abc' -- expected '${txId}'$`));
   });
 
-  test('the creator must deserialise, validate and have signed the bytes; the client sees only Fabric\'s generic text', async () => {
+  test("the creator must deserialise, validate and have signed the bytes; the client sees only Fabric's generic text", async () => {
     const user = await org1.identity('User1');
     const bytes = Buffer.from('proposal bytes');
     assert.equal(checkCreator(msps, 'mychannel', user.serialized, bytes, user.sign(bytes)).mspId, 'Org1MSP');
@@ -254,7 +283,9 @@ describe('proposal checks', () => {
 
   test('a SerializedIdentity built by fabric-protos deserialises the same', async () => {
     const user = await org1.identity('User1');
-    const msp = require('@hyperledger/fabric-protos').msp as { SerializedIdentity: new () => { setMspid(s: string): void; setIdBytes(b: Uint8Array): void; serializeBinary(): Uint8Array } };
+    const msp = require('@hyperledger/fabric-protos').msp as {
+      SerializedIdentity: new () => { setMspid(s: string): void; setIdBytes(b: Uint8Array): void; serializeBinary(): Uint8Array };
+    };
     const theirs = new msp.SerializedIdentity();
     theirs.setMspid('Org1MSP');
     theirs.setIdBytes(Buffer.from(user.certPem));

@@ -31,12 +31,24 @@ after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })))
 describe('org specs', () => {
   test('Org3MSP is org3.example.com, named Org3 in channel configuration; the defaults are Org1MSP and Org2MSP', () => {
     assert.deepEqual(orgSpec('Org3MSP'), { mspId: 'Org3MSP', name: 'Org3', domain: 'org3.example.com' });
-    assert.deepEqual(DEFAULT_ORGS.map((o) => [o.mspId, o.domain]), [['Org1MSP', 'org1.example.com'], ['Org2MSP', 'org2.example.com']]);
-    assert.deepEqual(parseOrgList(' Org1MSP, Org2MSP ,Acme=acme.example.org').map((o) => o.domain), ['org1.example.com', 'org2.example.com', 'acme.example.org']);
+    assert.deepEqual(
+      DEFAULT_ORGS.map((o) => [o.mspId, o.domain]),
+      [
+        ['Org1MSP', 'org1.example.com'],
+        ['Org2MSP', 'org2.example.com'],
+      ],
+    );
+    assert.deepEqual(
+      parseOrgList(' Org1MSP, Org2MSP ,Acme=acme.example.org').map((o) => o.domain),
+      ['org1.example.com', 'org2.example.com', 'acme.example.org'],
+    );
   });
 
   test('a bad list names the entry', () => {
-    assert.throws(() => parseOrgList('Org1MSP,,Org2MSP', '--orgs'), (e: Error) => e instanceof OrgSpecError && /--orgs: entry 2 is empty/.test(e.message));
+    assert.throws(
+      () => parseOrgList('Org1MSP,,Org2MSP', '--orgs'),
+      (e: Error) => e instanceof OrgSpecError && /--orgs: entry 2 is empty/.test(e.message),
+    );
     assert.throws(() => parseOrgList('Org1MSP,Org_2MSP', '--orgs'), /--orgs: invalid MSP id 'Org_2MSP'/);
     assert.throws(() => parseOrgList('Org1MSP,Org1MSP', '--orgs'), /--orgs: 'Org1MSP' repeats Org1MSP \(org1.example.com\)/);
     assert.throws(() => parseOrgList('Org1MSP=Org1.Example.com', '--orgs'), /invalid domain 'Org1.Example.com'/);
@@ -59,7 +71,10 @@ describe('making and reopening orgs', () => {
     // encoders in loops) creeping in.
     assert.ok(made < 3000, `making two orgs took ${made} ms`);
     assert.ok(reopened < made, `reopening (${reopened} ms) must be cheaper than making (${made} ms): nothing is regenerated`);
-    assert.deepEqual(first.map((o) => o.mspId), ['Org1MSP', 'Org2MSP']);
+    assert.deepEqual(
+      first.map((o) => o.mspId),
+      ['Org1MSP', 'Org2MSP'],
+    );
     for (let i = 0; i < 2; i++) {
       assert.equal(again[i].caCertPem, first[i].caCertPem, 'the CA is kept');
       assert.equal(again[i].peer.identity.certPem, first[i].peer.identity.certPem, 'the peer identity is kept');
@@ -137,7 +152,7 @@ describe('identities on demand', () => {
     org = await Organization.open(fresh(), orgSpec('Org1MSP'));
   });
 
-  test('issued as Fabric CA would: subject, OUs, the hf.* defaults plus the caller\'s attributes as Go JSON', async () => {
+  test("issued as Fabric CA would: subject, OUs, the hf.* defaults plus the caller's attributes as Go JSON", async () => {
     const { identity, action } = await org.ensureIdentity({ name: 'alice', attributes: { role: 'auditor', 'app.level': '<3 & "x"' } });
     assert.equal(action, 'issued');
     assert.equal(identity.subject, 'C=US, ST=North Carolina, O=Hyperledger, OU=client, CN=alice');
@@ -153,7 +168,7 @@ describe('identities on demand', () => {
     assert.ok(fs.existsSync(path.join(identity.files?.mspDir ?? '', 'signcerts', 'alice@org1.example.com-cert.pem')));
     assert.ok(fs.existsSync(path.join(identity.files?.mspDir ?? '', 'keystore', 'priv_sk')));
     assert.ok(fs.existsSync(path.join(identity.files?.mspDir ?? '', 'config.yaml')));
-    assert.equal(identity.cert.notAfter.getTime() - identity.cert.notBefore.getTime(), 8760 * 3600 * 1000, 'Fabric CA\'s default expiry');
+    assert.equal(identity.cert.notAfter.getTime() - identity.cert.notBefore.getTime(), 8760 * 3600 * 1000, "Fabric CA's default expiry");
   });
 
   test('asking again with the same spec keeps the certificate; a changed attribute set, type or affiliation reissues it', async () => {
@@ -176,7 +191,7 @@ describe('identities on demand', () => {
     assert.equal(formatName(affiliated.identity.cert.subject), 'C=US, ST=North Carolina, O=Hyperledger, OU=org1+OU=admin+OU=department1, CN=bob');
   });
 
-  test('cryptogen\'s User1 is kept while the spec matches it; with attributes it is reissued by the CA', async () => {
+  test("cryptogen's User1 is kept while the spec matches it; with attributes it is reissued by the CA", async () => {
     const kept = await org.ensureIdentity({ name: 'User1' });
     assert.equal(kept.action, 'existing');
     assert.equal(certificateAttributes(kept.identity.cert), null);
@@ -198,7 +213,10 @@ describe('identities on demand', () => {
     assert.ok(list.some((i) => i.name === 'Admin' && i.role === 'admin' && i.attributes === null));
     assert.equal(dave?.role, 'peer');
     assert.equal(dave?.attributes?.['hf.Type'], 'peer');
-    assert.deepEqual(list.map((i) => i.name), [...list.map((i) => i.name)].sort());
+    assert.deepEqual(
+      list.map((i) => i.name),
+      [...list.map((i) => i.name)].sort(),
+    );
   });
 
   test('an unknown identity and bad specs are clear errors naming the token', async () => {
@@ -213,16 +231,16 @@ describe('identities on demand', () => {
     assert.throws(() => parseAttributeList(['a=1', 'a=2']), /--identity-attr 'a=2': attribute 'a' is given twice/);
   });
 
-  test('attribute JSON is Go\'s json.Marshal: keys in byte order, HTML and line separators escaped', () => {
+  test("attribute JSON is Go's json.Marshal: keys in byte order, HTML and line separators escaped", () => {
     assert.equal(encodeAttributes({ b: '1', a: '2', Z: 'é\u2028\n' }).toString(), '{"attrs":{"Z":"é\\u2028\\n","a":"2","b":"1"}}');
   });
 
-  describe('Go\'s crypto/x509 agrees', { skip: fixtureSkip(certOracleStatus()) }, () => {
+  describe("Go's crypto/x509 agrees", { skip: fixtureSkip(certOracleStatus()) }, () => {
     let oracle: CertOracle;
     before(() => (oracle = new CertOracle()));
     after(() => oracle?.close());
 
-    test('an enrolled identity\'s TBSCertificate is what Go writes for Fabric CA\'s template (OUs in one DER-sorted RDN)', async () => {
+    test("an enrolled identity's TBSCertificate is what Go writes for Fabric CA's template (OUs in one DER-sorted RDN)", async () => {
       const { identity } = await org.ensureIdentity({ name: 'erin', affiliation: 'org1.department1', attributes: { role: 'auditor' } });
       const c = identity.cert;
       const point = c.spki.subarray(c.spki.length - 65);
@@ -236,7 +254,13 @@ describe('identities on demand', () => {
         isCA: false,
         keyUsage: 1,
         subjectKeyId: (await import('node:crypto')).createHash('sha1').update(point).digest('hex'),
-        extra: [{ oid: ExtensionOid.fabricAttributes, critical: false, value: encodeAttributes({ 'hf.Affiliation': 'org1.department1', 'hf.EnrollmentID': 'erin', 'hf.Type': 'client', role: 'auditor' }).toString('hex') }],
+        extra: [
+          {
+            oid: ExtensionOid.fabricAttributes,
+            critical: false,
+            value: encodeAttributes({ 'hf.Affiliation': 'org1.department1', 'hf.EnrollmentID': 'erin', 'hf.Type': 'client', role: 'auditor' }).toString('hex'),
+          },
+        ],
         publicKey: `-----BEGIN PUBLIC KEY-----\n${c.spki.toString('base64')}\n-----END PUBLIC KEY-----\n`,
         parentCert: org.caCertPem,
         signerKey: fs.readFileSync(org.layout.caKey, 'utf8'),

@@ -38,7 +38,13 @@ export function issueCustom(ca: CaMaterial, leaf: CustomLeaf = {}): { certPem: s
   const der = createCertificate(
     {
       serialNumber: randomSerial(),
-      subject: goRdnSequence({ country: ['US'], province: ['California'], locality: ['San Francisco'], organizationalUnit: leaf.ous ?? ['client'], commonName: leaf.commonName ?? 'custom' }),
+      subject: goRdnSequence({
+        country: ['US'],
+        province: ['California'],
+        locality: ['San Francisco'],
+        organizationalUnit: leaf.ous ?? ['client'],
+        commonName: leaf.commonName ?? 'custom',
+      }),
       notBefore,
       notAfter: leaf.notAfter ?? new Date(notBefore.getTime() + 24 * 3600 * 1000),
       publicKey: keys.publicKey,

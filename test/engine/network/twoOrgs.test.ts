@@ -34,7 +34,13 @@ describe('two organisations in one process', () => {
   });
 
   test("each org has its own crypto (test-network layout), peer, ledger and chaincode instance, which reads its peer's MSP id", async () => {
-    assert.deepEqual(engine.orgs.map((n) => [n.org.mspId, n.peer.name]), [['Org1MSP', 'peer0.org1.example.com'], ['Org2MSP', 'peer0.org2.example.com']]);
+    assert.deepEqual(
+      engine.orgs.map((n) => [n.org.mspId, n.peer.name]),
+      [
+        ['Org1MSP', 'peer0.org1.example.com'],
+        ['Org2MSP', 'peer0.org2.example.com'],
+      ],
+    );
     for (const domain of ['org1.example.com', 'org2.example.com']) {
       assert.ok(fs.existsSync(path.join(dataDir, 'organizations', 'peerOrganizations', domain, 'users', `User1@${domain}`, 'msp', 'signcerts', `User1@${domain}-cert.pem`)));
     }
@@ -77,7 +83,10 @@ describe('two organisations in one process', () => {
     const diff = r.mismatches?.[0].differences.find((d) => d.type === 'write value mismatch');
     assert.equal(diff?.key, 'dice');
     assert.notEqual(diff?.initial, diff?.invoked);
-    assert.deepEqual(engine.orgs.map((n) => n.peer.ledger().height), heights);
+    assert.deepEqual(
+      engine.orgs.map((n) => n.peer.ledger().height),
+      heights,
+    );
     assert.equal(engine.peer.ledger().state.getState(NS(), 'dice'), undefined);
   });
 
@@ -123,7 +132,10 @@ describe('two organisations in one process', () => {
   });
 
   test('an org the network does not have cannot endorse', async () => {
-    await assert.rejects(engine.transactions.execute({ chaincode: CC, args: ['put', 'k', 'v'], endorsingOrgs: ['Org9MSP'] }), { name: 'EndorsementPlanError', message: /no peers available for organization Org9MSP/ });
+    await assert.rejects(engine.transactions.execute({ chaincode: CC, args: ['put', 'k', 'v'], endorsingOrgs: ['Org9MSP'] }), {
+      name: 'EndorsementPlanError',
+      message: /no peers available for organization Org9MSP/,
+    });
   });
 });
 
@@ -150,7 +162,10 @@ describe('two organisations, a chaincode run by hand', () => {
       const { readBlock } = await import('../../../src/engine/ledger/blocks/blockReader');
       const { codecs } = await import('../../../src/engine/wire/codec');
       const block = readBlock(await devEngine.peer.ledger().blocks.getBlock(r.blockNum!));
-      assert.deepEqual(block.transactions[0].actions[0].endorsers.map((e) => codecs.SerializedIdentity.decode(e).mspid), ['Org1MSP']);
+      assert.deepEqual(
+        block.transactions[0].actions[0].endorsers.map((e) => codecs.SerializedIdentity.decode(e).mspid),
+        ['Org1MSP'],
+      );
       // Every org's ledger commits the block; Org2 keeps the state it never endorsed.
       assert.equal(devEngine.orgs[1].peer.ledger().state.getState({ channel: 'mychannel', chaincode: 'byhand' }, 'solo')?.value.toString(), 'v');
 

@@ -51,10 +51,17 @@ describe('contract API chaincodes', () => {
     assert.equal(created.event?.eventName, 'CounterCreated');
     const inc = await pipeline.execute({ chaincode: 'counter:1.0', args: ['Increment', 'c1'] });
     assert.equal(inc.payload.toString(), '42');
-    const who = JSON.parse((await pipeline.execute({ chaincode: 'counter:1.0', args: ['Identity'], kind: 'query' })).payload.toString()) as { id: string; mspId: string; txId: string };
+    const who = JSON.parse((await pipeline.execute({ chaincode: 'counter:1.0', args: ['Identity'], kind: 'query' })).payload.toString()) as {
+      id: string;
+      mspId: string;
+      txId: string;
+    };
     assert.equal(who.mspId, 'Org1MSP');
     // The caller is cryptogen's User1@org1.example.com, as fabric-shim's ClientIdentity prints it (DER order).
-    assert.equal(who.id, 'x509::/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com');
+    assert.equal(
+      who.id,
+      'x509::/C=US/ST=California/L=San Francisco/OU=client/CN=User1@org1.example.com::/C=US/ST=California/L=San Francisco/O=org1.example.com/CN=ca.org1.example.com',
+    );
     const owner = JSON.parse((await pipeline.execute({ chaincode: 'counter:1.0', args: ['Read', 'c1'] })).payload.toString()) as { owner: string };
     assert.equal(owner.owner, who.id);
     const dup = await pipeline.execute({ chaincode: 'counter:1.0', args: ['Create', 'c1', '0'] });
@@ -76,7 +83,10 @@ describe('contract API chaincodes', () => {
     assert.equal(t.payload.toString(), 'Brad');
     assert.equal(t.event?.eventName, 'AssetTransferred');
     const q = await pipeline.execute({ chaincode: 'assets:1.0', args: ['QueryAssets', JSON.stringify({ selector: { Owner: 'Zoe' } })] });
-    assert.deepEqual((JSON.parse(q.payload.toString()) as { ID: string }[]).map((a) => a.ID), ['asset2']);
+    assert.deepEqual(
+      (JSON.parse(q.payload.toString()) as { ID: string }[]).map((a) => a.ID),
+      ['asset2'],
+    );
     const h = JSON.parse((await pipeline.execute({ chaincode: 'assets:1.0', args: ['GetAssetHistory', 'asset2'] })).payload.toString()) as { txId: string }[];
     assert.equal(h.length, 2);
     assert.equal(h[0].txId, t.txId);
@@ -102,12 +112,20 @@ describe('chaincode as a service (the peer dials protos.Chaincode/Connect)', () 
   test('launch in external mode connects, registers, runs transactions and stops', async () => {
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    server = startProcess(process.execPath, [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', address, '--chaincode-id', 'svc:1.0', '--module-path', CONTRACT_TS_FIXTURE], {}, CONTRACT_TS_FIXTURE);
+    server = startProcess(
+      process.execPath,
+      [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', address, '--chaincode-id', 'svc:1.0', '--module-path', CONTRACT_TS_FIXTURE],
+      {},
+      CONTRACT_TS_FIXTURE,
+    );
     // The server needs a moment to listen; the launch dials with a 3 s timeout, so retry a few times.
     let running;
     for (let attempt = 0; ; attempt++) {
       try {
-        running = await engine.launcher.launch({ kind: 'deployment', definition: { name: 'svc', version: '1.0', mode: 'external', language: 'node', path: CONTRACT_TS_FIXTURE, address } });
+        running = await engine.launcher.launch({
+          kind: 'deployment',
+          definition: { name: 'svc', version: '1.0', mode: 'external', language: 'node', path: CONTRACT_TS_FIXTURE, address },
+        });
         break;
       } catch (err) {
         if (attempt >= 5) throw new Error(`${(err as Error).message}\n${server.output()}`);
@@ -119,7 +137,10 @@ describe('chaincode as a service (the peer dials protos.Chaincode/Connect)', () 
     assert.equal((await engine.transactions.execute({ chaincode: 'svc:1.0', args: ['Create', 's1', '1'] })).status, 200);
     assert.equal((await engine.transactions.execute({ chaincode: 'svc:1.0', args: ['Increment', 's1'] })).payload.toString(), '2');
     await engine.launcher.stop('svc:1.0');
-    assert.equal(engine.peer.handlers().find((h) => h.chaincodeId === 'svc:1.0'), undefined);
+    assert.equal(
+      engine.peer.handlers().find((h) => h.chaincodeId === 'svc:1.0'),
+      undefined,
+    );
   });
 
   test('an address where nothing listens is a clear launch error', async () => {

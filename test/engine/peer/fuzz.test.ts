@@ -34,13 +34,19 @@ function messageArb(type: protobuf.Type): fc.Arbitrary<Record<string, unknown>> 
   for (const field of type.fieldsArray) {
     const rt = field.resolvedType;
     const one: fc.Arbitrary<unknown> =
-      rt instanceof protobuf.Type ? messageArb(rt)
-      : rt instanceof protobuf.Enum ? fc.integer({ min: 0, max: 30 })
-      : field.type === 'string' ? fc.oneof(fc.string({ maxLength: 24 }), fc.constantFrom('', 'k', '\u0000a\u0000', 'mychannel', 'a'.repeat(300)))
-      : field.type === 'bytes' ? fc.uint8Array({ maxLength: 48 })
-      : field.type === 'bool' ? fc.boolean()
-      : field.type === 'int64' || field.type === 'uint64' ? fc.maxSafeNat()
-      : fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+      rt instanceof protobuf.Type
+        ? messageArb(rt)
+        : rt instanceof protobuf.Enum
+          ? fc.integer({ min: 0, max: 30 })
+          : field.type === 'string'
+            ? fc.oneof(fc.string({ maxLength: 24 }), fc.constantFrom('', 'k', '\u0000a\u0000', 'mychannel', 'a'.repeat(300)))
+            : field.type === 'bytes'
+              ? fc.uint8Array({ maxLength: 48 })
+              : field.type === 'bool'
+                ? fc.boolean()
+                : field.type === 'int64' || field.type === 'uint64'
+                  ? fc.maxSafeNat()
+                  : fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
     fields[field.name] = field.map ? fc.dictionary(fc.string({ maxLength: 8 }), one, { maxKeys: 2 }) : field.repeated ? fc.array(one, { maxLength: 3 }) : one;
   }
   return fc.record(fields, { requiredKeys: [] });
@@ -48,14 +54,26 @@ function messageArb(type: protobuf.Type): fc.Arbitrary<Record<string, unknown>> 
 
 /** Valid encodings of every payload a shim can send (requests, REGISTER's ChaincodeID, COMPLETED's Response…). */
 const PAYLOAD_CODECS = [
-  codecs.GetState, codecs.PutState, codecs.DelState, codecs.PurgePrivateState, codecs.GetStateMetadata,
-  codecs.PutStateMetadata, codecs.GetStateByRange, codecs.GetQueryResult, codecs.GetHistoryForKey,
-  codecs.QueryStateNext, codecs.QueryStateClose, codecs.ChaincodeSpec, codecs.WriteBatchState,
-  codecs.GetStateMultiple, codecs.ChaincodeID, codecs.Response, codecs.QueryMetadata, codecs.ChaincodeAdditionalParams,
+  codecs.GetState,
+  codecs.PutState,
+  codecs.DelState,
+  codecs.PurgePrivateState,
+  codecs.GetStateMetadata,
+  codecs.PutStateMetadata,
+  codecs.GetStateByRange,
+  codecs.GetQueryResult,
+  codecs.GetHistoryForKey,
+  codecs.QueryStateNext,
+  codecs.QueryStateClose,
+  codecs.ChaincodeSpec,
+  codecs.WriteBatchState,
+  codecs.GetStateMultiple,
+  codecs.ChaincodeID,
+  codecs.Response,
+  codecs.QueryMetadata,
+  codecs.ChaincodeAdditionalParams,
 ];
-const validPayloadArb: fc.Arbitrary<Buffer> = fc.oneof(
-  ...PAYLOAD_CODECS.map((c) => messageArb(c.type).map((v) => encode(c.type, v))),
-);
+const validPayloadArb: fc.Arbitrary<Buffer> = fc.oneof(...PAYLOAD_CODECS.map((c) => messageArb(c.type).map((v) => encode(c.type, v))));
 
 function encode(type: protobuf.Type, value: Record<string, unknown>): Buffer {
   const bytes = type.encode(type.fromObject(value)).finish();
@@ -80,7 +98,11 @@ function frameArb(types: fc.Arbitrary<number>): fc.Arbitrary<Buffer> {
     .record(
       {
         type: types,
-        txid: fc.oneof(fc.constant(''), fc.string({ maxLength: 16 }), fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'))),
+        txid: fc.oneof(
+          fc.constant(''),
+          fc.string({ maxLength: 16 }),
+          fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+        ),
         channel_id: fc.oneof(fc.constant(''), fc.constant('mychannel'), fc.string({ maxLength: 12 })),
         payload: payloadArb,
         proposal: fc.record({ proposal_bytes: fc.uint8Array({ maxLength: 32 }), signature: fc.uint8Array({ maxLength: 8 }) }),
@@ -93,10 +115,16 @@ function frameArb(types: fc.Arbitrary<number>): fc.Arbitrary<Buffer> {
 
 const anyType = fc.integer({ min: 0, max: 30 });
 /** On a ready stream, everything but REGISTER (which ends it): shim requests, COMPLETED/ERROR/RESPONSE for unknown txs… */
-const readyType = fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24, 25)).filter((t) => t !== MessageType.REGISTER);
+const readyType = fc
+  .oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 19, 20, 21, 22, 23, 24, 25))
+  .filter((t) => t !== MessageType.REGISTER);
 const readyFrameArb = frameArb(readyType);
 /** Frames that may end a ready stream: random bytes, mutated frames of any type, a second REGISTER. */
-const readyBreakerArb = fc.oneof(fc.uint8Array({ maxLength: 96 }).map((b) => Buffer.from(b)), mutated(frameArb(anyType)), frameArb(fc.constant(1)));
+const readyBreakerArb = fc.oneof(
+  fc.uint8Array({ maxLength: 96 }).map((b) => Buffer.from(b)),
+  mutated(frameArb(anyType)),
+  frameArb(fc.constant(1)),
+);
 /** Before REGISTER: random bytes, any type, valid and mutated REGISTERs. */
 const chaosFrameArb = fc.oneof(
   fc.uint8Array({ maxLength: 128 }).map((b) => Buffer.from(b)),
@@ -193,10 +221,12 @@ describe('peer under fuzzing', () => {
           for (let i = 0; i < 50; i++) s.sendFrame(readyPool[cursor++ % readyPool.length]);
           const id = `probe-${w}-${n}-${batch}`;
           s.send({ type: MessageType.GET_STATE, txid: id, channel_id: 'mychannel', payload: codecs.GetState.encode({ key: 'k' }) });
-          const answered = await s.waitFor((m) => m.txid === id, 5000, id).then(
-            () => true,
-            (err: Error) => void (s.isEnded || problems.push(`worker ${w}: ${err.message.slice(0, 300)}`)),
-          );
+          const answered = await s
+            .waitFor((m) => m.txid === id, 5000, id)
+            .then(
+              () => true,
+              (err: Error) => void (s.isEnded || problems.push(`worker ${w}: ${err.message.slice(0, 300)}`)),
+            );
           if (answered) counts.ready += 50;
           if (batch % 3 === 2 && s.sendFrame(breakerPool[cursor % breakerPool.length])) {
             await wait(s, 10);
@@ -255,7 +285,11 @@ describe('peer under fuzzing', () => {
     // Every fuzz stream is gone, and so are their handlers; a new chaincode can still register.
     const deadline = Date.now() + 3000;
     while (peer.handlers().length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(peer.handlers().map((h) => h.chaincodeId), [CC], 'handlers of ended fuzz streams leaked');
+    assert.deepEqual(
+      peer.handlers().map((h) => h.chaincodeId),
+      [CC],
+      'handlers of ended fuzz streams leaked',
+    );
     const fresh = channel.open();
     await fresh.register('after-fuzz:1.0');
     fresh.cancel();

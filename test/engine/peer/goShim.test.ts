@@ -96,12 +96,21 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     const w = await h.call(['put', 'k1', 'v1']);
     assert.equal(w.validation, 'VALID');
     assert.equal(typeof w.blockNum, 'number');
-    assert.deepEqual(w.readWriteSet.writes.map((x) => [x.chaincode, x.collection, x.key, x.value?.toString()]), [['gocc', '', 'k1', 'v1']]);
+    assert.deepEqual(
+      w.readWriteSet.writes.map((x) => [x.chaincode, x.collection, x.key, x.value?.toString()]),
+      [['gocc', '', 'k1', 'v1']],
+    );
     const r = await h.call(['get', 'k1']);
     assert.equal(text(r), 'v1');
-    assert.deepEqual(r.readWriteSet.reads.map((x) => [x.key, x.version]), [['k1', { blockNum: w.blockNum, txNum: 0 }]]);
+    assert.deepEqual(
+      r.readWriteSet.reads.map((x) => [x.key, x.version]),
+      [['k1', { blockNum: w.blockNum, txNum: 0 }]],
+    );
     const d = await h.call(['del', 'k1']);
-    assert.deepEqual(d.readWriteSet.writes.map((x) => [x.key, x.value]), [['k1', null]]);
+    assert.deepEqual(
+      d.readWriteSet.writes.map((x) => [x.key, x.value]),
+      [['k1', null]],
+    );
     assert.equal(await get('k1'), '');
     assert.equal(text(await h.call(['get', 'never-written'])), '');
   });
@@ -134,7 +143,11 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
   test('range queries are end-exclusive and skip composite keys', async () => {
     for (const k of ['r/a', 'r/b', 'r/c', 'r/d', 'r/e']) await h.call(['put', k, k.toUpperCase()]);
     const rows = json<Row[]>(await h.call(['range', 'r/b', 'r/e']));
-    assert.deepEqual(rows, [{ key: 'r/b', value: 'R/B' }, { key: 'r/c', value: 'R/C' }, { key: 'r/d', value: 'R/D' }]);
+    assert.deepEqual(rows, [
+      { key: 'r/b', value: 'R/B' },
+      { key: 'r/c', value: 'R/C' },
+      { key: 'r/d', value: 'R/D' },
+    ]);
     await h.call(['putComposite', 'color', 'red', 'car1', 'V1']);
     const all = json<Row[]>(await h.call(['range', '', '']));
     assert.ok(all.some((x) => x.key === 'r/a'));
@@ -146,7 +159,13 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     await h.call(['putComposite', 'color', 'blue', 'car3', 'V3']);
     await h.call(['putComposite', 'size', 'red', 'car9', 'X']);
     const red = json<{ objectType: string; attributes: string[]; value: string }[]>(await h.call(['partial', 'color', 'red']));
-    assert.deepEqual(red.map((x) => [x.objectType, x.attributes, x.value]), [['color', ['red', 'car1'], 'V1'], ['color', ['red', 'car2'], 'V2']]);
+    assert.deepEqual(
+      red.map((x) => [x.objectType, x.attributes, x.value]),
+      [
+        ['color', ['red', 'car1'], 'V1'],
+        ['color', ['red', 'car2'], 'V2'],
+      ],
+    );
     const all = json<{ value: string }[]>(await h.call(['partial', 'color']));
     assert.deepEqual(all.map((x) => x.value).sort(), ['V1', 'V2', 'V3']);
   });
@@ -173,9 +192,19 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     await h.call(['put', 'car-b', JSON.stringify({ docType: 'car', color: 'blue', size: 5 })]);
     await h.call(['put', 'car-c', JSON.stringify({ docType: 'car', color: 'red', size: 7 })]);
     const q = JSON.stringify({ selector: { docType: 'car', color: 'red' } });
-    assert.deepEqual(json<Row[]>(await h.call(['query', q])).map((r) => r.key).sort(), ['car-a', 'car-c']);
+    assert.deepEqual(
+      json<Row[]>(await h.call(['query', q]))
+        .map((r) => r.key)
+        .sort(),
+      ['car-a', 'car-c'],
+    );
     const big = JSON.stringify({ selector: { docType: 'car', size: { $gt: 4 } } });
-    assert.deepEqual(json<Row[]>(await h.call(['query', big])).map((r) => r.key).sort(), ['car-b', 'car-c']);
+    assert.deepEqual(
+      json<Row[]>(await h.call(['query', big]))
+        .map((r) => r.key)
+        .sort(),
+      ['car-b', 'car-c'],
+    );
     const p1 = json<Page>(await h.call(['queryPage', JSON.stringify({ selector: { docType: 'car' } }), '2', ''], { kind: 'query' }));
     assert.equal(p1.rows.length, 2);
     const p2 = json<Page>(await h.call(['queryPage', JSON.stringify({ selector: { docType: 'car' } }), '2', p1.bookmark], { kind: 'query' }));
@@ -187,14 +216,24 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     const b = await h.call(['put', 'hist', 'two']);
     const c = await h.call(['del', 'hist']);
     const rows = json<{ txId: string; value: string; isDelete: boolean; hasTimestamp: boolean; seconds: number }[]>(await h.call(['history', 'hist']));
-    assert.deepEqual(rows.map((r) => [r.txId, r.value, r.isDelete]), [[c.txId, '', true], [b.txId, 'two', false], [a.txId, 'one', false]]);
+    assert.deepEqual(
+      rows.map((r) => [r.txId, r.value, r.isDelete]),
+      [
+        [c.txId, '', true],
+        [b.txId, 'two', false],
+        [a.txId, 'one', false],
+      ],
+    );
     assert.ok(rows.every((r) => r.hasTimestamp && Math.abs(r.seconds - Date.now() / 1000) < 300));
   });
 
   test('state metadata: Set/GetStateValidationParameter', async () => {
     await h.call(['put', 'ep-key', 'v']);
     const s = await h.call(['setEP', 'ep-key', 'policy-bytes']);
-    assert.deepEqual(s.readWriteSet.metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]), [['ep-key', 'VALIDATION_PARAMETER', 'policy-bytes']]);
+    assert.deepEqual(
+      s.readWriteSet.metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]),
+      [['ep-key', 'VALIDATION_PARAMETER', 'policy-bytes']],
+    );
     assert.equal(text(await h.call(['getEP', 'ep-key'])), 'policy-bytes');
     assert.equal(text(await h.call(['getEP', 'k-without-ep'])), '');
     await h.call(['putPrivate', 'coll1', 'pep', 'v']);
@@ -204,18 +243,27 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
 
   test('private data: put/get/hash/range/del/purge', async () => {
     const w = await h.call(['putPrivate', 'coll1', 'pk', 'pv']);
-    assert.deepEqual(w.readWriteSet.writes.map((x) => [x.collection, x.key]), [['coll1', 'pk']]);
+    assert.deepEqual(
+      w.readWriteSet.writes.map((x) => [x.collection, x.key]),
+      [['coll1', 'pk']],
+    );
     assert.equal(text(await h.call(['getPrivate', 'coll1', 'pk'])), 'pv');
     assert.equal(text(await h.call(['getPrivate', 'coll2', 'pk'])), '', 'collections are separate');
     assert.equal(await get('pk'), '', 'private data is not public state');
     assert.equal(text(await h.call(['hashPrivate', 'coll1', 'pk'])), createHash('sha256').update('pv').digest('hex'));
     await h.call(['putPrivate', 'coll1', 'pk2', 'pv2']);
-    assert.deepEqual(json<Row[]>(await h.call(['rangePrivate', 'coll1', 'pk', 'pl'])), [{ key: 'pk', value: 'pv' }, { key: 'pk2', value: 'pv2' }]);
+    assert.deepEqual(json<Row[]>(await h.call(['rangePrivate', 'coll1', 'pk', 'pl'])), [
+      { key: 'pk', value: 'pv' },
+      { key: 'pk2', value: 'pv2' },
+    ]);
     await h.call(['delPrivate', 'coll1', 'pk']);
     assert.equal(text(await h.call(['getPrivate', 'coll1', 'pk'])), '');
     assert.equal(text(await h.call(['hashPrivate', 'coll1', 'pk'])), '');
     const p = await h.call(['purgePrivate', 'coll1', 'pk2']);
-    assert.deepEqual(p.readWriteSet.writes.map((x) => [x.key, x.purge === true]), [['pk2', true]]);
+    assert.deepEqual(
+      p.readWriteSet.writes.map((x) => [x.key, x.purge === true]),
+      [['pk2', true]],
+    );
     assert.equal(text(await h.call(['getPrivate', 'coll1', 'pk2'])), '');
   });
 
@@ -246,7 +294,10 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
   test('InvokeChaincode: the callee runs on the same tx and its writes commit with the caller', async () => {
     const r = await h.call(['cc2cc', 'gocc2', '', 'put', 'x', 'from-gocc']);
     assert.deepEqual(json(r), { status: 200, message: '', payload: 'put x' });
-    assert.deepEqual(r.readWriteSet.writes.map((w) => [w.chaincode, w.key]), [['gocc2', 'x']]);
+    assert.deepEqual(
+      r.readWriteSet.writes.map((w) => [w.chaincode, w.key]),
+      [['gocc2', 'x']],
+    );
     assert.equal(text(await h.pipeline.execute({ chaincode: 'gocc2:1.0', args: ['get', 'x'] })), 'from-gocc');
     assert.equal(await get('x'), '', "the callee's state is its own namespace");
     const failed = json<{ status: number; message: string }>(await h.call(['cc2cc', 'gocc2', '', 'fail', 'callee-says-no']));
@@ -267,7 +318,11 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     await h.call(['put', 'm2', 'b']);
     assert.deepEqual(json(await h.call(['getMulti', 'm1', 'm2', 'm3'])), ['a', 'b', null]);
     const b = await h.call(['batch', 'bt', '3']);
-    assert.deepEqual(b.readWriteSet.writes.map((w) => [w.key, w.value?.toString()]).sort(), [['bt0', 'v0'], ['bt1', 'v1'], ['bt2', 'v2']]);
+    assert.deepEqual(b.readWriteSet.writes.map((w) => [w.key, w.value?.toString()]).sort(), [
+      ['bt0', 'v0'],
+      ['bt1', 'v1'],
+      ['bt2', 'v2'],
+    ]);
     assert.deepEqual(json(await h.call(['echo', 'ünïcødé ✓', ''])), ['echo', 'ünïcødé ✓', '']);
   });
 
@@ -285,7 +340,10 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
   test('concurrent read-then-write of one key: one VALID, one MVCC_READ_CONFLICT', async () => {
     await h.call(['put', 'mvcc', 'start']);
     const rs = await Promise.all([h.run(['readSleepWrite', 'mvcc', 'A', '400']), h.run(['readSleepWrite', 'mvcc', 'B', '400'])]);
-    assert.deepEqual(rs.map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      [200, 200],
+    );
     assert.deepEqual(rs.map((r) => r.validation).sort(), ['MVCC_READ_CONFLICT', 'VALID']);
     const winner = rs.find((r) => r.validation === 'VALID');
     assert.equal(await get('mvcc'), winner === rs[0] ? 'A' : 'B');
@@ -302,7 +360,10 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
   });
 
   test('a chaincode that exits or panics fails its pending transactions at once', async () => {
-    for (const [id, fn, code] of [['gocc-exit:1.0', 'exit', 3], ['gocc-panic:1.0', 'panic', 2]] as const) {
+    for (const [id, fn, code] of [
+      ['gocc-exit:1.0', 'exit', 3],
+      ['gocc-panic:1.0', 'panic', 2],
+    ] as const) {
       const p = h.start(id);
       await h.ready(id);
       const slow = h.pipeline.execute({ chaincode: id, args: ['sleep', '4000'], timeoutMs: 12_000 });
@@ -313,7 +374,11 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
       assert.equal(pending.status, 500);
       assert.ok(Date.now() - t0 < 3500, `${fn}: pending tx took ${Date.now() - t0} ms to fail (stream end must fail it at once)`);
       assert.equal(await p.exited, code, p.output());
-      if (fn === 'panic') assert.ok(p.lines().some((l) => l.includes('fixture panic: now')), p.output());
+      if (fn === 'panic')
+        assert.ok(
+          p.lines().some((l) => l.includes('fixture panic: now')),
+          p.output(),
+        );
       assert.notEqual(h.peer.handlers().find((x) => x.chaincodeId === id)?.state, 'ready');
     }
   });
@@ -327,7 +392,10 @@ describe('peer with the Fabric 1.4 in-tree Go shim', { skip: fixtureSkip(goFixtu
     assert.equal(text(await h.call(['init', 'a', '1'], { kind: 'init' })), 'init ok');
     assert.equal(text(await h.call(['get', 'a'])), '1');
     const w = await h.call(['put', 'k', 'v']);
-    assert.deepEqual(w.readWriteSet.writes.map((x) => [x.chaincode, x.key, x.value?.toString()]), [['gocc14', 'k', 'v']]);
+    assert.deepEqual(
+      w.readWriteSet.writes.map((x) => [x.chaincode, x.key, x.value?.toString()]),
+      [['gocc14', 'k', 'v']],
+    );
     assert.equal(text(await h.call(['get', 'k'])), 'v');
     await h.call(['del', 'k']);
     assert.equal(text(await h.call(['get', 'k'])), '');
@@ -342,11 +410,20 @@ describe('peer with the Fabric 1.4 in-tree Go shim', { skip: fixtureSkip(goFixtu
 
   test('range and history', async () => {
     for (const k of ['r1', 'r2', 'r3']) await h.call(['put', k, k]);
-    assert.deepEqual(json<Row[]>(await h.call(['range', 'r1', 'r3'])).map((r) => r.key), ['r1', 'r2']);
+    assert.deepEqual(
+      json<Row[]>(await h.call(['range', 'r1', 'r3'])).map((r) => r.key),
+      ['r1', 'r2'],
+    );
     const a = await h.call(['put', 'hk', 'one']);
     const b = await h.call(['del', 'hk']);
     const rows = json<{ txId: string; value: string; isDelete: boolean }[]>(await h.call(['history', 'hk']));
-    assert.deepEqual(rows.map((r) => [r.txId, r.value, r.isDelete]), [[b.txId, '', true], [a.txId, 'one', false]]);
+    assert.deepEqual(
+      rows.map((r) => [r.txId, r.value, r.isDelete]),
+      [
+        [b.txId, '', true],
+        [a.txId, 'one', false],
+      ],
+    );
   });
 
   test('event, error and the creator', async () => {

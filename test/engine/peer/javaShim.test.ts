@@ -84,12 +84,21 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
   test('put, get, del: writes commit and reads record versions', async () => {
     const w = await call(['put', 'k1', 'v1']);
     assert.equal(w.validation, 'VALID');
-    assert.deepEqual(w.readWriteSet.writes.map((x) => [x.chaincode, x.collection, x.key, x.value?.toString()]), [['javacc', '', 'k1', 'v1']]);
+    assert.deepEqual(
+      w.readWriteSet.writes.map((x) => [x.chaincode, x.collection, x.key, x.value?.toString()]),
+      [['javacc', '', 'k1', 'v1']],
+    );
     const r = await call(['get', 'k1']);
     assert.equal(text(r), 'v1');
-    assert.deepEqual(r.readWriteSet.reads.map((x) => [x.key, x.version]), [['k1', { blockNum: w.blockNum, txNum: 0 }]]);
+    assert.deepEqual(
+      r.readWriteSet.reads.map((x) => [x.key, x.version]),
+      [['k1', { blockNum: w.blockNum, txNum: 0 }]],
+    );
     const d = await call(['del', 'k1']);
-    assert.deepEqual(d.readWriteSet.writes.map((x) => [x.key, x.value]), [['k1', null]]);
+    assert.deepEqual(
+      d.readWriteSet.writes.map((x) => [x.key, x.value]),
+      [['k1', null]],
+    );
     assert.equal(await get('k1'), '');
   });
 
@@ -123,12 +132,21 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
 
   test('range queries and composite keys', async () => {
     for (const k of ['r/a', 'r/b', 'r/c', 'r/d']) await call(['put', k, k.toUpperCase()]);
-    assert.deepEqual(json<Row[]>(await call(['range', 'r/b', 'r/d'])), [{ key: 'r/b', value: 'R/B' }, { key: 'r/c', value: 'R/C' }]);
+    assert.deepEqual(json<Row[]>(await call(['range', 'r/b', 'r/d'])), [
+      { key: 'r/b', value: 'R/B' },
+      { key: 'r/c', value: 'R/C' },
+    ]);
     await call(['putComposite', 'color', 'red', 'car1', 'V1']);
     await call(['putComposite', 'color', 'red', 'car2', 'V2']);
     await call(['putComposite', 'color', 'blue', 'car3', 'V3']);
     const red = json<{ objectType: string; attributes: string[]; value: string }[]>(await call(['partial', 'color', 'red']));
-    assert.deepEqual(red.map((x) => [x.objectType, x.attributes, x.value]), [['color', ['red', 'car1'], 'V1'], ['color', ['red', 'car2'], 'V2']]);
+    assert.deepEqual(
+      red.map((x) => [x.objectType, x.attributes, x.value]),
+      [
+        ['color', ['red', 'car1'], 'V1'],
+        ['color', ['red', 'car2'], 'V2'],
+      ],
+    );
     assert.equal(json<Row[]>(await call(['partial', 'color'])).length, 3);
     const all = json<Row[]>(await call(['range', '', '']));
     assert.ok(all.some((x) => x.key === 'r/a'));
@@ -148,7 +166,12 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     }
     assert.deepEqual(seen, ['pg0', 'pg1', 'pg2', 'pg3', 'pg4', 'pg5', 'pg6']);
     const q = JSON.stringify({ selector: { docType: 'pg', n: { $gte: 4 } } });
-    assert.deepEqual(json<Row[]>(await call(['query', q])).map((r) => r.key).sort(), ['pg4', 'pg5', 'pg6']);
+    assert.deepEqual(
+      json<Row[]>(await call(['query', q]))
+        .map((r) => r.key)
+        .sort(),
+      ['pg4', 'pg5', 'pg6'],
+    );
     const p1 = json<Page>(await call(['queryPage', q, '2', ''], { kind: 'query' }));
     const p2 = json<Page>(await call(['queryPage', q, '2', p1.bookmark], { kind: 'query' }));
     assert.deepEqual([p1.rows.length, p2.rows.length], [2, 1]);
@@ -159,14 +182,24 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     const b = await call(['put', 'hist', 'two']);
     const c = await call(['del', 'hist']);
     const rows = json<{ txId: string; value: string; isDelete: boolean; hasTimestamp: boolean }[]>(await call(['history', 'hist']));
-    assert.deepEqual(rows.map((r) => [r.txId, r.value, r.isDelete]), [[c.txId, '', true], [b.txId, 'two', false], [a.txId, 'one', false]]);
+    assert.deepEqual(
+      rows.map((r) => [r.txId, r.value, r.isDelete]),
+      [
+        [c.txId, '', true],
+        [b.txId, 'two', false],
+        [a.txId, 'one', false],
+      ],
+    );
     assert.ok(rows.every((r) => r.hasTimestamp));
   });
 
   test('state metadata: validation parameters, public and private', async () => {
     await call(['put', 'ep-key', 'v']);
     const s = await call(['setEP', 'ep-key', 'policy-bytes']);
-    assert.deepEqual(s.readWriteSet.metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]), [['ep-key', 'VALIDATION_PARAMETER', 'policy-bytes']]);
+    assert.deepEqual(
+      s.readWriteSet.metadataWrites.map((m) => [m.key, m.metakey, m.value.toString()]),
+      [['ep-key', 'VALIDATION_PARAMETER', 'policy-bytes']],
+    );
     assert.equal(text(await call(['getEP', 'ep-key'])), 'policy-bytes');
     assert.equal(text(await call(['getEP', 'no-ep'])), '');
     await call(['putPrivate', 'coll1', 'pep', 'v']);
@@ -180,11 +213,17 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
     assert.equal(await get('pk'), '');
     assert.equal(text(await call(['hashPrivate', 'coll1', 'pk'])), createHash('sha256').update('pv').digest('hex'));
     await call(['putPrivate', 'coll1', 'pk2', 'pv2']);
-    assert.deepEqual(json<Row[]>(await call(['rangePrivate', 'coll1', 'pk', 'pl'])).map((r) => r.key), ['pk', 'pk2']);
+    assert.deepEqual(
+      json<Row[]>(await call(['rangePrivate', 'coll1', 'pk', 'pl'])).map((r) => r.key),
+      ['pk', 'pk2'],
+    );
     await call(['delPrivate', 'coll1', 'pk']);
     assert.equal(text(await call(['getPrivate', 'coll1', 'pk'])), '');
     const p = await call(['purgePrivate', 'coll1', 'pk2']);
-    assert.deepEqual(p.readWriteSet.writes.map((x) => [x.key, x.purge === true]), [['pk2', true]]);
+    assert.deepEqual(
+      p.readWriteSet.writes.map((x) => [x.key, x.purge === true]),
+      [['pk2', true]],
+    );
     assert.equal(text(await call(['getPrivate', 'coll1', 'pk2'])), '');
     assert.deepEqual(json(await call(['transient'], { transient: { secret: 's3cr3t' } })), { secret: 's3cr3t' });
     await call(['putPrivateTransient', 'coll1', 'tk', 'secret'], { transient: { secret: 'from-transient' } });
@@ -209,7 +248,10 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
   test('invokeChaincode and events', async () => {
     const r = await call(['cc2cc', 'javacc2', '', 'put', 'x', 'from-javacc']);
     assert.deepEqual(json(r), { status: 200, message: '', payload: 'put x' });
-    assert.deepEqual(r.readWriteSet.writes.map((w) => [w.chaincode, w.key]), [['javacc2', 'x']]);
+    assert.deepEqual(
+      r.readWriteSet.writes.map((w) => [w.chaincode, w.key]),
+      [['javacc2', 'x']],
+    );
     assert.equal(text(await pipeline.execute({ chaincode: 'javacc2:1.0', args: ['get', 'x'] })), 'from-javacc');
     const failed = json<{ status: number; message: string }>(await call(['cc2cc', 'javacc2', '', 'fail', 'callee-says-no']));
     assert.deepEqual([failed.status, failed.message], [500, 'callee-says-no']);
@@ -230,7 +272,10 @@ describe('peer with the real Java shim (fabric-chaincode-shim 2.5)', { skip: fix
   test('concurrent read-then-write of one key: one VALID, one MVCC_READ_CONFLICT', async () => {
     await call(['put', 'mvcc', 'start']);
     const rs = await Promise.all([run(['readSleepWrite', 'mvcc', 'A', '400']), run(['readSleepWrite', 'mvcc', 'B', '400'])]);
-    assert.deepEqual(rs.map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      [200, 200],
+    );
     assert.deepEqual(rs.map((r) => r.validation).sort(), ['MVCC_READ_CONFLICT', 'VALID']);
   });
 
@@ -282,7 +327,7 @@ describe('peer with the Java contract API (ContractRouter)', { skip: fixtureSkip
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('routes transactions, and ClientIdentity parses the peer\'s PEM creator', async () => {
+  test("routes transactions, and ClientIdentity parses the peer's PEM creator", async () => {
     const p = await run(['put', 'ck', 'cv']);
     assert.equal(p.status, 200, `${p.message}\n${proc?.output()}`);
     assert.equal(text(p), 'put ck');

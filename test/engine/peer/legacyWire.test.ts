@@ -55,8 +55,14 @@ describe('Fabric 1.0 wire forms', () => {
     shim.send({ type: MessageType.COMPLETED, txid: tx.txid, payload: codecs.Response.encode({ status: 200, payload: Buffer.from('ok') }) });
     const r = await pending;
     assert.equal(r.status, 200);
-    assert.deepEqual(r.readWriteSet.writes.map((w) => [w.key, w.value?.toString() ?? null]).sort(), [['gone', null], ['k', 'v']]);
-    assert.deepEqual(r.readWriteSet.reads.map((x) => x.key), ['k']);
+    assert.deepEqual(r.readWriteSet.writes.map((w) => [w.key, w.value?.toString() ?? null]).sort(), [
+      ['gone', null],
+      ['k', 'v'],
+    ]);
+    assert.deepEqual(
+      r.readWriteSet.reads.map((x) => x.key),
+      ['k'],
+    );
     assert.equal(peer.ledger().state.getState({ channel: 'mychannel', chaincode: 'legacy' }, 'k')?.value.toString(), 'v');
     shim.cancel();
   });

@@ -52,7 +52,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('registers through created → established → ready', () => {
     const states = changes.filter((c) => c.handler.chaincodeId === CC || c.previous === null).map((c) => c.handler.state);
-    assert.deepEqual(states.filter((s, i) => s !== states[i - 1]), ['created', 'established', 'ready']);
+    assert.deepEqual(
+      states.filter((s, i) => s !== states[i - 1]),
+      ['created', 'established', 'ready'],
+    );
     const info = peer.handlers().find((h) => h.chaincodeId === CC);
     assert.equal(info?.state, 'ready');
   });
@@ -67,7 +70,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   test('put then get commits and records versions in the read set', async () => {
     const w = await invoke('put', 'k1', 'v1');
     assert.equal(w.validation, 'VALID');
-    assert.deepEqual(w.readWriteSet.writes.map((x) => [x.key, x.value?.toString()]), [['k1', 'v1']]);
+    assert.deepEqual(
+      w.readWriteSet.writes.map((x) => [x.key, x.value?.toString()]),
+      [['k1', 'v1']],
+    );
     const r = await pipeline.execute({ chaincode: CC, args: ['get', 'k1'] });
     assert.equal(json(r.payload).value, 'v1');
     assert.equal(r.readWriteSet.reads.length, 1);
@@ -104,7 +110,14 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('put', 'h', 'two');
     const d = await invoke('del', 'h');
     const rows = json<{ txId: string; value: string | null; isDelete: boolean }[]>((await pipeline.execute({ chaincode: CC, args: ['history', 'h'] })).payload);
-    assert.deepEqual(rows.map((r) => [r.isDelete, r.isDelete ? null : r.value]), [[true, null], [false, 'two'], [false, 'one']]);
+    assert.deepEqual(
+      rows.map((r) => [r.isDelete, r.isDelete ? null : r.value]),
+      [
+        [true, null],
+        [false, 'two'],
+        [false, 'one'],
+      ],
+    );
     assert.equal(rows[0].txId, d.txId);
   });
 
@@ -126,9 +139,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(first.rows.length, 10);
     assert.equal(first.fetched, 10);
     assert.ok(first.bookmark);
-    const second = json<{ rows: { key: string }[] }>(
-      (await pipeline.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', first.bookmark] })).payload,
-    );
+    const second = json<{ rows: { key: string }[] }>((await pipeline.execute({ chaincode: CC, args: ['rangePage', 'r', 'r\u{10FFFF}', '10', first.bookmark] })).payload);
     assert.equal(second.rows[0].key, 'r010');
   });
 
@@ -136,13 +147,14 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('putComposite', 'color~name', 'blue', 'a1', 'x');
     await invoke('putComposite', 'color~name', 'blue', 'a2', 'y');
     await invoke('putComposite', 'color~name', 'red', 'a3', 'z');
-    const rows = json<{ objectType: string; attributes: string[]; value: string }[]>(
-      (await pipeline.execute({ chaincode: CC, args: ['partial', 'color~name', 'blue'] })).payload,
+    const rows = json<{ objectType: string; attributes: string[]; value: string }[]>((await pipeline.execute({ chaincode: CC, args: ['partial', 'color~name', 'blue'] })).payload);
+    assert.deepEqual(
+      rows.map((r) => [r.objectType, ...r.attributes, r.value]),
+      [
+        ['color~name', 'blue', 'a1', 'x'],
+        ['color~name', 'blue', 'a2', 'y'],
+      ],
     );
-    assert.deepEqual(rows.map((r) => [r.objectType, ...r.attributes, r.value]), [
-      ['color~name', 'blue', 'a1', 'x'],
-      ['color~name', 'blue', 'a2', 'y'],
-    ]);
     // An empty-start range (the shim sends \x01) skips composite keys.
     const plain = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', '', ''] })).payload);
     assert.ok(plain.every((r) => !r.key.startsWith('\u0000')));
@@ -154,7 +166,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('put', 'm3', JSON.stringify({ docType: 'm', size: 10, color: 'blue' }));
     const q = JSON.stringify({ selector: { docType: 'm', size: { $gte: 6 } }, sort: [{ size: 'desc' }] });
     const rows = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['query', q] })).payload);
-    assert.deepEqual(rows.map((r) => r.key), ['m2', 'm3']);
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      ['m2', 'm3'],
+    );
     const page = json<{ rows: { key: string }[]; bookmark: string }>(
       (await pipeline.execute({ chaincode: CC, args: ['queryPage', JSON.stringify({ selector: { docType: 'm' } }), '2', ''] })).payload,
     );
@@ -178,7 +193,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
   test('a bookmark before the start key starts the scan there, as in Fabric (handler.go HandleGetStateByRange)', async () => {
     type Page = { rows: { key: string }[]; metadata: { fetched: number; bookmark: string } | null };
     const page = json<Page>((await invoke('rangePageAsGiven', 'r003', 'r005', '10', 'r001')).payload);
-    assert.deepEqual(page.rows.map((r) => r.key), ['r001', 'r002', 'r003', 'r004']);
+    assert.deepEqual(
+      page.rows.map((r) => r.key),
+      ['r001', 'r002', 'r003', 'r004'],
+    );
   });
 
   test('an empty key is stored, read, left out of shim ranges and deleted, as on Fabric with LevelDB', async () => {
@@ -217,11 +235,22 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     await invoke('putPrivate', 'secrets', 'p2', JSON.stringify({ docType: 's', n: 2 }));
     assert.equal((await query('getPrivate', 'secrets', 'p1')).value, JSON.stringify({ docType: 's', n: 1 }));
     const hash = (await query('privateHash', 'secrets', 'p1')).hash;
-    assert.equal(hash, createHash('sha256').update(JSON.stringify({ docType: 's', n: 1 })).digest('hex'));
+    assert.equal(
+      hash,
+      createHash('sha256')
+        .update(JSON.stringify({ docType: 's', n: 1 }))
+        .digest('hex'),
+    );
     const range = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['rangePrivate', 'secrets', 'p', 'q'] })).payload);
-    assert.deepEqual(range.map((x) => x.key), ['p1', 'p2']);
+    assert.deepEqual(
+      range.map((x) => x.key),
+      ['p1', 'p2'],
+    );
     const q = json<{ key: string }[]>((await pipeline.execute({ chaincode: CC, args: ['queryPrivate', 'secrets', JSON.stringify({ selector: { n: 2 } })] })).payload);
-    assert.deepEqual(q.map((x) => x.key), ['p2']);
+    assert.deepEqual(
+      q.map((x) => x.key),
+      ['p2'],
+    );
     await invoke('delPrivate', 'secrets', 'p1');
     assert.equal((await query('getPrivate', 'secrets', 'p1')).value, null);
     await invoke('purgePrivate', 'secrets', 'p2');
@@ -289,7 +318,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.deepEqual(heights(), [before[0], before[1] + 1]);
     assert.equal(peer.ledger('otherchannel').state.getState({ channel: 'otherchannel', chaincode: 'lowlevel' }, 'only-other')?.value.toString(), 'o');
     assert.equal(peer.ledger('mychannel').state.getState({ channel: 'mychannel', chaincode: 'lowlevel' }, 'only-other'), undefined);
-    await assert.rejects(pipeline.execute({ chaincode: CC, args: ['get', 'a'], channel: 'nosuchchannel' }), { name: 'ChannelNotFoundError', message: "channel 'nosuchchannel' not found" });
+    await assert.rejects(pipeline.execute({ chaincode: CC, args: ['get', 'a'], channel: 'nosuchchannel' }), {
+      name: 'ChannelNotFoundError',
+      message: "channel 'nosuchchannel' not found",
+    });
   });
 
   test('chaincode-to-chaincode across channels reads but its writes are discarded; an unknown channel fails the ACL lookup', async () => {
@@ -298,7 +330,7 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.deepEqual([read.status, JSON.parse(read.payload).value], [200, 'in-other']);
     const wrote = await invoke('callCatching', 'lowlevel/otherchannel', 'put', 'xch', 'overwritten');
     assert.equal(JSON.parse(json<{ payload: string }>(wrote.payload).payload).ok, true);
-    assert.ok(!wrote.readWriteSet.writes.some((w) => w.key === 'xch'), 'the callee\'s writes on the other channel are not in the caller\'s write set');
+    assert.ok(!wrote.readWriteSet.writes.some((w) => w.key === 'xch'), "the callee's writes on the other channel are not in the caller's write set");
     assert.equal(peer.ledger('otherchannel').state.getState({ channel: 'otherchannel', chaincode: 'lowlevel' }, 'xch')?.value.toString(), 'in-other');
     // core/aclmgmt: the ACL check on the target channel fails first for a channel the peer has not joined.
     const unknown = json<{ error: string }>((await invoke('callCatching', 'lowlevel/nosuchchannel', 'get', 'a')).payload);
@@ -326,7 +358,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
 
   test('fifty concurrent transactions on one stream', async () => {
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => pipeline.execute({ chaincode: CC, args: ['put', `c${i}`, `v${i}`] })));
-    assert.ok(results.every((r) => r.status === 200 && r.validation === 'VALID'), JSON.stringify(results.map((r) => r.message)));
+    assert.ok(
+      results.every((r) => r.status === 200 && r.validation === 'VALID'),
+      JSON.stringify(results.map((r) => r.message)),
+    );
     const rows = json<{ key: string; value: string }[]>((await pipeline.execute({ chaincode: CC, args: ['range', 'c', 'c\u{10FFFF}'] })).payload);
     assert.equal(rows.filter((r) => /^c\d+$/.test(r.key)).length, 50);
     assert.ok(rows.every((r) => r.value === `v${r.key.slice(1)}`));
@@ -345,7 +380,10 @@ describe('peer with a real fabric-shim low-level chaincode', () => {
     assert.equal(r.status, 500);
     assert.match(r.message, /stream terminated/);
     assert.equal((await query('get', 'killed')).value, null);
-    assert.equal(peer.handlers().find((h) => h.chaincodeId === 'victim:1.0'), undefined);
+    assert.equal(
+      peer.handlers().find((h) => h.chaincodeId === 'victim:1.0'),
+      undefined,
+    );
   });
 
   test('an unknown chaincode is a clear error', async () => {

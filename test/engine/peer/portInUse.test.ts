@@ -98,7 +98,8 @@ describe('chaincode server: a port in use', () => {
   });
 
   test('ss and lsof output are read for the holder', () => {
-    const ss = 'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      511        127.0.0.1:7052      0.0.0.0:*    users:(("code-server",pid=4242,fd=21))\n';
+    const ss =
+      'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0      511        127.0.0.1:7052      0.0.0.0:*    users:(("code-server",pid=4242,fd=21))\n';
     assert.deepEqual(holderFromSs(ss, 7052), { command: 'code-server', pid: 4242 });
     assert.equal(holderFromSs(ss, 705), undefined, 'the port must match exactly');
     assert.deepEqual(holderFromLsof('p4242\ncnode\nf21\n'), { pid: 4242, command: 'node' });

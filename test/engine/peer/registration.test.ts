@@ -83,7 +83,11 @@ describe('handler registration and protocol edge cases', () => {
     s.send(registerFrame('order:1.0'));
     await s.waitFor((m) => m.type === MessageType.READY, 3000, 'READY');
     await sleep(100);
-    assert.deepEqual(s.received.map((m) => m.type), [MessageType.REGISTERED, MessageType.READY], s.describe());
+    assert.deepEqual(
+      s.received.map((m) => m.type),
+      [MessageType.REGISTERED, MessageType.READY],
+      s.describe(),
+    );
     for (const m of s.received) {
       assert.equal(m.txid, '', 'no txid on REGISTERED/READY');
       assert.equal(m.proposal, null);
@@ -135,7 +139,10 @@ describe('handler registration and protocol edge cases', () => {
     await s.register('twice:1.0');
     s.send(registerFrame('twice:1.0'));
     assert.match(await refused(s), /REGISTER/);
-    assert.equal(peer.handlers().find((h) => h.chaincodeId === 'twice:1.0'), undefined);
+    assert.equal(
+      peer.handlers().find((h) => h.chaincodeId === 'twice:1.0'),
+      undefined,
+    );
   });
 
   test('any message before REGISTER is refused and the stream ends', async () => {
@@ -153,7 +160,10 @@ describe('handler registration and protocol edge cases', () => {
     await s.waitForEnd(3000);
     const errors = s.received.filter((m) => m.type === MessageType.ERROR);
     assert.ok(errors.length <= 1 && errors.every((m) => /malformed ChaincodeMessage/.test(text(m))), s.describe());
-    assert.ok(diagnostics.slice(before).some((d) => d.level === 'error' && /malformed ChaincodeMessage \(4 bytes\)/.test(d.message)), JSON.stringify(diagnostics.slice(before)));
+    assert.ok(
+      diagnostics.slice(before).some((d) => d.level === 'error' && /malformed ChaincodeMessage \(4 bytes\)/.test(d.message)),
+      JSON.stringify(diagnostics.slice(before)),
+    );
     const next = open();
     await next.register('after-malformed:1.0');
   });
@@ -165,8 +175,15 @@ describe('handler registration and protocol edge cases', () => {
     const mark = s.received.length;
     s.send({ type: 99 as MessageType, txid: 'tx-99', channel_id: 'mychannel', payload: Buffer.from('??') });
     await probe(s, 'probe-99');
-    assert.deepEqual(s.received.slice(mark).map((m) => m.txid), ['probe-99'], `no reply about tx-99: ${s.describe()}`);
-    assert.ok(diagnostics.slice(before).some((d) => /UNKNOWN\(99\)/.test(d.message)), JSON.stringify(diagnostics.slice(before)));
+    assert.deepEqual(
+      s.received.slice(mark).map((m) => m.txid),
+      ['probe-99'],
+      `no reply about tx-99: ${s.describe()}`,
+    );
+    assert.ok(
+      diagnostics.slice(before).some((d) => /UNKNOWN\(99\)/.test(d.message)),
+      JSON.stringify(diagnostics.slice(before)),
+    );
     assert.equal(peer.handlers().find((h) => h.chaincodeId === 'unknown-type:1.0')?.state, 'ready');
   });
 
@@ -181,8 +198,15 @@ describe('handler registration and protocol edge cases', () => {
     s.send({ type: MessageType.ERROR, txid: 'no-such-tx-2', channel_id: 'mychannel', payload: Buffer.from('boom') });
     s.send({ type: MessageType.RESPONSE, txid: 'no-such-tx-3', channel_id: 'mychannel', payload: Buffer.alloc(0) });
     await probe(s, 'probe-stray');
-    assert.deepEqual(s.received.slice(mark).map((m) => m.txid), ['probe-stray'], `answered a stray message: ${s.describe()}`);
-    const logged = diagnostics.slice(before).map((d) => d.message).join('\n');
+    assert.deepEqual(
+      s.received.slice(mark).map((m) => m.txid),
+      ['probe-stray'],
+      `answered a stray message: ${s.describe()}`,
+    );
+    const logged = diagnostics
+      .slice(before)
+      .map((d) => d.message)
+      .join('\n');
     assert.match(logged, /COMPLETED for unknown transaction mychannel\/no-such-tx dropped/);
     assert.match(logged, /ERROR for unknown transaction mychannel\/no-such-tx-2 dropped/);
     assert.match(logged, /RESPONSE/);
@@ -200,7 +224,11 @@ describe('handler registration and protocol edge cases', () => {
     const mark = s.received.length;
     s.send({ type: MessageType.KEEPALIVE });
     await probe(s, 'probe-ka');
-    assert.deepEqual(s.received.slice(mark).map((m) => m.txid), ['probe-ka'], s.describe());
+    assert.deepEqual(
+      s.received.slice(mark).map((m) => m.txid),
+      ['probe-ka'],
+      s.describe(),
+    );
   });
 
   test('the peer never sends KEEPALIVE (a fabric-shim ≤ 2.5.8 would exit on it)', async () => {
@@ -235,7 +263,10 @@ describe('handler registration and protocol edge cases', () => {
     assert.equal(peer.ledger().state.height, heightBefore);
     assert.equal(peer.ledger().state.getState({ channel: r.channel, chaincode: 'midtx' }, 'midtx-key'), undefined);
     assert.equal(pipeline.transaction(r.txId)?.validation, 'NOT_COMMITTED');
-    assert.equal(peer.handlers().find((h) => h.id === handlerId), undefined);
+    assert.equal(
+      peer.handlers().find((h) => h.id === handlerId),
+      undefined,
+    );
     await assert.rejects(pipeline.execute({ chaincode: 'midtx:1.0', args: ['get', 'k'] }), /not registered/);
   });
 
@@ -247,7 +278,10 @@ describe('handler registration and protocol edge cases', () => {
       const s = ch.open();
       s.send(registerFrame('nobody:1.0'));
       assert.match(await refused(s), /will not accept a connection for nobody:1\.0: it is not being launched/);
-      assert.equal(strict.handlers().find((h) => h.chaincodeId === 'nobody:1.0'), undefined);
+      assert.equal(
+        strict.handlers().find((h) => h.chaincodeId === 'nobody:1.0'),
+        undefined,
+      );
       strict.registry.launching('somebody:1.0'); // being launched: its REGISTER is taken
       const ok = ch.open();
       await ok.register('somebody:1.0');
@@ -269,6 +303,10 @@ describe('handler registration and protocol edge cases', () => {
     assert.equal(r.status, 200, r.message);
     assert.equal(r.validation, 'VALID');
     assert.equal(fixture.hasExited, false);
-    assert.deepEqual(streams.flatMap((s) => s.undecodable.map((f) => f.toString('hex'))), [], 'the peer sent frames that are not ChaincodeMessages');
+    assert.deepEqual(
+      streams.flatMap((s) => s.undecodable.map((f) => f.toString('hex'))),
+      [],
+      'the peer sent frames that are not ChaincodeMessages',
+    );
   });
 });

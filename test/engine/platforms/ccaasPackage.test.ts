@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
 /** Until something accepts connections at host:port (the server starting up). */
 async function listening(address: string, server: RunningProcess, timeoutMs: number): Promise<void> {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect({ host, port }, () => {
         socket.destroy();
@@ -54,7 +54,7 @@ describe('a chaincode-as-a-service package the peer can use', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('the server at the package\'s address, under its package ID, runs transactions for the embedded peer', async () => {
+  test("the server at the package's address, under its package ID, runs transactions for the embedded peer", async () => {
     const folder = await tree(await typescriptChaincodeSpec());
     const out = await tree({});
 
@@ -76,7 +76,12 @@ describe('a chaincode-as-a-service package the peer can use', () => {
       await writeFile(file, entry.body);
     }
     await symlink(path.join(repoRoot(), 'node_modules'), path.join(app, 'node_modules'));
-    server = startProcess(process.execPath, [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', connection.address, '--chaincode-id', ccaas.packageId, '--module-path', app], {}, app);
+    server = startProcess(
+      process.execPath,
+      [FABRIC_CHAINCODE_NODE, 'server', '--chaincode-address', connection.address, '--chaincode-id', ccaas.packageId, '--module-path', app],
+      {},
+      app,
+    );
     await listening(connection.address, server, 30_000);
 
     // A real peer's chaincode id is the package ID: `<label>:<hash>`, i.e. name and version here.

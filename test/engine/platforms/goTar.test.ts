@@ -15,7 +15,14 @@ const go = goToolchain('the reference tar writer is a Go program');
 
 /** What Go's archive/tar writes for these entries (headers built as Fabric builds them). */
 function goReference(entries: readonly GoTarEntry[]): Buffer {
-  const input = entries.map((e) => ({ name: e.name, mode: e.mode, uid: e.uid ?? 0, gid: e.gid ?? 0, dir: e.type === 'directory', body: (e.body ?? Buffer.alloc(0)).toString('base64') }));
+  const input = entries.map((e) => ({
+    name: e.name,
+    mode: e.mode,
+    uid: e.uid ?? 0,
+    gid: e.gid ?? 0,
+    dir: e.type === 'directory',
+    body: (e.body ?? Buffer.alloc(0)).toString('base64'),
+  }));
   return execFileSync(requireFixture(go), ['run', '.'], {
     cwd: path.join(repoRoot(), 'test', 'fixtures', 'go', 'tarwriter'),
     input: JSON.stringify(input),

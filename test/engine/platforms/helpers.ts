@@ -109,7 +109,16 @@ export async function typescriptChaincodeSpec(): Promise<TreeSpec> {
       devDependencies: { typescript: '^5.0.0' },
     }),
     'tsconfig.json': JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'commonjs', outDir: 'dist', rootDir: 'src', experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true, types: ['node'] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        outDir: 'dist',
+        rootDir: 'src',
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        skipLibCheck: true,
+        types: ['node'],
+      },
       include: ['src'],
     }),
     '.gitignore': 'dist/\nnode_modules/\n',

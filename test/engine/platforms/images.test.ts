@@ -13,15 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { VMController } from '../../../src/engine/container/controller';
 import { DockerVM } from '../../../src/engine/container/docker/dockerVM';
-import {
-  golangPlatform,
-  javaPlatform,
-  launchParameters,
-  nodePlatform,
-  prepareBuild,
-  type ChaincodeLanguage,
-  type Platform,
-} from '../../../src/engine/platforms';
+import { golangPlatform, javaPlatform, launchParameters, nodePlatform, prepareBuild, type ChaincodeLanguage, type Platform } from '../../../src/engine/platforms';
 import { asBaseImages, dockerSkip, ensureBaseImages, type TestBaseImages } from '../../support/docker';
 import { countingBuilder, EventLog, removeEverythingOf } from '../container/dockerHarness';
 import { makeTree, removeTree, writeTree, type TreeSpec } from './helpers';
@@ -106,7 +98,10 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
     const dir = await makeTree(TS_PROJECT);
     dirs.push(dir);
     assert.equal(await launch(nodePlatform, dir, 'ts:1.0'), 0);
-    assert.ok(log.logs('ts:1.0').some((l) => /^Step \d+\/\d+ : RUN npm run build$/.test(l)), log.logs('ts:1.0').join('\n'));
+    assert.ok(
+      log.logs('ts:1.0').some((l) => /^Step \d+\/\d+ : RUN npm run build$/.test(l)),
+      log.logs('ts:1.0').join('\n'),
+    );
     assert.ok(log.logs('ts:1.0', 'stdout').includes('built inside the image'));
   });
 
@@ -164,7 +159,10 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
     // The compile stage's result (the image id printed just before the second FROM) is not left dangling.
     const lines = log.logs('gocc:1.0');
     const secondFrom = lines.findIndex((l, i) => i > 0 && /^Step \d+\/\d+ : FROM /.test(l) && lines.slice(0, i).some((p) => /^Step \d+\/\d+ : FROM /.test(p)));
-    const stageImage = [...lines.slice(0, secondFrom)].reverse().find((l) => /^ ---> [0-9a-f]{12}$/.test(l))?.slice(6);
+    const stageImage = [...lines.slice(0, secondFrom)]
+      .reverse()
+      .find((l) => /^ ---> [0-9a-f]{12}$/.test(l))
+      ?.slice(6);
     assert.ok(stageImage, lines.join('\n'));
     await assert.rejects(vm.docker.getImage(stageImage).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
   });

@@ -50,7 +50,10 @@ describe('launch parameters (Fabric 2.x GetArgs/GetEnv)', () => {
     assert.equal(file(TLS_PATHS.rootCert), tls.rootCertPem);
     // Every path the environment names is a file that gets uploaded.
     for (const key of ['CORE_TLS_CLIENT_KEY_PATH', 'CORE_TLS_CLIENT_CERT_PATH', 'CORE_TLS_CLIENT_KEY_FILE', 'CORE_TLS_CLIENT_CERT_FILE', 'CORE_PEER_TLS_ROOTCERT_FILE']) {
-      assert.ok(p.files.some((f) => f.path === p.env[key]), key);
+      assert.ok(
+        p.files.some((f) => f.path === p.env[key]),
+        key,
+      );
     }
     assert.equal(p.args[0], '/bin/sh');
     assert.equal(p.env['NPM_CONFIG_UPDATE_NOTIFIER'], 'false', 'npm start without its update check');

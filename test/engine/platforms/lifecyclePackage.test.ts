@@ -58,12 +58,15 @@ const NODE_CODE_ENTRIES = [
 ];
 
 describe('lifecycle package: the format (internal/peer/lifecycle/chaincode/package.go)', () => {
-  test('a Node chaincode round trip: two bare entries, metadata in Fabric\'s field order, the code as the Node platform packages it', async () => {
+  test("a Node chaincode round trip: two bare entries, metadata in Fabric's field order, the code as the Node platform packages it", async () => {
     const dir = await tree(NODE_CHAINCODE);
     const pkg = await createLifecyclePackage({ folder: dir, metadataPath: 'chaincode/basic' });
     const read = await readLifecyclePackage(pkg.bytes);
 
-    assert.deepEqual(read.outer.map((e) => e.name), ['metadata.json', 'code.tar.gz']);
+    assert.deepEqual(
+      read.outer.map((e) => e.name),
+      ['metadata.json', 'code.tar.gz'],
+    );
     for (const h of read.outerHeaders) {
       // writeBytesToPackage: Name, Size, Mode 0100644 and nothing else.
       assert.deepEqual(
@@ -75,11 +78,18 @@ describe('lifecycle package: the format (internal/peer/lifecycle/chaincode/packa
     assert.equal(read.metadataText, '{"path":"chaincode/basic","type":"node","label":"basic_1.0.0"}');
     assert.equal(pkg.metadata, read.metadataText);
 
-    assert.deepEqual(read.code.map((e) => e.name), NODE_CODE_ENTRIES);
+    assert.deepEqual(
+      read.code.map((e) => e.name),
+      NODE_CODE_ENTRIES,
+    );
     assert.deepEqual(pkg.codeEntries, NODE_CODE_ENTRIES);
     for (const h of read.codeHeaders) {
       // WriteFileToPackage: the file's header with mode 0100644, uid/gid 500, zero times.
-      assert.deepEqual({ mode: h.modeText, uid: h.uid, gid: h.gid, mtime: h.mtime, type: h.typeflag, uname: h.uname }, { mode: '0100644', uid: 500, gid: 500, mtime: 0, type: '0', uname: '' }, h.name);
+      assert.deepEqual(
+        { mode: h.modeText, uid: h.uid, gid: h.gid, mtime: h.mtime, type: h.typeflag, uname: h.uname },
+        { mode: '0100644', uid: 500, gid: 500, mtime: 0, type: '0', uname: '' },
+        h.name,
+      );
     }
     for (const entry of read.code) {
       const source = entry.name.startsWith('src/') ? entry.name.slice(4) : entry.name;
@@ -97,10 +107,10 @@ describe('lifecycle package: the format (internal/peer/lifecycle/chaincode/packa
     assert.ok(written.equals(pkg.bytes));
     assert.equal(packageId(pkg.label, written), `basic_1.0.0:${execFileSync('sha256sum', [out], { encoding: 'utf8' }).split(' ')[0]}`);
     const listing = execFileSync('tar', ['--numeric-owner', '-tvzf', out], { encoding: 'utf8' }).trim().split('\n');
-    assert.deepEqual(listing.map((line) => line.replace(/\s+/g, ' ').replace(/ \d+ 1970/, ' N 1970')), [
-      '-rw-r--r-- 0/0 N 1970-01-01 00:00 metadata.json',
-      '-rw-r--r-- 0/0 N 1970-01-01 00:00 code.tar.gz',
-    ]);
+    assert.deepEqual(
+      listing.map((line) => line.replace(/\s+/g, ' ').replace(/ \d+ 1970/, ' N 1970')),
+      ['-rw-r--r-- 0/0 N 1970-01-01 00:00 metadata.json', '-rw-r--r-- 0/0 N 1970-01-01 00:00 code.tar.gz'],
+    );
   });
 
   test('deterministic: the same content gives the same bytes and ID, wherever it is, whatever the mtimes and umask', async () => {
@@ -131,7 +141,7 @@ describe('lifecycle package: the format (internal/peer/lifecycle/chaincode/packa
     assert.ok(second.bytes.equals(first.bytes), 'same bytes: neither file went in');
   });
 
-  test('metadata.json is Go\'s json.Marshal: compact, <, > and & escaped', async () => {
+  test("metadata.json is Go's json.Marshal: compact, <, > and & escaped", async () => {
     const dir = await tree(NODE_CHAINCODE);
     const pkg = await createLifecyclePackage({ folder: dir, metadataPath: 'a&b/<c>', label: 'x.1+2-3_4' });
     assert.equal(pkg.metadata, '{"path":"a\\u0026b/\\u003cc\\u003e","type":"node","label":"x.1+2-3_4"}');
@@ -147,13 +157,16 @@ describe('lifecycle package: the format (internal/peer/lifecycle/chaincode/packa
   });
 });
 
-describe('lifecycle package: chaincode as a service (fabric-samples\' ccaas packages)', () => {
+describe("lifecycle package: chaincode as a service (fabric-samples' ccaas packages)", () => {
   test('metadata {"type":"ccaas","label"}, code.tar.gz holding connection.json and the folder\'s CouchDB indexes', async () => {
     const dir = await tree(NODE_CHAINCODE);
     const pkg = await createLifecyclePackage({ type: 'ccaas', folder: dir, connection: { address: '{{.peername}}_basic:9999' } });
     const read = await readLifecyclePackage(pkg.bytes);
     assert.equal(read.metadataText, '{"type":"ccaas","label":"basic_1.0.0"}');
-    assert.deepEqual(read.code.map((e) => e.name), ['connection.json', 'META-INF/statedb/couchdb/indexes/owner.json']);
+    assert.deepEqual(
+      read.code.map((e) => e.name),
+      ['connection.json', 'META-INF/statedb/couchdb/indexes/owner.json'],
+    );
     assert.equal(read.code[0]!.body.toString(), '{\n  "address": "{{.peername}}_basic:9999",\n  "dial_timeout": "10s",\n  "tls_required": false\n}\n');
     assert.equal(pkg.packageId, `basic_1.0.0:${sha256(pkg.bytes)}`);
   });
@@ -161,7 +174,11 @@ describe('lifecycle package: chaincode as a service (fabric-samples\' ccaas pack
   test('with TLS: the PEM fields, client authentication only with a client key and certificate', async () => {
     const dir = await tree(NODE_CHAINCODE);
     const pem = (kind: string): string => `-----BEGIN ${kind}-----\nMIIB\n-----END ${kind}-----\n`;
-    const connection = (client?: { key: string; cert: string }) => ({ address: 'cc.example.com:7052', dialTimeout: '1m30s', tls: { rootCert: pem('CERTIFICATE'), ...(client ? { client } : {}) } });
+    const connection = (client?: { key: string; cert: string }) => ({
+      address: 'cc.example.com:7052',
+      dialTimeout: '1m30s',
+      tls: { rootCert: pem('CERTIFICATE'), ...(client ? { client } : {}) },
+    });
     const json = async (client?: { key: string; cert: string }): Promise<Record<string, unknown>> => {
       const pkg = await createLifecyclePackage({ type: 'ccaas', folder: dir, connection: connection(client) });
       return JSON.parse((await readLifecyclePackage(pkg.bytes)).code[0]!.body.toString()) as Record<string, unknown>;
@@ -189,14 +206,22 @@ describe('lifecycle package: bad inputs are refused before anything is written',
   };
 
   test('a folder that is not a chaincode', async () => {
-    await refuses({ folder: await tree({ 'README.md': 'notes', 'package.json': '{"name":"web-app"}' }) }, PackageError, /is not a chaincode folder: it has no package\.json depending on fabric-shim or fabric-contract-api/);
+    await refuses(
+      { folder: await tree({ 'README.md': 'notes', 'package.json': '{"name":"web-app"}' }) },
+      PackageError,
+      /is not a chaincode folder: it has no package\.json depending on fabric-shim or fabric-contract-api/,
+    );
     await refuses({ folder: path.join(await tree({}), 'missing') }, PackageError, /is not a folder/);
   });
 
   test("a label Fabric refuses, with Fabric's message (persistence.ValidateLabel)", async () => {
     const folder = await tree(NODE_CHAINCODE);
     for (const label of ['', '_x', 'a b', 'a:b', 'é']) {
-      await refuses({ folder, label }, PackageError, new RegExp(`^invalid label '${label}'\\. Label must be non-empty, can only consist of alphanumerics, symbols from '\\.\\+-_', and can only begin with alphanumerics$`));
+      await refuses(
+        { folder, label },
+        PackageError,
+        new RegExp(`^invalid label '${label}'\\. Label must be non-empty, can only consist of alphanumerics, symbols from '\\.\\+-_', and can only begin with alphanumerics$`),
+      );
     }
   });
 
@@ -228,7 +253,15 @@ describe('lifecycle package: bad inputs are refused before anything is written',
   });
 
   test('links Fabric cannot package: to a folder, or to nothing', async () => {
-    await refuses({ folder: await tree({ ...NODE_CHAINCODE, 'shared': { symlink: '/usr/lib' } }) }, SymlinkError, /^shared is a symbolic link to a folder: Fabric's packaging cannot package it/);
-    await refuses({ folder: await tree({ ...NODE_CHAINCODE, 'config.json': { symlink: '/nonexistent/ccl' } }) }, SymlinkError, /^config\.json is a symbolic link to \/nonexistent\/ccl, a path that does not exist/);
+    await refuses(
+      { folder: await tree({ ...NODE_CHAINCODE, shared: { symlink: '/usr/lib' } }) },
+      SymlinkError,
+      /^shared is a symbolic link to a folder: Fabric's packaging cannot package it/,
+    );
+    await refuses(
+      { folder: await tree({ ...NODE_CHAINCODE, 'config.json': { symlink: '/nonexistent/ccl' } }) },
+      SymlinkError,
+      /^config\.json is a symbolic link to \/nonexistent\/ccl, a path that does not exist/,
+    );
   });
 });

@@ -26,20 +26,30 @@ describe('lifecycle package: TypeScript', () => {
     const pkg = await createLifecyclePackage({ folder: dir, onProgress: (step) => steps.push(step) });
     assert.deepEqual(steps, ['building (npm run build)', 'packaging']);
     const { code, metadataText } = await readLifecyclePackage(pkg.bytes);
-    assert.deepEqual(code.map((e) => e.name), ['src/.gitignore', 'src/dist/index.js', 'src/package.json', 'src/src/index.ts', 'src/tsconfig.json']);
+    assert.deepEqual(
+      code.map((e) => e.name),
+      ['src/.gitignore', 'src/dist/index.js', 'src/package.json', 'src/src/index.ts', 'src/tsconfig.json'],
+    );
     assert.match(code.find((e) => e.name === 'src/dist/index.js')!.body.toString(), /CounterContract/);
     assert.equal(JSON.parse(metadataText).type, 'node', 'TypeScript runs on the Node platform');
   });
 
   test('without the build (--no-build) and no compiled output: refused, saying what to do', async () => {
     const dir = await typescriptChaincode();
-    await assert.rejects(createLifecyclePackage({ folder: dir, build: false }), (err: Error) => err instanceof PackageSourceError && /^dist\/index\.js, package\.json's main, is missing .*; build it \(npm run build\), then package again$/.test(err.message));
+    await assert.rejects(
+      createLifecyclePackage({ folder: dir, build: false }),
+      (err: Error) =>
+        err instanceof PackageSourceError && /^dist\/index\.js, package\.json's main, is missing .*; build it \(npm run build\), then package again$/.test(err.message),
+    );
   });
 
   test('a build that fails is reported with its output', async () => {
     const dir = await typescriptChaincode();
     await writeFile(path.join(dir, 'src', 'broken.ts'), 'const x: number = "text";\n');
-    await assert.rejects(createLifecyclePackage({ folder: dir }), (err: Error) => err instanceof PackageSourceError && /^npm run build failed in .*\n[\s\S]*TS2322/.test(err.message));
+    await assert.rejects(
+      createLifecyclePackage({ folder: dir }),
+      (err: Error) => err instanceof PackageSourceError && /^npm run build failed in .*\n[\s\S]*TS2322/.test(err.message),
+    );
   });
 });
 
@@ -57,14 +67,21 @@ describe('lifecycle package: Go', { skip: fixtureSkip(go) }, () => {
 
     const folders = codeHeaders.filter((h) => h.typeflag === '5');
     const files = codeHeaders.filter((h) => h.typeflag === '0');
-    assert.deepEqual(codeHeaders.map((h) => h.typeflag), [...folders.map(() => '5'), ...files.map(() => '0')], 'every folder before every file');
+    assert.deepEqual(
+      codeHeaders.map((h) => h.typeflag),
+      [...folders.map(() => '5'), ...files.map(() => '0')],
+      'every folder before every file',
+    );
     const names = (list: typeof codeHeaders): string[] => list.map((h) => (h.prefix ? `${h.prefix}/${h.name}` : h.name));
     assert.deepEqual(names(folders), [...names(folders)].sort(), 'folders sorted');
     assert.deepEqual(names(files), [...names(files)].sort(), 'files sorted');
     for (const h of folders) assert.deepEqual([h.modeText, h.uid, h.gid], ['0100755', 500, 500]);
     for (const h of files) assert.deepEqual([h.modeText, h.uid, h.gid], ['0100644', 500, 500]);
     for (const file of ['src/go.mod', 'src/go.sum', 'src/main.go', 'src/vendor/modules.txt']) assert.ok(names(files).includes(file), file);
-    assert.ok(names(files).some((n) => n.startsWith('src/vendor/github.com/hyperledger/fabric-chaincode-go/v2/shim/')), 'the shim is vendored');
+    assert.ok(
+      names(files).some((n) => n.startsWith('src/vendor/github.com/hyperledger/fabric-chaincode-go/v2/shim/')),
+      'the shim is vendored',
+    );
     assert.ok(names(folders).includes('src/'));
 
     // The peer's Go builder: `go build -mod=vendor <metadata path>` in src/, here with no network at all
@@ -95,21 +112,24 @@ describe('lifecycle package: Go', { skip: fixtureSkip(go) }, () => {
     const pkg = await createLifecyclePackage({ folder: dir, vendor: false });
     const { code, metadataText } = await readLifecyclePackage(pkg.bytes);
     assert.equal(JSON.parse(metadataText).path, 'example.com/cc');
-    assert.deepEqual(code.map((e) => e.name), [
-      'META-INF/',
-      'META-INF/statedb/',
-      'META-INF/statedb/couchdb/',
-      'META-INF/statedb/couchdb/indexes/',
-      'src/',
-      'src/internal/',
-      'META-INF/statedb/couchdb/indexes/owner.json',
-      'src/.gitignore',
-      'src/go.mod',
-      'src/internal/util.go',
-      'src/internal/util_test.go',
-      'src/linked.go',
-      'src/main.go',
-    ]);
+    assert.deepEqual(
+      code.map((e) => e.name),
+      [
+        'META-INF/',
+        'META-INF/statedb/',
+        'META-INF/statedb/couchdb/',
+        'META-INF/statedb/couchdb/indexes/',
+        'src/',
+        'src/internal/',
+        'META-INF/statedb/couchdb/indexes/owner.json',
+        'src/.gitignore',
+        'src/go.mod',
+        'src/internal/util.go',
+        'src/internal/util_test.go',
+        'src/linked.go',
+        'src/main.go',
+      ],
+    );
     assert.equal(code.find((e) => e.name === 'src/linked.go')?.type, 'file');
     assert.equal(code.find((e) => e.name === 'src/linked.go')?.body.toString(), 'package main\n');
   });
@@ -120,7 +140,12 @@ test('lifecycle package: Go dependencies cannot be vendored without Go: refused,
   const savedPath = process.env.PATH;
   process.env.PATH = '/nonexistent';
   try {
-    await assert.rejects(createLifecyclePackage({ folder: dir }), (err: Error) => err instanceof PackageSourceError && err.message === 'go mod vendor needs go, which is not on the PATH: install Go, or package without vendoring (the peer then downloads the modules)');
+    await assert.rejects(
+      createLifecyclePackage({ folder: dir }),
+      (err: Error) =>
+        err instanceof PackageSourceError &&
+        err.message === 'go mod vendor needs go, which is not on the PATH: install Go, or package without vendoring (the peer then downloads the modules)',
+    );
   } finally {
     process.env.PATH = savedPath;
   }
@@ -138,12 +163,15 @@ describe('lifecycle package: Java', () => {
       'build/libs/cc.jar': 'jar',
       'out/x': 'x',
       '.gradle/cache': 'cache',
-      'gradlew': { content: '#!/bin/sh\n', mode: 0o755 },
+      gradlew: { content: '#!/bin/sh\n', mode: 0o755 },
     });
     const pkg = await createLifecyclePackage({ folder: dir, label: 'java_1' });
     const { code, codeHeaders, metadataText } = await readLifecyclePackage(pkg.bytes);
     assert.equal(JSON.parse(metadataText).type, 'java');
-    assert.deepEqual(code.map((e) => e.name), ['src/gradlew', 'src/pom.xml', 'src/src/main/java/org/example/Contract.java']);
+    assert.deepEqual(
+      code.map((e) => e.name),
+      ['src/gradlew', 'src/pom.xml', 'src/src/main/java/org/example/Contract.java'],
+    );
     assert.equal(codeHeaders[0]!.modeText, '0100644', 'every file 0100644, an executable too (WriteFileToPackage)');
   });
 });

@@ -23,13 +23,17 @@ export interface RawHeader {
   readonly prefix: string;
 }
 
-const text = (block: Buffer, start: number, length: number): string => block.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '');
+const text = (block: Buffer, start: number, length: number): string =>
+  block
+    .subarray(start, start + length)
+    .toString('latin1')
+    .replace(/\0.*$/s, '');
 const octal = (block: Buffer, start: number, length: number): number => parseInt(text(block, start, length).trim() || '0', 8);
 
 /** Every header block of an uncompressed tar, in order. */
 export function rawHeaders(tar: Buffer): RawHeader[] {
   const headers: RawHeader[] = [];
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const block = tar.subarray(offset, offset + 512);
     if (block.every((b) => b === 0)) break;
     const header: RawHeader = {

@@ -28,16 +28,7 @@ describe('packaging: what goes in', () => {
       '.git/HEAD': 'ref: refs/heads/main',
       '.git/config': '[core]',
     });
-    assert.deepEqual(await paths(dir), [
-      '.gitignore',
-      'keep.log',
-      'main.go',
-      'other',
-      'other/secret.txt',
-      'sub',
-      'sub/.gitignore',
-      'sub/code.go',
-    ]);
+    assert.deepEqual(await paths(dir), ['.gitignore', 'keep.log', 'main.go', 'other', 'other/secret.txt', 'sub', 'sub/.gitignore', 'sub/code.go']);
   });
 
   test('.git as a file (a worktree) is excluded as well', async () => {
@@ -45,7 +36,7 @@ describe('packaging: what goes in', () => {
     assert.deepEqual(await paths(dir), ['a.txt']);
   });
 
-  test('a directory .npmignore replaces its .gitignore (npm\'s rule)', async () => {
+  test("a directory .npmignore replaces its .gitignore (npm's rule)", async () => {
     const dir = await tree({
       '.gitignore': 'dist/\n',
       '.npmignore': 'test/\n',
@@ -193,8 +184,7 @@ describe('packaging: the content hash and the tar', () => {
     const old = new Date(Date.now() - 60_000);
     await utimes(path.join(dir, 'a.txt'), old, old);
     const cache = new FileHashCache();
-    const hashOf = async (): Promise<string | undefined> =>
-      (await collectPackage(dir, { ignoreFiles: [], hashCache: cache })).find((e) => e.path === 'a.txt')?.sha256;
+    const hashOf = async (): Promise<string | undefined> => (await collectPackage(dir, { ignoreFiles: [], hashCache: cache })).find((e) => e.path === 'a.txt')?.sha256;
     const first = await hashOf();
     assert.equal(cache.size, 1, 'the old file is remembered; the one written just now is not (racy)');
     assert.equal(await hashOf(), first);

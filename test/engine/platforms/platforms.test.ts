@@ -3,15 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import {
-  DEFAULT_BASE_IMAGES,
-  detectPlatform,
-  golangPlatform,
-  javaPlatform,
-  nodePlatform,
-  platformFor,
-  prepareBuild,
-} from '../../../src/engine/platforms';
+import { DEFAULT_BASE_IMAGES, detectPlatform, golangPlatform, javaPlatform, nodePlatform, platformFor, prepareBuild } from '../../../src/engine/platforms';
 import { golangDockerfile } from '../../../src/engine/platforms/golang';
 import { findPrebuiltJar, javaDockerfile, JAVA_JAR_PATH } from '../../../src/engine/platforms/java';
 import { isNodeDependency, nodeDependenciesDockerfile, nodeDockerfile, shellQuote } from '../../../src/engine/platforms/node';
@@ -24,12 +16,11 @@ const runLines = (dockerfile: string): string[] => dockerfile.split('\n').filter
 
 describe('Node platform', () => {
   test("argv is Fabric's: sh -c 'cd /usr/local/src && npm start -- --peer.address <addr>' plus extra args", () => {
-    assert.deepEqual(nodePlatform.chaincodeArgs('127.0.0.1:7052'), [
-      '/bin/sh',
-      '-c',
-      'cd /usr/local/src && npm start -- --peer.address 127.0.0.1:7052',
-    ]);
-    assert.deepEqual(nodePlatform.chaincodeArgs('127.0.0.1:7052', ['--inspect', "it's"])[2], `cd /usr/local/src && npm start -- --peer.address 127.0.0.1:7052 --inspect 'it'\\''s'`);
+    assert.deepEqual(nodePlatform.chaincodeArgs('127.0.0.1:7052'), ['/bin/sh', '-c', 'cd /usr/local/src && npm start -- --peer.address 127.0.0.1:7052']);
+    assert.deepEqual(
+      nodePlatform.chaincodeArgs('127.0.0.1:7052', ['--inspect', "it's"])[2],
+      `cd /usr/local/src && npm start -- --peer.address 127.0.0.1:7052 --inspect 'it'\\''s'`,
+    );
     assert.equal(shellQuote('a b'), "'a b'");
   });
 
@@ -149,7 +140,10 @@ describe('Java platform', () => {
     });
     assert.equal(await findPrebuiltJar(dir), `${dir}/target/cc-1.0.jar`);
     const plan = await javaPlatform.plan(dir, { baseImages: { java: 'javaenv:1' } });
-    assert.deepEqual(plan.entries.map((e) => e.path), ['chaincode.jar']);
+    assert.deepEqual(
+      plan.entries.map((e) => e.path),
+      ['chaincode.jar'],
+    );
     assert.equal(plan.entries[0]!.source, `${dir}/target/cc-1.0.jar`);
     assert.equal(plan.dockerfile, javaDockerfile('javaenv:1', { kind: 'prebuilt', jar: '' }));
     assert.match(plan.dockerfile, new RegExp(`^COPY src/chaincode.jar ${JAVA_JAR_PATH}$`, 'm'));
@@ -180,21 +174,36 @@ describe('platform selection', () => {
     assert.equal(platformFor('java'), javaPlatform);
   });
 
-  test('Node: node_modules goes to the dependencies image\'s context (as one tar), the code alone to the image\'s (src/)', async () => {
+  test("Node: node_modules goes to the dependencies image's context (as one tar), the code alone to the image's (src/)", async () => {
     const prepared = await prepareBuild(nodePlatform, await tree({ 'package.json': '{}', 'index.js': '', 'node_modules/a/index.js': 'a' }));
     const labels = { 'org.chaincode-launcher.ccid': 'cc:1.0' };
     const code = await readTar((await prepared.builder({ labels })).stream);
-    assert.deepEqual(code.entries.map((e) => e.name), ['Dockerfile', 'src/index.js', 'src/package.json']);
+    assert.deepEqual(
+      code.entries.map((e) => e.name),
+      ['Dockerfile', 'src/index.js', 'src/package.json'],
+    );
     assert.ok(prepared.dependencies, 'a dependencies image');
     const deps = await readTar((await prepared.dependencies.builder({ labels })).stream);
-    assert.deepEqual(deps.entries.map((e) => e.name), ['Dockerfile', 'node_modules.tar']);
+    assert.deepEqual(
+      deps.entries.map((e) => e.name),
+      ['Dockerfile', 'node_modules.tar'],
+    );
     const archive = await readTar(Readable.from([deps.entries[1]!.body]));
-    assert.deepEqual(archive.entries.map((e) => e.name), ['node_modules/', 'node_modules/a/', 'node_modules/a/index.js']);
+    assert.deepEqual(
+      archive.entries.map((e) => e.name),
+      ['node_modules/', 'node_modules/a/', 'node_modules/a/index.js'],
+    );
     assert.equal(archive.entries[2]!.body.toString(), 'a');
-    assert.ok(archive.entries.every((e) => e.mtime === 0 && e.uid === 0), 'the archive is as reproducible as the context');
+    assert.ok(
+      archive.entries.every((e) => e.mtime === 0 && e.uid === 0),
+      'the archive is as reproducible as the context',
+    );
     // The owner's labels join the platform's in the one LABEL line of each Dockerfile.
     const labelLines = (entries: { name: string; body: Buffer }[]): string[] =>
-      entries[0]!.body.toString().split('\n').filter((l) => l.startsWith('LABEL '));
+      entries[0]!.body
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('LABEL '));
     assert.deepEqual(labelLines(code.entries), ['LABEL org.hyperledger.fabric.chaincode.type="NODE" org.hyperledger.fabric.version="2.5" org.chaincode-launcher.ccid="cc:1.0"']);
     assert.deepEqual(labelLines(deps.entries), ['LABEL org.chaincode-launcher.ccid="cc:1.0"']);
     assert.equal(prepared.fileCount, 3, 'the code and its dependencies');

@@ -18,7 +18,7 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 describe('packaging: symbolic links', () => {
   test('relative links inside the folder stay links (to a file and to a folder), their targets packaged too', async () => {
-    const dir = await tree({ 'lib/real.js': 'x', 'lib/link.js': { symlink: 'real.js' }, 'alias': { symlink: 'lib' }, 'bin/up': { symlink: '../lib/real.js' } });
+    const dir = await tree({ 'lib/real.js': 'x', 'lib/link.js': { symlink: 'real.js' }, alias: { symlink: 'lib' }, 'bin/up': { symlink: '../lib/real.js' } });
     const entries = await collect(dir);
     const byPath = new Map(entries.map((e) => [e.path, e]));
     assert.deepEqual([...byPath.keys()], ['alias', 'bin', 'bin/up', 'lib', 'lib/link.js', 'lib/real.js']);
@@ -51,12 +51,15 @@ describe('packaging: symbolic links', () => {
     const { entries: tar } = await readTar((await (await prepareBuild(nodePlatform, dir)).builder()).stream);
     const packed = tar.find((e) => e.name === 'src/config.json');
     assert.deepEqual([packed?.type, packed?.body.toString()], ['file', '{"shared":true}']);
-    assert.deepEqual(tar.filter((e) => e.type === 'symlink'), []);
+    assert.deepEqual(
+      tar.filter((e) => e.type === 'symlink'),
+      [],
+    );
   });
 
   test('a link to a folder outside is packaged as that folder, ignore rules applied as if it were here', async () => {
     const outside = await tree({ 'lib/a.js': 'a', 'lib/b.log': 'noise', 'lib/deep/c.js': 'c', 'lib/same': { symlink: 'a.js' } });
-    const dir = await tree({ '.gitignore': '*.log\n', 'shared': { symlink: path.join(outside, 'lib') } });
+    const dir = await tree({ '.gitignore': '*.log\n', shared: { symlink: path.join(outside, 'lib') } });
     const entries = await collect(dir, ['.gitignore']);
     assert.deepEqual(
       entries.map((e) => `${e.type} ${e.path}`),
@@ -66,7 +69,7 @@ describe('packaging: symbolic links', () => {
 
   test('node_modules linked from elsewhere (npm link, a workspace) is packaged whole', async () => {
     const outside = await tree({ 'node_modules/dep/index.js': 'module.exports = 1' });
-    const dir = await tree({ '.gitignore': 'node_modules/\n', 'package.json': '{}', 'node_modules': { symlink: path.join(outside, 'node_modules') } });
+    const dir = await tree({ '.gitignore': 'node_modules/\n', 'package.json': '{}', node_modules: { symlink: path.join(outside, 'node_modules') } });
     const paths = (await collectPackage(dir, { ignoreFiles: ['.gitignore'], keepWhole: ['node_modules'], hashCache: null })).map((e) => e.path);
     assert.deepEqual(paths, ['.gitignore', 'node_modules', 'node_modules/dep', 'node_modules/dep/index.js', 'package.json']);
   });
@@ -82,11 +85,17 @@ describe('packaging: symbolic links', () => {
 
   test('a link to a folder that holds the chaincode folder is refused: following it would never end', async () => {
     const dir = await tree({ 'index.js': '', 'sub/up': { symlink: '../..' } });
-    await assert.rejects(collect(dir), (err: Error) => err instanceof SymlinkError && /sub\/up is a symbolic link to .*holds the chaincode folder: following it would never end/.test(err.message));
+    await assert.rejects(
+      collect(dir),
+      (err: Error) => err instanceof SymlinkError && /sub\/up is a symbolic link to .*holds the chaincode folder: following it would never end/.test(err.message),
+    );
   });
 
   test('a link to an ignored file inside the folder is refused (it would dangle in the image)', async () => {
     const dir = await tree({ '.gitignore': 'secret.txt\n', 'secret.txt': 's', 'visible.txt': { symlink: 'secret.txt' } });
-    await assert.rejects(collect(dir, ['.gitignore']), (err: Error) => err instanceof SymlinkError && /^visible\.txt is a symbolic link to secret\.txt, which is not packaged/.test(err.message));
+    await assert.rejects(
+      collect(dir, ['.gitignore']),
+      (err: Error) => err instanceof SymlinkError && /^visible\.txt is a symbolic link to secret\.txt, which is not packaged/.test(err.message),
+    );
   });
 });

@@ -78,12 +78,15 @@ const fail = (text: string, file = 'collections_config.json'): string => {
 };
 
 describe('collections_config.json', () => {
-  test('the fabric-samples shape parses, and its package bytes equal fabric-protos\' for the same values', () => {
+  test("the fabric-samples shape parses, and its package bytes equal fabric-protos' for the same values", () => {
     const defs = parseCollectionsConfig(SAMPLE);
-    assert.deepEqual(defs.map((d) => [d.name, d.requiredPeerCount, d.maxPeerCount, d.blockToLive, d.memberOnlyRead, d.memberOnlyWrite]), [
-      ['assetCollection', 1, 1, 1000000, true, true],
-      ['Org1MSPPrivateCollection', 0, 1, 3, true, false],
-    ]);
+    assert.deepEqual(
+      defs.map((d) => [d.name, d.requiredPeerCount, d.maxPeerCount, d.blockToLive, d.memberOnlyRead, d.memberOnlyWrite]),
+      [
+        ['assetCollection', 1, 1, 1000000, true, true],
+        ['Org1MSPPrivateCollection', 0, 1, 3, true, false],
+      ],
+    );
     assert.equal(defs[1].source, 'collections_config.json:11:3');
     const pkg = new protos.peer.CollectionConfigPackage();
     const configs = [
@@ -119,23 +122,32 @@ describe('collections_config.json', () => {
   });
 
   test('JSON syntax errors name file, line and column', () => {
-    assert.equal(fail('[\n  {"name": "a",\n   "policy": "OR(\'A.member\')"\n   "maxPeerCount": 2}\n]'), 'collections_config.json:4:4: could not parse the collection configuration: expected \',\' or \'}\' after the value of "policy", found \'"\'');
+    assert.equal(
+      fail('[\n  {"name": "a",\n   "policy": "OR(\'A.member\')"\n   "maxPeerCount": 2}\n]'),
+      "collections_config.json:4:4: could not parse the collection configuration: expected ',' or '}' after the value of \"policy\", found '\"'",
+    );
     assert.match(fail('[{"name": "a"'), /^collections_config\.json:1:14: could not parse .*found the end of the file$/);
     assert.match(fail('{"name":"a"}'), /^collections_config\.json:1:1: expected a JSON array of collections, found an object$/);
   });
 
   test('a wrong type names the field, its position and what was found', () => {
-    assert.equal(fail('[{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":"1"}]', 'cc/collections.json'), 'cc/collections.json:1:60: "requiredPeerCount" must be a whole number (int32), found the string "1"');
+    assert.equal(
+      fail('[{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":"1"}]', 'cc/collections.json'),
+      'cc/collections.json:1:60: "requiredPeerCount" must be a whole number (int32), found the string "1"',
+    );
     assert.match(fail('[{"name":"a","policy":"OR(\'A.member\')","maxPeerCount":1.5}]'), /1:55: "maxPeerCount" must be a whole number \(int32\), found the number 1\.5/);
     assert.match(fail('[{"name":"a","policy":"OR(\'A.member\')","blockToLive":-1}]'), /"blockToLive" must be a whole number from 0 to \d+ \(uint64\), found the number -1/);
     assert.match(fail('[{"name":"a","policy":"OR(\'A.member\')","memberOnlyRead":"yes"}]'), /"memberOnlyRead" must be true or false, found the string "yes"/);
-    assert.match(fail('[{"name":"a","policy":"OR(\'A.member\')","endorsementPolicy":"OR(\'A.member\')"}]'), /"endorsementPolicy" must be an object with "signaturePolicy" or "channelConfigPolicy"/);
+    assert.match(
+      fail('[{"name":"a","policy":"OR(\'A.member\')","endorsementPolicy":"OR(\'A.member\')"}]'),
+      /"endorsementPolicy" must be an object with "signaturePolicy" or "channelConfigPolicy"/,
+    );
     assert.match(fail('[1]'), /1:2: collection 1 must be an object, found the number 1/);
   });
 
   test('a policy that does not parse points at the token inside the JSON string', () => {
     const text = '[\n  {\n    "name": "a",\n    "policy": "OR(\'Org1MSP.member\' \'Org2MSP.member\')"\n  }\n]';
-    assert.equal(fail(text), 'collections_config.json:4:36: invalid policy "OR(\'Org1MSP.member\' \'Org2MSP.member\')": expected \',\' or \')\', found \'Org2MSP.member\'');
+    assert.equal(fail(text), "collections_config.json:4:36: invalid policy \"OR('Org1MSP.member' 'Org2MSP.member')\": expected ',' or ')', found 'Org2MSP.member'");
     assert.match(fail('[{"name":"a"}]'), /^collections_config\.json:1:2: invalid policy "": the policy is empty/);
     assert.match(
       fail('[{"name":"a","policy":"OR(\'A.member\')","endorsementPolicy":{"signaturePolicy":"AND(A.peer)"}}]'),
@@ -147,23 +159,41 @@ describe('collections_config.json', () => {
     );
   });
 
-  test('the peer\'s approve/commit checks, in Fabric\'s words, located', () => {
+  test("the peer's approve/commit checks, in Fabric's words, located", () => {
     const one = (body: string): string => fail(`[${body}]`);
-    assert.match(one('{"name":"_x","policy":"OR(\'A.member\')"}'), /1:2: invalid collection name '_x'\. Names can only consist of alphanumerics, '_', and '-' and cannot begin with '_'$/);
+    assert.match(
+      one('{"name":"_x","policy":"OR(\'A.member\')"}'),
+      /1:2: invalid collection name '_x'\. Names can only consist of alphanumerics, '_', and '-' and cannot begin with '_'$/,
+    );
     assert.match(one('{"name":"a b","policy":"OR(\'A.member\')"}'), /invalid collection name 'a b'/);
-    assert.match(fail('[{"name":"a","policy":"OR(\'A.member\')"},\n {"name":"a","policy":"OR(\'A.member\')"}]'), /^collections_config\.json:2:2: collection-name: a -- found duplicate in collection configuration$/);
-    assert.match(one('{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":2,"maxPeerCount":1}'), /collection-name: a -- maximum peer count \(1\) cannot be less than the required peer count \(2\)/);
-    assert.match(one('{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":-1,"maxPeerCount":-2}'), /collection-name: a -- requiredPeerCount \(-1\) cannot be less than zero/);
-    assert.match(one('{"name":"a","policy":"AND(\'A.member\',\'B.member\')"}'), /collection-name: a -- error in member org policy: signature policy is not an OR concatenation, NOutOf 2/);
+    assert.match(
+      fail('[{"name":"a","policy":"OR(\'A.member\')"},\n {"name":"a","policy":"OR(\'A.member\')"}]'),
+      /^collections_config\.json:2:2: collection-name: a -- found duplicate in collection configuration$/,
+    );
+    assert.match(
+      one('{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":2,"maxPeerCount":1}'),
+      /collection-name: a -- maximum peer count \(1\) cannot be less than the required peer count \(2\)/,
+    );
+    assert.match(
+      one('{"name":"a","policy":"OR(\'A.member\')","requiredPeerCount":-1,"maxPeerCount":-2}'),
+      /collection-name: a -- requiredPeerCount \(-1\) cannot be less than zero/,
+    );
+    assert.match(
+      one('{"name":"a","policy":"AND(\'A.member\',\'B.member\')"}'),
+      /collection-name: a -- error in member org policy: signature policy is not an OR concatenation, NOutOf 2/,
+    );
     assert.doesNotThrow(() => parseCollectionsConfig('[{"name":"a","policy":"OR(\'A.member\', OR(\'B.member\'))"}]'));
     const defs = parseCollectionsConfig(SAMPLE);
     assert.doesNotThrow(() => checkCollectionMembers(defs, ['Org1MSP', 'Org2MSP']));
-    assert.throws(() => checkCollectionMembers(defs, ['Org1MSP']), /collections_config\.json:2:3: collection-name: assetCollection -- collection member 'Org2MSP' is not part of the channel/);
+    assert.throws(
+      () => checkCollectionMembers(defs, ['Org1MSP']),
+      /collections_config\.json:2:3: collection-name: assetCollection -- collection member 'Org2MSP' is not part of the channel/,
+    );
   });
 });
 
 describe('membership and implicit collections', () => {
-  test('member orgs are the member policy\'s MSP ids; members may always read and write, others unless memberOnly*', () => {
+  test("member orgs are the member policy's MSP ids; members may always read and write, others unless memberOnly*", () => {
     const [asset, org1Only] = parseCollectionsConfig(SAMPLE);
     assert.deepEqual(collectionMemberOrgs(asset), ['Org1MSP', 'Org2MSP']);
     assert.deepEqual(collectionMemberOrgs(org1Only), ['Org1MSP']);
@@ -172,7 +202,7 @@ describe('membership and implicit collections', () => {
     assert.deepEqual(collectionAccess(org1Only, true), { read: true, write: true });
   });
 
-  test('_implicit_org_<MSPID>: SignedByMspMember, own-org dissemination, never purged, the org\'s Endorsement policy', () => {
+  test("_implicit_org_<MSPID>: SignedByMspMember, own-org dissemination, never purged, the org's Endorsement policy", () => {
     assert.equal(implicitCollectionName('Org2MSP'), '_implicit_org_Org2MSP');
     assert.equal(implicitCollectionMspId('_implicit_org_Org2MSP'), 'Org2MSP');
     assert.equal(implicitCollectionMspId('assetCollection'), null);

@@ -31,7 +31,13 @@ describe('policy language', () => {
 
   test('gate spellings, quotes, roles, MSP ids with dots and dashes, whitespace and newlines', () => {
     const base = hex("AND('Org1MSP.member','Org2MSP.member')");
-    for (const p of ['And("Org1MSP.member", "Org2MSP.member")', "and('Org1MSP.member','Org2MSP.member')", "OutOf(2,'Org1MSP.member','Org2MSP.member')", "OUTOF('2', 'Org1MSP.member', 'Org2MSP.member')", " outof ( 2 ,\n 'Org1MSP.member',\t'Org2MSP.member' ) "]) {
+    for (const p of [
+      'And("Org1MSP.member", "Org2MSP.member")',
+      "and('Org1MSP.member','Org2MSP.member')",
+      "OutOf(2,'Org1MSP.member','Org2MSP.member')",
+      "OUTOF('2', 'Org1MSP.member', 'Org2MSP.member')",
+      " outof ( 2 ,\n 'Org1MSP.member',\t'Org2MSP.member' ) ",
+    ]) {
       assert.equal(hex(p), base, p);
     }
     assert.equal(hex("Or('Org1MSP.member')"), hex("OR('Org1MSP.member')"));
@@ -51,7 +57,9 @@ describe('policy language', () => {
     const principal = fc.tuple(fc.constantFrom('Org1MSP', 'Org2MSP', 'a.b-c'), fc.constantFrom('admin', 'member', 'client', 'peer', 'orderer')).map(([m, r]) => `'${m}.${r}'`);
     const policy = fc.letrec<{ gate: string; arg: string }>((tie) => ({
       arg: fc.oneof({ depthSize: 'small', withCrossShrink: true }, principal, tie('gate')),
-      gate: fc.tuple(fc.constantFrom('AND', 'OR', 'OutOf'), fc.array(tie('arg'), { minLength: 1, maxLength: 4 })).map(([g, args]) => (g === 'OutOf' ? `OutOf(${args.length}, ${args.join(', ')})` : `${g}(${args.join(',')})`)),
+      gate: fc
+        .tuple(fc.constantFrom('AND', 'OR', 'OutOf'), fc.array(tie('arg'), { minLength: 1, maxLength: 4 }))
+        .map(([g, args]) => (g === 'OutOf' ? `OutOf(${args.length}, ${args.join(', ')})` : `${g}(${args.join(',')})`)),
     })).gate;
     fc.assert(
       fc.property(policy, (text) => {
@@ -75,7 +83,7 @@ describe('policy errors name the token and column', () => {
     return assert.fail(`${policy} parsed`);
   };
 
-  test('the inputs of organisations.md\'s error table', () => {
+  test("the inputs of organisations.md's error table", () => {
     assert.equal(err("AND(Org1MSP.member,'Org2MSP.member')").reason, "principal Org1MSP.member must be quoted: 'Org1MSP.member'");
     assert.equal(err("AND(Org1MSP.member,'Org2MSP.member')").offset, 4);
     assert.match(err("OR('Org1MSP.Member')").reason, /^principal 'Org1MSP.Member' is not <MSP id>.<role>: .*\(lowercase\)$/);
@@ -92,7 +100,7 @@ describe('policy errors name the token and column', () => {
 
   test('the message says where the policy came from, and the line for multi-line text', () => {
     const e = err("AND('A.member' 'B.member')");
-    assert.equal(e.message, 'invalid signature policy in --endorsement-policy "AND(\'A.member\' \'B.member\')": expected \',\' or \')\', found \'B.member\' (column 16)');
+    assert.equal(e.message, "invalid signature policy in --endorsement-policy \"AND('A.member' 'B.member')\": expected ',' or ')', found 'B.member' (column 16)");
     const multi = err("OR(\n  'A.member',\n  B.peer\n)");
     assert.match(multi.message, /principal B.peer must be quoted: 'B.peer' \(line 3, column 3\)$/);
   });

@@ -35,13 +35,16 @@ before(async () => {
 after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('signature policies', () => {
-  test('OR and AND over the orgs\' peers', () => {
+  test("OR and AND over the orgs' peers", () => {
     const or = evaluator("OR('Org1MSP.peer','Org2MSP.peer')");
     const and = evaluator("AND('Org1MSP.peer','Org2MSP.peer')");
     assert.equal(or.evaluate([signed(peer(1))]).satisfied, true);
     assert.equal(and.evaluate([signed(peer(0))]).satisfied, false);
     assert.equal(and.evaluate([signed(peer(1)), signed(peer(0))]).satisfied, true);
-    assert.throws(() => and.check([signed(peer(0))]), (e: Error) => e instanceof PolicyNotSatisfiedError && e.message === 'signature set did not satisfy policy');
+    assert.throws(
+      () => and.check([signed(peer(0))]),
+      (e: Error) => e instanceof PolicyNotSatisfiedError && e.message === 'signature set did not satisfy policy',
+    );
     assert.equal(and.describe(), '2 of (Org1MSP.peer, Org2MSP.peer)');
   });
 
@@ -68,15 +71,24 @@ describe('signature policies', () => {
     const bad: SignedData = { data, identity: user.serialized, signature: peer(0).sign(data) };
     const result = policy.evaluate([bad, { data, identity: serialized('Org9MSP', user.certPem), signature: user.sign(data) }, signed(user)]);
     assert.equal(result.satisfied, true);
-    assert.deepEqual(result.rejected.map((r) => r.index), [0, 1]);
+    assert.deepEqual(
+      result.rejected.map((r) => r.index),
+      [0, 1],
+    );
     assert.match(result.rejected[0].reason, /^signature for identity 0 is invalid: The signature is invalid$/);
     assert.equal(result.rejected[1].reason, 'failed deserializing signature 1: MSP Org9MSP is not defined on channel');
     assert.equal(policy.evaluate([bad]).satisfied, false);
   });
 
   test('policies Fabric cannot build', () => {
-    assert.throws(() => new SignaturePolicyEvaluator({ version: 0, rule: signedBy(3), identities: [] }, msps), (e: Error) => e instanceof PolicyCompileError && e.message === 'identity index out of range, requested 3, but identities length is 0');
-    assert.throws(() => new SignaturePolicyEvaluator({ ...parsePolicy("OR('A.member')"), version: 1 }, msps), /This evaluator only understands messages of version 0, but version was 1/);
+    assert.throws(
+      () => new SignaturePolicyEvaluator({ version: 0, rule: signedBy(3), identities: [] }, msps),
+      (e: Error) => e instanceof PolicyCompileError && e.message === 'identity index out of range, requested 3, but identities length is 0',
+    );
+    assert.throws(
+      () => new SignaturePolicyEvaluator({ ...parsePolicy("OR('A.member')"), version: 1 }, msps),
+      /This evaluator only understands messages of version 0, but version was 1/,
+    );
     assert.throws(() => new SignaturePolicyEvaluator({ version: 0, rule: null, identities: [] }, msps), /Empty policy element/);
   });
 
@@ -90,7 +102,10 @@ describe('signature policies', () => {
 
 describe('the default endorsement policy (MAJORITY Endorsement)', () => {
   test('thresholds N/2+1: 1, 2, 2, 3, 3 for 1…5 orgs; ANY 1; ALL N; no orgs 0', () => {
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => implicitMetaThreshold('MAJORITY', n)), [1, 2, 2, 3, 3]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => implicitMetaThreshold('MAJORITY', n)),
+      [1, 2, 2, 3, 3],
+    );
     assert.equal(implicitMetaThreshold('ANY', 4), 1);
     assert.equal(implicitMetaThreshold('ALL', 4), 4);
     assert.equal(implicitMetaThreshold('MAJORITY', 0), 0);
@@ -101,10 +116,13 @@ describe('the default endorsement policy (MAJORITY Endorsement)', () => {
     assert.deepEqual(encodeSignaturePolicyEnvelope(policy), encodeSignaturePolicyEnvelope(parsePolicy("AND('Org1MSP.peer','Org2MSP.peer')")));
   });
 
-  test('it decides exactly as ImplicitMeta over each org\'s OR(peer) does, for every set of signers', async () => {
+  test("it decides exactly as ImplicitMeta over each org's OR(peer) does, for every set of signers", async () => {
     const mspIds = orgs.map((o) => o.mspId);
     const asSignature = new SignaturePolicyEvaluator(defaultEndorsementPolicy(mspIds), msps);
-    const implicit = new ImplicitMetaEvaluator(parseImplicitMetaRule('MAJORITY Endorsement'), mspIds.map((m) => new SignaturePolicyEvaluator(orgEndorsementPolicy(m), msps)));
+    const implicit = new ImplicitMetaEvaluator(
+      parseImplicitMetaRule('MAJORITY Endorsement'),
+      mspIds.map((m) => new SignaturePolicyEvaluator(orgEndorsementPolicy(m), msps)),
+    );
     const signers = [peer(0), peer(1), peer(2), await orgs[0].identity('User1'), await orgs[1].identity('Admin')];
     const all = signers.map((s) => signed(s));
     for (let mask = 0; mask < 1 << signers.length; mask++) {
@@ -121,10 +139,13 @@ describe('the default endorsement policy (MAJORITY Endorsement)', () => {
     }
   });
 
-  test('ImplicitMeta failures and rule syntax use Fabric\'s messages; an org without the sub-policy still counts', () => {
+  test("ImplicitMeta failures and rule syntax use Fabric's messages; an org without the sub-policy still counts", () => {
     const implicit = new ImplicitMetaEvaluator({ rule: 'MAJORITY', subPolicy: 'Endorsement' }, [new SignaturePolicyEvaluator(orgEndorsementPolicy('Org1MSP'), msps), null]);
     assert.equal(implicit.threshold, 2);
-    assert.throws(() => implicit.check([signed(peer(0))]), /^ImplicitMetaError: implicit policy evaluation failed - 1 sub-policies were satisfied, but this policy requires 2 of the 'Endorsement' sub-policies to be satisfied$/);
+    assert.throws(
+      () => implicit.check([signed(peer(0))]),
+      /^ImplicitMetaError: implicit policy evaluation failed - 1 sub-policies were satisfied, but this policy requires 2 of the 'Endorsement' sub-policies to be satisfied$/,
+    );
     assert.throws(() => parseImplicitMetaRule('MAJORITY'), /expected two space separated tokens, but got 1/);
     assert.throws(() => parseImplicitMetaRule('MOST Endorsement'), /unknown rule type 'MOST', expected ALL, ANY, or MAJORITY/);
   });

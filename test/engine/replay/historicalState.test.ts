@@ -61,7 +61,10 @@ describe('HistoricalState', () => {
       await commit(ws, tx('t3', [put('a', 'a3')]));
       const s = new HistoricalState(ws, replayPoint(recorded([], null, 2)));
       assert.deepEqual([value(s, 'a'), value(s, 'b')], ['a2', 'b2']);
-      assert.deepEqual(s.getHistory(NS, 'a').map((h) => h.txId), ['t2', 't1']);
+      assert.deepEqual(
+        s.getHistory(NS, 'a').map((h) => h.txId),
+        ['t2', 't1'],
+      );
       const older = new HistoricalState(ws, replayPoint(recorded([], null)));
       assert.equal(value(older, 'a'), undefined, 'a record without height (an older release): nothing known before what it read');
     });
@@ -92,7 +95,10 @@ describe('HistoricalState', () => {
       assert.deepEqual([keys(page.rows), page.bookmark], [['k1', 'k2'], 'k3']);
       assert.deepEqual(keys(s.getStateRange(NS, '', 'k1', '', { pageSize: 2, bookmark: page.bookmark }).rows), ['k3']);
       const rich = s.getQueryResult(NS, '', JSON.stringify({ selector: { n: { $lt: 5 } } }));
-      assert.deepEqual(rich.rows.map((r) => text(r.value)), ['{"n":1}', '{"n":2}', '{"n":3}']);
+      assert.deepEqual(
+        rich.rows.map((r) => text(r.value)),
+        ['{"n":1}', '{"n":2}', '{"n":3}'],
+      );
     });
   });
 
@@ -100,7 +106,10 @@ describe('HistoricalState', () => {
     await withLedger(async (ws) => {
       for (let i = 1; i <= 4; i++) await commit(ws, tx(`t${i}`, [put('h', `h${i}`)]));
       const s = new HistoricalState(ws, replayPoint(recorded([read('h', v(2))])));
-      assert.deepEqual(s.getHistory(NS, 'h').map((h) => h.txId), ['t2', 't1']);
+      assert.deepEqual(
+        s.getHistory(NS, 'h').map((h) => h.txId),
+        ['t2', 't1'],
+      );
     });
   });
 
@@ -139,7 +148,20 @@ describe('HistoricalState', () => {
       const frames: unknown[] = [
         { t: 'header', format: 'chaincode-launcher/world-state-snapshot', version: 1, gen: 1, height: 2 },
         { t: 'space', channel: NS.channel, chaincode: NS.chaincode, collection: '', rows: [['k', Buffer.from('v2'), 2, 0, {}]] },
-        { t: 'history', channel: NS.channel, chaincode: NS.chaincode, rows: [['k', [['t1', Buffer.from('v1'), 1, false], ['t2', Buffer.from('v2'), 2, false]]]] },
+        {
+          t: 'history',
+          channel: NS.channel,
+          chaincode: NS.chaincode,
+          rows: [
+            [
+              'k',
+              [
+                ['t1', Buffer.from('v1'), 1, false],
+                ['t2', Buffer.from('v2'), 2, false],
+              ],
+            ],
+          ],
+        },
         { t: 'records', records: [] },
       ];
       for (const f of frames) writeFrame(w, f);

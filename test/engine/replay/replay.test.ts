@@ -67,7 +67,10 @@ describe('replay on the real shims', () => {
     const replay = await replayTransaction(host(), read.txId);
     assert.equal((JSON.parse(replay.replayed.payload.toString()) as { Owner: string }).Owner, 'Tomoko');
     assert.deepEqual(replay.differences, []);
-    assert.deepEqual(replay.replayed.rwset.reads.map((r) => [r.key, r.version]), [['asset1', { blockNum: 1, txNum: 0 }]]);
+    assert.deepEqual(
+      replay.replayed.rwset.reads.map((r) => [r.key, r.version]),
+      [['asset1', { blockNum: 1, txNum: 0 }]],
+    );
     assert.equal(replay.replayed.chaincode, ASSETS);
     assert.deepEqual([replay.unavailable, replay.caveats, replay.failure], [[], [], null]);
   });
@@ -109,7 +112,10 @@ describe('replay on the real shims', () => {
       for (const l of listeners) l.dispose();
     }
     assert.equal(ledger.height, height);
-    assert.deepEqual(pipeline.transactions().map((r) => r.txId), records);
+    assert.deepEqual(
+      pipeline.transactions().map((r) => r.txId),
+      records,
+    );
     assert.deepEqual([started, ended], [[], []]);
     assert.equal((JSON.parse(ledger.state.getState({ channel: 'mychannel', chaincode: 'assets' }, 'asset3')!.value.toString()) as { Owner: string }).Owner, 'Ann');
   });
@@ -148,7 +154,10 @@ describe('replay on the real shims', () => {
     const replay = await replayTransaction(host(), transfer.txId);
     assert.deepEqual(
       replay.differences.map((d) => [d.type, d.key ?? null]),
-      [['chaincode event mismatch', null], ['write value mismatch', 'asset1']],
+      [
+        ['chaincode event mismatch', null],
+        ['write value mismatch', 'asset1'],
+      ],
     );
     const write = replay.differences.find((d) => d.type === 'write value mismatch')!;
     assert.match(write.initial!, /"Owner":"Bea"/);

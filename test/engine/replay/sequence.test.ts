@@ -66,7 +66,10 @@ describe('replaying a recorded sequence onto a fresh ledger', () => {
     example.remove();
   });
 
-  async function replayOnto(folder: string, scope: 'committed' | 'all'): Promise<{ steps: SequenceStep[]; sequence: TransactionRecord[]; state: ReturnType<typeof stateDifferences>; fresh: string }> {
+  async function replayOnto(
+    folder: string,
+    scope: 'committed' | 'all',
+  ): Promise<{ steps: SequenceStep[]; sequence: TransactionRecord[]; state: ReturnType<typeof stateDifferences>; fresh: string }> {
     const fresh = newDir();
     await prepareFreshDataDir(recordedDir, fresh);
     const recorded = await RecordedLedger.open(recordedDir);
@@ -89,7 +92,11 @@ describe('replaying a recorded sequence onto a fresh ledger', () => {
     assert.ok(conflicted > 0, 'the recording holds an invalidated transaction');
     const { steps, sequence, state, fresh } = await replayOnto(example.folder, 'all');
     assert.deepEqual(state, []);
-    assert.deepEqual(steps.map((s) => s.original.txId), sequence.map((r) => r.txId), 'in the recorded order');
+    assert.deepEqual(
+      steps.map((s) => s.original.txId),
+      sequence.map((r) => r.txId),
+      'in the recorded order',
+    );
     const byOutcome = (o: string) => steps.filter((s) => s.outcome === o).map((s) => `${s.original.fn} ${s.original.validation}`);
     assert.deepEqual(byOutcome('skipped'), Array(conflicted).fill('TransferAsset MVCC_READ_CONFLICT'));
     assert.deepEqual(byOutcome('different'), []);
@@ -117,7 +124,10 @@ describe('replaying a recorded sequence onto a fresh ledger', () => {
       assert.deepEqual([...new Set(different.map((s) => s.original.fn))], ['TransferAsset']);
       const firstDiff = different[0].outcome === 'different' ? different[0].differences.map((d) => d.type) : [];
       assert.deepEqual(firstDiff, ['chaincode event mismatch', 'write value mismatch']);
-      assert.deepEqual(state.map((d) => d.key), ['asset1', 'asset2']);
+      assert.deepEqual(
+        state.map((d) => d.key),
+        ['asset1', 'asset2'],
+      );
       assert.match(state[0].replayed!.toString(), /"Owner":"ALICE"/);
     } finally {
       changed.remove();
@@ -133,7 +143,13 @@ describe('replaying a recorded sequence onto a fresh ledger', () => {
     const record = (txId: string, blockNum: number | null) => ({ txId, blockNum }) as TransactionRecord;
     const newestFirst = [record('c', 3), record('q', null), record('b', 2)];
     assert.throws(() => recordedSequence({ height: 3, transactions: () => newestFirst.slice() }, 'all'), IncompleteRecordsError);
-    assert.deepEqual(recordedSequence({ height: 3, transactions: () => [...newestFirst, record('a', 1)] }, 'all').map((r) => r.txId), ['a', 'b', 'q', 'c']);
-    assert.deepEqual(recordedSequence({ height: 3, transactions: () => [...newestFirst, record('a', 1)] }, 'committed').map((r) => r.txId), ['a', 'b', 'c']);
+    assert.deepEqual(
+      recordedSequence({ height: 3, transactions: () => [...newestFirst, record('a', 1)] }, 'all').map((r) => r.txId),
+      ['a', 'b', 'q', 'c'],
+    );
+    assert.deepEqual(
+      recordedSequence({ height: 3, transactions: () => [...newestFirst, record('a', 1)] }, 'committed').map((r) => r.txId),
+      ['a', 'b', 'c'],
+    );
   });
 });

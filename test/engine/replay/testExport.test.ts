@@ -139,7 +139,14 @@ describe('export as test: go test', () => {
 
       const source = path.join(REPO_ROOT, 'test', 'fixtures', 'go', 'v2');
       for (const f of fs.readdirSync(source).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum')) fs.copyFileSync(path.join(source, f), path.join(module, f));
-      const { file, count } = await exportTest({ language: 'golang', folder: module, chaincodeName: 'gocc', channel: 'mychannel', sequence: recordedSequence(peer.ledger().state, 'all'), launcher: CLI });
+      const { file, count } = await exportTest({
+        language: 'golang',
+        folder: module,
+        chaincodeName: 'gocc',
+        channel: 'mychannel',
+        sequence: recordedSequence(peer.ledger().state, 'all'),
+        launcher: CLI,
+      });
       assert.equal(count, 5);
       assert.match(fs.readFileSync(file, 'utf8'), /^package main$/m);
       const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };

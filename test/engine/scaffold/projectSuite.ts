@@ -37,7 +37,7 @@ export function describeNewProject(language: ScaffoldLanguage, name: string, tim
       if (root) fs.rmSync(root, { recursive: true, force: true });
     });
 
-    test('the project\'s own unit tests pass', async () => {
+    test("the project's own unit tests pass", async () => {
       const lines: string[] = [];
       await runProjectTests(project.folder, language, { onLine: (l) => lines.push(l.line) });
       assert.match(lines.join('\n'), PASSED[language], lines.slice(-30).join('\n'));
@@ -51,11 +51,17 @@ export function describeNewProject(language: ScaffoldLanguage, name: string, tim
       assert.equal(meta.status, 200, meta.message);
       const fns = functionsFromMetadata(meta.payload.toString('utf8'));
       assert.deepEqual(fns.map((f) => f.name).sort(), ['AssetExists', 'CreateAsset', 'DeleteAsset', 'GetAllAssets', 'ReadAsset', 'UpdateAsset']);
-      assert.ok(fns.every((f) => f.contract === project.contractClass), `contract named after the project: ${fns.map((f) => f.contract).join(', ')}`);
+      assert.ok(
+        fns.every((f) => f.contract === project.contractClass),
+        `contract named after the project: ${fns.map((f) => f.contract).join(', ')}`,
+      );
       const created = await launched.invoke('CreateAsset', 'asset1', 'blue', '5', 'Tomoko', '300');
       assert.equal(created.status, 200, `${created.message}\n${launched.output()}`);
       assert.equal(created.validation, 'VALID');
-      assert.deepEqual(created.readWriteSet.writes.map((w) => w.key), ['asset1']);
+      assert.deepEqual(
+        created.readWriteSet.writes.map((w) => w.key),
+        ['asset1'],
+      );
       const read = await launched.invoke('ReadAsset', 'asset1');
       assert.equal(read.status, 200, read.message);
       assert.deepEqual(JSON.parse(read.payload.toString('utf8')), ASSET);

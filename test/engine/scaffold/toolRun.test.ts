@@ -26,15 +26,24 @@ describe('running an install tool', () => {
   });
 
   test('a failure carries the exit code and the last 20 output lines', async () => {
-    const err = await runTool(node('for (let i = 1; i <= 30; i++) console.log("line " + i); process.exit(3)'), process.cwd()).then(() => null, (e: unknown) => e);
+    const err = await runTool(node('for (let i = 1; i <= 30; i++) console.log("line " + i); process.exit(3)'), process.cwd()).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ToolFailedError, String(err));
     assert.equal(err.exitCode, 3);
-    assert.deepEqual(err.lastLines, Array.from({ length: 20 }, (_, i) => `line ${i + 11}`));
+    assert.deepEqual(
+      err.lastLines,
+      Array.from({ length: 20 }, (_, i) => `line ${i + 11}`),
+    );
     assert.match(err.message, /failed in .* \(exit code 3\); its last output lines:\nline 11\n/);
   });
 
   test('a tool that is not installed is named', async () => {
-    await assert.rejects(runTool({ command: 'no-such-tool-here', args: ['install'] }, process.cwd()), (err: Error) => err instanceof ToolFailedError && /no-such-tool-here was not found on PATH/.test(err.message));
+    await assert.rejects(
+      runTool({ command: 'no-such-tool-here', args: ['install'] }, process.cwd()),
+      (err: Error) => err instanceof ToolFailedError && /no-such-tool-here was not found on PATH/.test(err.message),
+    );
   });
 
   test('aborting ends the tool and the processes it started, and rejects as cancelled', async () => {
@@ -46,7 +55,7 @@ describe('running an install tool', () => {
     const child = Number(/^child (\d+)$/.exec(lines.find((l) => l.startsWith('child ')) ?? '')?.[1]);
     abort.abort();
     await assert.rejects(running, (err: Error) => err instanceof ToolCancelledError && /was cancelled/.test(err.message));
-    assert.ok(await until(() => !isAlive(child), 5000), 'the tool\'s own child was stopped too');
+    assert.ok(await until(() => !isAlive(child), 5000), "the tool's own child was stopped too");
     const again = new AbortController();
     again.abort();
     await assert.rejects(runTool(node(''), process.cwd(), { signal: again.signal }), ToolCancelledError);

@@ -11,14 +11,21 @@ import { detectChaincode } from '../../../src/engine/workspace/detect';
 import { tempDir } from './projectRun';
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
 }
 
 describe('project names', () => {
-  test('follow Fabric\'s chaincode name rule (core/chaincode/lifecycle/scc.go ChaincodeNameRegExp)', () => {
+  test("follow Fabric's chaincode name rule (core/chaincode/lifecycle/scc.go ChaincodeNameRegExp)", () => {
     for (const ok of ['mycc', 'my-assets', 'asset_transfer', 'A1', '1abc', 'a-b_c']) assert.equal(projectNameProblem(ok), undefined, ok);
     for (const bad of ['', '-a', 'a-', 'a--b', 'a.b', 'my cc', 'é', 'a_-b']) assert.match(projectNameProblem(bad) ?? '', /chaincode name/, JSON.stringify(bad));
-    assert.throws(() => projectNames('a.b'), (err: Error) => err instanceof ScaffoldError && /not a valid chaincode name/.test(err.message));
+    assert.throws(
+      () => projectNames('a.b'),
+      (err: Error) => err instanceof ScaffoldError && /not a valid chaincode name/.test(err.message),
+    );
   });
 
   test('derive the contract class and the Java package, avoiding what the languages forbid', () => {
@@ -28,7 +35,7 @@ describe('project names', () => {
     assert.equal(projectNames('new').javaPackage, 'org.example.cc_new', 'a Java keyword is no package name');
   });
 
-  test('default to the folder\'s name, made valid', () => {
+  test("default to the folder's name, made valid", () => {
     assert.equal(defaultProjectName('/tmp/My Assets.v2'), 'My-Assets-v2');
     assert.equal(defaultProjectName('/tmp/assets'), 'assets');
   });
@@ -86,7 +93,10 @@ describe('writing a project', () => {
     const root = tempDir('scaffold-full-');
     try {
       fs.writeFileSync(path.join(root, 'notes.txt'), 'mine');
-      await assert.rejects(writeProject({ folder: root, language: 'node', name: 'x' }), (err: Error) => err instanceof ScaffoldError && /is not empty \(it holds notes\.txt\)/.test(err.message));
+      await assert.rejects(
+        writeProject({ folder: root, language: 'node', name: 'x' }),
+        (err: Error) => err instanceof ScaffoldError && /is not empty \(it holds notes\.txt\)/.test(err.message),
+      );
       assert.deepEqual(fs.readdirSync(root), ['notes.txt']);
       fs.writeFileSync(path.join(root, 'file'), '');
       await assert.rejects(writeProject({ folder: path.join(root, 'file'), language: 'node', name: 'x' }), /exists and is not a folder/);
@@ -124,7 +134,10 @@ describe('writing a project', () => {
       fs.writeFileSync(path.join(templates, 'node', '__name__', 'c.tmpl'), '1');
       fs.mkdirSync(path.join(templates, 'node', 'p'));
       fs.writeFileSync(path.join(templates, 'node', 'p', 'c.tmpl'), '2');
-      await assert.rejects(writeProject({ folder: path.join(root, 'p2'), language: 'node', name: 'p' }, { templatesRoot: templates }), (err: Error) => err instanceof ScaffoldError && /nothing was written/.test(err.message));
+      await assert.rejects(
+        writeProject({ folder: path.join(root, 'p2'), language: 'node', name: 'p' }, { templatesRoot: templates }),
+        (err: Error) => err instanceof ScaffoldError && /nothing was written/.test(err.message),
+      );
       assert.deepEqual(fs.readdirSync(root), ['templates'], 'neither the project folder nor a staging folder is left');
       // An existing empty folder stays, empty.
       fs.mkdirSync(path.join(root, 'p3'));

@@ -145,7 +145,10 @@ describe('qscc through the Gateway, as clients call it', { timeout: 120_000 }, (
     assert.equal(processed.getValidationcode(), TxValidationCode.VALID);
     const byTx = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', 'mychannel', commit.getTransactionId()));
     assert.equal(byTx.getHeader()?.getNumber(), Number(status.blockNumber));
-    await assert.rejects(qscc.evaluateTransaction('GetBlockByNumber', 'mychannel', '999'), (err: { code?: number; message?: string }) =>
-      err.code === 2 && /chaincode response 500, Failed to get block number 999, error no such block number \[999\] in index/.test(err.message ?? ''));
+    await assert.rejects(
+      qscc.evaluateTransaction('GetBlockByNumber', 'mychannel', '999'),
+      (err: { code?: number; message?: string }) =>
+        err.code === 2 && /chaincode response 500, Failed to get block number 999, error no such block number \[999\] in index/.test(err.message ?? ''),
+    );
   });
 });

@@ -59,7 +59,12 @@ describe('proposals, endorsements and prepared transactions (read back with fabr
   test('malformed proposals are refused with a reason', () => {
     assert.throws(() => parseSignedProposal({ proposal_bytes: Buffer.alloc(0), signature: Buffer.alloc(0) }), MalformedProposalError);
     assert.throws(() => parseSignedProposal({ proposal_bytes: Buffer.from([0x0a, 0x05, 1]), signature: Buffer.alloc(0) }), /error unmarshalling Proposal/);
-    const noChaincode = codecs.Proposal.encode({ header: codecs.Header.encode({ channel_header: codecs.ChannelHeader.encode({ type: 3, channel_id: 'c', tx_id: 't' }), signature_header: codecs.SignatureHeader.encode({ creator, nonce: Buffer.from('n') }) }) });
+    const noChaincode = codecs.Proposal.encode({
+      header: codecs.Header.encode({
+        channel_header: codecs.ChannelHeader.encode({ type: 3, channel_id: 'c', tx_id: 't' }),
+        signature_header: codecs.SignatureHeader.encode({ creator, nonce: Buffer.from('n') }),
+      }),
+    });
     assert.throws(() => parseSignedProposal({ proposal_bytes: noChaincode, signature: Buffer.alloc(0) }), /ChaincodeHeaderExtension.ChaincodeId is nil/);
   });
 

@@ -33,11 +33,14 @@ describe('endorsement differences (Fabric gateway/diff.go vocabulary)', () => {
   test('reads: a different version, an extraneous read and a missing one', () => {
     const r = (key: string, blockNum: number | null) => ({ ...NS, collection: '', key, version: blockNum === null ? null : { blockNum, txNum: 0 } });
     const diffs = endorsementDifferences(sim({ reads: [r('a', 1), r('b', 2)] }), sim({ reads: [r('a', 3), r('c', null)] }));
-    assert.deepEqual(diffs.map((d) => [d.type, d.key, d.initial, d.invoked]), [
-      ['read value mismatch', 'a', '{BlockNum: 1, TxNum: 0}', '{BlockNum: 3, TxNum: 0}'],
-      ['missing read', 'b', '{BlockNum: 2, TxNum: 0}', null],
-      ['extraneous read', 'c', null, '<nil>'],
-    ]);
+    assert.deepEqual(
+      diffs.map((d) => [d.type, d.key, d.initial, d.invoked]),
+      [
+        ['read value mismatch', 'a', '{BlockNum: 1, TxNum: 0}', '{BlockNum: 3, TxNum: 0}'],
+        ['missing read', 'b', '{BlockNum: 2, TxNum: 0}', null],
+        ['extraneous read', 'c', null, '<nil>'],
+      ],
+    );
   });
 
   test('private writes are compared by hash; events, responses and SBE metadata are named', () => {

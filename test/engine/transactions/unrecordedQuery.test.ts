@@ -61,7 +61,10 @@ describe('transaction pipeline: unrecorded evaluations', () => {
 
   test('an invoke cannot go unrecorded: it is refused before it runs', async () => {
     const before = pipeline.transactions().length;
-    await assert.rejects(pipeline.execute({ chaincode: CC, args: ['InitLedger'], record: false }), { name: 'TypeError', message: 'only an evaluation can go unrecorded, not an invoke' });
+    await assert.rejects(pipeline.execute({ chaincode: CC, args: ['InitLedger'], record: false }), {
+      name: 'TypeError',
+      message: 'only an evaluation can go unrecorded, not an invoke',
+    });
     assert.equal(pipeline.transactions().length, before);
     assert.equal(peer.ledger().state.namespaces().length, 0, 'nothing was written');
   });

@@ -68,7 +68,10 @@ describe('watch and reload: the example chaincode in dev mode', () => {
     await run(['TransferAsset', 'asset1', 'Alice']);
     const previous = await run(['TransferAsset', 'asset1', 'Alice']); // its old owner is Alice too: only the edit differs
     const before = readyHandler(engine, ccid);
-    watch = await ChaincodeWatch.start({ ccid, folder: example.folder, language: 'node', typescript: false }, { transactions: engine.transactions, restart: relaunch(engine.launcher, definition) });
+    watch = await ChaincodeWatch.start(
+      { ccid, folder: example.folder, language: 'node', typescript: false },
+      { transactions: engine.transactions, restart: relaunch(engine.launcher, definition) },
+    );
     assert.deepEqual(watch.directories, ['', 'lib'], 'node_modules is not watched');
 
     const outcome = reloaded(await reloadAfter(watch, () => example.edit(shoutingTransfer)));
@@ -85,7 +88,10 @@ describe('watch and reload: the example chaincode in dev mode', () => {
     assert.notEqual(r.result.txId, previous.txId, 'a new transaction');
     assert.equal(r.result.validation, 'VALID', 'committed, as Fabric commits a resubmitted proposal');
     assert.equal(r.result.payload.toString(), 'Alice', 'it read the owner committed before the reload');
-    assert.deepEqual(r.differences.map((d) => d.type), ['chaincode event mismatch', 'write value mismatch']);
+    assert.deepEqual(
+      r.differences.map((d) => d.type),
+      ['chaincode event mismatch', 'write value mismatch'],
+    );
     const write = r.differences[1];
     assert.equal(write.key, 'asset1');
     assert.equal(JSON.parse(write.invoked ?? '{}').Owner, 'ALICE');
@@ -94,7 +100,14 @@ describe('watch and reload: the example chaincode in dev mode', () => {
 
     // The world state is the one from before the reload, plus the re-run's commit.
     const all = JSON.parse((await run(['GetAllAssets'], 'query')).payload.toString()) as { ID: string; Owner: string }[];
-    assert.deepEqual(all.map((a) => [a.ID, a.Owner]), [['asset1', 'ALICE'], ['asset2', 'Brad'], ['asset3', 'Jin Soo']]);
+    assert.deepEqual(
+      all.map((a) => [a.ID, a.Owner]),
+      [
+        ['asset1', 'ALICE'],
+        ['asset2', 'Brad'],
+        ['asset3', 'Jin Soo'],
+      ],
+    );
   });
 
   test('pinned transactions run again in order instead of the last one', async () => {
@@ -104,19 +117,33 @@ describe('watch and reload: the example chaincode in dev mode', () => {
     await run(['ReadAsset', 'asset2'], 'query');
     await run(['TransferAsset', 'asset3', 'Max']); // the last transaction: not run again while pins exist
     const outcome = reloaded(
-      await reloadAfter(watch, () => example.edit((s) => s.replace('    return bytes.toString();\n  }', '    return JSON.stringify({ ...JSON.parse(bytes.toString()), Checked: true });\n  }'))),
+      await reloadAfter(watch, () =>
+        example.edit((s) => s.replace('    return bytes.toString();\n  }', '    return JSON.stringify({ ...JSON.parse(bytes.toString()), Checked: true });\n  }')),
+      ),
     );
-    assert.deepEqual(outcome.reruns.map((r) => [r.request.fn, ...r.request.args]), [['ReadAsset', 'asset2'], ['AssetExists', 'asset3']]);
+    assert.deepEqual(
+      outcome.reruns.map((r) => [r.request.fn, ...r.request.args]),
+      [
+        ['ReadAsset', 'asset2'],
+        ['AssetExists', 'asset3'],
+      ],
+    );
     const [read, exists] = outcome.reruns;
     assert.equal(JSON.parse(read.result?.payload.toString() ?? '{}').Checked, true);
-    assert.deepEqual(read.differences.map((d) => d.type), ['chaincode response mismatch']);
+    assert.deepEqual(
+      read.differences.map((d) => d.type),
+      ['chaincode response mismatch'],
+    );
     assert.equal(read.result?.validation, 'NOT_VALIDATED', 'a query stays an evaluation');
     assert.equal(exists.previous, undefined, 'AssetExists had not run before: nothing to compare with');
     assert.equal(exists.result?.payload.toString(), 'true');
-    assert.deepEqual(watch.pinned.map((p) => p.fn), ['ReadAsset', 'AssetExists']);
+    assert.deepEqual(
+      watch.pinned.map((p) => p.fn),
+      ['ReadAsset', 'AssetExists'],
+    );
   });
 
-  test('a JavaScript syntax error: the restart fails with the chaincode\'s own words; the fix restarts it', async () => {
+  test("a JavaScript syntax error: the restart fails with the chaincode's own words; the fix restarts it", async () => {
     assert.ok(watch, 'the watch of the tests before');
     const broken = await reloadAfter(watch, () => example.edit((s) => s.replace('async ReadAsset(ctx, id) {', 'async ReadAsset(ctx, id) {{')));
     assert.equal(broken.kind, 'restart failed');
@@ -126,7 +153,11 @@ describe('watch and reload: the example chaincode in dev mode', () => {
 
     const fixed = reloaded(await reloadAfter(watch, () => example.edit((s) => s.replace('async ReadAsset(ctx, id) {{', 'async ReadAsset(ctx, id) {'))));
     assert.ok(readyHandler(engine, ccid), 'running again');
-    assert.deepEqual(fixed.reruns.map((r) => r.result?.status), [200, 200], 'the pinned transactions ran');
+    assert.deepEqual(
+      fixed.reruns.map((r) => r.result?.status),
+      [200, 200],
+      'the pinned transactions ran',
+    );
   });
 
   test('reloads asked for while one runs share the next one', async () => {
@@ -162,7 +193,10 @@ describe('watch and reload: a TypeScript contract project', () => {
     assert.ok(built?.ok, 'the template builds');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'watch-engine-ts-'));
     engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', startupTimeoutMs: 60_000, executeTimeoutMs: 30_000 }));
-    await engine.launcher.launch({ kind: 'deployment', definition: { name: project.name, version: '1.0.0', mode: 'dev', language: 'node', path: project.folder, typescript: true } });
+    await engine.launcher.launch({
+      kind: 'deployment',
+      definition: { name: project.name, version: '1.0.0', mode: 'dev', language: 'node', path: project.folder, typescript: true },
+    });
     assert.equal((await run(['CreateAsset', 'asset1', 'blue', '5', 'Tomoko', '300'])).status, 200);
   });
 
@@ -178,7 +212,10 @@ describe('watch and reload: a TypeScript contract project', () => {
     const line = lineOf(project.contract, TS_READ_RETURN);
     try {
       project.edit((s) => s.replace(TS_READ_RETURN, "return Buffer.from(bytes).toString('utf8') +;"));
-      const err = await buildBeforeLaunch(project.folder).then(() => assert.fail('the build succeeded'), (e: unknown) => e);
+      const err = await buildBeforeLaunch(project.folder).then(
+        () => assert.fail('the build succeeded'),
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof BuildFailedError, String(err));
       const [first] = err.outcome.diagnostics;
       assert.deepEqual([first.file, first.line, first.code, first.severity], [project.contract, line, 'TS1109', 'error']);
@@ -190,7 +227,13 @@ describe('watch and reload: a TypeScript contract project', () => {
 
   test('a syntax error on save shows as diagnostics and restarts nothing; the fix is built, restarted and run', async () => {
     const read = await run(['ReadAsset', 'asset1'], 'query');
-    watch = await ChaincodeWatch.start({ ccid, folder: project.folder, language: 'node', typescript: true }, { transactions: engine.transactions, restart: relaunch(engine.launcher, { name: project.name, version: '1.0.0', mode: 'dev', language: 'node', path: project.folder, typescript: true }) });
+    watch = await ChaincodeWatch.start(
+      { ccid, folder: project.folder, language: 'node', typescript: true },
+      {
+        transactions: engine.transactions,
+        restart: relaunch(engine.launcher, { name: project.name, version: '1.0.0', mode: 'dev', language: 'node', path: project.folder, typescript: true }),
+      },
+    );
     assert.ok(!watch.directories.includes('dist') && !watch.directories.includes('node_modules') && !watch.directories.includes('test'), watch.directories.join());
     const handler = readyHandler(engine, ccid);
     const pid = engine.launcher.running().find((r) => r.ccid === ccid)?.process?.pid;
@@ -200,7 +243,10 @@ describe('watch and reload: a TypeScript contract project', () => {
     assert.equal(broken.kind, 'build failed');
     if (broken.kind !== 'build failed') return;
     const errors = broken.build.diagnostics.filter((d) => d.severity === 'error');
-    assert.deepEqual(errors.map((d) => [d.file, d.line, d.code]), [[project.contract, line, 'TS1109']]);
+    assert.deepEqual(
+      errors.map((d) => [d.file, d.line, d.code]),
+      [[project.contract, line, 'TS1109']],
+    );
     assert.ok((errors[0].column ?? 0) > 1);
     assert.match(broken.build.commandLine, /^tsc --watch/);
     assert.equal(readyHandler(engine, ccid)?.id, handler?.id, 'the chaincode was not restarted');
@@ -214,7 +260,10 @@ describe('watch and reload: a TypeScript contract project', () => {
     const [r] = fixed.reruns;
     assert.deepEqual([r.request.fn, ...r.request.args], ['ReadAsset', 'asset1'], 'the last transaction');
     assert.equal(JSON.parse(r.result?.payload.toString() ?? '{}').OWNER, 'TOMOKO', 'the fix runs');
-    assert.deepEqual(r.differences.map((d) => d.type), ['chaincode response mismatch']);
+    assert.deepEqual(
+      r.differences.map((d) => d.type),
+      ['chaincode response mismatch'],
+    );
   });
 });
 
@@ -246,15 +295,25 @@ describe('watch and reload: net mode (Docker)', { skip: dockerSkip() }, () => {
     assert.equal((await run(['put', 'k', 'kept'])).status, 200);
     assert.deepEqual(JSON.parse((await run(['get', 'k'], 'query')).payload.toString()), { value: 'kept' });
     const [before] = await containersOf(engine.docker.docker, [ccid]);
-    watch = await ChaincodeWatch.start({ ccid, folder, language: 'node', typescript: false }, { transactions: engine.transactions, restart: relaunch(engine.launcher, definition()) });
+    watch = await ChaincodeWatch.start(
+      { ccid, folder, language: 'node', typescript: false },
+      { transactions: engine.transactions, restart: relaunch(engine.launcher, definition()) },
+    );
     assert.ok(!watch.directories.includes('node_modules'));
 
     const outcome = reloaded(
-      await reloadAfter(watch, () => editFile(path.join(folder, 'index.js'), (s) => s.replace('return json({ value: text(await stub.getState(key)) });', 'return json({ value: text(await stub.getState(key)), edited: true });'))),
+      await reloadAfter(watch, () =>
+        editFile(path.join(folder, 'index.js'), (s) =>
+          s.replace('return json({ value: text(await stub.getState(key)) });', 'return json({ value: text(await stub.getState(key)), edited: true });'),
+        ),
+      ),
     );
     const [r] = outcome.reruns;
     assert.deepEqual(JSON.parse(r.result?.payload.toString() ?? '{}'), { value: 'kept', edited: true }, 'the new code, on the state from before');
-    assert.deepEqual(r.differences.map((d) => d.type), ['chaincode response mismatch']);
+    assert.deepEqual(
+      r.differences.map((d) => d.type),
+      ['chaincode response mismatch'],
+    );
     const [after] = await containersOf(engine.docker.docker, [ccid]);
     assert.ok(before && after && before.Id !== after.Id && before.Image !== after.Image, 'a new container of a new image');
   });

@@ -39,7 +39,10 @@ export async function typeScriptProject(name = 'watchts'): Promise<TypeScriptPro
 export const TS_READ_RETURN = "return Buffer.from(bytes).toString('utf8');";
 
 export function lineOf(file: string, text: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   if (i < 0) throw new Error(`${text} is not in ${file}`);
   return i + 1;
 }

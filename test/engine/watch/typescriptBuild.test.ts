@@ -30,7 +30,13 @@ function project(scripts: Record<string, string> | undefined, files: readonly st
 describe('the TypeScript build of a project', () => {
   test('a build script that is the compiler alone: the compiler, on the tsconfig it names, in the mode it uses', () => {
     const plain = project({ build: 'tsc' });
-    assert.deepEqual(typeScriptBuildOf(plain), { kind: 'tsc', folder: plain, tsc: path.join(path.dirname(plain), 'node_modules', 'typescript', 'bin', 'tsc'), project: path.join(plain, 'tsconfig.json'), buildMode: false });
+    assert.deepEqual(typeScriptBuildOf(plain), {
+      kind: 'tsc',
+      folder: plain,
+      tsc: path.join(path.dirname(plain), 'node_modules', 'typescript', 'bin', 'tsc'),
+      project: path.join(plain, 'tsconfig.json'),
+      buildMode: false,
+    });
     const named = project({ build: 'tsc -p tsconfig.build.json' }, ['tsconfig.build.json']);
     assert.deepEqual([typeScriptBuildOf(named)?.kind, (typeScriptBuildOf(named) as { project: string }).project], ['tsc', path.join(named, 'tsconfig.build.json')]);
     const buildMode = project({ build: 'tsc --build' });

@@ -29,10 +29,24 @@ describe('watch rules', () => {
       assert.equal(rules.ignores(kept, false), false, kept);
     }
     for (const [ignored, isDirectory] of [
-      ['node_modules', true], ['node_modules/fabric-shim/index.js', false], ['vendor', true], ['.git', true], ['.git/index', false],
-      ['test', true], ['test/contract.js', false], ['lib/contract.test.js', false], ['src/asset.spec.ts', false], ['asset_test.go', false],
-      ['lib/.assetTransfer.js.swp', false], ['lib/assetTransfer.js~', false], ['4913', false], ['npm-debug.log', false],
-      ['ledger', true], ['ledger/blocks/000001', false], ['secrets', true], ['lib/dev.local.js', false],
+      ['node_modules', true],
+      ['node_modules/fabric-shim/index.js', false],
+      ['vendor', true],
+      ['.git', true],
+      ['.git/index', false],
+      ['test', true],
+      ['test/contract.js', false],
+      ['lib/contract.test.js', false],
+      ['src/asset.spec.ts', false],
+      ['asset_test.go', false],
+      ['lib/.assetTransfer.js.swp', false],
+      ['lib/assetTransfer.js~', false],
+      ['4913', false],
+      ['npm-debug.log', false],
+      ['ledger', true],
+      ['ledger/blocks/000001', false],
+      ['secrets', true],
+      ['lib/dev.local.js', false],
     ] as const) {
       assert.equal(rules.ignores(ignored, isDirectory), true, ignored);
     }

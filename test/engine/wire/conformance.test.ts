@@ -11,7 +11,20 @@ import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import * as protobuf from 'protobufjs';
 import { codecs, MessageCodec, protoRoot } from '../../../src/engine/wire/codec';
-import { BlockMetadataIndex, HeaderType, ImplicitMetaRule, MessageType, MetaDataKeys, PolicyType, PrincipalClassification, SeekBehavior, SeekContentType, SeekErrorResponse, Status, TxValidationCode } from '../../../src/engine/wire/messages';
+import {
+  BlockMetadataIndex,
+  HeaderType,
+  ImplicitMetaRule,
+  MessageType,
+  MetaDataKeys,
+  PolicyType,
+  PrincipalClassification,
+  SeekBehavior,
+  SeekContentType,
+  SeekErrorResponse,
+  Status,
+  TxValidationCode,
+} from '../../../src/engine/wire/messages';
 
 // ---- fabric-protos' classes, reached without their (google-protobuf-typed) declarations ----
 
@@ -100,7 +113,10 @@ interface FieldKind {
 }
 
 function fieldKind(field: protobuf.Field): FieldKind {
-  const stem = field.name.split('_').map((p) => (p ? p[0].toUpperCase() + p.slice(1).toLowerCase() : '')).join('');
+  const stem = field.name
+    .split('_')
+    .map((p) => (p ? p[0].toUpperCase() + p.slice(1).toLowerCase() : ''))
+    .join('');
   const map = field instanceof protobuf.MapField;
   const longKeys = field instanceof protobuf.MapField && ['int64', 'uint64'].includes(field.keyType);
   const repeated = field.repeated;
@@ -206,15 +222,23 @@ function theirCanonical(type: protobuf.Type, msg: TheirMessage): MessageValue {
 
 function scalarSample(k: FieldKind, n: number, name: string): unknown {
   switch (k.scalar) {
-    case 'string': return `${name}-${n}-é中\u{1F600}`;
-    case 'bytes': return Buffer.concat([Buffer.from([n, 0, 0xff, 0x80]), Buffer.from(name)]);
-    case 'bool': return true;
-    case 'int32': return n % 2 ? -1000003 * n : 2147483647 - n;
-    case 'uint32': return 4294967295 - n;
-    case 'int64': return n % 2 ? 1_700_000_000 + n : -(2 ** 50) - n;
-    case 'uint64': return n % 2 ? 2 ** 40 + n : Number.MAX_SAFE_INTEGER - n;
+    case 'string':
+      return `${name}-${n}-é中\u{1F600}`;
+    case 'bytes':
+      return Buffer.concat([Buffer.from([n, 0, 0xff, 0x80]), Buffer.from(name)]);
+    case 'bool':
+      return true;
+    case 'int32':
+      return n % 2 ? -1000003 * n : 2147483647 - n;
+    case 'uint32':
+      return 4294967295 - n;
+    case 'int64':
+      return n % 2 ? 1_700_000_000 + n : -(2 ** 50) - n;
+    case 'uint64':
+      return n % 2 ? 2 ** 40 + n : Number.MAX_SAFE_INTEGER - n;
     // The newest value, or the lowest non-zero one; an enum with only its default (TxReadWriteSet.DataModel KV) is set to it.
-    default: return k.enumValues.length === 0 ? 0 : k.enumValues[n % 2 ? k.enumValues.length - 1 : 0];
+    default:
+      return k.enumValues.length === 0 ? 0 : k.enumValues[n % 2 ? k.enumValues.length - 1 : 0];
   }
 }
 
@@ -249,7 +273,8 @@ function sampleMessage(type: protobuf.Type, n: number, path: TypePath = [type]):
     }
     const k = fieldKind(field);
     const one = (m: number): unknown => (k.messageType ? sampleMessage(k.messageType, m, [...path, k.messageType]) : scalarSample(k, m, field.name));
-    if (k.map) out[field.name] = { [k.longKeys ? String(2 ** 40 + n) : `${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
+    if (k.map)
+      out[field.name] = { [k.longKeys ? String(2 ** 40 + n) : `${field.name}-key-${n}`]: one(n) }; // one entry: entry order cannot differ
     else if (k.repeated) out[field.name] = [one(n), one(n + 2)];
     else out[field.name] = one(n);
   }
@@ -261,14 +286,22 @@ const SAMPLES = Array.from({ length: Math.max(2, ...allMessageTypes(protoRoot).f
 
 function scalarArbitrary(k: FieldKind): fc.Arbitrary<unknown> {
   switch (k.scalar) {
-    case 'string': return fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' });
-    case 'bytes': return fc.uint8Array({ minLength: 1, maxLength: 48 });
-    case 'bool': return fc.constant(true);
-    case 'int32': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((x) => x !== 0);
-    case 'uint32': return fc.integer({ min: 1, max: 2 ** 32 - 1 });
-    case 'int64': return fc.maxSafeInteger().filter((x) => x !== 0);
-    case 'uint64': return fc.maxSafeNat().filter((x) => x !== 0);
-    default: return fc.constantFrom(...k.enumValues);
+    case 'string':
+      return fc.string({ minLength: 1, maxLength: 24, unit: 'grapheme' });
+    case 'bytes':
+      return fc.uint8Array({ minLength: 1, maxLength: 48 });
+    case 'bool':
+      return fc.constant(true);
+    case 'int32':
+      return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }).filter((x) => x !== 0);
+    case 'uint32':
+      return fc.integer({ min: 1, max: 2 ** 32 - 1 });
+    case 'int64':
+      return fc.maxSafeInteger().filter((x) => x !== 0);
+    case 'uint64':
+      return fc.maxSafeNat().filter((x) => x !== 0);
+    default:
+      return fc.constantFrom(...k.enumValues);
   }
 }
 
@@ -350,28 +383,107 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
   test('every message type of our .proto files is covered, and every codec is one of them', () => {
     const names = types.map((t) => t.fullName.slice(1));
     const expected = [
-      'protos.ChaincodeMessage', 'protos.WriteBatchState', 'protos.WriteRecord', 'protos.ChaincodeAdditionalParams', 'common.ChannelHeader', 'msp.SerializedIdentity', 'queryresult.KeyModification', 'google.protobuf.Timestamp',
+      'protos.ChaincodeMessage',
+      'protos.WriteBatchState',
+      'protos.WriteRecord',
+      'protos.ChaincodeAdditionalParams',
+      'common.ChannelHeader',
+      'msp.SerializedIdentity',
+      'queryresult.KeyModification',
+      'google.protobuf.Timestamp',
       // gateway/gateway.proto
-      'gateway.EndorseRequest', 'gateway.EndorseResponse', 'gateway.SubmitRequest', 'gateway.SubmitResponse', 'gateway.SignedCommitStatusRequest', 'gateway.CommitStatusRequest', 'gateway.CommitStatusResponse',
-      'gateway.EvaluateRequest', 'gateway.EvaluateResponse', 'gateway.SignedChaincodeEventsRequest', 'gateway.ChaincodeEventsRequest', 'gateway.ChaincodeEventsResponse', 'gateway.ErrorDetail', 'gateway.ProposedTransaction', 'gateway.PreparedTransaction',
+      'gateway.EndorseRequest',
+      'gateway.EndorseResponse',
+      'gateway.SubmitRequest',
+      'gateway.SubmitResponse',
+      'gateway.SignedCommitStatusRequest',
+      'gateway.CommitStatusRequest',
+      'gateway.CommitStatusResponse',
+      'gateway.EvaluateRequest',
+      'gateway.EvaluateResponse',
+      'gateway.SignedChaincodeEventsRequest',
+      'gateway.ChaincodeEventsRequest',
+      'gateway.ChaincodeEventsResponse',
+      'gateway.ErrorDetail',
+      'gateway.ProposedTransaction',
+      'gateway.PreparedTransaction',
       // peer/transaction.proto, proposal.proto, proposal_response.proto
-      'protos.ProcessedTransaction', 'protos.Transaction', 'protos.TransactionAction', 'protos.ChaincodeActionPayload', 'protos.ChaincodeEndorsedAction', 'protos.ChaincodeAction', 'protos.ProposalResponsePayload', 'protos.Endorsement',
+      'protos.ProcessedTransaction',
+      'protos.Transaction',
+      'protos.TransactionAction',
+      'protos.ChaincodeActionPayload',
+      'protos.ChaincodeEndorsedAction',
+      'protos.ChaincodeAction',
+      'protos.ProposalResponsePayload',
+      'protos.Endorsement',
       // ledger/rwset
-      'rwset.TxReadWriteSet', 'rwset.NsReadWriteSet', 'rwset.CollectionHashedReadWriteSet', 'rwset.TxPvtReadWriteSet', 'rwset.NsPvtReadWriteSet', 'rwset.CollectionPvtReadWriteSet',
-      'kvrwset.KVRWSet', 'kvrwset.HashedRWSet', 'kvrwset.KVRead', 'kvrwset.KVWrite', 'kvrwset.KVMetadataWrite', 'kvrwset.KVReadHash', 'kvrwset.KVWriteHash', 'kvrwset.KVMetadataWriteHash', 'kvrwset.KVMetadataEntry',
-      'kvrwset.Version', 'kvrwset.RangeQueryInfo', 'kvrwset.QueryReads', 'kvrwset.QueryReadsMerkleSummary',
+      'rwset.TxReadWriteSet',
+      'rwset.NsReadWriteSet',
+      'rwset.CollectionHashedReadWriteSet',
+      'rwset.TxPvtReadWriteSet',
+      'rwset.NsPvtReadWriteSet',
+      'rwset.CollectionPvtReadWriteSet',
+      'kvrwset.KVRWSet',
+      'kvrwset.HashedRWSet',
+      'kvrwset.KVRead',
+      'kvrwset.KVWrite',
+      'kvrwset.KVMetadataWrite',
+      'kvrwset.KVReadHash',
+      'kvrwset.KVWriteHash',
+      'kvrwset.KVMetadataWriteHash',
+      'kvrwset.KVMetadataEntry',
+      'kvrwset.Version',
+      'kvrwset.RangeQueryInfo',
+      'kvrwset.QueryReads',
+      'kvrwset.QueryReadsMerkleSummary',
       // orderer/ab.proto
-      'orderer.BroadcastResponse', 'orderer.SeekNewest', 'orderer.SeekOldest', 'orderer.SeekSpecified', 'orderer.SeekNextCommit', 'orderer.SeekPosition', 'orderer.SeekInfo', 'orderer.DeliverResponse',
+      'orderer.BroadcastResponse',
+      'orderer.SeekNewest',
+      'orderer.SeekOldest',
+      'orderer.SeekSpecified',
+      'orderer.SeekNextCommit',
+      'orderer.SeekPosition',
+      'orderer.SeekInfo',
+      'orderer.DeliverResponse',
       // common/common.proto
-      'common.LastConfig', 'common.Metadata', 'common.MetadataSignature', 'common.IdentifierHeader', 'common.Payload', 'common.Envelope', 'common.Block', 'common.BlockHeader', 'common.BlockData', 'common.BlockMetadata', 'common.OrdererBlockMetadata', 'common.BlockchainInfo',
+      'common.LastConfig',
+      'common.Metadata',
+      'common.MetadataSignature',
+      'common.IdentifierHeader',
+      'common.Payload',
+      'common.Envelope',
+      'common.Block',
+      'common.BlockHeader',
+      'common.BlockData',
+      'common.BlockMetadata',
+      'common.OrdererBlockMetadata',
+      'common.BlockchainInfo',
       // peer/events.proto
-      'protos.FilteredBlock', 'protos.FilteredTransaction', 'protos.FilteredTransactionActions', 'protos.FilteredChaincodeAction', 'protos.BlockAndPrivateData', 'protos.DeliverResponse',
+      'protos.FilteredBlock',
+      'protos.FilteredTransaction',
+      'protos.FilteredTransactionActions',
+      'protos.FilteredChaincodeAction',
+      'protos.BlockAndPrivateData',
+      'protos.DeliverResponse',
       // google/rpc/status.proto
-      'google.rpc.Status', 'google.protobuf.Any',
+      'google.rpc.Status',
+      'google.protobuf.Any',
       // msp/msp_principal.proto, common/policies.proto, peer/policy.proto, peer/collection.proto
-      'common.MSPPrincipal', 'common.MSPRole', 'common.OrganizationUnit', 'common.MSPIdentityAnonymity', 'common.CombinedPrincipal',
-      'common.Policy', 'common.SignaturePolicyEnvelope', 'common.SignaturePolicy', 'common.SignaturePolicy.NOutOf', 'common.ImplicitMetaPolicy',
-      'protos.ApplicationPolicy', 'protos.CollectionConfigPackage', 'protos.CollectionConfig', 'protos.StaticCollectionConfig', 'protos.CollectionPolicyConfig',
+      'common.MSPPrincipal',
+      'common.MSPRole',
+      'common.OrganizationUnit',
+      'common.MSPIdentityAnonymity',
+      'common.CombinedPrincipal',
+      'common.Policy',
+      'common.SignaturePolicyEnvelope',
+      'common.SignaturePolicy',
+      'common.SignaturePolicy.NOutOf',
+      'common.ImplicitMetaPolicy',
+      'protos.ApplicationPolicy',
+      'protos.CollectionConfigPackage',
+      'protos.CollectionConfig',
+      'protos.StaticCollectionConfig',
+      'protos.CollectionPolicyConfig',
     ];
     for (const name of expected) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);
@@ -408,7 +520,10 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       });
 
       test('random messages (each field absent or non-default): identical bytes and values both ways', () => {
-        fc.assert(fc.property(valueArbitrary(type), (value) => assertConformant(type, value)), { numRuns: 40, seed: 0x5eed });
+        fc.assert(
+          fc.property(valueArbitrary(type), (value) => assertConformant(type, value)),
+          { numRuns: 40, seed: 0x5eed },
+        );
       });
     });
   }
@@ -441,7 +556,9 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
         const oursOk = accepts(() => ourCodec(type).decode(prefix));
         const theirsOk = accepts(() => theirs.deserializeBinary(prefix));
         if (oursOk !== theirsOk) {
-          differing.push(`${type.fullName.slice(1)}: first ${i} of ${full.length} bytes ${oursOk ? 'accepted' : 'rejected'} by ours, ${theirsOk ? 'accepted' : 'rejected'} by fabric-protos (${hex(prefix)})`);
+          differing.push(
+            `${type.fullName.slice(1)}: first ${i} of ${full.length} bytes ${oursOk ? 'accepted' : 'rejected'} by ours, ${theirsOk ? 'accepted' : 'rejected'} by fabric-protos (${hex(prefix)})`,
+          );
           break; // one example per type
         }
       }

@@ -39,9 +39,11 @@ describe('gRPC service definitions', () => {
         endorse: (call, callback) => {
           const request = codecs.EndorseRequest.decode(call.request);
           if (request.channel_id === 'fail') {
-            callback(statusWithDetails(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
-              { address: 'peer0.org1.example.com:7051', msp_id: 'Org1MSP', message: 'chaincode response 500, asset1 does not exist' },
-            ]));
+            callback(
+              statusWithDetails(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+                { address: 'peer0.org1.example.com:7051', msp_id: 'Org1MSP', message: 'chaincode response 500, asset1 does not exist' },
+              ]),
+            );
             return;
           }
           const payload = Buffer.concat([Buffer.from(request.transaction_id), request.proposed_transaction?.proposal_bytes ?? Buffer.alloc(0)]);
@@ -55,7 +57,10 @@ describe('gRPC service definitions', () => {
         evaluate: (_call, callback) => callback(null, codecs.EvaluateResponse.encode({ result: { status: 200, payload: Buffer.from('{"ID":"asset1"}') } })),
         chaincodeEvents: (call) => {
           let block = 5;
-          const timer = setInterval(() => call.write(codecs.ChaincodeEventsResponse.encode({ events: [{ event_name: 'Created', tx_id: `tx${block}` }], block_number: block++ })), 5);
+          const timer = setInterval(
+            () => call.write(codecs.ChaincodeEventsResponse.encode({ events: [{ event_name: 'Created', tx_id: `tx${block}` }], block_number: block++ })),
+            5,
+          );
           call.on('cancelled', () => {
             seen.cancelled = true;
             clearInterval(timer);
@@ -127,7 +132,10 @@ describe('gRPC service definitions', () => {
         assert.ok(a instanceof ANY_PB.Any);
         return a.unpack(FP.gateway.ErrorDetail.deserializeBinary, 'gateway.ErrorDetail');
       });
-      assert.deepEqual(details.map((d: any) => [d.getAddress(), d.getMspId(), d.getMessage()]), [['peer0.org1.example.com:7051', 'Org1MSP', 'chaincode response 500, asset1 does not exist']]);
+      assert.deepEqual(
+        details.map((d: any) => [d.getAddress(), d.getMspId(), d.getMessage()]),
+        [['peer0.org1.example.com:7051', 'Org1MSP', 'chaincode response 500, asset1 does not exist']],
+      );
       assert.deepEqual(errorDetailsOf(err.metadata), [{ address: 'peer0.org1.example.com:7051', msp_id: 'Org1MSP', message: 'chaincode response 500, asset1 does not exist' }]);
       client.close();
     });

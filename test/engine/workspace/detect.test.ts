@@ -36,7 +36,10 @@ describe('chaincode folder detection', () => {
   test("Fabric's name rule: alphanumerics with single '-' or '_' between them", () => {
     for (const ok of ['mycc', 'my-cc', 'my_cc', 'a1-b2_c3', 'CC']) assert.ok(isValidChaincodeName(ok), ok);
     for (const bad of ['my.cc', '-cc', 'cc-', 'my--cc', 'my-_cc', '_lifecycle', '', 'my cc', 'café']) assert.ok(!isValidChaincodeName(bad), bad);
-    assert.match(chaincodeNameProblem('my.cc') ?? '', /^invalid chaincode name 'my\.cc'\. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-'/);
+    assert.match(
+      chaincodeNameProblem('my.cc') ?? '',
+      /^invalid chaincode name 'my\.cc'\. Names must start with an alphanumeric character and can only consist of alphanumerics, '_', and '-'/,
+    );
     assert.equal(chaincodeNameProblem('my-cc'), undefined);
   });
 
@@ -60,10 +63,19 @@ describe('chaincode folder detection', () => {
   });
 
   test('requireChaincode says why a folder is not chaincode', () => {
-    assert.throws(() => requireChaincode(folder({})), (err: unknown) => err instanceof NotChaincodeError && err.name === 'NotChaincodeError' && /it has no package\.json, go\.mod, pom\.xml or build\.gradle/.test(err.message));
-    assert.throws(() => requireChaincode(folder({ 'package.json': nodePackage('web', { express: '4' }) })), /its package\.json has neither fabric-contract-api nor fabric-shim in "dependencies"/);
+    assert.throws(
+      () => requireChaincode(folder({})),
+      (err: unknown) => err instanceof NotChaincodeError && err.name === 'NotChaincodeError' && /it has no package\.json, go\.mod, pom\.xml or build\.gradle/.test(err.message),
+    );
+    assert.throws(
+      () => requireChaincode(folder({ 'package.json': nodePackage('web', { express: '4' }) })),
+      /its package\.json has neither fabric-contract-api nor fabric-shim in "dependencies"/,
+    );
     assert.throws(() => requireChaincode(folder({ 'package.json': '{ not json' })), /its package\.json is not valid JSON/);
-    assert.throws(() => requireChaincode(folder({ 'go.mod': 'module example.com/tool\n\ngo 1.22\n' })), /its go\.mod requires neither github\.com\/hyperledger\/fabric-chaincode-go/);
+    assert.throws(
+      () => requireChaincode(folder({ 'go.mod': 'module example.com/tool\n\ngo 1.22\n' })),
+      /its go\.mod requires neither github\.com\/hyperledger\/fabric-chaincode-go/,
+    );
     assert.throws(() => requireChaincode(folder({ 'pom.xml': '<project><artifactId>app</artifactId></project>' })), /its pom\.xml does not use fabric-chaincode-shim/);
     assert.throws(() => requireChaincode(path.join(os.tmpdir(), 'no-such-folder-for-detect')), /no such folder/);
     const file = path.join(folder({ 'x.txt': '' }), 'x.txt');

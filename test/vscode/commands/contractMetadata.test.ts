@@ -36,7 +36,7 @@ const params = new Map<string, ContractParameter>(functionsFromMetadata(JSON.str
 const problem = (name: string, text: string): string | undefined => argumentProblem(params.get(name)!, text);
 
 describe('contract metadata: typed parameters', () => {
-  it('reads each parameter\'s schema: type, $ref, format, bounds, enum', () => {
+  it("reads each parameter's schema: type, $ref, format, bounds, enum", () => {
     assert.deepEqual(params.get('size'), { name: 'size', type: 'number', schema: { type: 'number' } });
     assert.deepEqual(params.get('asset'), { name: 'asset', type: 'Asset', schema: { ref: 'Asset' } });
     assert.deepEqual(params.get('count')?.schema, { type: 'integer', format: 'int32', minimum: -2147483648, maximum: 2147483647 });

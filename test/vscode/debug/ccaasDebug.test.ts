@@ -41,7 +41,11 @@ function resolve(dir: string, config: Partial<CcaasLaunchConfig>, language: 'nod
   assert.ok(chaincode);
   return resolveCcaasConfiguration({
     config: { type: 'chaincode', request: 'launch', name: 'Debug on a Fabric network', mode: 'ccaas', packageId: ID, ...config },
-    chaincode, language, serverAddress: SERVER, mspId: 'Org2MSP', logLevel: 'info',
+    chaincode,
+    language,
+    serverAddress: SERVER,
+    mspId: 'Org2MSP',
+    logLevel: 'info',
   });
 }
 
@@ -58,7 +62,7 @@ describe('the ccaas debug configuration', () => {
     assert.equal(env.CORE_PEER_LOCALMSPID, 'Org2MSP');
     assert.equal(env.CORE_PEER_ADDRESS, undefined, 'no peer is dialled');
     assert.equal(env.MY_VAR, '1');
-    assert.equal(c.console, 'internalConsole', "the dev-mode js-debug options");
+    assert.equal(c.console, 'internalConsole', 'the dev-mode js-debug options');
     assert.equal(c[CHAINCODE_ID_FIELD], ID, 'pauses and logs follow the package ID');
     assert.deepEqual(c[CCAAS_FIELD], { packageId: ID, listen: { host: '0.0.0.0', port: 9999 }, serverAddress: SERVER } satisfies ServeSpec);
   });
@@ -68,7 +72,7 @@ describe('the ccaas debug configuration', () => {
     assert.deepEqual(spec.listen, { host: '127.0.0.1', port: 9999 });
   });
 
-  it('TLS: the spec names the files, the configuration carries no key; a key that is not the certificate\'s is refused now', async () => {
+  it("TLS: the spec names the files, the configuration carries no key; a key that is not the certificate's is refused now", async () => {
     const ca = await createCertificateAuthority('O=Org1, CN=tls-ca');
     const server = await issueCertificate(ca, { subject: 'O=Org1, CN=cc', usage: 'server', hosts: ['127.0.0.1'] });
     const other = await issueCertificate(ca, { subject: 'O=Org1, CN=other', usage: 'server', hosts: ['127.0.0.1'] });
@@ -91,12 +95,18 @@ describe('the ccaas debug configuration', () => {
       'package.json': JSON.stringify({ name: 'lowlevel', version: '1.0.0', scripts: { start: 'node index.js' }, dependencies: { 'fabric-shim': '2.5.8' } }),
       'index.js': "require('fabric-shim').start(new Chaincode());",
     });
-    assert.throws(() => resolve(lowLevel, {}), (err: Error) => err.name === 'DebugConfigError' && /starts the chaincode with Shim\.start, which dials a peer/.test(err.message));
+    assert.throws(
+      () => resolve(lowLevel, {}),
+      (err: Error) => err.name === 'DebugConfigError' && /starts the chaincode with Shim\.start, which dials a peer/.test(err.message),
+    );
     assert.throws(() => resolve(path.join(repoRoot(), 'test', 'fixtures', 'go', 'v2'), {}, 'golang'), /does not start a chaincode server/);
   });
 
   it("Java: the Java debugger runs the shim's ContractRouter (the entry that serves), whatever the build's main class", () => {
-    const dir = folderWith({ 'pom.xml': '<project><dependencies><dependency><artifactId>fabric-chaincode-shim</artifactId></dependency></dependencies><build><mainClass>org.example.Main</mainClass></build></project>' });
+    const dir = folderWith({
+      'pom.xml':
+        '<project><dependencies><dependency><artifactId>fabric-chaincode-shim</artifactId></dependency></dependencies><build><mainClass>org.example.Main</mainClass></build></project>',
+    });
     const c = resolve(dir, {}, 'java');
     assert.equal(c.type, 'java');
     assert.equal(c.mainClass, 'org.hyperledger.fabric.contract.ContractRouter');

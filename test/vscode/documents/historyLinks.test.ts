@@ -23,7 +23,10 @@ describe('documents: titles and history links', () => {
       { txId: t1, timestamp: 1_000, isDelete: false, value: Buffer.from('{"Owner":"Tom"}'), version: { blockNum: 1, txNum: 0 } },
     ]);
     const mentions = txIdMentions(text);
-    assert.deepEqual(mentions.map((m) => m.txId), [t2, t1]);
+    assert.deepEqual(
+      mentions.map((m) => m.txId),
+      [t2, t1],
+    );
     for (const m of mentions) assert.equal(text.slice(m.offset, m.offset + m.length), m.txId, 'the link covers the txid itself');
   });
 });

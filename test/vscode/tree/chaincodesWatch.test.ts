@@ -15,12 +15,30 @@ import { chaincodeNodes, type ChaincodesInput, type WatchInfo } from '../../../s
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
-  id: 'h1', chaincodeId: 'basic:1.0', state: 'ready', since: 1_700_000_000_000, connection: 'grpc', remote: '127.0.0.1:5000', inFlight: [], lastError: null, endReason: null, ...over,
+  id: 'h1',
+  chaincodeId: 'basic:1.0',
+  state: 'ready',
+  since: 1_700_000_000_000,
+  connection: 'grpc',
+  remote: '127.0.0.1:5000',
+  inFlight: [],
+  lastError: null,
+  endReason: null,
+  ...over,
 });
 const launched = (over: Partial<RunningChaincode['definition']> = {}): RunningChaincode => ({
-  ccid: 'basic:1.0', definition: { name: 'basic', version: '1.0', mode: 'dev', language: 'node', path: '/ws/basic', ...over }, status: 'ready', since: 1,
+  ccid: 'basic:1.0',
+  definition: { name: 'basic', version: '1.0', mode: 'dev', language: 'node', path: '/ws/basic', ...over },
+  status: 'ready',
+  since: 1,
 });
-const input = (watching?: ReadonlyMap<string, WatchInfo>, l: RunningChaincode[] = [launched()]): ChaincodesInput => ({ peerAddress: 'x', launched: l, handlers: [handler()], debugging: new Map(), watching });
+const input = (watching?: ReadonlyMap<string, WatchInfo>, l: RunningChaincode[] = [launched()]): ChaincodesInput => ({
+  peerAddress: 'x',
+  launched: l,
+  handlers: [handler()],
+  debugging: new Map(),
+  watching,
+});
 
 /** The `viewItem =~ /…/` menus of the Chaincodes view in package.json, by command. */
 function chaincodeMenus(): { command: string; matches: (contextValue: string) => boolean }[] {
@@ -43,7 +61,10 @@ describe('Chaincodes view: watch and TypeScript', () => {
   it('a launched chaincode gets the eye: unwatched, then watching with its Watching and pinned rows', () => {
     const [off] = chaincodeNodes(input(new Map()));
     assert.equal(off.contextValue, 'readyChaincode');
-    assert.equal(off.children?.some((c) => c.label.startsWith('Watching')), false);
+    assert.equal(
+      off.children?.some((c) => c.label.startsWith('Watching')),
+      false,
+    );
 
     const info: WatchInfo = { state: 'watching', pinned: [{ key: '["mychannel","query","ReadAsset",["a1"]]', label: 'ReadAsset(a1)' }] };
     const [on] = chaincodeNodes(input(new Map([['basic:1.0', info]])));

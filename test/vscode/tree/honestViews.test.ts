@@ -42,7 +42,7 @@ describe('World State and Transactions with the peer stopped', () => {
     assert.notEqual(state.id, txs.id);
   });
 
-  it('with no ledger on disk there is nothing to start the peer for: the view\'s welcome speaks', () => {
+  it("with no ledger on disk there is nothing to start the peer for: the view's welcome speaks", () => {
     assert.deepEqual(stoppedPeerNodes('worldState', []), []);
   });
 });

@@ -9,7 +9,15 @@ import { dockerTlsFiles, readDockerTls, tlsRequested } from './tlsFiles';
  * out would come from the environment (DOCKER_HOST=tcp://… would win over a socket). The endpoint
  * setting alone says where Docker is.
  */
-const NOT_FROM_ENVIRONMENT: Dockerode.DockerOptions = { host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, username: undefined };
+const NOT_FROM_ENVIRONMENT: Dockerode.DockerOptions = {
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+  username: undefined,
+};
 
 /**
  * A client of the endpoint, its TLS files read and checked first; throws DockerUnreachableError
@@ -28,4 +36,3 @@ export function dockerClient(settings: DockerConnectionSettings, env: Readonly<R
     throw new DockerUnreachableError(endpoint, err, { kind: 'endpoint' });
   }
 }
-

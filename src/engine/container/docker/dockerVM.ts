@@ -13,24 +13,9 @@ import { filesTar } from './archive';
 import { ContainerWatch } from './containerWatch';
 import { dockerClient } from './client';
 import { connectionKey, DEFAULT_DOCKER_ENDPOINT, pingDocker, type DockerConnectionSettings } from './endpoint';
-import {
-  DockerUnreachableError,
-  ImageBuildError,
-  ImageMissingError,
-  dockerStatus,
-  isConnectionError,
-  isNotFound,
-} from './errors';
+import { DockerUnreachableError, ImageBuildError, ImageMissingError, dockerStatus, isConnectionError, isNotFound } from './errors';
 import { buildImage, removeBuildLeftovers, removeStaleImages, type BuiltImage } from './imageBuild';
-import {
-  imageLabels,
-  listManagedContainers,
-  managedLabels,
-  type ImageKind,
-  watchManagedEvents,
-  type DockerEngineEvent,
-  type ManagedContainer,
-} from './labels';
+import { imageLabels, listManagedContainers, managedLabels, type ImageKind, watchManagedEvents, type DockerEngineEvent, type ManagedContainer } from './labels';
 import { containerName, DEFAULT_NAMING, dependenciesImageRef, imageName, imageRef, peerPrefix, type VMNaming } from './names';
 
 export interface DockerVMOptions {
@@ -276,14 +261,7 @@ export class DockerVM implements VM {
   }
 
   /** One image from its builder's context: labelled as ours, its build's leftovers removed. */
-  private async buildOne(
-    req: StartRequest,
-    kind: ImageKind,
-    ref: string,
-    builder: Builder,
-    tag: string | undefined,
-    dependencies?: string,
-  ): Promise<BuiltImage> {
+  private async buildOne(req: StartRequest, kind: ImageKind, ref: string, builder: Builder, tag: string | undefined, dependencies?: string): Promise<BuiltImage> {
     const { ccid } = req;
     const what = kind === 'dependencies' ? 'dependencies image' : 'image';
     this.progress(ccid, kind === 'dependencies' ? 'packaging dependencies' : 'packaging code');
@@ -318,7 +296,10 @@ export class DockerVM implements VM {
     const unlabelled = Object.keys(labels).filter((key) => built.labels[key] !== labels[key]);
     if (unlabelled.length) {
       // Unlabelled, the image would escape every cleanup (ours and the editor's).
-      await this.docker.getImage(ref).remove().catch(() => undefined);
+      await this.docker
+        .getImage(ref)
+        .remove()
+        .catch(() => undefined);
       throw new ImageBuildError(ref, `the builder did not label the image (${unlabelled.join(', ')})`, []);
     }
     return built;
@@ -406,11 +387,7 @@ export class DockerVM implements VM {
     }
   }
 
-  private status(
-    ccid: string,
-    status: RuntimeStatus,
-    extra: { containerId?: string; image?: string; exitCode?: number; detail?: string } = {},
-  ): void {
+  private status(ccid: string, status: RuntimeStatus, extra: { containerId?: string; image?: string; exitCode?: number; detail?: string } = {}): void {
     this.emitter.fire({ kind: 'status', ccid, status, ...extra });
   }
 

@@ -89,9 +89,8 @@ export async function pingDocker(docker: Dockerode, endpoint: string, timeoutMs 
   try {
     // Through the modem: dockerode's typings do not let ping take an abort signal.
     await new Promise<void>((resolve, reject) =>
-      docker.modem.dial(
-        { path: '/_ping', method: 'GET', abortSignal: AbortSignal.timeout(timeoutMs), statusCodes: { 200: true, 500: 'server error' } },
-        (err) => (err ? reject(err) : resolve()),
+      docker.modem.dial({ path: '/_ping', method: 'GET', abortSignal: AbortSignal.timeout(timeoutMs), statusCodes: { 200: true, 500: 'server error' } }, (err) =>
+        err ? reject(err) : resolve(),
       ),
     );
   } catch (err) {

@@ -37,10 +37,7 @@ export class ImageBuildError extends Error {
     /** The build's last output lines, for the message and for a log view. */
     readonly lastLines: readonly string[],
   ) {
-    super(
-      `building image ${image} failed: ${reason}` +
-        (lastLines.length ? `; last build output lines:\n${lastLines.join('\n')}` : ''),
-    );
+    super(`building image ${image} failed: ${reason}` + (lastLines.length ? `; last build output lines:\n${lastLines.join('\n')}` : ''));
   }
 }
 
@@ -108,7 +105,8 @@ function explain(failure: DockerFailure, cause: unknown): string {
     case 'tls-file':
       return `cannot use the TLS ${failure.role} file ${failure.file}: ${why}`;
     case 'tls':
-      if (PLAIN_TO_TLS.test(why)) return `the daemon speaks TLS and this connection did not: turn on TLS verification (--tlsverify, DOCKER_TLS_VERIFY) with the daemon's CA certificate and a client certificate`;
+      if (PLAIN_TO_TLS.test(why))
+        return `the daemon speaks TLS and this connection did not: turn on TLS verification (--tlsverify, DOCKER_TLS_VERIFY) with the daemon's CA certificate and a client certificate`;
       if (/wrong version number/.test(why)) return `the TLS handshake failed: the endpoint does not speak TLS (${why})`;
       return `the TLS handshake failed (${why}): the CA certificate must be the one that signed the daemon's certificate, and the daemon must accept the client certificate`;
     case 'ssh':

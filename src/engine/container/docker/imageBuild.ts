@@ -41,13 +41,7 @@ export interface BuiltImage {
 }
 
 /** Builds `ref` from the context. */
-export async function buildImage(
-  docker: Dockerode,
-  ref: string,
-  context: BuildContext,
-  options: ImageBuildOptions,
-  report: BuildReporter,
-): Promise<BuiltImage> {
+export async function buildImage(docker: Dockerode, ref: string, context: BuildContext, options: ImageBuildOptions, report: BuildReporter): Promise<BuiltImage> {
   const stepImages: string[] = [];
   const lastLines: string[] = [];
   const keep = (line: string): void => {
@@ -140,11 +134,7 @@ export async function buildImage(
  * dependencies image such a one is built on stays too (removing its tag would only untag it, and
  * lose it for the next build). Resolves with the references removed.
  */
-export async function removeStaleImages(
-  docker: Dockerode,
-  owner: { ccid: string; peer: string },
-  keepImageId: string,
-): Promise<string[]> {
+export async function removeStaleImages(docker: Dockerode, owner: { ccid: string; peer: string }, keepImageId: string): Promise<string[]> {
   const images = await docker.listImages({
     all: false,
     filters: { label: [MANAGED_FILTER, `${LABEL_CCID}=${owner.ccid}`, `${LABEL_PEER}=${owner.peer}`] },

@@ -45,10 +45,7 @@ export interface ManagedContainer {
 }
 
 /** Our containers (all states), optionally only those of one peer or chaincode id. */
-export async function listManagedContainers(
-  docker: Dockerode,
-  filter: { peer?: string; ccid?: string } = {},
-): Promise<ManagedContainer[]> {
+export async function listManagedContainers(docker: Dockerode, filter: { peer?: string; ccid?: string } = {}): Promise<ManagedContainer[]> {
   const label = [MANAGED_FILTER];
   if (filter.peer !== undefined) label.push(`${LABEL_PEER}=${filter.peer}`);
   if (filter.ccid !== undefined) label.push(`${LABEL_CCID}=${filter.ccid}`);
@@ -102,11 +99,7 @@ function toEngineEvent(raw: RawEvent): DockerEngineEvent | undefined {
  * instead of polling). Resolves once subscribed; dispose to unsubscribe. `onEnd` reports the stream
  * ending on its own (daemon gone), so the caller can show it and resubscribe.
  */
-export async function watchManagedEvents(
-  docker: Dockerode,
-  listener: (event: DockerEngineEvent) => void,
-  onEnd?: (err?: Error) => void,
-): Promise<Disposable> {
+export async function watchManagedEvents(docker: Dockerode, listener: (event: DockerEngineEvent) => void, onEnd?: (err?: Error) => void): Promise<Disposable> {
   const stream = await docker.getEvents({ filters: { label: [MANAGED_FILTER] } });
   let disposed = false;
   const lines = new LineSplitter((line) => {

@@ -54,9 +54,7 @@ export function imageName(naming: VMNaming, ccid: string): string {
   const hash = createHash('sha256').update(name).digest('hex');
   const image = `${name.replace(INVALID_NAME_CHARS, '-')}-${hash}`.toLowerCase();
   if (!IMAGE_NAME_RULE.test(image)) {
-    throw new InvalidImageNameError(
-      `Error constructing Docker VM Name. '${image}' breaks Docker's repository naming rules`,
-    );
+    throw new InvalidImageNameError(`Error constructing Docker VM Name. '${image}' breaks Docker's repository naming rules`);
   }
   return image;
 }

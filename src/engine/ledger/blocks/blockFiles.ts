@@ -85,7 +85,7 @@ export async function scanFrameFile(file: string, from: number, onFrame: (value:
 
 async function onlyZeros(handle: fs.promises.FileHandle, from: number, size: number): Promise<boolean> {
   const buf = Buffer.allocUnsafe(Math.min(SCAN_WINDOW, Math.max(0, size - from)));
-  for (let pos = from; pos < size; ) {
+  for (let pos = from; pos < size;) {
     const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - pos), pos);
     if (bytesRead === 0 || !isCleanTail(buf.subarray(0, bytesRead))) return false;
     pos += bytesRead;
@@ -132,7 +132,8 @@ export class BlockFileReader {
 
   private acquire(file: number): { handle: Promise<fs.promises.FileHandle>; users: number } {
     let entry = this.handles.get(file);
-    if (entry) this.handles.delete(file); // re-inserted below: most recently used last
+    if (entry)
+      this.handles.delete(file); // re-inserted below: most recently used last
     else {
       const created = { handle: fs.promises.open(blockFilePath(this.dir, file), 'r'), users: 0 };
       // A failed open is not cached: the next read tries again.

@@ -101,7 +101,8 @@ async function readIndexFile(dir: string): Promise<{ records: IndexRecord[]; end
     if (!consistent) return;
     const r = recordFromFrame(value);
     const prev = records[records.length - 1];
-    const follows = r !== null && r.number === records.length && (!prev || (r.previousHash.equals(prev.headerHash) && (r.file > prev.file || (r.file === prev.file && r.start === prev.end))));
+    const follows =
+      r !== null && r.number === records.length && (!prev || (r.previousHash.equals(prev.headerHash) && (r.file > prev.file || (r.file === prev.file && r.start === prev.end))));
     if (!follows || !r) {
       consistent = false;
       return;

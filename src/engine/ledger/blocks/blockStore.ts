@@ -173,7 +173,9 @@ export class BlockStore {
     }
     if (block.number > 0 && !block.previousHash.equals(this.nextPreviousHash)) {
       return Promise.reject(
-        new BlockSequenceError(`unexpected Previous block hash. Expected PreviousHash = [${this.nextPreviousHash.toString('hex')}], PreviousHash referred in the latest block= [${block.previousHash.toString('hex')}]`),
+        new BlockSequenceError(
+          `unexpected Previous block hash. Expected PreviousHash = [${this.nextPreviousHash.toString('hex')}], PreviousHash referred in the latest block= [${block.previousHash.toString('hex')}]`,
+        ),
       );
     }
     this.nextNumber++;

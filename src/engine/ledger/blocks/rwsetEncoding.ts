@@ -157,7 +157,10 @@ export function decodeReadWriteSet(channel: string, publicBytes: Uint8Array, pri
     }
     for (const coll of ns.collection_hashed_rwset ?? []) {
       const what = `HashedRWSet of ${chaincode}/${coll.collection_name}`;
-      hashedByCollection.set(JSON.stringify([chaincode, coll.collection_name]), decodeOrThrow(what, () => codecs.HashedRWSet.decode(coll.hashed_rwset ?? new Uint8Array())));
+      hashedByCollection.set(
+        JSON.stringify([chaincode, coll.collection_name]),
+        decodeOrThrow(what, () => codecs.HashedRWSet.decode(coll.hashed_rwset ?? new Uint8Array())),
+      );
     }
   }
   if (privateBytes) {

@@ -46,7 +46,7 @@ export class DelveNotFoundError extends Error {
       badSetting !== undefined
         ? `${DELVE_SETTING} is "${badSetting}", which is not an executable file: point it at dlv, or clear it to look for dlv on PATH.`
         : `Debugging Go chaincode needs Delve (dlv), which was not found (looked on PATH and in ${searched.filter((s) => s !== 'PATH').join(', ')}). ` +
-          `Install it with \`go install ${DELVE_PACKAGE}@${DELVE_VERSION}\`, or set ${DELVE_SETTING}.`,
+            `Install it with \`go install ${DELVE_PACKAGE}@${DELVE_VERSION}\`, or set ${DELVE_SETTING}.`,
     );
   }
 }
@@ -79,7 +79,10 @@ export function locateGo(env: NodeJS.ProcessEnv): string | undefined {
   const fromPath = onPath(exe, env.PATH);
   if (fromPath) return fromPath;
   const installed = process.platform === 'win32' ? 'C:\\Program Files\\Go' : '/usr/local/go';
-  return [env.GOROOT, installed].filter((d): d is string => !!d).map((d) => path.join(d, 'bin', exe)).find(isExecutableFile);
+  return [env.GOROOT, installed]
+    .filter((d): d is string => !!d)
+    .map((d) => path.join(d, 'bin', exe))
+    .find(isExecutableFile);
 }
 
 /** `env` with `tool`'s folder on PATH (first), unless it is there already. */

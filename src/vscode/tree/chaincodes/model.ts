@@ -133,16 +133,35 @@ export function chaincodeContextValue(state: ChaincodeState, watch?: ChaincodeRo
 function watchNodes(base: string, watch: Extract<ChaincodeRow['watch'], { on: true }>): ViewNode[] {
   const { state, pinned } = watch.info;
   const what = pinned.length ? `the ${pinned.length === 1 ? 'pinned transaction' : `${pinned.length} pinned transactions`}` : 'the last transaction';
-  const label: Record<WatchInfo['state'], string> = { watching: 'Watching: a save restarts it', reloading: 'Watching: reloading…', 'build failed': 'Watching: the build failed (see Problems)' };
+  const label: Record<WatchInfo['state'], string> = {
+    watching: 'Watching: a save restarts it',
+    reloading: 'Watching: reloading…',
+    'build failed': 'Watching: the build failed (see Problems)',
+  };
   const icon: Record<WatchInfo['state'], ViewIcon> = { watching: { id: 'eye' }, reloading: { id: 'sync~spin' }, 'build failed': { id: 'error', color: 'testing.iconFailed' } };
   return [
-    { id: `${base}/watch`, label: label[state], description: `and runs ${what} again`, tooltip: 'A saved change rebuilds the chaincode (TypeScript), restarts it, runs the transaction again on the kept world state, and opens the difference from the previous run.', icon: icon[state] },
+    {
+      id: `${base}/watch`,
+      label: label[state],
+      description: `and runs ${what} again`,
+      tooltip:
+        'A saved change rebuilds the chaincode (TypeScript), restarts it, runs the transaction again on the kept world state, and opens the difference from the previous run.',
+      icon: icon[state],
+    },
     ...pinned.map((p) => ({ id: `${base}/pin/${p.key}`, label: p.label, description: 'pinned: runs again on save', icon: { id: 'pinned' }, contextValue: 'pinnedTransaction' })),
   ];
 }
 
 function stateLabel(state: ChaincodeState, debug: DebugInfo | undefined): string {
-  const text: Record<ChaincodeState, string> = { launching: 'starting', waiting: 'waiting for registration', ready: 'ready', busy: 'busy', serving: 'serving', failed: 'failed', stopped: 'stopped' };
+  const text: Record<ChaincodeState, string> = {
+    launching: 'starting',
+    waiting: 'waiting for registration',
+    ready: 'ready',
+    busy: 'busy',
+    serving: 'serving',
+    failed: 'failed',
+    stopped: 'stopped',
+  };
   if (debug) return `${text[state]} · ${debug.paused ? 'paused in debugger' : 'debugging'}`;
   return text[state];
 }
@@ -154,13 +173,20 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
   if (h) {
     const reason = h.state === 'ended' && h.endReason ? ` (${h.endReason})` : '';
     children.push({
-      id: `${base}/handler`, label: `Handler ${h.id}: ${h.state}${reason}`, description: `since ${clockTime(h.since, now)}`,
-      tooltip: `${h.connection} stream from ${h.remote || 'unknown'}`, icon: { id: 'plug' },
+      id: `${base}/handler`,
+      label: `Handler ${h.id}: ${h.state}${reason}`,
+      description: `since ${clockTime(h.since, now)}`,
+      tooltip: `${h.connection} stream from ${h.remote || 'unknown'}`,
+      icon: { id: 'plug' },
     });
     for (const tx of h.inFlight) {
       children.push({
-        id: `${base}/tx/${tx.txId}`, label: `${tx.fn || '(no function)'}`, description: `tx ${shortTxId(tx.txId)} · ${tx.channel} · since ${clockTime(tx.startedAt, now)}`,
-        tooltip: tx.txId, icon: { id: 'sync~spin' }, contextValue: 'inFlightTransaction',
+        id: `${base}/tx/${tx.txId}`,
+        label: `${tx.fn || '(no function)'}`,
+        description: `tx ${shortTxId(tx.txId)} · ${tx.channel} · since ${clockTime(tx.startedAt, now)}`,
+        tooltip: tx.txId,
+        icon: { id: 'sync~spin' },
+        contextValue: 'inFlightTransaction',
       });
     }
   } else if (row.state !== 'stopped' && !(row.serving && !row.launched)) {
@@ -176,9 +202,13 @@ export function chaincodeNode(row: ChaincodeRow, now = Date.now()): ViewNode {
     // The launcher names the container by chaincode id until Docker reports it: show Docker's short id.
     const name = c.id && c.name === row.ccid ? c.id.slice(0, 12) : c.name;
     children.push({
-      id: `${base}/container`, label: `Container ${name}`, description: [c.status, c.image && preview(c.image, 40)].filter(Boolean).join(' · '),
-      tooltip: [c.image && `image: ${c.image}`, c.id && `id: ${c.id}`].filter(Boolean).join('\n'), icon: { id: 'package' },
-      target: { kind: 'container', containerId: c.id ?? c.name, chaincodeId: row.ccid }, contextValue: `${c.status === 'running' ? 'running' : 'exited'}Container`,
+      id: `${base}/container`,
+      label: `Container ${name}`,
+      description: [c.status, c.image && preview(c.image, 40)].filter(Boolean).join(' · '),
+      tooltip: [c.image && `image: ${c.image}`, c.id && `id: ${c.id}`].filter(Boolean).join('\n'),
+      icon: { id: 'package' },
+      target: { kind: 'container', containerId: c.id ?? c.name, chaincodeId: row.ccid },
+      contextValue: `${c.status === 'running' ? 'running' : 'exited'}Container`,
     });
   }
   const p = row.launched?.process;
@@ -211,13 +241,21 @@ const TLS_TEXT: Readonly<Record<ServedChaincodeInfo['tls'], string>> = { off: 'p
 
 /** Where peers dial, and each connection a peer made (Fabric's peer opens one per Connect stream). */
 function servingNodes(base: string, s: ServedChaincodeInfo, now: number): ViewNode[] {
-  const nodes: ViewNode[] = [{
-    id: `${base}/serving`, label: s.status === 'stopped' ? `Served on ${s.address}` : `Serving on ${s.address}`, description: TLS_TEXT[s.tls], icon: { id: 'radio-tower' },
-    tooltip: `Peers dial ${s.address} (connection.json's address); the chaincode registers as ${s.packageId}.`,
-  }];
+  const nodes: ViewNode[] = [
+    {
+      id: `${base}/serving`,
+      label: s.status === 'stopped' ? `Served on ${s.address}` : `Serving on ${s.address}`,
+      description: TLS_TEXT[s.tls],
+      icon: { id: 'radio-tower' },
+      tooltip: `Peers dial ${s.address} (connection.json's address); the chaincode registers as ${s.packageId}.`,
+    },
+  ];
   for (const c of s.connections) {
     nodes.push({
-      id: `${base}/connection/${c.id}`, label: `Peer connection from ${c.remote}`, description: `since ${clockTime(c.since, now)}`, icon: { id: 'plug' },
+      id: `${base}/connection/${c.id}`,
+      label: `Peer connection from ${c.remote}`,
+      description: `since ${clockTime(c.since, now)}`,
+      icon: { id: 'plug' },
       tooltip: c.clientSubject ? `client certificate: ${c.clientSubject}` : `a protos.Chaincode/Connect stream from ${c.remote}`,
     });
   }

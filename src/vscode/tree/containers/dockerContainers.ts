@@ -22,7 +22,10 @@ export class DockerContainers implements vscode.Disposable {
   private connecting: { key: string; done: Promise<void> } | undefined;
 
   /** `connectionOf` is read on every use: a changed `chaincode.docker.endpoint` (or TLS setting) applies at once. */
-  constructor(private readonly connectionOf: () => DockerConnectionSettings, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly connectionOf: () => DockerConnectionSettings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   /** A client of the configured endpoint (a new one once the setting changed). */
   client(): Dockerode {
@@ -73,13 +76,17 @@ export class DockerContainers implements vscode.Disposable {
       try {
         const docker = this.client();
         await pingDocker(docker, endpoint, 3000);
-        const watch = await watchManagedEvents(docker, () => void this.load().then(() => this.changed.fire()), (err) => {
-          this.log.warn(`Docker event stream ended${err ? `: ${err.message}` : ''}`);
-          if (this.watch !== watch) return;
-          this.watch = undefined;
-          this.setReachable(false);
-          this.changed.fire();
-        });
+        const watch = await watchManagedEvents(
+          docker,
+          () => void this.load().then(() => this.changed.fire()),
+          (err) => {
+            this.log.warn(`Docker event stream ended${err ? `: ${err.message}` : ''}`);
+            if (this.watch !== watch) return;
+            this.watch = undefined;
+            this.setReachable(false);
+            this.changed.fire();
+          },
+        );
         if (!current() || this.docker !== docker) return watch.dispose();
         this.watch = watch;
         await this.load();

@@ -79,7 +79,10 @@ describe('process VM', () => {
 
   test('a command that is not installed is a start failure, not an exit', async () => {
     const vm = new ProcessVM();
-    await assert.rejects(vm.start({ ccid: 'missing:1', args: ['no-such-tool-ccl', 'x'], env: {} }), (err: Error) => err instanceof ProcessStartError && /no-such-tool-ccl is not installed/.test(err.message));
+    await assert.rejects(
+      vm.start({ ccid: 'missing:1', args: ['no-such-tool-ccl', 'x'], env: {} }),
+      (err: Error) => err instanceof ProcessStartError && /no-such-tool-ccl is not installed/.test(err.message),
+    );
     assert.equal(vm.runningProcesses, 0);
     vm.dispose();
   });
@@ -89,7 +92,11 @@ describe('process VM', () => {
     const events = recorder(vm);
     await vm.start(request('tree:1', 'sleep 600 & echo child $!; wait'));
     assert.ok(await until(() => lines(events, 'tree:1').some((l) => l.startsWith('child ')), 5000));
-    const child = Number(lines(events, 'tree:1').find((l) => l.startsWith('child '))!.split(' ')[1]);
+    const child = Number(
+      lines(events, 'tree:1')
+        .find((l) => l.startsWith('child '))!
+        .split(' ')[1],
+    );
     const running = events.find((e) => e.kind === 'status' && e.status === 'running');
     const pid = running?.kind === 'status' ? running.pid : undefined;
     assert.ok(pid && isAlive(pid) && isAlive(child));

@@ -9,14 +9,7 @@ import { createHash, generateKeyPairSync, sign, verify } from 'crypto';
 import * as asn1js from 'asn1js';
 import * as fc from 'fast-check';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../../../../src/engine/ledger/blocks/blockHash';
-import {
-  buildBlock,
-  buildGenesisBlock,
-  MalformedBlockError,
-  summarizeBlock,
-  txIdOfEnvelope,
-  txValidationCodeOf,
-} from '../../../../src/engine/ledger/blocks/blockBuilder';
+import { buildBlock, buildGenesisBlock, MalformedBlockError, summarizeBlock, txIdOfEnvelope, txValidationCodeOf } from '../../../../src/engine/ledger/blocks/blockBuilder';
 import { codecs } from '../../../../src/engine/wire/codec';
 import { HeaderType, TxValidationCode } from '../../../../src/engine/wire/messages';
 
@@ -88,7 +81,10 @@ describe('block builder', () => {
     assert.equal(header.getNumber(), 7);
     assert.equal(hex(header.getPreviousHash_asU8()), hex(previousHash));
     assert.equal(hex(header.getDataHash_asU8()), hex(sha(Buffer.concat(transactions.map((t) => t.envelope)))));
-    assert.deepEqual(block.getData().getDataList_asU8().map(hex), transactions.map((t) => hex(t.envelope)));
+    assert.deepEqual(
+      block.getData().getDataList_asU8().map(hex),
+      transactions.map((t) => hex(t.envelope)),
+    );
     const metadata = block.getMetadata().getMetadataList_asU8();
     assert.equal(metadata.length, 5, 'SIGNATURES, LAST_CONFIG, TRANSACTIONS_FILTER, ORDERER, COMMIT_HASH');
     assert.deepEqual([...metadata[FP.common.BlockMetadataIndex.TRANSACTIONS_FILTER]], [0, 11, 2]);
@@ -107,7 +103,11 @@ describe('block builder', () => {
       { txId: 'tx-b', validationCode: TxValidationCode.MVCC_READ_CONFLICT },
       { txId: '', validationCode: TxValidationCode.BAD_PAYLOAD },
     ]);
-    const lastConfig5 = FP.common.Metadata.deserializeBinary(FP.common.Block.deserializeBinary(buildBlock({ number: 9, previousHash, transactions, lastConfig: 5 }).bytes).getMetadata().getMetadataList_asU8()[1]);
+    const lastConfig5 = FP.common.Metadata.deserializeBinary(
+      FP.common.Block.deserializeBinary(buildBlock({ number: 9, previousHash, transactions, lastConfig: 5 }).bytes)
+        .getMetadata()
+        .getMetadataList_asU8()[1],
+    );
     assert.equal(FP.common.LastConfig.deserializeBinary(lastConfig5.getValue_asU8()).getIndex(), 5);
   });
 
@@ -117,7 +117,10 @@ describe('block builder', () => {
       const block = buildBlock({ number: n, previousHash: previous.headerHash, transactions: [{ envelope: envelope(`t${n}`), validationCode: TxValidationCode.VALID }] });
       const theirs = FP.common.Block.deserializeBinary(block.bytes).getHeader();
       const prevHeader = FP.common.Block.deserializeBinary(previous.bytes).getHeader();
-      assert.equal(hex(theirs.getPreviousHash_asU8()), hex(sha(asn1jsHeaderBytes(BigInt(prevHeader.getNumber()), prevHeader.getPreviousHash_asU8(), prevHeader.getDataHash_asU8()))));
+      assert.equal(
+        hex(theirs.getPreviousHash_asU8()),
+        hex(sha(asn1jsHeaderBytes(BigInt(prevHeader.getNumber()), prevHeader.getPreviousHash_asU8(), prevHeader.getDataHash_asU8()))),
+      );
       previous = block;
     }
   });

@@ -49,7 +49,10 @@ describe('block reader', () => {
     const view = readBlock(block.bytes);
     assert.equal(view.number, 1);
     assert.ok(view.previousHash.equals(genesis.headerHash));
-    assert.deepEqual(view.transactions.map((t) => t.validationCode), [0, 11, 2, 0, 0]);
+    assert.deepEqual(
+      view.transactions.map((t) => t.validationCode),
+      [0, 11, 2, 0, 0],
+    );
     const [valid, , bad] = view.transactions;
     assert.deepEqual(valid.header && { ...valid.header, creator: valid.header.creator.toString('hex') }, {
       type: HeaderType.ENDORSER_TRANSACTION,
@@ -63,9 +66,17 @@ describe('block reader', () => {
     const action = valid.actions[0];
     assert.deepEqual(action.chaincodeId, { name: 'basic', version: '1' });
     assert.deepEqual({ ...action.response, payload: action.response.payload.toString() }, { status: 200, message: 'OK', payload: '' });
-    assert.deepEqual(action.event && { ...action.event, payload: action.event.payload.toString() }, { chaincodeId: 'basic', txId: 'tx-valid', eventName: 'Created', payload: 'payload of tx-valid' });
+    assert.deepEqual(action.event && { ...action.event, payload: action.event.payload.toString() }, {
+      chaincodeId: 'basic',
+      txId: 'tx-valid',
+      eventName: 'Created',
+      payload: 'payload of tx-valid',
+    });
     assert.deepEqual(action.endorsers.map(String), ['peer']);
-    assert.deepEqual(decodeReadWriteSet('mychannel', action.results).writes.map((w) => w.key), ['k1']);
+    assert.deepEqual(
+      decodeReadWriteSet('mychannel', action.results).writes.map((w) => w.key),
+      ['k1'],
+    );
     assert.equal(bad.header, null);
     assert.match(bad.parseError ?? '', /./);
     const config = readBlock(genesis.bytes).transactions[0];
@@ -78,16 +89,24 @@ describe('block reader', () => {
     assert.equal(filtered.getNumber(), 1);
     assert.equal(filtered.getChannelId(), 'mychannel');
     const txs = filtered.getFilteredTransactionsList();
-    assert.deepEqual(txs.map((t: any) => [t.getTxid(), t.getType(), t.getTxValidationCode()]), [
-      ['tx-valid', 3, 0],
-      ['tx-mvcc', 3, 11],
-      ['tx-other', 3, 0],
-      ['tx-quiet', 3, 0],
-    ]);
-    const events = txs.map((t: any) => t.getTransactionActions().getChaincodeActionsList().map((a: any) => {
-      const e = a.getChaincodeEvent();
-      return [e.getChaincodeId(), e.getTxId(), e.getEventName(), e.getPayload_asU8().length];
-    }));
+    assert.deepEqual(
+      txs.map((t: any) => [t.getTxid(), t.getType(), t.getTxValidationCode()]),
+      [
+        ['tx-valid', 3, 0],
+        ['tx-mvcc', 3, 11],
+        ['tx-other', 3, 0],
+        ['tx-quiet', 3, 0],
+      ],
+    );
+    const events = txs.map((t: any) =>
+      t
+        .getTransactionActions()
+        .getChaincodeActionsList()
+        .map((a: any) => {
+          const e = a.getChaincodeEvent();
+          return [e.getChaincodeId(), e.getTxId(), e.getEventName(), e.getPayload_asU8().length];
+        }),
+    );
     assert.deepEqual(events, [[['basic', 'tx-valid', 'Created', 0]], [['basic', 'tx-mvcc', 'Created', 0]], [['other', 'tx-other', 'Moved', 0]], []]);
     const genesisFiltered = FP.peer.FilteredBlock.deserializeBinary(codecs.FilteredBlock.encode(filteredBlockOf(genesis.bytes)));
     assert.equal(genesisFiltered.getFilteredTransactionsList()[0].getType(), HeaderType.CONFIG);
@@ -96,8 +115,17 @@ describe('block reader', () => {
 
   test('validChaincodeEvents: events of valid transactions only, optionally of one chaincode', () => {
     const view = readBlock(block.bytes);
-    assert.deepEqual(validChaincodeEvents(view).map((e) => [e.txIndex, e.event.txId]), [[0, 'tx-valid'], [3, 'tx-other']]);
-    assert.deepEqual(validChaincodeEvents(view, 'basic').map((e) => e.event.eventName), ['Created']);
+    assert.deepEqual(
+      validChaincodeEvents(view).map((e) => [e.txIndex, e.event.txId]),
+      [
+        [0, 'tx-valid'],
+        [3, 'tx-other'],
+      ],
+    );
+    assert.deepEqual(
+      validChaincodeEvents(view, 'basic').map((e) => e.event.eventName),
+      ['Created'],
+    );
     assert.deepEqual(validChaincodeEvents(view, 'nothing'), []);
   });
 });

@@ -93,7 +93,10 @@ describe('block store', () => {
         const forked = nextBlock({ ...blocks[2], headerHash: Buffer.alloc(32, 9) });
         await assert.rejects(
           store.append(forked),
-          (e: Error) => e instanceof BlockSequenceError && e.message === `unexpected Previous block hash. Expected PreviousHash = [${blocks[2].headerHash.toString('hex')}], PreviousHash referred in the latest block= [${'09'.repeat(32)}]`,
+          (e: Error) =>
+            e instanceof BlockSequenceError &&
+            e.message ===
+              `unexpected Previous block hash. Expected PreviousHash = [${blocks[2].headerHash.toString('hex')}], PreviousHash referred in the latest block= [${'09'.repeat(32)}]`,
         );
         await Promise.all(pending);
         await store.append(blocks[3]);
@@ -118,7 +121,10 @@ describe('block store', () => {
   test('private write sets are kept with their block and survive a reopen', async () => {
     const { dir, cleanup } = tempDir('blocks');
     const blocks = chain(3);
-    const pvt = new Map([[0, Buffer.from('private of tx 0')], [2, Buffer.from('private of tx 2')]]);
+    const pvt = new Map([
+      [0, Buffer.from('private of tx 0')],
+      [2, Buffer.from('private of tx 2')],
+    ]);
     try {
       await withStore(dir, async (store) => {
         await store.append(blocks[0]);

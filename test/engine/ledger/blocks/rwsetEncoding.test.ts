@@ -8,18 +8,26 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'crypto';
 import * as fc from 'fast-check';
-import {
-  decodeReadWriteSet,
-  encodeSimulationResults,
-  MalformedReadWriteSetError,
-  type FabricReadWriteSet,
-} from '../../../../src/engine/ledger/blocks/rwsetEncoding';
+import { decodeReadWriteSet, encodeSimulationResults, MalformedReadWriteSetError, type FabricReadWriteSet } from '../../../../src/engine/ledger/blocks/rwsetEncoding';
 import type { MetadataWrite, ReadEntry, Version, WriteEntry } from '../../../../src/engine/ledger/types';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- fabric-protos' google-protobuf classes, reached untyped */
 const FP: any = require('@hyperledger/fabric-protos');
 const { TxReadWriteSet, NsReadWriteSet, CollectionHashedReadWriteSet, TxPvtReadWriteSet, NsPvtReadWriteSet, CollectionPvtReadWriteSet } = FP.ledger.rwset;
-const { KVRWSet, KVRead, KVWrite, KVMetadataWrite, KVMetadataEntry, HashedRWSet, KVReadHash, KVWriteHash, KVMetadataWriteHash, Version: KVVersion, RangeQueryInfo, QueryReads } = FP.ledger.rwset.kvrwset;
+const {
+  KVRWSet,
+  KVRead,
+  KVWrite,
+  KVMetadataWrite,
+  KVMetadataEntry,
+  HashedRWSet,
+  KVReadHash,
+  KVWriteHash,
+  KVMetadataWriteHash,
+  Version: KVVersion,
+  RangeQueryInfo,
+  QueryReads,
+} = FP.ledger.rwset.kvrwset;
 
 const CH = 'mychannel';
 const sha = (x: string | Uint8Array): Buffer => createHash('sha256').update(x).digest();
@@ -34,7 +42,14 @@ const write = (chaincode: string, collection: string, key: string, value: string
   value: value === null ? null : Buffer.from(value),
   ...(purge ? { purge } : {}),
 });
-const meta = (chaincode: string, collection: string, key: string, metakey: string, value: string): MetadataWrite => ({ channel: CH, chaincode, collection, key, metakey, value: Buffer.from(value) });
+const meta = (chaincode: string, collection: string, key: string, metakey: string, value: string): MetadataWrite => ({
+  channel: CH,
+  chaincode,
+  collection,
+  key,
+  metakey,
+  value: Buffer.from(value),
+});
 
 function theirVersion(version: Version | null): unknown {
   if (!version) return undefined;
@@ -56,9 +71,16 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
   });
 
   test('golden: a read at version {0, 0} keeps an empty Version message (presence), a delete has no value', () => {
-    const { publicBytes } = encodeSimulationResults(CH, { reads: [read('cc', '', 'k', v(0, 0))], writes: [write('cc', '', 'd', null), write('cc', '', 'e', '')], metadataWrites: [] });
+    const { publicBytes } = encodeSimulationResults(CH, {
+      reads: [read('cc', '', 'k', v(0, 0))],
+      writes: [write('cc', '', 'd', null), write('cc', '', 'e', '')],
+      metadataWrites: [],
+    });
     const kvrwset = '0a05' + '0a016b' + '1200' + '1a05' + '0a0164' + '1001' + '1a05' + '0a0165' + '1001';
-    assert.equal(hex(publicBytes), '12' + (4 + 2 + kvrwset.length / 2).toString(16).padStart(2, '0') + '0a026363' + '12' + (kvrwset.length / 2).toString(16).padStart(2, '0') + kvrwset);
+    assert.equal(
+      hex(publicBytes),
+      '12' + (4 + 2 + kvrwset.length / 2).toString(16).padStart(2, '0') + '0a026363' + '12' + (kvrwset.length / 2).toString(16).padStart(2, '0') + kvrwset,
+    );
   });
 
   // Everything at once, in an order the builder must fix: namespaces, keys and collections unsorted,
@@ -199,12 +221,30 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
   test('fabric-protos decodes our bytes: sorted namespaces and keys, versions, hashes, pvt_rwset_hash', () => {
     const { publicBytes, privateBytes } = encodeSimulationResults(CH, everything);
     const tx = TxReadWriteSet.deserializeBinary(publicBytes);
-    assert.deepEqual(tx.getNsRwsetList().map((n: any) => n.getNamespace()), ['alpha', 'zeta']);
+    assert.deepEqual(
+      tx.getNsRwsetList().map((n: any) => n.getNamespace()),
+      ['alpha', 'zeta'],
+    );
     const alpha = KVRWSet.deserializeBinary(tx.getNsRwsetList()[0].getRwset_asU8());
-    assert.deepEqual(alpha.getReadsList().map((r: any) => [r.getKey(), r.hasVersion() ? [r.getVersion().getBlockNum(), r.getVersion().getTxNum()] : null]), [['x', [2, 0]], ['y', null]]);
-    assert.deepEqual(alpha.getWritesList().map((w: any) => [w.getKey(), w.getIsDelete(), Buffer.from(w.getValue_asU8()).toString()]), [['gone', true, ''], ['x', false, 'X2']]);
+    assert.deepEqual(
+      alpha.getReadsList().map((r: any) => [r.getKey(), r.hasVersion() ? [r.getVersion().getBlockNum(), r.getVersion().getTxNum()] : null]),
+      [
+        ['x', [2, 0]],
+        ['y', null],
+      ],
+    );
+    assert.deepEqual(
+      alpha.getWritesList().map((w: any) => [w.getKey(), w.getIsDelete(), Buffer.from(w.getValue_asU8()).toString()]),
+      [
+        ['gone', true, ''],
+        ['x', false, 'X2'],
+      ],
+    );
     const colls = tx.getNsRwsetList()[0].getCollectionHashedRwsetList();
-    assert.deepEqual(colls.map((c: any) => c.getCollectionName()), ['coll1', 'coll2']);
+    assert.deepEqual(
+      colls.map((c: any) => c.getCollectionName()),
+      ['coll1', 'coll2'],
+    );
     const pvt = TxPvtReadWriteSet.deserializeBinary(privateBytes);
     const pvtColl1 = pvt.getNsPvtRwsetList()[0].getCollectionPvtRwsetList()[0];
     assert.deepEqual(Buffer.from(colls[0].getPvtRwsetHash_asU8()), sha(pvtColl1.getRwset_asU8()), 'pvt_rwset_hash = SHA-256(private KVRWSet bytes)');
@@ -218,8 +258,13 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
     const keys = ['\u{10000}', '\uFFFD', 'a', '\u00e9'];
     const { publicBytes } = encodeSimulationResults(CH, { reads: keys.map((k) => read('cc', '', k, null)), writes: [], metadataWrites: [] });
     const ns = TxReadWriteSet.deserializeBinary(publicBytes).getNsRwsetList()[0];
-    const got = KVRWSet.deserializeBinary(ns.getRwset_asU8()).getReadsList().map((r: any) => r.getKey());
-    assert.deepEqual(got, [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    const got = KVRWSet.deserializeBinary(ns.getRwset_asU8())
+      .getReadsList()
+      .map((r: any) => r.getKey());
+    assert.deepEqual(
+      got,
+      [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
     assert.deepEqual(got, ['a', '\u00e9', '\uFFFD', '\u{10000}']);
   });
 
@@ -238,23 +283,33 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
     const decoded = decodeReadWriteSet(CH, publicBytes, privateBytes);
     const publicOnly = decodeReadWriteSet(CH, publicBytes);
     const expectedWrites = everything.writes.map((w) => (w.value !== null && w.value.length === 0 ? { ...w, value: null } : w));
-    const byTarget = (a: { chaincode: string; collection: string; key: string }, b: typeof a): number => JSON.stringify([a.chaincode, a.collection, a.key]).localeCompare(JSON.stringify([b.chaincode, b.collection, b.key]));
+    const byTarget = (a: { chaincode: string; collection: string; key: string }, b: typeof a): number =>
+      JSON.stringify([a.chaincode, a.collection, a.key]).localeCompare(JSON.stringify([b.chaincode, b.collection, b.key]));
     assert.deepEqual([...decoded.writes].sort(byTarget), [...expectedWrites].sort(byTarget));
     assert.deepEqual([...decoded.metadataWrites].sort(byTarget), [...everything.metadataWrites].sort(byTarget));
     assert.deepEqual([...decoded.reads].sort(byTarget), everything.reads.filter((r) => r.collection === '' && r.channel === CH).sort(byTarget));
     assert.deepEqual(decoded.rangeQueries, everything.rangeQueries);
-    assert.deepEqual(publicOnly.writes.filter((w) => w.collection !== ''), []);
+    assert.deepEqual(
+      publicOnly.writes.filter((w) => w.collection !== ''),
+      [],
+    );
     assert.deepEqual([...publicOnly.writes].sort(byTarget), expectedWrites.filter((w) => w.collection === '').sort(byTarget));
   });
 
   test('malformed bytes throw MalformedReadWriteSetError naming the part', () => {
-    assert.throws(() => decodeReadWriteSet(CH, Buffer.from([0x12, 0x05, 0x0a])), (e: Error) => e instanceof MalformedReadWriteSetError && /TxReadWriteSet/.test(e.message));
+    assert.throws(
+      () => decodeReadWriteSet(CH, Buffer.from([0x12, 0x05, 0x0a])),
+      (e: Error) => e instanceof MalformedReadWriteSetError && /TxReadWriteSet/.test(e.message),
+    );
     const badNs = new NsReadWriteSet();
     badNs.setNamespace('cc');
     badNs.setRwset(Buffer.from([0x0a, 0x09, 0x01]));
     const tx = new TxReadWriteSet();
     tx.setNsRwsetList([badNs]);
-    assert.throws(() => decodeReadWriteSet(CH, tx.serializeBinary()), (e: Error) => e instanceof MalformedReadWriteSetError && /KVRWSet of namespace cc/.test(e.message) && e.cause instanceof Error);
+    assert.throws(
+      () => decodeReadWriteSet(CH, tx.serializeBinary()),
+      (e: Error) => e instanceof MalformedReadWriteSetError && /KVRWSet of namespace cc/.test(e.message) && e.cause instanceof Error,
+    );
   });
 
   test('random read-write sets: encoding is order-independent and decodes back to the same public data', () => {
@@ -262,14 +317,26 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
     const chaincode = fc.constantFrom('a', 'b', '\u00e9t\u00e9');
     const collection = fc.constantFrom('', '', 'c1', 'c2');
     const version = fc.option(fc.record({ blockNum: fc.nat(1000), txNum: fc.nat(50) }), { nil: null });
-    const value = fc.option(fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)), { nil: null });
+    const value = fc.option(
+      fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
+      { nil: null },
+    );
     const rwset = fc.record({
-      reads: fc.uniqueArray(fc.record({ channel: fc.constant(CH), chaincode, collection, key, version }), { selector: (r) => JSON.stringify([r.chaincode, r.collection, r.key]), maxLength: 8 }),
-      writes: fc.uniqueArray(fc.record({ channel: fc.constant(CH), chaincode, collection, key, value }), { selector: (w) => JSON.stringify([w.chaincode, w.collection, w.key]), maxLength: 8 }),
-      metadataWrites: fc.uniqueArray(fc.record({ channel: fc.constant(CH), chaincode, collection, key, metakey: fc.constantFrom('VALIDATION_PARAMETER', 'X'), value: value.map((x) => x ?? Buffer.alloc(0)) }), {
-        selector: (m) => JSON.stringify([m.chaincode, m.collection, m.key, m.metakey]),
-        maxLength: 4,
+      reads: fc.uniqueArray(fc.record({ channel: fc.constant(CH), chaincode, collection, key, version }), {
+        selector: (r) => JSON.stringify([r.chaincode, r.collection, r.key]),
+        maxLength: 8,
       }),
+      writes: fc.uniqueArray(fc.record({ channel: fc.constant(CH), chaincode, collection, key, value }), {
+        selector: (w) => JSON.stringify([w.chaincode, w.collection, w.key]),
+        maxLength: 8,
+      }),
+      metadataWrites: fc.uniqueArray(
+        fc.record({ channel: fc.constant(CH), chaincode, collection, key, metakey: fc.constantFrom('VALIDATION_PARAMETER', 'X'), value: value.map((x) => x ?? Buffer.alloc(0)) }),
+        {
+          selector: (m) => JSON.stringify([m.chaincode, m.collection, m.key, m.metakey]),
+          maxLength: 4,
+        },
+      ),
     });
     fc.assert(
       fc.property(rwset, fc.nat(), (set, seed) => {
@@ -279,7 +346,8 @@ describe('read-write set encoding (Fabric rwsetutil)', () => {
         assert.equal(hex(again.publicBytes), hex(encoded.publicBytes));
         assert.equal(again.privateBytes && hex(again.privateBytes), encoded.privateBytes && hex(encoded.privateBytes));
         const decoded = decodeReadWriteSet(CH, encoded.publicBytes, encoded.privateBytes);
-        const canon = (xs: readonly object[]): string[] => xs.map((x) => JSON.stringify(x, (_k, val) => (val?.type === 'Buffer' ? Buffer.from(val.data).toString('hex') : val))).sort();
+        const canon = (xs: readonly object[]): string[] =>
+          xs.map((x) => JSON.stringify(x, (_k, val) => (val?.type === 'Buffer' ? Buffer.from(val.data).toString('hex') : val))).sort();
         assert.deepEqual(canon(decoded.reads), canon(set.reads.filter((r) => r.collection === '')));
         assert.deepEqual(canon(decoded.writes), canon(set.writes.map((w) => (w.value?.length === 0 ? { ...w, value: null } : w))));
         assert.deepEqual(canon(decoded.metadataWrites), canon(set.metadataWrites));

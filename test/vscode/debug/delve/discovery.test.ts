@@ -34,7 +34,7 @@ function layout(): { root: string; search: (extra?: Partial<DelveSearch>) => Del
 }
 
 describe('Delve discovery', () => {
-  it('searches PATH, then GOBIN, GOPATH/bin, the extension\'s tools folder, the repository\'s .cache/go-tools', () => {
+  it("searches PATH, then GOBIN, GOPATH/bin, the extension's tools folder, the repository's .cache/go-tools", () => {
     const { root, search } = layout();
     assert.throws(() => locateDelve(search()), DelveNotFoundError);
     const repo = dlvIn(path.join(root, 'ext', '.cache', 'go-tools'));
@@ -82,26 +82,32 @@ describe('Delve discovery', () => {
     const { root, search } = layout();
     dlvIn(path.join(root, 'path'));
     const missing = path.join(root, 'nowhere', 'dlv');
-    assert.throws(() => locateDelve(search({ setting: missing })), (e: unknown) => {
-      assert.ok(e instanceof DelveNotFoundError);
-      assert.equal(e.badSetting, missing);
-      assert.match(e.message, /chaincode\.go\.delvePath is ".*nowhere\/dlv", which is not an executable file/);
-      return true;
-    });
+    assert.throws(
+      () => locateDelve(search({ setting: missing })),
+      (e: unknown) => {
+        assert.ok(e instanceof DelveNotFoundError);
+        assert.equal(e.badSetting, missing);
+        assert.match(e.message, /chaincode\.go\.delvePath is ".*nowhere\/dlv", which is not an executable file/);
+        return true;
+      },
+    );
     fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('nowhere: the message says where it looked and the command that installs it', () => {
     const { root, search } = layout();
-    assert.throws(() => locateDelve(search()), (e: unknown) => {
-      assert.ok(e instanceof DelveNotFoundError);
-      assert.equal(e.name, 'DelveNotFoundError');
-      assert.equal(e.badSetting, undefined);
-      assert.ok(e.message.includes(path.join(root, 'gopath', 'bin')), e.message);
-      assert.ok(e.message.includes(`go install ${DELVE_PACKAGE}@${DELVE_VERSION}`), e.message);
-      assert.match(e.message, /chaincode\.go\.delvePath/);
-      return true;
-    });
+    assert.throws(
+      () => locateDelve(search()),
+      (e: unknown) => {
+        assert.ok(e instanceof DelveNotFoundError);
+        assert.equal(e.name, 'DelveNotFoundError');
+        assert.equal(e.badSetting, undefined);
+        assert.ok(e.message.includes(path.join(root, 'gopath', 'bin')), e.message);
+        assert.ok(e.message.includes(`go install ${DELVE_PACKAGE}@${DELVE_VERSION}`), e.message);
+        assert.match(e.message, /chaincode\.go\.delvePath/);
+        return true;
+      },
+    );
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
@@ -113,7 +119,7 @@ describe('the Go toolchain Delve builds with', () => {
     const go = dlvIn(path.join(goroot, 'bin'), 'go');
     const onPath = dlvIn(path.join(root, 'path'), 'go');
     assert.equal(locateGo({ PATH: path.join(root, 'path'), GOROOT: goroot }), onPath);
-    assert.equal(locateGo({ PATH: path.join(root, 'elsewhere'), GOROOT: goroot }), go, 'an editor started from a desktop may lack the shell\'s PATH');
+    assert.equal(locateGo({ PATH: path.join(root, 'elsewhere'), GOROOT: goroot }), go, "an editor started from a desktop may lack the shell's PATH");
     const env = withFolderOnPath({ PATH: '/usr/bin:/bin', HOME: '/h' }, go);
     assert.deepEqual(env, { PATH: `${path.join(goroot, 'bin')}:/usr/bin:/bin`, HOME: '/h' });
     assert.equal(withFolderOnPath(env, go), env, 'already there: unchanged');
@@ -123,7 +129,11 @@ describe('the Go toolchain Delve builds with', () => {
 
 describe('Delve install', () => {
   it('go install of the pinned version into GOBIN, the version CI installs (.ci/fixtures.sh)', () => {
-    assert.deepEqual(delveInstallStep('/tools', '/usr/local/go/bin/go'), { command: '/usr/local/go/bin/go', args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`], env: { GOBIN: '/tools' } });
+    assert.deepEqual(delveInstallStep('/tools', '/usr/local/go/bin/go'), {
+      command: '/usr/local/go/bin/go',
+      args: ['install', `${DELVE_PACKAGE}@${DELVE_VERSION}`],
+      env: { GOBIN: '/tools' },
+    });
     const script = fs.readFileSync(path.join(repoRoot(), '.ci', 'fixtures.sh'), 'utf8');
     assert.equal(/^DELVE_VERSION=(\S+)$/m.exec(script)?.[1], DELVE_VERSION);
     assert.ok(script.includes(DELVE_PACKAGE), '.ci/fixtures.sh installs the same package');

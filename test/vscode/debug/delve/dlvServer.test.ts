@@ -126,7 +126,10 @@ describe('the dlv dap server', () => {
   it('a Delve that never says where it listens: DelveStartError after the start timeout, and it is killed', async () => {
     const pidFile = path.join(os.tmpdir(), `cc-fake-dlv-${process.pid}.pid`);
     const fake = script(`echo $$ > ${pidFile}\necho starting\nexec sleep 30`);
-    await assert.rejects(startDelveServer(fake, { cwd: os.tmpdir(), env: process.env, startTimeoutMs: 500 }), /no "DAP server listening at" line within 0.5 s; its last output lines:\nstarting/);
+    await assert.rejects(
+      startDelveServer(fake, { cwd: os.tmpdir(), env: process.env, startTimeoutMs: 500 }),
+      /no "DAP server listening at" line within 0.5 s; its last output lines:\nstarting/,
+    );
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     fs.rmSync(pidFile);
     await new Promise((r) => setTimeout(r, 200));

@@ -12,10 +12,27 @@ import { chaincodeNodes, chaincodeState, readyCount } from '../../../../src/vsco
 const ID = 'basic_1.0:ea64dcd4ae872a15cd1550899f0a6fae9cae3be3b727766ff57a44bcb437f584';
 const since = new Date(2030, 0, 2, 10, 11, 12).getTime();
 const served = (over: Partial<ServedChaincodeInfo> = {}): ServedChaincodeInfo => ({
-  packageId: ID, language: 'node', folder: '/ws/basic', address: '0.0.0.0:9999', tls: 'mutual', status: 'serving', since, connections: [], ...over,
+  packageId: ID,
+  language: 'node',
+  folder: '/ws/basic',
+  address: '0.0.0.0:9999',
+  tls: 'mutual',
+  status: 'serving',
+  since,
+  connections: [],
+  ...over,
 });
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
-  id: 'h7', chaincodeId: ID, state: 'ready', since, connection: 'ccaas', remote: '127.0.0.1:9999', inFlight: [], lastError: null, endReason: null, ...over,
+  id: 'h7',
+  chaincodeId: ID,
+  state: 'ready',
+  since,
+  connection: 'ccaas',
+  remote: '127.0.0.1:9999',
+  inFlight: [],
+  lastError: null,
+  endReason: null,
+  ...over,
 });
 
 describe('Chaincodes view: served chaincode', () => {
@@ -24,7 +41,14 @@ describe('Chaincodes view: served chaincode', () => {
       { id: 1, remote: '10.1.2.3:50001', since, clientSubject: 'O=Org1, CN=peer0.org1.example.com' },
       { id: 2, remote: '10.1.2.4:50002', since },
     ];
-    const [n] = chaincodeNodes({ peerAddress: undefined, launched: [], handlers: [], debugging: new Map([[ID, { sessionName: 'Debug on a Fabric network', paused: false }]]), serving: [served({ connections })], now: since });
+    const [n] = chaincodeNodes({
+      peerAddress: undefined,
+      launched: [],
+      handlers: [],
+      debugging: new Map([[ID, { sessionName: 'Debug on a Fabric network', paused: false }]]),
+      serving: [served({ connections })],
+      now: since,
+    });
     assert.equal(n.label, 'basic_1.0:ea64dcd4', "the package ID's hash cut short");
     assert.equal(n.id, `chaincode:${ID}`);
     assert.match(n.tooltip ?? '', new RegExp(`^${ID}`));
@@ -48,7 +72,13 @@ describe('Chaincodes view: served chaincode', () => {
     const [idle] = chaincodeNodes({ peerAddress: undefined, launched: [], handlers: [], debugging: new Map(), serving: [served({ tls: 'off' })] });
     assert.ok(idle.children?.some((c) => c.label === 'No peer connected yet'));
     assert.ok(!idle.children?.some((c) => /waiting for the chaincode to register/.test(c.label)), 'the embedded peer waits for nothing');
-    const [stopped] = chaincodeNodes({ peerAddress: undefined, launched: [], handlers: [], debugging: new Map(), serving: [served({ status: 'stopped', lastError: 'the chaincode exited (exit code 1)' })] });
+    const [stopped] = chaincodeNodes({
+      peerAddress: undefined,
+      launched: [],
+      handlers: [],
+      debugging: new Map(),
+      serving: [served({ status: 'stopped', lastError: 'the chaincode exited (exit code 1)' })],
+    });
     assert.match(stopped.description ?? '', /stopped$/);
     assert.ok(stopped.children?.some((c) => c.label === 'Last error: the chaincode exited (exit code 1)'));
   });
