@@ -16,10 +16,3 @@ export function txIdInLine(line: string, known: readonly string[] = []): string 
 export function tagLine(line: string, txId: string | undefined): string {
   return txId ? `[tx ${txId.slice(0, 8)}] ${line}` : line;
 }
-
-/** Terminal colour and cursor codes (shims log through winston with colours): output channels show them raw. */
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
-export function stripAnsi(line: string): string {
-  return line.replace(ANSI, '');
-}

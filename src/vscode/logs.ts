@@ -4,7 +4,8 @@
  * tagged with the transaction id where the shim prints one.
  */
 import * as vscode from 'vscode';
-import { stripAnsi, tagLine, txIdInLine } from './logTags';
+import { stripAnsi } from '../engine/util/lines';
+import { tagLine, txIdInLine } from './logTags';
 
 export class ChaincodeLogs implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();

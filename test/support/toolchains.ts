@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LineSplitter } from '../../src/engine/util/lines';
 
 export type GoFixtureName = 'v2' | 'fabric14' | 'certoracle' | 'ccaas' | 'gateway';
 
@@ -190,12 +191,8 @@ export function startChaincodeProcess(opts: ChaincodeProcessOptions): ChaincodeP
     for (const w of [...waiters]) w(line);
   };
   const reader = (tag: string) => {
-    let partial = '';
-    return (chunk: Buffer): void => {
-      const parts = (partial + chunk.toString('utf8')).split(/\r?\n/);
-      partial = parts.pop() ?? '';
-      for (const p of parts) push(`[${tag}] ${p}`);
-    };
+    const lines = new LineSplitter((line) => push(`[${tag}] ${line}`));
+    return (chunk: Buffer): void => lines.push(chunk);
   };
   child.stdout?.on('data', reader('out'));
   child.stderr?.on('data', reader('err'));

@@ -7,7 +7,8 @@ import { chaincodeNodes, chaincodeState, readyCount } from '../../src/vscode/tre
 import { coarseStatus, containerNodes } from '../../src/vscode/tree/containers/model';
 import { transactionNodes } from '../../src/vscode/tree/transactions/model';
 import { decodeCompositeKey, displayKey, stateKeyNodes, valuePreview } from '../../src/vscode/tree/worldState/model';
-import { stripAnsi, tagLine, txIdInLine } from '../../src/vscode/logTags';
+import { stripAnsi } from '../../src/engine/util/lines';
+import { tagLine, txIdInLine } from '../../src/vscode/logTags';
 
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
   id: 'h1',

@@ -4,6 +4,7 @@
  * with the tool's last output lines so the user sees why.
  */
 import { spawn } from 'child_process';
+import { LineSplitter, stripAnsi } from '../util/lines';
 import { commandLine, ToolStep } from './languages';
 import { ToolCancelledError, ToolFailedError } from './errors';
 
@@ -23,15 +24,13 @@ export interface ToolRunOptions {
 }
 
 // Colour codes and carriage-return redraws (progress bars) make no sense line by line.
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
-
 function cleanLine(raw: string): string {
   const visible =
     raw
       .split('\r')
       .filter((s) => s.trim())
       .pop() ?? '';
-  return visible.replace(ANSI, '').trimEnd();
+  return stripAnsi(visible).trimEnd();
 }
 
 /** Runs `step` in `folder`; resolves once it exited with 0. */
@@ -58,16 +57,9 @@ export function runTool(step: ToolStep, folder: string, options: ToolRunOptions 
     onLine?.({ stream, line: text });
   };
   for (const stream of ['stdout', 'stderr'] as const) {
-    let rest = '';
-    child[stream]?.on('data', (chunk: Buffer) => {
-      const parts = (rest + chunk.toString('utf8')).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) push(stream, p);
-    });
-    child[stream]?.on('end', () => {
-      if (rest) push(stream, rest);
-      rest = '';
-    });
+    const splitter = new LineSplitter((raw) => push(stream, raw));
+    child[stream]?.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child[stream]?.on('end', () => splitter.flush());
   }
   const kill = (sig: NodeJS.Signals): void => {
     try {

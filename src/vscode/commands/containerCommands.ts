@@ -1,6 +1,6 @@
 /** Containers view: Show Logs (follows the container's output), Restart, Stop, Remove. */
-import { PassThrough } from 'stream';
 import * as vscode from 'vscode';
+import { LineSplitter } from '../../engine/util/lines';
 import type { Ctx } from '../ctx';
 import type { DockerContainers } from '../tree/containers/dockerContainers';
 import { orCancel, targetOf } from './registerCommands';
@@ -30,18 +30,11 @@ export async function showContainerLogs(ctx: Ctx, docker: DockerContainers, arg?
   if (ctx.running().some((r) => r.ccid === ccid && r.container?.id === id) || following.has(id)) return;
   const stream = (await docker.client().getContainer(id).logs({ follow: true, stdout: true, stderr: true, tail: 500 })) as NodeJS.ReadableStream & { destroy(): void };
   following.set(id, stream);
-  const sink = new PassThrough();
-  let buf = '';
-  sink.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    const i = buf.lastIndexOf('\n');
-    if (i < 0) return;
-    ctx.logs.append(name, buf.slice(0, i));
-    buf = buf.slice(i + 1);
-  });
-  docker.client().modem.demuxStream(stream, sink, sink);
+  const [stdout, stderr] = [new LineSplitter((line) => ctx.logs.append(name, line)), new LineSplitter((line) => ctx.logs.append(name, line))];
+  docker.client().modem.demuxStream(stream, stdout.writable(), stderr.writable());
   stream.on('end', () => {
-    if (buf) ctx.logs.append(name, buf);
+    stdout.flush();
+    stderr.flush();
     following.delete(id);
   });
 }

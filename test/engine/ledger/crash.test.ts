@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as path from 'path';
+import { LineSplitter } from '../../../src/engine/util/lines';
 import { WorldState, type Durability } from '../../../src/engine/ledger/worldState';
 import { CRASH_KEYS, CRASH_NS } from './crashChild';
 import { tempDir } from './ledgerTestKit';
@@ -25,19 +26,13 @@ function runAndKill(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(compactAfterBytes), String(inFlight), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let committed = 0;
-    let pending = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^committed (\d+)$/.exec(line);
-        if (m) committed = Math.max(committed, Number(m[1]));
-        if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
+    const lines = new LineSplitter((line) => {
+      const m = /^committed (\d+)$/.exec(line);
+      if (m) committed = Math.max(committed, Number(m[1]));
+      if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
+    child.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let timer = duringStartup ? setTimeout(() => child.kill('SIGKILL'), delayMs) : undefined;
     // Never hang the suite on a child that cannot open the ledger.

@@ -4,7 +4,7 @@
  * deterministically: nothing keeps a socket or a listener open after the container is gone.
  */
 import type Dockerode from 'dockerode';
-import { LineSplitter } from './lines';
+import { LineSplitter } from '../../util/lines';
 
 /** How long the exit waits for the log stream to drain, so the last lines come before 'exited'. */
 const LOG_DRAIN_MS = 2000;
@@ -17,7 +17,7 @@ export interface WatchCallbacks {
 
 export class ContainerWatch {
   private readonly abort = new AbortController();
-  private logs: NodeJS.ReadableStream | undefined;
+  private logs: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   private logsEnded: Promise<void> = Promise.resolve();
   private exit: Promise<void> | undefined;
 
@@ -93,8 +93,7 @@ export class ContainerWatch {
   }
 
   private closeLogs(): void {
-    const logs = this.logs as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
-    logs?.destroy?.();
+    this.logs?.destroy?.();
     this.logs = undefined;
   }
 }

@@ -6,7 +6,7 @@ import type Dockerode from 'dockerode';
 import type { BuildContext } from '../types';
 import { describe, dockerStatus, ImageBuildError } from './errors';
 import { LABEL_CCID, LABEL_DEPENDENCIES, LABEL_IMAGE_KIND, LABEL_PEER, MANAGED_FILTER } from './labels';
-import { LineSplitter } from './lines';
+import { LineSplitter } from '../../util/lines';
 
 const KEPT_LINES = 20;
 const STEP_LINE = /^Step (\d+\/\d+) : (.*)$/;
@@ -89,7 +89,7 @@ export async function buildImage(docker: Dockerode, ref: string, context: BuildC
           const step = STEP_LINE.exec(text);
           if (step) report.step(`step ${step[1]}: ${step[2]}`);
           const image = STEP_IMAGE.exec(text);
-          if (image) stepImages.push(image[1]!);
+          if (image) stepImages.push(image[1]);
         }
       }
       if (typeof message.error === 'string') buildError = message.error.trim();

@@ -4,7 +4,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { Disposable } from '../../util/events';
-import { LineSplitter } from './lines';
+import { LineSplitter } from '../../util/lines';
 
 export const LABEL_MANAGED = 'org.chaincode-launcher.managed';
 export const LABEL_CCID = 'org.chaincode-launcher.ccid';

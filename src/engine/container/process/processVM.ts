@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import { constants } from 'os';
 import * as path from 'path';
 import { Emitter } from '../../util/events';
-import { LineSplitter } from '../docker/lines';
+import { LineSplitter } from '../../util/lines';
 import type { RuntimeEvent, RuntimeStatus, StartRequest, StopOptions, VM } from '../types';
 import { signalGroup, spawnTiedToParent } from './tiedProcess';
 

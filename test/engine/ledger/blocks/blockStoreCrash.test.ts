@@ -8,6 +8,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { summarizeBlock } from '../../../../src/engine/ledger/blocks/blockBuilder';
 import { BlockStore } from '../../../../src/engine/ledger/blocks/blockStore';
+import { LineSplitter } from '../../../../src/engine/util/lines';
 import type { Durability } from '../../../../src/engine/ledger/logFile';
 import { tempDir } from '../ledgerTestKit';
 import { CRASH_FILE_BYTES, privateDataOf } from './blockCrashChild';
@@ -22,20 +23,14 @@ function runAndKill(dir: string, delayMs: number, duringStartup: boolean, inFlig
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(inFlight), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let appended = -1;
-    let pending = '';
     let stderr = '';
     let timer = duringStartup ? setTimeout(() => child.kill('SIGKILL'), delayMs) : undefined;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^appended (\d+)$/.exec(line);
-        if (m) appended = Math.max(appended, Number(m[1]));
-        if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
+    const lines = new LineSplitter((line) => {
+      const m = /^appended (\d+)$/.exec(line);
+      if (m) appended = Math.max(appended, Number(m[1]));
+      if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
+    child.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', reject);

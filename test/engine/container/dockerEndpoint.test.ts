@@ -1,32 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineSplitter } from '../../../src/engine/container/docker/lines';
 import { filesTar } from '../../../src/engine/container/docker/archive';
 import { dockerClientOptions } from '../../../src/engine/container/docker/endpoint';
 import { DockerUnreachableError } from '../../../src/engine/container/docker/errors';
 import { extract } from 'tar-stream';
-
-describe('LineSplitter', () => {
-  test('splits across chunks, drops CR, delivers the partial last line on flush', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l));
-    splitter.push(Buffer.from('one\r\ntw'));
-    splitter.push(Buffer.from('o\nthree'));
-    assert.deepEqual(lines, ['one', 'two']);
-    splitter.flush();
-    assert.deepEqual(lines, ['one', 'two', 'three']);
-  });
-
-  test('a multi-byte character split between chunks survives', () => {
-    const lines: string[] = [];
-    const splitter = new LineSplitter((l) => lines.push(l));
-    const bytes = Buffer.from('héllo ✓\n');
-    splitter.push(bytes.subarray(0, 2));
-    splitter.push(bytes.subarray(2, 9));
-    splitter.push(bytes.subarray(9));
-    assert.deepEqual(lines, ['héllo ✓']);
-  });
-});
 
 describe('docker endpoint settings', () => {
   test('unix sockets, bare paths, tcp with and without TLS', () => {

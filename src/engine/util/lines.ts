@@ -1,4 +1,7 @@
-/** Turns a byte stream into lines; a partial last line is delivered on flush. */
+/**
+ * Output of processes and containers, line by line: the one splitter every reader of a byte stream
+ * uses (a multi-byte character split between chunks survives), and the one ANSI stripper.
+ */
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -34,4 +37,12 @@ export class LineSplitter {
       },
     });
   }
+}
+
+/** Terminal colour and cursor codes (shims log through winston with colours; npm draws progress). */
+// eslint-disable-next-line no-control-regex -- ESC (0x1b) starts every such code: matching it is the point
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
 }
