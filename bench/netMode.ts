@@ -153,7 +153,7 @@ export async function measureNetMode(options: NetModeOptions): Promise<NetModeRe
         // A hung build or start must not hang the bench: give up, report, clean up.
         await launched.launcher.launch({ kind: 'deployment', definition }, { onProgress: step, signal: AbortSignal.timeout(LAUNCH_TIMEOUT_MS) });
       } catch (err) {
-        throw new Error(`${(err as Error).message}${recentLogs.length ? `\nlast container lines:\n${recentLogs.join('\n')}` : ''}`);
+        throw new Error(`${(err as Error).message}${recentLogs.length ? `\nlast container lines:\n${recentLogs.join('\n')}` : ''}`, { cause: err });
       }
       const end = performance.now();
       await launched.launcher.stop(ccid);

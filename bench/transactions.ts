@@ -135,7 +135,7 @@ export async function measureTransactions(peers: MeasuredPeers, plan: Transactio
   const inFlight = { ours: [] as number[], oursDisk: [] as number[], thin: [] as number[] };
   for (let r = 0; r < plan.rounds; r++) {
     // Rotate which peer goes first, so none always follows another's garbage collection.
-    const order = names.map((_, k) => names[(k + r) % names.length]!);
+    const order = names.map((_, k) => names[(k + r) % names.length]);
     const turns = await sequentialTurns(order);
     for (const name of order) sequential[name].push(turns[name]);
     for (const name of order) inFlight[name].push(await run(peers[name], plan.inFlightMs, plan.inFlight));
@@ -147,7 +147,7 @@ export async function measureTransactions(peers: MeasuredPeers, plan: Transactio
     oursDiskInFlight: summarize(inFlight.oursDisk),
     thinSequential: summarize(sequential.thin),
     thinInFlight: summarize(inFlight.thin),
-    pairedRatioSequential: median(sequential.ours.map((v, k) => v / sequential.thin[k]!)),
-    pairedRatioInFlight: median(inFlight.ours.map((v, k) => v / inFlight.thin[k]!)),
+    pairedRatioSequential: median(sequential.ours.map((v, k) => v / sequential.thin[k])),
+    pairedRatioInFlight: median(inFlight.ours.map((v, k) => v / inFlight.thin[k])),
   };
 }

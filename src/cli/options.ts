@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { parseArgs } from 'util';
-import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, type DockerTlsSettings, EngineConfig, Language, resolveConfig } from '../engine/config';
+import { DEFAULT_CONFIG, DEFAULT_GATEWAY_PORT, type DockerTlsSettings, EngineConfig, resolveConfig } from '../engine/config';
 import { parseExternalAddress } from '../engine/launch/externalAddress';
 import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
@@ -151,7 +151,7 @@ export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): str
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
       throw new UsageError(`--${flag} ${text}: a JSON array must hold the function name and string arguments`);
     }
-    return parsed as string[];
+    return parsed;
   }
   const words = trimmed.split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new UsageError(`--${flag} needs a function name`);
@@ -285,12 +285,12 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(v['docker-endpoint'] ? { dockerEndpoint: v['docker-endpoint'] } : {}),
     dockerTls,
     ...(externalAddress !== undefined ? { peerExternalAddress: externalAddress } : {}),
-    ...(v['network-mode'] ? { networkMode: v['network-mode'] as EngineConfig['networkMode'] } : {}),
+    ...(v['network-mode'] ? { networkMode: v['network-mode'] } : {}),
     ...(v['msp-id'] ? { mspId: v['msp-id'] } : {}),
     ...(v['log-level'] ? { logLevel: v['log-level'] as EngineConfig['logLevel'] } : {}),
     ...(v['no-tls'] ? { netModeTls: false } : {}),
-    ...(v.durability ? { ledgerDurability: v.durability as EngineConfig['ledgerDurability'] } : {}),
-    baseImages: baseImages as Partial<Record<Language | 'golangRuntime', string>>,
+    ...(v.durability ? { ledgerDurability: v.durability } : {}),
+    baseImages: baseImages,
   });
   const [command, folder, ...extra] = positionals;
   if (command === 'peer') return { command: 'peer', config };

@@ -21,6 +21,7 @@ let loaded: typeof EngineBundle | undefined;
 export function engineBundle(): typeof EngineBundle {
   // A require, not an import, so it runs only here. scripts/bundle.js keeps it out of
   // dist/extension.js and points it at dist/engine.js; compiled by tsc it loads ./engineBundle.js.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the lazy load described above
   loaded ??= require('./engineBundle') as typeof EngineBundle;
   return loaded;
 }

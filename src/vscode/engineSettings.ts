@@ -2,6 +2,7 @@
  * The `chaincode.*` settings mapped onto the engine's EngineConfig (seconds in settings, ms in the
  * engine). Pure: config.ts feeds it VS Code's configuration; unit tests feed it a map.
  */
+import { inspect } from 'util';
 import { ChaincodeMode, DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
 import type { RestartSetting } from '../engine/engine';
 
@@ -48,7 +49,7 @@ export function engineConfigFrom(get: SettingReader, defaultDataDir: string): En
     dockerTls: dockerTlsFrom(get),
     peerExternalAddress: optional(get('peer.externalAddress')),
     networkMode: oneOf(get('docker.networkMode'), NETWORK_MODES, DEFAULT_CONFIG.networkMode),
-    netModeTls: typeof get('docker.tls') === 'boolean' ? (get<boolean>('docker.tls') as boolean) : DEFAULT_CONFIG.netModeTls,
+    netModeTls: typeof get('docker.tls') === 'boolean' ? get<boolean>('docker.tls') : DEFAULT_CONFIG.netModeTls,
     orgs: names(get('orgs'), DEFAULT_CONFIG.orgs),
     mspId: nonEmpty(get('mspId'), DEFAULT_CONFIG.mspId),
     channel: nonEmpty(get('channel'), DEFAULT_CONFIG.channel),
@@ -106,7 +107,7 @@ function causeChain(err: unknown): ChainedError[] {
   for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
     const failure = (e as { failure?: unknown }).failure;
     const dockerFailure = typeof failure === 'object' && failure !== null ? (failure as ChainedError['dockerFailure']) : undefined;
-    chain.push(e instanceof Error ? { name: e.name, message: e.message, ...(dockerFailure ? { dockerFailure } : {}) } : { name: '', message: String(e) });
+    chain.push(e instanceof Error ? { name: e.name, message: e.message, ...(dockerFailure ? { dockerFailure } : {}) } : { name: '', message: typeof e === 'string' ? e : inspect(e) });
     if (!(e instanceof Error)) break;
   }
   return chain;

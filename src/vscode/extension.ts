@@ -57,8 +57,9 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
   );
   updateStatus();
   void offerDebugForNewProjects(ctx);
-  ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', String(context.extension.packageJSON.version)));
-  return { version: String(context.extension.packageJSON.version), ctx, views, statusBar, debugProvider };
+  const version = String((context.extension.packageJSON as { version?: unknown }).version);
+  ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', version));
+  return { version, ctx, views, statusBar, debugProvider };
 }
 
 export async function deactivate(): Promise<void> {

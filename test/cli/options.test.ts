@@ -12,7 +12,7 @@ import { LaunchCommand, parseCli, parseTransaction, UsageError } from '../../src
 function launch(args: string[]): LaunchCommand {
   const cmd = parseCli(['launch', 'cc', ...args]);
   assert.equal(cmd.command, 'launch');
-  return cmd as LaunchCommand;
+  return cmd;
 }
 
 describe('CLI options', () => {

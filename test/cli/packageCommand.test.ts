@@ -69,7 +69,7 @@ describe('chaincode-launcher package', () => {
     assert.equal(r.stdout, `svc_1:${sha256(out)}\n`);
     const read = await readLifecyclePackage(readFileSync(out));
     assert.equal(read.metadataText, '{"type":"ccaas","label":"svc_1"}');
-    assert.deepEqual(JSON.parse(read.code[0]!.body.toString()), {
+    assert.deepEqual(JSON.parse(read.code[0].body.toString()), {
       address: 'cc.example.com:9999',
       dial_timeout: '5s',
       tls_required: true,

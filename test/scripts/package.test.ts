@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 const REPO = path.join(__dirname, '..', '..', '..');
 // scripts/package.js is plain JavaScript run by `npm run package`; its README step is a pure function.
-const { packageReadme } = require(path.join(REPO, 'scripts', 'package.js')) as { packageReadme(markdown: string): string };
+const { packageReadme } = require(path.join(REPO, 'scripts', 'package.js')) as { packageReadme: (markdown: string) => string };
 
 describe('the README the .vsix carries (scripts/package.js)', () => {
   it('inlines a relative PNG as a data: URI of the file (VS Code shows only https: and data: images in an installed README)', () => {

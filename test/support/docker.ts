@@ -262,7 +262,7 @@ async function stage(staging: string, recipe: Recipe): Promise<void> {
 async function lddPaths(binary: string): Promise<string[]> {
   const result = await run('ldd', [binary]).catch(() => ({ stdout: '' }));
   // Lines: "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x…)" or "/lib64/ld-linux-x86-64.so.2 (0x…)".
-  return [...result.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!).filter((p) => existsSync(p));
+  return [...result.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]).filter((p) => existsSync(p));
 }
 
 function listSharedObjects(dir: string): string[] {
@@ -328,7 +328,7 @@ async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
       // A holder that died leaves the lock behind: take it over.
       const holder = Number(await readFile(path.join(dir, 'pid'), 'utf8').catch(() => '0'));
       if (holder > 0 && !isAlive(holder)) await rm(dir, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${dir}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${dir}`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -73,7 +73,7 @@ describe('Invoke and Query prompts, result documents, history links', function (
     assert.deepStrictEqual(JSON.parse(result.payload.toString()), { ID: 'item1', Size: 5, Fragile: true });
 
     const size = stub.inputs.find((o) => o.prompt === 'size: number');
-    assert.ok(size?.validateInput, `the size prompt checks its input: ${JSON.stringify(stub.inputs.map((o) => o.prompt))}`);
+    assert.ok(size?.validateInput !== undefined, `the size prompt checks its input: ${JSON.stringify(stub.inputs.map((o) => o.prompt))}`);
     assert.strictEqual(await size.validateInput('big'), 'size: a number is expected, not "big"');
     assert.strictEqual(await size.validateInput('5'), undefined);
     const fragile = stub.inputs.find((o) => o.prompt === 'fragile: boolean');

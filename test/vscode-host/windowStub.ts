@@ -13,13 +13,13 @@ export interface Shown {
 
 export interface PromptAnswers {
   /** The label to pick in a quick pick (undefined: dismiss). */
-  pick?(labels: readonly string[], options: vscode.QuickPickOptions | undefined): string | undefined;
+  pick?: (labels: readonly string[], options: vscode.QuickPickOptions | undefined) => string | undefined;
   /** The text to enter in an input box (undefined: dismiss). */
-  input?(options: vscode.InputBoxOptions): string | undefined;
+  input?: (options: vscode.InputBoxOptions) => string | undefined;
   /** The button to press on an error notification (default: none). */
-  error?(shown: Shown): string | undefined;
+  error?: (shown: Shown) => string | undefined;
   /** The button to press on an information notification (default: none). */
-  info?(shown: Shown): string | undefined;
+  info?: (shown: Shown) => string | undefined;
 }
 
 export interface WindowStub {

@@ -54,7 +54,7 @@ export const sequence = (...items: Uint8Array[]): Buffer => tlv(Tag.SEQUENCE, ..
 
 /** SET OF with its elements sorted by their encodings, as DER (and Go since 1.15) requires. */
 export function setOf(items: readonly Buffer[]): Buffer {
-  return tlv(Tag.SET, ...[...items].sort(Buffer.compare));
+  return tlv(Tag.SET, ...[...items].sort((a, b) => Buffer.compare(a, b)));
 }
 
 /** A context-specific tag: `[n]` constructed (explicit) or primitive (implicit). */

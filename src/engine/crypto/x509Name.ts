@@ -22,8 +22,8 @@ const OIDS: Readonly<Record<AttributeType, string>> = {
 const NAMES = new Map(Object.entries(OIDS).map(([name, id]) => [id, name as AttributeType]));
 
 export interface NameAttribute {
-  /** The short name when known, else the dotted OID. */
-  readonly type: AttributeType | string;
+  /** The short name when known (an AttributeType), else the dotted OID. */
+  readonly type: string;
   readonly value: string;
 }
 

@@ -57,7 +57,7 @@ export class ChaincodeRegistry {
     try {
       entries = new Map(Object.entries(JSON.parse(await fs.promises.readFile(file, 'utf8')) as Record<string, StoredDeployment>));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the chaincode registry ${file}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the chaincode registry ${file}: ${(err as Error).message}`, { cause: err });
     }
     return new ChaincodeRegistry(file, entries);
   }

@@ -247,7 +247,9 @@ export class ChaincodeLauncher {
       };
       const onAbort = (): void => finish({ ok: false, cause: reasonOf(opts.signal), cancelled: true });
       const timer = setTimeout(() => finish({ ok: false, cause: opts.onTimeout() }), opts.timeoutMs);
-      // `let`: a launch that is done already calls back at once, before `whenDone` returns.
+      // `let`: a launch that is done already calls back at once, before `whenDone` returns, and
+      // `finish` must then read `done` as undefined (a `const` would throw there, not yet initialised).
+      // eslint-disable-next-line prefer-const
       let done: Disposable | undefined;
       done = state.whenDone(() => finish(state.error ? { ok: false, cause: state.error } : { ok: true }));
       if (settled) return done.dispose();

@@ -49,7 +49,7 @@ export class EngineRecipes implements RecipeSource {
       if (!dial) throw new Error(`chaincode ${ccid} runs as a service but has no address`);
       return { vm: 'external', args: [dial.address], env, files: [{ path: CONNECTION_FILE, content: dialConnectionJson(dial) }] };
     }
-    if (def.mode !== 'net') throw new Error(`no runtime starts ${def.mode}-mode chaincode ${ccid}`);
+    if (def.mode !== 'net') throw new Error(`no runtime starts ${String(def.mode)}-mode chaincode ${ccid}`);
     const external = this.externalAddress();
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
     const prepared = await prepareBuild(platformFor(def.language), def.path, {

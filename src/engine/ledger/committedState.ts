@@ -136,10 +136,10 @@ export class CommittedState implements StateReader {
           space.remove(key);
         } else {
           const kept = metadata ?? space.get(key)?.metadata ?? EMPTY_METADATA;
-          space.put({ key, value: write.value as Buffer, version, metadata: kept });
+          space.put({ key, value: write.value, version, metadata: kept });
         }
         if (collection === '') {
-          const value = removes ? EMPTY_VALUE : (write.value as Buffer);
+          const value = removes ? EMPTY_VALUE : write.value;
           getOrCreate(n.history, key, () => []).push({ txId: block.txId, value, timestamp: block.timestamp, isDelete: removes, version });
         }
       } else if (metadata) {

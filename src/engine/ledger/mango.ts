@@ -226,7 +226,7 @@ function parseSort(sort: Json | undefined): MangoSort | undefined {
     if (entries.length !== 1 || (direction !== 'asc' && direction !== 'desc')) {
       throw new MangoQueryError(`bad sort item ${JSON.stringify(item)}: use "field" or {"field": "asc"|"desc"}`);
     }
-    return { path: parseFieldPath(field as string), descending: direction === 'desc' };
+    return { path: parseFieldPath(field), descending: direction === 'desc' };
   });
   const descending = items[0].descending;
   // CouchDB's mango_sort refuses mixed directions with this message.

@@ -34,7 +34,7 @@ export class TransactionRecords {
     this.byId.set(record.txId, entry);
     this.queue.push(entry);
     while (this.byId.size > this.max && this.head < this.queue.length) {
-      const oldest = this.queue[this.head++]!;
+      const oldest = this.queue[this.head++];
       if (this.isCurrent(oldest)) this.byId.delete(oldest.record.txId);
     }
     // Drop the evicted and stale front once it is most of the array.
@@ -53,7 +53,7 @@ export class TransactionRecords {
     const limit = filter.limit ?? Infinity;
     const out: TransactionRecord[] = [];
     for (let i = this.queue.length - 1; i >= this.head && out.length < limit; i--) {
-      const entry = this.queue[i]!;
+      const entry = this.queue[i];
       if (!this.isCurrent(entry)) continue;
       const r = entry.record;
       if (filter.channel !== undefined && r.channel !== filter.channel) continue;
@@ -66,7 +66,7 @@ export class TransactionRecords {
   /** Oldest first, for snapshots. */
   all(): TransactionRecord[] {
     const out: TransactionRecord[] = [];
-    for (let i = this.head; i < this.queue.length; i++) if (this.isCurrent(this.queue[i]!)) out.push(this.queue[i]!.record);
+    for (let i = this.head; i < this.queue.length; i++) if (this.isCurrent(this.queue[i])) out.push(this.queue[i].record);
     return out;
   }
 

@@ -19,7 +19,7 @@ export interface ChaincodeServerConnection {
 const passThrough = (b: Buffer): Buffer => b;
 
 /** Dials the chaincode server; resolves with the open stream or rejects with why it could not connect. */
-export async function connectToChaincodeServer(connection: ChaincodeServerConnection): Promise<{ stream: ChaincodeStream; close(): void }> {
+export async function connectToChaincodeServer(connection: ChaincodeServerConnection): Promise<{ stream: ChaincodeStream; close: () => void }> {
   const credentials = connection.tls
     ? grpc.credentials.createSsl(
         Buffer.from(connection.tls.rootCertPem),
@@ -35,7 +35,7 @@ export async function connectToChaincodeServer(connection: ChaincodeServerConnec
     await new Promise<void>((resolve, reject) => client.waitForReady(deadline, (err) => (err ? reject(err) : resolve())));
   } catch (err) {
     client.close();
-    throw new Error(`cannot connect to the chaincode server at ${connection.address}: ${(err as Error).message}`);
+    throw new Error(`cannot connect to the chaincode server at ${connection.address}: ${(err as Error).message}`, { cause: err });
   }
   const call = client.makeBidiStreamRequest<Buffer, Buffer>(CHAINCODE_SERVICE_PATH, passThrough, passThrough);
   const stream = streamFromDuplex(call, 'ccaas', connection.address);

@@ -203,7 +203,7 @@ export async function handleShimRequest(ctx: TransactionContext, msg: ChaincodeM
       const name = spec.chaincode_id?.name ?? '';
       if (!name) throw new Error('INVOKE_CHAINCODE needs a chaincode name');
       const target = parseInvokeTarget(name, ctx.channel);
-      const final = await options.invokeChaincode(ctx, target, (spec.input?.args ?? []) as Uint8Array[]);
+      const final = await options.invokeChaincode(ctx, target, spec.input?.args ?? []);
       // The shim expects the callee's whole final message, not a bare Response.
       return codecs.ChaincodeMessage.encode(final);
     }

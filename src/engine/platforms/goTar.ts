@@ -138,6 +138,8 @@ function padded(body: Buffer): Buffer[] {
   return rest === 0 ? [body] : [body, Buffer.alloc(BLOCK - rest)];
 }
 
+// Go's toASCII keeps exactly 0x01–0x7f: the control characters in these ranges are the point.
+/* eslint-disable no-control-regex */
 function isAscii(text: string): boolean {
   return /^[\x01-\x7f]*$/.test(text);
 }
@@ -146,6 +148,7 @@ function isAscii(text: string): boolean {
 function toAscii(text: string): string {
   return text.replace(/[^\x01-\x7f]/g, '');
 }
+/* eslint-enable no-control-regex */
 
 function trimRightSlash(text: string): string {
   return text.replace(/\/+$/, '');

@@ -42,7 +42,7 @@ export class IgnoreRules {
   ignores(relPath: string, isDirectory: boolean): boolean {
     if (relPath.split('/').some((part) => ALWAYS_EXCLUDED.has(part))) return true;
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const scope = this.scopes[i]!;
+      const scope = this.scopes[i];
       const rel = scope.base === '' ? relPath : relPath.slice(scope.base.length + 1);
       const result = scope.rules.test(isDirectory ? `${rel}/` : rel);
       if (result.ignored) return true;

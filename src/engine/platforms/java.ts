@@ -44,9 +44,9 @@ export async function findPrebuiltJar(dir: string): Promise<string | undefined> 
     const names = await readdir(path.join(dir, sub)).catch(() => [] as string[]);
     const jars = names.filter((n) => n.endsWith('.jar') && !NOT_RUNNABLE.test(n)).sort();
     if (jars.length === 0) continue;
-    if (jars.length === 1) return path.join(dir, sub, jars[0]!);
+    if (jars.length === 1) return path.join(dir, sub, jars[0]);
     const uber = jars.filter((n) => UBER.test(n));
-    if (uber.length === 1) return path.join(dir, sub, uber[0]!);
+    if (uber.length === 1) return path.join(dir, sub, uber[0]);
     throw new Error(`several jars in ${path.join(dir, sub)} (${jars.join(', ')}): cannot tell which one runs the chaincode`);
   }
   return undefined;

@@ -80,7 +80,7 @@ export async function goModulePath(folder: string): Promise<string> {
 /** A module's dependencies, vendored outside the folder; `remove` deletes them when packaged. */
 export interface VendoredModules {
   readonly dir: string;
-  remove(): Promise<void>;
+  readonly remove: () => Promise<void>;
 }
 
 /**

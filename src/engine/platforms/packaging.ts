@@ -104,7 +104,7 @@ export async function collectPackage(root: string, options: CollectOptions): Pro
   const worker = async (): Promise<void> => {
     while (next < found.length) {
       const i = next++;
-      entries[i] = await describeEntry(found[i]!, cache);
+      entries[i] = await describeEntry(found[i], cache);
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
@@ -187,13 +187,13 @@ const READ_AHEAD_BYTES = 8 * 1024 * 1024;
  * flight: one at a time, each read waits on the thread pool's round trips (a node_modules of
  * 2 400 files took 1.8 s here; 0.1 s with 16 in flight).
  */
-async function* readInOrder(files: readonly PackageEntry[]): AsyncGenerator<Buffer | undefined> {
+async function* readInOrder(files: readonly PackageEntry[]): AsyncGenerator<Buffer | undefined, void> {
   const inFlight: { size: number; content: Promise<Buffer | undefined> }[] = [];
   let next = 0;
   let bytes = 0;
   while (next < files.length || inFlight.length > 0) {
-    while (next < files.length && inFlight.length < READ_AHEAD_FILES && (inFlight.length === 0 || bytes + files[next]!.size <= READ_AHEAD_BYTES)) {
-      const file = files[next++]!;
+    while (next < files.length && inFlight.length < READ_AHEAD_FILES && (inFlight.length === 0 || bytes + files[next].size <= READ_AHEAD_BYTES)) {
+      const file = files[next++];
       bytes += file.size;
       inFlight.push({ size: file.size, content: readFile(file.source).catch(() => undefined) });
     }

@@ -41,7 +41,7 @@ function unhandledDirectoryMessage(file: string): string {
   if (parts.length === 4 && parts[3] !== 'indexes') return `metadata file path does not have an indexes directory: ${dir}`;
   if (parts.length !== 6) return `metadata file path for collections must include a collections and index directory: ${dir}`;
   if (parts[3] !== 'collections' || parts[5] !== 'indexes') return `metadata file path for collections must have a collections and indexes directory: ${dir}`;
-  if (!new RegExp(`^${COLLECTION_NAME}`).test(parts[4]!)) return `collection name is not valid: ${parts[4]}`;
+  if (!new RegExp(`^${COLLECTION_NAME}`).test(parts[4])) return `collection name is not valid: ${parts[4]}`;
   if (!/^.*[.]json/.test(name)) return `artifact file name is not valid: ${name}`;
   return `metadata file path or name is not supported: ${dir}`;
 }

@@ -173,10 +173,10 @@ export class HistoricalState implements StateReader {
     const resolve = (key: string, entry: () => StateEntry | undefined): void => {
       try {
         const e = entry();
-        if (e) past!.space.put(e);
+        if (e) past.space.put(e);
       } catch (err) {
         if (!(err instanceof ReplayStateUnavailableError)) throw err;
-        past!.unavailable.set(key, err.message);
+        past.unavailable.set(key, err.message);
       }
     };
     if (collection === '') {

@@ -63,7 +63,7 @@ const running = new WeakMap<object, Map<string, Promise<ReplayResult>>>();
 /** Replays recorded transaction `txId` on the current code of its chaincode. Commits nothing. */
 export function replayTransaction(host: ReplayHost, txId: string, options: ReplayOptions = {}): Promise<ReplayResult> {
   let mine = running.get(host.transactions);
-  if (!mine) running.set(host.transactions, (mine = new Map()));
+  if (!mine) running.set(host.transactions, (mine = new Map<string, Promise<ReplayResult>>()));
   const inFlight = mine.get(txId);
   if (inFlight) return inFlight;
   const replay = run(host, txId, options).finally(() => mine.delete(txId));

@@ -38,7 +38,7 @@ export class InProcVM implements VM {
     this.running.set(req.ccid, { chaincodeSide });
     this.attach(peerSide);
     this.events.fire({ kind: 'status', ccid: req.ccid, status: 'running' });
-    runInProcShim(req.ccid, chaincode, chaincodeSide)
+    void runInProcShim(req.ccid, chaincode, chaincodeSide)
       .catch((err: Error) => {
         this.events.fire({ kind: 'log', ccid: req.ccid, stream: 'stderr', line: `system chaincode crashed: ${err.message}` });
         return 'crashed';

@@ -13,7 +13,7 @@
  */
 import type { ChildProcess } from 'child_process';
 import * as path from 'path';
-import { LineSplitter } from '../container/docker/lines';
+import { LineSplitter } from '../util/lines';
 import { Emitter } from '../util/events';
 import { signalGroup, spawnTiedToParent } from '../container/process/tiedProcess';
 import { DiagnosticReader } from './buildDiagnostics';

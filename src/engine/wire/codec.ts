@@ -68,7 +68,7 @@ export class MessageCodec<T> {
   }
   encode(message: Partial<T>): Buffer {
     // protobufjs encodes plain objects directly; fromObject would only re-copy them (enums are numbers here).
-    const bytes = this.type.encode(withoutDefaults(this.type, message as Record<string, unknown>)).finish();
+    const bytes = this.type.encode(withoutDefaults(this.type, message)).finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   /** Throws on malformed bytes; fields absent on the wire read as their proto3 defaults. */
@@ -95,6 +95,13 @@ function hasLongMapKeys(type: protobuf.Type, seen: Set<protobuf.Type>): boolean 
   });
 }
 
+/** A protobufjs "long hash" (8 characters holding the 64 bits) as the decimal a map key encodes from. */
+function longHashToDecimal(hash: string, unsigned: boolean): string {
+  const bits = protobuf.util.LongBits.fromHash(hash);
+  const value = (BigInt(bits.hi >>> 0) << 32n) | BigInt(bits.lo >>> 0);
+  return (unsigned ? value : BigInt.asIntN(64, value)).toString();
+}
+
 /**
  * protobufjs decodes the keys of a 64-bit-keyed map as 8-character "long hashes"; encoding takes
  * decimal strings. Rewrites them to decimal strings, so a decoded message encodes back unchanged.
@@ -114,7 +121,7 @@ function decimalMapKeys(type: protobuf.Type, message: Record<string, unknown>): 
         const entries = Object.entries(map);
         for (const [k] of entries) delete map[k];
         // Without the long library (a bundle may lack it) protobufjs decodes keys as plain numbers.
-        const decimal = (k: string): string => (protobuf.util.Long ? protobuf.util.LongBits.fromHash(k).toLong(unsigned).toString() : k);
+        const decimal = (k: string): string => (protobuf.util.Long ? longHashToDecimal(k, unsigned) : k);
         for (const [k, v] of entries) map[decimal(k)] = v;
       }
       Object.values(map).forEach(visit);

@@ -105,7 +105,7 @@ function readJson(file: string): PackageJson | undefined {
   if (text === undefined) return undefined;
   try {
     const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as PackageJson) : undefined;
+    return parsed && typeof parsed === 'object' ? parsed : undefined;
   } catch {
     return undefined;
   }

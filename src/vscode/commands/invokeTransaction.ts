@@ -76,7 +76,7 @@ async function pickFunction(ctx: Ctx, ccid: string, kind: InvokeKind): Promise<{
         label: f.name,
         description: `(${f.parameters.map((p) => p.name).join(', ')})`,
         detail: f.kind === 'unknown' ? undefined : f.kind,
-        fn: f as ContractFunction | undefined,
+        fn: f,
       })),
       typed,
     ];

@@ -83,7 +83,7 @@ async function pickChaincode(folder: string | undefined, title: string): Promise
   }
   const all = workspaceChaincodes();
   if (all.length === 0) throw new Error(vscode.l10n.t('No chaincode found in the workspace.'));
-  if (all.length === 1) return all[0]!;
+  if (all.length === 1) return all[0];
   return orCancel(
     await vscode.window.showQuickPick(
       all.map((c) => ({ label: c.name, description: workspacePath(c.folder), c })),

@@ -53,7 +53,7 @@ export function replayCommands(ctx: Ctx, docs: ChaincodeDocuments): Record<strin
   ctx.extensionContext.subscriptions.push(replays);
   return {
     'chaincode.replayTransaction': (arg?: unknown) => replayOnCurrentCode(ctx, docs, replays, arg),
-    'chaincode.exportAsTest': (arg?: unknown) => exportAsTest(ctx, arg as ExportRequest | undefined),
+    'chaincode.exportAsTest': (arg?: unknown) => exportAsTest(ctx, arg),
   };
 }
 
@@ -111,7 +111,7 @@ export interface ExportRequest {
 }
 
 /** Writes the recorded transactions of a chaincode as a test in its folder; returns the file. */
-export async function exportAsTest(ctx: Ctx, arg?: ExportRequest | unknown): Promise<string> {
+export async function exportAsTest(ctx: Ctx, arg?: unknown): Promise<string> {
   const engine = await ctx.ensureEngine();
   const channel = engine.peer.channel;
   const bundle = engineBundle();

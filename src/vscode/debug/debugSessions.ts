@@ -15,9 +15,9 @@ export interface TimeoutHolder {
 }
 
 export function chaincodeIdOfSession(session: vscode.DebugSession): string | undefined {
-  const own = session.configuration[CHAINCODE_ID_FIELD];
+  const own: unknown = session.configuration[CHAINCODE_ID_FIELD];
   if (typeof own === 'string') return own;
-  const parent = session.parentSession?.configuration[CHAINCODE_ID_FIELD];
+  const parent: unknown = session.parentSession?.configuration[CHAINCODE_ID_FIELD];
   return typeof parent === 'string' ? parent : undefined;
 }
 
@@ -49,13 +49,13 @@ export class DebugSessions implements vscode.Disposable {
     this.disposables.push(
       vscode.debug.registerDebugAdapterTrackerFactory('*', { createDebugAdapterTracker: (s) => this.tracker(s) }),
       vscode.debug.onDidStartDebugSession((s) => {
-        const ccid = s.configuration[CHAINCODE_ID_FIELD];
+        const ccid: unknown = s.configuration[CHAINCODE_ID_FIELD];
         if (typeof ccid !== 'string' || s.parentSession) return;
         this.byChaincode.set(ccid, { root: s, pausedSessions: new Set() });
         this.changed.fire(ccid);
       }),
       vscode.debug.onDidTerminateDebugSession((s) => {
-        const ccid = s.configuration[CHAINCODE_ID_FIELD];
+        const ccid: unknown = s.configuration[CHAINCODE_ID_FIELD];
         if (typeof ccid !== 'string' || this.byChaincode.get(ccid)?.root.id !== s.id) return;
         this.byChaincode.delete(ccid);
         this.timeouts()?.resumeExecuteTimeout(ccid);

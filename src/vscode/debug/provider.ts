@@ -103,7 +103,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
   ): Promise<vscode.DebugConfiguration> {
     // F5 with no launch.json: an empty configuration.
     const config: ChaincodeLaunchConfig =
-      !raw.type && !raw.request && !raw.name ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' } : (raw as ChaincodeLaunchConfig);
+      !raw.type && !raw.request && !raw.name ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' } : raw;
     const cc = this.findChaincode(folder, config);
     const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
@@ -121,7 +121,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const ccid = languageConfig.chaincodeId(input);
     await this.handOver(engine, ccid);
     this.ctx.log.info(`debugging ${ccid} with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
-    return resolved as vscode.DebugConfiguration;
+    return resolved;
   }
 
   /**
@@ -174,9 +174,9 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
   /** A root debug session of ours started: the launcher waits for its chaincode to register. */
   sessionStarted(session: vscode.DebugSession): void {
     const c = session.configuration;
-    const ccid = c[CHAINCODE_ID_FIELD];
-    const folder = c[CHAINCODE_FOLDER_FIELD];
-    const language = c[CHAINCODE_LANGUAGE_FIELD];
+    const ccid: unknown = c[CHAINCODE_ID_FIELD];
+    const folder: unknown = c[CHAINCODE_FOLDER_FIELD];
+    const language: unknown = c[CHAINCODE_LANGUAGE_FIELD];
     // A CCaaS session dials no peer: the served chaincodes follow it (ccaasSessions.ts).
     if (session.parentSession || typeof ccid !== 'string' || typeof folder !== 'string' || c[CCAAS_FIELD]) return;
     const engine = this.ctx.engine.current;

@@ -27,11 +27,7 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
   }
 
   static stateKeyUri(channel: string, chaincode: string, key: string): vscode.Uri {
-    const label =
-      key
-        .replace(/\u0000/g, '␀')
-        .replace(/[/\\]/g, '_')
-        .slice(0, 80) || 'key';
+    const label = key.replaceAll('\u0000', '␀').replace(/[/\\]/g, '_').slice(0, 80) || 'key';
     return vscode.Uri.from({ scheme: SCHEME, path: `/state/${channel}/${chaincode}/${label}.json`, query: new URLSearchParams({ channel, chaincode, key }).toString() });
   }
 

@@ -133,7 +133,7 @@ describe('containers on a shared Docker host', { skip: dockerSkip() }, () => {
       await running(restarted, ccid);
       const now = await restarted.listContainers();
       assert.equal(now.length, 1);
-      assert.notEqual(now[0]!.id, before, 'the leftover was replaced');
+      assert.notEqual(now[0].id, before, 'the leftover was replaced');
       await restarted.stop(ccid);
     } finally {
       restarted.dispose();

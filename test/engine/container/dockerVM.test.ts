@@ -68,7 +68,7 @@ describe('DockerVM against a real Docker engine', { skip: dockerSkip() }, () => 
     const statuses = log.statuses(ccid);
     const order = ['building', 'created', 'running', 'exited'].map((s) => statuses.indexOf(s));
     assert.ok(
-      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)),
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
       `status order: ${statuses.join(' ')}`,
     );
     const steps = log.events.flatMap((e) => (e.kind === 'progress' && e.ccid === ccid ? [e.step] : []));

@@ -169,7 +169,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const outcomes = await Promise.allSettled([launch(launcher, definition('broken')), launch(launcher, definition('broken'))]);
     for (const o of outcomes) {
       assert.equal(o.status, 'rejected');
-      const err = (o as PromiseRejectedResult).reason as Error;
+      const err = o.reason as Error;
       assert.ok(err instanceof LaunchError, String(err));
       assert.match(err.message, /^error starting process: node is not installed/);
     }
@@ -269,7 +269,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, registry, launcher, statuses } = setup(registers());
     await launch(launcher, definition('comeback'));
     const [first] = vm.connections;
-    first!.chaincode.end('the debugger restarted it');
+    first.chaincode.end('the debugger restarted it');
     await sleep(20);
     const waiting = launcher.running()[0];
     assert.equal(waiting?.status, 'waiting for registration');
@@ -289,7 +289,7 @@ describe('launcher (fake VM, real handlers)', () => {
   test('dev mode: an impostor that registers and leaves while nobody waits does not keep the real chaincode out', async () => {
     const { vm, registry, launcher } = setup(registers());
     await launch(launcher, definition('target'));
-    vm.connections[0]!.chaincode.end('crashed');
+    vm.connections[0].chaincode.end('crashed');
     await sleep(20);
     const impostor = connect(registry, 'target:1.0');
     await sleep(20);
@@ -306,7 +306,7 @@ describe('launcher (fake VM, real handlers)', () => {
   test('waiting for a dev-mode chaincode gives up after the timeout (it stays welcome) and ends when it is stopped', async () => {
     const { vm, registry, launcher } = setup(registers());
     await launch(launcher, definition('gone'));
-    vm.connections[0]!.chaincode.end('crashed');
+    vm.connections[0].chaincode.end('crashed');
     await sleep(20);
     await assert.rejects(
       launcher.awaitReady('gone:1.0', { timeoutMs: 100 }),
@@ -324,7 +324,7 @@ describe('launcher (fake VM, real handlers)', () => {
   test('net mode: a chaincode that leaves is failed, not waited for', async () => {
     const { vm, launcher } = setup(registers());
     await launch(launcher, definition('netcc', 'net'));
-    vm.connections[0]!.chaincode.end('container died');
+    vm.connections[0].chaincode.end('container died');
     await sleep(20);
     assert.equal(launcher.running()[0]?.status, 'failed');
     assert.equal(await launcher.awaitReady('netcc:1.0'), undefined);
@@ -334,7 +334,7 @@ describe('launcher (fake VM, real handlers)', () => {
   test('a later launch of a dev-mode chaincode waiting for registration starts its runtime again', async () => {
     const { vm, launcher } = setup(registers());
     await launch(launcher, definition('restart'));
-    vm.connections[0]!.chaincode.end('crashed');
+    vm.connections[0].chaincode.end('crashed');
     await sleep(20);
     const tx = launcher.awaitReady('restart:1.0');
     const relaunched = await launch(launcher, definition('restart'));

@@ -20,9 +20,7 @@ interface Collate {
   collate(a: unknown, b: unknown): number;
 }
 // Untyped CommonJS packages (test-only devDependencies).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const pouchSelector = require('pouchdb-selector-core') as SelectorCore;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const pouchCollate = require('pouchdb-collate') as Collate;
 
 /** CouchDB's normal form: combinators above, one operator per field below. */

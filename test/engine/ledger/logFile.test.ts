@@ -7,7 +7,6 @@ import { tempDir } from './ledgerTestKit';
 
 /** Blocks the thread like a sync on a slow disk would (a fault this machine's disk cannot be made to show). */
 /** The module object itself (a namespace import's bindings cannot be reassigned). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const realFs = require('fs') as { fdatasyncSync: typeof fs.fdatasyncSync; fdatasync: typeof fs.fdatasync };
 
 /** Counts (or fails) the log's thread-pool syncs until restored. */

@@ -53,7 +53,7 @@ const docArb: fc.Arbitrary<Doc> = fc.record(
     c: valueArb,
   },
   { requiredKeys: [] },
-) as fc.Arbitrary<Doc>;
+);
 
 const docsArb = fc.uniqueArray(fc.tuple(fc.constantFrom(...IDS), docArb), { minLength: 2, maxLength: 7, selector: ([id]) => id });
 

@@ -416,6 +416,7 @@ describe('WorldState commits', () => {
   });
 
   test('32 concurrent blocks are applied in call order with consecutive numbers', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back on the prototype below, called with the log's `this`
     const original = LogFile.prototype.append;
     let appends = 0;
     LogFile.prototype.append = function (this: LogFile, data: Buffer) {

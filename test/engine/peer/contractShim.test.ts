@@ -128,7 +128,7 @@ describe('chaincode as a service (the peer dials protos.Chaincode/Connect)', () 
         });
         break;
       } catch (err) {
-        if (attempt >= 5) throw new Error(`${(err as Error).message}\n${server.output()}`);
+        if (attempt >= 5) throw new Error(`${(err as Error).message}\n${server.output()}`, { cause: err });
         await new Promise((r) => setTimeout(r, 1000));
       }
     }

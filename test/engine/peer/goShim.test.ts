@@ -286,7 +286,7 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
     assert.equal(i.headerChaincodeName, 'gocc');
     assert.equal(i.txIdMatchesNonceCreatorHash, true, 'txid = hex(sha256(nonce ‖ creator))');
     assert.match(String(i.binding), /^[0-9a-f]{64}$/);
-    assert.ok(Math.abs(Number(i.seconds) - Date.now() / 1000) < 60, `timestamp ${i.seconds} is not now`);
+    assert.ok(Math.abs(Number(i.seconds) - Date.now() / 1000) < 60, `timestamp ${String(i.seconds)} is not now`);
     const other = json<{ channelId: string }>(await h.call(['txinfo'], { channel: 'otherchannel' }));
     assert.equal(other.channelId, 'otherchannel');
   });

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { VMController } from '../../../src/engine/container/controller';
 import { DockerVM } from '../../../src/engine/container/docker/dockerVM';
-import { golangPlatform, javaPlatform, launchParameters, nodePlatform, prepareBuild, type ChaincodeLanguage, type Platform } from '../../../src/engine/platforms';
+import { golangPlatform, javaPlatform, launchParameters, nodePlatform, prepareBuild, type Platform } from '../../../src/engine/platforms';
 import { asBaseImages, dockerSkip, ensureBaseImages, type TestBaseImages } from '../../support/docker';
 import { countingBuilder, EventLog, removeEverythingOf } from '../container/dockerHarness';
 import { makeTree, removeTree, writeTree, type TreeSpec } from './helpers';
@@ -88,7 +88,7 @@ describe('platform images on a real Docker engine', { skip: dockerSkip() }, () =
   /** Builds and runs `dir` as the peer would launch it; resolves once the process exited. */
   async function launch(platform: Platform, dir: string, ccid: string, peerAddress = '127.0.0.1:7052'): Promise<number> {
     const prepared = await prepareBuild(platform, dir, { baseImages: asBaseImages(images), goProxy: 'off' });
-    const params = launchParameters({ language: platform.language as ChaincodeLanguage, ccid, peerAddress, mspId: 'Org1MSP' });
+    const params = launchParameters({ language: platform.language, ccid, peerAddress, mspId: 'Org1MSP' });
     await controller.start('docker', { ccid, ...params, builder: prepared.builder, imageTag: prepared.imageTag, dependencies: prepared.dependencies });
     const exited = await log.exited(ccid, 120_000);
     return exited.kind === 'status' ? (exited.exitCode ?? -1) : -1;

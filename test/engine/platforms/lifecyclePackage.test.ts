@@ -167,7 +167,7 @@ describe("lifecycle package: chaincode as a service (fabric-samples' ccaas packa
       read.code.map((e) => e.name),
       ['connection.json', 'META-INF/statedb/couchdb/indexes/owner.json'],
     );
-    assert.equal(read.code[0]!.body.toString(), '{\n  "address": "{{.peername}}_basic:9999",\n  "dial_timeout": "10s",\n  "tls_required": false\n}\n');
+    assert.equal(read.code[0].body.toString(), '{\n  "address": "{{.peername}}_basic:9999",\n  "dial_timeout": "10s",\n  "tls_required": false\n}\n');
     assert.equal(pkg.packageId, `basic_1.0.0:${sha256(pkg.bytes)}`);
   });
 
@@ -181,7 +181,7 @@ describe("lifecycle package: chaincode as a service (fabric-samples' ccaas packa
     });
     const json = async (client?: { key: string; cert: string }): Promise<Record<string, unknown>> => {
       const pkg = await createLifecyclePackage({ type: 'ccaas', folder: dir, connection: connection(client) });
-      return JSON.parse((await readLifecyclePackage(pkg.bytes)).code[0]!.body.toString()) as Record<string, unknown>;
+      return JSON.parse((await readLifecyclePackage(pkg.bytes)).code[0].body.toString()) as Record<string, unknown>;
     };
     const mutual = await json({ key: pem('PRIVATE KEY'), cert: pem('CERTIFICATE') });
     assert.deepEqual(Object.keys(mutual), ['address', 'dial_timeout', 'tls_required', 'client_auth_required', 'client_key', 'client_cert', 'root_cert']);
@@ -246,7 +246,7 @@ describe('lifecycle package: bad inputs are refused before anything is written',
       ['META-INF/notes.txt', 'x', /^metadata file path must begin with META-INF\/statedb, found: META-INF\/$/],
       ['META-INF/statedb/couchdb/indexes/bad.json', '{"index":', /^Index metadata file \[META-INF\/statedb\/couchdb\/indexes\/bad\.json\] is not a valid JSON$/],
       ['META-INF/statedb/couchdb/indexes/bad.json', '{"ddoc":"d"}', /is not a valid index definition: Index definition must include a "fields" definition$/],
-      ['META-INF/statedb/couchdb/indexes/bad.json', '{"index":{"fields":[{"a":"up"}]}}', /Sort must be either "asc" or "desc"\.  "up" was found\.$/],
+      ['META-INF/statedb/couchdb/indexes/bad.json', '{"index":{"fields":[{"a":"up"}]}}', /Sort must be either "asc" or "desc"\. {2}"up" was found\.$/],
       ['META-INF/statedb/leveldb/indexes/x.json', INDEX, /^database name \[leveldb\] is not supported, valid options: \[couchdb\]$/],
     ];
     for (const [file, content, message] of cases) await refuses({ folder: await tree({ ...NODE_CHAINCODE, [file]: content }) }, MetadataFileError, message);

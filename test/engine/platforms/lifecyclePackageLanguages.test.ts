@@ -172,6 +172,6 @@ describe('lifecycle package: Java', () => {
       code.map((e) => e.name),
       ['src/gradlew', 'src/pom.xml', 'src/src/main/java/org/example/Contract.java'],
     );
-    assert.equal(codeHeaders[0]!.modeText, '0100644', 'every file 0100644, an executable too (WriteFileToPackage)');
+    assert.equal(codeHeaders[0].modeText, '0100644', 'every file 0100644, an executable too (WriteFileToPackage)');
   });
 });

@@ -120,7 +120,7 @@ describe('packaging: the content hash and the tar', () => {
       entries.map((e) => e.name),
       ['Dockerfile', 'src/index.js', 'src/lib/', 'src/lib/util.js', 'src/package.json', 'src/run.sh'],
     );
-    assert.equal(entries[0]!.body.toString(), prepared.dockerfile);
+    assert.equal(entries[0].body.toString(), prepared.dockerfile);
     for (const e of entries) {
       assert.equal(e.mtime, 0, e.name);
       assert.equal(e.uid, 0, e.name);

@@ -144,7 +144,7 @@ describe('Java platform', () => {
       plan.entries.map((e) => e.path),
       ['chaincode.jar'],
     );
-    assert.equal(plan.entries[0]!.source, `${dir}/target/cc-1.0.jar`);
+    assert.equal(plan.entries[0].source, `${dir}/target/cc-1.0.jar`);
     assert.equal(plan.dockerfile, javaDockerfile('javaenv:1', { kind: 'prebuilt', jar: '' }));
     assert.match(plan.dockerfile, new RegExp(`^COPY src/chaincode.jar ${JAVA_JAR_PATH}$`, 'm'));
   });
@@ -188,19 +188,19 @@ describe('platform selection', () => {
       deps.entries.map((e) => e.name),
       ['Dockerfile', 'node_modules.tar'],
     );
-    const archive = await readTar(Readable.from([deps.entries[1]!.body]));
+    const archive = await readTar(Readable.from([deps.entries[1].body]));
     assert.deepEqual(
       archive.entries.map((e) => e.name),
       ['node_modules/', 'node_modules/a/', 'node_modules/a/index.js'],
     );
-    assert.equal(archive.entries[2]!.body.toString(), 'a');
+    assert.equal(archive.entries[2].body.toString(), 'a');
     assert.ok(
       archive.entries.every((e) => e.mtime === 0 && e.uid === 0),
       'the archive is as reproducible as the context',
     );
     // The owner's labels join the platform's in the one LABEL line of each Dockerfile.
     const labelLines = (entries: { name: string; body: Buffer }[]): string[] =>
-      entries[0]!.body
+      entries[0].body
         .toString()
         .split('\n')
         .filter((l) => l.startsWith('LABEL '));

@@ -115,7 +115,7 @@ describe('collections_config.json', () => {
   test('an endorsement policy may reference a channel policy; both kinds round-trip as ApplicationPolicy', () => {
     const [d] = parseCollectionsConfig('[{"name":"c","policy":"OR(\'Org1MSP.member\')","endorsementPolicy":{"channelConfigPolicy":"/Channel/Application/Org1/Endorsement"}}]');
     assert.deepEqual(d.endorsementPolicy, { kind: 'channelConfig', reference: '/Channel/Application/Org1/Endorsement' });
-    assert.deepEqual(decodeApplicationPolicy(encodeApplicationPolicy(d.endorsementPolicy!)), d.endorsementPolicy);
+    assert.deepEqual(decodeApplicationPolicy(encodeApplicationPolicy(d.endorsementPolicy)), d.endorsementPolicy);
     const sig = parseCollectionsConfig(SAMPLE)[1].endorsementPolicy!;
     assert.equal(sig.kind, 'signature');
     assert.deepEqual(decodeApplicationPolicy(encodeApplicationPolicy(sig)), { kind: 'signature', envelope: sig.kind === 'signature' ? sig.envelope : null });

@@ -359,7 +359,7 @@ function ourCodec(type: protobuf.Type): MessageCodec<unknown> {
 }
 
 function encodeOurs(type: protobuf.Type, value: MessageValue): Buffer {
-  return ourCodec(type).encode(value as Record<string, unknown>);
+  return ourCodec(type).encode(value);
 }
 
 /**

@@ -51,7 +51,7 @@ export class ImageMissingError extends Error {
 /** Docker's HTTP status on a failed API call (docker-modem puts it on the error). */
 export function dockerStatus(err: unknown): number | undefined {
   if (typeof err === 'object' && err !== null && 'statusCode' in err) {
-    const code = (err as { statusCode: unknown }).statusCode;
+    const code = err.statusCode;
     return typeof code === 'number' ? code : undefined;
   }
   return undefined;

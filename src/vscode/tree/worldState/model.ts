@@ -17,7 +17,7 @@ export function decodeCompositeKey(key: string): { objectType: string; attribute
 export function displayKey(key: string): string {
   const ck = decodeCompositeKey(key);
   if (ck) return [ck.objectType, ...ck.attributes].join(' ▸ ');
-  return key.replace(/\u0000/g, '␀');
+  return key.replaceAll('\u0000', '␀');
 }
 
 /** Compact text of a value: JSON re-serialised compactly, text as is, binary as base64. */

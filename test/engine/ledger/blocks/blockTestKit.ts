@@ -1,4 +1,5 @@
 /** Shared fixtures for the block tests: envelopes and chains of blocks. */
+import { createHash } from 'crypto';
 import { buildBlock, buildGenesisBlock, type BuiltBlock } from '../../../../src/engine/ledger/blocks/blockBuilder';
 import { codecs } from '../../../../src/engine/wire/codec';
 import { HeaderType, TxValidationCode } from '../../../../src/engine/wire/messages';
@@ -7,7 +8,7 @@ export const CHANNEL = 'mychannel';
 
 /** A transaction id as clients make them: 64 hex characters, here derived from a label. */
 export function txIdOf(label: string): string {
-  return require('crypto').createHash('sha256').update(label).digest('hex');
+  return createHash('sha256').update(label).digest('hex');
 }
 
 /** An ENDORSER_TRANSACTION envelope with `txId` and `size` bytes of data. */
