@@ -5,10 +5,12 @@
 import { Engine } from '../engine/engine';
 import { DEFAULT_GATEWAY_PORT, type EngineConfig } from '../engine/config';
 import { GatewayListenError } from '../engine/gateway/gatewayServer';
-import { chaincodeIdOf, sourceLanguageOf, type ChaincodeDefinition } from '../engine/launch/types';
+import type { ChaincodeDefinition } from '../engine/launch/types';
 import { BuildFailedError, buildBeforeLaunch, diagnosticText } from '../engine/watch';
+import { sourceLanguageOf } from '../engine/workspace/detect';
 import { requireChaincode } from '../engine/workspace/detect';
 import type { LaunchRuntime } from './options';
+import { chaincodeId } from '../engine/chaincodeId';
 
 export const EXIT = { ok: 0, txFailed: 1, usage: 2, launchFailed: 3, unavailable: 4 } as const;
 
@@ -107,7 +109,7 @@ export async function buildFirst(definition: ChaincodeDefinition, runtime: Launc
 
 /** Launches the chaincode and waits until it is ready; undefined when the launch failed (logged). */
 export async function launchChaincode(engine: Engine, definition: ChaincodeDefinition, runtime: LaunchRuntime): Promise<LaunchedChaincode | undefined> {
-  const ccid = chaincodeIdOf(definition);
+  const ccid = chaincodeId(definition.name, definition.version);
   if (!(await buildFirst(definition, runtime))) return undefined;
   const where = runtime.mode === 'external' ? `the chaincode server at ${runtime.address}${runtime.connection?.tls ? ' (TLS)' : ''}` : definition.path;
   log(`peer listening on ${engine.peer.address}; launching ${ccid} (${definition.mode} mode, ${sourceLanguageOf(definition)}) from ${where}`);

@@ -172,7 +172,7 @@ function seconds(flag: string, v: string | undefined): number | undefined {
   return Math.round(n * 1000);
 }
 
-const BASE_IMAGE_KEYS = ['node', 'golang', 'golangRuntime', 'java'] as const;
+const BASE_IMAGE_KEYS = Object.keys(DEFAULT_CONFIG.baseImages);
 
 export function parseCli(argv: readonly string[]): CliCommand {
   let parsed;
@@ -230,7 +230,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const baseImages: Record<string, string> = { ...((fileConfig.baseImages as Record<string, string>) ?? {}) };
   for (const spec of v['base-image'] ?? []) {
     const [lang, image] = [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)];
-    if (!spec.includes('=') || !(BASE_IMAGE_KEYS as readonly string[]).includes(lang) || !image) {
+    if (!spec.includes('=') || !BASE_IMAGE_KEYS.includes(lang) || !image) {
       throw new UsageError(`--base-image ${spec}: use LANG=IMAGE with LANG one of ${BASE_IMAGE_KEYS.join(', ')}`);
     }
     baseImages[lang] = image;

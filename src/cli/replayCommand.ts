@@ -10,13 +10,13 @@ import type { TransactionRecord } from '../engine/ledger/types';
 import { versionText } from '../engine/replay/historicalState';
 import { IncompleteRecordsError, NotFreshError, prepareFreshDataDir, RecordedLedger } from '../engine/replay/recordedLedger';
 import { peerDataDir } from '../engine/ledger/channelDirectories';
-import { chaincodeNameOf } from '../engine/replay/recordedValues';
 import { replayTransaction, type ReplayResult } from '../engine/replay/replay';
 import { replaySequence, stateDifferences, type OutcomeDifference, type SequenceStep } from '../engine/replay/sequence';
 import { requireChaincode } from '../engine/workspace/detect';
 import { chaincodeDefinition, EXIT, launchChaincode, log, startEngine, watchEngine } from './chaincodeSession';
 import type { ReplayCommand } from './options';
 import { printedPayload } from './results';
+import { chaincodeNameOf } from '../engine/chaincodeId';
 
 const print = (line: object): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`);

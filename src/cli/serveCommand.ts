@@ -13,7 +13,7 @@ import { ServedChaincode } from '../engine/ccaas/servedChaincode';
 import { serveStartCommand } from '../engine/ccaas/serveStart';
 import type { ServingTlsMaterial } from '../engine/ccaas/types';
 import { ProcessVM } from '../engine/container/process/processVM';
-import { shortChaincodeId } from '../engine/launch/types';
+import { shortChaincodeId } from '../engine/chaincodeId';
 import { NotChaincodeError, requireChaincode } from '../engine/workspace/detect';
 
 export const SERVE_USAGE = `Usage:

@@ -5,6 +5,7 @@
  * `previousTxId`, `same` and `differences`; what happened, the differences and build errors go to
  * stderr in words. Runs until Ctrl-C.
  */
+import { shortTxId } from '../engine/txId';
 import * as path from 'path';
 import type { Engine } from '../engine/engine';
 import type { ChaincodeDefinition } from '../engine/launch/types';
@@ -58,8 +59,8 @@ export function reportReload(outcome: ReloadOutcome, folder: string, print: (lin
     const call = requestText(r.request);
     if (!r.result) log(`[watch] ${call} could not run: ${r.error}`);
     else if (!r.previous) log(`[watch] ${call} ran (status ${r.result.status}); nothing earlier to compare with`);
-    else if (r.differences.length === 0) log(`[watch] ${call}: the same response, event and writes as tx ${r.previous.txId.slice(0, 8)}`);
-    else log(`[watch] ${call} differs from tx ${r.previous.txId.slice(0, 8)}:\n${r.differences.map((d) => `  ${differenceText(d)}`).join('\n')}`);
+    else if (r.differences.length === 0) log(`[watch] ${call}: the same response, event and writes as tx ${shortTxId(r.previous.txId)}`);
+    else log(`[watch] ${call} differs from tx ${shortTxId(r.previous.txId)}:\n${r.differences.map((d) => `  ${differenceText(d)}`).join('\n')}`);
   }
 }
 

@@ -2,8 +2,9 @@
  * Every setting of the engine, in one typed object shared by the CLI (flags / config file) and the
  * editor (the `chaincode.*` settings). Defaults follow Fabric's core.yaml where Fabric has one.
  */
+import { DEFAULT_BASE_IMAGES, type BaseImages } from './platforms/types';
+
 export type ChaincodeMode = 'dev' | 'net';
-export type Language = 'node' | 'golang' | 'java';
 export type NetworkMode = 'host' | 'bridge-host-gateway';
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 export type LedgerDurability = 'process' | 'disk';
@@ -53,7 +54,7 @@ export interface EngineConfig {
    */
   readonly peerExternalAddress?: string;
   /** Base image per language (net mode). */
-  readonly baseImages: Readonly<Record<Language, string>> & { readonly golangRuntime: string };
+  readonly baseImages: BaseImages;
   /** How containers reach the peer: host networking (Linux) or host.docker.internal. */
   readonly networkMode: NetworkMode;
   /**
@@ -92,12 +93,7 @@ export const DEFAULT_CONFIG: EngineConfig = {
   executeTimeoutMs: 30_000,
   dockerEndpoint: 'unix:///var/run/docker.sock',
   dockerTls: { verify: false },
-  baseImages: {
-    node: 'hyperledger/fabric-nodeenv:2.5',
-    golang: 'hyperledger/fabric-ccenv:2.5',
-    golangRuntime: 'hyperledger/fabric-baseos:2.5',
-    java: 'hyperledger/fabric-javaenv:2.5',
-  },
+  baseImages: DEFAULT_BASE_IMAGES,
   networkMode: 'host',
   orgs: ['Org1MSP', 'Org2MSP'],
   mspId: 'Org1MSP',

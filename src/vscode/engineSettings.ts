@@ -5,6 +5,7 @@
 import { inspect } from 'util';
 import { ChaincodeMode, DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
 import type { RestartSetting } from '../engine/engine';
+import type { BaseImages } from '../engine/platforms/types';
 
 /** Reads one setting (key without the `chaincode.` prefix); undefined = not set. */
 export type SettingReader = <T>(key: string) => T | undefined;
@@ -113,12 +114,8 @@ function causeChain(err: unknown): ChainedError[] {
   return chain;
 }
 
-const BASE_IMAGE_SETTINGS = [
-  ['node', 'baseImage.node'],
-  ['golang', 'baseImage.golang'],
-  ['golangRuntime', 'baseImage.golangRuntime'],
-  ['java', 'baseImage.java'],
-] as const;
+/** `chaincode.baseImage.<key>` for each key of the engine's base images. */
+const BASE_IMAGE_SETTINGS = (Object.keys(DEFAULT_CONFIG.baseImages) as (keyof BaseImages)[]).map((key) => [key, `baseImage.${key}`] as const);
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { stripAnsi } from '../engine/util/lines';
-import { tagLine, txIdInLine } from './logTags';
+import { txIdInLine } from '../engine/txId';
+import { tagLine } from './logTags';
 
 export class ChaincodeLogs implements vscode.Disposable {
   private readonly channels = new Map<string, vscode.OutputChannel>();

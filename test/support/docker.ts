@@ -83,7 +83,7 @@ export async function ensureBaseImages(kinds: readonly BaseImageKind[] = ['node'
 export function asBaseImages(images: TestBaseImages): Partial<BaseImages> {
   return {
     node: images.node,
-    ...(images.golang ? { golangBuilder: images.golang } : {}),
+    ...(images.golang ? { golang: images.golang } : {}),
     ...(images.baseos ? { golangRuntime: images.baseos } : {}),
     ...(images.java ? { java: images.java } : {}),
   };

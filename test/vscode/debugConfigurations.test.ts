@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { detectChaincode } from '../../src/engine/workspace/detect';
 import { CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ResolveInput } from '../../src/vscode/debug/chaincodeDebug';
-import { debugConfigurationFor, debugLanguageOf } from '../../src/vscode/debug/languages';
+import { sourceLanguageOf } from '../../src/engine/workspace/detect';
+import { debugConfigurationFor } from '../../src/vscode/debug/languages';
 import { PauseState } from '../../src/vscode/debug/pauseState';
 import { engineConfigFrom } from '../../src/vscode/engineSettings';
 import { functionsFromMetadata, parseArgs } from '../../src/vscode/commands/contractMetadata';
@@ -38,7 +39,7 @@ describe('debug configurations per language', () => {
       'node_modules/fabric-shim/cli.js': '',
     });
     const i = input(dir);
-    assert.equal(debugLanguageOf(i.chaincode), 'node');
+    assert.equal(sourceLanguageOf(i.chaincode), 'node');
     const c = debugConfigurationFor('node').resolve(i);
     assert.equal(c.type, 'node');
     assert.equal(c.program, path.join(dir, 'node_modules/fabric-shim/cli.js'));
@@ -72,7 +73,7 @@ describe('debug configurations per language', () => {
       'node_modules/fabric-shim/cli.js': '',
     });
     const i = input(dir, { chaincodeName: 'mycc', version: '1.0' });
-    assert.equal(debugLanguageOf(i.chaincode), 'typescript');
+    assert.equal(sourceLanguageOf(i.chaincode), 'typescript');
     const c = debugConfigurationFor('typescript').resolve(i);
     assert.equal(c.preLaunchTask, 'npm: build');
     assert.equal(c.sourceMaps, true);
@@ -83,7 +84,7 @@ describe('debug configurations per language', () => {
   it("go: our own type (Delve's launch request: build and debug the package) with -peer.address=HOST:PORT and CORE_PEER_TLS_ENABLED=false", () => {
     const dir = folderWith({ 'go.mod': 'module github.com/acme/basic/v2\n\nrequire github.com/hyperledger/fabric-contract-api-go/v2 v2.2.0\n' });
     const i = input(dir);
-    const c = debugConfigurationFor(debugLanguageOf(i.chaincode)).resolve(i);
+    const c = debugConfigurationFor(sourceLanguageOf(i.chaincode)).resolve(i);
     assert.equal(c.type, 'chaincode', "no Go extension: the chaincode type's own adapter (dlv dap) serves it");
     assert.equal(debugConfigurationFor('golang').debuggerExtension, undefined);
     assert.equal(c.mode, 'debug');

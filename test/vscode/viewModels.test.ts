@@ -8,7 +8,8 @@ import { coarseStatus, containerNodes } from '../../src/vscode/tree/containers/m
 import { transactionNodes } from '../../src/vscode/tree/transactions/model';
 import { decodeCompositeKey, displayKey, stateKeyNodes, valuePreview } from '../../src/vscode/tree/worldState/model';
 import { stripAnsi } from '../../src/engine/util/lines';
-import { tagLine, txIdInLine } from '../../src/vscode/logTags';
+import { txIdInLine } from '../../src/engine/txId';
+import { tagLine } from '../../src/vscode/logTags';
 
 const handler = (over: Partial<HandlerInfo> = {}): HandlerInfo => ({
   id: 'h1',

@@ -5,7 +5,7 @@
  * then `stopped` (stopped, or its process ended); and each connection a peer opens or closes.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Language } from '../config';
+import type { Language } from '../platforms/types';
 import type { ProcessVM } from '../container/process/processVM';
 import type { RuntimeEvent } from '../container/types';
 import { Emitter, type Disposable, type Event } from '../util/events';

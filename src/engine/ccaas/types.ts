@@ -3,7 +3,7 @@
  * (a real network's, or the embedded one) to dial. What the CLI's `serve` prints and the editor's
  * Chaincodes view shows about it.
  */
-import type { Language } from '../config';
+import type { Language } from '../platforms/types';
 
 /**
  * starting: the chaincode's own server is not listening yet (its process or debuggee is starting);

@@ -6,9 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { codecs } from '../wire/codec';
-import { ChaincodeLanguage } from '../wire/messages';
-import type { Language } from '../config';
-import { ChaincodeDefinition, chaincodeIdOf, LaunchMode } from './types';
+import { ChaincodeSpecType } from '../wire/messages';
+import type { Language } from '../platforms/types';
+import { ChaincodeDefinition, LaunchMode } from './types';
+import { chaincodeId } from '../chaincodeId';
 
 interface StoredDeployment {
   /** base64 of a serialized protos.ChaincodeDeploymentSpec. */
@@ -17,15 +18,15 @@ interface StoredDeployment {
   readonly address?: string;
 }
 
-const LANGUAGE_TO_TYPE: Record<Language, ChaincodeLanguage> = {
-  node: ChaincodeLanguage.NODE,
-  golang: ChaincodeLanguage.GOLANG,
-  java: ChaincodeLanguage.JAVA,
+const LANGUAGE_TO_TYPE: Record<Language, ChaincodeSpecType> = {
+  node: ChaincodeSpecType.NODE,
+  golang: ChaincodeSpecType.GOLANG,
+  java: ChaincodeSpecType.JAVA,
 };
 
-function languageOf(type: ChaincodeLanguage): Language {
-  if (type === ChaincodeLanguage.GOLANG || type === ChaincodeLanguage.CAR) return 'golang';
-  if (type === ChaincodeLanguage.JAVA) return 'java';
+function languageOf(type: ChaincodeSpecType): Language {
+  if (type === ChaincodeSpecType.GOLANG || type === ChaincodeSpecType.CAR) return 'golang';
+  if (type === ChaincodeSpecType.JAVA) return 'java';
   return 'node';
 }
 
@@ -72,7 +73,7 @@ export class ChaincodeRegistry {
   }
 
   async put(def: ChaincodeDefinition): Promise<void> {
-    this.entries.set(chaincodeIdOf(def), { deploymentSpec: encodeDeployment(def).toString('base64'), mode: def.mode, address: def.address });
+    this.entries.set(chaincodeId(def.name, def.version), { deploymentSpec: encodeDeployment(def).toString('base64'), mode: def.mode, address: def.address });
     // One write at a time: concurrent launches would otherwise rename the same temp file twice.
     const write = this.writing.then(() => this.save());
     this.writing = write.catch(() => undefined);

@@ -7,6 +7,7 @@ import type { Handler } from '../peer/handler';
 import type { LaunchState } from '../peer/handlerRegistry';
 import { Emitter } from '../util/events';
 import type { ChaincodeDefinition, ChaincodeLog, ChaincodeStatus, ContainerInfo, ProcessInfo, RunningChaincode } from './types';
+import { txIdInLine } from '../txId';
 
 export interface TableEntry {
   definition: ChaincodeDefinition;
@@ -29,8 +30,6 @@ export interface TableEntry {
 }
 
 const RECENT_LOG_LINES = 20;
-/** Shims print the first 8 hex characters of the txid in brackets: `[mychannel-a1b2c3d4]` or `[a1b2c3d4]`. */
-const TXID_IN_LINE = /\[(?:[^\]\s]*-)?([0-9a-f]{8})[0-9a-f]*\]/;
 
 /** A stack trace's frames after its first two: they would push the error line itself (`SyntaxError: …`) out of the last lines. */
 const STACK_FRAME = /^\s+at /;
@@ -90,8 +89,7 @@ export class ChaincodeTable {
         entry.recentLogs.push(e.line);
         if (entry.recentLogs.length > RECENT_LOG_LINES) entry.recentLogs.shift();
       }
-      const match = TXID_IN_LINE.exec(e.line);
-      this.logs.fire({ ccid: e.ccid, stream: e.stream, line: e.line, txId: match?.[1] });
+      this.logs.fire({ ccid: e.ccid, stream: e.stream, line: e.line, txId: txIdInLine(e.line) });
       return;
     }
     if (e.kind !== 'status' || !entry || e.vm !== entry.vm) return;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Language } from '../config';
+import type { Language } from '../platforms/types';
 import { findPrebuiltJar } from '../platforms/java';
 import { chaincodeEnv } from '../platforms/launchParameters';
 

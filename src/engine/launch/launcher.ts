@@ -12,7 +12,8 @@ import type { HandlerRegistry, LaunchState } from '../peer/handlerRegistry';
 import type { Disposable } from '../util/events';
 import type { ChaincodeRegistry } from './chaincodeRegistry';
 import { ChaincodeTable, type TableEntry } from './chaincodeTable';
-import { ChaincodeDefinition, chaincodeIdOf, LaunchOptions, LaunchSpec, RunningChaincode } from './types';
+import { ChaincodeDefinition, LaunchOptions, LaunchSpec, RunningChaincode } from './types';
+import { chaincodeId, chaincodeVersionOf } from '../chaincodeId';
 
 /** What a runtime needs to start one chaincode: argv, env, files, lazy image builders, and where. */
 export type RuntimeRecipe = Pick<StartRequest, 'args' | 'env' | 'files' | 'builder' | 'imageTag' | 'dependencies' | 'workingDir'> & { readonly vm: VMKind };
@@ -69,7 +70,7 @@ export class ChaincodeLauncher {
 
   /** Launch (Fabric's ChaincodeSupport.Launch): returns once the chaincode is ready. */
   async launch(spec: LaunchSpec, options: LaunchOptions = {}): Promise<RunningChaincode> {
-    const ccid = spec.kind === 'deployment' ? chaincodeIdOf(spec.definition) : spec.chaincodeId;
+    const ccid = spec.kind === 'deployment' ? chaincodeId(spec.definition.name, spec.definition.version) : spec.chaincodeId;
     // 1. Already running: at once.
     const registered = this.deps.handlers.handler(ccid);
     if (registered?.state === 'ready') return this.adopt(ccid, registered, spec);
@@ -306,7 +307,7 @@ export class ChaincodeLauncher {
       const definition =
         spec.kind === 'deployment'
           ? spec.definition
-          : (this.deps.definitions.get(ccid) ?? { name: handler.chaincodeName, version: ccid.split(':')[1] ?? '', mode: 'dev', language: 'node', path: '' });
+          : (this.deps.definitions.get(ccid) ?? { name: handler.chaincodeName, version: chaincodeVersionOf(ccid), mode: 'dev', language: 'node', path: '' });
       this.table.begin(ccid, definition, 'ready', handler);
     }
     return this.table.snapshot(ccid)!;

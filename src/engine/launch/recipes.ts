@@ -15,7 +15,8 @@ import { devStartCommand } from './devStart';
 import { dialAddress, ExternalAddressError, parseExternalAddress, tlsListenerFor, type HostPort } from './externalAddress';
 import { CONNECTION_FILE } from './externalVM';
 import type { RecipeSource, RuntimeRecipe } from './launcher';
-import { ChaincodeDefinition, chaincodeIdOf } from './types';
+import type { ChaincodeDefinition } from './types';
+import { chaincodeId } from '../chaincodeId';
 
 export class EngineRecipes implements RecipeSource {
   /** `mspId`: the MSP of the peer these chaincodes run for (`stub.getMspID()` answers it). */
@@ -31,7 +32,7 @@ export class EngineRecipes implements RecipeSource {
   }
 
   async recipeFor(def: ChaincodeDefinition): Promise<RuntimeRecipe> {
-    const ccid = chaincodeIdOf(def);
+    const ccid = chaincodeId(def.name, def.version);
     if (def.mode === 'dev') {
       // Plaintext on the peer's main listener, as Fabric's dev mode.
       const command = await devStartCommand({ language: def.language, folder: def.path, ccid, peerAddress: this.peer.address, mspId: this.mspId, logLevel: this.config.logLevel });
@@ -52,14 +53,7 @@ export class EngineRecipes implements RecipeSource {
     if (def.mode !== 'net') throw new Error(`no runtime starts ${String(def.mode)}-mode chaincode ${ccid}`);
     const external = this.externalAddress();
     // Packaging reads and hashes the folder; the tar is only streamed if the image must be built.
-    const prepared = await prepareBuild(platformFor(def.language), def.path, {
-      baseImages: {
-        node: this.config.baseImages.node,
-        golangBuilder: this.config.baseImages.golang,
-        golangRuntime: this.config.baseImages.golangRuntime,
-        java: this.config.baseImages.java,
-      },
-    });
+    const prepared = await prepareBuild(platformFor(def.language), def.path, { baseImages: this.config.baseImages });
     let peerAddress = this.peer.address;
     let tls: ChaincodeTLSMaterial | undefined;
     if (this.config.netModeTls) {

@@ -2,8 +2,8 @@
  * The launch engine's vocabulary: what a chaincode is (its definition), how it runs (mode), and
  * what the engine reports about each one it manages.
  */
-import type { Language } from '../config';
 import type { ChaincodeServerDial } from '../platforms/ccaasConnection';
+import type { Language } from '../platforms/types';
 
 /**
  * dev: the user runs the chaincode (e.g. under a debugger) and it registers by itself.
@@ -29,21 +29,6 @@ export interface ChaincodeDefinition {
    * runtime language stays `node`; views say `typescript`.
    */
   readonly typescript?: boolean;
-}
-
-/** The language a developer wrote the chaincode in: `typescript` for TypeScript, else its runtime language. */
-export function sourceLanguageOf(def: Pick<ChaincodeDefinition, 'language' | 'typescript'>): Language | 'typescript' {
-  return def.language === 'node' && def.typescript ? 'typescript' : def.language;
-}
-
-export function chaincodeIdOf(def: Pick<ChaincodeDefinition, 'name' | 'version'>): string {
-  return `${def.name}:${def.version}`;
-}
-
-/** A chaincode id to show: a package ID's 64-hex hash cut to its first 8 digits (`label:1a2b3c4d`), any other id whole. */
-export function shortChaincodeId(ccid: string): string {
-  const m = /^(.*):([0-9a-f]{64})$/.exec(ccid);
-  return m ? `${m[1]}:${m[2].slice(0, 8)}` : ccid;
 }
 
 /**

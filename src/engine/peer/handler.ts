@@ -11,6 +11,7 @@ import type { ChaincodeStream } from './stream';
 import type { HandlerInfo, HandlerState, InFlightTransaction, PeerDiagnostic } from './types';
 import { contextKey, ExecutionOutcome, TransactionContext } from './transactionContext';
 import { handleShimRequest, InvokeChaincode, SHIM_REQUEST_TYPES } from './shimRequests';
+import { chaincodeNameOf } from '../chaincodeId';
 
 /** What the handler needs from the peer around it. */
 export interface HandlerHost {
@@ -74,8 +75,7 @@ export class Handler {
 
   /** The namespace the chaincode's state lives in: its name without the version or package hash. */
   get chaincodeName(): string {
-    const colon = this.chaincodeIdValue.indexOf(':');
-    return colon >= 0 ? this.chaincodeIdValue.slice(0, colon) : this.chaincodeIdValue;
+    return chaincodeNameOf(this.chaincodeIdValue);
   }
 
   info(): HandlerInfo {

@@ -22,7 +22,7 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Language } from '../config';
+import type { Language } from './types';
 import type { GoTarEntry } from './goTar';
 import { validateMetadataFile } from './statedbMetadata';
 import { followLink, SymlinkError } from './symlinks';

@@ -3,8 +3,6 @@
  * binary in the toolchain image (module mode; `-mod=vendor` when vendor/ is packaged), then copy it
  * into the small runtime image as /usr/local/bin/chaincode.
  */
-import { access } from 'node:fs/promises';
-import path from 'node:path';
 import { collectPackage } from './packaging';
 import { fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
@@ -40,13 +38,6 @@ export function golangDockerfile(steps: GolangBuildSteps): string {
 export const golangPlatform: Platform = {
   language: 'golang',
 
-  async detect(dir: string): Promise<boolean> {
-    return access(path.join(dir, 'go.mod')).then(
-      () => true,
-      () => false,
-    );
-  },
-
   chaincodeArgs(peerAddress: string, extraArgs: readonly string[] = []): string[] {
     // The v2 shim reads the address from this flag only (no CORE_PEER_ADDRESS fallback).
     return ['chaincode', `-peer.address=${peerAddress}`, ...extraArgs];
@@ -58,11 +49,11 @@ export const golangPlatform: Platform = {
     const packaged = new Set(entries.map((e) => e.path));
     if (!packaged.has('go.mod')) throw new Error(`${dir} has no go.mod (or it is ignored): Go chaincode must be a module`);
     const steps: GolangBuildSteps = {
-      builderImage: base.golangBuilder,
+      builderImage: base.golang,
       runtimeImage: base.golangRuntime,
       vendored: packaged.has('vendor/modules.txt'),
       ...(options?.goProxy !== undefined ? { goProxy: options.goProxy } : {}),
     };
-    return { entries, dockerfile: golangDockerfile(steps), labels: fabricLabels('GOLANG'), baseImages: [base.golangBuilder, base.golangRuntime] };
+    return { entries, dockerfile: golangDockerfile(steps), labels: fabricLabels('GOLANG'), baseImages: [base.golang, base.golangRuntime] };
   },
 };

@@ -1,33 +1,17 @@
 /**
- * The platforms' front door: pick the platform of a folder, and turn a folder into the image tag
- * plus the lazy builder that the container layer's StartRequest takes.
+ * The platforms' front door: a language's platform, and a folder turned into the image tag plus
+ * the lazy builder that the container layer's StartRequest takes.
  */
 import type { BuildContext, Builder, BuildRequest } from '../container/types';
-import { golangPlatform } from './golang';
-import { javaPlatform } from './java';
-import { nodePlatform } from './node';
 import { packageDigest, packTar, tarBuffer } from './packaging';
-import { CODE_CONTEXT_DIR, withLabels, type ChaincodeLanguage, type ImagePlan, type Platform, type PlatformOptions } from './types';
+import { CODE_CONTEXT_DIR, withLabels, type ImagePlan, type Language, type Platform, type PlatformOptions } from './types';
 
 export * from './types';
 export { launchParameters, normaliseLogLevel, TLS_PATHS, type ChaincodeTLSMaterial, type LaunchParameterInput, type LaunchParameters } from './launchParameters';
-export { nodePlatform, golangPlatform, javaPlatform };
-
-/** Detection order: a Go or Java project may carry a package.json for tooling, not the reverse. */
-const PLATFORMS: readonly Platform[] = [golangPlatform, javaPlatform, nodePlatform];
-
-export function platformFor(language: ChaincodeLanguage): Platform {
-  const platform = PLATFORMS.find((p) => p.language === language);
-  if (!platform) throw new Error(`unsupported chaincode language: ${String(language)}`);
-  return platform;
-}
-
-export async function detectPlatform(dir: string): Promise<Platform | undefined> {
-  for (const platform of PLATFORMS) {
-    if (await platform.detect(dir)) return platform;
-  }
-  return undefined;
-}
+export { platformFor } from './table';
+export { golangPlatform } from './golang';
+export { javaPlatform } from './java';
+export { nodePlatform } from './node';
 
 export interface PreparedImage {
   /** Content hash of what goes in (code, Dockerfile, labels, base images…): the image tag. */
@@ -39,7 +23,7 @@ export interface PreparedImage {
 }
 
 export interface PreparedBuild extends PreparedImage {
-  readonly language: ChaincodeLanguage;
+  readonly language: Language;
   /** Everything packaged, dependencies included. */
   readonly fileCount: number;
   readonly totalBytes: number;
@@ -88,9 +72,4 @@ function prepareImage(plan: ImagePlan, recipe: Readonly<Record<string, string>>)
       return { recipeHash: imageTag, stream: packTar([], [file, archive]) };
     },
   };
-}
-
-/** The build context in one step (what Fabric's `GenerateDockerBuild` returns). */
-export async function buildContext(platform: Platform, dir: string, options?: PlatformOptions): Promise<BuildContext> {
-  return (await prepareBuild(platform, dir, options)).builder();
 }

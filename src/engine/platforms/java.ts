@@ -3,13 +3,12 @@
  * build/libs/ (Gradle) is used as is: building inside the image needs Maven Central. Otherwise the
  * image's Maven or Gradle builds it in a builder stage.
  */
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { collectPackage, fileEntry } from './packaging';
 import { fabricLabels, resolveBaseImages, type BuildPlan, type Platform, type PlatformOptions } from './types';
 
 export const JAVA_JAR_PATH = '/root/chaincode-java/chaincode.jar';
-const BUILD_FILES = ['pom.xml', 'build.gradle', 'build.gradle.kts'];
 /** Jars that are never the runnable one. */
 const NOT_RUNNABLE = /(^original-|-sources\.jar$|-javadoc\.jar$|-tests?\.jar$|-plain\.jar$)/;
 /** Names the usual uber-jar plugins give (shade, assembly, shadow). */
@@ -54,19 +53,6 @@ export async function findPrebuiltJar(dir: string): Promise<string | undefined> 
 
 export const javaPlatform: Platform = {
   language: 'java',
-
-  async detect(dir: string): Promise<boolean> {
-    for (const file of BUILD_FILES) {
-      if (
-        await access(path.join(dir, file)).then(
-          () => true,
-          () => false,
-        )
-      )
-        return true;
-    }
-    return false;
-  },
 
   chaincodeArgs(peerAddress: string, extraArgs: readonly string[] = []): string[] {
     return ['java', '-jar', JAVA_JAR_PATH, '--peerAddress', peerAddress, ...extraArgs];

@@ -3,10 +3,8 @@
  * (`dockercontroller.go GetArgs/GetEnv`, TLS files uploaded before start; shim-protocol.md §3.1–3.2).
  */
 import type { ContainerFile } from '../container/types';
-import { golangPlatform } from './golang';
-import { javaPlatform } from './java';
-import { nodePlatform } from './node';
-import type { ChaincodeLanguage, Platform } from './types';
+import { platformFor } from './table';
+import type { Language } from './types';
 
 export const TLS_DIR = '/etc/hyperledger/fabric';
 export const TLS_PATHS = {
@@ -70,7 +68,7 @@ export function chaincodeEnv(input: ChaincodeEnvInput): Record<string, string> {
 }
 
 export interface LaunchParameterInput extends Omit<ChaincodeEnvInput, 'tlsFiles'> {
-  readonly language: ChaincodeLanguage;
+  readonly language: Language;
   /** host:port of the peer's chaincode endpoint as seen from the container. */
   readonly peerAddress: string;
   /** Absent: TLS off. */
@@ -85,15 +83,9 @@ export interface LaunchParameters {
   readonly files: ContainerFile[];
 }
 
-const PLATFORMS: Record<ChaincodeLanguage, Platform> = {
-  node: nodePlatform,
-  golang: golangPlatform,
-  java: javaPlatform,
-};
-
 /** A container's argv, environment and files (the TLS files at Fabric's paths). */
 export function launchParameters(input: LaunchParameterInput): LaunchParameters {
-  const platform = PLATFORMS[input.language];
+  const platform = platformFor(input.language);
   const { language: _language, peerAddress, tls, extraArgs, ...envInput } = input;
   const env = { ...platform.processEnv, ...chaincodeEnv({ ...envInput, tlsFiles: tls ? TLS_PATHS : undefined }) };
   const files: ContainerFile[] = [];

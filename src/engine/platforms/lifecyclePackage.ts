@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Language } from '../config';
+import type { Language } from './types';
 import { detectChaincode } from '../workspace/detect';
 import { connectionJson, type CcaasConnection } from './ccaasConnection';
 import { deploymentPayload, metadataPayload } from './fabricPayload';

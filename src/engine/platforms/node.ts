@@ -4,7 +4,7 @@
  * used when present (offline, and what the developer tested with), in a dependencies image of its
  * own; otherwise the build installs.
  */
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPENDENCIES_IMAGE_ARG } from '../container/types';
 import { collectPackage, type PackageEntry } from './packaging';
@@ -90,10 +90,6 @@ export async function nodeBuildSteps(dir: string, entries: readonly PackageEntry
 export const nodePlatform: Platform = {
   language: 'node',
 
-  async detect(dir: string): Promise<boolean> {
-    return exists(path.join(dir, 'package.json'));
-  },
-
   processEnv: NPM_START_ENV,
 
   chaincodeArgs(peerAddress: string, extraArgs: readonly string[] = []): string[] {
@@ -128,11 +124,4 @@ export const nodePlatform: Platform = {
 /** Quotes for /bin/sh unless the word is plainly safe (peer addresses usually are). */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-async function exists(file: string): Promise<boolean> {
-  return access(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -4,14 +4,21 @@
  */
 import type { PackageEntry } from './packaging';
 
-export type ChaincodeLanguage = 'node' | 'golang' | 'java';
+/** The languages Fabric runs chaincode in: one platform each (Fabric's golang, node and java). */
+export type Language = 'node' | 'golang' | 'java';
 
-/** Base images per language: settings, defaulting to Fabric's. Tests point them at local images. */
+/** What a chaincode's source is written in: a Language, or TypeScript, which Fabric runs as Node. */
+export type SourceLanguage = Language | 'typescript';
+
+/**
+ * Base images per language: the `chaincode.baseImage.*` settings (the CLI's `--base-image KEY=IMAGE`),
+ * defaulting to Fabric's. Tests point them at local images.
+ */
 export interface BaseImages {
   /** Runs Node chaincode (and its npm install/build steps). */
   readonly node: string;
   /** Go toolchain image the binary is built in (Fabric's `chaincode.builder`). */
-  readonly golangBuilder: string;
+  readonly golang: string;
   /** Image the static Go binary runs in (Fabric's `chaincode.golang.runtime`). */
   readonly golangRuntime: string;
   /** Runs (and, without a prebuilt jar, builds) Java chaincode. */
@@ -20,7 +27,7 @@ export interface BaseImages {
 
 export const DEFAULT_BASE_IMAGES: BaseImages = {
   node: 'hyperledger/fabric-nodeenv:2.5',
-  golangBuilder: 'hyperledger/fabric-ccenv:2.5',
+  golang: 'hyperledger/fabric-ccenv:2.5',
   golangRuntime: 'hyperledger/fabric-baseos:2.5',
   java: 'hyperledger/fabric-javaenv:2.5',
 };
@@ -65,9 +72,7 @@ export interface BuildPlan extends ImagePlan {
 }
 
 export interface Platform {
-  readonly language: ChaincodeLanguage;
-  /** Does this folder hold chaincode of this language? */
-  detect(dir: string): Promise<boolean>;
+  readonly language: Language;
   /** argv for the chaincode process in the image (Fabric's `GetArgs`). */
   chaincodeArgs(peerAddress: string, extraArgs?: readonly string[]): string[];
   /** Environment the process needs besides Fabric's (`GetEnv`), e.g. to start faster. */

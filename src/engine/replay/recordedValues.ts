@@ -1,16 +1,10 @@
 /**
- * Reading transaction records back into what ran: the chaincode name of a recorded chaincode id, and
- * an argument's bytes from its recorded text. Light (no engine): the editor's export uses it too.
+ * Reading transaction records back into what ran: an argument's bytes from its recorded text. Light
+ * (no engine): the editor's export uses it too.
  */
 import { isUtf8 } from 'buffer';
 
 const BASE64_MARKER = 'base64:';
-
-/** `name` of a chaincode id `name:version`. */
-export function chaincodeNameOf(chaincodeId: string): string {
-  const colon = chaincodeId.indexOf(':');
-  return colon >= 0 ? chaincodeId.slice(0, colon) : chaincodeId;
-}
 
 /**
  * An argument's bytes from its recorded text: records show bytes that are not UTF-8 as `base64:` and

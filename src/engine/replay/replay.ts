@@ -14,7 +14,8 @@ import { endorsementDifferences, type EndorsementDifference } from '../transacti
 import type { TransactionPipeline } from '../transactions/pipeline';
 import { buildProposal } from '../transactions/proposal';
 import { HistoricalState, replayPoint, type ReplayPoint } from './historicalState';
-import { chaincodeNameOf, recordedArgument } from './recordedValues';
+import { recordedArgument } from './recordedValues';
+import { chaincodeNameOf } from '../chaincodeId';
 
 /** What replay runs on: an engine's peer (ledgers, identity) and its pipeline (records, chaincode). */
 export interface ReplayHost {

@@ -9,8 +9,9 @@ import type { WorldState } from '../ledger/worldState';
 import { endorsementDifferences, type EndorsementDifference } from '../transactions/endorsementDiff';
 import type { TransactionPipeline } from '../transactions/pipeline';
 import type { ExecuteResult } from '../transactions/types';
-import { recordedArgument, chaincodeNameOf } from './recordedValues';
+import { recordedArgument } from './recordedValues';
 import { simulationOf } from './replay';
+import { chaincodeNameOf } from '../chaincodeId';
 
 /** The original was valid (or not) and the replay is not (or is). */
 export interface ValidationDifference {

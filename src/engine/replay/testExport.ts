@@ -10,11 +10,15 @@ import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { TransactionRecord } from '../ledger/types';
+import type { SourceLanguage } from '../platforms/types';
 import { renderGoTest } from './goTestTemplate';
 import { renderMochaTest } from './mochaTestTemplate';
-import { chaincodeNameOf, isBinaryArgument } from './recordedValues';
+import { isBinaryArgument } from './recordedValues';
+import { chaincodeNameOf } from '../chaincodeId';
+import { shortTxId } from '../txId';
 
-export type TestLanguage = 'node' | 'typescript' | 'golang';
+/** Tests are exported as mocha (Node, TypeScript) or go tests. */
+export type TestLanguage = Exclude<SourceLanguage, 'java'>;
 
 /** What each exported transaction must answer: the CLI's result line, as it was recorded. */
 export interface ExpectedResult {
@@ -85,7 +89,7 @@ export function renderTest(request: TestExportRequest): { readonly file: string;
   const transactions: ExportedTransaction[] = [];
   for (const r of request.sequence) {
     const why = leftOutBecause(r, request.chaincodeName);
-    if (why) left.push(`${r.fn}(${r.args.join(', ')}) ${r.txId.slice(0, 8)}: ${why}`);
+    if (why) left.push(`${r.fn}(${r.args.join(', ')}) ${shortTxId(r.txId)}: ${why}`);
     else transactions.push(exportedTransaction(r));
   }
   if (transactions.length === 0) {

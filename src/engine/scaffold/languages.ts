@@ -3,7 +3,7 @@
  * command that runs its own unit tests. Versions are pinned in the templates, not here.
  */
 import * as os from 'os';
-import type { Language } from '../config';
+import type { Language } from '../platforms/types';
 
 export type ScaffoldLanguage = 'node' | 'typescript' | 'go' | 'java';
 

@@ -8,6 +8,7 @@ import { Emitter } from '../util/events';
 import type { ChaincodeStream } from '../peer/stream';
 import { createMemoryStreamPair } from './memoryStream';
 import { runInProcShim, SystemChaincode } from './inprocShim';
+import { chaincodeNameOf } from '../chaincodeId';
 
 interface Instance {
   readonly chaincodeSide: ChaincodeStream;
@@ -30,7 +31,7 @@ export class InProcVM implements VM {
 
   /** The path of an in-process chaincode is carried in the env as Fabric does with the args. */
   async start(req: StartRequest): Promise<void> {
-    const path = req.env.CORE_CHAINCODE_PATH ?? req.ccid.split(':')[0];
+    const path = req.env.CORE_CHAINCODE_PATH ?? chaincodeNameOf(req.ccid);
     const chaincode = this.types.get(path);
     if (!chaincode) throw new Error(`system chaincode path ${path} is not registered`);
     if (this.running.has(req.ccid)) throw new Error(`system chaincode ${req.ccid} is already running`);

@@ -25,6 +25,7 @@ import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
+import { chaincodeVersionOf } from '../chaincodeId';
 
 /** Who called, as the records show it (the edge has checked the identity). */
 export interface Caller {
@@ -334,7 +335,7 @@ export class TransactionPipeline {
     proposal: Proposal,
     endorser: (peer: Peer) => Parameters<typeof endorse>[3],
   ): EndorsedBy | { readonly mismatches: EndorsementMismatch[] } {
-    const version = versionOf(simulated.handler.chaincodeId);
+    const version = chaincodeVersionOf(simulated.handler.chaincodeId);
     const all = simulated.peers.map((p, i) => endorse(proposal, simulated.simulations[i], version, endorser(p)));
     const differ = mismatches(
       simulated.peers,
@@ -448,10 +449,4 @@ function recordBase(proposal: Proposal, handler: Handler, kind: TransactionKind,
     // Fabric emits no event for an evaluation: nothing was committed.
     event: kind === 'query' ? null : event,
   };
-}
-
-/** The version part of a chaincode id (`name:version`, or a package id's hash). */
-function versionOf(chaincodeId: string): string {
-  const colon = chaincodeId.indexOf(':');
-  return colon >= 0 ? chaincodeId.slice(colon + 1) : '';
 }

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import { codecs, timestampOf } from '../wire/codec';
-import { ChaincodeLanguage, HeaderType, SignedProposal } from '../wire/messages';
+import { ChaincodeSpecType, HeaderType, SignedProposal } from '../wire/messages';
 
 /** Who signs a proposal, an endorsement or a transaction: an MSP identity with its key. */
 export interface Signer {
@@ -86,7 +86,7 @@ export function buildProposal(input: ProposalInput): Proposal {
   const header = codecs.Header.encode({ channel_header: channelHeader, signature_header: signatureHeader });
   const invocation = codecs.ChaincodeInvocationSpec.encode({
     chaincode_spec: {
-      type: ChaincodeLanguage.UNDEFINED,
+      type: ChaincodeSpecType.UNDEFINED,
       chaincode_id: { name: input.chaincodeName },
       input: { args: input.args as Uint8Array[], is_init: input.isInit },
     },

@@ -8,7 +8,7 @@
  * Saves while a reload runs are gathered into one more reload after it. The CLI prints the outcomes;
  * the editor shows them (Problems, a diff editor). This module decides nothing about either.
  */
-import type { Language } from '../config';
+import type { Language } from '../platforms/types';
 import { Emitter } from '../util/events';
 import type { BuildDiagnostic } from './buildDiagnostics';
 import { FolderWatcher } from './folderWatcher';

@@ -5,7 +5,8 @@
  * debug session its own way and waits here for the debuggee to register.
  */
 import type { ChaincodeLauncher } from '../launch/launcher';
-import { chaincodeIdOf, type ChaincodeDefinition } from '../launch/types';
+import type { ChaincodeDefinition } from '../launch/types';
+import { chaincodeId } from '../chaincodeId';
 import type { Peer } from '../peer/peer';
 import type { HandlerInfo } from '../peer/types';
 
@@ -13,7 +14,7 @@ export type Restart = (signal: AbortSignal) => Promise<void>;
 
 /** Stop, then launch the same definition again (its runtime reads the folder afresh). */
 export function relaunch(launcher: Pick<ChaincodeLauncher, 'running' | 'stop' | 'launch'>, definition: ChaincodeDefinition): Restart {
-  const ccid = chaincodeIdOf(definition);
+  const ccid = chaincodeId(definition.name, definition.version);
   return async (signal) => {
     if (launcher.running().some((r) => r.ccid === ccid)) await launcher.stop(ccid);
     await launcher.launch({ kind: 'deployment', definition }, { signal });

@@ -83,7 +83,8 @@ export interface ChaincodeInput {
   is_init: boolean;
 }
 
-export enum ChaincodeLanguage {
+/** Fabric's `ChaincodeSpec.Type` on the wire; the engine's own name for a language is platforms' `Language`. */
+export enum ChaincodeSpecType {
   UNDEFINED = 0,
   GOLANG = 1,
   NODE = 2,
@@ -92,7 +93,7 @@ export enum ChaincodeLanguage {
 }
 
 export interface ChaincodeSpec {
-  type: ChaincodeLanguage;
+  type: ChaincodeSpecType;
   chaincode_id?: Partial<ChaincodeID> | null;
   input?: Partial<ChaincodeInput> | null;
   timeout: number;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Language } from '../config';
+import type { Language, SourceLanguage } from '../platforms/types';
 
 export interface DetectedChaincode {
   /** Absolute path of the chaincode's folder (where package.json / go.mod / the build file is). */
@@ -181,6 +181,11 @@ function safeReaddir(dir: string): fs.Dirent[] {
   } catch {
     return [];
   }
+}
+
+/** What the chaincode is written in: TypeScript is Node chaincode compiled first. */
+export function sourceLanguageOf(cc: { readonly language: Language; readonly typescript?: boolean }): SourceLanguage {
+  return cc.language === 'node' && cc.typescript ? 'typescript' : cc.language;
 }
 
 /** The chaincode whose manifest is directly in `folder`, if any. */

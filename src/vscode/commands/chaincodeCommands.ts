@@ -2,10 +2,11 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { serveSpecOf } from '../debug/ccaasSessions';
-import { chaincodeIdOf, orCancel } from './registerCommands';
+import { chaincodeIdOfTarget, orCancel } from './registerCommands';
+import { chaincodeNameOf, chaincodeVersionOf } from '../../engine/chaincodeId';
 
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean = () => true): Promise<string> {
-  const given = chaincodeIdOf(arg);
+  const given = chaincodeIdOfTarget(arg);
   if (given) return given;
   const ids = [
     ...new Set([
@@ -44,7 +45,8 @@ export async function restartChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
   }
   const running = ctx.running().find((r) => r.ccid === ccid);
   const folder = ctx.folders.get(ccid) ?? running?.definition.path;
-  const [name, version] = ccid.split(':');
+  const name = chaincodeNameOf(ccid);
+  const version = chaincodeVersionOf(ccid);
   await stopChaincode(ctx, ccid).catch(() => undefined);
   const mode = running?.definition.mode === 'net' || running?.definition.mode === 'external' ? running.definition.mode : 'dev';
   const external = mode === 'external' ? { address: running?.definition.address, packageId: ccid } : {};
@@ -52,7 +54,7 @@ export async function restartChaincode(ctx: Ctx, arg?: unknown): Promise<void> {
 }
 
 export async function showLogs(ctx: Ctx, arg?: unknown): Promise<void> {
-  const ccid = chaincodeIdOf(arg) ?? (await pickChaincode(ctx, undefined, vscode.l10n.t('Show Logs')));
+  const ccid = chaincodeIdOfTarget(arg) ?? (await pickChaincode(ctx, undefined, vscode.l10n.t('Show Logs')));
   ctx.logs.show(ccid);
 }
 

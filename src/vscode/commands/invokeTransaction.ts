@@ -10,7 +10,8 @@ import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
 import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
-import { chaincodeIdOf, orCancel, showError } from './registerCommands';
+import { chaincodeIdOfTarget, orCancel, showError } from './registerCommands';
+import { shortTxId } from '../../engine/txId';
 
 export interface InvokeRequest {
   readonly chaincodeId?: string;
@@ -146,7 +147,7 @@ async function askTransient(title: string): Promise<Record<string, string> | und
 export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeKind, arg?: unknown): Promise<ExecuteResult> {
   const request: InvokeRequest = arg && typeof arg === 'object' && ('fn' in arg || 'args' in arg) ? (arg as InvokeRequest) : {};
   const asked = request.fn === undefined;
-  const ccid = request.chaincodeId ?? chaincodeIdOf(arg) ?? (await pickReadyChaincode(ctx, kind));
+  const ccid = request.chaincodeId ?? chaincodeIdOfTarget(arg) ?? (await pickReadyChaincode(ctx, kind));
   let fn = request.fn;
   let args = request.args ? [...request.args] : undefined;
   let transient = request.transient;
@@ -161,7 +162,7 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
   const engine = await ctx.ensureEngine();
   const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
   const ok = result.status < 400;
-  const summary = `${fn} → ${result.status}${ok ? '' : ` ${result.message}`} · ${result.durationMs} ms · tx ${result.txId.slice(0, 8)}`;
+  const summary = `${fn} → ${result.status}${ok ? '' : ` ${result.message}`} · ${result.durationMs} ms · tx ${shortTxId(result.txId)}`;
   ctx.log.info(`${kind} ${ccid} ${summary}`);
   if (request.showResult ?? asked) {
     await docs.open(docs.resultUri(fn, args ?? [], result), { beside: true });

@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ChaincodeMode } from '../../engine/config';
 import type { RunningChaincode } from '../../engine/launch/types';
-import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion } from '../../engine/workspace/detect';
+import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion, sourceLanguageOf } from '../../engine/workspace/detect';
 import { Cancelled, Ctx } from '../ctx';
 import { openSetting, orCancel } from './registerCommands';
 import { settingOfError } from '../engineSettings';
@@ -41,6 +41,7 @@ async function buildFirst(ctx: Ctx, cc: DetectedChaincode, step: (message: strin
 
 /** dev and net, or external: the peer dials a chaincode server (chaincode as a service, e.g. one F5 serves). */
 export type LaunchMode = ChaincodeMode | 'external';
+import { chaincodeId } from '../../engine/chaincodeId';
 
 /** Everything a launch needs; commands run from tests or other commands pass it to skip prompts. */
 export interface LaunchRequest {
@@ -94,7 +95,7 @@ async function pickChaincode(ctx: Ctx, folder: string | undefined): Promise<Dete
   const picked = await vscode.window.showQuickPick(
     found.map((cc) => ({
       label: cc.name,
-      description: `${cc.typescript ? 'typescript' : cc.language}${cc.contractApi ? ' · contract API' : ''}`,
+      description: `${sourceLanguageOf(cc)}${cc.contractApi ? ' · contract API' : ''}`,
       detail: roots.length ? path.relative(path.dirname(roots[0].uri.fsPath), cc.folder) : cc.folder,
       cc,
     })),
@@ -169,7 +170,7 @@ export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Pr
     return await runLaunch(ctx, cc, mode, name, version, address);
   } catch (err) {
     if (err instanceof Cancelled) throw err;
-    const ccid = `${name}:${version}`;
+    const ccid = chaincodeId(name, version);
     const message = vscode.l10n.t('Launching {0} failed: {1}', ccid, (err as Error).message);
     ctx.log.error(message);
     const showLogs = vscode.l10n.t('Show Logs');
@@ -189,7 +190,7 @@ export async function launchChaincode(ctx: Ctx, request: LaunchRequest = {}): Pr
 }
 
 async function runLaunch(ctx: Ctx, cc: DetectedChaincode, mode: LaunchMode, name: string, version: string, address: string | undefined): Promise<RunningChaincode> {
-  const ccid = `${name}:${version}`;
+  const ccid = chaincodeId(name, version);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Launching {0}', ccid), cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort(new Cancelled()));

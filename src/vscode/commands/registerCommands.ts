@@ -56,7 +56,7 @@ export function targetOf(arg: unknown): NodeTarget | undefined {
 }
 
 /** A chaincode id from a tree row, a string, or `{ chaincodeId }`. */
-export function chaincodeIdOf(arg: unknown): string | undefined {
+export function chaincodeIdOfTarget(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const t = targetOf(arg);
   if (t && (t.kind === 'chaincode' || t.kind === 'container')) return t.chaincodeId;

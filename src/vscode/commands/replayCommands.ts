@@ -11,13 +11,15 @@ import * as vscode from 'vscode';
 import type { SequenceScope } from '../../engine/replay/recordedLedger';
 import type { ReplayResult } from '../../engine/replay/replay';
 import type { TestLanguage } from '../../engine/replay/testExport';
-import { detectChaincode, type DetectedChaincode } from '../../engine/workspace/detect';
+import { detectChaincode, sourceLanguageOf, type DetectedChaincode } from '../../engine/workspace/detect';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import { renderTransaction } from '../documents/render';
 import { engineBundle } from '../engineAssembly';
 import { workspaceChaincodes } from './launchChaincode';
 import { orCancel, targetOf, type CommandHandler } from './registerCommands';
+import { chaincodeNameOf } from '../../engine/chaincodeId';
+import { shortTxId } from '../../engine/txId';
 
 export const REPLAY_SCHEME = 'chaincode-replay';
 
@@ -32,7 +34,7 @@ export class ReplayDocuments implements vscode.TextDocumentContentProvider, vsco
     const id = String(++this.count);
     this.texts.set(id, renderTransaction(result.replayed));
     if (this.texts.size > 20) this.texts.delete(this.texts.keys().next().value as string);
-    const name = `${result.original.fn || 'transaction'}-${result.original.txId.slice(0, 8)}-replayed-${id}.json`;
+    const name = `${result.original.fn || 'transaction'}-${shortTxId(result.original.txId)}-replayed-${id}.json`;
     return vscode.Uri.from({ scheme: REPLAY_SCHEME, path: `/replays/${name}`, query: new URLSearchParams({ id }).toString() });
   }
 
@@ -75,7 +77,7 @@ export async function replayOnCurrentCode(ctx: Ctx, docs: ChaincodeDocuments, re
   const original = engine.transactions.transaction(txId);
   let result: ReplayResult;
   try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Replaying {0}', original?.fn ?? txId.slice(0, 8)) }, () =>
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Replaying {0}', original?.fn ?? shortTxId(txId)) }, () =>
       engineBundle().replayTransaction(engine, txId),
     );
   } catch (err) {
@@ -118,7 +120,7 @@ export async function exportAsTest(ctx: Ctx, arg?: unknown): Promise<string> {
   const given = (targetOf(arg) ? {} : (arg ?? {})) as ExportRequest;
   const t = targetOf(arg);
   const fromRow = t?.kind === 'transaction' ? engine.transactions.transaction(t.txId)?.chaincode : undefined;
-  const chaincode = given.chaincode ?? (fromRow ? fromRow.split(':')[0] : await pickRecordedChaincode(engine.transactions.transactions({ channel })));
+  const chaincode = given.chaincode ?? (fromRow ? chaincodeNameOf(fromRow) : await pickRecordedChaincode(engine.transactions.transactions({ channel })));
   const scope = given.scope ?? (await pickScope());
   const cc = await chaincodeFolder(ctx, chaincode, given.folder);
   const language = testLanguageOf(cc);
@@ -140,7 +142,7 @@ export async function exportAsTest(ctx: Ctx, arg?: unknown): Promise<string> {
 }
 
 async function pickRecordedChaincode(records: readonly { chaincode: string }[]): Promise<string> {
-  const names = [...new Set(records.map((r) => r.chaincode.split(':')[0]))].sort();
+  const names = [...new Set(records.map((r) => chaincodeNameOf(r.chaincode)))].sort();
   if (names.length === 0) throw new Error(vscode.l10n.t('No transaction is recorded on this channel yet: there is nothing to export.'));
   if (names.length === 1) return names[0];
   return orCancel(await vscode.window.showQuickPick(names, { title: vscode.l10n.t('Export as Test: which chaincode?') }));
@@ -156,7 +158,7 @@ async function pickScope(): Promise<SequenceScope> {
 
 /** The folder the chaincode was launched or debugged from, else the workspace's chaincode of that name. */
 async function chaincodeFolder(ctx: Ctx, name: string, folder: string | undefined): Promise<DetectedChaincode> {
-  const known = folder ?? [...ctx.folders].find(([ccid]) => ccid.split(':')[0] === name)?.[1] ?? ctx.running().find((r) => r.definition.name === name)?.definition.path;
+  const known = folder ?? [...ctx.folders].find(([ccid]) => chaincodeNameOf(ccid) === name)?.[1] ?? ctx.running().find((r) => r.definition.name === name)?.definition.path;
   const candidates = known ? [detectChaincode(known)].filter((c): c is DetectedChaincode => !!c) : workspaceChaincodes();
   if (candidates.length === 1) return candidates[0];
   if (candidates.length === 0) throw new Error(vscode.l10n.t('No chaincode folder found for {0}: open its folder, or launch it from there first.', name));
@@ -168,8 +170,8 @@ async function chaincodeFolder(ctx: Ctx, name: string, folder: string | undefine
 }
 
 function testLanguageOf(cc: DetectedChaincode): TestLanguage {
-  if (cc.language === 'golang') return 'golang';
-  if (cc.language === 'node') return cc.typescript ? 'typescript' : 'node';
+  const language = sourceLanguageOf(cc);
+  if (language !== 'java') return language;
   throw new Error(vscode.l10n.t('Export as Test writes mocha tests (Node, TypeScript) and go tests; {0} is {1} chaincode.', cc.name, cc.language));
 }
 

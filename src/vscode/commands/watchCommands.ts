@@ -6,12 +6,12 @@ import * as vscode from 'vscode';
 import { requestKey, requestOf, requestText, type RerunRequest } from '../../engine/watch/rerunRequest';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
-import { chaincodeIdOf, orCancel, targetOf, type CommandHandler } from './registerCommands';
+import { chaincodeIdOfTarget, orCancel, targetOf, type CommandHandler } from './registerCommands';
 import { WatchController } from './watchChaincodes';
 
 /** Which chaincode: the row's, the id given, or one picked among the running ones launched from a folder. */
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean): Promise<string> {
-  const given = chaincodeIdOf(arg);
+  const given = chaincodeIdOfTarget(arg);
   if (given) return given;
   const ids = ctx
     .running()

@@ -20,7 +20,8 @@ import type { ServingTlsMaterial } from '../../engine/ccaas/types';
 import type { LogLevel } from '../../engine/config';
 import { goPackage } from '../../engine/launch/devStart';
 import type { DetectedChaincode } from '../../engine/workspace/detect';
-import { CHAINCODE_ID_FIELD, DebugConfigError, DebuggerConfig, DebugLanguage } from './chaincodeDebug';
+import type { SourceLanguage } from '../../engine/platforms/types';
+import { CHAINCODE_ID_FIELD, DebugConfigError, DebuggerConfig } from './chaincodeDebug';
 import { debugConfigurationFor } from './languages';
 
 export const CCAAS_MODE = 'ccaas';
@@ -35,7 +36,7 @@ export interface CcaasLaunchConfig {
   readonly request: string;
   readonly name: string;
   readonly mode: typeof CCAAS_MODE;
-  readonly language?: DebugLanguage;
+  readonly language?: SourceLanguage;
   readonly folder?: string;
   readonly program?: string;
   readonly package?: string;
@@ -76,7 +77,7 @@ export interface ServeSpec {
 export interface CcaasResolveInput {
   readonly config: CcaasLaunchConfig;
   readonly chaincode: DetectedChaincode;
-  readonly language: DebugLanguage;
+  readonly language: SourceLanguage;
   /** The loopback address the debuggee's own server listens on (chosen free by the caller). */
   readonly serverAddress: HostPort;
   /** `stub.getMspID()`: the MSP of the serving peers' org. */
@@ -126,7 +127,7 @@ export function resolveCcaasConfiguration(input: CcaasResolveInput): DebuggerCon
 
 /** What differs from dev mode in the debugger configuration: the program (Node) and the arguments. */
 function serverCommand(
-  language: DebugLanguage,
+  language: SourceLanguage,
   folder: string,
   config: CcaasLaunchConfig,
   ids: { packageId: string; serverAddress: string },

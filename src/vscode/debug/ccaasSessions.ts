@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { RelayEvent } from '../../engine/ccaas/connectionRelay';
 import type { ServedChaincode } from '../../engine/ccaas/servedChaincode';
 import type { ServedChaincodeInfo } from '../../engine/ccaas/types';
-import type { Language } from '../../engine/config';
+import type { Language } from '../../engine/platforms/types';
 import { serveChaincode } from '../engineAssembly';
 import type { ChaincodeLogs } from '../logs';
 import { CHAINCODE_FOLDER_FIELD, CHAINCODE_LANGUAGE_FIELD } from './chaincodeDebug';

@@ -7,10 +7,10 @@
  * debugger, a chaincode starts the same way. No vscode here: unit-tested outside VS Code.
  */
 import type { LogLevel } from '../../engine/config';
+import type { SourceLanguage } from '../../engine/platforms/types';
 import { devEnv } from '../../engine/launch/devStart';
 import type { DetectedChaincode } from '../../engine/workspace/detect';
-
-export type DebugLanguage = 'node' | 'typescript' | 'golang' | 'java';
+import { chaincodeId } from '../../engine/chaincodeId';
 
 /** The `chaincode` debug type's launch configuration, as the user writes it (all optional). */
 export interface ChaincodeLaunchConfig {
@@ -18,7 +18,7 @@ export interface ChaincodeLaunchConfig {
   readonly request: string;
   readonly name: string;
   readonly mode?: 'dev';
-  readonly language?: DebugLanguage;
+  readonly language?: SourceLanguage;
   readonly chaincodeName?: string;
   readonly version?: string;
   readonly folder?: string;
@@ -65,7 +65,7 @@ export class DebugConfigError extends Error {
 }
 
 export abstract class ChaincodeDebugConfiguration {
-  abstract readonly language: DebugLanguage;
+  abstract readonly language: SourceLanguage;
   /** The debugger that runs the chaincode, e.g. `node` (js-debug), `go` (Delve), `java`. */
   abstract readonly debuggerType: string;
   /** The extension that provides that debugger, for a helpful error when it is missing. */
@@ -74,7 +74,7 @@ export abstract class ChaincodeDebugConfiguration {
   chaincodeId(input: ResolveInput): string {
     const name = input.config.chaincodeName || input.chaincode.name;
     const version = input.config.version || input.chaincode.version;
-    return `${name}:${version}`;
+    return chaincodeId(name, version);
   }
 
   /** The environment a Fabric peer gives a chaincode in dev mode, then the user's own variables on top. */

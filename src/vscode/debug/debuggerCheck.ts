@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import type { ChaincodeDebugConfiguration, DebugLanguage } from './chaincodeDebug';
+import type { SourceLanguage } from '../../engine/platforms/types';
+import type { ChaincodeDebugConfiguration } from './chaincodeDebug';
 import { DelveNotFoundError, DELVE_SETTING } from './delve/discovery';
 import { findDelve, findGo, installWithProgress } from './delve/prerequisites';
 
@@ -37,7 +38,7 @@ export async function showDebuggerProblem(err: unknown): Promise<void> {
 }
 
 /** Throws DebuggerUnavailableError when `language`'s debugger cannot run; `retry` starts the debug session again. */
-export function requireDebugger(ctx: Ctx, language: DebugLanguage, languageConfig: ChaincodeDebugConfiguration, retry: () => Thenable<unknown>): void {
+export function requireDebugger(ctx: Ctx, language: SourceLanguage, languageConfig: ChaincodeDebugConfiguration, retry: () => Thenable<unknown>): void {
   if (language === 'golang') {
     requireGoDebugger(ctx, retry);
     return;

@@ -11,14 +11,16 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { serverAddressOnLoopback } from '../../engine/ccaas/connectionRelay';
-import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode } from '../../engine/workspace/detect';
+import type { SourceLanguage } from '../../engine/platforms/types';
+import { chaincodeContaining, detectChaincode, detectChaincodeFolders, DetectedChaincode, sourceLanguageOf } from '../../engine/workspace/detect';
 import type { Engine } from '../engineAssembly';
 import type { Ctx } from '../ctx';
-import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError, DebugLanguage } from './chaincodeDebug';
+import { CHAINCODE_FOLDER_FIELD, CHAINCODE_ID_FIELD, CHAINCODE_LANGUAGE_FIELD, ChaincodeLaunchConfig, DebugConfigError } from './chaincodeDebug';
 import { requireDebugger, showDebuggerProblem } from './debuggerCheck';
 import { DelveAdapterFactory } from './delve/adapterFactory';
 import { CCAAS_FIELD, CcaasLaunchConfig, isCcaasConfig, resolveCcaasConfiguration, type ServeSpec } from './ccaasDebug';
-import { debugConfigurationFor, debugLanguageOf } from './languages';
+import { debugConfigurationFor } from './languages';
+import { chaincodeNameOf, chaincodeVersionOf } from '../../engine/chaincodeId';
 
 export const DEBUG_TYPE = 'chaincode';
 
@@ -46,7 +48,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
       request: 'launch',
       name: vscode.l10n.t('Debug Chaincode {0}', cc.name),
       mode: 'dev',
-      language: debugLanguageOf(cc),
+      language: sourceLanguageOf(cc),
       folder: cc.folder === f.uri.fsPath ? '${workspaceFolder}' : `\${workspaceFolder}/${path.relative(f.uri.fsPath, cc.folder)}`,
       chaincodeName: cc.name,
       version: cc.version,
@@ -105,7 +107,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const config: ChaincodeLaunchConfig =
       !raw.type && !raw.request && !raw.name ? { type: DEBUG_TYPE, request: 'launch', name: vscode.l10n.t('Debug Chaincode'), mode: 'dev' } : raw;
     const cc = this.findChaincode(folder, config);
-    const language: DebugLanguage = config.language ?? debugLanguageOf(cc);
+    const language: SourceLanguage = config.language ?? sourceLanguageOf(cc);
     const languageConfig = debugConfigurationFor(language);
     if (options.checkDebugger !== false) requireDebugger(this.ctx, language, languageConfig, () => vscode.debug.startDebugging(folder, config));
     if (isCcaasConfig(config)) return this.resolveCcaas(folder, config, cc, language);
@@ -133,7 +135,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     folder: vscode.WorkspaceFolder | undefined,
     config: CcaasLaunchConfig,
     cc: DetectedChaincode,
-    language: DebugLanguage,
+    language: SourceLanguage,
   ): Promise<vscode.DebugConfiguration> {
     const resolved = resolveCcaasConfiguration({
       config: { ...config, args: config.args?.map((a) => substitute(a, folder)) },
@@ -181,7 +183,8 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     if (session.parentSession || typeof ccid !== 'string' || typeof folder !== 'string' || c[CCAAS_FIELD]) return;
     const engine = this.ctx.engine.current;
     if (!engine) return;
-    const [name, version] = ccid.split(':');
+    const name = chaincodeNameOf(ccid);
+    const version = chaincodeVersionOf(ccid);
     this.ctx.folders.set(ccid, folder);
     this.endingByUser.delete(ccid);
     const definition = {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { documentTitle, txIdMentions } from './historyLinks';
 import { renderResult, renderStateKey, renderTransaction } from './render';
+import { shortTxId } from '../../engine/txId';
 
 export const SCHEME = 'chaincode';
 
@@ -89,7 +90,7 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
   private historyLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
     return txIdMentions(doc.getText()).map((m) => {
       const link = new vscode.DocumentLink(new vscode.Range(doc.positionAt(m.offset), doc.positionAt(m.offset + m.length)), this.transactionUri(m.txId));
-      link.tooltip = vscode.l10n.t('Open transaction {0}', m.txId.slice(0, 8));
+      link.tooltip = vscode.l10n.t('Open transaction {0}', shortTxId(m.txId));
       return link;
     });
   }

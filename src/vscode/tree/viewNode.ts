@@ -54,8 +54,3 @@ export function preview(text: string, max = 60): string {
   const one = text.replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
-
-/** Short transaction id as Fabric's shims print it in log lines (first 8 hex digits). */
-export function shortTxId(txId: string): string {
-  return txId.slice(0, 8);
-}

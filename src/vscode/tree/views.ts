@@ -17,6 +17,7 @@ import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
+import { chaincodeNameOf } from '../../engine/chaincodeId';
 
 const STATE_KEY_LIMIT = 500;
 const TRANSACTION_LIMIT = 200;
@@ -111,7 +112,7 @@ export class ChaincodeViews implements vscode.Disposable {
     const has = (n: Namespace | undefined): boolean => !!n && namespaces.some((x) => x.channel === n.channel && x.chaincode === n.chaincode);
     if (has(this.selection)) return this.selection;
     const last = engine.transactions.transactions({ limit: 1 })[0];
-    const fromLast = last ? { channel: last.channel, chaincode: last.chaincode.split(':')[0] } : undefined;
+    const fromLast = last ? { channel: last.channel, chaincode: chaincodeNameOf(last.chaincode) } : undefined;
     if (has(fromLast)) return fromLast;
     return namespaces[0];
   }

@@ -15,7 +15,8 @@ import { formatHostPort, serverAddressOnLoopback, type RelayEvent } from '../../
 import { ServedChaincode } from '../../../src/engine/ccaas/servedChaincode';
 import { serveStartCommand } from '../../../src/engine/ccaas/serveStart';
 import type { ServingTlsMaterial } from '../../../src/engine/ccaas/types';
-import { resolveConfig, type Language } from '../../../src/engine/config';
+import { resolveConfig } from '../../../src/engine/config';
+import type { Language } from '../../../src/engine/platforms/types';
 import { ProcessVM } from '../../../src/engine/container/process/processVM';
 import { createCertificateAuthority, issueCertificate } from '../../../src/engine/crypto/certificates';
 import { Engine } from '../../../src/engine/engine';

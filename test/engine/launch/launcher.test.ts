@@ -10,7 +10,7 @@ import { VMController } from '../../../src/engine/container/controller';
 import type { RuntimeEvent, StartRequest, VM } from '../../../src/engine/container/types';
 import { ChaincodeLauncher, LaunchError } from '../../../src/engine/launch/launcher';
 import type { ChaincodeDefinition, RunningChaincode } from '../../../src/engine/launch/types';
-import { chaincodeIdOf } from '../../../src/engine/launch/types';
+import { chaincodeId } from '../../../src/engine/chaincodeId';
 import { Handler, type HandlerHost } from '../../../src/engine/peer/handler';
 import { HandlerRegistry, type RegistrationPolicy } from '../../../src/engine/peer/handlerRegistry';
 import type { ChaincodeStream } from '../../../src/engine/peer/stream';
@@ -116,9 +116,9 @@ function setup(behaviour: Behaviour, options: { startupTimeoutMs?: number; polic
   const changes: RunningChaincode[] = [];
   const launcher = new ChaincodeLauncher({
     handlers: registry,
-    definitions: { get: (ccid) => stored.get(ccid), put: async (def) => void stored.set(chaincodeIdOf(def), def) },
+    definitions: { get: (ccid) => stored.get(ccid), put: async (def) => void stored.set(chaincodeId(def.name, def.version), def) },
     vms: new VMController([vm]),
-    recipes: { recipeFor: async (def) => ({ vm: 'process', args: ['run', def.name], env: { CORE_CHAINCODE_ID_NAME: chaincodeIdOf(def) }, workingDir: def.path }) },
+    recipes: { recipeFor: async (def) => ({ vm: 'process', args: ['run', def.name], env: { CORE_CHAINCODE_ID_NAME: chaincodeId(def.name, def.version) }, workingDir: def.path }) },
     startupTimeoutMs: options.startupTimeoutMs ?? 3000,
   });
   launcher.onDidChangeChaincode((c) => changes.push(c));

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { DEFAULT_BASE_IMAGES, detectPlatform, golangPlatform, javaPlatform, nodePlatform, platformFor, prepareBuild } from '../../../src/engine/platforms';
+import { DEFAULT_BASE_IMAGES, golangPlatform, javaPlatform, nodePlatform, platformFor, prepareBuild, type Language } from '../../../src/engine/platforms';
 import { golangDockerfile } from '../../../src/engine/platforms/golang';
 import { findPrebuiltJar, javaDockerfile, JAVA_JAR_PATH } from '../../../src/engine/platforms/java';
 import { isNodeDependency, nodeDependenciesDockerfile, nodeDockerfile, shellQuote } from '../../../src/engine/platforms/node';
@@ -88,11 +88,6 @@ describe('Node platform', () => {
     assert.deepEqual(runLines(shipped.dockerfile), []);
     assert.ok(!shipped.entries.some((e) => e.path.startsWith('src/')), '.npmignore applied');
   });
-
-  test('detect: package.json', async () => {
-    assert.equal(await nodePlatform.detect(await tree({ 'package.json': '{}' })), true);
-    assert.equal(await nodePlatform.detect(await tree({ 'index.js': '' })), false);
-  });
 });
 
 describe('Go platform', () => {
@@ -115,13 +110,12 @@ describe('Go platform', () => {
       'main.go': 'package main\nfunc main() {}\n',
       'vendor/modules.txt': '# example.com/dep v0.1.0\n',
     });
-    const plan = await golangPlatform.plan(dir, { goProxy: 'off', baseImages: { golangBuilder: 'b:1', golangRuntime: 'r:1' } });
+    const plan = await golangPlatform.plan(dir, { goProxy: 'off', baseImages: { golang: 'b:1', golangRuntime: 'r:1' } });
     assert.match(plan.dockerfile, /GOFLAGS=-mod=vendor/);
     assert.match(plan.dockerfile, /GOPROXY=off/);
     assert.deepEqual(plan.baseImages, ['b:1', 'r:1']);
     assert.deepEqual(plan.labels, fabricLabels('GOLANG'));
     assert.equal(plan.dependencies, undefined);
-    assert.equal(await golangPlatform.detect(dir), true);
   });
 });
 
@@ -166,12 +160,11 @@ describe('Java platform', () => {
 });
 
 describe('platform selection', () => {
-  test('detectPlatform prefers Go and Java over a tooling package.json', async () => {
-    assert.equal((await detectPlatform(await tree({ 'go.mod': 'module x', 'package.json': '{}' })))?.language, 'golang');
-    assert.equal((await detectPlatform(await tree({ 'pom.xml': '', 'package.json': '{}' })))?.language, 'java');
-    assert.equal((await detectPlatform(await tree({ 'package.json': '{}' })))?.language, 'node');
-    assert.equal(await detectPlatform(await tree({ 'README.md': '' })), undefined);
+  test('platformFor: one platform per language, as the launcher, the packager and launchParameters pick it', () => {
+    assert.equal(platformFor('node'), nodePlatform);
+    assert.equal(platformFor('golang'), golangPlatform);
     assert.equal(platformFor('java'), javaPlatform);
+    assert.throws(() => platformFor('cobol' as Language), /unsupported chaincode language: cobol/);
   });
 
   test("Node: node_modules goes to the dependencies image's context (as one tar), the code alone to the image's (src/)", async () => {

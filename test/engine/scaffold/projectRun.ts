@@ -12,6 +12,7 @@ import type { ExecuteResult } from '../../../src/engine/transactions/types';
 import { installDependencies, writeProject, type NewProject, type ScaffoldLanguage } from '../../../src/engine/scaffold';
 import { detectChaincode } from '../../../src/engine/workspace/detect';
 import { findOnPath, isCI } from '../../support/toolchains';
+import { chaincodeId } from '../../../src/engine/chaincodeId';
 
 /** The tools each language's install, tests and dev-mode start need on PATH. */
 const TOOLS: Readonly<Record<ScaffoldLanguage, readonly string[]>> = {
@@ -56,7 +57,7 @@ export interface LaunchedProject {
 export async function launchDevMode(folder: string, dataDir: string, timeoutMs = 120_000): Promise<LaunchedProject> {
   const cc = detectChaincode(folder);
   if (!cc) throw new Error(`${folder} is not detected as chaincode`);
-  const ccid = `${cc.name}:${cc.version}`;
+  const ccid = chaincodeId(cc.name, cc.version);
   const engine = await Engine.start(resolveConfig({ dataDir, peerPort: 0, mode: 'dev', startupTimeoutMs: timeoutMs, executeTimeoutMs: 30_000 }));
   const lines: string[] = [];
   const logs = engine.launcher.onLog((l) => l.ccid === ccid && lines.push(l.line));

@@ -6,6 +6,7 @@
  */
 import type { TxValidationCode } from '../../wire/messages';
 import type { FrameLocation } from './blockFiles';
+import { isTxId } from '../../txId';
 
 /** One block's entry, as kept in index.bin (one frame each). */
 export interface IndexRecord {
@@ -170,5 +171,5 @@ function digestKey(digest: Uint8Array): string {
 
 /** A SHA-256 hex id (what clients make) as its 32 bytes; anything else kept as is, marked apart. */
 function txIdKey(txId: string): string {
-  return /^[0-9a-f]{64}$/.test(txId) ? Buffer.from(txId, 'hex').toString('latin1') : `\u0100${txId}`;
+  return isTxId(txId) ? Buffer.from(txId, 'hex').toString('latin1') : `\u0100${txId}`;
 }

@@ -6,9 +6,12 @@
  * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
 import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
-import { shortChaincodeId, sourceLanguageOf, type LaunchMode, type RunningChaincode } from '../../../engine/launch/types';
+import { shortChaincodeId } from '../../../engine/chaincodeId';
+import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
+import { sourceLanguageOf } from '../../../engine/workspace/detect';
 import type { HandlerInfo } from '../../../engine/peer/types';
-import { clockTime, preview, shortTxId, ViewIcon, ViewNode } from '../viewNode';
+import { clockTime, preview, ViewIcon, ViewNode } from '../viewNode';
+import { shortTxId } from '../../../engine/txId';
 
 export interface DebugInfo {
   readonly sessionName: string;

@@ -3,7 +3,7 @@
  * and duration; a row opens the transaction's read set, write set and event; Re-run runs it again.
  */
 import type { TransactionRecord } from '../../../engine/ledger/types';
-import { clockTime, preview, shortTxId, ViewNode } from '../viewNode';
+import { clockTime, preview, ViewNode } from '../viewNode';
 
 export type TransactionOutcome = 'committed' | 'query' | 'failed' | 'invalid';
 
@@ -55,4 +55,3 @@ export function transactionNodes(records: readonly TransactionRecord[], now = Da
 }
 
 /** Short id for labels and log tags. */
-export { shortTxId };
