@@ -18,7 +18,7 @@ export const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Handler states, the peer's warnings and the chaincode's logs, on stderr. */
+/** Handler states, the peer's warnings, the ledgers' background failures and the chaincode's logs, on stderr. */
 export function watchEngine(engine: Engine): void {
   engine.peer.onDidChangeHandlerState(({ handler, previous }) => {
     if (handler.state !== previous)
@@ -29,6 +29,7 @@ export function watchEngine(engine: Engine): void {
   engine.peer.onDiagnostic((d) => {
     if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);
   });
+  engine.onLedgerError(({ peer, channel, error }) => log(`[ledger ${channel} on ${peer}] error: ${error.message}`));
   engine.launcher.onLog((l) => log(`[${l.ccid}] ${l.line}`));
 }
 

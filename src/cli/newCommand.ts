@@ -42,7 +42,7 @@ export function parseNewCommand(argv: readonly string[]): NewCommand | 'help' {
       options: { lang: { type: 'string' }, name: { type: 'string' }, 'no-install': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
-    throw new UsageError(`new: ${(err as Error).message}`);
+    throw new UsageError(`new: ${(err as Error).message}`, { cause: err });
   }
   const { values: v, positionals } = parsed;
   if (v.help) return 'help';

@@ -11,6 +11,8 @@ import { openOrganizations, orgSpec } from './msp';
 import { NetworkLauncher } from './network/networkLauncher';
 import { OrgNode } from './network/orgNode';
 import type { Peer } from './peer/peer';
+import type { LedgerBackgroundError } from './peer/types';
+import type { Disposable } from './util/events';
 import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
 import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
@@ -46,6 +48,12 @@ export class Engine {
     /** The Fabric Gateway client applications connect to (the first org's peer); null when config.gatewayPort is null. */
     readonly gateway: EngineGateway | null,
   ) {}
+
+  /** A ledger's background work (compaction, snapshots) failed on any org's peer: someone must hear of it. */
+  onLedgerError(listener: (e: LedgerBackgroundError) => void): Disposable {
+    const subscriptions = this.orgs.map((n) => n.peer.onLedgerError(listener));
+    return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+  }
 
   /**
    * A debugger holds this chaincode: every org's peer stops timing its transactions, since one

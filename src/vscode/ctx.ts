@@ -15,6 +15,7 @@ import { applySettings } from './settingsApply';
 
 /** The user dismissed a prompt: commands end quietly. */
 export class Cancelled extends Error {
+  override readonly name = 'Cancelled';
   constructor() {
     super('cancelled');
   }

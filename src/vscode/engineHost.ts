@@ -4,7 +4,7 @@
  * so views subscribe once.
  */
 import * as vscode from 'vscode';
-import type { HandlerStateChange, PeerDiagnostic } from '../engine/peer/types';
+import type { HandlerStateChange, LedgerBackgroundError } from '../engine/peer/types';
 import type { TransactionEnded, TransactionStarted } from '../engine/transactions/types';
 import type { ChaincodeLog, RunningChaincode } from '../engine/launch/types';
 import type { Config } from './config';
@@ -21,14 +21,12 @@ export class EngineHost implements vscode.Disposable {
   private readonly txEnded = new vscode.EventEmitter<TransactionEnded>();
   private readonly chaincodeChanged = new vscode.EventEmitter<RunningChaincode>();
   private readonly log = new vscode.EventEmitter<ChaincodeLog>();
-  private readonly diagnostic = new vscode.EventEmitter<PeerDiagnostic>();
   readonly onDidChangePeer = this.peerChanged.event;
   readonly onDidChangeHandlerState = this.handlerChanged.event;
   readonly onDidStartTransaction = this.txStarted.event;
   readonly onDidEndTransaction = this.txEnded.event;
   readonly onDidChangeChaincode = this.chaincodeChanged.event;
   readonly onLog = this.log.event;
-  readonly onDiagnostic = this.diagnostic.event;
 
   constructor(
     private readonly config: Config,
@@ -68,8 +66,8 @@ export class EngineHost implements vscode.Disposable {
         if (d.level === 'error') this.output.error(text);
         else if (d.level === 'warn') this.output.warn(text);
         else this.output.info(text);
-        this.diagnostic.fire(d);
       }),
+      engine.onLedgerError((e) => this.ledgerFailed(e)),
       launcher.onDidChangeChaincode((c) => {
         this.output.info(`chaincode ${c.ccid}: ${c.status}${c.lastError ? ` (${c.lastError})` : ''}`);
         this.chaincodeChanged.fire(c);
@@ -80,6 +78,15 @@ export class EngineHost implements vscode.Disposable {
     this.output.info(`embedded peer listening on ${peer.address}`);
     this.peerChanged.fire(engine);
     return engine;
+  }
+
+  /** Commits go on, but the user should know the ledger could not compact or snapshot (a full disk…). */
+  private ledgerFailed({ peer, channel, error }: LedgerBackgroundError): void {
+    this.output.error(`ledger of channel ${channel} on ${peer}: ${error.message}`);
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showWarningMessage(vscode.l10n.t('The ledger of channel {0} could not finish its background work: {1}', channel, error.message), showLog).then((picked) => {
+      if (picked === showLog) this.output.show();
+    });
   }
 
   async stop(): Promise<void> {
@@ -95,6 +102,6 @@ export class EngineHost implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
-    for (const e of [this.peerChanged, this.handlerChanged, this.txStarted, this.txEnded, this.chaincodeChanged, this.log, this.diagnostic]) e.dispose();
+    for (const e of [this.peerChanged, this.handlerChanged, this.txStarted, this.txEnded, this.chaincodeChanged, this.log]) e.dispose();
   }
 }

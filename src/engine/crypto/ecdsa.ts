@@ -15,8 +15,8 @@ export const P256_HALF_ORDER = P256_ORDER >> 1n;
 
 /** A signature Fabric rejects, with Fabric's text (`msp/identities.go` `Verify`). */
 export class SignatureError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'SignatureError';
   }
 }
@@ -37,7 +37,7 @@ export function parseDerSignature(der: Uint8Array): EcdsaSignature {
     if (seq.tag !== Tag.SEQUENCE) throw new DerError("asn1: structure error: tags don't match");
     items = children(seq.content);
   } catch (err) {
-    throw new SignatureError(`failed unmashalling signature [${(err as Error).message}]`);
+    throw new SignatureError(`failed unmashalling signature [${(err as Error).message}]`, { cause: err });
   }
   const [r, s] = items.map((item) => {
     if (item.tag !== Tag.INTEGER) throw new SignatureError("failed unmashalling signature [asn1: structure error: tags don't match]");

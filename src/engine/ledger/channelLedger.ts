@@ -17,6 +17,7 @@ import { readBlock } from './blocks/blockReader';
 import { decodeReadWriteSet } from './blocks/rwsetEncoding';
 import { BlockStore } from './blocks/blockStore';
 import { channelLedgerDir } from './channelDirectories';
+import type { Event } from '../util/events';
 import type { Durability } from './logFile';
 import type { TransactionRecord } from './types';
 import { WorldState, type BlockCommitted, type BlockSink } from './worldState';
@@ -72,6 +73,14 @@ export class ChannelLedger {
       await blocks.close().catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * Work the ledger does on its own after a commit (compaction, snapshots) that failed: nothing
+   * committed is lost (the previous snapshot and the logs since stay), but someone must hear of it.
+   */
+  get onBackgroundError(): Event<Error> {
+    return this.state.onBackgroundError;
   }
 
   /** The chain's height as the state counts it: the number of the last committed block (0: only genesis). */

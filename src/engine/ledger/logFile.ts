@@ -160,7 +160,7 @@ export class LogFile {
       (err: Error) => {
         this.syncing = undefined;
         // The file's state is unknown after a failed sync: the next append reports it.
-        this.syncFailure = new Error(`syncing the log failed: ${err.message}`);
+        this.syncFailure = new Error(`syncing the log failed: ${err.message}`, { cause: err });
       },
     );
   }

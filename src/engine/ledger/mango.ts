@@ -62,7 +62,7 @@ export function parseMangoQuery(query: string): MangoQuery {
   try {
     json = JSON.parse(query) as Json;
   } catch (err) {
-    throw new MangoQueryError(`not JSON (${(err as Error).message})`);
+    throw new MangoQueryError(`not JSON (${(err as Error).message})`, { cause: err });
   }
   if (!isObject(json)) throw new MangoQueryError('the query must be a JSON object');
   for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) throw new MangoQueryError(`unknown field "${key}"`);

@@ -14,8 +14,8 @@ import { collate, collateRaw, isObject, jsonType, lookupField, parseFieldPath, t
 export type Predicate = (doc: Json) => boolean;
 
 export class MangoQueryError extends Error {
-  constructor(detail: string) {
-    super(`invalid query: ${detail}`);
+  constructor(detail: string, options?: ErrorOptions) {
+    super(`invalid query: ${detail}`, options);
     this.name = 'MangoQueryError';
   }
 }
@@ -149,7 +149,7 @@ function valueTest(op: string, arg: Json, compare: Compare): (v: Json) => boolea
       try {
         re = pcreToRegExp(arg);
       } catch (err) {
-        throw new MangoQueryError(`bad $regex ${JSON.stringify(arg)}: ${(err as Error).message}`);
+        throw new MangoQueryError(`bad $regex ${JSON.stringify(arg)}: ${(err as Error).message}`, { cause: err });
       }
       return (v) => typeof v === 'string' && re.test(v);
     }

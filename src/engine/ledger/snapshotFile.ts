@@ -88,8 +88,8 @@ export interface SnapshotSink {
 }
 
 export class DamagedSnapshotError extends Error {
-  constructor(file: string, detail: string) {
-    super(`world state snapshot ${file} is damaged (${detail}); move the ledger directory aside to start afresh`);
+  constructor(file: string, detail: string, options?: ErrorOptions) {
+    super(`world state snapshot ${file} is damaged (${detail}); move the ledger directory aside to start afresh`, options);
     this.name = 'DamagedSnapshotError';
   }
 }
@@ -101,7 +101,7 @@ export async function readSnapshot(file: string, sink: SnapshotSink): Promise<{ 
   try {
     scan = readFrames(buf);
   } catch (err) {
-    throw new DamagedSnapshotError(file, (err as Error).message);
+    throw new DamagedSnapshotError(file, (err as Error).message, { cause: err });
   }
   const frames = scan.values as SnapshotFrame[];
   const header = frames[0];

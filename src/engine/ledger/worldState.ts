@@ -385,6 +385,6 @@ export class WorldState implements StateReader {
   }
 
   private failedError(): Error {
-    return new Error(`the world state in ${this.dir} stopped accepting commits after a write failed: ${this.failure?.message}`);
+    return new Error(`the world state in ${this.dir} stopped accepting commits after a write failed: ${this.failure?.message}`, { cause: this.failure });
   }
 }

@@ -21,8 +21,9 @@ export class AccessDeniedError extends Error {
   constructor(
     message: string,
     readonly detail: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'AccessDeniedError';
   }
 }
@@ -62,7 +63,7 @@ export function checkCreator(msps: ChannelMsps, channel: string, creator: Uint8A
   try {
     mspId = decodeSerializedIdentity(creator).mspid;
   } catch (err) {
-    throw new AccessDeniedError(`access denied: channel [${channel}] creator org unknown, creator is malformed`, (err as Error).message);
+    throw new AccessDeniedError(`access denied: channel [${channel}] creator org unknown, creator is malformed`, (err as Error).message, { cause: err });
   }
   const denied = (detail: string): AccessDeniedError => new AccessDeniedError(`access denied: channel [${channel}] creator org [${mspId}]`, detail);
   let identity: MspIdentity;

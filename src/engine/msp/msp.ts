@@ -16,8 +16,8 @@ import { sanitizeCertificate } from './sanitize';
 import { decodeSerializedIdentity } from './serializedIdentity';
 
 export class MspError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'MspError';
   }
 }
@@ -122,7 +122,7 @@ export class Msp {
     try {
       cert = parseCertificate(block.der);
     } catch (err) {
-      throw new MspError(`parseCertificate failed: ${(err as Error).message}`);
+      throw new MspError(`parseCertificate failed: ${(err as Error).message}`, { cause: err });
     }
     if (cert.keyType !== 'ec:prime256v1') {
       throw new MspError("failed to import certificate's public key: Failed importing key with opts: this key type is not supported here (ECDSA P-256 only)");
@@ -188,7 +188,7 @@ export class Msp {
       try {
         fn();
       } catch (err) {
-        throw new MspError(`${prefix}: ${(err as Error).message}`);
+        throw new MspError(`${prefix}: ${(err as Error).message}`, { cause: err });
       }
     };
     switch (principal.kind) {
@@ -220,7 +220,7 @@ export class Msp {
         try {
           other = this.deserializeSerialized(principal.serializedIdentity);
         } catch (err) {
-          throw new MspError(`invalid identity principal, not a certificate: ${(err as Error).message}`);
+          throw new MspError(`invalid identity principal, not a certificate: ${(err as Error).message}`, { cause: err });
         }
         if (!other.cert.der.equals(identity.cert.der)) throw new MspError('The identities do not match');
         return this.validate(other);

@@ -14,8 +14,8 @@ export interface OrgSpec {
 }
 
 export class OrgSpecError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'OrgSpecError';
   }
 }
@@ -53,7 +53,7 @@ export function parseOrgList(text: string, source = 'the organisation list'): Or
     try {
       spec = orgSpec(mspId, domain === undefined || domain === '' ? undefined : domain);
     } catch (err) {
-      throw new OrgSpecError(`${source}: ${(err as Error).message}`);
+      throw new OrgSpecError(`${source}: ${(err as Error).message}`, { cause: err });
     }
     const clash = specs.find((s) => s.mspId === spec.mspId || s.domain === spec.domain || s.name === spec.name);
     if (clash) throw new OrgSpecError(`${source}: '${entry}' repeats ${clash.mspId} (${clash.domain})`);

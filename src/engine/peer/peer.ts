@@ -22,7 +22,7 @@ import { ListeningServer, startChaincodeServer } from './server';
 import { TlsAuthority } from './tlsAuthority';
 import type { ChaincodeStream } from './stream';
 import type { ExecutionOutcome, TransactionContext } from './transactionContext';
-import type { HandlerInfo, HandlerStateChange, PeerDiagnostic } from './types';
+import type { HandlerInfo, HandlerStateChange, LedgerBackgroundError, PeerDiagnostic } from './types';
 
 export interface PeerOptions {
   readonly dataDir: string;
@@ -99,8 +99,11 @@ export class Peer {
   private readonly pausedChaincodes = new Set<string>();
   private readonly stateChanged = new Emitter<HandlerStateChange>();
   private readonly diagnostics = new Emitter<PeerDiagnostic>();
+  private readonly ledgerErrors = new Emitter<LedgerBackgroundError>();
   readonly onDidChangeHandlerState = this.stateChanged.event;
   readonly onDiagnostic = this.diagnostics.event;
+  /** A ledger's compaction or snapshot failed: the CLI prints it, the editor logs it and warns. */
+  readonly onLedgerError = this.ledgerErrors.event;
   private server: ListeningServer | null = null;
   /** Transactions (and queries) between their start and their chaincode's final message. */
   private executing = 0;
@@ -125,6 +128,7 @@ export class Peer {
       certificateOwner: (fingerprint) => this.tlsAuthorityValue?.chaincodeFor(fingerprint),
     });
     this.channel = options.channel ?? 'mychannel';
+    for (const [channel, ledger] of channelLedgers) ledger.onBackgroundError((error) => this.ledgerErrors.fire({ peer: this.name, channel, error }));
     this.executeTimeoutMs = options.executeTimeoutMs ?? 30_000;
   }
 
@@ -307,7 +311,7 @@ export class Peer {
     this.tlsServer = null;
     this.tlsStarting = null;
     await Promise.all(this.ledgers().map((l) => l.close()));
-    for (const e of [this.stateChanged, this.diagnostics]) e.dispose();
+    for (const e of [this.stateChanged, this.diagnostics, this.ledgerErrors]) e.dispose();
   }
 
   /**

@@ -49,3 +49,11 @@ export interface PeerDiagnostic {
   readonly handlerId: string | null;
   readonly message: string;
 }
+
+/** A channel ledger's background work (compaction, snapshot) failed; commits go on. */
+export interface LedgerBackgroundError {
+  /** The peer whose copy of the ledger failed (peer0.org1.example.com). */
+  readonly peer: string;
+  readonly channel: string;
+  readonly error: Error;
+}

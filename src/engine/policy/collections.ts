@@ -53,7 +53,8 @@ export function parseCollectionsConfig(text: string, file = 'collections_config.
   try {
     root = parseJsonWithPositions(text);
   } catch (err) {
-    if (err instanceof JsonSyntaxError) throw new CollectionConfigError(`${locate(file, text, err.offset)}: could not parse the collection configuration: ${err.reason}`);
+    if (err instanceof JsonSyntaxError)
+      throw new CollectionConfigError(`${locate(file, text, err.offset)}: could not parse the collection configuration: ${err.reason}`, { cause: err });
     throw err;
   }
   const where = (at: number): string => locate(file, text, at);

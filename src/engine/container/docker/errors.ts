@@ -36,8 +36,9 @@ export class ImageBuildError extends Error {
     reason: string,
     /** The build's last output lines, for the message and for a log view. */
     readonly lastLines: readonly string[],
+    options?: ErrorOptions,
   ) {
-    super(`building image ${image} failed: ${reason}` + (lastLines.length ? `; last build output lines:\n${lastLines.join('\n')}` : ''));
+    super(`building image ${image} failed: ${reason}` + (lastLines.length ? `; last build output lines:\n${lastLines.join('\n')}` : ''), options);
   }
 }
 

@@ -105,10 +105,10 @@ export async function buildImage(docker: Dockerode, ref: string, context: BuildC
     });
   } catch (err) {
     if (contextError !== undefined) {
-      throw new ImageBuildError(ref, `the build context failed: ${describe(contextError)}`, lastLines);
+      throw new ImageBuildError(ref, `the build context failed: ${describe(contextError)}`, lastLines, { cause: contextError });
     }
     if (options.signal?.aborted) throw options.signal.reason;
-    throw new ImageBuildError(ref, describe(err), lastLines);
+    throw new ImageBuildError(ref, describe(err), lastLines, { cause: err });
   } finally {
     context.stream.removeListener('error', onContextError);
     options.signal?.removeEventListener('abort', onCallerAbort);
@@ -116,14 +116,14 @@ export async function buildImage(docker: Dockerode, ref: string, context: BuildC
     (context.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }
   if (contextError !== undefined) {
-    throw new ImageBuildError(ref, `the build context failed: ${describe(contextError)}`, lastLines);
+    throw new ImageBuildError(ref, `the build context failed: ${describe(contextError)}`, lastLines, { cause: contextError });
   }
   if (buildError !== undefined) throw new ImageBuildError(ref, buildError, lastLines);
   try {
     const info = await docker.getImage(ref).inspect();
     return { id: info.Id, labels: info.Config?.Labels ?? {}, stepImages };
   } catch (err) {
-    throw new ImageBuildError(ref, `the build reported success but the image is missing (${describe(err)})`, lastLines);
+    throw new ImageBuildError(ref, `the build reported success but the image is missing (${describe(err)})`, lastLines, { cause: err });
   }
 }
 

@@ -351,7 +351,7 @@ export class BlockStore {
   }
 
   private failedError(): Error {
-    return new Error(`the block store in ${this.dir} stopped accepting blocks after a write failed: ${this.failure?.message}`);
+    return new Error(`the block store in ${this.dir} stopped accepting blocks after a write failed: ${this.failure?.message}`, { cause: this.failure });
   }
 }
 

@@ -1,0 +1,50 @@
+/**
+ * A ledger's background work that fails (a snapshot that cannot be written: a directory stands where
+ * its temporary file goes) reaches the extension's log and a warning notification, not an event
+ * nobody listens to.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { channelLedgerDir } from '../../src/engine/ledger/channelDirectories';
+import { snapshotPath } from '../../src/engine/ledger/ledgerFiles';
+import { put, record } from '../engine/ledger/ledgerTestKit';
+import { extensionApi, waitFor } from './support';
+import { stubWindow } from './windowStub';
+
+describe('a ledger that cannot snapshot', function () {
+  this.timeout(60_000);
+
+  it('reaches a warning notification (and the log), and commits go on', async () => {
+    const api = await extensionApi();
+    const engine = await api.ctx.ensureEngine();
+    const channel = engine.peer.channel;
+    const stateDir = path.join(channelLedgerDir(engine.config.dataDir, channel), 'state');
+    const blockers = Array.from({ length: 64 }, (_, gen) => `${snapshotPath(stateDir, gen)}.tmp`).filter((p) => !fs.existsSync(p));
+    for (const p of blockers) fs.mkdirSync(p);
+    const stub = stubWindow();
+    try {
+      // The world state compacts once its log passes 8 MB: nine 1 MB values get there.
+      const ns = { channel, chaincode: 'ledgerwarning' };
+      const value = Buffer.alloc(1024 * 1024, 'x');
+      for (let i = 0; i < 9; i++) {
+        const writes = [put(`big${i}`, value, '', ns)];
+        const rwset = { reads: [], writes, metadataWrites: [] };
+        await engine.peer
+          .ledger(channel)
+          .commitBlock([{ txId: `ledgerwarning${i}`, timestamp: Date.now(), rwset, record: record(`ledgerwarning${i}`, rwset, { chaincode: ns.chaincode }) }]);
+      }
+      const shown = await waitFor(() => stub.infos.find((s) => /could not finish its background work/.test(s.message)), 20_000, 'the warning');
+      assert.match(shown.message, new RegExp(`The ledger of channel ${channel} could not finish its background work: world state snapshot in .* failed`));
+      assert.deepStrictEqual(shown.items, ['Show Log']);
+      const rwset = { reads: [], writes: [put('after', 'still commits', '', ns)], metadataWrites: [] };
+      const after = await engine.peer
+        .ledger(channel)
+        .commitBlock([{ txId: 'ledgerwarning-after', timestamp: Date.now(), rwset, record: record('ledgerwarning-after', rwset, { chaincode: ns.chaincode }) }]);
+      assert.strictEqual(after.results[0].validation, 'VALID');
+    } finally {
+      stub.restore();
+      for (const p of blockers) fs.rmSync(p, { recursive: true, force: true });
+    }
+  });
+});
