@@ -3,7 +3,7 @@
 // built-in test runner (out/test/**/*.test.js); then the editor's end-to-end tests in a real VS Code
 // (scripts/e2e/run.js: code-server + chromium; it packages the .vsix, or takes $E2E_VSIX, and
 // UI-tests it installed). Ends with one line `N passed, N failed, N skipped`.
-//   node scripts/run-tests.js [subfolder…]   only out/test/<subfolder>, no lint, no e2e
+//   node scripts/run-tests.js [subfolder|file…]   only out/test/<subfolder> (or <file>.test.js), no lint, no e2e
 //   SKIP_E2E=1                               no e2e (never in CI)
 const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -16,6 +16,7 @@ const only = process.argv.slice(2);
 
 function collect(dir) {
   if (!fs.existsSync(dir)) return [];
+  if (dir.endsWith('.test.js') && fs.statSync(dir).isFile()) return [dir];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'vscode-host' || entry.name === 'fixtures' ? [] : collect(full);

@@ -74,11 +74,6 @@ export function goFixtureStatus(name: GoFixtureName): FixtureStatus {
   return { label, path: null, reason };
 }
 
-/** The built Go fixture binary, or null (see goFixtureStatus for the reason). */
-export function goFixtureBinary(name: GoFixtureName): string | null {
-  return goFixtureStatus(name).path;
-}
-
 export function javaFixtureStatus(): FixtureStatus {
   const jar = path.join(repoRoot(), 'test', 'fixtures', 'java', 'target', 'javacc.jar');
   const label = 'java';
@@ -86,11 +81,6 @@ export function javaFixtureStatus(): FixtureStatus {
   if (usable(jar)) return { label, path: jar, reason: null };
   const reason = findOnPath('mvn') ? `java fixture not built (${jar} missing): run .ci/fixtures.sh java` : `no mvn on PATH, so ${jar} was not built`;
   return { label, path: null, reason };
-}
-
-/** The built Java fixture jar, or null (see javaFixtureStatus for the reason). */
-export function javaFixtureJar(): string | null {
-  return javaFixtureStatus().path;
 }
 
 function javaCommand(): string | null {

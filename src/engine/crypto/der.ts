@@ -73,11 +73,6 @@ export function integer(value: bigint | number): Buffer {
   return tlv(Tag.INTEGER, Buffer.from(bytes));
 }
 
-/** A non-negative INTEGER from big-endian magnitude bytes (leading zeros dropped). */
-export function integerFromBytes(magnitude: Uint8Array): Buffer {
-  return integer(bytesToBigInt(magnitude));
-}
-
 export function oid(dotted: string): Buffer {
   const parts = dotted.split('.').map((p) => BigInt(p));
   if (parts.length < 2) throw new DerError(`invalid OID ${dotted}`);

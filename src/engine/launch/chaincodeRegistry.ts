@@ -68,10 +68,6 @@ export class ChaincodeRegistry {
     return stored ? decodeDeployment(Buffer.from(stored.deploymentSpec, 'base64'), stored.mode, stored.address) : undefined;
   }
 
-  all(): ChaincodeDefinition[] {
-    return [...this.entries.keys()].map((k) => this.get(k)).filter((d): d is ChaincodeDefinition => !!d);
-  }
-
   async put(def: ChaincodeDefinition): Promise<void> {
     this.entries.set(chaincodeId(def.name, def.version), { deploymentSpec: encodeDeployment(def).toString('base64'), mode: def.mode, address: def.address });
     // One write at a time: concurrent launches would otherwise rename the same temp file twice.

@@ -17,10 +17,6 @@ export class PausableTimer {
     if (!paused) this.resume();
   }
 
-  get paused(): boolean {
-    return this.handle === null && !this.done;
-  }
-
   pause(): void {
     if (this.handle === null || this.done) return;
     clearTimeout(this.handle);

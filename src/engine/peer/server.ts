@@ -71,12 +71,8 @@ export class PortInUseError extends Error {
   }
 }
 
-export interface ServerOptions {
-  /** How long a port in use is retried before PortInUseError; default 5000 ms. Port 0 never is. */
-  readonly bindRetryMs?: number;
-}
-
-const DEFAULT_BIND_RETRY_MS = 5000;
+/** How long a port in use is retried before PortInUseError (a reloaded window's old peer may still hold it). Port 0 never is. */
+export const BIND_RETRY_MS = 5000;
 const FIRST_RETRY_DELAY_MS = 100;
 const MAX_RETRY_DELAY_MS = 1000;
 
@@ -99,18 +95,12 @@ async function heldNow(host: string, port: number): Promise<Error | undefined> {
   return isAddressInUse(err) ? err : undefined;
 }
 
-export async function startChaincodeServer(
-  host: string,
-  port: number,
-  tls: ServerTls | null,
-  onStream: (stream: ChaincodeStream) => void,
-  options: ServerOptions = {},
-): Promise<ListeningServer> {
+export async function startChaincodeServer(host: string, port: number, tls: ServerTls | null, onStream: (stream: ChaincodeStream) => void): Promise<ListeningServer> {
   const credentials = tls
     ? // Mutual TLS: a client without a certificate issued by our CA is refused in the handshake.
       grpc.ServerCredentials.createSsl(Buffer.from(tls.rootCertPem), [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], true)
     : grpc.ServerCredentials.createInsecure();
-  const retryMs = port === 0 ? 0 : (options.bindRetryMs ?? DEFAULT_BIND_RETRY_MS);
+  const retryMs = port === 0 ? 0 : BIND_RETRY_MS;
   const started = Date.now();
   let delay = FIRST_RETRY_DELAY_MS;
   for (;;) {

@@ -16,11 +16,11 @@ interface Remembered {
 
 /** Files written this recently before hashing are hashed again next time. */
 const RACY_MS = 2000;
+/** A crude bound: an editor session that packages many large projects starts over. */
+const MAX_ENTRIES = 200_000;
 
 export class FileHashCache {
   private readonly entries = new Map<string, Remembered>();
-
-  constructor(private readonly maxEntries = 200_000) {}
 
   get(file: string, stat: Stats): string | undefined {
     const known = this.entries.get(file);
@@ -34,19 +34,14 @@ export class FileHashCache {
       this.entries.delete(file);
       return;
     }
-    // A crude bound: an editor session that packages many large projects starts over.
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, sha256 });
   }
 
   get size(): number {
     return this.entries.size;
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }
 
-/** The cache packaging uses unless told otherwise. */
+/** The one cache packaging uses: relaunches in this process skip reading unchanged files. */
 export const sharedFileHashCache = new FileHashCache();

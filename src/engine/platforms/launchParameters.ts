@@ -36,10 +36,6 @@ export interface ChaincodeEnvInput {
   readonly tlsFiles?: TLSFilePaths;
   /** Fabric's `chaincode.logging.level`; default INFO. */
   readonly logLevel?: string;
-  /** Fabric's `chaincode.logging.shim`; default WARNING. */
-  readonly shimLogLevel?: string;
-  /** Fabric's `chaincode.logging.format`; passed only when set. */
-  readonly logFormat?: string;
 }
 
 /**
@@ -52,9 +48,9 @@ export function chaincodeEnv(input: ChaincodeEnvInput): Record<string, string> {
     CORE_PEER_TLS_ENABLED: input.tlsFiles ? 'true' : 'false',
     CORE_PEER_LOCALMSPID: input.mspId,
     CORE_CHAINCODE_LOGGING_LEVEL: normaliseLogLevel(input.logLevel ?? 'INFO'),
-    CORE_CHAINCODE_LOGGING_SHIM: normaliseLogLevel(input.shimLogLevel ?? 'WARNING'),
+    // Fabric's `chaincode.logging.shim` default: the shim's own chatter stays out of the logs.
+    CORE_CHAINCODE_LOGGING_SHIM: 'WARNING',
   };
-  if (input.logFormat !== undefined) env['CORE_CHAINCODE_LOGGING_FORMAT'] = input.logFormat;
   if (input.tlsFiles) {
     Object.assign(env, {
       CORE_TLS_CLIENT_KEY_PATH: input.tlsFiles.clientKey,

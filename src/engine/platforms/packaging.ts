@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pack, type Header } from 'tar-stream';
-import { FileHashCache, sharedFileHashCache } from './fileHashCache';
+import { sharedFileHashCache } from './fileHashCache';
 import { IgnoreRules, type IgnoreFileChoice } from './ignoreRules';
 import { isWithin, resolveLink, SymlinkError, type LinkResolution } from './symlinks';
 
@@ -39,8 +39,6 @@ export interface CollectOptions {
    * `node_modules`, usually git-ignored, is what makes an offline image build possible).
    */
   readonly keepWhole?: readonly string[];
-  /** Hashes of unchanged files; default the shared one, `null` reads every file. */
-  readonly hashCache?: FileHashCache | null;
 }
 
 /** Files hashed at once while collecting: enough to hide latency, few enough for fd limits. */
@@ -98,13 +96,12 @@ export async function collectPackage(root: string, options: CollectOptions): Pro
   await walk('', await IgnoreRules.forRoot(root, options.ignoreFiles), [rootReal]);
   checkLinkTargets(found);
 
-  const cache = options.hashCache === undefined ? sharedFileHashCache : options.hashCache;
   const entries = new Array<PackageEntry>(found.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < found.length) {
       const i = next++;
-      entries[i] = await describeEntry(found[i], cache);
+      entries[i] = await describeEntry(found[i]);
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
@@ -130,25 +127,25 @@ function checkLinkTargets(found: readonly Found[]): void {
 
 /** An entry for one file placed at `archivePath` (e.g. a prebuilt jar); a link is followed. */
 export async function fileEntry(archivePath: string, source: string): Promise<PackageEntry> {
-  return describeFile(archivePath, source, await stat(source), sharedFileHashCache);
+  return describeFile(archivePath, source, await stat(source));
 }
 
-async function describeEntry({ rel, abs, link }: Found, cache: FileHashCache | null): Promise<PackageEntry> {
+async function describeEntry({ rel, abs, link }: Found): Promise<PackageEntry> {
   if (link?.kind === 'inside') return { path: rel, type: 'symlink', mode: 0o777, size: 0, linkTarget: link.linkTarget, source: abs };
   const info = link?.stat ?? (await lstat(abs));
   if (info.isDirectory()) return { path: rel, type: 'directory', mode: 0o755, size: 0, source: abs };
-  return describeFile(rel, abs, info, cache);
+  return describeFile(rel, abs, info);
 }
 
-async function describeFile(rel: string, abs: string, info: Stats, cache: FileHashCache | null): Promise<PackageEntry> {
+async function describeFile(rel: string, abs: string, info: Stats): Promise<PackageEntry> {
   const mode = info.mode & 0o111 ? 0o755 : 0o644;
-  const known = cache?.get(abs, info);
+  const known = sharedFileHashCache.get(abs, info);
   if (known !== undefined) return { path: rel, type: 'file', mode, size: info.size, sha256: known, source: abs };
   const hashedAt = Date.now();
   const content = await readFile(abs);
   const digest = sha256(content);
   // Remember only what was read unchanged (the size matches the stat taken before the read).
-  if (content.length === info.size) cache?.set(abs, info, digest, hashedAt);
+  if (content.length === info.size) sharedFileHashCache.set(abs, info, digest, hashedAt);
   return { path: rel, type: 'file', mode, size: content.length, sha256: digest, source: abs };
 }
 

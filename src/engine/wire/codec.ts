@@ -339,8 +339,6 @@ export const codecs = {
   CollectionPolicyConfig: new MessageCodec<M.CollectionPolicyConfig>('protos.CollectionPolicyConfig'),
 } as const;
 
-export type CodecName = keyof typeof codecs;
-
 /** A Timestamp for "now" (or a given epoch-millisecond time). */
 export function timestampOf(ms: number = Date.now()): M.Timestamp {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };

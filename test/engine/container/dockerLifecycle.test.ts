@@ -15,7 +15,7 @@ const CYCLES = 50;
 describe('Docker unreachable', () => {
   for (const endpoint of ['unix:///tmp/ccl-no-such-docker.sock', 'tcp://127.0.0.1:1']) {
     test(`${endpoint}: a clear typed error, nothing built, nothing started, nothing left behind`, async () => {
-      const vm = new DockerVM({ endpoint, peerId: `gone${process.pid}`, pingTimeoutMs: 2000 });
+      const vm = new DockerVM({ endpoint, peerId: `gone${process.pid}` });
       const controller = new VMController([vm]);
       const builder = countingBuilder(async () => assert.fail('the builder must not run'));
       const abort = new AbortController();

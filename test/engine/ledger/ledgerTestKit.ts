@@ -41,13 +41,9 @@ export function record(txId: string, rwset: ReadWriteSet, over: Partial<Transact
   };
 }
 
-export function tx(
-  txId: string,
-  writes: WriteEntry[],
-  extra: { reads?: ReadEntry[]; metadataWrites?: MetadataWrite[]; timestamp?: number; validateReads?: boolean } = {},
-): CommitRequest {
+export function tx(txId: string, writes: WriteEntry[], extra: { reads?: ReadEntry[]; metadataWrites?: MetadataWrite[]; timestamp?: number } = {}): CommitRequest {
   const rwset: ReadWriteSet = { reads: extra.reads ?? [], writes, metadataWrites: extra.metadataWrites ?? [] };
-  return { txId, timestamp: extra.timestamp ?? 1_700_000_000_000, rwset, record: record(txId, rwset), validateReads: extra.validateReads };
+  return { txId, timestamp: extra.timestamp ?? 1_700_000_000_000, rwset, record: record(txId, rwset) };
 }
 
 export function text(b: Buffer | undefined): string | undefined {

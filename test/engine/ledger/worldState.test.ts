@@ -321,10 +321,10 @@ describe('WorldState commits', () => {
       assert.equal(ws.height, 3);
       assert.equal(ws.getTransaction('t3')?.validation, 'MVCC_READ_CONFLICT');
       assert.equal(ws.getTransaction('t3')?.blockNum, 3);
-      // A read of an absent key (null) conflicts once the key exists; validateReads:false skips the check.
+      // A read of an absent key (null) conflicts once the key exists; without the read the write commits.
       const absent = { ...NS, collection: '', key: 'k', version: null };
       assert.equal((await commit(ws, tx('t4', [put('z', '1')], { reads: [absent] }))).validation, 'MVCC_READ_CONFLICT');
-      assert.deepEqual(await commit(ws, tx('t5', [put('z', '1')], { reads: [absent], validateReads: false })), { validation: 'VALID', blockNum: 5, txNum: 0 });
+      assert.deepEqual(await commit(ws, tx('t5', [put('z', '1')])), { validation: 'VALID', blockNum: 5, txNum: 0 });
       assert.deepEqual(ws.getState(NS, 'z')?.version, { blockNum: 5, txNum: 0 });
       // A verdict reached before MVCC (the endorsement policy) marks the transaction and applies nothing.
       const refused = await commit(ws, { ...tx('t6', [put('y', '1')]), validation: 'ENDORSEMENT_POLICY_FAILURE' });

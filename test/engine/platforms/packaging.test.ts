@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { golangPlatform, nodePlatform, prepareBuild } from '../../../src/engine/platforms';
 import { dockerToGitignore } from '../../../src/engine/platforms/ignoreRules';
-import { FileHashCache } from '../../../src/engine/platforms/fileHashCache';
+import { sharedFileHashCache } from '../../../src/engine/platforms/fileHashCache';
 import { collectPackage, PackageChangedError } from '../../../src/engine/platforms/packaging';
 import { readTar, treesRemovedAfterTests, type TreeSpec } from './helpers';
 
@@ -183,10 +183,10 @@ describe('packaging: the content hash and the tar', () => {
     const dir = await tree({ 'a.txt': 'aaaa', 'fresh.txt': 'just written' });
     const old = new Date(Date.now() - 60_000);
     await utimes(path.join(dir, 'a.txt'), old, old);
-    const cache = new FileHashCache();
-    const hashOf = async (): Promise<string | undefined> => (await collectPackage(dir, { ignoreFiles: [], hashCache: cache })).find((e) => e.path === 'a.txt')?.sha256;
+    const hashOf = async (): Promise<string | undefined> => (await collectPackage(dir, { ignoreFiles: [] })).find((e) => e.path === 'a.txt')?.sha256;
+    const before = sharedFileHashCache.size;
     const first = await hashOf();
-    assert.equal(cache.size, 1, 'the old file is remembered; the one written just now is not (racy)');
+    assert.equal(sharedFileHashCache.size, before + 1, 'the old file is remembered; the one written just now is not (racy)');
     assert.equal(await hashOf(), first);
     await writeFile(path.join(dir, 'a.txt'), 'bbbb'); // same size…
     await utimes(path.join(dir, 'a.txt'), old, old); // …and the same mtime: only the ctime moved

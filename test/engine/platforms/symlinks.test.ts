@@ -13,7 +13,7 @@ import { SymlinkError } from '../../../src/engine/platforms/symlinks';
 import { readTar, treesRemovedAfterTests } from './helpers';
 
 const tree = treesRemovedAfterTests();
-const collect = (dir: string, ignoreFiles: readonly '.gitignore'[] = []) => collectPackage(dir, { ignoreFiles, hashCache: null });
+const collect = (dir: string, ignoreFiles: readonly '.gitignore'[] = []) => collectPackage(dir, { ignoreFiles });
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 describe('packaging: symbolic links', () => {
@@ -70,7 +70,7 @@ describe('packaging: symbolic links', () => {
   test('node_modules linked from elsewhere (npm link, a workspace) is packaged whole', async () => {
     const outside = await tree({ 'node_modules/dep/index.js': 'module.exports = 1' });
     const dir = await tree({ '.gitignore': 'node_modules/\n', 'package.json': '{}', node_modules: { symlink: path.join(outside, 'node_modules') } });
-    const paths = (await collectPackage(dir, { ignoreFiles: ['.gitignore'], keepWhole: ['node_modules'], hashCache: null })).map((e) => e.path);
+    const paths = (await collectPackage(dir, { ignoreFiles: ['.gitignore'], keepWhole: ['node_modules'] })).map((e) => e.path);
     assert.deepEqual(paths, ['.gitignore', 'node_modules', 'node_modules/dep', 'node_modules/dep/index.js', 'package.json']);
   });
 

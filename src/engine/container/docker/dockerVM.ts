@@ -36,12 +36,8 @@ export interface DockerVMOptions {
   readonly instanceId?: string;
   /** Containers (and RUN steps) use the host's network by default: they reach the peer at 127.0.0.1. */
   readonly networkMode?: string;
-  /** Stream container output as 'log' events; default true (Fabric's `vm.docker.attachStdout`). */
-  readonly attachStdout?: boolean;
   /** Extra HostConfig (memory limits, log driver…); NetworkMode comes from `networkMode`. */
   readonly hostConfig?: Readonly<Dockerode.HostConfig>;
-  /** How long to wait for the daemon's first answer; default 5000 ms. */
-  readonly pingTimeoutMs?: number;
 }
 
 /** How long stop() waits for the exit to be reported before it reports 'stopped' anyway. */
@@ -141,7 +137,7 @@ export class DockerVM implements VM {
     const { ccid } = req;
     const name = this.containerName(ccid);
     const ref = this.imageRef(ccid, req.imageTag);
-    await pingDocker(this.docker, this.endpoint, this.options.pingTimeoutMs);
+    await pingDocker(this.docker, this.endpoint);
     return this.guard(async () => {
       this.progress(ccid, 'removing old container');
       await this.removeContainer(ccid, name, 0);
@@ -221,15 +217,15 @@ export class DockerVM implements VM {
   }
 
   private createOptions(req: StartRequest, name: string, ref: string): Dockerode.ContainerCreateOptions {
-    const attach = this.options.attachStdout ?? true;
     return {
       name,
       Image: ref,
       Cmd: [...req.args],
       Env: Object.entries(req.env).map(([key, value]) => `${key}=${value}`),
       Labels: managedLabels(req.ccid, this.peerLabel),
-      AttachStdout: attach,
-      AttachStderr: attach,
+      // Container output streams as 'log' events (Fabric's `vm.docker.attachStdout`, always on here).
+      AttachStdout: true,
+      AttachStderr: true,
       Tty: false,
       // An init process as PID 1 (Docker's tini) passes SIGTERM on and reaps zombies. Without it
       // the chaincode's own first process is PID 1, and the kernel drops signals PID 1 has no
@@ -330,7 +326,7 @@ export class DockerVM implements VM {
         this.progress(ccid, 'uploading files');
         await container.putArchive(await filesTar(req.files), { path: '/' });
       }
-      if (this.options.attachStdout ?? true) await watch.attach();
+      await watch.attach();
       req.signal?.throwIfAborted();
       this.progress(ccid, 'starting container');
       await container.start();

@@ -17,10 +17,8 @@ export class ProcessStartError extends Error {
   override readonly name = 'ProcessStartError';
 }
 
-export interface ProcessVMOptions {
-  /** How long a stopped process gets between SIGTERM and SIGKILL when the stop names no timeout; default 3000. */
-  readonly stopGraceMs?: number;
-}
+/** How long a stopped process gets between SIGTERM and SIGKILL when the stop names no timeout. */
+export const STOP_GRACE_MS = 3000;
 
 interface RunningProcess {
   readonly child: ChildProcess;
@@ -36,8 +34,6 @@ export class ProcessVM implements VM {
   private readonly processes = new Map<string, RunningProcess>();
   private readonly events = new Emitter<RuntimeEvent>();
   readonly onEvent = this.events.event;
-
-  constructor(private readonly options: ProcessVMOptions = {}) {}
 
   async start(req: StartRequest): Promise<void> {
     const { ccid } = req;
@@ -68,7 +64,7 @@ export class ProcessVM implements VM {
     const running = this.processes.get(ccid);
     if (!running) return;
     const { child } = running;
-    const graceMs = opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 : (this.options.stopGraceMs ?? 3000);
+    const graceMs = opts.timeoutSeconds !== undefined ? opts.timeoutSeconds * 1000 : STOP_GRACE_MS;
     signalGroup(child, 'SIGTERM');
     const killer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
     try {

@@ -31,17 +31,6 @@ export function valuePreview(value: Buffer, max = 60): string {
   }
 }
 
-/** A value as a person reads it: pretty JSON when it is JSON. */
-export function prettyValue(value: Buffer): string {
-  const text = value.toString('utf8');
-  if (!Buffer.from(text, 'utf8').equals(value)) return `base64:${value.toString('base64')}`;
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
-}
-
 export interface WorldStateSelection {
   readonly channel: string;
   readonly chaincode: string;

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
-import { ProcessStartError, ProcessVM } from '../../../../src/engine/container/process/processVM';
+import { ProcessStartError, ProcessVM, STOP_GRACE_MS } from '../../../../src/engine/container/process/processVM';
 import type { RuntimeEvent, StartRequest } from '../../../../src/engine/container/types';
 import { isAlive } from '../../../support/toolchains';
 
@@ -108,14 +108,14 @@ describe('process VM', () => {
   });
 
   test('a process that ignores SIGTERM is killed after the grace period', async () => {
-    const vm = new ProcessVM({ stopGraceMs: 500 });
+    const vm = new ProcessVM();
     const events = recorder(vm);
     await vm.start(request('stubborn:1', "trap '' TERM; echo trapped; while :; do sleep 0.1; done"));
     assert.ok(await until(() => lines(events, 'stubborn:1').includes('trapped'), 5000));
     const started = Date.now();
     await vm.stop('stubborn:1');
     const took = Date.now() - started;
-    assert.ok(took >= 450, `SIGKILL came after the grace period (${took} ms)`);
+    assert.ok(took >= STOP_GRACE_MS - 50, `SIGKILL came after the grace period (${took} ms)`);
     const exited = events.find((e) => e.kind === 'status' && e.status === 'exited');
     assert.match(exited?.kind === 'status' ? (exited.detail ?? '') : '', /SIGKILL/);
     vm.dispose();
