@@ -4,7 +4,7 @@
 #   bash .ci/docker.sh stop     stop the daemon this script started (by its pid file)
 # Idempotent: when a daemon already answers, start does nothing.
 # No registry is reachable and containers must only use loopback, so the daemon runs without a
-# bridge and without touching iptables; containers use host networking (see shared/testing.md).
+# bridge and without touching iptables; containers use host networking (no traffic leaves loopback).
 set -euo pipefail
 
 STATE_DIR="${DOCKERD_STATE_DIR:-/tmp/chaincode-launcher-dockerd}"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the editor's end-to-end tests need (see shared/testing.md, "A real VS Code"):
+# Installs what the editor's end-to-end tests need:
 #   - Debian packages: chromium (driven by playwright-core), ripgrep, and the headers code-server's
 #     native modules build against;
 #   - code-server 4.100.3 from npm (VS Code 1.100.3, the newest that accepts Node 20) in the
 #     git-ignored folder .vscode-e2e/tools.
-# Idempotent: a second run only checks and returns (about 1 s). Cold: about 45 s plus apt.
+# Idempotent: a second run only checks and returns. Cold, it installs code-server and the apt packages.
 #   bash .ci/vscode-e2e.sh          install (or check) the tools
 #   bash .ci/vscode-e2e.sh run      install, then `npm run test:e2e`
 set -euo pipefail

@@ -1,11 +1,10 @@
 /**
- * `npm run bench`: the peer's and the launch engine's figures in one run (issue 4 item 10, issue 2
- * item 8). Figures, not assertions: medians of several runs with their ranges, ratios against the
+ * `npm run bench`: the peer's and the launch engine's figures in one run. Figures, not assertions: medians of several runs with their ranges, ratios against the
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
  * `npm run bench -- net` (or any of `activation wire peer dev new replay watch gateway net`) runs only those sections: a quick
- * loop while working on one part. Without arguments everything runs, as CI and the issue's figures expect.
+ * loop while working on one part. Without arguments everything runs.
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -1,5 +1,5 @@
 /**
- * Launch-engine figures in net mode (issue 2 item 8), through the real engine and a real Docker
+ * Launch-engine figures in net mode, through the real engine and a real Docker
  * engine: cold launch (image built) → READY, warm relaunch (cached image) → READY, and edit →
  * rebuild → READY, on a temp copy of the example chaincode (with its node_modules, so no install).
  * Skipped, with the reason, when no Docker engine answers or the base image cannot be made.

@@ -1,5 +1,5 @@
 /**
- * New Project → ready (issue 12, `newProjectToReadyMs`): the engine-level equivalent of the editor's
+ * New Project → ready (`newProjectToReadyMs`): the engine-level equivalent of the editor's
  * New Project then F5, for a JavaScript project whose dependencies are in npm's cache: write the
  * project, install it (`npm install --prefer-offline`), start the embedded peer and the chaincode in
  * dev mode, and wait for READY. One uncounted run first fills npm's cache should it lack anything.

@@ -1,5 +1,5 @@
 /**
- * Replay (issue 12 item 4, budget item 6): one recorded transaction of the example chaincode
+ * Replay (`replayMs`): one recorded transaction of the example chaincode
  * (TransferAsset, with a write and an event), replayed on its current code against the state it
  * read, after later transfers changed that state. Timed from the call to the diffed result.
  */

@@ -109,8 +109,8 @@ export async function measureTransactions(peers: MeasuredPeers, plan: Transactio
     index += result.count;
     return result.perSecond;
   };
-  // A transaction at a time takes ~2 ms, so a burst of load elsewhere (this VM's figures jump by
-  // half within a second) would favour whichever peer it missed: the peers take turns in short
+  // A transaction at a time is short, so a burst of load elsewhere (on a shared machine the figures
+  // can jump by half within a second) would favour whichever peer it missed: the peers take turns in short
   // slices and each gets its transactions over its own time.
   const sequentialTurns = async (order: readonly (keyof MeasuredPeers)[]): Promise<Record<keyof MeasuredPeers, number>> => {
     const done = { ours: { count: 0, ms: 0 }, oursDisk: { count: 0, ms: 0 }, thin: { count: 0, ms: 0 } };

@@ -1,4 +1,4 @@
-// Headless Debian chromium driven by playwright-core, as shared/testing.md describes, plus the
+// Headless Debian chromium driven by playwright-core (a fresh profile, no sandbox, no GPU), plus the
 // flag-file channel through which the in-host tests ask the browser for screenshots and key presses.
 const { chromium } = require('playwright-core');
 const fs = require('fs');

@@ -1,5 +1,5 @@
 // `npm run test:e2e`: the editor's end-to-end tests in a real VS Code (code-server 4.100.3, VS Code
-// 1.100.3) driven through Debian's chromium with playwright-core (see shared/testing.md):
+// 1.100.3) driven through Debian's chromium with playwright-core (installed by .ci/vscode-e2e.sh):
 //   1. the in-extension-host mocha suite (out/test/vscode-host) against the real engine, with the
 //      extension loaded from this folder (extensionDevelopmentPath: the tests need its out/);
 //   2. a UI check in the browser (scripts/e2e/uiCheck.js), as a person would use the extension,

@@ -1,7 +1,7 @@
 /**
  * Test helpers for the real Docker engine: is it there, and local base images (no registry can be
- * pulled from here). Base images are root filesystems made from this machine's own binaries and the
- * libraries `ldd` lists, imported with `docker import` (about 2 s for Node), and reused by tag.
+ * pulled in tests). Base images are root filesystems made from the machine's own binaries and the
+ * libraries `ldd` lists, imported with `docker import` (quick), and reused by tag.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -143,7 +143,7 @@ function goRecipe(goroot: string): Recipe {
       GOPATH: '/root/go',
     },
     // Compile the standard packages a chaincode's main uses into the image's build cache, with the
-    // platform's flags: a cold stdlib compile costs about a minute on 2 cores, in every test run.
+    // platform's flags: otherwise every test run pays for a cold stdlib compile.
     warm:
       'mkdir -p /tmp/warm && cd /tmp/warm && printf "module warm\\n\\ngo 1.21\\n" > go.mod && ' +
       'printf "package main\\nimport (\\"flag\\"; \\"fmt\\"; \\"os\\")\\nfunc main() { flag.Parse(); fmt.Fprintln(os.Stderr, flag.Args()) }\\n" > main.go && ' +

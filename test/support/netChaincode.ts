@@ -81,7 +81,7 @@ export function scriptChaincode(lines: readonly string[], exitCode: number | nul
 }
 
 /**
- * A tiny chaincode on Node's own http2 (no dependencies to load, about 0.1 s to start): REGISTER on
+ * A tiny chaincode on Node's own http2 (no dependencies to load, so it starts at once): REGISTER on
  * ChaincodeSupport/Register, over TLS with the launch's client certificate when the peer says so,
  * then it logs what the peer sends and idles. Enough for the launch flow, which ends at READY.
  */

@@ -1,7 +1,7 @@
 /**
  * The little DER (ASN.1) this project writes and reads itself: X.509 certificates as Go's
  * crypto/x509 encodes them (cryptogen, Fabric CA) and ECDSA signatures as Fabric's bccsp checks
- * them. A general ASN.1 library costs ~100 ms to load and chooses encodings we must control
+ * them. A general ASN.1 library is slow to load (activation pays for it) and chooses encodings we must control
  * (string types, SET OF order), so the few constructs needed are spelled out here.
  */
 

@@ -3,8 +3,8 @@
  * DER `SEQUENCE { r INTEGER, s INTEGER }`, S at most half the curve order ("low S"), both on the
  * sender's side (clients, endorsers, cryptogen's CA) and required by every verifier.
  *
- * node:crypto does the curve arithmetic synchronously (a sign costs a few tens of µs, a verify
- * under 100 µs); WebCrypto is several times slower per call because each one is a promise.
+ * node:crypto does the curve arithmetic synchronously; WebCrypto is several times slower per call,
+ * because each call is a promise.
  */
 import { KeyObject, sign as nodeSign, verify as nodeVerify } from 'crypto';
 import { bigIntToBytes, bytesToBigInt, children, DerError, integer, readTlv, sequence, Tag } from './der';

@@ -1,9 +1,8 @@
 /**
  * P-256 keys in the encodings Fabric uses (SubjectPublicKeyInfo, PKCS#8 as Go's
  * `x509.MarshalPKCS8PrivateKey` writes it) without OpenSSL's encoders: in Node 20 (OpenSSL 3) a
- * key's DER export costs ~0.2-0.4 ms and a PKCS#8 PEM import ~1.8 ms, while the JWK paths cost
- * 5-300 µs. The DER around a P-256 key is fixed, so it is spliced here and keys go in and out as
- * JWK. Anything that is not a plain P-256 key falls back to node:crypto's general parsers.
+ * key's DER export and above all a PKCS#8 PEM import are many times slower than the JWK paths. The
+ * DER around a P-256 key is fixed, so it is spliced here and keys go in and out as JWK. Anything that is not a plain P-256 key falls back to node:crypto's general parsers.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'crypto';
 import { decodeFirstPem, encodePem } from './pem';

@@ -1,6 +1,6 @@
 /**
- * How a developer starts each language's chaincode on this machine in dev mode (shim-protocol.md
- * §3.3), with the environment a Fabric peer gives it: one function for the launcher's process
+ * How a developer starts each language's chaincode on their own machine in dev mode (the peer's
+ * address as each shim reads it: `--peer.address`, `-peer.address=`, `CORE_PEER_ADDRESS`), with the environment a Fabric peer gives it: one function for the launcher's process
  * runtime (the CLI's and the editor's Launch), and the same entry points for the editor's debugger
  * configurations (F5), so a chaincode starts the same way with and without a debugger.
  */

@@ -1,7 +1,6 @@
 /**
  * The launch flow, ported from Fabric 2.x's ChaincodeSupport.Launch and RuntimeLauncher.Launch
- * (core/chaincode/chaincode_support.go, runtime_launcher.go), as shared/design/launch-flow.md walks
- * through it. It decides what to start, then waits in one place, on the chaincode's launch state, for
+ * (core/chaincode/chaincode_support.go, runtime_launcher.go). It decides what to start, then waits in one place, on the chaincode's launch state, for
  * its registration, a start failure, an exit or the startup timeout. The VM controller starts the
  * runtime; the handler registers the chaincode and ends the launch state (handler_registry.go).
  */

@@ -8,13 +8,12 @@
  * What makes a synced commit cheap, because its sync sits on every transaction's path:
  * - The file grows in zero-filled steps ahead of the data (`PREALLOCATE_BYTES`), so a commit
  *   overwrites blocks that already belong to the file: its fdatasync flushes data only, not the
- *   journal entry a growing file needs (about a third faster on ext4 here), and its write allocates
+ *   journal entry a growing file needs (markedly faster on ext4), and its write allocates
  *   nothing. Readers stop at the zeros, as they do at a torn frame (frames.ts), and a zero tail is a
  *   clean end (isCleanTail).
  * - While syncs are fast and nothing else waits for the event loop, write and sync run on the
  *   calling thread. Handing a sub-millisecond sync to libuv's thread pool costs about as much again
- *   in thread hand-offs (measured on a 2-core VM: 0.49 ms a commit through the pool, 0.30 ms
- *   inline). When other work is waiting (`append(data, true)`: other transactions in flight, whose
+ *   in thread hand-offs, on every commit. When other work is waiting (`append(data, true)`: other transactions in flight, whose
  *   requests the event loop could answer during the sync) or syncs average over
  *   `INLINE_SYNC_LIMIT_MS` (a slow disk must not stall the editor's extension host), appends go
  *   through the pool.
@@ -27,7 +26,7 @@ import * as fs from 'fs';
  */
 export type Durability = 'disk' | 'process';
 
-/** Zero-filled bytes added at a time: about 2 ms of writing and syncing, every few thousand commits. */
+/** Zero-filled bytes added at a time: one larger write and sync every few thousand commits. */
 const PREALLOCATE_BYTES = 1 << 20;
 /** Average sync time above which syncs leave the event loop. */
 const INLINE_SYNC_LIMIT_MS = 2;

@@ -21,8 +21,8 @@ export class TransactionRecords {
   /**
    * Entries oldest first, from `head` on; an entry no longer in `byId` under its txId (the txId
    * was recorded again since) is stale and skipped. A queue rather than the Map's own order:
-   * evicting the oldest entry of a Map (`keys().next()`) scans every deleted slot before it,
-   * about 10 µs per record once the bound is reached.
+   * evicting the oldest entry of a Map (`keys().next()`) scans every deleted slot before it, a cost
+   * every record would pay once the bound is reached.
    */
   private queue: Entry[] = [];
   private head = 0;

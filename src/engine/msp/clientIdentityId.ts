@@ -1,5 +1,6 @@
 /**
- * The id chaincode computes for its caller (organisations.md §1.7), so the editor and the records
+ * The id chaincode computes for its caller (fabric-chaincode-node's ClientIdentity, fabric-chaincode-go's
+ * pkg/cid), so the editor and the records
  * can show what `ctx.clientIdentity.getID()` / `cid.GetID()` will return:
  * - Node (`fabric-shim` `ClientIdentity`, `@fidm/x509`): `x509::` + `/<short>=<value>` for every
  *   attribute in DER order + `::` + the issuer the same way; only the first `/` in a value becomes

@@ -30,7 +30,7 @@ export interface PeerTls {
 }
 
 export interface PeerNode {
-  /** `peer0.<domain>`: the TLS host name clients use (gateway.md). */
+  /** `peer0.<domain>`: the TLS host name clients use (cryptogen's and Fabric's sample networks' naming). */
   readonly name: string;
   readonly identity: SigningIdentity;
   readonly tls: PeerTls;

@@ -70,7 +70,7 @@ export class SigningIdentity {
       throw new IdentityLoadError(`the certificate or key of ${name}${where} does not parse: ${(err as Error).message}`, { cause: err });
     }
     if (cert.keyType !== 'ec:prime256v1') throw new IdentityLoadError(`the key of ${name}${where} is ${cert.keyType}; Fabric identities here are ECDSA P-256`);
-    // A signature the certificate's key verifies proves the pair (a few tens of µs).
+    // A signature the certificate's key verifies proves the pair (one sign and one verify: cheap).
     try {
       verifyMessage(cert.publicKey, KEY_CHECK, signMessage(key, KEY_CHECK));
     } catch {

@@ -1,6 +1,7 @@
 /**
  * The chaincode process's argv, environment and files, as the Fabric 2.x peer passes them
- * (`dockercontroller.go GetArgs/GetEnv`, TLS files uploaded before start; shim-protocol.md §3.1–3.2).
+ * (core/container/dockercontroller/dockercontroller.go `GetArgs`/`GetEnv`, the TLS files uploaded
+ * before start as `dockercontroller.go` `Start` does).
  */
 import type { ContainerFile } from '../container/types';
 import { platformFor } from './table';
@@ -39,8 +40,8 @@ export interface ChaincodeEnvInput {
 }
 
 /**
- * The environment a Fabric 2.x peer gives every chaincode it starts (`dockercontroller.go GetEnv`,
- * shim-protocol.md §3.1), in every runtime: container, local process, debugger.
+ * The environment a Fabric 2.x peer gives every chaincode it starts (core/container/dockercontroller/
+ * dockercontroller.go `GetEnv`), in every runtime: container, local process, debugger.
  */
 export function chaincodeEnv(input: ChaincodeEnvInput): Record<string, string> {
   const env: Record<string, string> = {

@@ -14,8 +14,8 @@ export const NODE_CODE_DIR = '/usr/local/src';
 
 /**
  * For `npm start`: npm's update check loads its registry client before the start script runs
- * (0.3–0.4 s measured here, on every start where it has not checked lately, i.e. always in a fresh
- * container), and a chaincode container has no business asking a registry anything.
+ * (a noticeable part of a start, on every start where it has not checked lately, i.e. always in a
+ * fresh container), and a chaincode container has no business asking a registry anything.
  */
 export const NPM_START_ENV: Readonly<Record<string, string>> = { NPM_CONFIG_UPDATE_NOTIFIER: 'false' };
 

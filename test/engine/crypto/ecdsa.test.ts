@@ -1,5 +1,5 @@
 /**
- * ECDSA as Fabric signs and verifies (organisations.md §1.4): low-S DER signatures, Fabric's
+ * ECDSA as Fabric signs and verifies (bccsp/sw/ecdsa.go, bccsp/utils/ecdsa.go): low-S DER signatures, Fabric's
  * rejection texts for high S, malformed DER and wrong signatures; PEM as Go writes and reads it;
  * P-256 keys in Go's PKCS#8 encoding.
  */

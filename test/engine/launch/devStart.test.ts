@@ -1,5 +1,5 @@
 /**
- * Dev mode's start command per language (shim-protocol.md §3.3): the peer address in the form each
+ * Dev mode's start command per language: the peer address in the form each
  * shim reads, and the environment a Fabric peer gives every chaincode (the MSP id included).
  */
 import { describe, test } from 'node:test';

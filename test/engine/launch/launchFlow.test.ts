@@ -1,5 +1,5 @@
 /**
- * The launch flow's branches (launch-flow.md) with real parts: dev mode with a real fabric-shim
+ * The launch flow's branches (core/chaincode/chaincode_support.go Launch) with real parts: dev mode with a real fabric-shim
  * process the user starts, system chaincode in-process, the registry (our LSCC), and the guards.
  */
 import { after, before, describe, test } from 'node:test';

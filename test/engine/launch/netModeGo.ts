@@ -1,8 +1,8 @@
 /**
  * Go chaincode in net mode: the v2 fixture (real fabric-chaincode-go/v2 shim) vendored from the
  * local module cache, compiled in the builder stage of the local Go image, run in the baseos image,
- * registering over mutual TLS. Opt-in: the compile of the shim and gRPC inside the image takes
- * minutes on this machine's 2 cores, far beyond the suite's budget.
+ * registering over mutual TLS. Opt-in: compiling the shim and gRPC inside the image takes minutes
+ * on a small machine, far beyond the suite's budget.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -24,7 +24,7 @@ function goSkip(): string | false {
   if (docker) return docker;
   if (!findOnPath('go')) return 'no Go toolchain on PATH: cannot vendor the Go fixture';
   if (process.env[OPT_IN] !== '1') {
-    return `set ${OPT_IN}=1 to run: compiling fabric-chaincode-go and gRPC inside the image takes minutes on 2 shared cores (measured here: 4 min 28 s cold, image build included)`;
+    return `set ${OPT_IN}=1 to run: compiling fabric-chaincode-go and gRPC inside the image takes minutes on a small machine (cold, image build included)`;
   }
   return false;
 }

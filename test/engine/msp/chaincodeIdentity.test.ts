@@ -1,5 +1,5 @@
 /**
- * Our identities as real chaincode sees them (organisations.md §1.7): the embedded peer runs
+ * Our identities as real chaincode sees them (the shims' client identity: `GetID`, attributes): the embedded peer runs
  * proposals whose creator is a cryptogen or an enrolled identity, and the real shims report what
  * they compute — fabric-contract-api's `ctx.clientIdentity` (test/fixtures/node/identity) and Go's
  * `cid` package (test/fixtures/go/v2 identity.go). Also the key-level policies their

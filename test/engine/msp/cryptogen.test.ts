@@ -1,5 +1,5 @@
 /**
- * An org's crypto folder against what Fabric's cryptogen writes (organisations.md §1.8): the exact
+ * An org's crypto folder against what Fabric's cryptogen writes (internal/cryptogen): the exact
  * file layout, the certificates' subjects and extensions read by three independent parsers (ours,
  * @peculiar/x509, OpenSSL through node:crypto), byte-identical TBSCertificates from Go's
  * crypto/x509 fed cryptogen's template (test/fixtures/go/certoracle), and a real TLS handshake

@@ -1,6 +1,6 @@
 /**
- * Verifying identities against a channel's MSPs as Fabric's X.509 MSP does (organisations.md
- * §1.1, §1.4, §1.5): deserialisation errors, chain validation (compared with Go's crypto/x509 on
+ * Verifying identities against a channel's MSPs as Fabric's X.509 MSP does (msp/mspimpl.go,
+ * msp/mspimplvalidate.go): deserialisation errors, chain validation (compared with Go's crypto/x509 on
  * the same certificates), NodeOUs, the principal matching table, certificate sanitising, and the
  * proposal-level checks (creator, txid, expiry).
  */

@@ -1,5 +1,5 @@
 /**
- * Fabric 1.0's wire forms (shim-protocol.md §1.6): a shim that sends no channel id and raw key
+ * Fabric 1.0's wire forms (the 1.0 peer's core/chaincode/handler.go): a shim that sends no channel id and raw key
  * bytes for GET_STATE / DEL_STATE, and PutStateInfo{key, value} for PUT_STATE. Driven by a raw
  * client, since no 1.0 shim can be fetched here.
  */

@@ -1,6 +1,6 @@
 /**
- * The handler's registration state machine and its edge cases (shim-protocol.md §2.1, §2.2, §2.8,
- * §2.9) against a live peer, driven by raw gRPC clients that send exactly the frames a test wants,
+ * The handler's registration state machine and its edge cases (core/chaincode/handler.go
+ * HandleRegister, handler_registry.go) against a live peer, driven by raw gRPC clients that send exactly the frames a test wants,
  * next to a real fabric-shim chaincode that must not be disturbed by any of it.
  */
 import { after, before, describe, test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Private data collection configuration (organisations.md §4.1-§4.3): the peer CLI's JSON reading
+ * Private data collection configuration (internal/peer/chaincode and core/common/privdata): the peer CLI's JSON reading
  * (defaults, Go's case-insensitive names, unknown fields ignored), the bytes of the
  * CollectionConfigPackage compared with fabric-protos' own classes, the peer's approve/commit
  * checks with Fabric's wording, implicit collections, membership, and errors that name

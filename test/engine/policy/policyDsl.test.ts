@@ -1,5 +1,5 @@
 /**
- * Fabric's signature policy language (organisations.md §2.2): byte-identical envelopes for the
+ * Fabric's signature policy language (common/policydsl/policyparser.go): byte-identical envelopes for the
  * tested examples, Fabric's principal numbering (innermost gates first), the gate spellings and
  * `n` forms Fabric 2.5 accepts, and errors that name the token and its column.
  */
@@ -14,7 +14,7 @@ const hex = (policy: string): string => encodeSignaturePolicyEnvelope(parsePolic
 const principals = (env: SignaturePolicyEnvelope): string[] => env.identities.map(principalText);
 
 describe('policy language', () => {
-  test('the tested envelopes of organisations.md §2.2, byte for byte', () => {
+  test("envelopes tested against Fabric's policydsl, byte for byte", () => {
     assert.equal(hex("AND('Org1MSP.member','Org2MSP.member')"), '120c120a080212020800120208011a0b12090a074f7267314d53501a0b12090a074f7267324d5350');
     assert.equal(hex("OR('Org1MSP.peer','Org2MSP.peer')"), '120c120a080112020800120208011a0d120b0a074f7267314d535010031a0d120b0a074f7267324d53501003');
     assert.equal(hex("OR('Org1MSP.member')"), '120812060801120208001a0b12090a074f7267314d5350');
@@ -83,7 +83,7 @@ describe('policy errors name the token and column', () => {
     return assert.fail(`${policy} parsed`);
   };
 
-  test("the inputs of organisations.md's error table", () => {
+  test('inputs policydsl refuses, with its errors', () => {
     assert.equal(err("AND(Org1MSP.member,'Org2MSP.member')").reason, "principal Org1MSP.member must be quoted: 'Org1MSP.member'");
     assert.equal(err("AND(Org1MSP.member,'Org2MSP.member')").offset, 4);
     assert.match(err("OR('Org1MSP.Member')").reason, /^principal 'Org1MSP.Member' is not <MSP id>.<role>: .*\(lowercase\)$/);

@@ -1,7 +1,8 @@
 /**
- * Signature policy evaluation with Fabric's semantics (organisations.md §2.3) over real identities
- * and signatures: de-duplication, dropped signers, greedy order-dependent matching; the default
- * endorsement policy and ImplicitMeta (§2.4); key-level validation parameters (§3.5).
+ * Signature policy evaluation with Fabric's semantics (common/cauthdsl/cauthdsl.go) over real
+ * identities and signatures: de-duplication, dropped signers, greedy order-dependent matching; the
+ * default endorsement policy and ImplicitMeta (common/policies/implicitmeta.go); key-level
+ * validation parameters (core/common/validation/statebased).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
