@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BaseImages } from '../../src/engine/platforms/types';
-import { isAlive } from './toolchains';
+import { isAlive } from '../../src/engine/util/processes';
 
 const run = promisify(execFile);
 const SOCKET = '/var/run/docker.sock';

@@ -9,15 +9,7 @@ import * as vscode from 'vscode';
 import type { RunningChaincode } from '../../src/engine/launch/types';
 import type { ExecuteResult } from '../../src/engine/transactions/types';
 import { extensionApi, showSidebar, waitFor, workspaceFolder } from './support';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../../src/engine/util/processes';
 
 describe('F5 on a chaincode running in dev mode: hand over to the debugger', function () {
   this.timeout(120_000);

@@ -11,6 +11,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isAlive } from '../util/processes';
 
 const GEN_DIGITS = 8;
 
@@ -95,13 +96,4 @@ export async function lockDirectory(dir: string): Promise<() => Promise<void>> {
     openInThisProcess.delete(resolved);
     await fs.promises.rm(lockFile, { force: true });
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

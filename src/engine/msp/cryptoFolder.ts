@@ -8,6 +8,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CryptoFile } from './cryptogen';
+import { isAlive } from '../util/processes';
 
 export class CryptoFolderError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -67,15 +68,6 @@ export async function replaceFolder(dir: string, files: readonly CryptoFile[]): 
   } catch (err) {
     await fs.promises.rm(partial, { recursive: true, force: true });
     throw new CryptoFolderError(`cannot write ${dir}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

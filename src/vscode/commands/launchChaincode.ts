@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ChaincodeMode } from '../../engine/config';
 import type { RunningChaincode } from '../../engine/launch/types';
-import { detectChaincode, detectChaincodeFolders, DetectedChaincode, isValidChaincodeName, isValidChaincodeVersion, sourceLanguageOf } from '../../engine/workspace/detect';
+import { detectChaincodeFolders, DetectedChaincode, requireChaincode, isValidChaincodeName, isValidChaincodeVersion, sourceLanguageOf } from '../../engine/workspace/detect';
 import { Cancelled, Ctx } from '../ctx';
 import { openSetting, orCancel } from './registerCommands';
 import { settingOfError } from '../engineSettings';
@@ -72,15 +72,8 @@ export function workspaceChaincodes(): DetectedChaincode[] {
 
 async function pickChaincode(ctx: Ctx, folder: string | undefined): Promise<DetectedChaincode> {
   if (folder) {
-    const cc = detectChaincode(folder);
-    if (!cc)
-      throw new Error(
-        vscode.l10n.t(
-          '{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).',
-          folder,
-        ),
-      );
-    return cc;
+    // The CLI's check: a NotChaincodeError says what the folder holds instead.
+    return requireChaincode(folder);
   }
   const found = workspaceChaincodes();
   if (found.length === 0) {

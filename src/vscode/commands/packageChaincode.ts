@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CcaasConnection, CcaasTls } from '../../engine/platforms/ccaasConnection';
 import { createLifecyclePackage, validateLabel, writeLifecyclePackage, type LifecyclePackage, type PackageRequest } from '../../engine/platforms/lifecyclePackage';
-import { detectChaincode, type DetectedChaincode } from '../../engine/workspace/detect';
+import { requireChaincode, type DetectedChaincode } from '../../engine/workspace/detect';
 import { Cancelled, type Ctx } from '../ctx';
 import { workspaceChaincodes } from './launchChaincode';
 import { orCancel } from './registerCommands';
@@ -71,15 +71,8 @@ async function showPackageId(pkg: LifecyclePackage, file: string): Promise<void>
 
 async function pickChaincode(folder: string | undefined, title: string): Promise<DetectedChaincode> {
   if (folder) {
-    const cc = detectChaincode(folder);
-    if (!cc)
-      throw new Error(
-        vscode.l10n.t(
-          '{0} holds no chaincode (no package.json with fabric-shim or fabric-contract-api, go.mod with fabric-chaincode-go, or Maven/Gradle build with fabric-chaincode-shim).',
-          folder,
-        ),
-      );
-    return cc;
+    // The CLI's check: a NotChaincodeError says what the folder holds instead.
+    return requireChaincode(folder);
   }
   const all = workspaceChaincodes();
   if (all.length === 0) throw new Error(vscode.l10n.t('No chaincode found in the workspace.'));

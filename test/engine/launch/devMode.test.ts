@@ -16,7 +16,8 @@ import { Engine } from '../../../src/engine/engine';
 import type { ChaincodeDefinition, RunningChaincode } from '../../../src/engine/launch/types';
 import { EXAMPLE_CHAINCODE, REPO_ROOT, RunningProcess, startLowLevelFixture } from '../../support/nodeChaincode';
 import { RawShimChannel } from '../../support/rawShimClient';
-import { fixtureSkip, goFixtureStatus, isAlive } from '../../support/toolchains';
+import { fixtureSkip, goFixtureStatus } from '../../support/toolchains';
+import { isAlive } from '../../../src/engine/util/processes';
 
 const LOWLEVEL = path.join(REPO_ROOT, 'test', 'fixtures', 'node', 'lowlevel');
 const GO_V2 = path.join(REPO_ROOT, 'test', 'fixtures', 'go', 'v2');

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ToolCancelledError, ToolFailedError } from '../../../src/engine/scaffold';
 import { runTool } from '../../../src/engine/scaffold/toolRun';
-import { isAlive } from '../../support/toolchains';
+import { isAlive } from '../../../src/engine/util/processes';
 
 const node = (script: string) => ({ command: process.execPath, args: ['-e', script] });
 

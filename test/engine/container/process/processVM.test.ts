@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { ProcessStartError, ProcessVM, STOP_GRACE_MS } from '../../../../src/engine/container/process/processVM';
 import type { RuntimeEvent, StartRequest } from '../../../../src/engine/container/types';
-import { isAlive } from '../../../support/toolchains';
+import { isAlive } from '../../../../src/engine/util/processes';
 
 const PROCESS_VM_MODULE = path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'container', 'process', 'processVM.js');
 
