@@ -158,8 +158,8 @@ export async function measureGateway(plan: GatewayPlan, onCleanup: (undo: () => 
     gatewayInFlight: summarize(flight.gateway),
     directSequential: summarize(seq.direct),
     directInFlight: summarize(flight.direct),
-    ratioSequential: median(seq.gateway.map((v, k) => v / seq.direct[k]!)),
-    ratioInFlight: median(flight.gateway.map((v, k) => v / flight.direct[k]!)),
+    ratioSequential: median(seq.gateway.map((v, k) => v / seq.direct[k])),
+    ratioInFlight: median(flight.gateway.map((v, k) => v / flight.direct[k])),
     evaluateP50Ms,
     directQueryP50Ms: median(directSamples),
     profile: {

@@ -108,7 +108,9 @@ function causeChain(err: unknown): ChainedError[] {
   for (let e: unknown = err; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
     const failure = (e as { failure?: unknown }).failure;
     const dockerFailure = typeof failure === 'object' && failure !== null ? (failure as ChainedError['dockerFailure']) : undefined;
-    chain.push(e instanceof Error ? { name: e.name, message: e.message, ...(dockerFailure ? { dockerFailure } : {}) } : { name: '', message: typeof e === 'string' ? e : inspect(e) });
+    chain.push(
+      e instanceof Error ? { name: e.name, message: e.message, ...(dockerFailure ? { dockerFailure } : {}) } : { name: '', message: typeof e === 'string' ? e : inspect(e) },
+    );
     if (!(e instanceof Error)) break;
   }
   return chain;

@@ -24,7 +24,7 @@ describe('CLI: the Gateway', () => {
     for (const bad of ['-1', '65536', 'x', '1.5', '']) {
       assert.throws(
         () => peerConfig([`--gateway-port=${bad}`]),
-        (err: unknown) => err instanceof UsageError && /--gateway-port must be 0–65535 or off/.test((err as Error).message),
+        (err: unknown) => err instanceof UsageError && /--gateway-port must be 0–65535 or off/.test(err.message),
         bad,
       );
     }

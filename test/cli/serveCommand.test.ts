@@ -101,7 +101,7 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
     const exited = new Promise<number | null>((resolve) => serve.once('exit', (code) => resolve(code)));
     // Stdout's line, then stderr's: two pipes, read in either order.
     await waitUntil(() => (stdout.includes('\n') && stderr.includes('[serve] serving')) || serve.exitCode !== null, 60_000, `serve to print its address\n${stderr}`);
-    assert.deepEqual(JSON.parse(stdout.split('\n')[0]!), { packageId, address, tls: 'mutual' }, stderr);
+    assert.deepEqual(JSON.parse(stdout.split('\n')[0]), { packageId, address, tls: 'mutual' }, stderr);
     assert.match(stderr, new RegExp(`\\[serve\\] serving ${packageId} on ${address.replace(/\./g, '\\.')}; press Ctrl-C to stop`));
 
     const launched = runCli([
@@ -133,7 +133,7 @@ describe('chaincode-launcher serve', { timeout: 180_000 }, () => {
       lines.map((l) => l.status),
       [200, 200],
     );
-    assert.equal(lines[1]!.json?.Owner, 'Brad');
+    assert.equal(lines[1].json?.Owner, 'Brad');
 
     // The server's side of it: the peer's connection (with its certificate), the chaincode's logs.
     await waitUntil(() => /the connection from 127\.0\.0\.1:\d+ closed/.test(stderr), 10_000, `the connection to close\n${stderr}`);

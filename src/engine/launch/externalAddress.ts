@@ -36,7 +36,7 @@ export function parseExternalAddress(address: string): HostPort {
   if (!match) throw notHostPort(address, 'expected HOST:PORT or [IPv6]:PORT');
   const port = Number(match[3]);
   if (port > 65535) throw notHostPort(address, `port ${port} is over 65535`);
-  return { host: (match[1] ?? match[2]) as string, port };
+  return { host: match[1] ?? match[2], port };
 }
 
 const ALL_INTERFACES = '0.0.0.0';

@@ -75,7 +75,7 @@ export class NetworkLauncher {
   /** Stops the chaincode on every peer that runs it. */
   async stop(ccid: string): Promise<void> {
     const results = await Promise.allSettled(this.orgs.map((o) => o.launcher.stop(ccid)));
-    if (results.every((r) => r.status === 'rejected')) throw (results[0] as PromiseRejectedResult).reason;
+    if (results.every((r) => r.status === 'rejected')) throw results[0].reason;
   }
 
   dispose(): void {

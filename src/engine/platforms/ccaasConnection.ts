@@ -96,7 +96,7 @@ export function parseConnectionJson(bytes: Buffer | string): ChaincodeServerDial
   } catch (err) {
     throw new CcaasConnectionError(`malformed chaincode info: ${(err as Error).message}`, { cause: err });
   }
-  const text = (key: string): string => (typeof data[key] === 'string' ? (data[key] as string) : '');
+  const text = (key: string): string => (typeof data[key] === 'string' ? data[key] : '');
   const address = text('address');
   if (!address) throw new CcaasConnectionError('chaincode address not provided');
   const dialTimeoutMs = data['dial_timeout'] === undefined ? FABRIC_DIAL_TIMEOUT_MS : durationMs(data['dial_timeout']) || FABRIC_DIAL_TIMEOUT_MS;

@@ -21,7 +21,7 @@ export function debugBinaryPath(ccid: string): string {
 /** The launch configuration's `buildFlags` when it is Delve's form (a string, or a list of strings). */
 function buildFlags(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   return undefined;
 }
 

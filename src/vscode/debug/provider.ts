@@ -149,7 +149,7 @@ export class ChaincodeDebugProvider implements vscode.DebugConfigurationProvider
     const spec = resolved[CCAAS_FIELD] as ServeSpec;
     await this.ctx.served.release(spec.packageId);
     this.ctx.log.info(`debugging ${spec.packageId} as a chaincode server with ${resolved.type}: ${JSON.stringify({ ...resolved, env: undefined })}`);
-    return resolved as vscode.DebugConfiguration;
+    return resolved;
   }
 
   /**

@@ -62,13 +62,13 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
         [0, 1, 2],
       );
       for (let i = 1; i < blocks.length; i++) {
-        const previous = blocks[i - 1]!.getHeader()!;
+        const previous = blocks[i - 1].getHeader()!;
         const expected = blockHeaderHash({ number: previous.getNumber(), previousHash: previous.getPreviousHash_asU8(), dataHash: previous.getDataHash_asU8() });
-        assert.deepEqual(Buffer.from(blocks[i]!.getHeader()!.getPreviousHash_asU8()), expected);
+        assert.deepEqual(Buffer.from(blocks[i].getHeader()!.getPreviousHash_asU8()), expected);
       }
-      const transfer = blocks[2]!;
-      assert.deepEqual([...transfer.getMetadata()!.getMetadataList_asU8()[2]!], [TxValidationCode.VALID]);
-      const envelope = codecs.Envelope.decode(transfer.getData()!.getDataList_asU8()[0]!);
+      const transfer = blocks[2];
+      assert.deepEqual([...transfer.getMetadata()!.getMetadataList_asU8()[2]], [TxValidationCode.VALID]);
+      const envelope = codecs.Envelope.decode(transfer.getData()!.getDataList_asU8()[0]);
       const header = codecs.ChannelHeader.decode(codecs.Payload.decode(envelope.payload).header!.channel_header!);
       assert.equal(header.channel_id, 'mychannel');
       assert.equal(header.type, HeaderType.ENDORSER_TRANSACTION);
@@ -84,14 +84,14 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
     try {
       const commit = await contract.submitAsync('TransferAsset', { arguments: ['asset2', 'Pia'] });
       const [block] = (await take(filtered, 1)) as peerProtos.FilteredBlock[];
-      assert.equal(block!.getNumber(), height);
-      assert.equal(block!.getChannelId(), 'mychannel');
-      const [tx] = block!.getFilteredTransactionsList();
-      assert.equal(tx!.getTxid(), commit.getTransactionId());
-      assert.equal(tx!.getTxValidationCode(), TxValidationCode.VALID);
-      assert.equal(tx!.getTransactionActions()?.getChaincodeActionsList()[0]?.getChaincodeEvent()?.getEventName(), 'AssetTransferred');
+      assert.equal(block.getNumber(), height);
+      assert.equal(block.getChannelId(), 'mychannel');
+      const [tx] = block.getFilteredTransactionsList();
+      assert.equal(tx.getTxid(), commit.getTransactionId());
+      assert.equal(tx.getTxValidationCode(), TxValidationCode.VALID);
+      assert.equal(tx.getTransactionActions()?.getChaincodeActionsList()[0]?.getChaincodeEvent()?.getEventName(), 'AssetTransferred');
       const [withPrivate] = (await take(full, 1)) as peerProtos.BlockAndPrivateData[];
-      assert.equal(withPrivate!.getBlock()?.getHeader()?.getNumber(), height);
+      assert.equal(withPrivate.getBlock()?.getHeader()?.getNumber(), height);
     } finally {
       filtered.close();
       full.close();
@@ -108,8 +108,8 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
       const events = await network.getBlockAndPrivateDataEvents({ startBlock: blockNumber });
       try {
         const [withPrivate] = (await take(events, 1)) as peerProtos.BlockAndPrivateData[];
-        assert.equal(withPrivate!.getBlock()?.getHeader()?.getNumber(), Number(blockNumber));
-        const pvt = withPrivate!.getPrivateDataMapMap().get(0);
+        assert.equal(withPrivate.getBlock()?.getHeader()?.getNumber(), Number(blockNumber));
+        const pvt = withPrivate.getPrivateDataMapMap().get(0);
         assert.ok(pvt, 'the transaction at index 0 has its private write set');
         const [ns] = pvt.getNsPvtRwsetList();
         assert.equal(ns?.getNamespace(), 'lowlevel');
