@@ -27,7 +27,9 @@ export function parseTransientMap(text: string, source = '--transient'): Record<
     throw new TransientMapError(`${source}: not valid JSON (${why}); expected an object such as {"asset_properties":{"color":"blue"}}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new TransientMapError(`${source}: expected a JSON object of names to values, such as {"price":"100"}, not ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+    throw new TransientMapError(
+      `${source}: expected a JSON object of names to values, such as {"price":"100"}, not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed}`,
+    );
   }
   const map: Record<string, Buffer> = {};
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
