@@ -82,9 +82,10 @@ export type CliCommand = LaunchCommand | PeerCommand | ReplayCommand | { readonl
 
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
-                            [--tx TX | --query TX]... [--parallel] [--once | --watch]
+                            [--orgs LIST] [--channels LIST] [--msp-id ID] [--identity NAME [--identity-attr K=V]...]
+                            [(--tx TX | --query TX) [--transient JSON] [--tx-channel NAME]]... [--parallel] [--once | --watch]
   chaincode-launcher peer                      start only the embedded peer and print its address
-  chaincode-launcher identity create <name> --msp-id ID [--type client|admin|peer] [--attr K=V]...
+  chaincode-launcher identity create <name> [--msp-id ID] [--type client|admin|peer] [--attr K=V]...
   chaincode-launcher identity list [--msp-id ID]
                                                issue an identity from an org's CA, or list them (identity --help)
   chaincode-launcher serve <folder> --package-id ID [--address HOST:PORT] [--tls-cert F --tls-key F [--client-ca F]]
