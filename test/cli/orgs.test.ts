@@ -166,6 +166,16 @@ describe('CLI: organisations, identities, transient data, channels', () => {
     }
   });
 
+  test('--orgs: a third org gets its crypto folder, its peer and its chaincode instance, and can call', () => {
+    const dir = dataDir();
+    const r = launch(dir, ['--orgs', 'Org1MSP,Org2MSP,Org3MSP', '--msp-id', 'Org3MSP', '--tx', 'requireMsp Org3MSP']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([r.lines[0].status, r.lines[0].validation, r.lines[0].creator?.mspId, r.lines[0].creator?.name], [200, 'VALID', 'Org3MSP', 'User1']);
+    assert.match(r.stderr, /\[fixture-identity:1\.0\.0 on peer0\.org3\.example\.com\]/, "Org3's peer runs its own instance");
+    assert.ok(fs.existsSync(path.join(dir, 'organizations', 'peerOrganizations', 'org3.example.com', 'users', 'User1@org3.example.com', 'msp')));
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'peers')).sort(), ['peer0.org1.example.com', 'peer0.org2.example.com', 'peer0.org3.example.com']);
+  });
+
   test('transient data reaches the chaincode as given and nothing else: not the ledger, the records, the output or the logs', () => {
     const dir = dataDir();
     const secretText = 'transient-secret-7f3a9c';
