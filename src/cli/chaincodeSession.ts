@@ -29,7 +29,8 @@ export function watchEngine(engine: Engine): void {
     if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);
   });
   engine.onLedgerError(({ peer, channel, error }) => log(`[ledger ${channel} on ${peer}] error: ${error.message}`));
-  engine.launcher.onLog((l) => log(`[${l.ccid}] ${l.line}`));
+  // Each org's peer runs its own instance: lines of the others carry their peer's name.
+  engine.launcher.onLog((l) => log(`[${l.ccid}${l.peer ? ` on ${l.peer}` : ''}] ${l.line}`));
 }
 
 /**
