@@ -202,7 +202,8 @@ function session(client: grpc.Client, admin: AdminIdentity, channel: string): { 
 /** A Gateway error with the peers' own messages (the details say what the peer refused and why). */
 export function gatewayMessage(err: unknown): string {
   if (err instanceof GatewayError) {
-    const details = err.details.map((d) => `${d.mspId ? `${d.mspId} ` : ''}${d.address ? `(${d.address}) ` : ''}${d.message}`);
+    // Evaluate repeats the peer's message in its own; Endorse and Submit only point at the details.
+    const details = err.details.filter((d) => !err.message.includes(d.message)).map((d) => `${d.mspId ? `${d.mspId} ` : ''}${d.address ? `(${d.address}) ` : ''}${d.message}`);
     return details.length ? `${err.message}: ${details.join('; ')}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);
