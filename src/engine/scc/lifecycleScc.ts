@@ -6,9 +6,10 @@
  * lifecycle.*Result, or status 500 with Fabric's message ("failed to invoke backing implementation
  * of 'X': …"). State layout and the approval keys' policy: ../lifecycle/lifecycleState.ts.
  *
- * Who may call: install and approve need an admin of this peer's org (Fabric: the local MSP's
- * Admins for install; approve is the org admin's act); commit and the queries any member (the
- * Gateway has checked the creator belongs to a channel org).
+ * Who may call: install and the installed-package queries need an admin of this peer's org (Fabric's
+ * ACL for them: the local MSP's Admins); approve too (the org admin's act, as the test network does
+ * it; Fabric leaves it to the channel's ACL); commit and the definition queries any member of a
+ * channel org (the Gateway has checked that; Fabric's ACL: the channel's Writers).
  */
 import { PackageStore, InstallError } from '../lifecycle/packageStore';
 import { approvalKey, DEFAULT_ENDORSEMENT_REFERENCE, decodeDefinition, definitionKey, encodeDefinition, NAMES_KEY } from '../lifecycle/lifecycleState';
@@ -41,9 +42,9 @@ type Backing = (stub: SystemStub, arg: Buffer) => Promise<Buffer>;
 export class LifecycleScc implements SystemChaincode {
   private readonly functions: Readonly<Record<string, Backing>> = {
     InstallChaincode: (stub, arg) => this.install(stub, arg),
-    QueryInstalledChaincode: (_stub, arg) => this.queryInstalled(arg),
-    QueryInstalledChaincodes: () => this.queryInstalledAll(),
-    GetInstalledChaincodePackage: (_stub, arg) => this.getInstalledPackage(arg),
+    QueryInstalledChaincode: (stub, arg) => this.queryInstalled(stub, arg),
+    QueryInstalledChaincodes: (stub) => this.queryInstalledAll(stub),
+    GetInstalledChaincodePackage: (stub, arg) => this.getInstalledPackage(stub, arg),
     ApproveChaincodeDefinitionForMyOrg: (stub, arg) => this.approve(stub, arg),
     CheckCommitReadiness: (stub, arg) => this.checkCommitReadiness(stub, arg),
     CommitChaincodeDefinition: (stub, arg) => this.commit(stub, arg),
@@ -78,25 +79,28 @@ export class LifecycleScc implements SystemChaincode {
   // ---- install (channelless, this peer) ----
 
   private async install(stub: SystemStub, arg: Buffer): Promise<Buffer> {
-    this.requireAdmin(stub, `Failed verifying that proposal's creator satisfies local MSP principal during channelless check policy with policy [Admins]`);
+    this.requireLocalAdmin(stub);
     const input = decode('InstallChaincode', () => codecs.LifecycleInstallChaincodeArgs.decode(arg));
     const installed = await this.options.packages.install(Buffer.from(input.chaincode_install_package));
     return codecs.LifecycleInstallChaincodeResult.encode({ package_id: installed.packageId, label: installed.label });
   }
 
-  private async queryInstalled(arg: Buffer): Promise<Buffer> {
+  private async queryInstalled(stub: SystemStub, arg: Buffer): Promise<Buffer> {
+    this.requireLocalAdmin(stub);
     const input = decode('QueryInstalledChaincode', () => codecs.LifecycleQueryInstalledChaincodeArgs.decode(arg));
     const found = (await this.options.packages.list()).find((p) => p.packageId === input.package_id);
     if (!found) throw new LifecycleError(`could not load chaincode package for package ID '${input.package_id}'`);
     return codecs.LifecycleQueryInstalledChaincodeResult.encode({ package_id: found.packageId, label: found.label, references: {} });
   }
 
-  private async queryInstalledAll(): Promise<Buffer> {
+  private async queryInstalledAll(stub: SystemStub): Promise<Buffer> {
+    this.requireLocalAdmin(stub);
     const all = await this.options.packages.list();
     return codecs.LifecycleQueryInstalledChaincodesResult.encode({ installed_chaincodes: all.map((p) => ({ package_id: p.packageId, label: p.label, references: {} })) });
   }
 
-  private async getInstalledPackage(arg: Buffer): Promise<Buffer> {
+  private async getInstalledPackage(stub: SystemStub, arg: Buffer): Promise<Buffer> {
+    this.requireLocalAdmin(stub);
     const input = decode('GetInstalledChaincodePackage', () => codecs.LifecycleGetInstalledChaincodePackageArgs.decode(arg));
     const bytes = await this.options.packages.load(input.package_id);
     if (!bytes) throw new LifecycleError(`could not load cc install package: chaincode install package '${input.package_id}' not found`);
@@ -229,6 +233,11 @@ export class LifecycleScc implements SystemChaincode {
       if (differ.length > 0) mismatches[org] = differ;
     }
     return { approvals, mismatches };
+  }
+
+  /** Fabric's ACL for the peer's own (channelless) functions: the local MSP's Admins. */
+  private requireLocalAdmin(stub: SystemStub): void {
+    this.requireAdmin(stub, `Failed verifying that proposal's creator satisfies local MSP principal during channelless check policy with policy [Admins]`);
   }
 
   /** The creator of the proposal must be an admin of this peer's org. */

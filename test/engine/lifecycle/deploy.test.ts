@@ -32,9 +32,9 @@ describe('deploy through _lifecycle on the embedded peer', () => {
   const admin = (cryptoPath: string, mspId: string, user = 'Admin'): AdminIdentity => ({ mspId, ...userCredentials(cryptoPath, `${user}`) });
   const admins = (): AdminIdentity[] => [admin(org1, 'Org1MSP'), admin(org2, 'Org2MSP')];
 
-  /** A `_lifecycle` evaluation as Admin@org1; the payload or the Gateway's error. */
-  const evaluate = async (fn: string, arg: Buffer): Promise<Uint8Array> => {
-    const c = connectGateway({ cryptoPath: org1, port: engine.gateway!.server.port, user: 'Admin' });
+  /** A `_lifecycle` evaluation as Admin@org1 (or `user`); the payload or the Gateway's error. */
+  const evaluate = async (fn: string, arg: Buffer, user = 'Admin'): Promise<Uint8Array> => {
+    const c = connectGateway({ cryptoPath: org1, port: engine.gateway!.server.port, user });
     try {
       return await c.gateway
         .getNetwork('mychannel')
@@ -45,9 +45,21 @@ describe('deploy through _lifecycle on the embedded peer', () => {
     }
   };
 
+  /** Fabric's argument rule: the function name alone is one argument short. */
+  const evaluateNoArg = async (): Promise<Uint8Array> => {
+    const c = connectGateway({ cryptoPath: org1, port: engine.gateway!.server.port });
+    try {
+      return await c.gateway.getNetwork('mychannel').getContract(LIFECYCLE_NAME).evaluateTransaction('QueryChaincodeDefinitions');
+    } finally {
+      c.close();
+    }
+  };
+
+  const startEngine = (): Promise<Engine> => Engine.start(resolveConfig({ dataDir: path.join(dir, 'data'), peerPort: 0, gatewayPort: 0, mode: 'dev' }));
+
   before(async () => {
     dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-deploy-'));
-    engine = await Engine.start(resolveConfig({ dataDir: path.join(dir, 'data'), peerPort: 0, gatewayPort: 0, mode: 'dev' }));
+    engine = await startEngine();
     org1 = engine.gateway!.org.cryptoPath;
     org2 = path.join(path.dirname(org1), 'org2.example.com');
     packageBytes = (await createLifecyclePackage({ folder: EXAMPLE_CHAINCODE, label: 'basic_1.0' })).bytes;
@@ -160,5 +172,28 @@ describe('deploy through _lifecycle on the embedded peer', () => {
     await assert.rejects(evaluate('QueryInstalledChaincode', arg), /could not load chaincode package for package ID 'nope:00'/);
     await assert.rejects(evaluate('Frobnicate', Buffer.alloc(0)), /failed to invoke backing implementation of 'Frobnicate'/);
     await assert.rejects(evaluate('QueryChaincodeDefinition', codecs.LifecycleQueryChaincodeDefinitionArgs.encode({ name: 'missing' })), /namespace missing is not defined/);
+    await assert.rejects(evaluateNoArg(), /lifecycle scc operations require exactly two arguments but received 1/);
+  });
+
+  test('a member (User1) lists the channel definitions; the installed packages are for admins only', async () => {
+    const defs = lifecycleProtos.QueryChaincodeDefinitionsResult.deserializeBinary(await evaluate('QueryChaincodeDefinitions', Buffer.alloc(0), 'User1'));
+    assert.deepEqual(
+      defs.getChaincodeDefinitionsList().map((d) => [d.getName(), d.getSequence(), d.getVersion()]),
+      [['basic', 2, '1.1']],
+    );
+    await assert.rejects(evaluate('QueryInstalledChaincodes', Buffer.alloc(0), 'User1'), /Failed to authorize invocation due to failed ACL check: .*\[Admins\]/);
+  });
+
+  test('after a restart the peer still has the package and the pipeline the committed definition', async () => {
+    client.close();
+    await engine.dispose();
+    engine = await startEngine();
+    client = grpcClient(org1, engine.gateway!.server.port);
+    const def = engine.transactions.definitions.get('mychannel', 'basic');
+    assert.deepEqual([def?.sequence, def?.version], [2, '1.1']);
+    const installed = lifecycleProtos.QueryInstalledChaincodesResult.deserializeBinary(await evaluate('QueryInstalledChaincodes', Buffer.alloc(0)));
+    assert.equal(installed.getInstalledChaincodesList().length, 1);
+    const next = await deploy(client, { packageBytes, channel: 'mychannel', name: 'basic', version: '1.2', sequence: 3 }, admins());
+    assert.equal(next.committed.sequence, 3);
   });
 });
