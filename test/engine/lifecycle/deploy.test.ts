@@ -17,6 +17,7 @@ import { deploy, DeployError, type AdminIdentity, type DeployProgress } from '..
 import { LIFECYCLE_NAME } from '../../../src/engine/lifecycle/lifecycleState';
 import { createLifecyclePackage } from '../../../src/engine/platforms/lifecyclePackage';
 import { codecs } from '../../../src/engine/wire/codec';
+import type { SystemChaincode } from '../../../src/engine/scc/inprocShim';
 import { userCredentials, grpcClient, connectGateway } from '../../support/gatewayClient';
 import { EXAMPLE_CHAINCODE } from '../../support/nodeChaincode';
 
@@ -195,5 +196,49 @@ describe('deploy through _lifecycle on the embedded peer', () => {
     assert.equal(installed.getInstalledChaincodesList().length, 1);
     const next = await deploy(client, { packageBytes, channel: 'mychannel', name: 'basic', version: '1.2', sequence: 3 }, admins());
     assert.equal(next.committed.sequence, 3);
+  });
+});
+
+describe('a committed definition is what the pipeline validates against', () => {
+  let dir: string;
+  let engine: Engine;
+
+  /** A chaincode that writes one key: enough to be validated against an endorsement policy. */
+  const writer: SystemChaincode = {
+    init: async () => ({ status: 200 }),
+    invoke: async (stub) => {
+      await stub.putState(stub.args[1].toString(), stub.args[2]);
+      return { status: 200 };
+    },
+  };
+
+  before(async () => {
+    dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ccl-deploy-policy-'));
+    engine = await Engine.start(resolveConfig({ dataDir: path.join(dir, 'data'), peerPort: 0, gatewayPort: 0, mode: 'dev' }));
+    engine.registerSystemChaincode('writer', writer);
+    await engine.launcher.launch({ kind: 'deployment', definition: { name: 'writer', version: '1.0', mode: 'system', language: 'node', path: 'writer' } });
+  });
+
+  after(async () => {
+    await engine?.dispose();
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  });
+
+  test("endorsed by Org1 alone: refused under the channel's default (both orgs), valid once OR('Org1MSP.peer') is committed", async () => {
+    const put = (value: string) => engine.transactions.execute({ chaincode: 'writer', args: ['put', 'k', value], endorsingOrgs: ['Org1MSP'] });
+    assert.equal((await put('before')).validation, 'ENDORSEMENT_POLICY_FAILURE');
+    const org1 = engine.gateway!.org.cryptoPath;
+    const org2 = path.join(path.dirname(org1), 'org2.example.com');
+    const client = grpcClient(org1, engine.gateway!.server.port);
+    try {
+      const packageBytes = (await createLifecyclePackage({ folder: EXAMPLE_CHAINCODE, label: 'writer_1.0' })).bytes;
+      await deploy(client, { packageBytes, channel: 'mychannel', name: 'writer', version: '1.0', sequence: 1, endorsementPolicy: "OR('Org1MSP.peer')" }, [
+        { mspId: 'Org1MSP', ...userCredentials(org1, 'Admin') },
+        { mspId: 'Org2MSP', ...userCredentials(org2, 'Admin') },
+      ]);
+    } finally {
+      client.close();
+    }
+    assert.equal((await put('after')).validation, 'VALID');
   });
 });
