@@ -95,6 +95,28 @@ describe('chaincode-launcher deploy', () => {
     assert.equal(engine.transactions.definitions.get('mychannel', 'basic')?.version, '1.0');
   });
 
+  test("admins and TLS given as files (a real network's way): deploys the next sequence", async () => {
+    const orgs = path.join(dataDir, 'organizations', 'peerOrganizations');
+    const adminFiles = (domain: string): string[] => {
+      const msp = path.join(orgs, domain, 'users', `Admin@${domain}`, 'msp');
+      const first = (d: string): string => path.join(msp, d, fs.readdirSync(path.join(msp, d))[0]);
+      return ['--cert', first('signcerts'), '--key', first('keystore')];
+    };
+    const r = await runCli([
+      packageFile,
+      ...['--name', 'basic', '--version', '2.0', '--sequence', '2', '--channel', 'mychannel'],
+      ...['--peer', `127.0.0.1:${engine.gateway!.server.port}`, '--host-alias', 'peer0.org1.example.com'],
+      ...['--tls-ca', path.join(orgs, 'org1.example.com', 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')],
+      ...['--msp-id', 'Org1MSP', ...adminFiles('org1.example.com'), '--msp-id', 'Org2MSP', ...adminFiles('org2.example.com')],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /peer 127\.0\.0\.1:\d+ \(peer0\.org1\.example\.com\): Org1MSP installs and commits; approving: Org1MSP, Org2MSP/);
+    assert.equal(r.stdout, 'basic sequence 2 version 2.0 committed on mychannel\n');
+    const uneven = await runCli([packageFile, '--name', 'basic', '--version', '3.0', '--sequence', '3', '--msp-id', 'Org1MSP', ...adminFiles('org1.example.com').slice(0, 2)]);
+    assert.equal(uneven.code, 2);
+    assert.match(uneven.stderr, /--msp-id, --cert and --key go together/);
+  });
+
   test('usage errors: exit 2 before anything is sent', async () => {
     const missing = await runCli([packageFile, '--name', 'basic', '--version', '1.0', ...peerArgs]);
     assert.equal(missing.code, 2);
