@@ -9,8 +9,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../engine/config';
-import { deploy, DeployError, planDeploy, type AdminIdentity, type DeployPlan, type DeployProgress, type DeployRequest } from '../engine/lifecycle/deploy';
-import { cryptoFolderAdmins, cryptoFolderPeer, peerClient, DeployTargetError, type PeerEndpoint } from '../engine/lifecycle/deployTarget';
+import { DeployError, planDeploy, type AdminIdentity, type DeployRequest } from '../engine/lifecycle/deploy';
+import { describePlan, describeProgress } from '../engine/lifecycle/deployDescription';
+import { cryptoFolderTarget, deployTo, type PeerEndpoint } from '../engine/lifecycle/deployTarget';
 import { createLifecyclePackage } from '../engine/platforms/lifecyclePackage';
 import { parseCollectionsConfig, parsePolicy } from '../engine/policy';
 
@@ -153,40 +154,10 @@ function target(
   }
   const dataDir = v['data-dir'] ?? DEFAULT_CONFIG.dataDir;
   try {
-    const found = cryptoFolderAdmins(dataDir, 'org1.example.com');
-    if (found.length === 0) throw new DeployTargetError(`no Admin@<domain> identity in ${dataDir}: give --msp-id, --cert and --key`);
-    const home = cryptoFolderPeer(dataDir, found[0].domain, address);
-    return { peer: { ...home, ...(explicitCa !== undefined ? { tlsCaPem: explicitCa } : {}), ...alias }, admins: found.map((f) => f.admin) };
+    const found = cryptoFolderTarget(dataDir, address);
+    return { peer: { ...found.peer, ...(explicitCa !== undefined ? { tlsCaPem: explicitCa } : {}), ...alias }, admins: [...found.admins] };
   } catch (err) {
     throw new DeployUsageError((err as Error).message, { cause: err });
-  }
-}
-
-/** The lines that say what will be sent, before it is. */
-export function planLines(plan: DeployPlan, peer: PeerEndpoint): string[] {
-  return [
-    `[deploy] package ${plan.packageId}`,
-    `[deploy] channel ${plan.channel}: chaincode ${plan.name} version ${plan.version}, sequence ${plan.sequence}`,
-    `[deploy] endorsement policy: ${plan.endorsementPolicy}`,
-    `[deploy] collections: ${plan.collections.length ? plan.collections.join(', ') : 'none'}`,
-    `[deploy] peer ${peer.address}${peer.hostAlias ? ` (${peer.hostAlias})` : ''}: ${plan.approvers[0]} installs and commits; approving: ${plan.approvers.join(', ')}`,
-  ];
-}
-
-function progressLine(p: DeployProgress): string | null {
-  switch (p.step) {
-    case 'plan':
-      return null;
-    case 'installed':
-      return p.already ? `[deploy] already installed: ${p.packageId}` : `[deploy] installed ${p.packageId}`;
-    case 'approved':
-      return `[deploy] approved for ${p.mspId} (tx ${p.txId}, block ${p.blockNumber})`;
-    case 'readiness':
-      return `[deploy] commit readiness: ${Object.entries(p.approvals)
-        .map(([org, ok]) => `${org} ${ok ? 'approved' : 'not approved'}`)
-        .join(', ')}`;
-    case 'committed':
-      return `[deploy] committed (tx ${p.txId}, block ${p.blockNumber})`;
   }
 }
 
@@ -222,21 +193,16 @@ export async function runDeployCommand(argv: readonly string[]): Promise<number>
   try {
     const request: DeployRequest = { ...command.request, packageBytes: await packageBytes(command.source, command.label, log) };
     if (command.dryRun) {
-      for (const line of planLines((await planDeploy(request, admins)).plan, peer)) log(line);
+      for (const line of describePlan((await planDeploy(request, admins)).plan, peer)) log(`[deploy] ${line}`);
       log('[deploy] dry run: nothing sent');
       return DEPLOY_EXIT.ok;
     }
-    const client = peerClient(peer);
-    try {
-      const result = await deploy(client, request, admins, (p) => {
-        const lines = p.step === 'plan' ? planLines(p.plan, peer) : [progressLine(p)];
-        for (const line of lines) if (line) log(line);
-      });
-      process.stdout.write(`${result.plan.name} sequence ${result.committed.sequence} version ${result.committed.version} committed on ${result.plan.channel}\n`);
-      return DEPLOY_EXIT.ok;
-    } finally {
-      client.close();
-    }
+    const result = await deployTo({ peer, admins }, request, (p) => {
+      const lines = p.step === 'plan' ? describePlan(p.plan, peer) : [describeProgress(p)];
+      for (const line of lines) if (line) log(`[deploy] ${line}`);
+    });
+    process.stdout.write(`${result.plan.name} sequence ${result.committed.sequence} version ${result.committed.version} committed on ${result.plan.channel}\n`);
+    return DEPLOY_EXIT.ok;
   } catch (err) {
     const message = (err as Error).message;
     // An unreachable peer is the likeliest first error: say where we looked.

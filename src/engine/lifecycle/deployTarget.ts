@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { peerOrganizationsDir } from '../msp/cryptoLayout';
-import type { AdminIdentity } from './deploy';
+import { deploy, type AdminIdentity, type DeployProgress, type DeployRequest, type DeployResult } from './deploy';
 
 export interface PeerEndpoint {
   /** host:port of the peer's Gateway. */
@@ -72,4 +72,30 @@ export function cryptoFolderPeer(dataDir: string, domain: string, address: strin
 export function peerClient(peer: PeerEndpoint): grpc.Client {
   const options: grpc.ClientOptions = peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {};
   return new grpc.Client(peer.address, grpc.credentials.createSsl(Buffer.from(peer.tlsCaPem)), options);
+}
+
+/** A peer and the admins that deploy through it. */
+export interface DeployTarget {
+  readonly peer: PeerEndpoint;
+  readonly admins: readonly AdminIdentity[];
+}
+
+/**
+ * The embedded peer's Gateway at `localhost:<port>` and every org admin of its data directory, the
+ * Gateway's org (`homeDomain`, org1.example.com by default) first: it installs and commits.
+ */
+export function cryptoFolderTarget(dataDir: string, address: string, homeDomain = 'org1.example.com'): DeployTarget {
+  const found = cryptoFolderAdmins(dataDir, homeDomain);
+  if (found.length === 0) throw new DeployTargetError(`no Admin@<domain> identity in ${dataDir}: give the admins' MSP ids, certificates and keys`);
+  return { peer: cryptoFolderPeer(dataDir, found[0].domain, address), admins: found.map((f) => f.admin) };
+}
+
+/** Deploys through `target`'s peer over one gRPC connection, closed afterwards. */
+export async function deployTo(target: DeployTarget, request: DeployRequest, onProgress?: (p: DeployProgress) => void): Promise<DeployResult> {
+  const client = peerClient(target.peer);
+  try {
+    return await deploy(client, request, target.admins, onProgress);
+  } finally {
+    client.close();
+  }
 }
