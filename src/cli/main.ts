@@ -12,6 +12,7 @@ import { runReplay } from './replayCommand';
 import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
 import { runServeCommand } from './serveCommand';
+import { runNetworkCommand } from './networkCommand';
 import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
 
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
+  if (argv[0] === 'network') return runNetworkCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

@@ -20,6 +20,7 @@ import { probeEndpoint } from './endpointProbe';
 import { chaincodeResponseOf, gatewayErrorText } from './gatewayErrors';
 import { chaincodeDefinitionsArgs, readChaincodeDefinitions, type ChaincodeDefinitionSummary, LifecycleUnavailableError, isUnknownLifecycle } from './lifecycleQuery';
 import { NetworkConnectionError, type ConnectionSpec } from './types';
+import { validationName } from './validationCodes';
 
 export interface ConnectOptions {
   /** How long reaching the peer may take (TCP + TLS handshake, then the first call). Default 10 s. */
@@ -257,10 +258,6 @@ export class NetworkConnection {
 function asText(fn: string | Uint8Array | undefined): string {
   if (fn === undefined) throw new GatewayCallError('a transaction needs a function name');
   return typeof fn === 'string' ? fn : Buffer.from(fn).toString('utf8');
-}
-
-function validationName(code: number): string {
-  return TxValidationCode[code] ?? `code ${code}`;
 }
 
 /** The Gateway's prepared transaction (gateway.PreparedTransaction{transaction_id = 1, envelope = 2}): its endorsed action. */

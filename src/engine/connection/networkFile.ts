@@ -101,7 +101,7 @@ function profileConnection(obj: ConfigObject, profile: ConfigObject): Connection
     ...(peer.hostAlias ? { hostAlias: peer.hostAlias } : {}),
     identity: profileIdentity(obj, profile, peer),
     channel: optionalString(obj, 'channel') ?? peer.channel ?? DEFAULT_CHANNEL,
-    source: obj === profile ? `${profile.file} (connection profile)` : `${obj.file} (connection profile ${profile.file})`,
+    source: obj === profile ? `connection profile ${profile.file}` : `${obj.file}, connection profile ${profile.file}`,
   };
 }
 

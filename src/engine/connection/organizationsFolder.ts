@@ -53,7 +53,7 @@ export function organizationsFolderConnection(obj: ConfigObject, folder: string)
     hostAlias: peerHost,
     identity,
     channel: optionalString(obj, 'channel') ?? 'mychannel',
-    source: `${obj.file} (organizations folder ${orgDir})`,
+    source: `${obj.file}, organizations folder ${orgDir}`,
   };
 }
 
