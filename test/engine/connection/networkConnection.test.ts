@@ -275,7 +275,7 @@ describe('a network reached through its Gateway (a second engine process)', () =
 async function firstOf<T>(stream: EventStream<T>): Promise<T> {
   const next = await stream[Symbol.asyncIterator]().next();
   assert.ok(!next.done, 'the stream ended without an item');
-  return next.value as T;
+  return next.value;
 }
 
 /** A port nothing listens on: taken from the OS, then released. */
