@@ -34,6 +34,7 @@ export interface ConnectOptions {
 /** A transaction's outcome in the fields the CLI's result lines print (src/cli/results.ts). */
 export interface NetworkTransactionResult {
   readonly txId: string;
+  readonly channel: string;
   /** The chaincode's response status: 200 when it succeeded; its own status (≥ 400) when it failed. */
   readonly status: number;
   readonly message: string;
@@ -147,7 +148,7 @@ export class NetworkConnection {
     const txId = proposal.getTransactionId();
     try {
       const payload = Buffer.from(await proposal.evaluate());
-      return { txId, status: 200, message: '', payload, validation: 'NOT_VALIDATED', event: null, blockNumber: null };
+      return { txId, channel: this.spec.channel, status: 200, message: '', payload, validation: 'NOT_VALIDATED', event: null, blockNumber: null };
     } catch (err) {
       return this.failedResult(txId, err, 'NOT_VALIDATED');
     }
@@ -174,6 +175,7 @@ export class NetworkConnection {
     }
     return {
       txId,
+      channel: this.spec.channel,
       status: action?.response.status ?? 200,
       message: action?.response.message ?? '',
       payload: Buffer.from(transaction.getResult()),
@@ -243,7 +245,7 @@ export class NetworkConnection {
   private failedResult(txId: string, err: unknown, validation: string): NetworkTransactionResult {
     const response = chaincodeResponseOf(err);
     if (!response) throw new GatewayCallError(`transaction ${txId}: ${gatewayErrorText(err)}`, { cause: err });
-    return { txId, status: response.status, message: response.message, payload: Buffer.alloc(0), validation, event: null, blockNumber: null };
+    return { txId, channel: this.spec.channel, status: response.status, message: response.message, payload: Buffer.alloc(0), validation, event: null, blockNumber: null };
   }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
