@@ -39,7 +39,7 @@ export async function startRemoteNetwork(): Promise<RemoteNetwork> {
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the engine did not get ready within 60 s:\n${stderr}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`the engine did not get ready within 120 s:\n${stderr}`)), 120_000);
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (chunk: string) => {
         stderr += chunk;

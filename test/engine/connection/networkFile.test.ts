@@ -85,6 +85,13 @@ describe('network files', () => {
     assert.deepEqual([spec.endpoint, spec.hostAlias, spec.identity.mspId, spec.channel, spec.tls?.caPem], ['localhost:9051', 'peer0.org2.example.com', 'Org2MSP', 'trade', CERT]);
     // A channel on the command line wins over the profile's.
     assert.equal(readNetworkFile(file, { channel: 'other' }).channel, 'other');
+    // The network file's org picks another of the profile's organisations.
+    const org1 = readNetworkFile(put('net/network-org1.json', { profile: 'ccp.json', org: 'Org1', cert: '../user/cert.pem', key: '../user/key.pem' }));
+    assert.deepEqual([org1.endpoint, org1.identity.mspId, org1.hostAlias, org1.tls?.caPem], ['localhost:7051', 'Org1MSP', undefined, OTHER_CERT]);
+    rejects(
+      put('net/network-org9.json', { profile: 'ccp.json', org: 'Org9', cert: '../user/cert.pem', key: '../user/key.pem' }),
+      /ccp\.json: organizations\.Org9 is not there: the organisations are Org1, Org2/,
+    );
   });
 
   test("a profile given directly in test-network's layout signs as that org's User1", () => {
