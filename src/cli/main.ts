@@ -14,6 +14,7 @@ import { runPackageCommand } from './packageCommand';
 import { runServeCommand } from './serveCommand';
 import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
+import { DefinitionPolicyError, readDefinitionPolicies, type DefinitionPolicies } from '../engine/lifecycle/definitionPolicies';
 
 export { EXIT };
 
@@ -34,9 +35,20 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     log(`error: --watch rebuilds Node, TypeScript and Go chaincode; ${definition.path} is Java: build its jar (mvn package) and launch again`);
     return EXIT.usage;
   }
+  // A policy or collection configuration that does not parse stops everything before it starts.
+  let policies: DefinitionPolicies;
+  try {
+    policies = readDefinitionPolicies(definition.path, cmd.definitionPolicies, cmd.config.orgs);
+  } catch (err) {
+    if (!(err instanceof DefinitionPolicyError)) throw err;
+    log(`error: ${err.message}`);
+    return EXIT.usage;
+  }
+  if (policies.collectionsFile) log(`collections: ${policies.collections.map((c) => c.name).join(', ') || '(none)'} from ${policies.collectionsFile}`);
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
   announceGateway(engine, log);
+  engine.defineChaincode(definition, policies);
   const launched = await launchChaincode(engine, definition, cmd.runtime);
   if (!launched) {
     await engine.dispose();

@@ -9,6 +9,8 @@ import { parseExternalAddress } from '../engine/launch/externalAddress';
 import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
+import type { DefinitionPolicyInput } from '../engine/lifecycle/definitionPolicies';
+import { DEFINITION_OPTIONS, DEFINITION_USAGE, definitionPolicyInput } from './definitionOptions';
 
 export class UsageError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -55,6 +57,8 @@ export interface LaunchCommand {
   /** After the transactions, rebuild, restart and re-run the last one on every saved change (watchCommand.ts). */
   readonly watch: boolean;
   readonly config: EngineConfig;
+  /** --endorsement-policy and --collections-config (definitionOptions.ts). */
+  readonly definitionPolicies: DefinitionPolicyInput;
 }
 
 export interface PeerCommand {
@@ -135,8 +139,10 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
                              none with --once unless given); on start, CRYPTO_PATH=… and PEER_ENDPOINT=…
                              are printed (stderr) for them
 
-Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
-3 launch failed; 4 peer or Docker unavailable.`;
+${DEFINITION_USAGE}
+
+Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, a policy or collection configuration
+that does not parse, or a folder that is not chaincode); 3 launch failed; 4 peer or Docker unavailable.`;
 
 /** `--tx` text → argument list: a JSON array of strings, or words split on spaces. */
 export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): string[] {
@@ -218,6 +224,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         from: { type: 'string' },
         'include-uncommitted': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...DEFINITION_OPTIONS,
       },
       tokens: true,
     });
@@ -330,6 +337,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     once: !!v.once,
     watch: !!v.watch,
     config,
+    definitionPolicies: definitionPolicyInput(v),
   };
 }
 

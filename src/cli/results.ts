@@ -26,6 +26,11 @@ export interface ResultLine extends PrintedPayload {
   readonly message: string;
   readonly validation: string;
   readonly event: ({ readonly name: string } & PrintedPayload) | null;
+  /**
+   * Only when the endorsing peers disagree ("ProposalResponsePayloads do not match"): each peer
+   * whose response differs from the first one's, with the differences of their read/write sets.
+   */
+  readonly mismatches?: ExecuteResult['mismatches'];
 }
 
 /** The peer refused to run the step at all (e.g. the chaincode went away): no txId, no status. */
@@ -77,6 +82,7 @@ export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kin
     ...printedPayload(r.payload),
     validation: r.validation,
     event: r.event ? { name: r.event.eventName, ...printedPayload(r.event.payload) } : null,
+    ...(r.mismatches ? { mismatches: r.mismatches } : {}),
   };
 }
 

@@ -26,6 +26,8 @@ import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
 import { chaincodeVersionOf } from '../chaincodeId';
+import { PrivateDataRules } from '../privateData/collectionRules';
+import { collectionEndorsementPolicies } from '../privateData/collectionEndorsement';
 
 /** Who called, as the records show it (the edge has checked the identity). */
 export interface Caller {
@@ -313,7 +315,7 @@ export class TransactionPipeline {
       ),
     );
     const request = simulationRequest(proposal, kind, timeoutMs);
-    const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], request)));
+    const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], { ...request, collections: this.collectionRules(p, proposal) })));
     if (announced) {
       this.txStarted.fire({
         handlerId: handlers[0].id,
@@ -327,6 +329,16 @@ export class TransactionPipeline {
       });
     }
     return { peers: endorsers, handler, simulations: await simulations };
+  }
+
+  /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
+  private collectionRules(peer: Peer, proposal: Proposal): PrivateDataRules {
+    return new PrivateDataRules(this.definitions, this.msps, {
+      channel: proposal.channel,
+      peerMspId: peer.mspId,
+      creator: proposal.creator,
+      lastBlock: peer.ledger(proposal.channel).height,
+    });
   }
 
   /** Each endorser's ProposalResponsePayload and endorsement; the ones that differ from the first, when any do. */
@@ -361,6 +373,7 @@ export class TransactionPipeline {
         this.msps,
         policy,
         endorsed.endorsements.map((e) => Buffer.from(e.endorser)),
+        collectionEndorsementPolicies(this.definitions, proposal.channel, this.msps),
       ),
     });
     const waiters = this.commitWaiters.get(proposal.txId);
