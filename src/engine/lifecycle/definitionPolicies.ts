@@ -55,7 +55,8 @@ export function readDefinitionPolicies(folder: string, input: DefinitionPolicyIn
   } catch (err) {
     throw new DefinitionPolicyError(`--collections-config ${input.collectionsConfig ?? file}: ${(err as Error).message}`, { cause: err });
   }
-  const shown = path.relative(process.cwd(), file) || file;
+  const relative = path.relative(process.cwd(), file);
+  const shown = relative && !relative.startsWith('..') ? relative : file;
   try {
     const collections = parseCollectionsConfig(text, shown);
     checkCollectionMembers(collections, channelMspIds);
