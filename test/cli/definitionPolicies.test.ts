@@ -88,8 +88,8 @@ describe('launch --endorsement-policy / --collections-config', () => {
     assert.equal(random.validation, 'NOT_COMMITTED');
     assert.equal(random.message, 'ProposalResponsePayloads do not match');
     assert.equal(random.mismatches?.length, 1);
-    assert.deepEqual([random.mismatches![0].peer, random.mismatches![0].mspId], ['peer0.org2.example.com', 'Org2MSP']);
-    const write = random.mismatches![0].differences.find((d) => d.type === 'write value mismatch');
+    assert.deepEqual([random.mismatches[0].peer, random.mismatches[0].mspId], ['peer0.org2.example.com', 'Org2MSP']);
+    const write = random.mismatches[0].differences.find((d) => d.type === 'write value mismatch');
     assert.equal(write?.key, 'dice');
     assert.equal(write?.namespace, 'fixture-endorsement');
     assert.match(write?.initial ?? '', /^0\.\d+$/);
