@@ -5,7 +5,7 @@
  * pipeline tells its listeners when one starts and ends. It decides what happens to a transaction;
  * the peer runs chaincode and keeps the ledger; services at the edge check signatures and translate.
  */
-import type { CommitResult } from '../ledger/blockPlan';
+import type { CommitResult, EndorsementValidator } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
 import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
@@ -157,7 +157,8 @@ export class TransactionPipeline {
       kind === 'query'
         ? this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs?.slice(0, 1)).slice(0, 1)
         : this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs);
-    const simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
+    let simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
+    if (kind !== 'query' && !req.endorsingOrgs?.length) simulated = await this.endorsedEnough(simulated, req.chaincode, proposal, kind, req.timeoutMs);
     const simulation = simulated.simulations[0];
     const base = recordBase(proposal, handler, kind, simulation, creator, height);
     if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null, announced);
@@ -188,8 +189,12 @@ export class TransactionPipeline {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
-    const endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
-    const simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
+    let endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
+    let simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
+    if (!endorsingOrgs?.length) {
+      simulated = await this.endorsedEnough(simulated, proposal.chaincodeName, proposal, kind);
+      endorsers = [...simulated.peers];
+    }
     const base = recordBase(proposal, handler, kind, simulated.simulations[0], caller, height);
     const refused = simulated.simulations.findIndex((sim) => sim.failure !== null || assemblyError(sim.response) !== null);
     if (refused >= 0) {
@@ -331,6 +336,53 @@ export class TransactionPipeline {
     return { peers: endorsers, handler, simulations: await simulations };
   }
 
+  /**
+   * As Fabric's gateway plans from the first endorsement (endorse.go planFromFirstEndorser): what
+   * the transaction writes may need more orgs than the chaincode's policy alone (a key-level policy,
+   * a collection's endorsement policy, another org's implicit collection). When the endorsers so far
+   * would not pass validation against the state as committed now, the other peers are added in
+   * network order, each running the proposal too, until they would; if none suffice, the commit says
+   * ENDORSEMENT_POLICY_FAILURE. A failed simulation is left for the caller to report.
+   */
+  private async endorsedEnough(simulated: Simulated, chaincode: string, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulated> {
+    const first = simulated.simulations[0];
+    if (first.failure !== null || assemblyError(first.response) !== null) return simulated;
+    // Only peers that run the chaincode can endorse (one run by hand may be on some orgs' peers only).
+    const others = this.peers.filter((p) => !simulated.peers.includes(p) && p.registry.resolve(chaincode)?.state === 'ready');
+    if (others.length === 0) return simulated;
+    const passes = (peers: readonly Peer[]): boolean =>
+      this.validatorFor(
+        proposal,
+        peers.map((p) => Buffer.from(p.signer.serialized)),
+      ).validate(first.rwset, this.committedMetadata(proposal.channel)) === 'VALID';
+    if (passes(simulated.peers)) return simulated;
+    const needed: Peer[] = [];
+    for (const peer of others) {
+      needed.push(peer);
+      if (passes([...simulated.peers, ...needed])) break;
+    }
+    if (!passes([...simulated.peers, ...needed])) return simulated;
+    const more = await this.simulateOn(needed, simulated.handler, chaincode, proposal, kind, timeoutMs, false);
+    return { peers: [...simulated.peers, ...more.peers], handler: simulated.handler, simulations: [...simulated.simulations, ...more.simulations] };
+  }
+
+  /** The commit's endorsement validation for a transaction endorsed by `endorsers` (serialized identities). */
+  private validatorFor(proposal: Proposal, endorsers: readonly Buffer[]): EndorsementValidator {
+    return endorsementValidator(
+      this.msps,
+      this.planner.policy(proposal.channel, proposal.chaincodeName),
+      endorsers,
+      collectionEndorsementPolicies(this.definitions, proposal.channel, this.msps),
+    );
+  }
+
+  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer. */
+  private committedMetadata(channel: string): Parameters<EndorsementValidator['validate']>[1] {
+    const state = this.peer.ledger(channel).state;
+    return (chaincode, collection, key) =>
+      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
+  }
+
   /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
   private collectionRules(peer: Peer, proposal: Proposal): PrivateDataRules {
     return new PrivateDataRules(this.definitions, this.msps, {
@@ -361,7 +413,6 @@ export class TransactionPipeline {
   /** Orders the envelope and waits for its block; whoever waits on its commit status hears of it. */
   private async order(proposal: Proposal, base: RecordBase, envelope: Buffer, endorsed: EndorsedBy): Promise<CommitResult> {
     const privateData = endorsed.first.privateResults;
-    const policy = this.planner.policy(proposal.channel, proposal.chaincodeName);
     const committed = await this.orderer.submit(proposal.channel, {
       txId: proposal.txId,
       timestamp: proposal.timestampMs,
@@ -369,11 +420,9 @@ export class TransactionPipeline {
       record: base,
       envelope,
       ...(privateData ? { privateData } : {}),
-      endorsements: endorsementValidator(
-        this.msps,
-        policy,
+      endorsements: this.validatorFor(
+        proposal,
         endorsed.endorsements.map((e) => Buffer.from(e.endorser)),
-        collectionEndorsementPolicies(this.definitions, proposal.channel, this.msps),
       ),
     });
     const waiters = this.commitWaiters.get(proposal.txId);

@@ -161,6 +161,23 @@ describe('private data collections on two orgs (collections_config.json)', () =>
     assert.equal(r.validation, 'ENDORSEMENT_POLICY_FAILURE');
     const ok = await run(['put', 'Org1MSPPrivateCollection', 'byOrg1', 'x'], { endorsingOrgs: ['Org1MSP'] });
     assert.equal(ok.validation, 'VALID', ok.message);
+    // No endorsing orgs named: the policy needs one org (Org1 first), but Org2's implicit collection
+    // needs Org2, so Org2's peer is asked too (Fabric's gateway plans from the first endorsement).
+    const planned = await run(['put', '_implicit_org_Org2MSP', 'auto', 'x']);
+    assert.equal(planned.validation, 'VALID', planned.message);
+    const { readBlock } = await import('../../../src/engine/ledger/blocks/blockReader');
+    const { codecs } = await import('../../../src/engine/wire/codec');
+    const block = readBlock(await engine.peer.ledger().blocks.getBlock(planned.blockNum!));
+    assert.deepEqual(
+      block.transactions[0].actions[0].endorsers.map((e) => codecs.SerializedIdentity.decode(e).mspid),
+      ['Org1MSP', 'Org2MSP'],
+    );
+    const alone = await run(['put', 'assetCollection', 'plain', 'x']);
+    assert.equal(
+      readBlock(await engine.peer.ledger().blocks.getBlock(alone.blockNum!)).transactions[0].actions[0].endorsers.length,
+      1,
+      'a write the chaincode policy alone governs needs only Org1',
+    );
   });
 
   test('blockToLive 3: a value written in block N is readable through block N+3 and gone (with its hash) from N+4', async () => {
