@@ -313,7 +313,7 @@ export class TransactionPipeline {
     const handlers = await Promise.all(
       endorsers.map((p) =>
         p === this.peer
-          ? handler
+          ? Promise.resolve(handler)
           : p.readyHandler(chaincode).catch((err: unknown) => {
               throw err instanceof UnknownChaincodeError ? new UnknownChaincodeError(`${p.name}: ${err.message}`, { cause: err }) : err;
             }),
