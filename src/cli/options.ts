@@ -113,9 +113,11 @@ Transactions (repeatable, run once the chaincode is ready in the order given; on
                                                the chaincode, run the last transaction again on the kept state
                                                (an invoke commits), and print its result line with "reload",
                                                "previousTxId" and "differences" (dev and net mode)
-Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event"}:
+Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event","mismatches"?}:
   payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
-  the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array.
+  the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array;
+  mismatches, when the endorsing peers disagree ("ProposalResponsePayloads do not match"), names each
+  peer that differs and the differences of the read/write sets.
 
 Runtimes (--mode): dev (default) starts the chaincode as a local process (--no-start: start it
 yourself); net builds a Docker image and runs a container; external dials a chaincode server
