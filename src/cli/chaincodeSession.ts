@@ -3,8 +3,7 @@
  * starting the engine, and launching the chaincode of a folder until it is ready.
  */
 import { Engine } from '../engine/engine';
-import { DEFAULT_GATEWAY_PORT, type EngineConfig } from '../engine/config';
-import { GatewayListenError } from '../engine/gateway/gatewayServer';
+import type { EngineConfig } from '../engine/config';
 import type { ChaincodeDefinition } from '../engine/launch/types';
 import { BuildFailedError, buildBeforeLaunch, diagnosticText } from '../engine/watch';
 import { sourceLanguageOf } from '../engine/workspace/detect';
@@ -30,7 +29,8 @@ export function watchEngine(engine: Engine): void {
     if (d.level !== 'info') log(`[peer] ${d.level}: ${d.message}`);
   });
   engine.onLedgerError(({ peer, channel, error }) => log(`[ledger ${channel} on ${peer}] error: ${error.message}`));
-  engine.launcher.onLog((l) => log(`[${l.ccid}] ${l.line}`));
+  // Each org's peer runs its own instance: lines of the others carry their peer's name.
+  engine.launcher.onLog((l) => log(`[${l.ccid}${l.peer ? ` on ${l.peer}` : ''}] ${l.line}`));
 }
 
 /**
@@ -40,11 +40,7 @@ export function watchEngine(engine: Engine): void {
  */
 export async function startEngine(config: EngineConfig): Promise<Engine> {
   try {
-    return await Engine.start(config).catch((err: unknown) => {
-      if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT)) throw err;
-      log(`port ${DEFAULT_GATEWAY_PORT} is in use: the Fabric Gateway listens on a free port instead (--gateway-port N chooses one)`);
-      return Engine.start({ ...config, gatewayPort: 0 });
-    });
+    return await Engine.start(config, { onGatewayPortTaken: (note) => log(`${note} (--gateway-port N chooses one)`) });
   } catch (err) {
     log(`error: ${(err as Error).message}`);
     process.exit(EXIT.unavailable);

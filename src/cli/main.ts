@@ -15,6 +15,8 @@ import { runServeCommand } from './serveCommand';
 import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
 import { DefinitionPolicyError, readDefinitionPolicies, type DefinitionPolicies } from '../engine/lifecycle/definitionPolicies';
+import { resolveCaller } from './caller';
+import { runIdentityCommand } from './identityCommand';
 
 export { EXIT };
 
@@ -48,7 +50,16 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
   announceGateway(engine, log);
-  engine.defineChaincode(definition, policies);
+  // Defined with the same policies on every channel it is launched for.
+  for (const channel of new Set([cmd.config.channel, ...cmd.config.channels])) engine.defineChaincode(definition, policies, channel);
+  let caller;
+  try {
+    caller = await resolveCaller(engine, cmd.caller, log);
+  } catch (err) {
+    log(`error: the calling identity ${cmd.caller.identity} of ${cmd.caller.mspId}: ${(err as Error).message}`);
+    await engine.dispose();
+    return EXIT.launchFailed;
+  }
   const launched = await launchChaincode(engine, definition, cmd.runtime);
   if (!launched) {
     await engine.dispose();
@@ -57,10 +68,10 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
   const { ccid } = launched;
 
   const print = (line: object): void => void process.stdout.write(`${JSON.stringify(line)}\n`);
-  const run = await runSteps(engine, ccid, cmd.steps, cmd.parallel, print);
+  const run = await runSteps(engine, ccid, cmd.steps, cmd.parallel, print, caller);
   if (cmd.parallel) log(`[parallel] ${cmd.steps.length} steps; most transactions in flight at once on ${ccid}'s handler: ${run.peakInFlight}`);
   if (cmd.watch) {
-    await watchUntilInterrupted(engine, definition, ccid, print);
+    await watchUntilInterrupted(engine, definition, ccid, print, caller);
   } else if (!cmd.once) {
     log(`${ccid} is running; press Ctrl-C to stop it and exit`);
     await untilInterrupted();
@@ -73,6 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
+  if (argv[0] === 'identity') return runIdentityCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

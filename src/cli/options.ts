@@ -11,13 +11,10 @@ import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 import type { DefinitionPolicyInput } from '../engine/lifecycle/definitionPolicies';
 import { DEFINITION_OPTIONS, DEFINITION_USAGE, definitionPolicyInput } from './definitionOptions';
+import { UsageError } from './usageError';
+import { callerSpec, networkSettings, ORG_FLAGS, STEP_FLAGS, withStepFlag, type CallerSpec, type StepFlag } from './orgOptions';
 
-export class UsageError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** One `--tx` (invoke: committed) or `--query` (evaluated, never committed), at its place on the command line. */
 export interface TransactionStep {
@@ -25,6 +22,10 @@ export interface TransactionStep {
   readonly index: number;
   readonly kind: 'invoke' | 'query';
   readonly args: readonly string[];
+  /** `--transient` after it: the proposal's transient map (never recorded, logged or stored). */
+  readonly transient?: Readonly<Record<string, Uint8Array>>;
+  /** `--tx-channel` after it: the channel it runs on (default: the configured channel). */
+  readonly channel?: string;
 }
 
 /**
@@ -56,6 +57,8 @@ export interface LaunchCommand {
   readonly once: boolean;
   /** After the transactions, rebuild, restart and re-run the last one on every saved change (watchCommand.ts). */
   readonly watch: boolean;
+  /** Who calls the steps (`--msp-id`, `--identity`, `--identity-attr`). */
+  readonly caller: CallerSpec;
   readonly config: EngineConfig;
   /** --endorsement-policy and --collections-config (definitionOptions.ts). */
   readonly definitionPolicies: DefinitionPolicyInput;
@@ -83,8 +86,12 @@ export type CliCommand = LaunchCommand | PeerCommand | ReplayCommand | { readonl
 
 export const USAGE = `Usage:
   chaincode-launcher launch <folder> [--mode dev|net|external] [--name NAME] [--version V]
-                            [--tx TX | --query TX]... [--parallel] [--once | --watch]
+                            [--orgs LIST] [--channels LIST] [--msp-id ID] [--identity NAME [--identity-attr K=V]...]
+                            [(--tx TX | --query TX) [--transient JSON] [--tx-channel NAME]]... [--parallel] [--once | --watch]
   chaincode-launcher peer                      start only the embedded peer and print its address
+  chaincode-launcher identity create <name> [--msp-id ID] [--type client|admin|peer] [--attr K=V]...
+  chaincode-launcher identity list [--msp-id ID]
+                                               issue an identity from an org's CA, or list them (identity --help)
   chaincode-launcher serve <folder> --package-id ID [--address HOST:PORT] [--tls-cert F --tls-key F [--client-ca F]]
                                                run the chaincode as a chaincode server a Fabric peer dials
                                                (chaincode as a service), until Ctrl-C (serve --help)
@@ -113,7 +120,25 @@ Transactions (repeatable, run once the chaincode is ready in the order given; on
                                                the chaincode, run the last transaction again on the kept state
                                                (an invoke commits), and print its result line with "reload",
                                                "previousTxId" and "differences" (dev and net mode)
-Result line: {"index","kind","tx","txId","status","message","payload","json"?,"validation","event","mismatches"?}:
+Organisations, channels and who calls (each org has its CA, its peer and its chaincode instance):
+  --orgs Org1MSP,Org2MSP,Org3MSP  the network's organisations (default Org1MSP,Org2MSP); crypto folders in
+                               <data-dir>/organizations/peerOrganizations/<org>.example.com
+  --channels mychannel,other   the channels every peer joins, each with its own ledger; the chaincode is
+                               defined on each (default: --channel's only); --channel NAME is where steps
+                               run (default: the first of --channels, else mychannel)
+  --msp-id ID                  the calling identity's organisation (default Org1MSP; one of --orgs)
+  --identity NAME              who calls the steps (default User1), issued by that org's CA on first use
+                               and kept in the data dir
+  --identity-attr KEY=VALUE    repeatable: the caller's attributes (ctx.clientIdentity.getAttributeValue,
+                               cid); a different set reissues its certificate; none given: used as it is
+After a --tx or --query, applying to it alone:
+  --transient JSON             transient data, a JSON object: strings sent as UTF-8, "base64:…" as the
+                               decoded bytes, other values (objects) as their JSON text; never recorded,
+                               logged or stored
+  --tx-channel NAME            run it on NAME (one of --channels)
+
+Result line: {"index","kind","tx","channel","txId","creator","status","message","payload","json"?,"validation","event","mismatches"?}:
+  creator is who called: {"mspId","name","subject"} (the records keep mspId and subject).
   payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
   the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array;
   mismatches, when the endorsing peers disagree ("ProposalResponsePayloads do not match"), names each
@@ -135,7 +160,7 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
   --peer-external-address HOST:PORT   where containers of a remote Docker engine reach the peer (mutual
                                TLS); its TLS listener listens on PORT (0: any free port)
   --base-image LANG=IMAGE (node, golang, golangRuntime, java)  --network-mode host|bridge-host-gateway
-  --msp-id ID  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
+  --log-level debug|info|warning|error  --no-tls (net mode)  --no-start (dev mode)
   --durability process|disk  a commit is done once written (default) or once synced to disk
   --gateway-port N|off       the Fabric Gateway for client applications (default 7051, 0: any free port;
                              none with --once unless given); on start, CRYPTO_PATH=… and PEER_ENDPOINT=…
@@ -227,6 +252,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'include-uncommitted': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...DEFINITION_OPTIONS,
+        // Organisations, channels, the caller, per-step transient data and channel (orgOptions.ts).
+        ...ORG_FLAGS,
       },
       tokens: true,
     });
@@ -288,20 +315,22 @@ export function parseCli(argv: readonly string[]): CliCommand {
         : { gatewayPort: positionals[0] === 'replay' || v.once ? null : DEFAULT_GATEWAY_PORT }),
     ...(v.host ? { peerHost: v.host } : {}),
     ...(v['data-dir'] ? { dataDir: v['data-dir'] } : {}),
-    ...(v.channel ? { channel: v.channel } : {}),
     ...(v['startup-timeout'] ? { startupTimeoutMs: seconds('startup-timeout', v['startup-timeout']) } : {}),
     ...(v['execute-timeout'] ? { executeTimeoutMs: seconds('execute-timeout', v['execute-timeout']) } : {}),
     ...(v['docker-endpoint'] ? { dockerEndpoint: v['docker-endpoint'] } : {}),
     dockerTls,
     ...(externalAddress !== undefined ? { peerExternalAddress: externalAddress } : {}),
     ...(v['network-mode'] ? { networkMode: v['network-mode'] } : {}),
-    ...(v['msp-id'] ? { mspId: v['msp-id'] } : {}),
     ...(v['log-level'] ? { logLevel: v['log-level'] as EngineConfig['logLevel'] } : {}),
     ...(v['no-tls'] ? { netModeTls: false } : {}),
     ...(v.durability ? { ledgerDurability: v.durability } : {}),
     baseImages: baseImages,
+    ...networkSettings(v, fileConfig),
   });
   const [command, folder, ...extra] = positionals;
+  if (command !== 'launch' && (v.identity !== undefined || v['identity-attr'] !== undefined)) {
+    throw new UsageError('--identity and --identity-attr choose who calls the --tx and --query of launch');
+  }
   if (command === 'peer') return { command: 'peer', config };
   if (command !== 'launch' && command !== 'replay') throw new UsageError(`unknown command ${command}`);
   for (const [flag, value, problem] of [
@@ -312,7 +341,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     if (why) throw new UsageError(`--${flag}: ${why}`);
   }
   if (command === 'replay') {
-    if (transactionSteps(tokens).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
+    if (transactionSteps(tokens, config.channels).length) throw new UsageError('replay runs recorded transactions: --tx and --query belong to launch');
     const recordedIn = v.from ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
     return {
       command,
@@ -334,10 +363,11 @@ export function parseCli(argv: readonly string[]): CliCommand {
     name: v.name,
     version: v.version,
     runtime,
-    steps: transactionSteps(tokens),
+    steps: transactionSteps(tokens, config.channels),
     parallel: !!v.parallel,
     once: !!v.once,
     watch: !!v.watch,
+    caller: callerSpec(v, config.mspId),
     config,
     definitionPolicies: definitionPolicyInput(v),
   };
@@ -426,12 +456,19 @@ function readConnectionFile(file: string): ChaincodeServerDial {
 
 type ParsedToken = { kind: string; name?: string; value?: string };
 
-/** --tx and --query in the order they were given (parseArgs' tokens keep it; its values group by flag). */
-function transactionSteps(tokens: readonly ParsedToken[]): TransactionStep[] {
+/**
+ * --tx and --query in the order they were given (parseArgs' tokens keep it; its values group by
+ * flag), each with the --transient and --tx-channel that follow it.
+ */
+function transactionSteps(tokens: readonly ParsedToken[], channels: readonly string[]): TransactionStep[] {
   const steps: TransactionStep[] = [];
   for (const t of tokens) {
-    if (t.kind !== 'option' || (t.name !== 'tx' && t.name !== 'query') || t.value === undefined) continue;
-    steps.push({ index: steps.length, kind: t.name === 'tx' ? 'invoke' : 'query', args: parseTransaction(t.value, t.name) });
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    if (t.name === 'tx' || t.name === 'query') {
+      steps.push({ index: steps.length, kind: t.name === 'tx' ? 'invoke' : 'query', args: parseTransaction(t.value, t.name) });
+    } else if ((STEP_FLAGS as readonly string[]).includes(t.name ?? '')) {
+      steps[steps.length - 1] = withStepFlag(steps[steps.length - 1], t.name as StepFlag, t.value, channels);
+    }
   }
   return steps;
 }

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'buffer';
 import type { ExecuteResult } from '../engine/transactions/types';
 import type { TransactionStep } from './options';
+import type { CreatorFields } from './caller';
 
 /** Marks bytes printed as base64: the same form the peer's records use for non-text arguments. */
 export const BASE64_MARKER = 'base64:';
@@ -21,7 +22,10 @@ export interface ResultLine extends PrintedPayload {
   readonly index: number;
   readonly kind: TransactionStep['kind'];
   readonly tx: readonly string[];
+  readonly channel: string;
   readonly txId: string;
+  /** Who called (absent when the pipeline's default client did). */
+  readonly creator?: CreatorFields;
   readonly status: number;
   readonly message: string;
   readonly validation: string;
@@ -69,12 +73,13 @@ export function printedPayload(bytes: Uint8Array): PrintedPayload {
   return json === undefined ? { payload } : { payload, json };
 }
 
-export function resultLine(step: TransactionStep, r: ExecuteResult): ResultLine {
-  return { index: step.index, kind: step.kind, tx: step.args, ...outcomeFields(r) };
+export function resultLine(step: TransactionStep, r: ExecuteResult, creator?: CreatorFields): ResultLine {
+  const { txId, ...outcome } = outcomeFields(r);
+  return { index: step.index, kind: step.kind, tx: step.args, channel: r.channel, txId, ...(creator ? { creator } : {}), ...outcome };
 }
 
 /** What a result line says of the outcome (the watch's re-run lines say the same). */
-export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kind' | 'tx'> {
+export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kind' | 'tx' | 'channel' | 'creator'> {
   return {
     txId: r.txId,
     status: r.status,

@@ -5,6 +5,8 @@
  * listed before it, and none listed after it.
  */
 import type { Engine } from '../engine/engine';
+import type { SigningIdentity } from '../engine/msp';
+import { creatorFields } from './caller';
 import type { TransactionStep } from './options';
 import { ErrorLine, errorLine, isFailure, ResultLine, resultLine } from './results';
 
@@ -25,13 +27,17 @@ export interface StepRun {
   readonly peakInFlight: number;
 }
 
-/** Runs every step on `chaincode`, printing each result line as it completes; never throws for a step. */
+/**
+ * Runs every step on `chaincode` as `creator` (default: the pipeline's client), printing each result
+ * line as it completes; never throws for a step.
+ */
 export async function runSteps(
   engine: Engine,
   chaincode: string,
   steps: readonly TransactionStep[],
   parallel: boolean,
   print: (line: ResultLine | ErrorLine) => void,
+  creator?: SigningIdentity,
 ): Promise<StepRun> {
   let failed = 0;
   let peakInFlight = 0;
@@ -43,7 +49,9 @@ export async function runSteps(
   const runOne = async (step: TransactionStep): Promise<void> => {
     let line: ResultLine | ErrorLine;
     try {
-      line = resultLine(step, await engine.transactions.execute({ chaincode, args: step.args, kind: step.kind }));
+      const { args, kind, channel, transient } = step;
+      const result = await engine.transactions.execute({ chaincode, args, kind, channel, transient, creator });
+      line = resultLine(step, result, creator && creatorFields(creator));
     } catch (err) {
       line = errorLine(step, err);
     }

@@ -9,7 +9,8 @@ import { shortTxId } from '../engine/txId';
 import * as path from 'path';
 import type { Engine } from '../engine/engine';
 import type { ChaincodeDefinition } from '../engine/launch/types';
-import { ChaincodeWatch, diagnosticText, relaunch, requestText, type ReloadOutcome, type Rerun } from '../engine/watch';
+import { ChaincodeWatch, diagnosticText, relaunch, requestText, type ChaincodeWatchOptions, type ReloadOutcome, type Rerun } from '../engine/watch';
+import type { SigningIdentity } from '../engine/msp';
 import { log, untilInterrupted } from './chaincodeSession';
 import { differenceText } from './replayCommand';
 import { outcomeFields } from './results';
@@ -64,12 +65,25 @@ export function reportReload(outcome: ReloadOutcome, folder: string, print: (lin
   }
 }
 
-/** Watches the launched chaincode's folder until Ctrl-C. */
-export async function watchUntilInterrupted(engine: Engine, definition: ChaincodeDefinition, ccid: string, print: (line: object) => void): Promise<void> {
+/** Watches the launched chaincode's folder until Ctrl-C; re-runs call as `creator` (default: the pipeline's client). */
+export async function watchUntilInterrupted(
+  engine: Engine,
+  definition: ChaincodeDefinition,
+  ccid: string,
+  print: (line: object) => void,
+  creator?: SigningIdentity,
+): Promise<void> {
+  const pipeline = engine.transactions;
+  // The re-runs call as the steps did (--identity); records do not say which identity that was.
+  const transactions: ChaincodeWatchOptions['transactions'] = {
+    execute: (req) => pipeline.execute({ ...req, creator: req.creator ?? creator }),
+    transaction: (txId) => pipeline.transaction(txId),
+    transactions: (filter) => pipeline.transactions(filter),
+  };
   const watch = await ChaincodeWatch.start(
     { ccid, folder: definition.path, language: definition.language, typescript: !!definition.typescript },
     // The ledger must not count as a change, when --data-dir is inside the folder.
-    { transactions: engine.transactions, restart: relaunch(engine.launcher, definition), excluded: [path.resolve(engine.config.dataDir)] },
+    { transactions, restart: relaunch(engine.launcher, definition), excluded: [path.resolve(engine.config.dataDir)] },
   );
   watch.onDidStartReload(({ trigger }) => log(`[watch] ${changedText(trigger.files)}: reloading ${ccid}`));
   watch.onDidReload((outcome) => reportReload(outcome, definition.path, print));

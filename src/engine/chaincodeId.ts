@@ -24,3 +24,11 @@ export function shortChaincodeId(ccid: string): string {
   const m = /^(.*):([0-9a-f]{64})$/.exec(ccid);
   return m ? `${m[1]}:${m[2].slice(0, 8)}` : ccid;
 }
+
+/** Fabric 2.x's version of every system chaincode (core/scc `SysCCVersion`): `qscc:syscc`. */
+export const SYSTEM_CHAINCODE_VERSION = 'syscc';
+
+/** One of the peer's own system chaincodes (qscc…): part of the peer, not chaincode the user runs, so views leave it out. */
+export function isPeerSystemChaincode(ccid: string): boolean {
+  return chaincodeVersionOf(ccid) === SYSTEM_CHAINCODE_VERSION;
+}

@@ -5,7 +5,7 @@
  * nothing is global.
  */
 import * as path from 'path';
-import type { EngineConfig } from './config';
+import { DEFAULT_GATEWAY_PORT, type EngineConfig } from './config';
 import { engineInstanceId } from './container/docker/instanceId';
 import { openOrganizations, orgSpec } from './msp';
 import { NetworkLauncher } from './network/networkLauncher';
@@ -17,6 +17,7 @@ import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
 import type { ChaincodeDefinitionOnChannel } from './lifecycle/definitions';
 import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
+import { GatewayListenError } from './gateway/gatewayServer';
 
 /**
  * Settings a running engine read once, when it started (the peers' listeners, the data directory and
@@ -131,8 +132,11 @@ export class Engine {
   /**
    * `acceptUnlaunched`: accept a REGISTER nobody launched (Fabric's --peer-chaincodedev); default
    * when the configured mode is dev. The editor always accepts them: F5 starts chaincode itself.
+   * `onGatewayPortTaken`: when another process (another peer, a Fabric test network) has the
+   * Gateway's usual port, the Gateway listens on a free one and this hears why; without it, that
+   * is an error. A port the user chose is never swapped.
    */
-  static async start(config: EngineConfig, options: { acceptUnlaunched?: boolean } = {}): Promise<Engine> {
+  static async start(config: EngineConfig, options: { acceptUnlaunched?: boolean; onGatewayPortTaken?: (note: string) => void } = {}): Promise<Engine> {
     const dataDir = path.resolve(config.dataDir);
     if (config.orgs.length === 0) throw new Error('the network needs at least one organisation');
     if (!config.orgs.includes(config.mspId)) throw new Error(`the calling identity's organisation ${config.mspId} is not one of the network's (${config.orgs.join(', ')})`);
@@ -156,7 +160,16 @@ export class Engine {
         nodes.map((n) => n.peer),
         caller.peer.creator,
       );
-      const gateway = config.gatewayPort === null ? null : await startEngineGateway({ config, nodes, pipeline: transactions, launcher }, config.gatewayPort);
+      const gatewayParts = { config, nodes, pipeline: transactions, launcher };
+      const gateway =
+        config.gatewayPort === null
+          ? null
+          : await startEngineGateway(gatewayParts, config.gatewayPort).catch((err: unknown) => {
+              const { onGatewayPortTaken } = options;
+              if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT && onGatewayPortTaken)) throw err;
+              onGatewayPortTaken(`port ${DEFAULT_GATEWAY_PORT} is in use: the Fabric Gateway listens on a free port instead`);
+              return startEngineGateway(gatewayParts, 0);
+            });
       return new Engine(config, nodes, transactions, launcher, gateway);
     } catch (err) {
       await Promise.all(nodes.map((n) => n.dispose().catch(() => undefined)));

@@ -26,8 +26,8 @@ export function engineBundle(): typeof EngineBundle {
   return loaded;
 }
 
-export function startEngine(config: EngineConfig): Promise<Engine> {
-  return engineBundle().startEngine(config);
+export function startEngine(config: EngineConfig, onGatewayPortTaken: (note: string) => void): Promise<Engine> {
+  return engineBundle().startEngine(config, onGatewayPortTaken);
 }
 
 export function serveChaincode(request: ServeRequest): Promise<ServedChaincode> {

@@ -21,8 +21,8 @@ export { awaitNewRegistration, relaunch } from '../engine/watch/restart';
 export { buildBeforeLaunch } from '../engine/watch/typescriptBuild';
 
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
-export function startEngine(config: EngineConfig): Promise<Engine> {
-  return Engine.start(config, { acceptUnlaunched: true });
+export function startEngine(config: EngineConfig, onGatewayPortTaken: (note: string) => void): Promise<Engine> {
+  return Engine.start(config, { acceptUnlaunched: true, onGatewayPortTaken });
 }
 
 /** A chaincode served for a peer to dial, its debuggee run by the editor's debugger (the CCaaS F5). */

@@ -50,7 +50,7 @@ export class EngineHost implements vscode.Disposable {
   private async start(): Promise<Engine> {
     const config = this.config.engine;
     this.output.info(`starting the embedded peer on ${config.peerHost}:${config.peerPort} (data in ${config.dataDir})`);
-    const engine = await startEngine(config);
+    const engine = await startEngine(config, (note) => this.output.warn(`${note} (the chaincode.gateway.port setting chooses one)`));
     const { peer, launcher, transactions } = engine;
     this.engineSubscriptions = [
       peer.onDidChangeHandlerState((e) => {
@@ -75,7 +75,7 @@ export class EngineHost implements vscode.Disposable {
       launcher.onLog((l) => this.log.fire(l)),
     ];
     this.engine = engine;
-    this.output.info(`embedded peer listening on ${peer.address}`);
+    this.output.info(`embedded peer listening on ${peer.address}${engine.gateway ? `; Fabric Gateway on localhost:${engine.gateway.server.port}` : ''}`);
     this.peerChanged.fire(engine);
     return engine;
   }

@@ -3,7 +3,17 @@
  * engine). Pure: config.ts feeds it VS Code's configuration; unit tests feed it a map.
  */
 import { inspect } from 'util';
-import { ChaincodeMode, DEFAULT_CONFIG, type DockerTlsSettings, EngineConfig, LedgerDurability, LogLevel, NetworkMode, resolveConfig } from '../engine/config';
+import {
+  ChaincodeMode,
+  DEFAULT_CONFIG,
+  DEFAULT_GATEWAY_PORT,
+  type DockerTlsSettings,
+  EngineConfig,
+  LedgerDurability,
+  LogLevel,
+  NetworkMode,
+  resolveConfig,
+} from '../engine/config';
 import type { RestartSetting } from '../engine/engine';
 import type { BaseImages } from '../engine/platforms/types';
 
@@ -39,9 +49,17 @@ function seconds(value: unknown, fallbackMs: number): number {
 /** `defaultDataDir` is used when `chaincode.dataDir` is empty (the extension's workspace storage). */
 export function engineConfigFrom(get: SettingReader, defaultDataDir: string): EngineConfig {
   const port = get<number>('peer.port');
+  const gatewayPort = get<number | null>('gateway.port');
   return resolveConfig({
     peerHost: nonEmpty(get('peer.host'), DEFAULT_CONFIG.peerHost),
     peerPort: typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535 ? port : DEFAULT_CONFIG.peerPort,
+    // null turns the Gateway off; a setting that is not a port keeps the default.
+    gatewayPort:
+      gatewayPort === null
+        ? null
+        : typeof gatewayPort === 'number' && Number.isInteger(gatewayPort) && gatewayPort >= 0 && gatewayPort <= 65535
+          ? gatewayPort
+          : DEFAULT_GATEWAY_PORT,
     dataDir: nonEmpty(get('dataDir'), defaultDataDir),
     mode: oneOf(get('mode'), MODES, DEFAULT_CONFIG.mode),
     startupTimeoutMs: seconds(get('startupTimeout'), DEFAULT_CONFIG.startupTimeoutMs),

@@ -44,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
     if (engine?.launcher.running().some((r) => r.ccid === ccid)) void engine.launcher.stop(ccid).catch(() => undefined);
   };
   const updateStatus = (): void => {
-    statusBar.update(ctx.engine.current?.peer.address, readyCount(views.chaincodesInput()));
+    const engine = ctx.engine.current;
+    const gatewayPort = engine?.gateway?.server.port;
+    statusBar.update(engine?.peer.address, readyCount(views.chaincodesInput()), gatewayPort === undefined ? undefined : `localhost:${gatewayPort}`);
     void vscode.commands.executeCommand('setContext', 'chaincode.peerRunning', !!ctx.engine.current);
   };
   context.subscriptions.push(

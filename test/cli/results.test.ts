@@ -33,7 +33,7 @@ describe('CLI result lines', () => {
   });
 
   test('a line fails on status ≥ 400, a validation other than VALID, or an error', () => {
-    const ok = { index: 0, kind: 'invoke' as const, tx: ['A'], txId: 't', status: 200, message: '', payload: '', validation: 'VALID', event: null };
+    const ok = { index: 0, kind: 'invoke' as const, tx: ['A'], channel: 'mychannel', txId: 't', status: 200, message: '', payload: '', validation: 'VALID', event: null };
     assert.equal(isFailure(ok), false);
     assert.equal(isFailure({ ...ok, status: 500 }), true);
     assert.equal(isFailure({ ...ok, validation: 'MVCC_READ_CONFLICT' }), true);

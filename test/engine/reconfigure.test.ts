@@ -59,9 +59,17 @@ describe('Engine.reconfigure', () => {
 
   test('the startup timeout applies to the next launch', async () => {
     engine.reconfigure({ ...engine.config, startupTimeoutMs: 300 });
+    // Dev mode starts the folder's process; this one stays alive and never registers, so the launch
+    // waits out the startup timeout (the example chaincode could register within 300 ms).
+    const silent = path.join(dataDir, 'silent-chaincode');
+    fs.mkdirSync(silent);
+    fs.writeFileSync(path.join(silent, 'package.json'), JSON.stringify({ name: 'nobody', version: '1.0.0', scripts: { start: 'node index.js' } }));
+    fs.writeFileSync(path.join(silent, 'index.js'), 'setInterval(() => {}, 1000);\n');
     const t0 = Date.now();
-    // Dev mode: nothing starts the chaincode here, so the launch waits out the startup timeout.
-    await assert.rejects(engine.launcher.launch({ kind: 'deployment', definition: { ...netDefinition, name: 'nobody', mode: 'dev' } }), /timeout|did not register|register/i);
+    await assert.rejects(
+      engine.launcher.launch({ kind: 'deployment', definition: { ...netDefinition, name: 'nobody', mode: 'dev', path: silent } }),
+      /timeout|did not register|register/i,
+    );
     const waited = Date.now() - t0;
     assert.ok(waited < 5000, `gave up after the new 300 ms, not the 30 s it started with (${waited} ms)`);
   });

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { RunningChaincode } from '../../src/engine/launch/types';
 import type { ExecuteResult } from '../../src/engine/transactions/types';
+import { connectGateway } from '../support/gatewayClient';
 import { browser, extensionApi, showSidebar, waitFor, workspaceFolder } from './support';
 
 describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
@@ -88,6 +89,29 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
     assert.strictEqual(txDoc.writes[0].key, 'asset1');
     assert.strictEqual(txDoc.event?.name, 'AssetCreated');
     await browser({ shot: 'host-01-dev-mode-views' });
+  });
+
+  it('a client application reaches the Fabric Gateway with what Copy Client Environment copied', async () => {
+    const api = await extensionApi();
+    const copied = await vscode.commands.executeCommand<string>('chaincode.copyClientEnvironment');
+    assert.strictEqual(await vscode.env.clipboard.readText(), copied, 'the lines are on the clipboard');
+    const env = Object.fromEntries((copied ?? '').split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
+    assert.match(env.CRYPTO_PATH ?? '', /organizations[\\/]peerOrganizations[\\/]org1\.example\.com$/);
+    const port = Number(/^localhost:(\d+)$/.exec(env.PEER_ENDPOINT ?? '')?.[1]);
+    assert.ok(port > 0, `PEER_ENDPOINT is localhost:<port>: ${copied}`);
+    assert.match(api.statusBar.text, new RegExp(`gateway localhost:${port}`), 'the status bar shows where the Gateway listens');
+    // The real client, connected as fabric-samples' asset-transfer-basic application connects.
+    const connection = connectGateway({ cryptoPath: env.CRYPTO_PATH, port });
+    try {
+      const contract = connection.gateway.getNetwork('mychannel').getContract('basic');
+      const asset = JSON.parse(Buffer.from(await contract.evaluateTransaction('ReadAsset', 'asset1')).toString()) as { Owner: string };
+      assert.strictEqual(asset.Owner, 'Tomoko', 'the Gateway reads the state the editor committed');
+      await contract.submitTransaction('TransferAsset', 'asset1', 'Gateway client');
+    } finally {
+      connection.close();
+    }
+    const q = await vscode.commands.executeCommand<ExecuteResult>('chaincode.queryChaincode', { chaincodeId: ccid, fn: 'ReadAsset', args: ['asset1'] });
+    assert.strictEqual(JSON.parse(q?.payload.toString() ?? '{}').Owner, 'Gateway client', 'the editor reads what the client committed');
   });
 
   it('writes the chaincode process output to its own output channel', async () => {

@@ -6,9 +6,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { channelLedgerDir } from '../../src/engine/ledger/channelDirectories';
+import { channelLedgerDir, peerDataDir } from '../../src/engine/ledger/channelDirectories';
 import { snapshotPath } from '../../src/engine/ledger/ledgerFiles';
-import { put, record } from '../engine/ledger/ledgerTestKit';
+import { put, record, withEnvelope } from '../engine/ledger/ledgerTestKit';
 import { extensionApi, waitFor } from './support';
 import { stubWindow } from './windowStub';
 
@@ -19,7 +19,7 @@ describe('a ledger that cannot snapshot', function () {
     const api = await extensionApi();
     const engine = await api.ctx.ensureEngine();
     const channel = engine.peer.channel;
-    const stateDir = path.join(channelLedgerDir(engine.config.dataDir, channel), 'state');
+    const stateDir = path.join(channelLedgerDir(peerDataDir(engine.config.dataDir, engine.peer.mspId), channel), 'state');
     const blockers = Array.from({ length: 64 }, (_, gen) => `${snapshotPath(stateDir, gen)}.tmp`).filter((p) => !fs.existsSync(p));
     for (const p of blockers) fs.mkdirSync(p);
     const stub = stubWindow();
@@ -32,7 +32,7 @@ describe('a ledger that cannot snapshot', function () {
         const rwset = { reads: [], writes, metadataWrites: [] };
         await engine.peer
           .ledger(channel)
-          .commitBlock([{ txId: `ledgerwarning${i}`, timestamp: Date.now(), rwset, record: record(`ledgerwarning${i}`, rwset, { chaincode: ns.chaincode }) }]);
+          .commitBlock([withEnvelope({ txId: `ledgerwarning${i}`, timestamp: Date.now(), rwset, record: record(`ledgerwarning${i}`, rwset, { chaincode: ns.chaincode }) }, ns)]);
       }
       const shown = await waitFor(() => stub.infos.find((s) => /could not finish its background work/.test(s.message)), 20_000, 'the warning');
       assert.match(shown.message, new RegExp(`The ledger of channel ${channel} could not finish its background work: world state snapshot in .* failed`));
@@ -40,7 +40,7 @@ describe('a ledger that cannot snapshot', function () {
       const rwset = { reads: [], writes: [put('after', 'still commits', '', ns)], metadataWrites: [] };
       const after = await engine.peer
         .ledger(channel)
-        .commitBlock([{ txId: 'ledgerwarning-after', timestamp: Date.now(), rwset, record: record('ledgerwarning-after', rwset, { chaincode: ns.chaincode }) }]);
+        .commitBlock([withEnvelope({ txId: 'ledgerwarning-after', timestamp: Date.now(), rwset, record: record('ledgerwarning-after', rwset, { chaincode: ns.chaincode }) }, ns)]);
       assert.strictEqual(after.results[0].validation, 'VALID');
     } finally {
       stub.restore();

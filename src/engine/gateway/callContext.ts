@@ -59,7 +59,7 @@ export function untilCallEnds<T>(work: Promise<T>, ctx: CallContext, deadlineMes
       },
       (err: unknown) => {
         ctx.signal.removeEventListener('abort', onAbort);
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
       },
     );
   });

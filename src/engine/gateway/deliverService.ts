@@ -42,7 +42,7 @@ function blockAndPrivateData(block: Uint8Array, privateData: ReadonlyMap<number,
   return Buffer.concat([embedded(1, block), ...entries]);
 }
 
-const blockNumberOf = (n: unknown): number => Number(String(n ?? 0));
+const blockNumberOf = (n: number | string | { toString(): string } | null | undefined): number => Number(n === null || n === undefined ? 0 : n.toString());
 
 export class DeliverService {
   constructor(

@@ -6,7 +6,8 @@
 import type { EngineConfig } from '../config';
 import type { NetworkLauncher } from '../network/networkLauncher';
 import type { OrgNode } from '../network/orgNode';
-import { LedgerQuerier, QSCC_NAME, SYSTEM_CHAINCODE_VERSION } from '../scc/qscc';
+import { SYSTEM_CHAINCODE_VERSION } from '../chaincodeId';
+import { LedgerQuerier, QSCC_NAME } from '../scc/qscc';
 import type { TransactionPipeline } from '../transactions/pipeline';
 import { gatewayOrgOf, type GatewayOrg } from './gatewayOrg';
 import { ledgerBlocks } from './ledgerBlocks';

@@ -49,7 +49,7 @@ function unary(run: (request: Buffer, ctx: CallContext) => Promise<Buffer>): grp
     try {
       work = run(call.request, ctx);
     } catch (err) {
-      work = Promise.reject(err);
+      work = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     work
       .then(

@@ -24,7 +24,7 @@ export class ChaincodeDefinitions {
   /** Defines (or redefines, with the next sequence) `name` on `channel`. */
   define(channel: string, def: Omit<ChaincodeDefinitionOnChannel, 'sequence'>): ChaincodeDefinitionOnChannel {
     let defs = this.byChannel.get(channel);
-    if (!defs) this.byChannel.set(channel, (defs = new Map()));
+    if (!defs) this.byChannel.set(channel, (defs = new Map<string, ChaincodeDefinitionOnChannel>()));
     const previous = defs.get(def.name);
     const defined = { ...def, sequence: (previous?.sequence ?? 0) + 1 };
     defs.set(def.name, defined);

@@ -200,6 +200,22 @@ export class Organization {
     });
   }
 
+  /**
+   * The identity a caller names to transact as (the CLI's `--identity`, the editor's "Invoke as…"):
+   * without `attributes`, the one on disk as it is (issued by this org's CA as a client the first
+   * time); with them, one carrying exactly those attributes, reissued when the set changed. So an
+   * identity made with attributes keeps them when it is named alone.
+   */
+  async identityToCallAs(name: string, attributes?: Attributes): Promise<{ identity: SigningIdentity; action: EnsureAction }> {
+    if (attributes !== undefined) return this.ensureIdentity({ name, attributes });
+    checkIdentitySpec({ name }, `identity for ${this.mspId}`);
+    const existing = await this.identity(name).catch((err: unknown) => {
+      if (err instanceof UnknownIdentityError) return null;
+      throw err;
+    });
+    return existing ? { identity: existing, action: 'existing' } : this.ensureIdentity({ name });
+  }
+
   /** Every identity in `users/`, in name order. */
   async listIdentities(): Promise<IdentityInfo[]> {
     const suffix = `@${this.domain}`;

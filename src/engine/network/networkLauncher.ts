@@ -62,7 +62,7 @@ export class NetworkLauncher {
     if (failed < 0) return (results[0] as PromiseFulfilledResult<RunningChaincode>).value;
     const cause = (results[failed] as PromiseRejectedResult).reason as Error;
     const ccid = spec.kind === 'deployment' ? `${spec.definition.name}:${spec.definition.version}` : spec.chaincodeId;
-    await Promise.all(this.orgs.map((o, i) => (results[i].status === 'fulfilled' ? o.launcher.stop(ccid).catch(() => undefined) : undefined)));
+    await Promise.all(this.orgs.map((o, i) => (results[i].status === 'fulfilled' ? o.launcher.stop(ccid).catch(() => undefined) : Promise.resolve())));
     if (failed === 0) throw cause;
     throw new LaunchError(`${this.orgs[failed].peerName}: ${cause.message}`, { cause });
   }

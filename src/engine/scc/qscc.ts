@@ -10,8 +10,6 @@ import { codecs } from '../wire/codec';
 import type { ChaincodeResponse, SystemChaincode, SystemStub } from './inprocShim';
 
 export const QSCC_NAME = 'qscc';
-/** Fabric 2.x's version of every system chaincode (core/scc `SysCCVersion`). */
-export const SYSTEM_CHAINCODE_VERSION = 'syscc';
 
 const GET_CHAIN_INFO = 'GetChainInfo';
 const UINT64_MAX = 18446744073709551615n;
@@ -25,7 +23,7 @@ function invokedChaincodeName(proposalBytes: Uint8Array): string {
     try {
       return f();
     } catch (err) {
-      throw new Error(`${what}: ${(err as Error).message}`);
+      throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
     }
   };
   const proposal = step('could not unmarshal proposal', () => codecs.Proposal.decode(proposalBytes));

@@ -3,6 +3,7 @@ import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
 import type { ChaincodeViews } from '../tree/views';
 import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from './chaincodeCommands';
+import { copyClientEnvironment } from './gatewayCommands';
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
 import { runTransaction } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
@@ -25,6 +26,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
     'chaincode.stopPeer': () => stopPeer(ctx),
+    'chaincode.copyClientEnvironment': () => copyClientEnvironment(ctx),
     'chaincode.newProject': (request?: NewProjectRequest) => newProject(ctx, request && typeof request === 'object' ? request : {}),
     'chaincode.packageChaincode': (arg?: { folder?: string; output?: string }) => packageChaincode(ctx, arg),
     'chaincode.showExtensionLog': () => ctx.log.show(),

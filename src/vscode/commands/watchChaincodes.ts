@@ -84,7 +84,7 @@ export class WatchController implements vscode.Disposable {
 
   pin(ccid: string, request: RerunRequest): void {
     let pins = this.pins.get(ccid);
-    if (!pins) this.pins.set(ccid, (pins = new Map()));
+    if (!pins) this.pins.set(ccid, (pins = new Map<string, RerunRequest>()));
     pins.set(requestKey(request), request);
     this.watched.get(ccid)?.watch.pin(request);
     this.changed.fire();

@@ -169,7 +169,7 @@ describe('net mode on a remote Docker engine (a second dockerd on 127.0.0.1)', {
       test("the editor's engine bundle (ssh2 without its native parts, scripts/bundle.js) reaches the engine over ssh too", async () => {
         const outdir = await tempDir('ccl-remote-docker-bundle-');
         dirs.push(outdir);
-        const { bundle } = require(path.join(repoRoot(), 'scripts', 'bundle.js')) as { bundle(o: { outdir: string }): Promise<unknown> };
+        const { bundle } = require(path.join(repoRoot(), 'scripts', 'bundle.js')) as { bundle: (o: { outdir: string }) => Promise<unknown> };
         await bundle({ outdir });
         const engineBundle = require(path.join(outdir, 'engine.js')) as { dockerClient(settings: { endpoint: string; sshAgent: string }): Dockerode };
         const version = await engineBundle.dockerClient({ endpoint: ssh.endpoint, sshAgent: ssh.agentSocket }).version();

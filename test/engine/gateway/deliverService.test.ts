@@ -56,7 +56,7 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
   test('getBlockEvents from block 0: the chain as stored, hashes linked, transactions marked valid', async () => {
     const events = await network.getBlockEvents({ startBlock: 0n });
     try {
-      const blocks = (await take(events, 3)) as common.Block[];
+      const blocks = await take<common.Block>(events, 3);
       assert.deepEqual(
         blocks.map((b) => b.getHeader()?.getNumber()),
         [0, 1, 2],
@@ -83,14 +83,14 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
     const full = await network.getBlockAndPrivateDataEvents({ startBlock: BigInt(height) });
     try {
       const commit = await contract.submitAsync('TransferAsset', { arguments: ['asset2', 'Pia'] });
-      const [block] = (await take(filtered, 1)) as peerProtos.FilteredBlock[];
+      const [block] = await take<peerProtos.FilteredBlock>(filtered, 1);
       assert.equal(block.getNumber(), height);
       assert.equal(block.getChannelId(), 'mychannel');
       const [tx] = block.getFilteredTransactionsList();
       assert.equal(tx.getTxid(), commit.getTransactionId());
       assert.equal(tx.getTxValidationCode(), TxValidationCode.VALID);
       assert.equal(tx.getTransactionActions()?.getChaincodeActionsList()[0]?.getChaincodeEvent()?.getEventName(), 'AssetTransferred');
-      const [withPrivate] = (await take(full, 1)) as peerProtos.BlockAndPrivateData[];
+      const [withPrivate] = await take<peerProtos.BlockAndPrivateData>(full, 1);
       assert.equal(withPrivate.getBlock()?.getHeader()?.getNumber(), height);
     } finally {
       filtered.close();
@@ -107,7 +107,7 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
       const { blockNumber } = await commit.getStatus();
       const events = await network.getBlockAndPrivateDataEvents({ startBlock: blockNumber });
       try {
-        const [withPrivate] = (await take(events, 1)) as peerProtos.BlockAndPrivateData[];
+        const [withPrivate] = await take<peerProtos.BlockAndPrivateData>(events, 1);
         assert.equal(withPrivate.getBlock()?.getHeader()?.getNumber(), Number(blockNumber));
         const pvt = withPrivate.getPrivateDataMapMap().get(0);
         assert.ok(pvt, 'the transaction at index 0 has its private write set');

@@ -13,23 +13,8 @@ import { readBlock } from '../../../src/engine/ledger/blocks/blockReader';
 import { BlockStore } from '../../../src/engine/ledger/blocks/blockStore';
 import { channelLedgerDir } from '../../../src/engine/ledger/channelDirectories';
 import { WorldState } from '../../../src/engine/ledger/worldState';
-import type { CommitRequest } from '../../../src/engine/ledger/blockPlan';
-import { endorse, transactionPayload } from '../../../src/engine/transactions/endorsement';
-import { buildProposal } from '../../../src/engine/transactions/proposal';
-import { codecs } from '../../../src/engine/wire/codec';
 import { TxValidationCode } from '../../../src/engine/wire/messages';
-import { NS, put, tempDir, text, tx } from './ledgerTestKit';
-
-const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('-----BEGIN CERTIFICATE-----\nc\n-----END CERTIFICATE-----\n') });
-
-/** A commit request with the envelope the pipeline would make for it. */
-function withEnvelope(request: CommitRequest): CommitRequest {
-  const proposal = buildProposal({ channel: NS.channel, chaincodeName: NS.chaincode, args: [Buffer.from('put')], transient: {}, isInit: false, creator, txId: request.txId });
-  const endorsed = endorse(proposal, { response: { status: 200, message: '', payload: Buffer.alloc(0) }, failure: null, event: null, rwset: request.rwset }, '1.0', {
-    serialized: creator,
-  });
-  return { ...request, envelope: codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) }) };
-}
+import { NS, put, tempDir, text, tx, withEnvelope } from './ledgerTestKit';
 
 describe('ChannelLedger', () => {
   test('a new channel starts with its genesis block; each committed block is stored, chained, with every transaction and its code', async () => {

@@ -5,6 +5,9 @@ import * as path from 'path';
 import type { CommitRequest, CommitResult } from '../../../src/engine/ledger/blockPlan';
 import type { WorldState } from '../../../src/engine/ledger/worldState';
 import type { MetadataWrite, Namespace, ReadEntry, ReadWriteSet, TransactionRecord, WriteEntry } from '../../../src/engine/ledger/types';
+import { endorse, transactionPayload } from '../../../src/engine/transactions/endorsement';
+import { buildProposal } from '../../../src/engine/transactions/proposal';
+import { codecs } from '../../../src/engine/wire/codec';
 
 export const NS: Namespace = { channel: 'mychannel', chaincode: 'basic' };
 
@@ -53,4 +56,15 @@ export function text(b: Buffer | undefined): string | undefined {
 /** Commits one transaction as a block of its own (what the orderer does when it is idle). */
 export async function commit(ws: WorldState, request: CommitRequest): Promise<CommitResult> {
   return (await ws.commitBlock([request])).results[0];
+}
+
+const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('-----BEGIN CERTIFICATE-----\nc\n-----END CERTIFICATE-----\n') });
+
+/** A commit request with the envelope the pipeline would make for it. */
+export function withEnvelope(request: CommitRequest, ns: Namespace = NS): CommitRequest {
+  const proposal = buildProposal({ channel: ns.channel, chaincodeName: ns.chaincode, args: [Buffer.from('put')], transient: {}, isInit: false, creator, txId: request.txId });
+  const endorsed = endorse(proposal, { response: { status: 200, message: '', payload: Buffer.alloc(0) }, failure: null, event: null, rwset: request.rwset }, '1.0', {
+    serialized: creator,
+  });
+  return { ...request, envelope: codecs.Envelope.encode({ payload: transactionPayload(proposal, endorsed.payload, [endorsed.endorsement]) }) };
 }

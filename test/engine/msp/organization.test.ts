@@ -206,6 +206,21 @@ describe('identities on demand', () => {
     assert.equal(new Set(results.map((r) => r.identity.certPem)).size, 1);
   });
 
+  test('identityToCallAs: named alone, an identity is used as it is (issued once when new); with attributes, exactly those', async () => {
+    const made = await org.identityToCallAs('erin');
+    assert.equal(made.action, 'issued');
+    assert.equal(made.identity.role, 'client');
+    assert.equal((await org.identityToCallAs('erin')).action, 'existing');
+    const attributed = await org.identityToCallAs('erin', { role: 'auditor' });
+    assert.equal(attributed.action, 'reissued');
+    const alone = await org.identityToCallAs('erin');
+    assert.equal(alone.action, 'existing', 'naming it alone keeps its attributes');
+    assert.equal(certificateAttributes(alone.identity.cert)?.role, 'auditor');
+    assert.equal((await org.identityToCallAs('erin', {})).action, 'reissued', 'an empty set is a change too');
+    assert.equal(certificateAttributes((await org.identity('erin')).cert)?.role, undefined);
+    await assert.rejects(org.identityToCallAs('no/slash'), (e: Error) => e instanceof IdentitySpecError && /name 'no\/slash'/.test(e.message));
+  });
+
   test('listIdentities shows every user folder with role, attributes and paths', async () => {
     await org.ensureIdentity({ name: 'dave', type: 'peer' });
     const list = await org.listIdentities();

@@ -11,7 +11,7 @@ import { channelLedgerDir } from '../../../src/engine/ledger/channelDirectories'
 import { snapshotPath } from '../../../src/engine/ledger/ledgerFiles';
 import { Peer } from '../../../src/engine/peer/peer';
 import type { LedgerBackgroundError } from '../../../src/engine/peer/types';
-import { put, tempDir, tx } from '../ledger/ledgerTestKit';
+import { put, tempDir, tx, withEnvelope } from '../ledger/ledgerTestKit';
 
 test("a failed snapshot reaches the peer's onLedgerError with its cause, and the ledger keeps committing", async () => {
   const { dir, cleanup } = tempDir('ledger-errors');
@@ -22,12 +22,12 @@ test("a failed snapshot reaches the peer's onLedgerError with its cause, and the
     const failed = new Promise<LedgerBackgroundError>((resolve) => peer.onLedgerError(resolve));
     // The world state compacts once its log passes 8 MB: nine 1 MB values get there.
     const value = Buffer.alloc(1024 * 1024, 'x');
-    for (let i = 0; i < 9; i++) await peer.ledger('mychannel').commitBlock([tx(`tx${i}`, [put(`k${i}`, value)])]);
+    for (let i = 0; i < 9; i++) await peer.ledger('mychannel').commitBlock([withEnvelope(tx(`tx${i}`, [put(`k${i}`, value)]))]);
     const { channel, error } = await failed;
     assert.equal(channel, 'mychannel');
     assert.match(error.message, /world state snapshot in .* failed/);
     assert.equal((error.cause as NodeJS.ErrnoException).code, 'EISDIR', 'the cause is kept');
-    const after = await peer.ledger('mychannel').commitBlock([tx('after', [put('after', 'still commits')])]);
+    const after = await peer.ledger('mychannel').commitBlock([withEnvelope(tx('after', [put('after', 'still commits')]))]);
     assert.equal(after.results[0].validation, 'VALID');
   } finally {
     await peer.stop();

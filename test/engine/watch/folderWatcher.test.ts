@@ -19,7 +19,7 @@ after(() => {
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function watched(files: Record<string, string>): Promise<{ dir: string; watcher: FolderWatcher; next(): Promise<FolderChange> }> {
+async function watched(files: Record<string, string>): Promise<{ dir: string; watcher: FolderWatcher; next: () => Promise<FolderChange> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watch-folder-'));
   folders.push(dir);
   for (const [file, text] of Object.entries(files)) {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { describe, it } from 'node:test';
 import type { RunningChaincode } from '../../../src/engine/launch/types';
 import type { HandlerInfo } from '../../../src/engine/peer/types';
-import { chaincodeNodes, type ChaincodesInput, type WatchInfo } from '../../../src/vscode/tree/chaincodes/model';
+import { chaincodeNodes, readyCount, type ChaincodesInput, type WatchInfo } from '../../../src/vscode/tree/chaincodes/model';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -85,6 +85,19 @@ describe('Chaincodes view: watch and TypeScript', () => {
     const [system] = chaincodeNodes(input(new Map(), [launched({ mode: 'system' })]));
     assert.equal(system.contextValue, 'readyChaincode noWatch');
     assert.equal(chaincodeNodes(input(undefined, []))[0].contextValue, 'readyChaincode', 'no watch offered: as before');
+  });
+
+  it("the peer's own system chaincodes (the Gateway's qscc) are not rows and not counted ready", () => {
+    const qscc = launched({ name: 'qscc', version: 'syscc', mode: 'system', path: 'qscc' });
+    const withQscc: ChaincodesInput = {
+      ...input(undefined, [launched(), { ...qscc, ccid: 'qscc:syscc' }]),
+      handlers: [handler(), handler({ id: 'h2', chaincodeId: 'qscc:syscc' })],
+    };
+    assert.deepEqual(
+      chaincodeNodes(withQscc).map((n) => n.label),
+      ['basic:1.0'],
+    );
+    assert.equal(readyCount(withQscc), 1);
   });
 
   it('every menu of a row still applies with the eye, and the eye shows the one toggle that applies', () => {

@@ -27,7 +27,7 @@ export class DelveAdapterFactory implements vscode.DebugAdapterDescriptorFactory
   async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
     const c = session.configuration;
     const ccid = String(c[CHAINCODE_ID_FIELD] ?? session.name);
-    const folder = c[CHAINCODE_FOLDER_FIELD];
+    const folder: unknown = c[CHAINCODE_FOLDER_FIELD];
     if (c[CHAINCODE_LANGUAGE_FIELD] !== 'golang' || typeof folder !== 'string') {
       // Only a configuration the provider resolved for Go comes here with the `chaincode` type.
       throw new Error(vscode.l10n.t('The chaincode debug type runs its own debugger for Go chaincode only; "{0}" is not a Go chaincode configuration.', session.name));

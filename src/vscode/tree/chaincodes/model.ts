@@ -6,7 +6,7 @@
  * for a peer to dial (chaincode as a service, under the debugger), with the connections peers made.
  */
 import type { ServedChaincodeInfo } from '../../../engine/ccaas/types';
-import { shortChaincodeId } from '../../../engine/chaincodeId';
+import { isPeerSystemChaincode, shortChaincodeId } from '../../../engine/chaincodeId';
 import type { LaunchMode, RunningChaincode } from '../../../engine/launch/types';
 import { sourceLanguageOf } from '../../../engine/workspace/detect';
 import type { HandlerInfo } from '../../../engine/peer/types';
@@ -96,7 +96,7 @@ export function chaincodeState(launched: RunningChaincode | undefined, handler: 
 export function chaincodeRows(input: ChaincodesInput): ChaincodeRow[] {
   const handlers = latestHandlers(input.handlers);
   const serving = input.serving ?? [];
-  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys(), ...serving.map((s) => s.packageId)]);
+  const ids = new Set<string>([...input.launched.map((l) => l.ccid), ...handlers.keys(), ...serving.map((s) => s.packageId)].filter((ccid) => !isPeerSystemChaincode(ccid)));
   const rows: ChaincodeRow[] = [];
   for (const ccid of [...ids].sort()) {
     const launched = input.launched.find((l) => l.ccid === ccid);
