@@ -19,7 +19,8 @@ import { MessageType } from '../wire/messages';
 import { ChaincodeDefinitions } from '../lifecycle/definitions';
 import { ChannelMsps } from '../msp';
 import { endorse, transactionPayload, type Endorsed } from './endorsement';
-import { EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
+import { EndorsementPlanError, EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
+import { collectionMemberOrgs, implicitCollectionMspId } from '../policy';
 import { Orderer } from './orderer';
 import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
@@ -171,11 +172,16 @@ export class TransactionPipeline {
     return this.end(handler, base, committed.validation, committed.blockNum);
   }
 
-  /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
-  async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
+  /**
+   * Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query.
+   * It runs on the caller's org's peer, or on a peer of the first of `targetOrgs` (the request's
+   * target organizations) when the client names some.
+   */
+  async evaluate(proposal: Proposal, caller: Caller, targetOrgs?: readonly string[]): Promise<Simulation> {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
-    const [simulation] = (await this.simulateOn([this.peer], handler, proposal.chaincodeName, proposal, 'query')).simulations;
+    const on = targetOrgs?.length ? this.planner.plan(proposal.channel, handler.chaincodeName, targetOrgs.slice(0, 1)) : [this.peer];
+    const [simulation] = (await this.simulateOn(on, handler, proposal.chaincodeName, proposal, 'query')).simulations;
     this.end(handler, recordBase(proposal, handler, 'query', simulation, caller, height), 'NOT_VALIDATED', null);
     return simulation;
   }
@@ -196,6 +202,13 @@ export class TransactionPipeline {
       endorsers = [...simulated.peers];
     }
     const base = recordBase(proposal, handler, kind, simulated.simulations[0], caller, height);
+    const untrusted = endorsingOrgs?.length ? [] : this.outsideDistribution(simulated, proposal);
+    if (untrusted.length > 0) {
+      this.end(handler, base, 'NOT_COMMITTED', null);
+      throw new EndorsementPlanError(
+        `requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [${untrusted.join(' ')}]; retry specifying trusted endorsing organizations to protect transient data`,
+      );
+    }
     const refused = simulated.simulations.findIndex((sim) => sim.failure !== null || assemblyError(sim.response) !== null);
     if (refused >= 0) {
       const sim = simulated.simulations[refused];
@@ -364,6 +377,30 @@ export class TransactionPipeline {
     if (!passes([...simulated.peers, ...needed])) return simulated;
     const more = await this.simulateOn(needed, simulated.handler, chaincode, proposal, kind, timeoutMs, false);
     return { peers: [...simulated.peers, ...more.peers], handler: simulated.handler, simulations: [...simulated.simulations, ...more.simulations] };
+  }
+
+  /**
+   * Fabric's gateway protects transient data (endorse.go planFromFirstEndorser): a proposal with a
+   * transient map that writes private data may only be endorsed by orgs in the distribution policy
+   * (the member orgs) of every collection it writes, unless the client named the endorsing orgs.
+   * Returns the planned endorsers' orgs that are outside it.
+   */
+  private outsideDistribution(simulated: Simulated, proposal: Proposal): string[] {
+    if (Object.keys(proposal.transient).length === 0) return [];
+    const { writes, metadataWrites } = simulated.simulations[0].rwset;
+    const members: string[][] = [];
+    for (const w of [...writes, ...metadataWrites]) {
+      if (w.collection === '') continue;
+      const defined = this.definitions.get(proposal.channel, w.chaincode);
+      if (!defined) continue;
+      const collection = defined.collections.find((c) => c.name === w.collection);
+      const implicitOrg = implicitCollectionMspId(w.collection);
+      if (collection) members.push(collectionMemberOrgs(collection));
+      else if (implicitOrg !== null) members.push([implicitOrg]);
+    }
+    if (members.length === 0) return [];
+    const orgs = [...new Set(simulated.peers.map((p) => p.mspId))];
+    return orgs.filter((org) => !members.every((m) => m.includes(org)));
   }
 
   /** The commit's endorsement validation for a transaction endorsed by `endorsers` (serialized identities). */
