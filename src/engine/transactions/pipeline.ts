@@ -20,7 +20,7 @@ import { ChaincodeDefinitions } from '../lifecycle/definitions';
 import { ChannelMsps } from '../msp';
 import { endorse, transactionPayload, type Endorsed } from './endorsement';
 import { EndorsementPlanError, EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
-import { collectionMemberOrgs, implicitCollectionMspId } from '../policy';
+import { orgsOutsideDistribution } from '../privateData/transientProtection';
 import { Orderer } from './orderer';
 import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
@@ -202,7 +202,15 @@ export class TransactionPipeline {
       endorsers = [...simulated.peers];
     }
     const base = recordBase(proposal, handler, kind, simulated.simulations[0], caller, height);
-    const untrusted = endorsingOrgs?.length ? [] : this.outsideDistribution(simulated, proposal);
+    const untrusted =
+      endorsingOrgs?.length || Object.keys(proposal.transient).length === 0
+        ? []
+        : orgsOutsideDistribution(
+            this.definitions,
+            proposal.channel,
+            simulated.simulations[0].rwset,
+            simulated.peers.map((p) => p.mspId),
+          );
     if (untrusted.length > 0) {
       this.end(handler, base, 'NOT_COMMITTED', null);
       throw new EndorsementPlanError(
@@ -377,30 +385,6 @@ export class TransactionPipeline {
     if (!passes([...simulated.peers, ...needed])) return simulated;
     const more = await this.simulateOn(needed, simulated.handler, chaincode, proposal, kind, timeoutMs, false);
     return { peers: [...simulated.peers, ...more.peers], handler: simulated.handler, simulations: [...simulated.simulations, ...more.simulations] };
-  }
-
-  /**
-   * Fabric's gateway protects transient data (endorse.go planFromFirstEndorser): a proposal with a
-   * transient map that writes private data may only be endorsed by orgs in the distribution policy
-   * (the member orgs) of every collection it writes, unless the client named the endorsing orgs.
-   * Returns the planned endorsers' orgs that are outside it.
-   */
-  private outsideDistribution(simulated: Simulated, proposal: Proposal): string[] {
-    if (Object.keys(proposal.transient).length === 0) return [];
-    const { writes, metadataWrites } = simulated.simulations[0].rwset;
-    const members: string[][] = [];
-    for (const w of [...writes, ...metadataWrites]) {
-      if (w.collection === '') continue;
-      const defined = this.definitions.get(proposal.channel, w.chaincode);
-      if (!defined) continue;
-      const collection = defined.collections.find((c) => c.name === w.collection);
-      const implicitOrg = implicitCollectionMspId(w.collection);
-      if (collection) members.push(collectionMemberOrgs(collection));
-      else if (implicitOrg !== null) members.push([implicitOrg]);
-    }
-    if (members.length === 0) return [];
-    const orgs = [...new Set(simulated.peers.map((p) => p.mspId))];
-    return orgs.filter((org) => !members.every((m) => m.includes(org)));
   }
 
   /** The commit's endorsement validation for a transaction endorsed by `endorsers` (serialized identities). */
