@@ -23,3 +23,9 @@ export function definitionPolicyInput(values: { readonly 'endorsement-policy'?: 
   const file = values['collections-config'];
   return { ...(policy !== undefined ? { endorsementPolicy: policy } : {}), ...(file !== undefined ? { collectionsConfig: file } : {}) };
 }
+
+/** The first definition flag given, as typed (`--endorsement-policy`), or null: only launch takes them. */
+export function definitionFlagGiven(values: { readonly 'endorsement-policy'?: string; readonly 'collections-config'?: string }): string | null {
+  if (values['endorsement-policy'] !== undefined) return '--endorsement-policy';
+  return values['collections-config'] !== undefined ? '--collections-config' : null;
+}

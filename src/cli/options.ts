@@ -10,7 +10,7 @@ import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } f
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
 import type { DefinitionPolicyInput } from '../engine/lifecycle/definitionPolicies';
-import { DEFINITION_OPTIONS, DEFINITION_USAGE, definitionPolicyInput } from './definitionOptions';
+import { DEFINITION_OPTIONS, DEFINITION_USAGE, definitionFlagGiven, definitionPolicyInput } from './definitionOptions';
 import { UsageError } from './usageError';
 import { callerSpec, networkSettings, ORG_FLAGS, STEP_FLAGS, withStepFlag, type CallerSpec, type StepFlag } from './orgOptions';
 
@@ -331,6 +331,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command !== 'launch' && (v.identity !== undefined || v['identity-attr'] !== undefined)) {
     throw new UsageError('--identity and --identity-attr choose who calls the --tx and --query of launch');
   }
+  const definitionFlag = definitionFlagGiven(v);
+  if (definitionFlag && command !== 'launch') throw new UsageError(`${definitionFlag} defines the chaincode that launch starts; ${command} does not take it`);
   if (command === 'peer') return { command: 'peer', config };
   if (command !== 'launch' && command !== 'replay') throw new UsageError(`unknown command ${command}`);
   for (const [flag, value, problem] of [
