@@ -4,8 +4,8 @@
  * it the parsed value only when the text is a JSON object or array.
  */
 import { isUtf8 } from 'buffer';
-import type { ExecuteResult } from '../engine/transactions/types';
 import type { TransactionStep } from './options';
+import type { EndorsementMismatch } from '../engine/transactions/endorsers';
 import type { CreatorFields } from './caller';
 
 /** Marks bytes printed as base64: the same form the peer's records use for non-text arguments. */
@@ -34,7 +34,7 @@ export interface ResultLine extends PrintedPayload {
    * Only when the endorsing peers disagree ("ProposalResponsePayloads do not match"): each peer
    * whose response differs from the first one's, with the differences of their read/write sets.
    */
-  readonly mismatches?: ExecuteResult['mismatches'];
+  readonly mismatches?: TransactionOutcome['mismatches'];
 }
 
 /** The peer refused to run the step at all (e.g. the chaincode went away): no txId, no status. */
@@ -73,13 +73,29 @@ export function printedPayload(bytes: Uint8Array): PrintedPayload {
   return json === undefined ? { payload } : { payload, json };
 }
 
-export function resultLine(step: TransactionStep, r: ExecuteResult, creator?: CreatorFields): ResultLine {
+export function resultLine(step: TransactionStep, r: TransactionOutcome, creator?: CreatorFields): ResultLine {
   const { txId, ...outcome } = outcomeFields(r);
   return { index: step.index, kind: step.kind, tx: step.args, channel: r.channel, txId, ...(creator ? { creator } : {}), ...outcome };
 }
 
+/**
+ * What a result line needs of an outcome: the embedded peer's ExecuteResult has it, and so has a
+ * transaction run on a network through its Gateway (src/engine/connection).
+ */
+export interface TransactionOutcome {
+  readonly txId: string;
+  readonly channel: string;
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Uint8Array;
+  readonly validation: string;
+  readonly event: { readonly eventName: string; readonly payload: Uint8Array } | null;
+  /** The embedded peer's endorsers that disagree with the first (ExecuteResult.mismatches). */
+  readonly mismatches?: readonly EndorsementMismatch[];
+}
+
 /** What a result line says of the outcome (the watch's re-run lines say the same). */
-export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kind' | 'tx' | 'channel' | 'creator'> {
+export function outcomeFields(r: TransactionOutcome): Omit<ResultLine, 'index' | 'kind' | 'tx' | 'channel' | 'creator'> {
   return {
     txId: r.txId,
     status: r.status,

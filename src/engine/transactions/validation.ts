@@ -12,6 +12,7 @@ import type { ReadWriteSet } from '../ledger/types';
 import type { ChannelMsps, MspIdentity } from '../msp';
 import { decodeValidationParameter, SignaturePolicyEvaluator, VALIDATION_PARAMETER } from '../policy';
 import type { CollectionPolicyLookup } from '../privateData/collectionEndorsement';
+import { lifecycleKeyPolicy } from '../lifecycle/lifecycleState';
 
 export function endorsementValidator(
   msps: ChannelMsps,
@@ -31,6 +32,12 @@ export function endorsementValidator(
         const id = JSON.stringify([w.chaincode, w.collection, w.key]);
         if (checked.has(id)) continue;
         checked.add(id);
+        // _lifecycle: an org's approval needs only that org's peer (lifecycle/lifecycleState.ts).
+        const systemPolicy = w.collection ? null : lifecycleKeyPolicy(w.chaincode, w.key);
+        if (systemPolicy) {
+          if (!new SignaturePolicyEvaluator(systemPolicy, msps).evaluateIdentities(endorsing())) return 'ENDORSEMENT_POLICY_FAILURE';
+          continue;
+        }
         const parameter = keyMetadata(w.chaincode, w.collection, w.key)?.[VALIDATION_PARAMETER];
         if (!parameter || parameter.length === 0) {
           const ofCollection = w.collection === '' ? null : collectionPolicy(w.chaincode, w.collection);

@@ -51,7 +51,7 @@ export function targetOf(arg: unknown): NodeTarget | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const node = arg as Partial<ViewNode> & { kind?: string };
   if (node.target) return node.target;
-  if (node.kind === 'chaincode' || node.kind === 'container' || node.kind === 'stateKey' || node.kind === 'transaction') return arg as NodeTarget;
+  if (node.kind === 'chaincode' || node.kind === 'container' || node.kind === 'stateKey' || node.kind === 'transaction' || node.kind === 'block') return arg as NodeTarget;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Creates the four views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
- * World State and Transactions (committed transactions).
+ * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import { containerNodes } from './containers/model';
 import { UptimeRefresh } from './containers/uptimeRefresh';
 import { NodeTreeProvider } from './nodeTreeProvider';
 import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
+import { blockNodes } from './blocks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
@@ -29,6 +30,7 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly containers: NodeTreeProvider;
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
+  readonly blocks: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
   /** Clear Transactions hides what ran before (the ledger keeps its records). */
@@ -47,6 +49,12 @@ export class ChaincodeViews implements vscode.Disposable {
       if (!engine) return this.stoppedPeer('transactions');
       return transactionNodes(engine.transactions.transactions({ limit: TRANSACTION_LIMIT }).filter((r) => r.startedAt > this.clearedAt));
     });
+    this.blocks = new NodeTreeProvider(() => {
+      const engine = ctx.engine.current;
+      if (!engine) return this.stoppedPeer('blocks');
+      // The caller's org's peer: the chain its Gateway delivers to client applications.
+      return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
+    });
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
@@ -62,16 +70,19 @@ export class ChaincodeViews implements vscode.Disposable {
       );
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
+    view('chaincode.blocks', this.blocks);
     this.disposables.push(
       this.docker,
       ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
       ctx.engine.onDidEndTransaction(() => {
         this.worldState.refresh();
         this.transactions.refresh();
+        this.blocks.refresh();
       }),
       ctx.engine.onDidChangePeer(() => {
         this.worldState.refresh();
         this.transactions.refresh();
+        this.blocks.refresh();
       }),
       ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
       this.docker.onDidChange(() => {
