@@ -15,6 +15,7 @@ import type { LedgerBackgroundError } from './peer/types';
 import type { Disposable } from './util/events';
 import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
+import type { ChaincodeDefinitionOnChannel } from './lifecycle/definitions';
 import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
 import { GatewayListenError } from './gateway/gatewayServer';
 
@@ -81,6 +82,26 @@ export class Engine {
 
   get processes(): OrgNode['processes'] {
     return this.orgs[0].processes;
+  }
+
+  /**
+   * Defines a chaincode on a channel (default: the configured one) with its endorsement policy and
+   * collections, as Fabric's approve and commit do; a later call redefines it (next sequence). From
+   * then on its transactions are endorsed and validated against that policy, and its private data
+   * is checked against those collections (plus the implicit ones): a collection it does not define
+   * fails as on Fabric. Read the policies with lifecycle/definitionPolicies.ts' readDefinitionPolicies.
+   */
+  defineChaincode(
+    chaincode: { readonly name: string; readonly version: string },
+    policies: Pick<ChaincodeDefinitionOnChannel, 'endorsementPolicy' | 'collections'>,
+    channel: string = this.settings.channel,
+  ): ChaincodeDefinitionOnChannel {
+    return this.transactions.definitions.define(channel, {
+      name: chaincode.name,
+      version: chaincode.version,
+      endorsementPolicy: policies.endorsementPolicy,
+      collections: policies.collections,
+    });
   }
 
   /** Makes a system chaincode (run in-process) available to every org's peer under `path`. */
