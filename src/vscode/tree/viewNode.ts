@@ -38,7 +38,9 @@ export type NodeTarget =
   | { readonly kind: 'chaincode'; readonly chaincodeId: string }
   | { readonly kind: 'container'; readonly containerId: string; readonly chaincodeId: string }
   | { readonly kind: 'stateKey'; readonly channel: string; readonly chaincode: string; readonly key: string }
-  | { readonly kind: 'transaction'; readonly txId: string };
+  | { readonly kind: 'transaction'; readonly txId: string }
+  | { readonly kind: 'organization'; readonly mspId: string }
+  | { readonly kind: 'identity'; readonly mspId: string; readonly name: string; readonly certFile: string; readonly keyFile: string };
 
 /** Coarse wall-clock text for "since" labels: it does not change every second (no flicker). */
 export function clockTime(epochMs: number, now = Date.now()): string {

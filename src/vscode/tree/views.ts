@@ -1,7 +1,7 @@
 /**
- * Creates the four views of the Chaincode container and keeps them live from engine events:
+ * Creates the five views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
- * World State and Transactions (committed transactions).
+ * World State and Transactions (committed transactions), Identities (each org's, and the calling one).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -17,6 +17,9 @@ import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
+import { identityNodes } from './identities/model';
+import { currentIdentity } from '../identities/callingIdentity';
+import { networkIdentities } from '../identities/networkIdentities';
 import { chaincodeNameOf } from '../../engine/chaincodeId';
 
 const STATE_KEY_LIMIT = 500;
@@ -29,6 +32,7 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly containers: NodeTreeProvider;
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
+  readonly identities: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
   /** Clear Transactions hides what ran before (the ledger keeps its records). */
@@ -47,6 +51,7 @@ export class ChaincodeViews implements vscode.Disposable {
       if (!engine) return this.stoppedPeer('transactions');
       return transactionNodes(engine.transactions.transactions({ limit: TRANSACTION_LIMIT }).filter((r) => r.startedAt > this.clearedAt));
     });
+    this.identities = new NodeTreeProvider(() => this.identityNodes());
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
@@ -62,6 +67,7 @@ export class ChaincodeViews implements vscode.Disposable {
       );
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
+    view('chaincode.identities', this.identities);
     this.disposables.push(
       this.docker,
       ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
@@ -72,7 +78,10 @@ export class ChaincodeViews implements vscode.Disposable {
       ctx.engine.onDidChangePeer(() => {
         this.worldState.refresh();
         this.transactions.refresh();
+        this.identities.refresh();
       }),
+      // The calling identity is marked: it follows chaincode.identity.
+      ctx.config.onDidChange(() => this.identities.refresh()),
       ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
       this.docker.onDidChange(() => {
         this.containers.refresh();
@@ -140,6 +149,19 @@ export class ChaincodeViews implements vscode.Disposable {
     if (!peer) return this.stoppedPeer('worldState');
     if (!sel) return [];
     return stateKeyNodes(sel, peer.ledger(sel.channel).state.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
+  }
+
+  /** Each org with its identities, while the peer runs (its organisations are the running network's). */
+  private async identityNodes(): Promise<ViewNode[]> {
+    const engine = this.ctx.engine.current;
+    if (!engine) return [];
+    let current;
+    try {
+      current = currentIdentity(this.ctx);
+    } catch {
+      current = { mspId: '', name: '' }; // a setting that does not parse marks none (the status bar says why)
+    }
+    return identityNodes({ orgs: await networkIdentities(engine), current });
   }
 
   dispose(): void {
