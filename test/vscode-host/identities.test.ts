@@ -1,7 +1,7 @@
 /**
  * Organisations and identities in the real editor, on the real engine (two orgs, each peer running
  * its own instance of the chaincode): Create Identity issues one with an attribute, the Identities
- * view lists it, Invoke Transaction As… from its row runs the example chaincode as it (transient
+ * view lists it, Invoke As… from its row runs the example chaincode as it (transient
  * data reaching neither the record nor its document), the Transactions view says who called, and the
  * status bar's identity follows Use Identity for Transactions. Then a chaincode that is not
  * deterministic: its random write fails with Fabric's "ProposalResponsePayloads do not match" and a
@@ -116,7 +116,7 @@ describe('Identities: create one with an attribute, invoke as it, see who called
     await browser({ shot: 'host-identities-view' });
   });
 
-  it('Invoke Transaction As… from its row: the chaincode runs as auditor1; Transactions says who called; transient data is in no record', async () => {
+  it('Invoke As… from its row: the chaincode runs as auditor1; Transactions says who called; transient data is in no record', async () => {
     const api = await extensionApi();
     stub = stubWindow(invokeAnswers(ASSETS, 'CreateAsset', ['asset-audited', 'blue', '5', 'Tomoko', '300'], JSON.stringify({ note: SECRET })));
     const result = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeAs', await identityRow('Org2MSP', 'auditor1'));

@@ -2,7 +2,7 @@
  * Invoke Transaction and Query: pick a ready chaincode, then the function (from the contract
  * metadata when the chaincode answers GetMetadata, else typed), then the arguments and transient
  * data (Invoke only); run it on the embedded peer as the calling identity (`chaincode.identity`), or
- * as one picked for this transaction (Invoke Transaction As…); show the result (JSON
+ * as one picked for this transaction (Invoke As…); show the result (JSON
  * pretty-printed). The peer records it with its caller, so it appears in the Transactions view.
  * Query never commits. Transient data goes to the chaincode only: not to records, documents or logs.
  * When the endorsing peers' results differ (non-deterministic chaincode), the result says Fabric's
@@ -163,14 +163,14 @@ export function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeK
   return run(ctx, docs, kind, requestOf(arg), chaincodeIdOfTarget(arg));
 }
 
-/** Invoke Transaction As…: the identity first (the row's, the request's, or picked), for this one transaction. */
+/** Invoke As…: the identity first (the row's, the request's, or picked), for this one transaction. */
 export async function invokeAs(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknown): Promise<ExecuteResult> {
   const row = targetOf(arg);
   const request = requestOf(arg);
   const identity =
     row?.kind === 'identity'
       ? identityRefText({ mspId: row.mspId, name: row.name })
-      : (request.identity ?? identityRefText(await pickIdentity(ctx, vscode.l10n.t('Invoke Transaction As…'))));
+      : (request.identity ?? identityRefText(await pickIdentity(ctx, vscode.l10n.t('Invoke As…'))));
   return run(ctx, docs, 'invoke', { ...request, identity }, row?.kind === 'chaincode' ? row.chaincodeId : undefined);
 }
 
