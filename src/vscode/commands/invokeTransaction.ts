@@ -25,7 +25,8 @@ export interface InvokeRequest {
   readonly chaincodeId?: string;
   readonly fn?: string;
   readonly args?: readonly string[];
-  readonly transient?: Readonly<Record<string, string>>;
+  /** Values as strings (UTF-8) or bytes. */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
   readonly channel?: string;
   /** Who calls, `MSPID/NAME` (created as a client on first use); default the calling identity, `chaincode.identity`. */
   readonly identity?: string;
@@ -136,7 +137,7 @@ async function askArgs(title: string, spec: ContractFunction | undefined): Promi
   return parseArgs(text);
 }
 
-async function askTransient(title: string): Promise<Record<string, string> | undefined> {
+async function askTransient(title: string): Promise<Record<string, Buffer> | undefined> {
   const text = orCancel(
     await vscode.window.showInputBox({
       title,
@@ -168,9 +169,7 @@ export async function invokeAs(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknown
   const row = targetOf(arg);
   const request = requestOf(arg);
   const identity =
-    row?.kind === 'identity'
-      ? identityRefText({ mspId: row.mspId, name: row.name })
-      : (request.identity ?? identityRefText(await pickIdentity(ctx, vscode.l10n.t('Invoke As…'))));
+    row?.kind === 'identity' ? identityRefText({ mspId: row.mspId, name: row.name }) : (request.identity ?? identityRefText(await pickIdentity(ctx, vscode.l10n.t('Invoke As…'))));
   return run(ctx, docs, 'invoke', { ...request, identity }, row?.kind === 'chaincode' ? row.chaincodeId : undefined);
 }
 

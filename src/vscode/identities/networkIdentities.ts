@@ -61,16 +61,14 @@ export async function createIdentity(engine: Engine, spec: NewIdentity): Promise
 }
 
 /**
- * The identity a transaction is signed as: the one on disk, or (first use of a name, as the CLI's
- * `--identity`) a client issued by its org's CA, without attributes.
+ * The identity a transaction is signed as: the one on disk as it is (attributes kept), or (first use
+ * of a name, as the CLI's `--identity`) a client issued by its org's CA.
  */
 export async function signingIdentity(engine: Engine, ref: IdentityRef): Promise<SigningIdentity> {
-  const org = organizationOf(engine, ref.mspId);
   try {
-    return await org.identity(ref.name);
+    return (await organizationOf(engine, ref.mspId).identityToCallAs(ref.name)).identity;
   } catch (err) {
-    // By name: the engine is a bundle of its own (no instanceof across bundles).
-    if ((err as Error).name !== 'UnknownIdentityError') throw new Error(`identity ${identityRefText(ref)}: ${(err as Error).message}`, { cause: err });
-    return (await org.ensureIdentity({ name: ref.name, type: 'client' })).identity;
+    if (err instanceof UnknownOrganizationError) throw err;
+    throw new Error(`identity ${identityRefText(ref)}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -59,6 +59,8 @@ describe('identities of the network, as the editor uses them', () => {
   it('signs as the named identity; a name used for the first time is issued as a client; an unknown org is named', async () => {
     const user1 = await signingIdentity(engine, { mspId: 'Org1MSP', name: 'User1' });
     assert.match(user1.subject, /CN=User1@org1\.example\.com/);
+    const auditor = await signingIdentity(engine, { mspId: 'Org2MSP', name: 'auditor1' });
+    assert.equal(certificateAttributes(auditor.cert)?.role, 'lead', 'named alone, an identity keeps the attributes it was made with');
     const fresh = await signingIdentity(engine, { mspId: 'Org1MSP', name: 'newcomer' });
     assert.equal(fresh.role, 'client');
     assert.ok(fs.existsSync(fresh.files!.certFile));
