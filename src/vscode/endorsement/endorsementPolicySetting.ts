@@ -8,6 +8,12 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { openSetting } from '../commands/registerCommands';
 import { applyEndorsementPolicy, POLICY_SETTING } from './policyDefinitions';
+import { isPeerSystemChaincode } from '../../engine/chaincodeId';
+
+/** A chaincode that registered and is not one of the peer's own (qscc has no endorsement policy of the user's). */
+function isUserChaincode(ccid: string): boolean {
+  return ccid !== '' && !isPeerSystemChaincode(ccid);
+}
 
 export class EndorsementPolicySetting implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
@@ -17,7 +23,7 @@ export class EndorsementPolicySetting implements vscode.Disposable {
   constructor(private readonly ctx: Ctx) {
     this.subscriptions = [
       ctx.engine.onDidChangeHandlerState((e) => {
-        if (e.handler.state === 'ready' && e.handler.chaincodeId) this.apply([e.handler.chaincodeId]);
+        if (e.handler.state === 'ready' && isUserChaincode(e.handler.chaincodeId)) this.apply([e.handler.chaincodeId]);
       }),
       ctx.config.onDidChange(() => this.apply(this.readyChaincodes())),
       ctx.engine.onDidChangePeer(() => this.apply(this.readyChaincodes())),
@@ -27,7 +33,7 @@ export class EndorsementPolicySetting implements vscode.Disposable {
   private readyChaincodes(): string[] {
     return this.ctx
       .handlers()
-      .filter((h) => h.state === 'ready' && h.chaincodeId)
+      .filter((h) => h.state === 'ready' && isUserChaincode(h.chaincodeId))
       .map((h) => h.chaincodeId);
   }
 
