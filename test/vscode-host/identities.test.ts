@@ -1,9 +1,9 @@
 /**
  * Organisations and identities in the real editor, on the real engine (two orgs, each peer running
  * its own instance of the chaincode): Create Identity issues one with an attribute, the Identities
- * view lists it, Invoke As… from its row runs the example chaincode as it (transient
- * data reaching neither the record nor its document), the Transactions view says who called, and the
- * status bar's identity follows Use Identity for Transactions. Then a chaincode that is not
+ * view lists it, Invoke As… from its row runs the example chaincode as it (transient data reaching
+ * neither the record nor its document), the Transactions view says who called (Re-run runs as that
+ * caller again), and the status bar's identity follows Use Identity for Transactions. Then a chaincode that is not
  * deterministic: its random write fails with Fabric's "ProposalResponsePayloads do not match" and a
  * diff editor shows each peer's write; `chaincode.endorsementPolicy` one org satisfies lets it commit.
  * Prompts are answered by windowStub.ts.
@@ -138,6 +138,11 @@ describe('Identities: create one with an attribute, invoke as it, see who called
     assert.strictEqual(JSON.parse(text).caller, 'Org2MSP/auditor1');
     assert.ok(!text.includes(SECRET), 'nor in its document');
     await browser({ shot: 'host-identities-caller' });
+
+    // Re-run from the row: as the caller it recorded, not the calling identity (still Org1's User1).
+    const rerun = await vscode.commands.executeCommand<ExecuteResult>('chaincode.rerunTransaction', row);
+    assert.match(rerun?.message ?? '', /already exists/);
+    assert.strictEqual(engine.transactions.transaction(rerun.txId)?.creator.mspId, 'Org2MSP');
   });
 
   it('Use Identity for Transactions: the status bar and the next Invoke follow it', async () => {

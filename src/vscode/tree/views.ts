@@ -20,6 +20,7 @@ import { stateKeyNodes, WorldStateSelection } from './worldState/model';
 import { identityNodes } from './identities/model';
 import { currentIdentity } from '../identities/callingIdentity';
 import { networkIdentities } from '../identities/networkIdentities';
+import type { IdentityRef } from '../identities/identityRef';
 import { chaincodeNameOf } from '../../engine/chaincodeId';
 
 const STATE_KEY_LIMIT = 500;
@@ -155,7 +156,7 @@ export class ChaincodeViews implements vscode.Disposable {
   private async identityNodes(): Promise<ViewNode[]> {
     const engine = this.ctx.engine.current;
     if (!engine) return [];
-    let current;
+    let current: IdentityRef;
     try {
       current = currentIdentity(this.ctx);
     } catch {
