@@ -203,4 +203,14 @@ describe('Identities: create one with an attribute, invoke as it, see who called
     const again = await vscode.commands.executeCommand<ExecuteResult>('chaincode.invokeTransaction', { chaincodeId: DICE, fn: 'RollDice', args: ['d2'] });
     assert.strictEqual(again?.validation, 'VALID', again?.message);
   });
+
+  it("the status bar's click: a pick of every org's identities, the calling one first", async () => {
+    const api = await extensionApi();
+    stub = stubWindow({ pick: (labels) => labels.find((l) => l === 'Org1MSP/User1') });
+    await vscode.commands.executeCommand('chaincode.selectIdentity');
+    const labels = stub.picks[0]?.labels ?? [];
+    assert.strictEqual(labels[0], 'Org2MSP/auditor1', 'the calling identity first');
+    for (const ref of ['Org1MSP/Admin', 'Org1MSP/User1', 'Org2MSP/Admin', 'Org2MSP/User1']) assert.ok(labels.includes(ref), `${ref} offered: ${labels.join(', ')}`);
+    await waitFor(() => api.identityStatusBar.text === '$(account) Org1MSP/User1', 5000, 'the status bar back on Org1MSP/User1');
+  });
 });

@@ -60,13 +60,13 @@ export async function pickIdentity(ctx: Ctx, title: string): Promise<IdentityRef
     .map((id) => {
       const ref = { mspId: id.mspId, name: id.name };
       const calling = current !== undefined && sameIdentity(ref, current);
-      return { label: identityRefText(ref), description: describe(id, calling), ref, calling };
+      return { label: identityRefText(ref), description: identityDescription(id, calling), ref, calling };
     })
     .sort((a, b) => Number(b.calling) - Number(a.calling));
   return orCancel(await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Which identity?'), matchOnDescription: true })).ref;
 }
 
-function describe(id: ListedIdentity, calling: boolean): string {
+function identityDescription(id: ListedIdentity, calling: boolean): string {
   const attrs = attributesText(id.customAttributes);
   return [id.role ?? vscode.l10n.t('no type'), attrs, calling ? vscode.l10n.t('calling identity') : ''].filter(Boolean).join(' · ');
 }

@@ -190,8 +190,12 @@ async function run(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeKind, request
   }
   const engine = await ctx.ensureEngine();
   const ref = request.identity !== undefined ? parseIdentityRef(request.identity, engine.config.mspId, 'identity') : currentIdentity(ctx);
-  const creator = await signingIdentity(engine, ref);
+  const { identity: creator, issued } = await signingIdentity(engine, ref);
   const caller = identityRefText(ref);
+  if (issued) {
+    ctx.log.info(`identity ${caller} issued by its CA as a client (first use)`);
+    void vscode.commands.executeCommand('chaincode.refreshIdentities');
+  }
   const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind, creator });
   const mismatches = result.mismatches ?? [];
   const ok = result.status < 400 && mismatches.length === 0;

@@ -62,11 +62,12 @@ export async function createIdentity(engine: Engine, spec: NewIdentity): Promise
 
 /**
  * The identity a transaction is signed as: the one on disk as it is (attributes kept), or (first use
- * of a name, as the CLI's `--identity`) a client issued by its org's CA.
+ * of a name, as the CLI's `--identity`) a client issued by its org's CA (`issued`).
  */
-export async function signingIdentity(engine: Engine, ref: IdentityRef): Promise<SigningIdentity> {
+export async function signingIdentity(engine: Engine, ref: IdentityRef): Promise<{ readonly identity: SigningIdentity; readonly issued: boolean }> {
   try {
-    return (await organizationOf(engine, ref.mspId).identityToCallAs(ref.name)).identity;
+    const { identity, action } = await organizationOf(engine, ref.mspId).identityToCallAs(ref.name);
+    return { identity, issued: action !== 'existing' };
   } catch (err) {
     if (err instanceof UnknownOrganizationError) throw err;
     throw new Error(`identity ${identityRefText(ref)}: ${(err as Error).message}`, { cause: err });

@@ -58,12 +58,15 @@ describe('identities of the network, as the editor uses them', () => {
 
   it('signs as the named identity; a name used for the first time is issued as a client; an unknown org is named', async () => {
     const user1 = await signingIdentity(engine, { mspId: 'Org1MSP', name: 'User1' });
-    assert.match(user1.subject, /CN=User1@org1\.example\.com/);
-    const auditor = await signingIdentity(engine, { mspId: 'Org2MSP', name: 'auditor1' });
+    assert.match(user1.identity.subject, /CN=User1@org1\.example\.com/);
+    assert.equal(user1.issued, false);
+    const auditor = (await signingIdentity(engine, { mspId: 'Org2MSP', name: 'auditor1' })).identity;
     assert.equal(certificateAttributes(auditor.cert)?.role, 'lead', 'named alone, an identity keeps the attributes it was made with');
     const fresh = await signingIdentity(engine, { mspId: 'Org1MSP', name: 'newcomer' });
-    assert.equal(fresh.role, 'client');
-    assert.ok(fs.existsSync(fresh.files!.certFile));
+    assert.equal(fresh.issued, true);
+    assert.equal(fresh.identity.role, 'client');
+    assert.ok(fs.existsSync(fresh.identity.files!.certFile));
+    assert.equal((await signingIdentity(engine, { mspId: 'Org1MSP', name: 'newcomer' })).issued, false, 'kept for the next time');
     await assert.rejects(signingIdentity(engine, { mspId: 'Org9MSP', name: 'User1' }), {
       name: 'UnknownOrganizationError',
       message: /Org9MSP is not one of the network's organisations \(Org1MSP, Org2MSP\)/,
