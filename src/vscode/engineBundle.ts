@@ -11,6 +11,8 @@ import type { DockerConnectionSettings } from '../engine/container/docker/endpoi
 import { ServedChaincode, type ServeRequest } from '../engine/ccaas/servedChaincode';
 import { Engine } from '../engine/engine';
 
+/** The Blocks view's documents (src/vscode/documents/documents.ts). */
+export { blockToJson } from '../engine/ledger/blocks/blockJson';
 /** Replay and Export as Test (src/vscode/commands/replayCommands.ts) run here, beside the engine. */
 export { replayTransaction } from '../engine/replay/replay';
 export { recordedSequence } from '../engine/replay/recordedLedger';

@@ -114,6 +114,34 @@ describe('dev mode: Launch Chaincode, views, Invoke Transaction', function () {
     assert.strictEqual(JSON.parse(q?.payload.toString() ?? '{}').Owner, 'Gateway client', 'the editor reads what the client committed');
   });
 
+  it("the Blocks view shows the channel's chain, and a block opens as JSON with the transaction and who created it", async () => {
+    const api = await extensionApi();
+    const engine = await api.ctx.ensureEngine();
+    const created = engine.transactions.transactions({ limit: 50 }).find((r) => r.fn === 'CreateAsset');
+    assert.ok(created?.blockNum, 'CreateAsset was committed in a block');
+    const channels = await waitFor(
+      async () => {
+        const rows = await api.views.blocks.snapshot();
+        return rows.some((r) => r.label === 'mychannel' && (r.children?.length ?? 0) > created.blockNum!) && rows;
+      },
+      5000,
+      'mychannel with its blocks in the Blocks view',
+    );
+    const row = channels.find((r) => r.label === 'mychannel')?.children?.find((b) => b.label === `Block ${created.blockNum}`);
+    assert.ok(row, `a row for block ${created.blockNum}`);
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('chaincode.openBlock', row.target);
+    const block = JSON.parse(editor.document.getText()) as {
+      number: number;
+      transactions: { tx_id: string; validation_code: string; creator: { mspid: string; subject: string } }[];
+    };
+    assert.strictEqual(block.number, created.blockNum);
+    const tx = block.transactions.find((t) => t.tx_id === created.txId);
+    assert.ok(tx, `the block holds ${created.txId}: ${editor.document.getText().slice(0, 400)}`);
+    assert.strictEqual(tx.validation_code, 'VALID');
+    assert.strictEqual(tx.creator.mspid, 'Org1MSP');
+    assert.match(tx.creator.subject, /CN=User1@org1\.example\.com/);
+  });
+
   it('writes the chaincode process output to its own output channel', async () => {
     const api = await extensionApi();
     const lines = api.ctx.logs.recentLines(ccid, 200);

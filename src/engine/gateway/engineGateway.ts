@@ -1,5 +1,5 @@
 /**
- * The Gateway as the engine starts it: qscc deployed on every org's peer as a system chaincode (as
+ * The Gateway as the engine starts it: qscc and _lifecycle deployed on every org's peer as a system chaincode (as
  * Fabric deploys its system chaincodes when a peer starts), then the Gateway's services on their
  * port, as the first organisation's peer0, over the network's pipeline.
  */
@@ -7,6 +7,7 @@ import type { EngineConfig } from '../config';
 import type { NetworkLauncher } from '../network/networkLauncher';
 import type { OrgNode } from '../network/orgNode';
 import { SYSTEM_CHAINCODE_VERSION } from '../chaincodeId';
+import { startLifecycle } from '../lifecycle/lifecycleOnPeers';
 import { LedgerQuerier, QSCC_NAME } from '../scc/qscc';
 import type { TransactionPipeline } from '../transactions/pipeline';
 import { gatewayOrgOf, type GatewayOrg } from './gatewayOrg';
@@ -33,6 +34,7 @@ export async function startEngineGateway(parts: EngineGatewayParts, port: number
     kind: 'deployment',
     definition: { name: QSCC_NAME, version: SYSTEM_CHAINCODE_VERSION, mode: 'system', language: 'node', path: QSCC_NAME },
   });
+  await startLifecycle({ dataDir: parts.config.dataDir, nodes: parts.nodes, pipeline: parts.pipeline, launcher: parts.launcher });
   const home = parts.nodes[0];
   const org = await gatewayOrgOf(
     home.org,

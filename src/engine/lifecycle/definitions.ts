@@ -31,6 +31,13 @@ export class ChaincodeDefinitions {
     return defined;
   }
 
+  /** Takes a definition the channel committed through `_lifecycle`, with its own sequence. */
+  adopt(channel: string, def: ChaincodeDefinitionOnChannel): void {
+    let defs = this.byChannel.get(channel);
+    if (!defs) this.byChannel.set(channel, (defs = new Map<string, ChaincodeDefinitionOnChannel>()));
+    defs.set(def.name, def);
+  }
+
   get(channel: string, name: string): ChaincodeDefinitionOnChannel | undefined {
     return this.byChannel.get(channel)?.get(name);
   }

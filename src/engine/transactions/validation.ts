@@ -10,6 +10,7 @@ import type { EndorsementValidator } from '../ledger/blockPlan';
 import type { ReadWriteSet } from '../ledger/types';
 import type { ChannelMsps, MspIdentity } from '../msp';
 import { decodeValidationParameter, SignaturePolicyEvaluator, VALIDATION_PARAMETER } from '../policy';
+import { lifecycleKeyPolicy } from '../lifecycle/lifecycleState';
 
 export function endorsementValidator(msps: ChannelMsps, chaincodePolicy: SignaturePolicyEvaluator, endorsers: readonly Buffer[]): EndorsementValidator {
   let identities: MspIdentity[] | undefined;
@@ -22,6 +23,12 @@ export function endorsementValidator(msps: ChannelMsps, chaincodePolicy: Signatu
         const id = JSON.stringify([w.chaincode, w.collection, w.key]);
         if (checked.has(id)) continue;
         checked.add(id);
+        // _lifecycle: an org's approval needs only that org's peer (lifecycle/lifecycleState.ts).
+        const systemPolicy = w.collection ? null : lifecycleKeyPolicy(w.chaincode, w.key);
+        if (systemPolicy) {
+          if (!new SignaturePolicyEvaluator(systemPolicy, msps).evaluateIdentities(endorsing())) return 'ENDORSEMENT_POLICY_FAILURE';
+          continue;
+        }
         const parameter = keyMetadata(w.chaincode, w.collection, w.key)?.[VALIDATION_PARAMETER];
         if (!parameter || parameter.length === 0) {
           needsChaincodePolicy = true;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as protobuf from 'protobufjs';
 import type * as M from './messages';
+import type * as L from './lifecycleMessages';
 
 const PROTO_FILES = [
   'peer/chaincode_shim.proto',
@@ -28,6 +29,7 @@ const PROTO_FILES = [
   'common/policies.proto',
   'peer/policy.proto',
   'peer/collection.proto',
+  'peer/lifecycle/lifecycle.proto',
 ];
 
 /** Where the .proto files are: beside this module when compiled by tsc, under dist/proto when bundled. */
@@ -337,6 +339,42 @@ export const codecs = {
   CollectionConfig: new MessageCodec<M.CollectionConfig>('protos.CollectionConfig'),
   StaticCollectionConfig: new MessageCodec<M.StaticCollectionConfig>('protos.StaticCollectionConfig'),
   CollectionPolicyConfig: new MessageCodec<M.CollectionPolicyConfig>('protos.CollectionPolicyConfig'),
+  // peer/lifecycle/lifecycle.proto: _lifecycle's arguments and results.
+  LifecycleInstallChaincodeArgs: new MessageCodec<L.InstallChaincodeArgs>('lifecycle.InstallChaincodeArgs'),
+  LifecycleInstallChaincodeResult: new MessageCodec<L.InstallChaincodeResult>('lifecycle.InstallChaincodeResult'),
+  LifecycleQueryInstalledChaincodeArgs: new MessageCodec<L.QueryInstalledChaincodeArgs>('lifecycle.QueryInstalledChaincodeArgs'),
+  LifecycleQueryInstalledChaincodeResult: new MessageCodec<L.QueryInstalledChaincodeResult>('lifecycle.QueryInstalledChaincodeResult'),
+  LifecycleQueryInstalledChaincodeResult_References: new MessageCodec<L.ChaincodeReferences>('lifecycle.QueryInstalledChaincodeResult.References'),
+  LifecycleQueryInstalledChaincodeResult_Chaincode: new MessageCodec<L.ChaincodeReference>('lifecycle.QueryInstalledChaincodeResult.Chaincode'),
+  LifecycleGetInstalledChaincodePackageArgs: new MessageCodec<L.GetInstalledChaincodePackageArgs>('lifecycle.GetInstalledChaincodePackageArgs'),
+  LifecycleGetInstalledChaincodePackageResult: new MessageCodec<L.GetInstalledChaincodePackageResult>('lifecycle.GetInstalledChaincodePackageResult'),
+  LifecycleQueryInstalledChaincodesArgs: new MessageCodec<L.QueryInstalledChaincodesArgs>('lifecycle.QueryInstalledChaincodesArgs'),
+  LifecycleQueryInstalledChaincodesResult: new MessageCodec<L.QueryInstalledChaincodesResult>('lifecycle.QueryInstalledChaincodesResult'),
+  LifecycleQueryInstalledChaincodesResult_InstalledChaincode: new MessageCodec<L.InstalledChaincode>('lifecycle.QueryInstalledChaincodesResult.InstalledChaincode'),
+  LifecycleQueryInstalledChaincodesResult_References: new MessageCodec<L.ChaincodeReferences>('lifecycle.QueryInstalledChaincodesResult.References'),
+  LifecycleQueryInstalledChaincodesResult_Chaincode: new MessageCodec<L.ChaincodeReference>('lifecycle.QueryInstalledChaincodesResult.Chaincode'),
+  LifecycleApproveChaincodeDefinitionForMyOrgArgs: new MessageCodec<L.ApproveChaincodeDefinitionForMyOrgArgs>('lifecycle.ApproveChaincodeDefinitionForMyOrgArgs'),
+  LifecycleChaincodeSource: new MessageCodec<L.ChaincodeSource>('lifecycle.ChaincodeSource'),
+  LifecycleChaincodeSource_Unavailable: new MessageCodec<L.EmptyResult>('lifecycle.ChaincodeSource.Unavailable'),
+  LifecycleChaincodeSource_Local: new MessageCodec<L.GetInstalledChaincodePackageArgs>('lifecycle.ChaincodeSource.Local'),
+  LifecycleApproveChaincodeDefinitionForMyOrgResult: new MessageCodec<L.EmptyResult>('lifecycle.ApproveChaincodeDefinitionForMyOrgResult'),
+  LifecycleCommitChaincodeDefinitionArgs: new MessageCodec<L.CommitChaincodeDefinitionArgs>('lifecycle.CommitChaincodeDefinitionArgs'),
+  LifecycleCommitChaincodeDefinitionResult: new MessageCodec<L.EmptyResult>('lifecycle.CommitChaincodeDefinitionResult'),
+  LifecycleCheckCommitReadinessArgs: new MessageCodec<L.CheckCommitReadinessArgs>('lifecycle.CheckCommitReadinessArgs'),
+  LifecycleCheckCommitReadinessResult: new MessageCodec<L.CheckCommitReadinessResult>('lifecycle.CheckCommitReadinessResult'),
+  LifecycleCheckCommitReadinessResult_Mismatches: new MessageCodec<{ items: string[] }>('lifecycle.CheckCommitReadinessResult.Mismatches'),
+  LifecycleQueryApprovedChaincodeDefinitionArgs: new MessageCodec<L.QueryApprovedChaincodeDefinitionArgs>('lifecycle.QueryApprovedChaincodeDefinitionArgs'),
+  LifecycleQueryApprovedChaincodeDefinitionResult: new MessageCodec<L.QueryApprovedChaincodeDefinitionResult>('lifecycle.QueryApprovedChaincodeDefinitionResult'),
+  LifecycleQueryApprovedChaincodeDefinitionsArgs: new MessageCodec<L.EmptyResult>('lifecycle.QueryApprovedChaincodeDefinitionsArgs'),
+  LifecycleQueryApprovedChaincodeDefinitionsResult: new MessageCodec<L.QueryApprovedChaincodeDefinitionsResult>('lifecycle.QueryApprovedChaincodeDefinitionsResult'),
+  LifecycleQueryApprovedChaincodeDefinitionsResult_ApprovedChaincodeDefinition: new MessageCodec<L.ApproveChaincodeDefinitionForMyOrgArgs>(
+    'lifecycle.QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition',
+  ),
+  LifecycleQueryChaincodeDefinitionArgs: new MessageCodec<L.QueryChaincodeDefinitionArgs>('lifecycle.QueryChaincodeDefinitionArgs'),
+  LifecycleQueryChaincodeDefinitionResult: new MessageCodec<L.QueryChaincodeDefinitionResult>('lifecycle.QueryChaincodeDefinitionResult'),
+  LifecycleQueryChaincodeDefinitionsArgs: new MessageCodec<L.EmptyResult>('lifecycle.QueryChaincodeDefinitionsArgs'),
+  LifecycleQueryChaincodeDefinitionsResult: new MessageCodec<L.QueryChaincodeDefinitionsResult>('lifecycle.QueryChaincodeDefinitionsResult'),
+  LifecycleQueryChaincodeDefinitionsResult_ChaincodeDefinition: new MessageCodec<L.DefinitionParameters>('lifecycle.QueryChaincodeDefinitionsResult.ChaincodeDefinition'),
 } as const;
 
 /** A Timestamp for "now" (or a given epoch-millisecond time). */

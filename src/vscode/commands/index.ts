@@ -12,7 +12,7 @@ import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
 import { registerCommands, targetOf } from './registerCommands';
 import { replayCommands } from './replayCommands';
-import { openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
+import { openBlock, openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
 import { watchCommands } from './watchCommands';
 
 export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: ChaincodeDocuments): void {
@@ -40,6 +40,8 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.refreshWorldState': () => views.worldState.refresh(),
     'chaincode.openStateKey': (arg?: unknown) => openStateKey(ctx, docs, arg),
     'chaincode.openTransaction': (arg?: unknown) => openTransaction(ctx, docs, arg),
+    'chaincode.openBlock': (arg?: unknown) => openBlock(ctx, docs, arg),
+    'chaincode.refreshBlocks': () => views.blocks.refresh(),
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
     ...identityCommands(ctx, views),

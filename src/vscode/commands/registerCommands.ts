@@ -51,7 +51,7 @@ export function targetOf(arg: unknown): NodeTarget | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const node = arg as Partial<ViewNode> & { kind?: string };
   if (node.target) return node.target;
-  const kinds: readonly string[] = ['chaincode', 'container', 'stateKey', 'transaction', 'organization', 'identity'] satisfies NodeTarget['kind'][];
+  const kinds: readonly string[] = ['chaincode', 'container', 'stateKey', 'transaction', 'block', 'organization', 'identity'] satisfies NodeTarget['kind'][];
   if (node.kind !== undefined && kinds.includes(node.kind)) return arg as NodeTarget;
   return undefined;
 }

@@ -44,6 +44,27 @@ export async function openTransaction(ctx: Ctx, docs: ChaincodeDocuments, arg?: 
   return docs.open(docs.transactionUri(txId));
 }
 
+export async function openBlock(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknown): Promise<vscode.TextEditor> {
+  const t = targetOf(arg);
+  if (t?.kind === 'block') return docs.open(ChaincodeDocuments.blockUri(t.channel, t.number));
+  const engine = await ctx.ensureEngine();
+  const picked = orCancel(
+    await vscode.window.showQuickPick(
+      engine.peer
+        .ledgers()
+        .flatMap((l) =>
+          Array.from({ length: Math.min(l.blocks.height, 100) }, (_, i) => l.blocks.height - 1 - i).map((n) => ({
+            label: `${l.channel} · Block ${n}`,
+            channel: l.channel,
+            number: n,
+          })),
+        ),
+      { title: vscode.l10n.t('Open Block') },
+    ),
+  );
+  return docs.open(ChaincodeDocuments.blockUri(picked.channel, picked.number));
+}
+
 export async function rerunTransaction(ctx: Ctx, arg?: unknown): Promise<ExecuteResult | undefined> {
   const t = targetOf(arg);
   if (t?.kind !== 'transaction') throw new Error(vscode.l10n.t('Re-run a transaction from the Transactions view.'));

@@ -1,12 +1,13 @@
 /**
  * Read-only JSON documents under the `chaincode:` scheme: state keys (value and history),
- * transactions (read/write set, event), invocation results, and what each endorsing peer computed
- * when their results differ. Content is rendered on open from the
+ * transactions (read/write set, event), invocation results, what each endorsing peer computed when
+ * their results differ, and blocks (decoded in the engine bundle). Content is rendered on open from the
  * engine's current data (documents/render.ts). They open in one editor group, titled with the
  * function and short txid; a key's history entries link to their transactions.
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { engineBundle } from '../engineAssembly';
 import { documentTitle, txIdMentions } from './historyLinks';
 import { renderEndorserOutput, renderResult, renderStateKey, renderTransaction } from './render';
 import type { EndorserOutput } from '../../engine/transactions/endorsers';
@@ -64,12 +65,18 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
   }
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  static blockUri(channel: string, number: number): vscode.Uri {
+    return vscode.Uri.from({ scheme: SCHEME, path: `/blocks/${channel}/block-${number}.json`, query: new URLSearchParams({ channel, block: String(number) }).toString() });
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string | Promise<string> {
     const q = new URLSearchParams(uri.query);
     const engine = this.ctx.engine.current;
     const result = q.get('result');
     if (result) return this.results.get(result) ?? '{}';
     if (!engine) return JSON.stringify({ error: vscode.l10n.t('The embedded peer is not running.') });
+    const block = q.get('block');
+    if (block !== null) return this.blockContent(q.get('channel') ?? '', Number(block));
     const txId = q.get('txId');
     if (txId) {
       const r = engine.transactions.transaction(txId);
@@ -82,6 +89,19 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     const ledger = engine.peer.ledgers().find((l) => l.channel === channel);
     if (!ledger) return JSON.stringify({ error: vscode.l10n.t('The peer has not joined channel {0}.', channel) });
     return renderStateKey(channel, chaincode, key, ledger.state.getState(ns, key), ledger.state.getHistory(ns, key));
+  }
+
+  private async blockContent(channel: string, number: number): Promise<string> {
+    const ledger = this.ctx.engine.current?.peer.ledgers().find((l) => l.channel === channel);
+    if (!ledger) return JSON.stringify({ error: vscode.l10n.t('The peer has not joined channel {0}.', channel) });
+    if (!Number.isInteger(number) || number < 0 || number >= ledger.blocks.height) {
+      return JSON.stringify({ error: vscode.l10n.t('Channel {0} has no block {1} (its height is {2}).', channel, number, ledger.blocks.height) });
+    }
+    try {
+      return JSON.stringify(engineBundle().blockToJson(await ledger.blocks.getBlock(number)), null, 2);
+    } catch (err) {
+      return JSON.stringify({ error: vscode.l10n.t('Block {0} of channel {1} could not be read: {2}', number, channel, (err as Error).message) });
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * Creates the five views of the Chaincode container and keeps them live from engine events:
+ * Creates the six views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
- * World State and Transactions (committed transactions), Identities (each org's, and the calling one).
+ * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer),
+ * Identities (each org's, and the calling one).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -14,6 +15,7 @@ import { containerNodes } from './containers/model';
 import { UptimeRefresh } from './containers/uptimeRefresh';
 import { NodeTreeProvider } from './nodeTreeProvider';
 import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
+import { blockNodes } from './blocks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
@@ -33,6 +35,7 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly containers: NodeTreeProvider;
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
+  readonly blocks: NodeTreeProvider;
   readonly identities: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
@@ -52,6 +55,12 @@ export class ChaincodeViews implements vscode.Disposable {
       if (!engine) return this.stoppedPeer('transactions');
       return transactionNodes(engine.transactions.transactions({ limit: TRANSACTION_LIMIT }).filter((r) => r.startedAt > this.clearedAt));
     });
+    this.blocks = new NodeTreeProvider(() => {
+      const engine = ctx.engine.current;
+      if (!engine) return this.stoppedPeer('blocks');
+      // The caller's org's peer: the chain its Gateway delivers to client applications.
+      return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
+    });
     this.identities = new NodeTreeProvider(() => this.identityNodes());
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
@@ -68,6 +77,7 @@ export class ChaincodeViews implements vscode.Disposable {
       );
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
+    view('chaincode.blocks', this.blocks);
     view('chaincode.identities', this.identities);
     this.disposables.push(
       this.docker,
@@ -75,10 +85,12 @@ export class ChaincodeViews implements vscode.Disposable {
       ctx.engine.onDidEndTransaction(() => {
         this.worldState.refresh();
         this.transactions.refresh();
+        this.blocks.refresh();
       }),
       ctx.engine.onDidChangePeer(() => {
         this.worldState.refresh();
         this.transactions.refresh();
+        this.blocks.refresh();
         this.identities.refresh();
       }),
       // The calling identity is marked: it follows chaincode.identity.

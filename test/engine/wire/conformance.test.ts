@@ -60,6 +60,7 @@ const PACKAGE_PATHS: Record<string, string[]> = {
   orderer: ['orderer'],
   gateway: ['gateway'],
   'google.rpc': ['google', 'rpc'],
+  lifecycle: ['peer', 'lifecycle'],
 };
 
 function at(root: unknown, path: readonly string[]): unknown {
@@ -484,6 +485,40 @@ describe('wire conformance with @hyperledger/fabric-protos 0.3.7', () => {
       'protos.CollectionConfig',
       'protos.StaticCollectionConfig',
       'protos.CollectionPolicyConfig',
+      // peer/lifecycle/lifecycle.proto
+      'lifecycle.InstallChaincodeArgs',
+      'lifecycle.InstallChaincodeResult',
+      'lifecycle.QueryInstalledChaincodeArgs',
+      'lifecycle.QueryInstalledChaincodeResult',
+      'lifecycle.QueryInstalledChaincodeResult.References',
+      'lifecycle.QueryInstalledChaincodeResult.Chaincode',
+      'lifecycle.GetInstalledChaincodePackageArgs',
+      'lifecycle.GetInstalledChaincodePackageResult',
+      'lifecycle.QueryInstalledChaincodesArgs',
+      'lifecycle.QueryInstalledChaincodesResult',
+      'lifecycle.QueryInstalledChaincodesResult.InstalledChaincode',
+      'lifecycle.QueryInstalledChaincodesResult.References',
+      'lifecycle.QueryInstalledChaincodesResult.Chaincode',
+      'lifecycle.ApproveChaincodeDefinitionForMyOrgArgs',
+      'lifecycle.ChaincodeSource',
+      'lifecycle.ChaincodeSource.Unavailable',
+      'lifecycle.ChaincodeSource.Local',
+      'lifecycle.ApproveChaincodeDefinitionForMyOrgResult',
+      'lifecycle.CommitChaincodeDefinitionArgs',
+      'lifecycle.CommitChaincodeDefinitionResult',
+      'lifecycle.CheckCommitReadinessArgs',
+      'lifecycle.CheckCommitReadinessResult',
+      'lifecycle.CheckCommitReadinessResult.Mismatches',
+      'lifecycle.QueryApprovedChaincodeDefinitionArgs',
+      'lifecycle.QueryApprovedChaincodeDefinitionResult',
+      'lifecycle.QueryApprovedChaincodeDefinitionsArgs',
+      'lifecycle.QueryApprovedChaincodeDefinitionsResult',
+      'lifecycle.QueryApprovedChaincodeDefinitionsResult.ApprovedChaincodeDefinition',
+      'lifecycle.QueryChaincodeDefinitionArgs',
+      'lifecycle.QueryChaincodeDefinitionResult',
+      'lifecycle.QueryChaincodeDefinitionsArgs',
+      'lifecycle.QueryChaincodeDefinitionsResult',
+      'lifecycle.QueryChaincodeDefinitionsResult.ChaincodeDefinition',
     ];
     for (const name of expected) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
     for (const [name, codec] of Object.entries(codecs)) assert.ok(types.includes(codec.type), `codec ${name} is not a protoRoot type`);

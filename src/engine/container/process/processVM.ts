@@ -5,10 +5,10 @@
  * process group (SIGTERM, then SIGKILL after a grace period). The process never outlives us.
  */
 import type { ChildProcess } from 'child_process';
-import * as fs from 'fs';
 import { constants } from 'os';
 import * as path from 'path';
 import { Emitter } from '../../util/events';
+import { isExecutableFile, locateGo, onPath, withFolderOnPath } from '../../util/executables';
 import { LineSplitter } from '../../util/lines';
 import type { RuntimeEvent, RuntimeStatus, StartRequest, StopOptions, VM } from '../types';
 import { signalGroup, spawnTiedToParent } from './tiedProcess';
@@ -42,9 +42,12 @@ export class ProcessVM implements VM {
     // Like a container of the same name, an old process of this chaincode goes first.
     await this.stop(ccid);
     req.signal?.throwIfAborted();
-    const env = processEnv(req.env);
+    let env = processEnv(req.env);
     if (!isRunnable(command, env.PATH ?? '', req.workingDir)) {
-      throw new ProcessStartError(`cannot start ${ccid}: ${command} is not installed (not found on PATH)`);
+      // The Go toolchain is often installed where PATH does not reach (an editor started from a desktop).
+      const toolchain = command === 'go' ? locateGo(env) : undefined;
+      if (!toolchain) throw new ProcessStartError(`cannot start ${ccid}: ${command} is not installed (not found on PATH)`);
+      env = withFolderOnPath(env, toolchain);
     }
     this.log(ccid, 'stdout', `$ ${[command, ...args].join(' ')}${req.workingDir ? `   (in ${req.workingDir})` : ''}`);
     const child = spawnTiedToParent(command, args, { cwd: req.workingDir, env });
@@ -128,17 +131,9 @@ function processEnv(own: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
 
 /** Whether `command` names an executable (a path, or a name on PATH), so a missing tool is a start failure. */
 function isRunnable(command: string, searchPath: string, cwd: string | undefined): boolean {
-  const executable = (file: string): boolean => {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return fs.statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (command.includes(path.sep)) return executable(path.resolve(cwd ?? '.', command));
+  if (command.includes(path.sep)) return isExecutableFile(path.resolve(cwd ?? '.', command));
   if (process.platform === 'win32') return true; // PATHEXT rules: let spawn decide
-  return searchPath.split(path.delimiter).some((dir) => dir !== '' && executable(path.join(dir, command)));
+  return onPath(command, searchPath) !== undefined;
 }
 
 function spawned(child: ChildProcess): Promise<void> {

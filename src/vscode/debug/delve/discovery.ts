@@ -5,9 +5,11 @@
  * delve` puts it for the tests); and the Go toolchain Delve builds with. No vscode here: unit-tested
  * outside VS Code.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isExecutableFile, onPath } from '../../../engine/util/executables';
+
+export { locateGo, withFolderOnPath } from '../../../engine/util/executables';
 
 /** The Delve the project installs and tests with (`.ci/fixtures.sh` pins the same version). */
 export const DELVE_VERSION = 'v1.27.2';
@@ -52,45 +54,6 @@ export class DelveNotFoundError extends Error {
 }
 
 const EXE = process.platform === 'win32' ? 'dlv.exe' : 'dlv';
-
-export function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** The absolute path of `command` on `searchPath`, or undefined. */
-export function onPath(command: string, searchPath: string | undefined): string | undefined {
-  for (const dir of (searchPath ?? '').split(path.delimiter)) {
-    if (dir && isExecutableFile(path.join(dir, command))) return path.join(dir, command);
-  }
-  return undefined;
-}
-
-/**
- * The Go toolchain Delve builds with: `go` on PATH, else in GOROOT/bin or the official installer's
- * folder (an editor started from a desktop often has a shorter PATH than a terminal).
- */
-export function locateGo(env: NodeJS.ProcessEnv): string | undefined {
-  const exe = process.platform === 'win32' ? 'go.exe' : 'go';
-  const fromPath = onPath(exe, env.PATH);
-  if (fromPath) return fromPath;
-  const installed = process.platform === 'win32' ? 'C:\\Program Files\\Go' : '/usr/local/go';
-  return [env.GOROOT, installed]
-    .filter((d): d is string => !!d)
-    .map((d) => path.join(d, 'bin', exe))
-    .find(isExecutableFile);
-}
-
-/** `env` with `tool`'s folder on PATH (first), unless it is there already. */
-export function withFolderOnPath(env: NodeJS.ProcessEnv, tool: string): NodeJS.ProcessEnv {
-  const dir = path.dirname(tool);
-  const entries = (env.PATH ?? '').split(path.delimiter).filter((d) => d);
-  return entries.includes(dir) ? env : { ...env, PATH: [dir, ...entries].join(path.delimiter) };
-}
 
 /** The tools folder under the repository (or an installed extension's folder) that CI fills. */
 export function repositoryToolsFolder(root: string): string {

@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { ProcessStartError, ProcessVM, STOP_GRACE_MS } from '../../../../src/engine/container/process/processVM';
 import type { RuntimeEvent, StartRequest } from '../../../../src/engine/container/types';
+import { locateGo } from '../../../../src/engine/util/executables';
 import { isAlive } from '../../../../src/engine/util/processes';
 
 const PROCESS_VM_MODULE = path.resolve(__dirname, '..', '..', '..', '..', 'src', 'engine', 'container', 'process', 'processVM.js');
@@ -85,6 +86,19 @@ describe('process VM', () => {
     );
     assert.equal(vm.runningProcesses, 0);
     vm.dispose();
+  });
+
+  test('go outside PATH (an editor started from a desktop) is found where its installer puts it', async (t) => {
+    const go = locateGo({ PATH: '', GOROOT: process.env.GOROOT });
+    if (!go) return t.skip('no Go toolchain in GOROOT or /usr/local/go on this machine');
+    const vm = new ProcessVM();
+    const events = recorder(vm);
+    try {
+      await vm.start({ ccid: 'go:1', args: ['go', 'version'], env: { PATH: '/usr/bin:/bin' } });
+      assert.ok(await until(() => lines(events, 'go:1').some((l) => /^go version go\d/.test(l)), 10_000), lines(events, 'go:1').join('\n'));
+    } finally {
+      vm.dispose();
+    }
   });
 
   test('stop ends the process and its children', async () => {
