@@ -50,15 +50,13 @@ export async function openBlock(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknow
   const engine = await ctx.ensureEngine();
   const picked = orCancel(
     await vscode.window.showQuickPick(
-      engine.peer
-        .ledgers()
-        .flatMap((l) =>
-          Array.from({ length: Math.min(l.blocks.height, 100) }, (_, i) => l.blocks.height - 1 - i).map((n) => ({
-            label: `${l.channel} · Block ${n}`,
-            channel: l.channel,
-            number: n,
-          })),
-        ),
+      engine.peer.ledgers().flatMap((l) =>
+        Array.from({ length: Math.min(l.blocks.height, 100) }, (_, i) => l.blocks.height - 1 - i).map((n) => ({
+          label: `${l.channel} · Block ${n}`,
+          channel: l.channel,
+          number: n,
+        })),
+      ),
       { title: vscode.l10n.t('Open Block') },
     ),
   );
