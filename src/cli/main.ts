@@ -13,6 +13,7 @@ import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
 import { runDeployCommand } from './deployCommand';
 import { runServeCommand } from './serveCommand';
+import { runNetworkCommand } from './networkCommand';
 import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
 import { resolveCaller } from './caller';
@@ -74,6 +75,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
   if (argv[0] === 'identity') return runIdentityCommand(argv.slice(1));
+  if (argv[0] === 'network') return runNetworkCommand(argv.slice(1));
   try {
     const cmd = parseCli(argv);
     if (cmd.command === 'help') {

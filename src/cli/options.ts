@@ -93,6 +93,10 @@ export const USAGE = `Usage:
                                                (chaincode as a service), until Ctrl-C (serve --help)
   chaincode-launcher package <folder> [--label L] [--out FILE] [--type ccaas --address HOST:PORT]
                                                write a Fabric lifecycle package, print its ID (package --help)
+  chaincode-launcher network --network FILE [--chaincode NAME] [--tx TX | --query TX]... [--rwset TXID]...
+                            [--chaincodes] [--blocks | --events] [--start-block N] [--limit N]
+                                               the same transactions and result lines on a Fabric network,
+                                               through a peer's Gateway (network --help)
   chaincode-launcher new <folder> --lang node|typescript|go|java [--name N] [--no-install]
                                                write a contract project into a new or empty folder and install it
   chaincode-launcher replay <txid> [<folder>]  run a recorded transaction again on the folder's current code,

@@ -4,7 +4,6 @@
  * it the parsed value only when the text is a JSON object or array.
  */
 import { isUtf8 } from 'buffer';
-import type { ExecuteResult } from '../engine/transactions/types';
 import type { TransactionStep } from './options';
 import type { CreatorFields } from './caller';
 
@@ -68,13 +67,27 @@ export function printedPayload(bytes: Uint8Array): PrintedPayload {
   return json === undefined ? { payload } : { payload, json };
 }
 
-export function resultLine(step: TransactionStep, r: ExecuteResult, creator?: CreatorFields): ResultLine {
+export function resultLine(step: TransactionStep, r: TransactionOutcome, creator?: CreatorFields): ResultLine {
   const { txId, ...outcome } = outcomeFields(r);
   return { index: step.index, kind: step.kind, tx: step.args, channel: r.channel, txId, ...(creator ? { creator } : {}), ...outcome };
 }
 
+/**
+ * What a result line needs of an outcome: the embedded peer's ExecuteResult has it, and so has a
+ * transaction run on a network through its Gateway (src/engine/connection).
+ */
+export interface TransactionOutcome {
+  readonly txId: string;
+  readonly channel: string;
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Uint8Array;
+  readonly validation: string;
+  readonly event: { readonly eventName: string; readonly payload: Uint8Array } | null;
+}
+
 /** What a result line says of the outcome (the watch's re-run lines say the same). */
-export function outcomeFields(r: ExecuteResult): Omit<ResultLine, 'index' | 'kind' | 'tx' | 'channel' | 'creator'> {
+export function outcomeFields(r: TransactionOutcome): Omit<ResultLine, 'index' | 'kind' | 'tx' | 'channel' | 'creator'> {
   return {
     txId: r.txId,
     status: r.status,

@@ -67,7 +67,8 @@ export function readBlock(blockBytes: Uint8Array): BlockView {
   };
 }
 
-function readTransaction(envelope: Uint8Array, index: number, validationCode: TxValidationCode): BlockTransactionView {
+/** One envelope of a block (or a prepared transaction not yet in one), read as readBlock reads each. */
+export function readTransaction(envelope: Uint8Array, index: number, validationCode: TxValidationCode): BlockTransactionView {
   let header: BlockTransactionView['header'] = null;
   const actions: ChaincodeActionView[] = [];
   try {
