@@ -5,7 +5,8 @@ import type { ChaincodeViews } from '../tree/views';
 import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from './chaincodeCommands';
 import { copyClientEnvironment } from './gatewayCommands';
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
-import { runTransaction } from './invokeTransaction';
+import { identityCommands } from './identityCommands';
+import { invokeAs, runTransaction } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
 import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
@@ -23,6 +24,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.restartChaincode': (arg?: unknown) => restartChaincode(ctx, arg),
     'chaincode.invokeTransaction': (arg?: unknown) => runTransaction(ctx, docs, 'invoke', arg),
     'chaincode.queryChaincode': (arg?: unknown) => runTransaction(ctx, docs, 'query', arg),
+    'chaincode.invokeAs': (arg?: unknown) => invokeAs(ctx, docs, arg),
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
     'chaincode.stopPeer': () => stopPeer(ctx),
@@ -42,6 +44,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.refreshBlocks': () => views.blocks.refresh(),
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
+    ...identityCommands(ctx, views),
     ...replayCommands(ctx, docs),
     ...watch.commands,
   });

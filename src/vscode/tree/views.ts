@@ -1,7 +1,8 @@
 /**
- * Creates the four views of the Chaincode container and keeps them live from engine events:
+ * Creates the six views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
- * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer).
+ * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer),
+ * Identities (each org's, and the calling one).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -18,6 +19,10 @@ import { blockNodes } from './blocks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
+import { identityNodes } from './identities/model';
+import { currentIdentity } from '../identities/callingIdentity';
+import { networkIdentities } from '../identities/networkIdentities';
+import type { IdentityRef } from '../identities/identityRef';
 import { chaincodeNameOf } from '../../engine/chaincodeId';
 
 const STATE_KEY_LIMIT = 500;
@@ -31,6 +36,7 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
   readonly blocks: NodeTreeProvider;
+  readonly identities: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
   /** Clear Transactions hides what ran before (the ledger keeps its records). */
@@ -55,6 +61,7 @@ export class ChaincodeViews implements vscode.Disposable {
       // The caller's org's peer: the chain its Gateway delivers to client applications.
       return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
     });
+    this.identities = new NodeTreeProvider(() => this.identityNodes());
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
@@ -71,6 +78,7 @@ export class ChaincodeViews implements vscode.Disposable {
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
     view('chaincode.blocks', this.blocks);
+    view('chaincode.identities', this.identities);
     this.disposables.push(
       this.docker,
       ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
@@ -83,7 +91,10 @@ export class ChaincodeViews implements vscode.Disposable {
         this.worldState.refresh();
         this.transactions.refresh();
         this.blocks.refresh();
+        this.identities.refresh();
       }),
+      // The calling identity is marked: it follows chaincode.identity.
+      ctx.config.onDidChange(() => this.identities.refresh()),
       ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
       this.docker.onDidChange(() => {
         this.containers.refresh();
@@ -151,6 +162,19 @@ export class ChaincodeViews implements vscode.Disposable {
     if (!peer) return this.stoppedPeer('worldState');
     if (!sel) return [];
     return stateKeyNodes(sel, peer.ledger(sel.channel).state.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
+  }
+
+  /** Each org with its identities, while the peer runs (its organisations are the running network's). */
+  private async identityNodes(): Promise<ViewNode[]> {
+    const engine = this.ctx.engine.current;
+    if (!engine) return [];
+    let current: IdentityRef;
+    try {
+      current = currentIdentity(this.ctx);
+    } catch {
+      current = { mspId: '', name: '' }; // a setting that does not parse marks none (the status bar says why)
+    }
+    return identityNodes({ orgs: await networkIdentities(engine), current });
   }
 
   dispose(): void {
