@@ -20,7 +20,6 @@ import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA,
 import { pickIdentity } from './identityCommands';
 import { chaincodeIdOfTarget, orCancel, showError, targetOf } from './registerCommands';
 import { shortTxId } from '../../engine/txId';
-import { isPeerSystemChaincode } from '../../engine/chaincodeId';
 
 export interface InvokeRequest {
   readonly chaincodeId?: string;
@@ -62,7 +61,7 @@ async function pickReadyChaincode(ctx: Ctx, kind: InvokeKind): Promise<string> {
     ...new Set(
       ctx
         .handlers()
-        .filter((h) => h.state === 'ready' && !isPeerSystemChaincode(h.chaincodeId))
+        .filter((h) => h.state === 'ready')
         .map((h) => h.chaincodeId),
     ),
   ].sort();
