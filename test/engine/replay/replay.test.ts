@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Peer } from '../../../src/engine/peer/peer';
+import { awaitNewRegistration } from '../../../src/engine/watch/restart';
 import { replayTransaction, TransactionNotRecordedError } from '../../../src/engine/replay/replay';
 import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import type { ExecuteResult } from '../../../src/engine/transactions/types';
@@ -147,9 +148,12 @@ describe('replay on the real shims', () => {
   test('after the code changed, the replay shows what the change does', async () => {
     const transfer = await run(ASSETS, ['TransferAsset', 'asset1', 'Bea']);
     const read = await run(ASSETS, ['ReadAsset', 'asset1'], 'query');
+    const before = peer.handlers().find((h) => h.chaincodeId === ASSETS && h.state === 'ready')?.id;
     await assets.kill();
     example.edit(shoutingTransfer);
     await startAssets();
+    // The killed process's stream may not have ended yet: wait for the new process's registration.
+    await awaitNewRegistration(peer, ASSETS, before, 30_000);
 
     const replay = await replayTransaction(host(), transfer.txId);
     assert.deepEqual(
