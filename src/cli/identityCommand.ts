@@ -10,6 +10,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { DEFAULT_CONFIG } from '../engine/config';
 import { checkIdentitySpec, IdentitySpecError, Organization, OrgLayout, orgSpec, parseAttributeList, type IdentityInfo, type IdentityRole, type IdentitySpec } from '../engine/msp';
+import { readConfigFile } from './options';
 import { networkSettings } from './orgOptions';
 import { UsageError } from './usageError';
 
@@ -67,7 +68,7 @@ export function parseIdentityCommand(argv: readonly string[]): IdentityCommand |
   }
   const { values: v, positionals } = parsed;
   if (v.help || positionals.length === 0) return 'help';
-  const fileConfig = v.config ? readConfig(v.config) : {};
+  const fileConfig = v.config ? readConfigFile(v.config) : {};
   const { orgs, mspId } = networkSettings({ orgs: v.orgs, 'msp-id': v['msp-id'] }, fileConfig);
   const dataDir = v['data-dir'] ?? (fileConfig.dataDir as string | undefined) ?? DEFAULT_CONFIG.dataDir;
   const [action, name, ...extra] = positionals;
@@ -98,15 +99,6 @@ export function parseIdentityCommand(argv: readonly string[]): IdentityCommand |
   }
 }
 
-function readConfig(file: string): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
-    return parsed as Record<string, unknown>;
-  } catch (err) {
-    throw new UsageError(`--config ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /** What stdout shows of an identity. */
 export function identityLine(info: IdentityInfo): object {

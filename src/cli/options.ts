@@ -479,7 +479,8 @@ function transactionSteps(tokens: readonly ParsedToken[], channels: readonly str
   return steps;
 }
 
-function readConfigFile(file: string): Record<string, unknown> {
+/** The --config file: a JSON object of settings, or a usage error naming it. */
+export function readConfigFile(file: string): Record<string, unknown> {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('expected a JSON object');
