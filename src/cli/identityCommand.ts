@@ -99,7 +99,6 @@ export function parseIdentityCommand(argv: readonly string[]): IdentityCommand |
   }
 }
 
-
 /** What stdout shows of an identity. */
 export function identityLine(info: IdentityInfo): object {
   return {
