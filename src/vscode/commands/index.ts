@@ -9,6 +9,7 @@ import { runTransaction } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
 import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
+import { deployToFabric, type DeployToFabricRequest } from './deployToFabric';
 import { registerCommands, targetOf } from './registerCommands';
 import { replayCommands } from './replayCommands';
 import { openBlock, openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
@@ -29,6 +30,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.copyClientEnvironment': () => copyClientEnvironment(ctx),
     'chaincode.newProject': (request?: NewProjectRequest) => newProject(ctx, request && typeof request === 'object' ? request : {}),
     'chaincode.packageChaincode': (arg?: { folder?: string; output?: string }) => packageChaincode(ctx, arg),
+    'chaincode.deployToFabric': (request?: DeployToFabricRequest) => deployToFabric(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
     'chaincode.showExtensionLog': () => ctx.log.show(),
     'chaincode.refreshContainers': () => views.docker.refresh(),
     'chaincode.restartContainer': (arg?: unknown) => restartContainer(views.docker, arg),
