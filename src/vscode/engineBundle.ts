@@ -22,12 +22,6 @@ export { ChaincodeWatch } from '../engine/watch/chaincodeWatch';
 export { awaitNewRegistration, relaunch } from '../engine/watch/restart';
 export { buildBeforeLaunch } from '../engine/watch/typescriptBuild';
 
-/** Deploy to Fabric (src/vscode/commands/deployToFabric.ts): the lifecycle calls through the peer's Gateway. */
-export { planDeploy } from '../engine/lifecycle/deploy';
-export { cryptoFolderTarget, deployTo } from '../engine/lifecycle/deployTarget';
-export { describePlan, describeProgress } from '../engine/lifecycle/deployDescription';
-export { parsePolicy as checkPolicy } from '../engine/policy';
-
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig, onGatewayPortTaken: (note: string) => void): Promise<Engine> {
   return Engine.start(config, { acceptUnlaunched: true, onGatewayPortTaken });

@@ -4,7 +4,8 @@
  * next one by default) and endorsement policy; shows the plan (sequence and policies) in a modal
  * before anything is sent; then installs, approves as each org's admin, checks commit readiness
  * and commits through the peer's Gateway, with progress in a notification and the log. The work is
- * the engine's (src/engine/lifecycle/deploy.ts, in the engine bundle: it speaks gRPC).
+ * the engine's (src/engine/lifecycle/deploy.ts, with the Gateway client: in the network bundle,
+ * dist/network.js, loaded here on first use).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,7 +13,7 @@ import * as vscode from 'vscode';
 import type { DeployRequest } from '../../engine/lifecycle/deploy';
 import { createLifecyclePackage } from '../../engine/platforms/lifecyclePackage';
 import { Cancelled, type Ctx } from '../ctx';
-import { engineBundle } from '../engineAssembly';
+import { networkBundle } from '../networkAssembly';
 import { workspaceChaincodes } from './launchChaincode';
 import { orCancel } from './registerCommands';
 
@@ -43,7 +44,7 @@ export async function deployToFabric(ctx: Ctx, request: DeployToFabricRequest = 
   const gateway = engine.gateway;
   if (!gateway)
     throw new Error(vscode.l10n.t('The embedded peer runs without its Gateway (chaincode.gateway.port is off): Deploy goes through it. Set a port and restart the peer.'));
-  const bundle = engineBundle();
+  const bundle = networkBundle();
   const source = request.source ?? (await pickSource(title));
   const { bytes, name: suggestedName, version: suggestedVersion } = await packageOf(source);
   const channel = request.channel ?? engine.peer.channel;
