@@ -5,8 +5,9 @@ import type { ChaincodeViews } from '../tree/views';
 import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from './chaincodeCommands';
 import { copyClientEnvironment } from './gatewayCommands';
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
-import { runTransaction } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
+import { networkCommands } from './networkCommands';
+import { runOnTarget } from './networkTransaction';
 import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
 import { deployToFabric, type DeployToFabricRequest } from './deployToFabric';
@@ -22,8 +23,8 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.launchChaincode': (request?: LaunchRequest) => launchChaincode(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
     'chaincode.stopChaincode': (arg?: unknown) => stopChaincode(ctx, arg),
     'chaincode.restartChaincode': (arg?: unknown) => restartChaincode(ctx, arg),
-    'chaincode.invokeTransaction': (arg?: unknown) => runTransaction(ctx, docs, 'invoke', arg),
-    'chaincode.queryChaincode': (arg?: unknown) => runTransaction(ctx, docs, 'query', arg),
+    'chaincode.invokeTransaction': (arg?: unknown) => runOnTarget(ctx, docs, 'invoke', arg),
+    'chaincode.queryChaincode': (arg?: unknown) => runOnTarget(ctx, docs, 'query', arg),
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
     'chaincode.stopPeer': () => stopPeer(ctx),
@@ -45,6 +46,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
     ...replayCommands(ctx, docs),
+    ...networkCommands(ctx),
     ...watch.commands,
   });
 }

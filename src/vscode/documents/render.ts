@@ -82,9 +82,18 @@ export function renderTransaction(r: TransactionRecord): string {
   );
 }
 
-export function renderResult(fn: string, args: readonly string[], r: ExecuteResult): string {
+/** What a result document shows: the embedded peer's ExecuteResult, or a connected network's result (with where it ran). */
+export type ResultView = Pick<ExecuteResult, 'status' | 'message' | 'payload' | 'txId' | 'durationMs'> & {
+  readonly validation: string;
+  readonly event: { readonly eventName: string; readonly payload: Buffer } | null;
+  /** The network it ran on, when not the embedded peer. */
+  readonly network?: string;
+};
+
+export function renderResult(fn: string, args: readonly string[], r: ResultView): string {
   return JSON.stringify(
     {
+      ...(r.network ? { network: r.network } : {}),
       function: fn,
       args,
       status: r.status,

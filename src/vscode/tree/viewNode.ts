@@ -39,7 +39,10 @@ export type NodeTarget =
   | { readonly kind: 'container'; readonly containerId: string; readonly chaincodeId: string }
   | { readonly kind: 'stateKey'; readonly channel: string; readonly chaincode: string; readonly key: string }
   | { readonly kind: 'transaction'; readonly txId: string }
-  | { readonly kind: 'block'; readonly channel: string; readonly number: number };
+  | { readonly kind: 'block'; readonly channel: string; readonly number: number }
+  /** A row of the Networks view: the embedded peer (`embedded`) or a connection. */
+  | { readonly kind: 'network'; readonly networkId: string }
+  | { readonly kind: 'networkChaincode'; readonly networkId: string; readonly chaincode: string };
 
 /** Coarse wall-clock text for "since" labels: it does not change every second (no flicker). */
 export function clockTime(epochMs: number, now = Date.now()): string {

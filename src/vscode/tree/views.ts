@@ -1,7 +1,8 @@
 /**
- * Creates the four views of the Chaincode container and keeps them live from engine events:
+ * Creates the views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
- * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer).
+ * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer),
+ * Networks (the embedded peer, then each connection to a Fabric network).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -15,6 +16,7 @@ import { UptimeRefresh } from './containers/uptimeRefresh';
 import { NodeTreeProvider } from './nodeTreeProvider';
 import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
 import { blockNodes } from './blocks/model';
+import { networkNodes } from './networks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
@@ -31,6 +33,8 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
   readonly blocks: NodeTreeProvider;
+  /** The embedded peer, then each connection to a Fabric network. */
+  readonly networks: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
   /** Clear Transactions hides what ran before (the ledger keeps its records). */
@@ -55,6 +59,11 @@ export class ChaincodeViews implements vscode.Disposable {
       // The caller's org's peer: the chain its Gateway delivers to client applications.
       return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
     });
+    this.networks = new NodeTreeProvider(() => {
+      const engine = ctx.engine.current;
+      const port = engine?.gateway?.server.port;
+      return networkNodes({ address: engine?.peer.address, gateway: port === undefined ? undefined : `localhost:${port}` }, ctx.networks.infos());
+    });
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
@@ -71,7 +80,10 @@ export class ChaincodeViews implements vscode.Disposable {
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
     view('chaincode.blocks', this.blocks);
+    view('chaincode.networks', this.networks);
     this.disposables.push(
+      ctx.networks.onDidChange(() => this.networks.refresh()),
+      ctx.engine.onDidChangePeer(() => this.networks.refresh()),
       this.docker,
       ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
       ctx.engine.onDidEndTransaction(() => {
