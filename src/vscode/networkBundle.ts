@@ -11,6 +11,7 @@ import { readNetworkFile } from '../engine/connection/networkFile';
 /** Deploy to Fabric (src/vscode/commands/deployToFabric.ts): the lifecycle calls through a peer's Gateway. */
 export { planDeploy } from '../engine/lifecycle/deploy';
 export { cryptoFolderTarget, deployTo } from '../engine/lifecycle/deployTarget';
+export { connectionDeployTarget } from '../engine/lifecycle/connectionTarget';
 export { describePlan, describeProgress } from '../engine/lifecycle/deployDescription';
 export { parsePolicy as checkPolicy } from '../engine/policy';
 

@@ -4,15 +4,14 @@
  * test writes. Invoke and Query run there (named in the request, or picked among the embedded peer
  * and the connection); the result opens in the result document, marked with the network; the
  * Networks view lists the connection after the embedded peer, with the block the invoke committed
- * and, once a definition is committed on that network's channel, the definition. Disconnect removes
- * it. A network file that does not parse is refused with its name.
+ * and, once Deploy to Fabric… on the connection committed a definition, the definition. Disconnect
+ * removes it. A network file that does not parse is refused with its name.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { cryptoFolderTarget, deployTo } from '../../src/engine/lifecycle/deployTarget';
-import { createLifecyclePackage } from '../../src/engine/platforms/lifecyclePackage';
+import type { DeployedToFabric } from '../../src/vscode/commands/deployToFabric';
 import type { ConnectedNetwork } from '../../src/vscode/commands/networkCommands';
 import type { NetworkRunResult } from '../../src/vscode/commands/networkTransaction';
 import type { ViewNode } from '../../src/vscode/tree/viewNode';
@@ -102,10 +101,20 @@ describe('Fabric network connections', function () {
     const block = await waitFor(async () => child(child((await rows())[1], 'Blocks'), `Block ${created.blockNumber}`), 30_000, `block ${created.blockNumber} in the Networks view`);
     assert.strictEqual(block.description, '1 transaction');
 
-    // A definition committed on the network's channel (by its org admins, as `chaincode-launcher deploy` does) appears under it.
-    const pkg = await createLifecyclePackage({ folder: workspaceFolder().uri.fsPath });
-    const target = cryptoFolderTarget(path.dirname(remote.organizations), remote.endpoint);
-    await deployTo(target, { packageBytes: pkg.bytes, channel: 'mychannel', name: 'deployed', version: '1.0', sequence: 1 });
+    // Deploy to Fabric on the connection: its peer, approved by the admins of the crypto folder its
+    // identity comes from; the committed definition appears under it.
+    const deployed = await vscode.commands.executeCommand<DeployedToFabric>('chaincode.deployToFabric', {
+      network: connected.id,
+      source: workspaceFolder().uri.fsPath,
+      name: 'deployed',
+      version: '1.0',
+      sequence: 1,
+      endorsementPolicy: '',
+      confirm: false,
+    });
+    assert.deepStrictEqual([deployed?.name, deployed?.sequence, deployed?.version], ['deployed', 1, '1.0']);
+    // Not on the embedded peer.
+    assert.strictEqual(api.ctx.engine.current?.transactions.definitions.get('mychannel', 'deployed'), undefined);
     const definition = await waitFor(async () => child(child((await rows())[1], 'Chaincodes'), 'deployed'), 30_000, 'the definition of deployed in the Networks view');
     assert.strictEqual(definition.description, '1.0 · sequence 1');
 

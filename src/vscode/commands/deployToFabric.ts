@@ -1,5 +1,7 @@
 /**
- * Deploy to Fabric…: the CLI's `deploy` against the embedded peer, from the editor. Asks the package
+ * Deploy to Fabric…: the CLI's `deploy`, from the editor, against the embedded peer or (picked when
+ * connections exist) a connected network: its peer, with the org admins of the crypto folder its
+ * identity comes from, or its identity alone (engine/lifecycle/connectionTarget.ts). Asks the package
  * (a workspace chaincode, packaged in memory, or a package file), the name, version, sequence (the
  * next one by default) and endorsement policy; shows the plan (sequence and policies) in a modal
  * before anything is sent; then installs, approves as each org's admin, checks commit readiness
@@ -11,10 +13,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DeployRequest } from '../../engine/lifecycle/deploy';
+import type { DeployTarget } from '../../engine/lifecycle/deployTarget';
 import { createLifecyclePackage } from '../../engine/platforms/lifecyclePackage';
 import { Cancelled, type Ctx } from '../ctx';
 import { networkBundle } from '../networkAssembly';
+import type { ActiveNetwork } from '../networks/networkConnections';
 import { workspaceChaincodes } from './launchChaincode';
+import { pickNetwork } from './networkTransaction';
 import { orCancel } from './registerCommands';
 
 /** Everything the command asks; tests and other commands pass it to skip prompts. */
@@ -27,6 +32,8 @@ export interface DeployToFabricRequest {
   readonly sequence?: number;
   /** A signature policy; '' for the channel's default. */
   readonly endorsementPolicy?: string;
+  /** A connection's id (Networks view), or `embedded`; asked when connections exist and it is not given. */
+  readonly network?: string;
   /** Default true: the plan is shown in a modal, and nothing is sent unless confirmed. */
   readonly confirm?: boolean;
 }
@@ -40,16 +47,14 @@ export interface DeployedToFabric {
 
 export async function deployToFabric(ctx: Ctx, request: DeployToFabricRequest = {}): Promise<DeployedToFabric> {
   const title = vscode.l10n.t('Deploy to Fabric');
-  const engine = await ctx.engine.ensureStarted();
-  const gateway = engine.gateway;
-  if (!gateway)
-    throw new Error(vscode.l10n.t('The embedded peer runs without its Gateway (chaincode.gateway.port is off): Deploy goes through it. Set a port and restart the peer.'));
   const bundle = networkBundle();
+  const network = await pickNetwork(ctx, title, request.network);
+  const where = network ? await connectionTarget(network) : await embeddedTarget(ctx);
   const source = request.source ?? (await pickSource(title));
   const { bytes, name: suggestedName, version: suggestedVersion } = await packageOf(source);
-  const channel = request.channel ?? engine.peer.channel;
+  const channel = request.channel ?? where.channel;
   const name = request.name ?? (await ask(title, vscode.l10n.t('Chaincode name on channel {0}', channel), suggestedName));
-  const current = engine.transactions.definitions.get(channel, name)?.sequence ?? 0;
+  const current = (await where.committedSequence(channel, name)) ?? 0;
   const version = request.version ?? (await ask(title, vscode.l10n.t('Version'), suggestedVersion));
   const sequence =
     request.sequence ??
@@ -77,7 +82,7 @@ export async function deployToFabric(ctx: Ctx, request: DeployToFabricRequest = 
     sequence,
     ...(endorsementPolicy.trim() ? { endorsementPolicy: endorsementPolicy.trim() } : {}),
   };
-  const target = bundle.cryptoFolderTarget(engine.config.dataDir, `localhost:${gateway.server.port}`, path.basename(gateway.org.cryptoPath));
+  const target = where.target;
   const { plan } = await bundle.planDeploy(deployRequest, target.admins);
   const planText = bundle.describePlan(plan, target.peer);
   for (const line of planText) ctx.log.info(`deploy: ${line}`);
@@ -98,8 +103,42 @@ export async function deployToFabric(ctx: Ctx, request: DeployToFabricRequest = 
       progress.report({ message: line });
     }),
   );
+  if (network) ctx.networks.refreshDefinitions(network.id);
   void vscode.window.showInformationMessage(vscode.l10n.t('Committed {0} version {1}, sequence {2}, on {3}.', name, result.committed.version, result.committed.sequence, channel));
   return { packageId: plan.packageId, name, sequence: result.committed.sequence, version: result.committed.version };
+}
+
+/** Where a deploy goes: its peer and admins, the channel it defaults to, and what is committed there. */
+interface DeployDestination {
+  readonly target: DeployTarget;
+  readonly channel: string;
+  committedSequence(channel: string, name: string): Promise<number | undefined>;
+}
+
+/** The embedded peer, through its Gateway, with every org admin of its data directory. */
+async function embeddedTarget(ctx: Ctx): Promise<DeployDestination> {
+  const engine = await ctx.engine.ensureStarted();
+  const gateway = engine.gateway;
+  if (!gateway)
+    throw new Error(vscode.l10n.t('The embedded peer runs without its Gateway (chaincode.gateway.port is off): Deploy goes through it. Set a port and restart the peer.'));
+  return {
+    target: networkBundle().cryptoFolderTarget(engine.config.dataDir, `localhost:${gateway.server.port}`, path.basename(gateway.org.cryptoPath)),
+    channel: engine.peer.channel,
+    committedSequence: async (channel, name) => engine.transactions.definitions.get(channel, name)?.sequence,
+  };
+}
+
+/** A connection's peer, with the admins of its crypto folder (or its own identity); what `_lifecycle` says is committed. */
+async function connectionTarget(network: ActiveNetwork): Promise<DeployDestination> {
+  return {
+    target: networkBundle().connectionDeployTarget(network.connection.spec),
+    channel: network.connection.channel,
+    committedSequence: async (channel, name) => {
+      if (channel !== network.connection.channel) return undefined;
+      const defs = await network.connection.chaincodeDefinitions().catch(() => []);
+      return defs.find((d) => d.name === name)?.sequence;
+    },
+  };
 }
 
 async function ask(title: string, prompt: string, value: string, validateInput?: (value: string) => string | undefined): Promise<string> {

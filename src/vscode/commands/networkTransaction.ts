@@ -42,6 +42,16 @@ export async function runOnTarget(ctx: Ctx, docs: ChaincodeDocuments, kind: Invo
 
 async function pickTarget(ctx: Ctx, kind: InvokeKind, arg: unknown): Promise<ActiveNetwork | undefined> {
   const named = networkIdOf(arg);
+  // A row of the Chaincodes view (or a chaincode id alone) is the embedded peer's.
+  if (named === undefined && (targetOf(arg) || typeof arg === 'string')) return undefined;
+  return pickNetwork(ctx, kind === 'invoke' ? vscode.l10n.t('Invoke Transaction') : vscode.l10n.t('Query'), named);
+}
+
+/**
+ * The connection `named` (an id; `embedded`: undefined), or, when none is named and some are
+ * connected, the one the user picks (undefined: the embedded peer). No connection: the embedded peer.
+ */
+export async function pickNetwork(ctx: Ctx, title: string, named?: string): Promise<ActiveNetwork | undefined> {
   if (named === EMBEDDED) return undefined;
   if (named !== undefined) {
     const network = ctx.networks.get(named);
@@ -49,8 +59,7 @@ async function pickTarget(ctx: Ctx, kind: InvokeKind, arg: unknown): Promise<Act
     return network;
   }
   const networks = ctx.networks.list();
-  // A row of the Chaincodes view (or a chaincode id alone) is the embedded peer's.
-  if (networks.length === 0 || targetOf(arg) || typeof arg === 'string') return undefined;
+  if (networks.length === 0) return undefined;
   const items = [
     { label: vscode.l10n.t('Embedded peer'), description: ctx.engine.current ? ctx.engine.current.peer.address : vscode.l10n.t('starts when needed'), id: EMBEDDED },
     ...networks.map((n) => ({
@@ -59,7 +68,6 @@ async function pickTarget(ctx: Ctx, kind: InvokeKind, arg: unknown): Promise<Act
       id: n.id,
     })),
   ].sort((a, b) => Number(b.id === lastPicked) - Number(a.id === lastPicked));
-  const title = kind === 'invoke' ? vscode.l10n.t('Invoke Transaction') : vscode.l10n.t('Query');
   const picked = orCancel(await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Run it where?') }));
   lastPicked = picked.id;
   return picked.id === EMBEDDED ? undefined : ctx.networks.get(picked.id);
