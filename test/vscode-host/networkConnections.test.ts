@@ -100,6 +100,17 @@ describe('Fabric network connections', function () {
     // The block the invoke committed, listed under the connection.
     const block = await waitFor(async () => child(child((await rows())[1], 'Blocks'), `Block ${created.blockNumber}`), 30_000, `block ${created.blockNumber} in the Networks view`);
     assert.strictEqual(block.description, '1 transaction');
+    // It opens as JSON, read from the network's peer.
+    assert.ok(block.command, 'a block row opens its block');
+    await vscode.commands.executeCommand(block.command.command, ...(block.command.arguments ?? []));
+    const blockDoc = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.path.endsWith(`block-${created.blockNumber}.json`) && vscode.window.activeTextEditor.document,
+      10_000,
+      'the block document',
+    );
+    const blockJson = JSON.parse(blockDoc.getText()) as { number: number; transactions: unknown[] };
+    assert.deepStrictEqual([blockJson.number, blockJson.transactions.length], [created.blockNumber, 1]);
+    assert.ok(blockDoc.getText().includes(created.txId), 'the block holds the invoke');
 
     // Deploy to Fabric on the connection: its peer, approved by the admins of the crypto folder its
     // identity comes from; the committed definition appears under it.

@@ -46,7 +46,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
     ...replayCommands(ctx, docs),
-    ...networkCommands(ctx),
+    ...networkCommands(ctx, docs),
     ...watch.commands,
   });
 }

@@ -7,6 +7,8 @@
  */
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { ChaincodeDocuments } from '../documents/documents';
+import { networkBundle } from '../networkAssembly';
 import type { CommandHandler } from './registerCommands';
 import { orCancel } from './registerCommands';
 
@@ -19,10 +21,11 @@ export interface ConnectedNetwork {
   readonly mspId: string;
 }
 
-export function networkCommands(ctx: Ctx): Record<string, CommandHandler> {
+export function networkCommands(ctx: Ctx, docs: ChaincodeDocuments): Record<string, CommandHandler> {
   return {
     'chaincode.connectNetwork': (arg?: { file?: string }) => connectNetwork(ctx, arg && typeof arg === 'object' ? arg : {}),
     'chaincode.disconnectNetwork': (arg?: unknown) => disconnectNetwork(ctx, arg),
+    'chaincode.openNetworkBlock': (arg?: unknown) => openNetworkBlock(ctx, docs, arg),
     'chaincode.refreshNetworks': () => {
       for (const n of ctx.networks.list()) ctx.networks.refreshDefinitions(n.id);
     },
@@ -70,4 +73,16 @@ async function disconnectNetwork(ctx: Ctx, arg: unknown): Promise<boolean> {
     id = orCancel(await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Disconnect'), placeHolder: vscode.l10n.t('Which connection?') })).id;
   }
   return ctx.networks.disconnect(id);
+}
+
+/** A block of a connection (from the Networks view), read from its peer (qscc) and shown as the embedded peer's blocks are. */
+async function openNetworkBlock(ctx: Ctx, docs: ChaincodeDocuments, arg: unknown): Promise<vscode.TextEditor> {
+  const target = ((arg as { target?: unknown } | undefined)?.target ?? arg) as { kind?: string; networkId?: string; number?: number } | undefined;
+  if (target?.kind !== 'networkBlock' || target.networkId === undefined || target.number === undefined) throw new Error(vscode.l10n.t('Open a block from the Networks view.'));
+  const network = ctx.networks.get(target.networkId);
+  if (!network) throw new Error(vscode.l10n.t('No connection {0}: it was disconnected.', target.networkId));
+  const bundle = networkBundle();
+  const json = JSON.stringify(bundle.blockToJson(await network.connection.blockBytes(target.number)), null, 2);
+  const host = network.connection.spec.endpoint.replace(/[^A-Za-z0-9.-]/g, '_');
+  return docs.open(docs.givenUri(`networks/${host}/${network.connection.channel}`, `block-${target.number}.json`, json));
 }

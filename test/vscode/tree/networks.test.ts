@@ -59,6 +59,11 @@ describe('Networks view model', () => {
       ],
     );
     assert.deepEqual([blocks.label, blocks.description], ['Blocks', 'height 4']);
+    const target = { kind: 'networkBlock', networkId: 'n1', number: 3 };
+    assert.deepEqual(
+      [blocks.children?.[0].target, blocks.children?.[0].command?.command, blocks.children?.[0].command?.arguments],
+      [target, 'chaincode.openNetworkBlock', [target]],
+    );
     assert.deepEqual(
       blocks.children?.map((b) => [b.label, b.description, b.icon?.id]),
       [

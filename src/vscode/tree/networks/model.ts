@@ -114,11 +114,17 @@ function blocksNode(n: NetworkInfo): ViewNode {
     description: n.blocksError ? `height ${n.height} · not following` : `height ${n.height}`,
     ...(n.blocksError ? { tooltip: n.blocksError } : {}),
     icon: n.blocksError ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : { id: 'database' },
-    children: newest.map((b) => ({
-      id: `network:${n.id}/block/${b.number}`,
-      label: b.number === 0 ? 'Block 0 (genesis)' : `Block ${b.number}`,
-      description: blockDescription(b.validationCodes),
-      icon: b.validationCodes.every((code) => code === TxValidationCode.VALID) ? { id: 'package' } : { id: 'warning', color: 'problemsWarningIcon.foreground' },
-    })),
+    children: newest.map((b) => {
+      const target = { kind: 'networkBlock' as const, networkId: n.id, number: b.number };
+      return {
+        id: `network:${n.id}/block/${b.number}`,
+        label: b.number === 0 ? 'Block 0 (genesis)' : `Block ${b.number}`,
+        description: blockDescription(b.validationCodes),
+        icon: b.validationCodes.every((code) => code === TxValidationCode.VALID) ? { id: 'package' } : { id: 'warning', color: 'problemsWarningIcon.foreground' },
+        contextValue: 'networkBlock',
+        target,
+        command: { command: 'chaincode.openNetworkBlock', title: 'Open Block', arguments: [target] },
+      };
+    }),
   };
 }
