@@ -14,8 +14,6 @@ export { cryptoFolderTarget, deployTo } from '../engine/lifecycle/deployTarget';
 export { connectionDeployTarget } from '../engine/lifecycle/connectionTarget';
 export { describePlan, describeProgress } from '../engine/lifecycle/deployDescription';
 export { parsePolicy as checkPolicy } from '../engine/policy';
-/** A connected network's block, shown as the Blocks view shows the embedded peer's. */
-export { blockToJson } from '../engine/ledger/blocks/blockJson';
 
 /** Reads a network file (any of its forms) and connects through the Gateway it names. */
 export function connectNetwork(file: string, options?: ConnectOptions): Promise<NetworkConnection> {

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
-import { networkBundle } from '../networkAssembly';
+import { engineBundle } from '../engineAssembly';
 import type { CommandHandler } from './registerCommands';
 import { orCancel } from './registerCommands';
 
@@ -81,8 +81,9 @@ async function openNetworkBlock(ctx: Ctx, docs: ChaincodeDocuments, arg: unknown
   if (target?.kind !== 'networkBlock' || target.networkId === undefined || target.number === undefined) throw new Error(vscode.l10n.t('Open a block from the Networks view.'));
   const network = ctx.networks.get(target.networkId);
   if (!network) throw new Error(vscode.l10n.t('No connection {0}: it was disconnected.', target.networkId));
-  const bundle = networkBundle();
-  const json = JSON.stringify(bundle.blockToJson(await network.connection.blockBytes(target.number)), null, 2);
+  // Decoded by the engine bundle's blockToJson (as the embedded peer's blocks are): it reads the
+  // creators' certificates with @peculiar/x509, which dist/network.js does not carry.
+  const json = JSON.stringify(engineBundle().blockToJson(await network.connection.blockBytes(target.number)), null, 2);
   const host = network.connection.spec.endpoint.replace(/[^A-Za-z0-9.-]/g, '_');
   return docs.open(docs.givenUri(`networks/${host}/${network.connection.channel}`, `block-${target.number}.json`, json));
 }
