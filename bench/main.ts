@@ -3,7 +3,7 @@
  * targets, and as the last line one JSON object of every figure and ratio (later benchmarks add
  * their keys to it). Everything started here is stopped and removed, also on Ctrl-C.
  *
- * `npm run bench -- net` (or any of `activation wire peer dev new replay watch gateway net`) runs only those sections: a quick
+ * `npm run bench -- net` (or any of `activation wire peer dev new replay watch gateway orgs net`) runs only those sections: a quick
  * loop while working on one part. Without arguments everything runs.
  */
 import * as fs from 'fs';
@@ -14,6 +14,7 @@ import { Peer } from '../src/engine/peer/peer';
 import type { RunningProcess } from '../test/support/nodeChaincode';
 import { measureActivation } from './activation';
 import { measureGateway } from './gateway';
+import { measureOrgs } from './orgs';
 import { InstrumentedPeer } from './instrumentedPeer';
 import { measureNetMode, NetModeCase, NetModeResult } from './netMode';
 import { measureNewProject } from './newProject';
@@ -49,6 +50,7 @@ const PLAN = {
     ts: { min: 3, max: 7, budgetMs: 20_000 },
     net: { min: 2, max: 3, budgetMs: 30_000 },
   },
+  orgs: { readyRuns: 5, rounds: 5, sequentialMs: 700, sequentialSliceMs: 100 },
   gateway: { rounds: 5, sequentialMs: 600, sequentialSliceMs: 100, inFlightMs: 1000, inFlight: 32, evaluations: 300, profiledSubmits: 100 },
   /** No net-mode round starts if it would end after this (seconds since the bench started). */
   budgetSeconds: 150,
@@ -297,6 +299,22 @@ async function gatewayFigures(results: Results, cleanup: Cleanup): Promise<void>
   results.set('gatewayRoundTripMs', p.roundTrip);
 }
 
+async function orgsFigures(results: Results, cleanup: Cleanup): Promise<void> {
+  say('Organisations: the two-org network (Org1MSP, Org2MSP) in one process, against one org, the getput chaincode on every peer');
+  const o = await measureOrgs(PLAN.orgs, (undo) => cleanup.add(undo));
+  say(describeBelow("engine start → both orgs' peers serving (fresh data directory: crypto written)", 'ms', o.networkReady, 1000));
+  say(describe('    the same with the crypto already there (a restart)', 'ms', o.networkRestartReady));
+  say(describe('two orgs, sequential (both peers execute, responses compared, policy checked, committed on both)', 'tx/s', o.twoOrgSequential));
+  say(describe('one org, sequential', 'tx/s', o.oneOrgSequential));
+  say(describeRatio('two orgs ÷ one org, sequential (paired rounds)', o.ratioSequential, 0.45));
+  say();
+  results.add('twoOrgNetworkReadyMs', o.networkReady);
+  results.add('twoOrgNetworkRestartReadyMs', o.networkRestartReady);
+  results.add('twoOrgSeqTxPerSec', o.twoOrgSequential);
+  results.add('oneOrgSeqTxPerSec', o.oneOrgSequential);
+  results.set('twoOrgRatioSequential', o.ratioSequential);
+}
+
 async function replayFigures(results: Results, cleanup: Cleanup): Promise<void> {
   say('Replay: a recorded TransferAsset of examples/asset-transfer, on its current code, against the state it read');
   const r = await measureReplay(PLAN.replayRuns, (undo) => cleanup.add(undo));
@@ -338,7 +356,7 @@ async function watchFigures(results: Results, cleanup: Cleanup): Promise<void> {
   results.set('nodeShimLoadCpuMs', w.shimLoad.cpuMs);
 }
 
-const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'watch', 'gateway', 'net'] as const;
+const SECTIONS = ['activation', 'wire', 'peer', 'dev', 'new', 'replay', 'watch', 'gateway', 'orgs', 'net'] as const;
 
 /** The sections named on the command line; none named: all of them. */
 function selectedSections(args: readonly string[]): Set<string> {
@@ -440,6 +458,15 @@ async function main(): Promise<void> {
       await cleanup.run();
     }
     endSection('gateway');
+  }
+
+  if (selected.has('orgs')) {
+    try {
+      await orgsFigures(results, cleanup);
+    } finally {
+      await cleanup.run();
+    }
+    endSection('organisations');
   }
 
   if (selected.has('net')) {

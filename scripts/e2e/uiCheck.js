@@ -2,7 +2,7 @@
 // (scripts/e2e/run.js installs it; nothing is loaded from the development folder) and, as a person would:
 //   1. opens a chaincode file and presses F5 (no launch.json): the Chaincode configuration starts
 //      with no "Select debugger" picker, and the chaincode shows ready and debugging;
-//   2. opens the Chaincode sidebar and checks its four views;
+//   2. opens the Chaincode sidebar and checks its six views;
 //   3. runs Launch Chaincode from the palette with the default answers, up to the ready icon (the
 //      installed extension loads its engine bundle and protos and starts the peer);
 //   4. runs Invoke Transaction (CreateAsset, then InitLedger) and checks World State and Transactions;
@@ -139,10 +139,10 @@ async function uiCheck({ csUrl, ws, installedAt, resultsDir }) {
       await sidebar.locator('.monaco-list-row', { hasText: 'debugging' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     });
 
-    await check('the Chaincode activity-bar item opens the sidebar with its four views', async () => {
+    await check('the Chaincode activity-bar item opens the sidebar with its six views', async () => {
       await activity.waitFor({ timeout: 60_000 });
       if (!(await sidebar.locator('.pane-header', { hasText: 'Chaincodes' }).first().isVisible())) await activity.click();
-      for (const title of ['Chaincodes', 'Containers', 'World State', 'Transactions']) {
+      for (const title of ['Chaincodes', 'Containers', 'World State', 'Transactions', 'Blocks', 'Identities']) {
         await sidebar.locator('.pane-header', { hasText: title }).first().waitFor({ timeout: 15_000 });
       }
       await widenSidebar();

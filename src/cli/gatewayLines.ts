@@ -14,7 +14,13 @@ export function gatewayLines(env: ClientEnvironment): string[] {
   ];
 }
 
-/** Prints the lines for the engine's Gateway, if it has one. */
+/** Prints the lines for the first org's Gateway, then where each other org's peer serves its own. */
 export function announceGateway(engine: Engine, log: (line: string) => void): void {
-  if (engine.gateway) gatewayLines(clientEnvironment(engine.gateway, engine.config.channel)).forEach(log);
+  const [first, ...others] = engine.gateways;
+  if (!first) return;
+  gatewayLines(clientEnvironment(first, engine.config.channel)).forEach(log);
+  for (const g of others) {
+    const env = clientEnvironment(g, engine.config.channel);
+    log(`${env.mspId}'s peer serves its own Gateway (host name ${env.hostAlias}): CRYPTO_PATH=${env.cryptoPath} PEER_ENDPOINT=${env.endpoint}`);
+  }
 }

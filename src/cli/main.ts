@@ -16,6 +16,7 @@ import { runServeCommand } from './serveCommand';
 import { runNetworkCommand } from './networkCommand';
 import { watchUntilInterrupted } from './watchCommand';
 import { announceGateway } from './gatewayLines';
+import { DefinitionPolicyError, readDefinitionPolicies, type DefinitionPolicies } from '../engine/lifecycle/definitionPolicies';
 import { resolveCaller } from './caller';
 import { runIdentityCommand } from './identityCommand';
 
@@ -38,9 +39,21 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
     log(`error: --watch rebuilds Node, TypeScript and Go chaincode; ${definition.path} is Java: build its jar (mvn package) and launch again`);
     return EXIT.usage;
   }
+  // A policy or collection configuration that does not parse stops everything before it starts.
+  let policies: DefinitionPolicies;
+  try {
+    policies = readDefinitionPolicies(definition.path, cmd.definitionPolicies, cmd.config.orgs);
+  } catch (err) {
+    if (!(err instanceof DefinitionPolicyError)) throw err;
+    log(`error: ${err.message}`);
+    return EXIT.usage;
+  }
+  if (policies.collectionsFile) log(`collections: ${policies.collections.map((c) => c.name).join(', ') || '(none)'} from ${policies.collectionsFile}`);
   const engine = await startEngine(cmd.config);
   watchEngine(engine);
   announceGateway(engine, log);
+  // Defined with the same policies on every channel it is launched for.
+  for (const channel of new Set([cmd.config.channel, ...cmd.config.channels])) engine.defineChaincode(definition, policies, channel);
   let caller;
   try {
     caller = await resolveCaller(engine, cmd.caller, log);

@@ -9,6 +9,8 @@ import { parseExternalAddress } from '../engine/launch/externalAddress';
 import { CcaasConnectionError, parseConnectionJson, type ChaincodeServerDial } from '../engine/platforms/ccaasConnection';
 import type { SequenceScope } from '../engine/replay/recordedLedger';
 import { chaincodeNameProblem, chaincodeVersionProblem } from '../engine/workspace/detect';
+import type { DefinitionPolicyInput } from '../engine/lifecycle/definitionPolicies';
+import { DEFINITION_OPTIONS, DEFINITION_USAGE, definitionFlagGiven, definitionPolicyInput } from './definitionOptions';
 import { UsageError } from './usageError';
 import { callerSpec, networkSettings, ORG_FLAGS, STEP_FLAGS, withStepFlag, type CallerSpec, type StepFlag } from './orgOptions';
 
@@ -58,6 +60,8 @@ export interface LaunchCommand {
   /** Who calls the steps (`--msp-id`, `--identity`, `--identity-attr`). */
   readonly caller: CallerSpec;
   readonly config: EngineConfig;
+  /** --endorsement-policy and --collections-config (definitionOptions.ts). */
+  readonly definitionPolicies: DefinitionPolicyInput;
 }
 
 export interface PeerCommand {
@@ -137,10 +141,12 @@ After a --tx or --query, applying to it alone:
                                logged or stored
   --tx-channel NAME            run it on NAME (one of --channels)
 
-Result line: {"index","kind","tx","channel","txId","creator","status","message","payload","json"?,"validation","event"}:
+Result line: {"index","kind","tx","channel","txId","creator","status","message","payload","json"?,"validation","event","mismatches"?}:
   creator is who called: {"mspId","name","subject"} (the records keep mspId and subject).
   payload is the chaincode's bytes as UTF-8 text, or "base64:…" when they are not UTF-8 text (or
-  the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array.
+  the text itself starts with "base64:"); json is the parsed payload when it is a JSON object or array;
+  mismatches, when the endorsing peers disagree ("ProposalResponsePayloads do not match"), names each
+  peer that differs and the differences of the read/write sets.
 
 Runtimes (--mode): dev (default) starts the chaincode as a local process (--no-start: start it
 yourself); net builds a Docker image and runs a container; external dials a chaincode server
@@ -164,8 +170,10 @@ Settings (flags, or a JSON config file with the same keys as EngineConfig via --
                              none with --once unless given); on start, CRYPTO_PATH=… and PEER_ENDPOINT=…
                              are printed (stderr) for them
 
-Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, or a folder that is not chaincode);
-3 launch failed; 4 peer or Docker unavailable.`;
+${DEFINITION_USAGE}
+
+Exit codes: 0 ok; 1 a transaction failed; 2 usage error (a flag, a policy or collection configuration
+that does not parse, or a folder that is not chaincode); 3 launch failed; 4 peer or Docker unavailable.`;
 
 /** `--tx` text → argument list: a JSON array of strings, or words split on spaces. */
 export function parseTransaction(text: string, flag: 'tx' | 'query' = 'tx'): string[] {
@@ -247,6 +255,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         from: { type: 'string' },
         'include-uncommitted': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...DEFINITION_OPTIONS,
         // Organisations, channels, the caller, per-step transient data and channel (orgOptions.ts).
         ...ORG_FLAGS,
       },
@@ -326,6 +335,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (command !== 'launch' && (v.identity !== undefined || v['identity-attr'] !== undefined)) {
     throw new UsageError('--identity and --identity-attr choose who calls the --tx and --query of launch');
   }
+  const definitionFlag = definitionFlagGiven(v);
+  if (definitionFlag && command !== 'launch') throw new UsageError(`${definitionFlag} defines the chaincode that launch starts; ${command} does not take it`);
   if (command === 'peer') return { command: 'peer', config };
   if (command !== 'launch' && command !== 'replay') throw new UsageError(`unknown command ${command}`);
   for (const [flag, value, problem] of [
@@ -364,6 +375,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     watch: !!v.watch,
     caller: callerSpec(v, config.mspId),
     config,
+    definitionPolicies: definitionPolicyInput(v),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { isUtf8 } from 'buffer';
 import type { TransactionStep } from './options';
+import type { EndorsementMismatch } from '../engine/transactions/endorsers';
 import type { CreatorFields } from './caller';
 
 /** Marks bytes printed as base64: the same form the peer's records use for non-text arguments. */
@@ -29,6 +30,11 @@ export interface ResultLine extends PrintedPayload {
   readonly message: string;
   readonly validation: string;
   readonly event: ({ readonly name: string } & PrintedPayload) | null;
+  /**
+   * Only when the endorsing peers disagree ("ProposalResponsePayloads do not match"): each peer
+   * whose response differs from the first one's, with the differences of their read/write sets.
+   */
+  readonly mismatches?: TransactionOutcome['mismatches'];
 }
 
 /** The peer refused to run the step at all (e.g. the chaincode went away): no txId, no status. */
@@ -84,6 +90,8 @@ export interface TransactionOutcome {
   readonly payload: Uint8Array;
   readonly validation: string;
   readonly event: { readonly eventName: string; readonly payload: Uint8Array } | null;
+  /** The embedded peer's endorsers that disagree with the first (ExecuteResult.mismatches). */
+  readonly mismatches?: readonly EndorsementMismatch[];
 }
 
 /** What a result line says of the outcome (the watch's re-run lines say the same). */
@@ -95,6 +103,7 @@ export function outcomeFields(r: TransactionOutcome): Omit<ResultLine, 'index' |
     ...printedPayload(r.payload),
     validation: r.validation,
     event: r.event ? { name: r.event.eventName, ...printedPayload(r.event.payload) } : null,
+    ...(r.mismatches ? { mismatches: r.mismatches } : {}),
   };
 }
 

@@ -15,7 +15,8 @@ import type { LedgerBackgroundError } from './peer/types';
 import type { Disposable } from './util/events';
 import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
-import { startEngineGateway, type EngineGateway } from './gateway/engineGateway';
+import type { ChaincodeDefinitionOnChannel } from './lifecycle/definitions';
+import { orgGatewayPort, startEngineGateways, type EngineGateway } from './gateway/engineGateway';
 import { GatewayListenError } from './gateway/gatewayServer';
 
 /**
@@ -46,9 +47,14 @@ export class Engine {
     readonly transactions: TransactionPipeline,
     /** Launches a chaincode on every org's peer. */
     readonly launcher: NetworkLauncher,
-    /** The Fabric Gateway client applications connect to (the first org's peer); null when config.gatewayPort is null. */
-    readonly gateway: EngineGateway | null,
+    /** Each org's peer's Fabric Gateway, in org order; none when config.gatewayPort is null. */
+    readonly gateways: readonly EngineGateway[],
   ) {}
+
+  /** The first org's Gateway (the one the CLI and the editor announce); null when it is off. */
+  get gateway(): EngineGateway | null {
+    return this.gateways[0] ?? null;
+  }
 
   /** A ledger's background work (compaction, snapshots) failed on any org's peer: someone must hear of it. */
   onLedgerError(listener: (e: LedgerBackgroundError) => void): Disposable {
@@ -81,6 +87,26 @@ export class Engine {
 
   get processes(): OrgNode['processes'] {
     return this.orgs[0].processes;
+  }
+
+  /**
+   * Defines a chaincode on a channel (default: the configured one) with its endorsement policy and
+   * collections, as Fabric's approve and commit do; a later call redefines it (next sequence). From
+   * then on its transactions are endorsed and validated against that policy, and its private data
+   * is checked against those collections (plus the implicit ones): a collection it does not define
+   * fails as on Fabric. Read the policies with lifecycle/definitionPolicies.ts' readDefinitionPolicies.
+   */
+  defineChaincode(
+    chaincode: { readonly name: string; readonly version: string },
+    policies: Pick<ChaincodeDefinitionOnChannel, 'endorsementPolicy' | 'collections'>,
+    channel: string = this.settings.channel,
+  ): ChaincodeDefinitionOnChannel {
+    return this.transactions.definitions.define(channel, {
+      name: chaincode.name,
+      version: chaincode.version,
+      endorsementPolicy: policies.endorsementPolicy,
+      collections: policies.collections,
+    });
   }
 
   /** Makes a system chaincode (run in-process) available to every org's peer under `path`. */
@@ -140,16 +166,17 @@ export class Engine {
         caller.peer.creator,
       );
       const gatewayParts = { config, nodes, pipeline: transactions, launcher };
-      const gateway =
+      const { onGatewayPortTaken } = options;
+      const gateways =
         config.gatewayPort === null
-          ? null
-          : await startEngineGateway(gatewayParts, config.gatewayPort).catch((err: unknown) => {
-              const { onGatewayPortTaken } = options;
-              if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT && onGatewayPortTaken)) throw err;
-              onGatewayPortTaken(`port ${DEFAULT_GATEWAY_PORT} is in use: the Fabric Gateway listens on a free port instead`);
-              return startEngineGateway(gatewayParts, 0);
+          ? []
+          : await startEngineGateways(gatewayParts, config.gatewayPort, (index, err) => {
+              // Another process (another peer, a Fabric test network) has the usual port: a free one.
+              if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT && onGatewayPortTaken)) return undefined;
+              onGatewayPortTaken(`port ${orgGatewayPort(DEFAULT_GATEWAY_PORT, index)} is in use: ${nodes[index].peer.name}'s Fabric Gateway listens on a free port instead`);
+              return 0;
             });
-      return new Engine(config, nodes, transactions, launcher, gateway);
+      return new Engine(config, nodes, transactions, launcher, gateways);
     } catch (err) {
       await Promise.all(nodes.map((n) => n.dispose().catch(() => undefined)));
       throw err;
@@ -158,7 +185,7 @@ export class Engine {
 
   /** Stops every chaincode it launched (containers stopped and removed), then the peers. */
   async dispose(): Promise<void> {
-    await this.gateway?.server.stop();
+    await Promise.all(this.gateways.map((g) => g.server.stop()));
     this.launcher.dispose();
     await Promise.all(this.orgs.map((n) => n.dispose()));
     this.transactions.dispose();

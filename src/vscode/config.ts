@@ -29,6 +29,22 @@ export class Config {
     return engineConfigFrom(<T>(key: string) => section.get<T>(key), this.defaultDataDir);
   }
 
+  /** `chaincode.identity`: who the editor's transactions are signed as (identities/identityRef.ts reads it); '' = chaincode.mspId's User1. */
+  get identity(): string {
+    return vscode.workspace.getConfiguration('chaincode').get<string>('identity') ?? '';
+  }
+
+  /** Makes `text` (`MSPID/NAME`) the calling identity: in the workspace's settings when a folder is open, else the user's. */
+  async setIdentity(text: string): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration('chaincode').update('identity', text, target);
+  }
+
+  /** `chaincode.endorsementPolicy`: signature-policy text ('' = the channel's default, a majority of the orgs). */
+  get endorsementPolicy(): string {
+    return vscode.workspace.getConfiguration('chaincode').get<string>('endorsementPolicy') ?? '';
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();

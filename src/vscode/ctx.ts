@@ -3,6 +3,7 @@
  * engine host, debug sessions), plus a few helpers over them. Built once by activate.
  */
 import * as vscode from 'vscode';
+import { isPeerSystemChaincode } from '../engine/chaincodeId';
 import type { RunningChaincode } from '../engine/launch/types';
 import type { HandlerInfo } from '../engine/peer/types';
 import { Config } from './config';
@@ -78,12 +79,14 @@ export class Ctx implements vscode.Disposable {
     return this.engine.ensureStarted();
   }
 
+  /** The user's chaincodes' handlers: the peer's own system chaincodes (qscc…) are part of the peer, not offered or listed. */
   handlers(): HandlerInfo[] {
-    return this.engine.current?.peer.handlers() ?? [];
+    return (this.engine.current?.peer.handlers() ?? []).filter((h) => !isPeerSystemChaincode(h.chaincodeId));
   }
 
+  /** The user's chaincodes the launcher runs (not the peer's own system chaincodes). */
   running(): RunningChaincode[] {
-    return this.engine.current?.launcher.running() ?? [];
+    return (this.engine.current?.launcher.running() ?? []).filter((r) => !isPeerSystemChaincode(r.ccid));
   }
 
   inFlightTxIds(ccid: string): string[] {

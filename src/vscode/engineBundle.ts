@@ -21,6 +21,9 @@ export { defaultTestFile, exportTest } from '../engine/replay/testExport';
 export { ChaincodeWatch } from '../engine/watch/chaincodeWatch';
 export { awaitNewRegistration, relaunch } from '../engine/watch/restart';
 export { buildBeforeLaunch } from '../engine/watch/typescriptBuild';
+/** Identities and endorsement policies (src/vscode/identities, endorsementPolicy.ts): parsed as the engine parses them. */
+export { checkIdentitySpec, customAttributes, parseAttributeList } from '../engine/msp/fabricCa';
+export { parsePolicy } from '../engine/policy/policyDsl';
 
 /** F5 starts chaincode itself, so the editor's peer always accepts a registration nobody launched. */
 export function startEngine(config: EngineConfig, onGatewayPortTaken: (note: string) => void): Promise<Engine> {

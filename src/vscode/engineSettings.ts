@@ -186,6 +186,9 @@ function settingKeyOf(chain: readonly ChainedError[], config: EngineConfig): str
   if (any((e) => e.name === 'PortInUseError' || /\bEADDRINUSE\b/.test(e.message))) return 'peer.port';
   if (any((e) => /\b(EADDRNOTAVAIL|ENOTFOUND)\b/.test(e.message) && /listen|bind|address added/i.test(e.message))) return 'peer.host';
   if (any((e) => e.name === 'ChannelNotFoundError' || e.name === 'InvalidChannelNameError')) return 'channel';
+  // The calling identity the editor reads from its setting (identities/), and the policy no set of the network's peers satisfies.
+  if (any((e) => e.name === 'IdentityRefError' || e.name === 'UnknownOrganizationError')) return 'identity';
+  if (any((e) => e.name === 'EndorsementPlanError' || (e.name === 'PolicyParseError' && e.message.includes('chaincode.endorsementPolicy')))) return 'endorsementPolicy';
   if (any((e) => e.name === 'ImageBuildError' || e.name === 'ImageMissingError' || /building (dependencies )?image \S+ failed|does not exist and no builder/.test(e.message))) {
     const image = BASE_IMAGE_SETTINGS.find(([language]) => any((e) => namesImage(e.message, config.baseImages[language])));
     if (image) return image[1];

@@ -1,7 +1,8 @@
 /**
  * The extension's entry point: it only wires the parts together. Each part can be read alone:
  * ctx.ts (what they share), engineHost.ts (the embedded peer and launcher), tree/ (the views),
- * commands/ (one registerCommands wrapper), debug/ (F5), documents/ (read-only JSON), statusBar.ts.
+ * commands/ (one registerCommands wrapper), debug/ (F5), documents/ (read-only JSON), statusBar.ts,
+ * identities/ (who calls), endorsement/ (the endorsement policy setting).
  */
 import * as vscode from 'vscode';
 import { registerAllCommands } from './commands';
@@ -11,6 +12,8 @@ import { Ctx } from './ctx';
 import { debugChaincode, trackDebugTarget } from './debug/f5';
 import { ChaincodeDebugProvider, registerDebugProvider } from './debug/provider';
 import { ChaincodeDocuments } from './documents/documents';
+import { EndorsementPolicySetting } from './endorsement/endorsementPolicySetting';
+import { IdentityStatusBar } from './identities/identityStatusBar';
 import { PeerStatusBar } from './statusBar';
 import { readyCount } from './tree/chaincodes/model';
 import { ChaincodeViews } from './tree/views';
@@ -21,6 +24,8 @@ export interface ChaincodeExtensionApi {
   readonly ctx: Ctx;
   readonly views: ChaincodeViews;
   readonly statusBar: PeerStatusBar;
+  /** The calling identity's status bar item. */
+  readonly identityStatusBar: IdentityStatusBar;
   /** The `chaincode` debug type's configuration provider, as registered with VS Code. */
   readonly debugProvider: ChaincodeDebugProvider;
 }
@@ -33,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
   const docs = new ChaincodeDocuments(ctx);
   const views = new ChaincodeViews(ctx);
   const statusBar = new PeerStatusBar();
-  context.subscriptions.push(ctx, docs, views, statusBar);
+  const identityStatusBar = new IdentityStatusBar(ctx);
+  context.subscriptions.push(ctx, docs, views, statusBar, identityStatusBar, new EndorsementPolicySetting(ctx));
   registerAllCommands(ctx, views, docs);
   const debugProvider = registerDebugProvider(ctx);
   registerCommands(ctx, { 'chaincode.debugChaincode': () => debugChaincode(debugProvider) });
@@ -61,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ChaincodeExtensionAp
   void offerDebugForNewProjects(ctx);
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   ctx.log.info(vscode.l10n.t('Chaincode Launcher {0} activated', version));
-  return { version, ctx, views, statusBar, debugProvider };
+  return { version, ctx, views, statusBar, identityStatusBar, debugProvider };
 }
 
 export async function deactivate(): Promise<void> {

@@ -199,4 +199,17 @@ describe('CLI options', () => {
     assert.throws(() => launch(['--version', '1 0']), /--version: invalid chaincode version '1 0'/);
     assert.equal(launch(['--name', 'my_cc-2', '--version', '1.0.0-rc.1+b7']).name, 'my_cc-2');
   });
+  test('the definition flags: kept as text for launch (parsed before anything starts), refused by other commands', () => {
+    const cmd = parseCli(['launch', 'cc', '--endorsement-policy', "AND('Org1MSP.peer','Org2MSP.peer')", '--collections-config', 'c.json']) as LaunchCommand;
+    assert.deepEqual(cmd.definitionPolicies, { endorsementPolicy: "AND('Org1MSP.peer','Org2MSP.peer')", collectionsConfig: 'c.json' });
+    assert.deepEqual((parseCli(['launch', 'cc']) as LaunchCommand).definitionPolicies, {});
+    assert.throws(() => parseCli(['peer', '--endorsement-policy', "OR('Org1MSP.peer')"]), {
+      name: 'UsageError',
+      message: '--endorsement-policy defines the chaincode that launch starts; peer does not take it',
+    });
+    assert.throws(() => parseCli(['replay', 'abc', '--collections-config', 'c.json']), {
+      name: 'UsageError',
+      message: /--collections-config defines the chaincode that launch starts; replay/,
+    });
+  });
 });

@@ -120,7 +120,7 @@ describe('Watch: restart and re-run on save', function () {
       await editAndSave(source(), ORIGINAL, EDITED);
       const rerun = await waitFor(() => engine.transactions.transactions({ chaincode: ccid }).find((r) => !before.has(r.txId)), 60_000, 'the transaction run again after the save');
       assert.deepStrictEqual([rerun.fn, rerun.args], ['TransferAsset', ['watch1', 'Alice']]);
-      assert.strictEqual(rerun.validation, 'VALID');
+      assert.strictEqual(rerun.validation, 'VALID', `the re-run: ${rerun.status} ${rerun.message}`);
       assert.notStrictEqual(readyHandlerId(engine, ccid), handler, 'the chaincode was restarted');
       const written = rerun.rwset.writes.find((w) => w.key === 'watch1');
       assert.strictEqual(JSON.parse(written?.value?.toString() ?? '{}').Owner, 'ALICE', 'the edit runs');

@@ -14,7 +14,12 @@ import { RESTART_SETTINGS } from '../../src/engine/engine';
 import { ExternalAddressError } from '../../src/engine/launch/externalAddress';
 import { ChannelNotFoundError } from '../../src/engine/peer/peer';
 import { PortInUseError } from '../../src/engine/peer/server';
+import { parsePolicy } from '../../src/engine/policy';
+import { EndorsementPlanError } from '../../src/engine/transactions/endorsers';
+import { POLICY_SETTING } from '../../src/vscode/endorsement/policyDefinitions';
 import { engineConfigFrom, RESTART_ONLY_SETTINGS, settingOfError } from '../../src/vscode/engineSettings';
+import { parseIdentityRef } from '../../src/vscode/identities/identityRef';
+import { UnknownOrganizationError } from '../../src/vscode/identities/networkIdentities';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const config = resolveConfig({ baseImages: { node: 'example.test/node-base:2.5', java: 'example.test/java-base:2.5' } });
@@ -121,5 +126,32 @@ describe('settings: the one an error is about', () => {
     assert.equal(settingOfError(new ChannelNotFoundError('other'), config), 'chaincode.channel');
     assert.equal(settingOfError(new Error('The asset asset1 does not exist'), config), undefined);
     assert.equal(settingOfError('a string', config), undefined);
+  });
+
+  it('the calling identity and the endorsement policy: chaincode.identity, chaincode.endorsementPolicy', () => {
+    assert.equal(
+      settingOfError(
+        thrown(() => parseIdentityRef('Org1MSP/', 'Org1MSP')),
+        config,
+      ),
+      'chaincode.identity',
+    );
+    assert.equal(settingOfError(new UnknownOrganizationError("Org9MSP is not one of the network's organisations (Org1MSP, Org2MSP)"), config), 'chaincode.identity');
+    assert.equal(
+      settingOfError(
+        thrown(() => parsePolicy("OR('Org1MSP.peer'", POLICY_SETTING)),
+        config,
+      ),
+      'chaincode.endorsementPolicy',
+    );
+    assert.equal(
+      settingOfError(
+        thrown(() => parsePolicy("OR('Org1MSP.peer'", 'collections_config.json:3:5')),
+        config,
+      ),
+      undefined,
+      "a collection's policy is not the setting's",
+    );
+    assert.equal(settingOfError(new EndorsementPlanError('no combination of peers can be derived which satisfy the endorsement policy'), config), 'chaincode.endorsementPolicy');
   });
 });

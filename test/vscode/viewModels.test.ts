@@ -157,6 +157,12 @@ describe('Transactions view model', () => {
     assert.match(nodes[1].description ?? '', /^200 · 12 ms · basic:1\.0/);
     assert.equal(nodes[1].contextValue, 'committedTransaction');
   });
+
+  it('says who called: MSPID/NAME from the creator certificate, in the description and the tooltip', () => {
+    const [node] = transactionNodes([record({ creator: { mspId: 'Org2MSP', subject: 'C=US, OU=client, CN=auditor1' } })], 3);
+    assert.match(node.description ?? '', / · basic:1\.0 · Org2MSP\/auditor1 · /);
+    assert.match(node.tooltip ?? '', /called by Org2MSP\/auditor1 \(C=US, OU=client, CN=auditor1\)/);
+  });
 });
 
 describe('log tags', () => {

@@ -1,7 +1,8 @@
 /**
  * The Gateway as the engine starts it: qscc and _lifecycle deployed on every org's peer as a system chaincode (as
- * Fabric deploys its system chaincodes when a peer starts), then the Gateway's services on their
- * port, as the first organisation's peer0, over the network's pipeline.
+ * Fabric deploys its system chaincodes when a peer starts), then each org's peer0 serves the
+ * Gateway's services on its own port (the test network's: Org1 7051, Org2 9051, Org3 11051), over
+ * the network's pipeline.
  */
 import type { EngineConfig } from '../config';
 import type { NetworkLauncher } from '../network/networkLauncher';
@@ -28,14 +29,53 @@ export interface EngineGatewayParts {
   readonly launcher: NetworkLauncher;
 }
 
-export async function startEngineGateway(parts: EngineGatewayParts, port: number): Promise<EngineGateway> {
+/**
+ * The Gateway port of the org at `index` (`port` is the first org's): 2000 apart as in Fabric's test
+ * network; 0 stays 0 (ephemeral) for all.
+ */
+export function orgGatewayPort(port: number, index: number): number {
+  return port === 0 ? 0 : port + 2000 * index;
+}
+
+/**
+ * Every org's Gateway, the first org's first. `portFor(index)` is where the org's Gateway listens;
+ * `onListenError(index, err)` may give another port to try (a port in use), else the error stands.
+ */
+export async function startEngineGateways(
+  parts: EngineGatewayParts,
+  port: number,
+  retryPort: (index: number, err: unknown) => number | undefined = () => undefined,
+): Promise<EngineGateway[]> {
+  await deploySystemChaincodes(parts);
+  const gateways: EngineGateway[] = [];
+  try {
+    for (let i = 0; i < parts.nodes.length; i++) {
+      const start = (p: number): Promise<EngineGateway> => startOrgGateway(parts, parts.nodes[i], p);
+      gateways.push(
+        await start(orgGatewayPort(port, i)).catch((err: unknown) => {
+          const other = retryPort(i, err);
+          if (other === undefined) throw err;
+          return start(other);
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(gateways.map((g) => g.server.stop().catch(() => undefined)));
+    throw err;
+  }
+  return gateways;
+}
+
+async function deploySystemChaincodes(parts: EngineGatewayParts): Promise<void> {
   for (const node of parts.nodes) node.systemChaincodes.register(QSCC_NAME, new LedgerQuerier(ledgerBlocks(node.peer)));
   await parts.launcher.launch({
     kind: 'deployment',
     definition: { name: QSCC_NAME, version: SYSTEM_CHAINCODE_VERSION, mode: 'system', language: 'node', path: QSCC_NAME },
   });
   await startLifecycle({ dataDir: parts.config.dataDir, nodes: parts.nodes, pipeline: parts.pipeline, launcher: parts.launcher });
-  const home = parts.nodes[0];
+}
+
+async function startOrgGateway(parts: EngineGatewayParts, home: OrgNode, port: number): Promise<EngineGateway> {
   const org = await gatewayOrgOf(
     home.org,
     parts.nodes.map((n) => n.org),

@@ -67,7 +67,9 @@ export class GatewayService {
     const { proposal, caller } = this.validate(request.proposed_transaction as SignedProposal, (message) => failed(status.FAILED_PRECONDITION, message));
     let simulation: Simulation;
     try {
-      simulation = await untilCallEnds(this.backend.pipeline.evaluate(proposal, caller), ctx, 'evaluate timeout expired');
+      // As Fabric's Gateway: on the orgs the client targets, else on this Gateway's own peer.
+      const targets = request.target_organizations?.length ? request.target_organizations : [this.endpoints.self.mspId];
+      simulation = await untilCallEnds(this.backend.pipeline.evaluate(proposal, caller, targets), ctx, 'evaluate timeout expired');
     } catch (err) {
       if (err instanceof GatewayStatusError) throw err;
       // The peer could not run it (the chaincode went away meanwhile): a payload-less 500.

@@ -61,6 +61,11 @@ export class PeerGateway {
     let port = options.port;
     // Error details name the peer as clients know it; the port is known once bound.
     const peers = options.endorsers ?? [{ peerName: options.peerName, mspId: options.mspId }];
+    // The other orgs' peers are 2000 ports apart, as in the test network, counted from this one's.
+    const selfIndex = Math.max(
+      0,
+      peers.findIndex((p) => p.peerName === options.peerName),
+    );
     const endpoints: Endpoints = {
       self: {
         get address(): string {
@@ -73,7 +78,7 @@ export class PeerGateway {
           0,
           peers.findIndex((p) => p.peerName === peerName),
         );
-        return { address: `${peerName}:${port + 2000 * index}`, mspId };
+        return { address: `${peerName}:${port + 2000 * (index - selfIndex)}`, mspId };
       },
     };
     const services = {

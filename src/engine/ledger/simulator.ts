@@ -4,7 +4,20 @@
  * saw; writes are collected into the read/write set the commit applies. Invalid requests throw an
  * Error whose message the handler sends back to the shim as an ERROR.
  */
-import type { HistoryEntry, MetadataWrite, Namespace, QueryOptions, QueryPage, ReadEntry, ReadWriteSet, StateEntry, StateReader, WriteEntry } from './types';
+import type { HistoryEntry, MetadataWrite, Namespace, QueryOptions, QueryPage, ReadEntry, ReadWriteSet, StateEntry, StateReader, Version, WriteEntry } from './types';
+
+/**
+ * What the endorsing peer enforces on private data (privateData/collectionRules.ts): the collection
+ * exists and the creator may read or write it, this peer holds its plaintext or only its hashes, and
+ * values past their blockToLive are gone. Each check throws with Fabric's words.
+ */
+export interface CollectionGuard {
+  checkRead(chaincode: string, collection: string): void;
+  checkWrite(chaincode: string, collection: string): void;
+  checkHash(chaincode: string, collection: string): void;
+  peerStores(chaincode: string, collection: string): boolean;
+  expired(chaincode: string, collection: string, version: Version): boolean;
+}
 
 export class TxSimulator {
   private readonly reads = new Map<string, ReadEntry>();
@@ -21,6 +34,8 @@ export class TxSimulator {
     private readonly state: StateReader,
     readonly channel: string,
     private readonly txId: string,
+    /** Absent: private data is not restricted (a chaincode nobody defined, replay). */
+    private readonly collections?: CollectionGuard,
   ) {}
 
   getState(chaincode: string, key: string): Buffer | undefined {
@@ -29,41 +44,52 @@ export class TxSimulator {
 
   getPrivateData(chaincode: string, collection: string, key: string): Buffer | undefined {
     requireCollection(collection, 'read private data');
-    return this.read(chaincode, collection, key)?.value;
+    this.collections?.checkRead(chaincode, collection);
+    const entry = this.read(chaincode, collection, key);
+    // A peer of an org that is not a member holds only the hash (Fabric's query_executor.go).
+    if (entry && this.collections && !this.collections.peerStores(chaincode, collection)) {
+      throw new Error(
+        `private data matching public hash version is not available. Public hash version = {BlockNum: ${entry.version.blockNum}, TxNum: ${entry.version.txNum}}, Private data version = <nil>`,
+      );
+    }
+    return entry?.value;
   }
 
   getPrivateDataHash(chaincode: string, collection: string, key: string): Buffer | undefined {
     requireCollection(collection, 'read a private data hash');
+    this.collections?.checkHash(chaincode, collection);
     const ns = this.ns(chaincode);
-    this.recordRead(ns, collection, key, this.state.getPrivateData(ns, collection, key));
-    return this.state.getPrivateDataHash(ns, collection, key);
+    const entry = this.state.getPrivateData(ns, collection, key);
+    this.recordRead(ns, collection, key, entry);
+    return this.live(ns, collection, entry) ? this.state.getPrivateDataHash(ns, collection, key) : undefined;
   }
 
   /** The key's metadata (e.g. VALIDATION_PARAMETER); collection '' = public state. */
   getStateMetadata(chaincode: string, collection: string, key: string): Record<string, Buffer> {
+    if (collection !== '') this.collections?.checkRead(chaincode, collection);
     return { ...this.read(chaincode, collection, key)?.metadata };
   }
 
   /** Writes a key; an empty value is a delete, as Fabric's rwsetutil treats it. */
   putState(chaincode: string, collection: string, key: string, value: Buffer): void {
-    this.checkWrite(key);
+    this.checkWrite(key, chaincode, collection);
     this.addWrite({ channel: this.channel, chaincode, collection, key, value: value.length === 0 ? null : value });
   }
 
   delState(chaincode: string, collection: string, key: string): void {
-    this.checkWrite(key);
+    this.checkWrite(key, chaincode, collection);
     this.addWrite({ channel: this.channel, chaincode, collection, key, value: null });
   }
 
   /** Removes private data and its hash for good (Fabric 2.5's PurgePrivateData). */
   purgePrivateData(chaincode: string, collection: string, key: string): void {
     requireCollection(collection, 'purge private data');
-    this.checkWrite(key);
+    this.checkWrite(key, chaincode, collection);
     this.addWrite({ channel: this.channel, chaincode, collection, key, value: null, purge: true });
   }
 
   putStateMetadata(chaincode: string, collection: string, key: string, metakey: string, value: Buffer): void {
-    this.checkWrite(key);
+    this.checkWrite(key, chaincode, collection);
     if (metakey === '') throw new Error('a metadata key (metakey) must not be empty');
     const write: MetadataWrite = { channel: this.channel, chaincode, collection, key, metakey, value };
     this.metadataWrites.set(JSON.stringify([chaincode, collection, key, metakey]), write);
@@ -71,18 +97,18 @@ export class TxSimulator {
 
   /** Keys in [startKey, endKey) of public state or a collection; every row returned is recorded as read. */
   getStateRange(chaincode: string, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
-    this.checkQuery(collection, options);
+    this.checkQuery(chaincode, collection, options);
     const ns = this.ns(chaincode);
-    const page = this.state.getStateRange(ns, collection, startKey, endKey, options);
+    const page = this.privateRows(ns, collection, this.state.getStateRange(ns, collection, startKey, endKey, options));
     for (const row of page.rows) this.recordRead(ns, collection, row.key, row);
     return page;
   }
 
   /** A Mango query; every row returned is recorded as read. */
   getQueryResult(chaincode: string, collection: string, query: string, options?: QueryOptions): QueryPage<StateEntry> {
-    this.checkQuery(collection, options);
+    this.checkQuery(chaincode, collection, options);
     const ns = this.ns(chaincode);
-    const page = this.state.getQueryResult(ns, collection, query, options);
+    const page = this.privateRows(ns, collection, this.state.getQueryResult(ns, collection, query, options));
     for (const row of page.rows) this.recordRead(ns, collection, row.key, row);
     return page;
   }
@@ -99,8 +125,24 @@ export class TxSimulator {
   private read(chaincode: string, collection: string, key: string): StateEntry | undefined {
     const ns = this.ns(chaincode);
     const entry = collection === '' ? this.state.getState(ns, key) : this.state.getPrivateData(ns, collection, key);
+    // An expired value keeps its committed version in the read set: the state still holds it (see live).
     this.recordRead(ns, collection, key, entry);
-    return entry;
+    return collection === '' ? entry : this.live(ns, collection, entry);
+  }
+
+  /**
+   * A private entry, or undefined once its collection's blockToLive has passed. The committed state
+   * keeps the entry (the purge is applied when read, not at commit), so reads record its version.
+   */
+  private live(ns: Namespace, collection: string, entry: StateEntry | undefined): StateEntry | undefined {
+    return entry && this.collections?.expired(ns.chaincode, collection, entry.version) ? undefined : entry;
+  }
+
+  /** A query's private rows as this peer has them: none without the plaintext, none past their blockToLive. */
+  private privateRows(ns: Namespace, collection: string, page: QueryPage<StateEntry>): QueryPage<StateEntry> {
+    if (collection === '' || !this.collections) return page;
+    if (!this.collections.peerStores(ns.chaincode, collection)) return { rows: [], bookmark: '' };
+    return { ...page, rows: page.rows.filter((row) => this.live(ns, collection, row)) };
   }
 
   /** The first read of a key wins: it is the version the transaction's logic depended on. */
@@ -118,15 +160,17 @@ export class TxSimulator {
    * Fabric's txSimulator.checkWritePrecondition. An empty key is accepted: the LevelDB state
    * database's ValidateKeyValue checks nothing (the Go and Java shims refuse it themselves).
    */
-  private checkWrite(key: string): void {
+  private checkWrite(key: string, chaincode: string, collection: string): void {
+    if (collection !== '') this.collections?.checkWrite(chaincode, collection);
     if (hasLoneSurrogate(key)) throw new Error(`key ${JSON.stringify(key)} is not a valid UTF-8 string`);
     if (this.privateQueryPerformed) throw this.unsupported('Transaction has already performed queries on pvt data. Writes are not allowed');
     if (this.paginatedQueryPerformed) throw this.unsupported('Transaction has already performed a paginated query. Writes are not allowed');
     this.writePerformed = true;
   }
 
-  private checkQuery(collection: string, options: QueryOptions | undefined): void {
+  private checkQuery(chaincode: string, collection: string, options: QueryOptions | undefined): void {
     if (collection !== '') {
+      this.collections?.checkRead(chaincode, collection);
       if (this.writePerformed) throw this.unsupported('Queries on pvt data is supported only in a read-only transaction');
       this.privateQueryPerformed = true;
     }

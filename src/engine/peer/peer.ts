@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { ChannelLedger } from '../ledger/channelLedger';
 import type { Durability } from '../ledger/logFile';
-import { TxSimulator } from '../ledger/simulator';
+import { TxSimulator, type CollectionGuard } from '../ledger/simulator';
 import type { ChaincodeEventRecord, ReadWriteSet, StateReader } from '../ledger/types';
 import { interpretOutcome, isEndorsable, type ChaincodeResponse } from '../transactions/response';
 import { keptCopy } from '../util/bytes';
@@ -74,6 +74,8 @@ export interface SimulationRequest {
    * ledger as an earlier transaction read it.
    */
   readonly state?: StateReader;
+  /** What this peer enforces on private data for this transaction; absent: nothing (see CollectionGuard). */
+  readonly collections?: CollectionGuard;
 }
 
 /** What the chaincode did: its response, the read/write set it produced and its event. */
@@ -285,7 +287,7 @@ export class Peer {
    * soon as this returns its promise (nothing is awaited before handing it to the handler).
    */
   async simulate(handler: Handler, req: SimulationRequest): Promise<Simulation> {
-    const simulator = new TxSimulator(req.state ?? this.ledger(req.channel).state, req.channel, req.txId);
+    const simulator = new TxSimulator(req.state ?? this.ledger(req.channel).state, req.channel, req.txId, req.collections);
     const execution = handler.execute({ ...req, simulator, timeoutMs: req.timeoutMs ?? this.executeTimeoutMs });
     this.executing++;
     let outcome: ExecutionOutcome;

@@ -12,10 +12,21 @@ import type { Peer } from '../peer/peer';
 import { defaultEndorsementPolicy, SignaturePolicyEvaluator } from '../policy';
 import { endorsementDifferences, type EndorsementDifference } from './endorsementDiff';
 import type { Simulation } from '../peer/peer';
+import type { ChaincodeEventRecord, ReadWriteSet } from '../ledger/types';
+import type { ChaincodeResponse } from './response';
 
 /** No set of the network's peers can satisfy the chaincode's endorsement policy (Fabric's gateway: FAILED_PRECONDITION). */
 export class EndorsementPlanError extends Error {
   override readonly name = 'EndorsementPlanError';
+}
+
+/** What one endorser's simulation produced: what its ProposalResponsePayload commits to. */
+export interface EndorserOutput {
+  readonly peer: string;
+  readonly mspId: string;
+  readonly response: ChaincodeResponse;
+  readonly event: ChaincodeEventRecord | null;
+  readonly readWriteSet: ReadWriteSet;
 }
 
 /** An endorser whose ProposalResponsePayload differs from the first endorser's. */
@@ -23,6 +34,9 @@ export interface EndorsementMismatch {
   readonly peer: string;
   readonly mspId: string;
   readonly differences: readonly EndorsementDifference[];
+  /** Both sides in full, for a side-by-side diff (the editor's): the first endorser's output, and this endorser's. */
+  readonly initial: EndorserOutput;
+  readonly invoked: EndorserOutput;
 }
 
 /** Fabric's message for it (gateway ErrorDetail.message; protoutil.CreateSignedTx before 2.4). */
@@ -93,7 +107,17 @@ export function mismatches(endorsers: readonly Peer[], payloads: readonly Buffer
   const out: EndorsementMismatch[] = [];
   for (let i = 1; i < endorsers.length; i++) {
     if (payloads[i].equals(payloads[0])) continue;
-    out.push({ peer: endorsers[i].name, mspId: endorsers[i].mspId, differences: endorsementDifferences(simulations[0], simulations[i]) });
+    out.push({
+      peer: endorsers[i].name,
+      mspId: endorsers[i].mspId,
+      differences: endorsementDifferences(simulations[0], simulations[i]),
+      initial: endorserOutput(endorsers[0], simulations[0]),
+      invoked: endorserOutput(endorsers[i], simulations[i]),
+    });
   }
   return out;
+}
+
+function endorserOutput(peer: Peer, simulation: Simulation): EndorserOutput {
+  return { peer: peer.name, mspId: peer.mspId, response: simulation.response, event: simulation.event, readWriteSet: simulation.rwset };
 }

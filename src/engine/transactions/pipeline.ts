@@ -5,7 +5,7 @@
  * pipeline tells its listeners when one starts and ends. It decides what happens to a transaction;
  * the peer runs chaincode and keeps the ledger; services at the edge check signatures and translate.
  */
-import type { CommitResult } from '../ledger/blockPlan';
+import type { CommitResult, EndorsementValidator } from '../ledger/blockPlan';
 import type { TransactionFilter } from '../ledger/transactionRecords';
 import type { StateReader, TransactionRecord, ValidationCode } from '../ledger/types';
 import { argBytes, argText } from '../peer/arguments';
@@ -19,13 +19,16 @@ import { MessageType } from '../wire/messages';
 import { ChaincodeDefinitions } from '../lifecycle/definitions';
 import { ChannelMsps } from '../msp';
 import { endorse, transactionPayload, type Endorsed } from './endorsement';
-import { EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
+import { EndorsementPlanError, EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
+import { orgsOutsideDistribution } from '../privateData/transientProtection';
 import { Orderer } from './orderer';
 import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
 import { chaincodeVersionOf } from '../chaincodeId';
+import { PrivateDataRules } from '../privateData/collectionRules';
+import { collectionEndorsementPolicies } from '../privateData/collectionEndorsement';
 
 /** Who called, as the records show it (the edge has checked the identity). */
 export interface Caller {
@@ -155,7 +158,8 @@ export class TransactionPipeline {
       kind === 'query'
         ? this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs?.slice(0, 1)).slice(0, 1)
         : this.planner.plan(channel, handler.chaincodeName, req.endorsingOrgs);
-    const simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
+    let simulated = await this.simulateOn(endorsers, handler, req.chaincode, proposal, kind, req.timeoutMs, announced);
+    if (kind !== 'query' && !req.endorsingOrgs?.length) simulated = await this.endorsedEnough(simulated, req.chaincode, proposal, kind, req.timeoutMs);
     const simulation = simulated.simulations[0];
     const base = recordBase(proposal, handler, kind, simulation, creator, height);
     if (kind === 'query') return this.end(handler, base, 'NOT_VALIDATED', null, announced);
@@ -168,11 +172,16 @@ export class TransactionPipeline {
     return this.end(handler, base, committed.validation, committed.blockNum);
   }
 
-  /** Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query. */
-  async evaluate(proposal: Proposal, caller: Caller): Promise<Simulation> {
+  /**
+   * Gateway Evaluate: simulates a client's proposal without ordering anything; recorded as a query.
+   * It runs on the caller's org's peer, or on a peer of the first of `targetOrgs` (the request's
+   * target organizations) when the client names some.
+   */
+  async evaluate(proposal: Proposal, caller: Caller, targetOrgs?: readonly string[]): Promise<Simulation> {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
-    const [simulation] = (await this.simulateOn([this.peer], handler, proposal.chaincodeName, proposal, 'query')).simulations;
+    const on = targetOrgs?.length ? this.planner.plan(proposal.channel, handler.chaincodeName, targetOrgs.slice(0, 1)) : [this.peer];
+    const [simulation] = (await this.simulateOn(on, handler, proposal.chaincodeName, proposal, 'query')).simulations;
     this.end(handler, recordBase(proposal, handler, 'query', simulation, caller, height), 'NOT_VALIDATED', null);
     return simulation;
   }
@@ -186,9 +195,28 @@ export class TransactionPipeline {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
-    const endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
-    const simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
+    let endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
+    let simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
+    if (!endorsingOrgs?.length) {
+      simulated = await this.endorsedEnough(simulated, proposal.chaincodeName, proposal, kind);
+      endorsers = [...simulated.peers];
+    }
     const base = recordBase(proposal, handler, kind, simulated.simulations[0], caller, height);
+    const untrusted =
+      endorsingOrgs?.length || Object.keys(proposal.transient).length === 0
+        ? []
+        : orgsOutsideDistribution(
+            this.definitions,
+            proposal.channel,
+            simulated.simulations[0].rwset,
+            simulated.peers.map((p) => p.mspId),
+          );
+    if (untrusted.length > 0) {
+      this.end(handler, base, 'NOT_COMMITTED', null);
+      throw new EndorsementPlanError(
+        `requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [${untrusted.join(' ')}]; retry specifying trusted endorsing organizations to protect transient data`,
+      );
+    }
     const refused = simulated.simulations.findIndex((sim) => sim.failure !== null || assemblyError(sim.response) !== null);
     if (refused >= 0) {
       const sim = simulated.simulations[refused];
@@ -313,7 +341,7 @@ export class TransactionPipeline {
       ),
     );
     const request = simulationRequest(proposal, kind, timeoutMs);
-    const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], request)));
+    const simulations = Promise.all(endorsers.map((p, i) => p.simulate(handlers[i], { ...request, collections: this.collectionRules(p, proposal) })));
     if (announced) {
       this.txStarted.fire({
         handlerId: handlers[0].id,
@@ -327,6 +355,63 @@ export class TransactionPipeline {
       });
     }
     return { peers: endorsers, handler, simulations: await simulations };
+  }
+
+  /**
+   * As Fabric's gateway plans from the first endorsement (endorse.go planFromFirstEndorser): what
+   * the transaction writes may need more orgs than the chaincode's policy alone (a key-level policy,
+   * a collection's endorsement policy, another org's implicit collection). When the endorsers so far
+   * would not pass validation against the state as committed now, the other peers are added in
+   * network order, each running the proposal too, until they would; if none suffice, the commit says
+   * ENDORSEMENT_POLICY_FAILURE. A failed simulation is left for the caller to report.
+   */
+  private async endorsedEnough(simulated: Simulated, chaincode: string, proposal: Proposal, kind: TransactionKind, timeoutMs?: number): Promise<Simulated> {
+    const first = simulated.simulations[0];
+    if (first.failure !== null || assemblyError(first.response) !== null) return simulated;
+    // Only peers that run the chaincode can endorse (one run by hand may be on some orgs' peers only).
+    const others = this.peers.filter((p) => !simulated.peers.includes(p) && p.registry.resolve(chaincode)?.state === 'ready');
+    if (others.length === 0) return simulated;
+    const passes = (peers: readonly Peer[]): boolean =>
+      this.validatorFor(
+        proposal,
+        peers.map((p) => Buffer.from(p.signer.serialized)),
+      ).validate(first.rwset, this.committedMetadata(proposal.channel)) === 'VALID';
+    if (passes(simulated.peers)) return simulated;
+    const needed: Peer[] = [];
+    for (const peer of others) {
+      needed.push(peer);
+      if (passes([...simulated.peers, ...needed])) break;
+    }
+    if (!passes([...simulated.peers, ...needed])) return simulated;
+    const more = await this.simulateOn(needed, simulated.handler, chaincode, proposal, kind, timeoutMs, false);
+    return { peers: [...simulated.peers, ...more.peers], handler: simulated.handler, simulations: [...simulated.simulations, ...more.simulations] };
+  }
+
+  /** The commit's endorsement validation for a transaction endorsed by `endorsers` (serialized identities). */
+  private validatorFor(proposal: Proposal, endorsers: readonly Buffer[]): EndorsementValidator {
+    return endorsementValidator(
+      this.msps,
+      this.planner.policy(proposal.channel, proposal.chaincodeName),
+      endorsers,
+      collectionEndorsementPolicies(this.definitions, proposal.channel, this.msps),
+    );
+  }
+
+  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer. */
+  private committedMetadata(channel: string): Parameters<EndorsementValidator['validate']>[1] {
+    const state = this.peer.ledger(channel).state;
+    return (chaincode, collection, key) =>
+      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
+  }
+
+  /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
+  private collectionRules(peer: Peer, proposal: Proposal): PrivateDataRules {
+    return new PrivateDataRules(this.definitions, this.msps, {
+      channel: proposal.channel,
+      peerMspId: peer.mspId,
+      creator: proposal.creator,
+      lastBlock: peer.ledger(proposal.channel).height,
+    });
   }
 
   /** Each endorser's ProposalResponsePayload and endorsement; the ones that differ from the first, when any do. */
@@ -349,7 +434,6 @@ export class TransactionPipeline {
   /** Orders the envelope and waits for its block; whoever waits on its commit status hears of it. */
   private async order(proposal: Proposal, base: RecordBase, envelope: Buffer, endorsed: EndorsedBy): Promise<CommitResult> {
     const privateData = endorsed.first.privateResults;
-    const policy = this.planner.policy(proposal.channel, proposal.chaincodeName);
     const committed = await this.orderer.submit(proposal.channel, {
       txId: proposal.txId,
       timestamp: proposal.timestampMs,
@@ -357,9 +441,8 @@ export class TransactionPipeline {
       record: base,
       envelope,
       ...(privateData ? { privateData } : {}),
-      endorsements: endorsementValidator(
-        this.msps,
-        policy,
+      endorsements: this.validatorFor(
+        proposal,
         endorsed.endorsements.map((e) => Buffer.from(e.endorser)),
       ),
     });

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { serveSpecOf } from '../debug/ccaasSessions';
 import { chaincodeIdOfTarget, orCancel } from './registerCommands';
-import { chaincodeNameOf, chaincodeVersionOf, isPeerSystemChaincode } from '../../engine/chaincodeId';
+import { chaincodeNameOf, chaincodeVersionOf } from '../../engine/chaincodeId';
 
 async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (ccid: string) => boolean = () => true): Promise<string> {
   const given = chaincodeIdOfTarget(arg);
@@ -18,7 +18,7 @@ async function pickChaincode(ctx: Ctx, arg: unknown, title: string, filter: (cci
       ...ctx.folders.keys(),
     ]),
   ]
-    .filter((ccid) => !isPeerSystemChaincode(ccid) && filter(ccid))
+    .filter(filter)
     .sort();
   if (ids.length === 0) throw new Error(vscode.l10n.t('No chaincode is running.'));
   if (ids.length === 1) return ids[0];

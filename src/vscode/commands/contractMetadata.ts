@@ -3,6 +3,8 @@
  * `org.hyperledger.fabric:GetMetadata` that fabric-contract-api, fabric-contract-api-go and Java's
  * contract router all answer). No vscode here.
  */
+import { parseTransientMap } from '../../engine/transactions/transientMap';
+
 export const GET_METADATA = 'org.hyperledger.fabric:GetMetadata';
 
 /** What the metadata says a parameter's value is (the JSON schema keywords the contract APIs use). */
@@ -163,11 +165,11 @@ export function parseArgs(text: string): string[] {
   return [...t.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3])));
 }
 
-/** Transient data typed as a JSON object of strings (values that are not strings are serialised). */
-export function parseTransient(text: string): Record<string, string> | undefined {
+/**
+ * Transient data typed as a JSON object, read as the CLI's `--transient` reads it (strings as UTF-8,
+ * `base64:` as the bytes, other values as their JSON text); empty: none. Errors never quote the text.
+ */
+export function parseTransient(text: string): Record<string, Buffer> | undefined {
   const t = text.trim();
-  if (t === '') return undefined;
-  const parsed = JSON.parse(t) as unknown;
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('transient data: expected a JSON object');
-  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return t === '' ? undefined : parseTransientMap(t, 'transient data');
 }

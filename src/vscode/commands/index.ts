@@ -5,6 +5,8 @@ import type { ChaincodeViews } from '../tree/views';
 import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from './chaincodeCommands';
 import { copyClientEnvironment } from './gatewayCommands';
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
+import { identityCommands } from './identityCommands';
+import { invokeAs } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
 import { networkCommands } from './networkCommands';
 import { runOnTarget } from './networkTransaction';
@@ -25,6 +27,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.restartChaincode': (arg?: unknown) => restartChaincode(ctx, arg),
     'chaincode.invokeTransaction': (arg?: unknown) => runOnTarget(ctx, docs, 'invoke', arg),
     'chaincode.queryChaincode': (arg?: unknown) => runOnTarget(ctx, docs, 'query', arg),
+    'chaincode.invokeAs': (arg?: unknown) => invokeAs(ctx, docs, arg),
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
     'chaincode.stopPeer': () => stopPeer(ctx),
@@ -45,6 +48,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.refreshBlocks': () => views.blocks.refresh(),
     'chaincode.rerunTransaction': (arg?: unknown) => rerunTransaction(ctx, arg),
     'chaincode.clearTransactions': () => views.clearTransactions(),
+    ...identityCommands(ctx, views),
     ...replayCommands(ctx, docs),
     ...networkCommands(ctx, docs),
     ...watch.commands,

@@ -1,24 +1,35 @@
 /**
  * Invoke Transaction and Query: pick a ready chaincode, then the function (from the contract
  * metadata when the chaincode answers GetMetadata, else typed), then the arguments and transient
- * data (Invoke only); run it on the embedded peer; show the result (JSON pretty-printed). The peer
- * records it, so it appears in the Transactions view. Query never commits.
+ * data (Invoke only); run it on the embedded peer as the calling identity (`chaincode.identity`), or
+ * as one picked for this transaction (Invoke As…); show the result (JSON
+ * pretty-printed). The peer records it with its caller, so it appears in the Transactions view.
+ * Query never commits. Transient data goes to the chaincode only: not to records, documents or logs.
+ * When the endorsing peers' results differ (non-deterministic chaincode), the result says Fabric's
+ * "ProposalResponsePayloads do not match" and a diff editor shows each peer's read/write set.
  */
 import * as vscode from 'vscode';
 import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
-import type { ChaincodeDocuments } from '../documents/documents';
+import { ChaincodeDocuments } from '../documents/documents';
 import { prettyPayload } from '../documents/render';
+import { currentIdentity } from '../identities/callingIdentity';
+import { identityRefText, parseIdentityRef } from '../identities/identityRef';
+import { signingIdentity } from '../identities/networkIdentities';
 import { argumentProblem, ContractFunction, functionsFromMetadata, GET_METADATA, parseArgs, parseTransient } from './contractMetadata';
-import { chaincodeIdOfTarget, orCancel, showError } from './registerCommands';
+import { pickIdentity } from './identityCommands';
+import { chaincodeIdOfTarget, orCancel, showError, targetOf } from './registerCommands';
 import { shortTxId } from '../../engine/txId';
 
 export interface InvokeRequest {
   readonly chaincodeId?: string;
   readonly fn?: string;
   readonly args?: readonly string[];
-  readonly transient?: Readonly<Record<string, string>>;
+  /** Values as strings (UTF-8) or bytes. */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
   readonly channel?: string;
+  /** Who calls, `MSPID/NAME` (created as a client on first use); default the calling identity, `chaincode.identity`. */
+  readonly identity?: string;
   /** Show the result document (default true when the user was asked anything). */
   readonly showResult?: boolean;
 }
@@ -130,7 +141,7 @@ export async function askArgs(title: string, spec: ContractFunction | undefined)
   return parseArgs(text);
 }
 
-export async function askTransient(title: string): Promise<Record<string, string> | undefined> {
+export async function askTransient(title: string): Promise<Record<string, Buffer> | undefined> {
   const text = orCancel(
     await vscode.window.showInputBox({
       title,
@@ -148,10 +159,27 @@ export async function askTransient(title: string): Promise<Record<string, string
   return parseTransient(text);
 }
 
-export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeKind, arg?: unknown): Promise<ExecuteResult> {
-  const request: InvokeRequest = arg && typeof arg === 'object' && ('fn' in arg || 'args' in arg) ? (arg as InvokeRequest) : {};
+/** The request a command was given: a plain object (not a tree row), else none. */
+function requestOf(arg: unknown): InvokeRequest {
+  return arg && typeof arg === 'object' && !targetOf(arg) ? arg : {};
+}
+
+export function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeKind, arg?: unknown): Promise<ExecuteResult> {
+  return run(ctx, docs, kind, requestOf(arg), chaincodeIdOfTarget(arg));
+}
+
+/** Invoke As…: the identity first (the row's, the request's, or picked), for this one transaction. */
+export async function invokeAs(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknown): Promise<ExecuteResult> {
+  const row = targetOf(arg);
+  const request = requestOf(arg);
+  const identity =
+    row?.kind === 'identity' ? identityRefText({ mspId: row.mspId, name: row.name }) : (request.identity ?? identityRefText(await pickIdentity(ctx, vscode.l10n.t('Invoke As…'))));
+  return run(ctx, docs, 'invoke', { ...request, identity }, row?.kind === 'chaincode' ? row.chaincodeId : undefined);
+}
+
+async function run(ctx: Ctx, docs: ChaincodeDocuments, kind: InvokeKind, request: InvokeRequest, rowChaincode: string | undefined): Promise<ExecuteResult> {
   const asked = request.fn === undefined;
-  const ccid = request.chaincodeId ?? chaincodeIdOfTarget(arg) ?? (await pickReadyChaincode(ctx, kind));
+  const ccid = request.chaincodeId ?? rowChaincode ?? (await pickReadyChaincode(ctx, kind));
   let fn = request.fn;
   let args = request.args ? [...request.args] : undefined;
   let transient = request.transient;
@@ -164,17 +192,45 @@ export async function runTransaction(ctx: Ctx, docs: ChaincodeDocuments, kind: I
     if (kind === 'invoke') transient = await askTransient(title);
   }
   const engine = await ctx.ensureEngine();
-  const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind });
-  const ok = result.status < 400;
-  const summary = `${fn} → ${result.status}${ok ? '' : ` ${result.message}`} · ${result.durationMs} ms · tx ${shortTxId(result.txId)}`;
-  ctx.log.info(`${kind} ${ccid} ${summary}`);
-  if (request.showResult ?? asked) {
-    await docs.open(docs.resultUri(fn, args ?? [], result), { beside: true });
+  const ref = request.identity !== undefined ? parseIdentityRef(request.identity, engine.config.mspId, 'identity') : currentIdentity(ctx);
+  const { identity: creator, issued } = await signingIdentity(engine, ref);
+  const caller = identityRefText(ref);
+  if (issued) {
+    ctx.log.info(`identity ${caller} issued by its CA as a client (first use)`);
+    void vscode.commands.executeCommand('chaincode.refreshIdentities');
   }
+  const result = await engine.transactions.execute({ chaincode: ccid, channel: request.channel, args: [fn, ...(args ?? [])], transient, kind, creator });
+  const mismatches = result.mismatches ?? [];
+  const ok = result.status < 400 && mismatches.length === 0;
+  const summary = `${fn} → ${ok ? result.status : mismatches.length ? result.message : `${result.status} ${result.message}`} · ${result.durationMs} ms · tx ${shortTxId(result.txId)}`;
+  ctx.log.info(`${kind} ${ccid} as ${caller}: ${summary}`);
+  for (const m of mismatches) {
+    ctx.log.warn(`${m.initial.peer} ↔ ${m.peer}: ${m.differences.map((d) => `${d.type}${d.key !== undefined ? ` ${d.key}` : ''}`).join('; ')}`);
+  }
+  if (request.showResult ?? asked) {
+    await docs.open(docs.resultUri(fn, args ?? [], result, caller), { beside: true });
+  }
+  if (mismatches.length > 0 && (request.showResult ?? asked)) await showEndorsementDiffs(docs, fn, result);
   const open = vscode.l10n.t('Open Transaction');
+  const diff = vscode.l10n.t('Show Differences');
   const shown = ok
     ? vscode.window.showInformationMessage(`${summary}${result.payload.length ? `: ${prettyPayload(result.payload).slice(0, 200)}` : ''}`, open)
-    : showError(ctx, summary, new Error(result.message), open); // a timeout offers its setting
-  void shown.then((pick) => pick === open && vscode.commands.executeCommand('chaincode.openTransaction', { kind: 'transaction', txId: result.txId }));
+    : mismatches.length > 0
+      ? showError(ctx, `${summary}: ${vscode.l10n.t('the endorsing peers computed different results (is the chaincode deterministic?)')}`, new Error(result.message), diff, open)
+      : showError(ctx, summary, new Error(result.message), open); // a timeout offers its setting
+  void shown.then((pick) => {
+    if (pick === open) void vscode.commands.executeCommand('chaincode.openTransaction', { kind: 'transaction', txId: result.txId });
+    else if (pick === diff) void showEndorsementDiffs(docs, fn, result);
+  });
   return result;
+}
+
+/** One diff editor per endorser that disagrees: the first endorser's output beside its own. */
+async function showEndorsementDiffs(docs: ChaincodeDocuments, fn: string, result: ExecuteResult): Promise<void> {
+  for (const m of result.mismatches ?? []) {
+    const left = docs.endorserUri(fn, result.txId, m.initial);
+    const right = docs.endorserUri(fn, result.txId, m.invoked);
+    const title = vscode.l10n.t('{0}: {1} ↔ {2} (ProposalResponsePayloads do not match)', fn, m.initial.peer, m.invoked.peer);
+    await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false, viewColumn: ChaincodeDocuments.ourGroup() ?? vscode.ViewColumn.Beside });
+  }
 }

@@ -51,7 +51,8 @@ export function targetOf(arg: unknown): NodeTarget | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const node = arg as Partial<ViewNode> & { kind?: string };
   if (node.target) return node.target;
-  if (node.kind === 'chaincode' || node.kind === 'container' || node.kind === 'stateKey' || node.kind === 'transaction' || node.kind === 'block') return arg as NodeTarget;
+  const kinds: readonly string[] = ['chaincode', 'container', 'stateKey', 'transaction', 'block', 'organization', 'identity'] satisfies NodeTarget['kind'][];
+  if (node.kind !== undefined && kinds.includes(node.kind)) return arg as NodeTarget;
   return undefined;
 }
 

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import { ChaincodeDocuments } from '../documents/documents';
+import { identityRefText } from '../identities/identityRef';
+import { networkIdentities } from '../identities/networkIdentities';
 import type { ChaincodeViews } from '../tree/views';
 import { orCancel, targetOf } from './registerCommands';
 
@@ -64,8 +66,18 @@ export async function openBlock(ctx: Ctx, docs: ChaincodeDocuments, arg?: unknow
 export async function rerunTransaction(ctx: Ctx, arg?: unknown): Promise<ExecuteResult | undefined> {
   const t = targetOf(arg);
   if (t?.kind !== 'transaction') throw new Error(vscode.l10n.t('Re-run a transaction from the Transactions view.'));
-  const r = (await ctx.ensureEngine()).transactions.transaction(t.txId);
+  const engine = await ctx.ensureEngine();
+  const r = engine.transactions.transaction(t.txId);
   if (!r) throw new Error(vscode.l10n.t('Transaction {0} is not in the ledger.', t.txId));
+  // As the same caller when it is one of the network's identities (a Gateway client's own may not be).
+  const caller = (await networkIdentities(engine)).flatMap((o) => o.identities).find((id) => id.mspId === r.creator.mspId && id.subject === r.creator.subject);
   const command = r.kind === 'query' ? 'chaincode.queryChaincode' : 'chaincode.invokeTransaction';
-  return vscode.commands.executeCommand<ExecuteResult | undefined>(command, { chaincodeId: r.chaincode, channel: r.channel, fn: r.fn, args: r.args, showResult: true });
+  return vscode.commands.executeCommand<ExecuteResult | undefined>(command, {
+    chaincodeId: r.chaincode,
+    channel: r.channel,
+    fn: r.fn,
+    args: r.args,
+    showResult: true,
+    ...(caller ? { identity: identityRefText(caller) } : {}),
+  });
 }

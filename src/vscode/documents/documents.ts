@@ -1,6 +1,7 @@
 /**
  * Read-only JSON documents under the `chaincode:` scheme: state keys (value and history),
- * transactions (read/write set, event), invocation results and blocks (decoded in the engine bundle). Content is rendered on open from the
+ * transactions (read/write set, event), invocation results, what each endorsing peer computed when
+ * their results differ, and blocks (decoded in the engine bundle). Content is rendered on open from the
  * engine's current data (documents/render.ts). They open in one editor group, titled with the
  * function and short txid; a key's history entries link to their transactions.
  */
@@ -8,7 +9,8 @@ import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { engineBundle } from '../engineAssembly';
 import { documentTitle, txIdMentions } from './historyLinks';
-import { renderResult, renderStateKey, renderTransaction } from './render';
+import { renderEndorserOutput, renderResult, renderStateKey, renderTransaction } from './render';
+import type { EndorserOutput } from '../../engine/transactions/endorsers';
 import { shortTxId } from '../../engine/txId';
 
 export const SCHEME = 'chaincode';
@@ -16,7 +18,7 @@ export const SCHEME = 'chaincode';
 export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
-  /** Results are not in the ledger's records when they failed early; keep the last few here. */
+  /** Results (not in the ledger's records when they failed early) and endorser outputs: the last few. */
   private readonly results = new Map<string, string>();
   private readonly registrations: vscode.Disposable[];
 
@@ -39,20 +41,34 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     return vscode.Uri.from({ scheme: SCHEME, path: `/transactions/${documentTitle(name, txId)}`, query: new URLSearchParams({ txId }).toString() });
   }
 
-  resultUri(fn: string, args: readonly string[], result: Parameters<typeof renderResult>[2]): vscode.Uri {
+  /** `caller`: who the transaction was sent as, for the document. */
+  resultUri(fn: string, args: readonly string[], result: Parameters<typeof renderResult>[2], caller?: string): vscode.Uri {
     const id = result.txId;
-    this.results.set(id, renderResult(fn, args, result));
-    if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
+    this.keep(id, renderResult(fn, args, result, caller));
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/results/${documentTitle(fn, id)}`, query: new URLSearchParams({ result: id }).toString() });
     this.changed.fire(uri);
     return uri;
   }
 
+  /** One endorsing peer's output for transaction `txId` (a side of the non-determinism diff). */
+  endorserUri(fn: string, txId: string, output: EndorserOutput): vscode.Uri {
+    const id = `${txId}/${output.peer}`;
+    this.keep(id, renderEndorserOutput(output));
+    const title = documentTitle(fn, txId).replace(/\.json$/, ` ${output.peer}.json`);
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/endorsements/${title}`, query: new URLSearchParams({ result: id }).toString() });
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  private keep(id: string, text: string): void {
+    this.results.set(id, text);
+    if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
+  }
+
   /** A document with the given content (a connected network's block), kept as results are. */
   givenUri(folder: string, title: string, content: string): vscode.Uri {
     const id = `${folder}/${title}`;
-    this.results.set(id, content);
-    if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
+    this.keep(id, content);
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${folder}/${title}`, query: new URLSearchParams({ result: id }).toString() });
     this.changed.fire(uri);
     return uri;

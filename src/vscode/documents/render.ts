@@ -4,7 +4,9 @@
  * they are JSON). No vscode here.
  */
 import type { HistoryEntry, ReadWriteSet, StateEntry, TransactionRecord } from '../../engine/ledger/types';
+import type { EndorserOutput } from '../../engine/transactions/endorsers';
 import type { ExecuteResult } from '../../engine/transactions/types';
+import { callerLabel } from '../identities/identityRef';
 import { decodeCompositeKey } from '../tree/worldState/model';
 
 /** A value as JSON data: parsed when it is JSON, text when it is text, `base64:…` otherwise. */
@@ -66,6 +68,7 @@ export function renderTransaction(r: TransactionRecord): string {
       chaincode: r.chaincode,
       function: r.fn,
       args: r.args,
+      caller: callerLabel(r.creator),
       creator: r.creator,
       started: new Date(r.startedAt).toISOString(),
       durationMs: r.durationMs,
@@ -83,19 +86,21 @@ export function renderTransaction(r: TransactionRecord): string {
 }
 
 /** What a result document shows: the embedded peer's ExecuteResult, or a connected network's result (with where it ran). */
-export type ResultView = Pick<ExecuteResult, 'status' | 'message' | 'payload' | 'txId' | 'durationMs'> & {
+export type ResultView = Pick<ExecuteResult, 'status' | 'message' | 'payload' | 'txId' | 'durationMs' | 'mismatches'> & {
   readonly validation: string;
   readonly event: { readonly eventName: string; readonly payload: Buffer } | null;
   /** The network it ran on, when not the embedded peer. */
   readonly network?: string;
 };
 
-export function renderResult(fn: string, args: readonly string[], r: ResultView): string {
+/** `caller`: who the transaction was sent as (`Org1MSP/User1`). */
+export function renderResult(fn: string, args: readonly string[], r: ResultView, caller?: string): string {
   return JSON.stringify(
     {
       ...(r.network ? { network: r.network } : {}),
       function: fn,
       args,
+      ...(caller ? { caller } : {}),
       status: r.status,
       ...(r.message ? { message: r.message } : {}),
       result: valueData(r.payload),
@@ -103,6 +108,39 @@ export function renderResult(fn: string, args: readonly string[], r: ResultView)
       validation: r.validation,
       durationMs: r.durationMs,
       ...(r.event ? { event: { name: r.event.eventName, payload: valueData(r.event.payload) } } : {}),
+      // Each endorser that disagrees with the first, and how (Fabric's gateway logs the same list).
+      ...(r.mismatches?.length
+        ? {
+            endorsements: r.mismatches.map((m) => ({
+              peers: [m.initial.peer, m.invoked.peer],
+              differences: m.differences.map((d) => ({
+                type: d.type,
+                ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),
+                ...(d.collection !== undefined ? { collection: d.collection } : {}),
+                ...(d.key !== undefined ? { key: keyData(d.key) } : {}),
+                [m.initial.peer]: d.initial,
+                [m.invoked.peer]: d.invoked,
+              })),
+            })),
+          }
+        : {}),
+    },
+    null,
+    2,
+  );
+}
+
+/** What one endorsing peer computed for a transaction: one side of a non-determinism diff. */
+export function renderEndorserOutput(o: EndorserOutput): string {
+  return JSON.stringify(
+    {
+      peer: o.peer,
+      mspId: o.mspId,
+      status: o.response.status,
+      ...(o.response.message ? { message: o.response.message } : {}),
+      result: valueData(o.response.payload),
+      ...(rwsetData(o.readWriteSet) as object),
+      event: o.event ? { name: o.event.eventName, payload: valueData(o.event.payload) } : null,
     },
     null,
     2,

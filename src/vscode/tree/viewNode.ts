@@ -39,6 +39,8 @@ export type NodeTarget =
   | { readonly kind: 'container'; readonly containerId: string; readonly chaincodeId: string }
   | { readonly kind: 'stateKey'; readonly channel: string; readonly chaincode: string; readonly key: string }
   | { readonly kind: 'transaction'; readonly txId: string }
+  | { readonly kind: 'organization'; readonly mspId: string }
+  | { readonly kind: 'identity'; readonly mspId: string; readonly name: string; readonly certFile: string; readonly keyFile: string }
   | { readonly kind: 'block'; readonly channel: string; readonly number: number }
   /** A row of the Networks view: the embedded peer (`embedded`) or a connection. */
   | { readonly kind: 'network'; readonly networkId: string }

@@ -2,7 +2,8 @@
  * Creates the views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
  * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer),
- * Networks (the embedded peer, then each connection to a Fabric network).
+ * Identities (each org's, and the calling one), Networks (the embedded peer, then each connection
+ * to a Fabric network).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -20,6 +21,10 @@ import { networkNodes } from './networks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
+import { identityNodes } from './identities/model';
+import { currentIdentity } from '../identities/callingIdentity';
+import { networkIdentities } from '../identities/networkIdentities';
+import type { IdentityRef } from '../identities/identityRef';
 import { chaincodeNameOf } from '../../engine/chaincodeId';
 
 const STATE_KEY_LIMIT = 500;
@@ -33,6 +38,7 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly worldState: NodeTreeProvider;
   readonly transactions: NodeTreeProvider;
   readonly blocks: NodeTreeProvider;
+  readonly identities: NodeTreeProvider;
   /** The embedded peer, then each connection to a Fabric network. */
   readonly networks: NodeTreeProvider;
   readonly docker: DockerContainers;
@@ -59,6 +65,7 @@ export class ChaincodeViews implements vscode.Disposable {
       // The caller's org's peer: the chain its Gateway delivers to client applications.
       return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
     });
+    this.identities = new NodeTreeProvider(() => this.identityNodes());
     this.networks = new NodeTreeProvider(() => {
       const engine = ctx.engine.current;
       const port = engine?.gateway?.server.port;
@@ -80,6 +87,7 @@ export class ChaincodeViews implements vscode.Disposable {
     this.worldStateView = view('chaincode.worldState', this.worldState);
     view('chaincode.transactions', this.transactions);
     view('chaincode.blocks', this.blocks);
+    view('chaincode.identities', this.identities);
     view('chaincode.networks', this.networks);
     this.disposables.push(
       ctx.networks.onDidChange(() => this.networks.refresh()),
@@ -95,7 +103,10 @@ export class ChaincodeViews implements vscode.Disposable {
         this.worldState.refresh();
         this.transactions.refresh();
         this.blocks.refresh();
+        this.identities.refresh();
       }),
+      // The calling identity is marked: it follows chaincode.identity.
+      ctx.config.onDidChange(() => this.identities.refresh()),
       ctx.engine.onDidChangeChaincode(() => this.docker.refresh()),
       this.docker.onDidChange(() => {
         this.containers.refresh();
@@ -163,6 +174,19 @@ export class ChaincodeViews implements vscode.Disposable {
     if (!peer) return this.stoppedPeer('worldState');
     if (!sel) return [];
     return stateKeyNodes(sel, peer.ledger(sel.channel).state.entries(sel, '', { limit: STATE_KEY_LIMIT + 1 }), STATE_KEY_LIMIT);
+  }
+
+  /** Each org with its identities, while the peer runs (its organisations are the running network's). */
+  private async identityNodes(): Promise<ViewNode[]> {
+    const engine = this.ctx.engine.current;
+    if (!engine) return [];
+    let current: IdentityRef;
+    try {
+      current = currentIdentity(this.ctx);
+    } catch {
+      current = { mspId: '', name: '' }; // a setting that does not parse marks none (the status bar says why)
+    }
+    return identityNodes({ orgs: await networkIdentities(engine), current });
   }
 
   dispose(): void {

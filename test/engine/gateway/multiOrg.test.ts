@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
 import { startLowLevelFixture, type RunningProcess } from '../../support/nodeChaincode';
+import { orgGatewayPort } from '../../../src/engine/gateway/engineGateway';
+import { connectGateway } from '../../support/gatewayClient';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -45,6 +47,34 @@ describe('Gateway on a two-org network', { timeout: 180_000 }, () => {
     assert.equal(record?.creator.mspId, 'Org2MSP');
     assert.match(record?.creator.subject ?? '', /User1@org2\.example\.com/);
     assert.equal(JSON.parse(text(await contract.evaluateTransaction('ReadAsset', 'asset1'))).Owner, 'Org2User');
+  });
+
+  test("Org2's peer serves its own Gateway, as the test network's peer0.org2 does: an Org2 application connects with Org2's crypto folder alone", async () => {
+    assert.deepEqual(
+      peer.engine.gateways.map((g) => [g.org.mspId, g.org.peerName]),
+      [
+        ['Org1MSP', 'peer0.org1.example.com'],
+        ['Org2MSP', 'peer0.org2.example.com'],
+      ],
+    );
+    const org2 = peer.engine.gateways[1];
+    assert.notEqual(org2.server.port, peer.port, 'its own port');
+    // Org2's TLS CA and host name: a client that trusts only Org2 reaches it.
+    const connection = connectGateway({ cryptoPath: org2.org.cryptoPath, port: org2.server.port, mspId: 'Org2MSP' });
+    try {
+      const c = connection.gateway.getNetwork('mychannel').getContract('basic');
+      const commit = await c.submitAsync('TransferAsset', { arguments: ['asset2', 'ViaOrg2Gateway'] });
+      assert.equal((await commit.getStatus()).successful, true);
+      assert.equal(JSON.parse(text(await c.evaluateTransaction('ReadAsset', 'asset2'))).Owner, 'ViaOrg2Gateway');
+      assert.equal(peer.engine.transactions.transaction(commit.getTransactionId())?.creator.mspId, 'Org2MSP');
+    } finally {
+      connection.close();
+    }
+    assert.deepEqual(
+      [7051, 9051, 11051].map((_, i) => orgGatewayPort(7051, i)),
+      [7051, 9051, 11051],
+      'the test network ports from the first',
+    );
   });
 
   test('endorsing organisations named by the client: one org is not the majority, the commit is ENDORSEMENT_POLICY_FAILURE', async () => {

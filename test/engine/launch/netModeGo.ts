@@ -50,7 +50,8 @@ export function goNetModeSuite(tag: string): void {
     before(async () => {
       const images = await ensureBaseImages(['golang']);
       assert.ok(images.golang && images.baseos, 'the Go test images exist');
-      engine = await startEngine(dirs, { baseImages: { node: images.node, golang: images.golang, golangRuntime: images.baseos }, startupTimeoutMs: 60_000 });
+      // Each org's peer builds its own image (as Fabric's peers do): two Go builds at once on a small machine.
+      engine = await startEngine(dirs, { baseImages: { node: images.node, golang: images.golang, golangRuntime: images.baseos }, startupTimeoutMs: 300_000 });
     });
 
     after(async () => {

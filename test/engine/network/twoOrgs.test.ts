@@ -83,6 +83,12 @@ describe('two organisations in one process', () => {
     const diff = r.mismatches?.[0].differences.find((d) => d.type === 'write value mismatch');
     assert.equal(diff?.key, 'dice');
     assert.notEqual(diff?.initial, diff?.invoked);
+    // Both sides in full, for the editor's diff: each peer's own write of the key.
+    const [initial, invoked] = [r.mismatches?.[0].initial, r.mismatches?.[0].invoked];
+    assert.deepEqual([initial?.peer, invoked?.peer], ['peer0.org1.example.com', 'peer0.org2.example.com']);
+    const written = (side: typeof initial) => side?.readWriteSet.writes.find((w) => w.key === 'dice')?.value?.toString();
+    assert.equal(written(initial), diff?.initial);
+    assert.equal(written(invoked), diff?.invoked);
     assert.deepEqual(
       engine.orgs.map((n) => n.peer.ledger().height),
       heights,

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { argumentProblem, ContractParameter, functionsFromMetadata } from '../../../src/vscode/commands/contractMetadata';
+import { argumentProblem, ContractParameter, functionsFromMetadata, parseTransient } from '../../../src/vscode/commands/contractMetadata';
 
 const metadata = {
   contracts: {
@@ -76,5 +76,21 @@ describe('contract metadata: typed parameters', () => {
     assert.equal(problem('id', 'big blue'), undefined);
     assert.equal(problem('colour', 'green'), 'colour: one of "red", "blue" is expected, not "green"');
     assert.equal(problem('colour', 'red'), undefined);
+  });
+});
+
+describe("Invoke's transient data prompt", () => {
+  it("reads the JSON object as the CLI's --transient does: strings as UTF-8, base64: as bytes, objects as their JSON text; empty is none", () => {
+    assert.equal(parseTransient('  '), undefined);
+    const map = parseTransient('{"price":"100","asset_properties":{"color":"blue"},"raw":"base64:AAE="}');
+    assert.deepEqual(map, { price: Buffer.from('100'), asset_properties: Buffer.from('{"color":"blue"}'), raw: Buffer.from([0, 1]) });
+  });
+
+  it('says what is wrong without quoting what was typed (it may be a secret)', () => {
+    assert.throws(
+      () => parseTransient('{"pin": s3cret}'),
+      (err: Error) => /^transient data: not valid JSON/.test(err.message) && !err.message.includes('s3cret'),
+    );
+    assert.throws(() => parseTransient('["s3cret"]'), { message: /transient data: expected a JSON object of names to values, such as \{"price":"100"\}, not an array/ });
   });
 });

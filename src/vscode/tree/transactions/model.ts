@@ -1,8 +1,10 @@
 /**
- * The Transactions view's model: recent invocations, newest first, with function, arguments, status
- * and duration; a row opens the transaction's read set, write set and event; Re-run runs it again.
+ * The Transactions view's model: recent invocations, newest first, with function, arguments, status,
+ * duration and who called; a row opens the transaction's read set, write set and event; Re-run runs
+ * it again.
  */
 import type { TransactionRecord } from '../../../engine/ledger/types';
+import { callerLabel } from '../../identities/identityRef';
 import { clockTime, preview, ViewNode } from '../viewNode';
 
 export type TransactionOutcome = 'committed' | 'query' | 'failed' | 'invalid';
@@ -27,7 +29,7 @@ export function transactionLabel(r: TransactionRecord): string {
 export function transactionDescription(r: TransactionRecord, now = Date.now()): string {
   const outcome = transactionOutcome(r);
   const status = outcome === 'invalid' ? r.validation : String(r.status || 'no answer');
-  return `${status} · ${r.durationMs} ms · ${r.chaincode} · ${clockTime(r.startedAt, now)}`;
+  return `${status} · ${r.durationMs} ms · ${r.chaincode} · ${callerLabel(r.creator)} · ${clockTime(r.startedAt, now)}`;
 }
 
 export function transactionNodes(records: readonly TransactionRecord[], now = Date.now()): ViewNode[] {
@@ -43,6 +45,7 @@ export function transactionNodes(records: readonly TransactionRecord[], now = Da
         tooltip: [
           `${r.kind} ${r.fn} on ${r.channel}/${r.chaincode}`,
           `tx ${r.txId}`,
+          `called by ${callerLabel(r.creator)} (${r.creator.subject})`,
           `status ${r.status}${r.message ? `: ${r.message}` : ''} · ${r.validation}${r.blockNum !== null ? ` · block ${r.blockNum}` : ''}`,
           `${r.rwset.reads.length} reads, ${r.rwset.writes.length} writes${r.event ? `, event ${r.event.eventName}` : ''}`,
         ].join('\n'),
@@ -53,5 +56,3 @@ export function transactionNodes(records: readonly TransactionRecord[], now = Da
       } satisfies ViewNode;
     });
 }
-
-/** Short id for labels and log tags. */

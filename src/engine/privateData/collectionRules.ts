@@ -1,0 +1,120 @@
+/**
+ * Private data collections as one peer applies them to one transaction (Fabric's
+ * core/common/privdata store.go and simplecollection.go, checked by core/chaincode/handler.go):
+ * which collections a chaincode has (its definition's, plus the implicit `_implicit_org_<MSPID>`),
+ * whether the transaction's creator may read or write each (`memberOnlyRead`/`memberOnlyWrite`
+ * against the collection's member policy), whether this peer's org keeps the plaintext (a member
+ * org) or only the hashes, and how long a value lives (`blockToLive`).
+ *
+ * A chaincode nobody defined on the channel (one a developer runs by hand against a peer, as in
+ * Fabric's dev mode, or a peer used without the engine) has no collection configuration to check
+ * against: its collections are not restricted.
+ */
+import type { ChaincodeDefinitions } from '../lifecycle/definitions';
+import type { CollectionGuard } from '../ledger/simulator';
+import type { Version } from '../ledger/types';
+import type { ChannelMsps } from '../msp';
+import { collectionMemberOrgs, implicitCollection, implicitCollectionMspId, SignaturePolicyEvaluator, type CollectionDefinition } from '../policy';
+
+/** Who calls and where: the creator's serialized identity, the endorsing peer's org and its ledger's height. */
+export interface PrivateDataScope {
+  readonly channel: string;
+  readonly peerMspId: string;
+  readonly creator: Uint8Array;
+  /** The number of the last block committed on the peer's channel when the transaction runs. */
+  readonly lastBlock: number;
+}
+
+export class PrivateDataRules implements CollectionGuard {
+  private readonly membership = new Map<string, boolean>();
+
+  constructor(
+    private readonly definitions: ChaincodeDefinitions,
+    private readonly msps: ChannelMsps,
+    private readonly scope: PrivateDataScope,
+  ) {}
+
+  /**
+   * The collection's definition; null when the chaincode has no definition (nothing to enforce).
+   * Throws Fabric's permission-check error for a collection the chaincode does not have.
+   */
+  collection(chaincode: string, name: string): CollectionDefinition | null {
+    const found = this.lookup(chaincode, name);
+    if (found === undefined) throw new Error(`collection ${this.scope.channel}/${chaincode}/${name} could not be found`);
+    return found;
+  }
+
+  /** GET_STATE and the queries of a collection: memberOnlyRead against the creator. */
+  checkRead(chaincode: string, name: string): void {
+    const def = this.collection(chaincode, name);
+    if (def?.memberOnlyRead && !this.creatorIsMember(def)) throw permission('read', chaincode, name);
+    this.checkLedgerKnows(chaincode, def);
+  }
+
+  /** PUT_STATE, DEL_STATE, PUT_STATE_METADATA, PURGE_PRIVATE_DATA: memberOnlyWrite against the creator. */
+  checkWrite(chaincode: string, name: string): void {
+    const def = this.collection(chaincode, name);
+    if (def?.memberOnlyWrite && !this.creatorIsMember(def)) throw permission('write', chaincode, name);
+    this.checkLedgerKnows(chaincode, def);
+  }
+
+  /** GET_PRIVATE_DATA_HASH: no permission check (Fabric has none); the ledger still needs the collection. */
+  checkHash(chaincode: string, name: string): void {
+    const def = this.lookup(chaincode, name);
+    if (def === undefined) throw notInConfig(chaincode, name);
+    this.checkLedgerKnows(chaincode, def);
+  }
+
+  /** Whether this peer's org is a member org of the collection, so this peer holds its plaintext. */
+  peerStores(chaincode: string, name: string): boolean {
+    const def = this.lookup(chaincode, name);
+    return !def || collectionMemberOrgs(def).includes(this.scope.peerMspId);
+  }
+
+  /**
+   * Whether a value written at `version` has been purged by its collection's blockToLive: one
+   * written in block N with blockToLive B is purged when block N+B+1 commits (Fabric's
+   * pvtdatapolicy ComputeExpiringBlock), so it is readable through block N+B.
+   */
+  expired(chaincode: string, name: string, version: Version): boolean {
+    const btl = this.lookup(chaincode, name)?.blockToLive ?? 0;
+    return btl > 0 && this.scope.lastBlock >= version.blockNum + btl + 1;
+  }
+
+  /** undefined: the chaincode is defined and has no such collection. */
+  private lookup(chaincode: string, name: string): CollectionDefinition | null | undefined {
+    const defined = this.definitions.get(this.scope.channel, chaincode);
+    if (!defined) return null;
+    const configured = defined.collections.find((c) => c.name === name);
+    if (configured) return configured;
+    // Any _implicit_org_ name passes the permission check, as Fabric generates a config for any MSP id.
+    const mspId = implicitCollectionMspId(name);
+    return mspId !== null ? implicitCollection(mspId, mspId, this.scope.peerMspId) : undefined;
+  }
+
+  /** An implicit collection of an org the channel does not have: the ledger finds no config for it. */
+  private checkLedgerKnows(chaincode: string, def: CollectionDefinition | null): void {
+    if (def?.implicit && !this.msps.mspIds.includes(implicitCollectionMspId(def.name) ?? '')) throw notInConfig(chaincode, def.name);
+  }
+
+  private creatorIsMember(def: CollectionDefinition): boolean {
+    let member = this.membership.get(def.name);
+    if (member === undefined) {
+      try {
+        member = new SignaturePolicyEvaluator(def.memberPolicy, this.msps).evaluateIdentities([this.msps.deserializeIdentity(this.scope.creator)]);
+      } catch {
+        member = false; // a creator no channel MSP knows is nobody's member
+      }
+      this.membership.set(def.name, member);
+    }
+    return member;
+  }
+}
+
+function permission(access: 'read' | 'write', chaincode: string, collection: string): Error {
+  return new Error(`tx creator does not have ${access} access permission on privatedata in chaincodeName:${chaincode} collectionName: ${collection}`);
+}
+
+function notInConfig(chaincode: string, collection: string): Error {
+  return new Error(`collection [${collection}] not defined in the collection config for chaincode [${chaincode}]`);
+}
