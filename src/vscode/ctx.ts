@@ -12,6 +12,7 @@ import { DebugSessions } from './debug/debugSessions';
 import type { Engine } from './engineAssembly';
 import { EngineHost } from './engineHost';
 import { ChaincodeLogs } from './logs';
+import { NetworkConnections } from './networks/networkConnections';
 import { applySettings } from './settingsApply';
 
 /** The user dismissed a prompt: commands end quietly. */
@@ -30,6 +31,8 @@ export class Ctx implements vscode.Disposable {
   readonly debugSessions: DebugSessions;
   /** Chaincodes served for a peer to dial while their CCaaS debug session runs. */
   readonly served: ServedChaincodes;
+  /** Connections to Fabric networks (Connect to Fabric Network…), beside the embedded peer. */
+  readonly networks: NetworkConnections;
   /** Folders chaincodes were launched from (by ccid), for metadata and restarts. */
   readonly folders = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -48,6 +51,7 @@ export class Ctx implements vscode.Disposable {
       (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }),
     );
     this.served = new ServedChaincodes(this.log, this.logs);
+    this.networks = new NetworkConnections(this.log);
     const fire = (): void => this.changed.fire();
     this.disposables.push(
       this.log,
@@ -55,6 +59,7 @@ export class Ctx implements vscode.Disposable {
       this.engine,
       this.debugSessions,
       this.served,
+      this.networks,
       this.config,
       this.changed,
       this.served.onDidChange(fire),

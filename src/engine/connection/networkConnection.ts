@@ -218,6 +218,11 @@ export class NetworkConnection {
     };
   }
 
+  /** Block `number` of the channel as the peer stores it (qscc GetBlockByNumber): a marshalled common.Block. */
+  async blockBytes(number: number): Promise<Uint8Array> {
+    return this.call(`GetBlockByNumber ${number}`, () => this.network.getContract('qscc').evaluate('GetBlockByNumber', { arguments: [this.spec.channel, String(number)] }));
+  }
+
   /** The chaincodes defined on the channel (`_lifecycle` QueryChaincodeDefinitions, evaluated through the Gateway). */
   async chaincodeDefinitions(): Promise<ChaincodeDefinitionSummary[]> {
     let bytes: Uint8Array;

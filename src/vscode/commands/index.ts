@@ -6,10 +6,13 @@ import { restartChaincode, showLogs, startPeer, stopChaincode, stopPeer } from '
 import { copyClientEnvironment } from './gatewayCommands';
 import { removeContainer, restartContainer, showContainerLogs, stopContainer } from './containerCommands';
 import { identityCommands } from './identityCommands';
-import { invokeAs, runTransaction } from './invokeTransaction';
+import { invokeAs } from './invokeTransaction';
 import { launchChaincode, LaunchRequest } from './launchChaincode';
+import { networkCommands } from './networkCommands';
+import { runOnTarget } from './networkTransaction';
 import { newProject, NewProjectRequest } from './newProject';
 import { packageChaincode } from './packageChaincode';
+import { deployToFabric, type DeployToFabricRequest } from './deployToFabric';
 import { registerCommands, targetOf } from './registerCommands';
 import { replayCommands } from './replayCommands';
 import { openBlock, openStateKey, openTransaction, rerunTransaction, selectNamespace } from './viewCommands';
@@ -22,8 +25,8 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.launchChaincode': (request?: LaunchRequest) => launchChaincode(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
     'chaincode.stopChaincode': (arg?: unknown) => stopChaincode(ctx, arg),
     'chaincode.restartChaincode': (arg?: unknown) => restartChaincode(ctx, arg),
-    'chaincode.invokeTransaction': (arg?: unknown) => runTransaction(ctx, docs, 'invoke', arg),
-    'chaincode.queryChaincode': (arg?: unknown) => runTransaction(ctx, docs, 'query', arg),
+    'chaincode.invokeTransaction': (arg?: unknown) => runOnTarget(ctx, docs, 'invoke', arg),
+    'chaincode.queryChaincode': (arg?: unknown) => runOnTarget(ctx, docs, 'query', arg),
     'chaincode.invokeAs': (arg?: unknown) => invokeAs(ctx, docs, arg),
     'chaincode.showLogs': (arg?: unknown) => (targetOf(arg)?.kind === 'container' ? showContainerLogs(ctx, views.docker, arg) : showLogs(ctx, arg)),
     'chaincode.startPeer': () => startPeer(ctx),
@@ -31,6 +34,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.copyClientEnvironment': () => copyClientEnvironment(ctx),
     'chaincode.newProject': (request?: NewProjectRequest) => newProject(ctx, request && typeof request === 'object' ? request : {}),
     'chaincode.packageChaincode': (arg?: { folder?: string; output?: string }) => packageChaincode(ctx, arg),
+    'chaincode.deployToFabric': (request?: DeployToFabricRequest) => deployToFabric(ctx, request && typeof request === 'object' && !targetOf(request) ? request : {}),
     'chaincode.showExtensionLog': () => ctx.log.show(),
     'chaincode.refreshContainers': () => views.docker.refresh(),
     'chaincode.restartContainer': (arg?: unknown) => restartContainer(views.docker, arg),
@@ -46,6 +50,7 @@ export function registerAllCommands(ctx: Ctx, views: ChaincodeViews, docs: Chain
     'chaincode.clearTransactions': () => views.clearTransactions(),
     ...identityCommands(ctx, views),
     ...replayCommands(ctx, docs),
+    ...networkCommands(ctx, docs),
     ...watch.commands,
   });
 }

@@ -77,7 +77,11 @@ async function pickReadyChaincode(ctx: Ctx, kind: InvokeKind): Promise<string> {
 }
 
 async function pickFunction(ctx: Ctx, ccid: string, kind: InvokeKind): Promise<{ fn: string; spec?: ContractFunction }> {
-  const fns = await contractFunctions(ctx, ccid);
+  return chooseFunction(await contractFunctions(ctx, ccid), ccid, kind);
+}
+
+/** The function to run: picked from the contract's metadata when there is some, else typed. */
+export async function chooseFunction(fns: ContractFunction[] | undefined, ccid: string, kind: InvokeKind): Promise<{ fn: string; spec?: ContractFunction }> {
   const title = `${kind === 'invoke' ? vscode.l10n.t('Invoke Transaction') : vscode.l10n.t('Query')}: ${ccid}`;
   if (fns && fns.length) {
     const preferred = kind === 'invoke' ? 'submit' : 'evaluate';
@@ -105,7 +109,7 @@ async function pickFunction(ctx: Ctx, ccid: string, kind: InvokeKind): Promise<{
   return { fn: fn.trim() };
 }
 
-async function askArgs(title: string, spec: ContractFunction | undefined): Promise<string[]> {
+export async function askArgs(title: string, spec: ContractFunction | undefined): Promise<string[]> {
   if (spec) {
     const args: string[] = [];
     for (const [i, p] of spec.parameters.entries()) {
@@ -137,7 +141,7 @@ async function askArgs(title: string, spec: ContractFunction | undefined): Promi
   return parseArgs(text);
 }
 
-async function askTransient(title: string): Promise<Record<string, Buffer> | undefined> {
+export async function askTransient(title: string): Promise<Record<string, Buffer> | undefined> {
   const text = orCancel(
     await vscode.window.showInputBox({
       title,

@@ -65,6 +65,15 @@ export class ChaincodeDocuments implements vscode.TextDocumentContentProvider, v
     if (this.results.size > 20) this.results.delete(this.results.keys().next().value as string);
   }
 
+  /** A document with the given content (a connected network's block), kept as results are. */
+  givenUri(folder: string, title: string, content: string): vscode.Uri {
+    const id = `${folder}/${title}`;
+    this.keep(id, content);
+    const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${folder}/${title}`, query: new URLSearchParams({ result: id }).toString() });
+    this.changed.fire(uri);
+    return uri;
+  }
+
   static blockUri(channel: string, number: number): vscode.Uri {
     return vscode.Uri.from({ scheme: SCHEME, path: `/blocks/${channel}/block-${number}.json`, query: new URLSearchParams({ channel, block: String(number) }).toString() });
   }

@@ -85,10 +85,19 @@ export function renderTransaction(r: TransactionRecord): string {
   );
 }
 
+/** What a result document shows: the embedded peer's ExecuteResult, or a connected network's result (with where it ran). */
+export type ResultView = Pick<ExecuteResult, 'status' | 'message' | 'payload' | 'txId' | 'durationMs' | 'mismatches'> & {
+  readonly validation: string;
+  readonly event: { readonly eventName: string; readonly payload: Buffer } | null;
+  /** The network it ran on, when not the embedded peer. */
+  readonly network?: string;
+};
+
 /** `caller`: who the transaction was sent as (`Org1MSP/User1`). */
-export function renderResult(fn: string, args: readonly string[], r: ExecuteResult, caller?: string): string {
+export function renderResult(fn: string, args: readonly string[], r: ResultView, caller?: string): string {
   return JSON.stringify(
     {
+      ...(r.network ? { network: r.network } : {}),
       function: fn,
       args,
       ...(caller ? { caller } : {}),

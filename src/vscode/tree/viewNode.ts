@@ -41,7 +41,11 @@ export type NodeTarget =
   | { readonly kind: 'transaction'; readonly txId: string }
   | { readonly kind: 'organization'; readonly mspId: string }
   | { readonly kind: 'identity'; readonly mspId: string; readonly name: string; readonly certFile: string; readonly keyFile: string }
-  | { readonly kind: 'block'; readonly channel: string; readonly number: number };
+  | { readonly kind: 'block'; readonly channel: string; readonly number: number }
+  /** A row of the Networks view: the embedded peer (`embedded`) or a connection. */
+  | { readonly kind: 'network'; readonly networkId: string }
+  | { readonly kind: 'networkChaincode'; readonly networkId: string; readonly chaincode: string }
+  | { readonly kind: 'networkBlock'; readonly networkId: string; readonly number: number };
 
 /** Coarse wall-clock text for "since" labels: it does not change every second (no flicker). */
 export function clockTime(epochMs: number, now = Date.now()): string {

@@ -1,8 +1,9 @@
 /**
- * Creates the six views of the Chaincode container and keeps them live from engine events:
+ * Creates the views of the Chaincode container and keeps them live from engine events:
  * Chaincodes (handler states, launches, debug sessions), Containers (Docker's event stream),
  * World State and Transactions (committed transactions), Blocks (each channel's chain on the peer),
- * Identities (each org's, and the calling one).
+ * Identities (each org's, and the calling one), Networks (the embedded peer, then each connection
+ * to a Fabric network).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -16,6 +17,7 @@ import { UptimeRefresh } from './containers/uptimeRefresh';
 import { NodeTreeProvider } from './nodeTreeProvider';
 import { LedgerView, stoppedPeerNodes } from './stoppedPeer';
 import { blockNodes } from './blocks/model';
+import { networkNodes } from './networks/model';
 import { transactionNodes } from './transactions/model';
 import type { ViewNode } from './viewNode';
 import { stateKeyNodes, WorldStateSelection } from './worldState/model';
@@ -37,6 +39,8 @@ export class ChaincodeViews implements vscode.Disposable {
   readonly transactions: NodeTreeProvider;
   readonly blocks: NodeTreeProvider;
   readonly identities: NodeTreeProvider;
+  /** The embedded peer, then each connection to a Fabric network. */
+  readonly networks: NodeTreeProvider;
   readonly docker: DockerContainers;
   private selection: WorldStateSelection | undefined;
   /** Clear Transactions hides what ran before (the ledger keeps its records). */
@@ -62,6 +66,11 @@ export class ChaincodeViews implements vscode.Disposable {
       return blockNodes(engine.peer.ledgers().map((l) => ({ channel: l.channel, height: l.blocks.height, validationCodes: (n) => l.blocks.validationCodes(n) })));
     });
     this.identities = new NodeTreeProvider(() => this.identityNodes());
+    this.networks = new NodeTreeProvider(() => {
+      const engine = ctx.engine.current;
+      const port = engine?.gateway?.server.port;
+      return networkNodes({ address: engine?.peer.address, gateway: port === undefined ? undefined : `localhost:${port}` }, ctx.networks.infos());
+    });
     const view = (id: string, provider: NodeTreeProvider): vscode.TreeView<ViewNode> => {
       const v = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id === 'chaincode.chaincodes' });
       this.disposables.push(v, provider);
@@ -79,7 +88,10 @@ export class ChaincodeViews implements vscode.Disposable {
     view('chaincode.transactions', this.transactions);
     view('chaincode.blocks', this.blocks);
     view('chaincode.identities', this.identities);
+    view('chaincode.networks', this.networks);
     this.disposables.push(
+      ctx.networks.onDidChange(() => this.networks.refresh()),
+      ctx.engine.onDidChangePeer(() => this.networks.refresh()),
       this.docker,
       ctx.onDidChangeChaincodes(() => this.chaincodes.refresh()),
       ctx.engine.onDidEndTransaction(() => {
