@@ -77,6 +77,7 @@ export class TreeItem {
 }
 export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
 export const StatusBarAlignment = { Left: 1, Right: 2 } as const;
+export const DiagnosticSeverity = { Error: 0, Warning: 1, Information: 2, Hint: 3 } as const;
 export const ViewColumn = { Active: -1, Beside: -2, One: 1 } as const;
 export const ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 } as const;
 export const DebugConfigurationProviderTriggerKind = { Initial: 1, Dynamic: 2 } as const;
@@ -154,6 +155,7 @@ export const debug = {
   activeDebugSession: undefined,
   registerDebugConfigurationProvider: registered,
   registerDebugAdapterTrackerFactory: registered,
+  registerDebugAdapterDescriptorFactory: registered,
   onDidStartDebugSession: noEvent(),
   onDidTerminateDebugSession: noEvent(),
   onDidChangeActiveDebugSession: noEvent(),
@@ -161,4 +163,7 @@ export const debug = {
 };
 
 export const extensions = { getExtension: () => undefined };
-export const languages = {};
+export const languages = {
+  registerDocumentLinkProvider: registered,
+  createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }),
+};
