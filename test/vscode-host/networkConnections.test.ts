@@ -71,6 +71,13 @@ describe('Fabric network connections', function () {
     assert.ok(typeof created.blockNumber === 'number' && created.blockNumber > 0, `committed in block ${created.blockNumber}`);
     // It ran on the network, not on the embedded peer.
     assert.strictEqual(api.ctx.engine.current?.transactions.transaction(created.txId), undefined);
+    // Its read/write set as the network's committed block has it.
+    assert.strictEqual(created.committed?.blockNumber, created.blockNumber);
+    const writes = created.committed?.readWriteSets.find((s) => s.chaincode === 'basic')?.rwset.writes ?? [];
+    assert.deepStrictEqual(
+      writes.map((w) => [w.key, (JSON.parse(w.value?.toString('utf8') ?? '{}') as { Owner?: string }).Owner]),
+      [['editor1', 'Dee']],
+    );
 
     const read = await vscode.commands.executeCommand<NetworkRunResult>('chaincode.queryChaincode', {
       network: connected.id,

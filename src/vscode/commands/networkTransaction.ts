@@ -12,7 +12,7 @@ import type { NetworkTransactionResult } from '../../engine/connection/networkCo
 import type { ExecuteResult } from '../../engine/transactions/types';
 import type { Ctx } from '../ctx';
 import type { ChaincodeDocuments } from '../documents/documents';
-import { prettyPayload } from '../documents/render';
+import { prettyPayload, type ResultView } from '../documents/render';
 import type { ActiveNetwork } from '../networks/networkConnections';
 import { functionsFromMetadata, GET_METADATA, type ContractFunction } from './contractMetadata';
 import { askArgs, askTransient, chooseFunction, runTransaction, type InvokeKind, type InvokeRequest } from './invokeTransaction';
@@ -28,6 +28,8 @@ export interface TargetedInvokeRequest extends InvokeRequest {
 export interface NetworkRunResult extends NetworkTransactionResult {
   readonly network: string;
   readonly durationMs: number;
+  /** An invoke's block number and read/write sets, from the committed block. */
+  readonly committed?: ResultView['committed'];
 }
 
 const EMBEDDED = 'embedded';
@@ -105,7 +107,11 @@ async function runOnNetwork(ctx: Ctx, docs: ChaincodeDocuments, network: ActiveN
     kind === 'invoke'
       ? await network.connection.submit(name, callArgs, transient ? { ...transient } : undefined)
       : await network.connection.evaluate(name, callArgs, transient ? { ...transient } : undefined);
-  const result: NetworkRunResult = { ...outcome, network: where, durationMs: Date.now() - started };
+  const durationMs = Date.now() - started;
+  // What was committed, read from the block the network's peer stored it in (qscc), as on a network
+  // the read/write set is only known from the block.
+  const committed = kind === 'invoke' && outcome.txId ? await committedSets(ctx, network, outcome.txId) : undefined;
+  const result: NetworkRunResult = { ...outcome, network: where, durationMs, ...(committed ? { committed } : {}) };
   const ok = result.status < 400 && (kind === 'query' || result.validation === 'VALID');
   const summary = `${fn} → ${result.status}${result.status < 400 ? '' : ` ${result.message}`}${kind === 'invoke' ? ` · ${result.validation}` : ''} · ${result.durationMs} ms · tx ${shortTxId(result.txId)} · ${where}`;
   ctx.log.info(`${kind} ${name} on ${where}: ${summary}`);
@@ -113,6 +119,16 @@ async function runOnNetwork(ctx: Ctx, docs: ChaincodeDocuments, network: ActiveN
   if (ok) void vscode.window.showInformationMessage(`${summary}${result.payload.length ? `: ${prettyPayload(result.payload).slice(0, 200)}` : ''}`);
   else void showError(ctx, summary, new Error(result.message));
   return result;
+}
+
+async function committedSets(ctx: Ctx, network: ActiveNetwork, txId: string): Promise<NetworkRunResult['committed']> {
+  try {
+    const t = await network.connection.committedTransaction(txId);
+    return { blockNumber: t.blockNumber, readWriteSets: t.readWriteSets };
+  } catch (err) {
+    ctx.log.info(`the block of ${shortTxId(txId)} could not be read from ${network.connection.spec.endpoint}: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The chaincodes defined on the connection's channel; typed when `_lifecycle` cannot list them. */

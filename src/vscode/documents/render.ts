@@ -91,6 +91,8 @@ export type ResultView = Pick<ExecuteResult, 'status' | 'message' | 'payload' | 
   readonly event: { readonly eventName: string; readonly payload: Buffer } | null;
   /** The network it ran on, when not the embedded peer. */
   readonly network?: string;
+  /** A network transaction as its committed block has it: block number and read/write sets per chaincode. */
+  readonly committed?: { readonly blockNumber: number; readonly readWriteSets: readonly { readonly chaincode: string; readonly rwset: ReadWriteSet }[] };
 };
 
 /** `caller`: who the transaction was sent as (`Org1MSP/User1`). */
@@ -108,6 +110,9 @@ export function renderResult(fn: string, args: readonly string[], r: ResultView,
       validation: r.validation,
       durationMs: r.durationMs,
       ...(r.event ? { event: { name: r.event.eventName, payload: valueData(r.event.payload) } } : {}),
+      ...(r.committed
+        ? { block: r.committed.blockNumber, readWriteSets: r.committed.readWriteSets.map((s) => ({ chaincode: s.chaincode, ...(rwsetData(s.rwset) as object) })) }
+        : {}),
       // Each endorser that disagrees with the first, and how (Fabric's gateway logs the same list).
       ...(r.mismatches?.length
         ? {
