@@ -51,7 +51,7 @@ export class Ctx implements vscode.Disposable {
       (ccid, text) => this.logs.append(ccid, text, { inFlight: this.inFlightTxIds(ccid) }),
     );
     this.served = new ServedChaincodes(this.log, this.logs);
-    this.networks = new NetworkConnections(this.log);
+    this.networks = new NetworkConnections(this.log, extensionContext.workspaceState);
     const fire = (): void => this.changed.fire();
     this.disposables.push(
       this.log,

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { DeployedToFabric } from '../../src/vscode/commands/deployToFabric';
 import type { ConnectedNetwork } from '../../src/vscode/commands/networkCommands';
 import type { NetworkRunResult } from '../../src/vscode/commands/networkTransaction';
+import { NetworkConnections, SAVED_FILES_KEY } from '../../src/vscode/networks/networkConnections';
 import type { ViewNode } from '../../src/vscode/tree/viewNode';
 import { startRemoteNetwork, type RemoteNetwork } from '../support/remoteNetwork';
 import { extensionApi, waitFor, workspaceFolder } from './support';
@@ -56,6 +57,20 @@ describe('Fabric network connections', function () {
     const connected = await vscode.commands.executeCommand<ConnectedNetwork>('chaincode.connectNetwork', { file: networkFile });
     assert.ok(connected, 'Connect returned the connection (an error would have been shown instead)');
     assert.deepStrictEqual([connected.endpoint, connected.channel, connected.mspId], [remote.endpoint, 'mychannel', 'Org1MSP']);
+    // Kept for the next window: a fresh set of connections on the same workspace state (what a
+    // window reload makes) connects to it again.
+    const saved = (): string[] => api.ctx.extensionContext.workspaceState.get<string[]>(SAVED_FILES_KEY, []);
+    assert.deepStrictEqual(saved(), [networkFile]);
+    const afterReload = new NetworkConnections(api.ctx.log, api.ctx.extensionContext.workspaceState);
+    try {
+      await afterReload.restoreSaved();
+      assert.deepStrictEqual(
+        afterReload.list().map((n) => [n.file, n.connection.spec.endpoint]),
+        [[networkFile, remote.endpoint]],
+      );
+    } finally {
+      afterReload.dispose();
+    }
     const [embedded, network] = await rows();
     assert.strictEqual(embedded.label, 'Embedded peer');
     assert.deepStrictEqual([network?.label, network?.description], ['network.yaml', `Org1MSP · mychannel · ${remote.endpoint}`]);
@@ -138,6 +153,7 @@ describe('Fabric network connections', function () {
 
     const disconnected = await vscode.commands.executeCommand<boolean>('chaincode.disconnectNetwork', network?.target);
     assert.strictEqual(disconnected, true);
+    await waitFor(() => saved().length === 0, 5000, 'Disconnect to forget the file for the next window');
     assert.deepStrictEqual(
       (await rows()).map((r) => r.label),
       ['Embedded peer'],

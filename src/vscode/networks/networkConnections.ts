@@ -4,6 +4,8 @@
  * defined on its channel and its recent blocks. Blocks are followed live from a Deliver stream
  * opened at connect (starting a few blocks back), and the definitions are asked again after each
  * block, since a block may commit a new one. Closed on Disconnect and when the extension stops.
+ * The files connected are kept in the workspace's state: after a window reload they connect again
+ * when the Networks view first shows (not at activation: that would load the Gateway client).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -11,6 +13,9 @@ import type { NetworkConnection, EventStream } from '../../engine/connection/net
 import type { BlockView } from '../../engine/ledger/blocks/blockReader';
 import { networkBundle } from '../networkAssembly';
 import { NETWORK_BLOCK_LIMIT, type NetworkBlockInfo, type NetworkInfo } from '../tree/networks/model';
+
+/** The workspace-state key of the connected network files. */
+export const SAVED_FILES_KEY = 'chaincode.networkFiles';
 
 export interface ActiveNetwork {
   readonly id: string;
@@ -32,8 +37,47 @@ export class NetworkConnections implements vscode.Disposable {
   /** A connection came or went, or what is shown of one changed. */
   readonly onDidChange = this.changed.event;
   private next = 1;
+  private restoring: Promise<void> | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** Where the connected files are kept across window reloads (the workspace's state). */
+    private readonly saved: vscode.Memento,
+  ) {}
+
+  private savedFiles(): string[] {
+    return this.saved.get<string[]>(SAVED_FILES_KEY, []);
+  }
+
+  private async save(files: readonly string[]): Promise<void> {
+    await this.saved.update(SAVED_FILES_KEY, [...new Set(files)]);
+  }
+
+  /**
+   * Connects again, once, to the files connected before the window reloaded. One that no longer
+   * connects is forgotten, with a warning that says why (Connect to Fabric Network… connects it again).
+   */
+  restoreSaved(): Promise<void> {
+    this.restoring ??= (async () => {
+      for (const file of this.savedFiles()) {
+        if ([...this.entries.values()].some((e) => e.file === file)) continue;
+        try {
+          await this.connect(file);
+        } catch (err) {
+          await this.save(this.savedFiles().filter((f) => f !== file));
+          this.log.warn(`could not connect again to the network of ${file}: ${(err as Error).message}`);
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t(
+              'Could not connect again to the network of {0}: {1}. Connect to Fabric Network… connects it when it is reachable.',
+              path.basename(file),
+              (err as Error).message,
+            ),
+          );
+        }
+      }
+    })();
+    return this.restoring;
+  }
 
   /** Reads `file` and connects through the Gateway it names; errors name the file and field, or what the network refused. */
   async connect(file: string): Promise<ActiveNetwork> {
@@ -62,6 +106,7 @@ export class NetworkConnections implements vscode.Disposable {
       askAgain: false,
     };
     this.entries.set(id, entry);
+    await this.save([...this.savedFiles(), absolute]);
     this.log.info(`connected to ${spec.endpoint} (channel ${spec.channel}, as ${spec.identity.mspId}) from ${absolute}`);
     this.changed.fire();
     void this.followBlocks(entry, Math.max(0, height - NETWORK_BLOCK_LIMIT));
@@ -87,6 +132,7 @@ export class NetworkConnections implements vscode.Disposable {
     if (!entry) return false;
     this.entries.delete(id);
     this.close(entry);
+    void this.save(this.savedFiles().filter((f) => f !== entry.file));
     this.log.info(`disconnected from ${entry.info.endpoint} (${entry.file})`);
     this.changed.fire();
     return true;

@@ -67,6 +67,8 @@ export class ChaincodeViews implements vscode.Disposable {
     });
     this.identities = new NodeTreeProvider(() => this.identityNodes());
     this.networks = new NodeTreeProvider(() => {
+      // Connections of the last window session come back once the view shows (their changes refresh it).
+      void ctx.networks.restoreSaved();
       const engine = ctx.engine.current;
       const port = engine?.gateway?.server.port;
       return networkNodes({ address: engine?.peer.address, gateway: port === undefined ? undefined : `localhost:${port}` }, ctx.networks.infos());
