@@ -12,6 +12,8 @@ import { BlockMetadataIndex, HeaderType, TxValidationCode, type ChaincodeEvent, 
 
 export interface ChaincodeActionView {
   readonly chaincodeId: { readonly name: string; readonly version: string };
+  /** The marshalled ChaincodeProposalPayload the action carries (its input: the invocation's arguments), undecoded. */
+  readonly proposalPayload: Buffer;
   readonly response: { readonly status: number; readonly message: string; readonly payload: Buffer };
   /** The marshalled TxReadWriteSet (rwsetEncoding.ts decodeReadWriteSet reads it). */
   readonly results: Buffer;
@@ -101,6 +103,7 @@ function readAction(actionPayload: Uint8Array): ChaincodeActionView {
   const event = action.events && action.events.length > 0 ? codecs.ChaincodeEvent.decode(action.events) : null;
   return {
     chaincodeId: { name: action.chaincode_id?.name ?? '', version: action.chaincode_id?.version ?? '' },
+    proposalPayload: Buffer.from(cap.chaincode_proposal_payload ?? []),
     response: { status: response.status ?? 0, message: response.message ?? '', payload: Buffer.from(response.payload ?? []) },
     results: Buffer.from(action.results),
     event: event ? eventView(event) : null,
