@@ -11,7 +11,6 @@ import { LaunchCommand, parseCli, USAGE, UsageError } from './options';
 import { runReplay } from './replayCommand';
 import { runSteps } from './steps';
 import { runPackageCommand } from './packageCommand';
-import { runDeployCommand } from './deployCommand';
 import { runServeCommand } from './serveCommand';
 import { runNetworkCommand } from './networkCommand';
 import { watchUntilInterrupted } from './watchCommand';
@@ -84,7 +83,8 @@ async function runLaunch(cmd: LaunchCommand): Promise<number> {
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'package') return runPackageCommand(argv.slice(1));
-  if (argv[0] === 'deploy') return runDeployCommand(argv.slice(1));
+  // Loaded only for deploy: it brings the Fabric Gateway client, which no other command needs at start.
+  if (argv[0] === 'deploy') return (await import('./deployCommand')).runDeployCommand(argv.slice(1));
   if (argv[0] === 'new') return runNewCommand(argv.slice(1));
   if (argv[0] === 'serve') return runServeCommand(argv.slice(1));
   if (argv[0] === 'identity') return runIdentityCommand(argv.slice(1));

@@ -34,7 +34,7 @@ export interface ResultLine extends PrintedPayload {
    * Only when the endorsing peers disagree ("ProposalResponsePayloads do not match"): each peer
    * whose response differs from the first one's, with the differences of their read/write sets.
    */
-  readonly mismatches?: TransactionOutcome['mismatches'];
+  readonly mismatches?: readonly Pick<EndorsementMismatch, 'peer' | 'mspId' | 'differences'>[];
 }
 
 /** The peer refused to run the step at all (e.g. the chaincode went away): no txId, no status. */
@@ -103,7 +103,9 @@ export function outcomeFields(r: TransactionOutcome): Omit<ResultLine, 'index' |
     ...printedPayload(r.payload),
     validation: r.validation,
     event: r.event ? { name: r.event.eventName, ...printedPayload(r.event.payload) } : null,
-    ...(r.mismatches ? { mismatches: r.mismatches } : {}),
+    // The disagreeing peer and how it differs; not each peer's whole output (read/write sets with
+    // private values), which the editor's diff shows and a result line must not print.
+    ...(r.mismatches ? { mismatches: r.mismatches.map(({ peer, mspId, differences }) => ({ peer, mspId, differences })) } : {}),
   };
 }
 

@@ -9,14 +9,14 @@ import { DEFAULT_GATEWAY_PORT, type EngineConfig } from './config';
 import { engineInstanceId } from './container/docker/instanceId';
 import { openOrganizations, orgSpec } from './msp';
 import { NetworkLauncher } from './network/networkLauncher';
-import { OrgNode } from './network/orgNode';
+import { OrgNode, orgPort } from './network/orgNode';
 import type { Peer } from './peer/peer';
 import type { LedgerBackgroundError } from './peer/types';
 import type { Disposable } from './util/events';
 import type { SystemChaincode } from './scc/inprocShim';
 import { TransactionPipeline } from './transactions/pipeline';
 import type { ChaincodeDefinitionOnChannel } from './lifecycle/definitions';
-import { orgGatewayPort, startEngineGateways, type EngineGateway } from './gateway/engineGateway';
+import { startEngineGateways, type EngineGateway } from './gateway/engineGateway';
 import { GatewayListenError } from './gateway/gatewayServer';
 
 /**
@@ -173,7 +173,7 @@ export class Engine {
           : await startEngineGateways(gatewayParts, config.gatewayPort, (index, err) => {
               // Another process (another peer, a Fabric test network) has the usual port: a free one.
               if (!(err instanceof GatewayListenError && err.portInUse && config.gatewayPort === DEFAULT_GATEWAY_PORT && onGatewayPortTaken)) return undefined;
-              onGatewayPortTaken(`port ${orgGatewayPort(DEFAULT_GATEWAY_PORT, index)} is in use: ${nodes[index].peer.name}'s Fabric Gateway listens on a free port instead`);
+              onGatewayPortTaken(`port ${orgPort(DEFAULT_GATEWAY_PORT, index)} is in use: ${nodes[index].peer.name}'s Fabric Gateway listens on a free port instead`);
               return 0;
             });
       return new Engine(config, nodes, transactions, launcher, gateways);

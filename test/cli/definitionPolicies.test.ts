@@ -89,6 +89,7 @@ describe('launch --endorsement-policy / --collections-config', () => {
     assert.equal(random.message, 'ProposalResponsePayloads do not match');
     assert.equal(random.mismatches?.length, 1);
     assert.deepEqual([random.mismatches[0].peer, random.mismatches[0].mspId], ['peer0.org2.example.com', 'Org2MSP']);
+    assert.deepEqual(Object.keys(random.mismatches[0]).sort(), ['differences', 'mspId', 'peer'], "the line does not print each peer's whole output");
     const write = random.mismatches[0].differences.find((d) => d.type === 'write value mismatch');
     assert.equal(write?.key, 'dice');
     assert.equal(write?.namespace, 'fixture-endorsement');

@@ -12,7 +12,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { parseNetworkCommand } from '../../src/cli/networkCommand';
 import { EXAMPLE_CHAINCODE, REPO_ROOT } from '../support/nodeChaincode';
-import { startRemoteNetwork, type RemoteNetwork } from '../support/remoteNetwork';
+import { endpointFile, startRemoteNetwork, type RemoteNetwork } from '../support/remoteNetwork';
 
 const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli', 'main.js');
 
@@ -88,20 +88,7 @@ describe('network: against a second engine process', () => {
   let networkFile: string;
   before(async () => {
     remote = await startRemoteNetwork();
-    const msp = path.join(remote.cryptoPath, 'users', 'User1@org1.example.com', 'msp');
-    networkFile = path.join(remote.scratch, 'network.yaml');
-    fs.writeFileSync(
-      networkFile,
-      [
-        `endpoint: ${remote.endpoint}`,
-        `tlsCaCert: ${path.join(remote.cryptoPath, 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')}`,
-        'hostAlias: peer0.org1.example.com',
-        'mspId: Org1MSP',
-        `cert: ${path.join(msp, 'signcerts')}`,
-        `key: ${path.join(msp, 'keystore')}`,
-        '',
-      ].join('\n'),
-    );
+    networkFile = endpointFile(remote);
   });
   after(async () => {
     await remote?.stop();
@@ -179,8 +166,7 @@ describe('network: against a second engine process', () => {
     assert.ok(bad.stderr.includes(`error: ${broken} does not parse: `), bad.stderr);
 
     const port = await closedPort();
-    const unreachable = path.join(remote.scratch, 'unreachable.yaml');
-    fs.writeFileSync(unreachable, fs.readFileSync(networkFile, 'utf8').replace(`endpoint: ${remote.endpoint}`, `endpoint: 127.0.0.1:${port}`));
+    const unreachable = endpointFile(remote, { endpoint: `127.0.0.1:${port}` }, 'unreachable.yaml');
     const down = await runCli(['--network', unreachable, '--blocks', '--connect-timeout', '2']);
     assert.equal(down.code, 4);
     assert.match(

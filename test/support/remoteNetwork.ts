@@ -75,3 +75,23 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/** A network file of form (a) for `remote`: every part named, YAML, User1 of Org1 given as the MSP's folders; `overrides` replace fields. */
+export function endpointFile(remote: RemoteNetwork, overrides: Record<string, string> = {}, name = `endpoint-${Object.keys(overrides).join('-') || 'plain'}.yaml`): string {
+  const fields = {
+    endpoint: remote.endpoint,
+    tlsCaCert: path.join(remote.cryptoPath, 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt'),
+    hostAlias: 'peer0.org1.example.com',
+    mspId: 'Org1MSP',
+    cert: path.join(remote.cryptoPath, 'users', 'User1@org1.example.com', 'msp', 'signcerts'),
+    key: path.join(remote.cryptoPath, 'users', 'User1@org1.example.com', 'msp', 'keystore'),
+    channel: 'mychannel',
+    ...overrides,
+  };
+  const yaml = Object.entries(fields)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join('\n');
+  const file = path.join(remote.scratch, name);
+  fs.writeFileSync(file, `# a Gateway endpoint\n${yaml}\n`);
+  return file;
+}

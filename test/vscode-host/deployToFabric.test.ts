@@ -7,6 +7,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { DeployedToFabric } from '../../src/vscode/commands/deployToFabric';
+import { parsePolicy } from '../../src/engine/policy';
 import { extensionApi, workspaceFolder } from './support';
 
 describe('Deploy to Fabric', function () {
@@ -51,6 +52,6 @@ describe('Deploy to Fabric', function () {
     assert.ok(engine, 'the peer is running');
     const def = engine.transactions.definitions.get(engine.peer.channel, 'mini');
     assert.deepStrictEqual([def?.sequence, def?.version], [2, '1.1']);
-    assert.ok(def?.endorsementPolicy, 'the committed signature policy');
+    assert.deepStrictEqual(def?.endorsementPolicy, parsePolicy("AND('Org1MSP.peer','Org2MSP.peer')"), 'the committed signature policy');
   });
 });

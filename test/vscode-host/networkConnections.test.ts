@@ -16,7 +16,7 @@ import type { ConnectedNetwork } from '../../src/vscode/commands/networkCommands
 import type { NetworkRunResult } from '../../src/vscode/commands/networkTransaction';
 import { NetworkConnections, SAVED_FILES_KEY } from '../../src/vscode/networks/networkConnections';
 import type { ViewNode } from '../../src/vscode/tree/viewNode';
-import { startRemoteNetwork, type RemoteNetwork } from '../support/remoteNetwork';
+import { endpointFile, startRemoteNetwork, type RemoteNetwork } from '../support/remoteNetwork';
 import { extensionApi, waitFor, workspaceFolder } from './support';
 import { stubWindow } from './windowStub';
 
@@ -27,20 +27,7 @@ describe('Fabric network connections', function () {
 
   before(async () => {
     remote = await startRemoteNetwork();
-    const msp = path.join(remote.cryptoPath, 'users', 'User1@org1.example.com', 'msp');
-    networkFile = path.join(remote.scratch, 'network.yaml');
-    fs.writeFileSync(
-      networkFile,
-      [
-        `endpoint: ${remote.endpoint}`,
-        `tlsCaCert: ${path.join(remote.cryptoPath, 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt')}`,
-        'hostAlias: peer0.org1.example.com',
-        'mspId: Org1MSP',
-        `cert: ${path.join(msp, 'signcerts')}`,
-        `key: ${path.join(msp, 'keystore')}`,
-        '',
-      ].join('\n'),
-    );
+    networkFile = endpointFile(remote, {}, 'network.yaml');
   });
 
   after(async () => {

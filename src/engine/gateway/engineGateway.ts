@@ -6,7 +6,7 @@
  */
 import type { EngineConfig } from '../config';
 import type { NetworkLauncher } from '../network/networkLauncher';
-import type { OrgNode } from '../network/orgNode';
+import { orgPort, type OrgNode } from '../network/orgNode';
 import { SYSTEM_CHAINCODE_VERSION } from '../chaincodeId';
 import { startLifecycle } from '../lifecycle/lifecycleOnPeers';
 import { LedgerQuerier, QSCC_NAME } from '../scc/qscc';
@@ -30,16 +30,9 @@ export interface EngineGatewayParts {
 }
 
 /**
- * The Gateway port of the org at `index` (`port` is the first org's): 2000 apart as in Fabric's test
- * network; 0 stays 0 (ephemeral) for all.
- */
-export function orgGatewayPort(port: number, index: number): number {
-  return port === 0 ? 0 : port + 2000 * index;
-}
-
-/**
- * Every org's Gateway, the first org's first. `portFor(index)` is where the org's Gateway listens;
- * `onListenError(index, err)` may give another port to try (a port in use), else the error stands.
+ * Every org's Gateway, the first org's first, each on `port` spaced as the test network spaces its
+ * peers (orgPort: 7051, 9051, …); `retryPort(index, err)` may give another port to try (a port in
+ * use), else the error stands.
  */
 export async function startEngineGateways(
   parts: EngineGatewayParts,
@@ -48,11 +41,16 @@ export async function startEngineGateways(
 ): Promise<EngineGateway[]> {
   await deploySystemChaincodes(parts);
   const gateways: EngineGateway[] = [];
+  // Error details name another org's peer where its Gateway actually listens.
+  const addressOf = (peerName: string): string | undefined => {
+    const g = gateways.find((x) => x.org.peerName === peerName);
+    return g ? `${peerName}:${g.server.port}` : undefined;
+  };
   try {
     for (let i = 0; i < parts.nodes.length; i++) {
-      const start = (p: number): Promise<EngineGateway> => startOrgGateway(parts, parts.nodes[i], p);
+      const start = (p: number): Promise<EngineGateway> => startOrgGateway(parts, parts.nodes[i], p, addressOf);
       gateways.push(
-        await start(orgGatewayPort(port, i)).catch((err: unknown) => {
+        await start(orgPort(port, i)).catch((err: unknown) => {
           const other = retryPort(i, err);
           if (other === undefined) throw err;
           return start(other);
@@ -75,7 +73,7 @@ async function deploySystemChaincodes(parts: EngineGatewayParts): Promise<void> 
   await startLifecycle({ dataDir: parts.config.dataDir, nodes: parts.nodes, pipeline: parts.pipeline, launcher: parts.launcher });
 }
 
-async function startOrgGateway(parts: EngineGatewayParts, home: OrgNode, port: number): Promise<EngineGateway> {
+async function startOrgGateway(parts: EngineGatewayParts, home: OrgNode, port: number, addressOf: (peerName: string) => string | undefined): Promise<EngineGateway> {
   const org = await gatewayOrgOf(
     home.org,
     parts.nodes.map((n) => n.org),
@@ -88,7 +86,7 @@ async function startOrgGateway(parts: EngineGatewayParts, home: OrgNode, port: n
     mspId: org.mspId,
     verifier: org.verifier,
     blocks: ledgerBlocks(home.peer),
-    endorsers: parts.nodes.map((n) => ({ peerName: n.peer.name, mspId: n.org.mspId })),
+    addressOf,
   });
   return { server, org };
 }

@@ -26,10 +26,10 @@ export interface PeerGatewayOptions {
   readonly verifier: CallerVerifier;
   readonly blocks: BlockSources;
   /**
-   * The network's peers in order, this one first. Error details name another org's peer as the test
-   * network addresses it: its ports are this one's plus 2000 per org (7051, 9051, …).
+   * Where another org's peer serves its Gateway (`host:port`, as error details name it), once it
+   * listens; without it, or before, the peer's name alone.
    */
-  readonly endorsers?: readonly { readonly peerName: string; readonly mspId: string }[];
+  readonly addressOf?: (peerName: string) => string | undefined;
 }
 
 /** The pipeline and the peer, as the Gateway asks about them. */
@@ -60,12 +60,6 @@ export class PeerGateway {
   static async start(peer: Peer, pipeline: TransactionPipeline, options: PeerGatewayOptions): Promise<PeerGateway> {
     let port = options.port;
     // Error details name the peer as clients know it; the port is known once bound.
-    const peers = options.endorsers ?? [{ peerName: options.peerName, mspId: options.mspId }];
-    // The other orgs' peers are 2000 ports apart, as in the test network, counted from this one's.
-    const selfIndex = Math.max(
-      0,
-      peers.findIndex((p) => p.peerName === options.peerName),
-    );
     const endpoints: Endpoints = {
       self: {
         get address(): string {
@@ -73,13 +67,7 @@ export class PeerGateway {
         },
         mspId: options.mspId,
       },
-      of: (peerName, mspId) => {
-        const index = Math.max(
-          0,
-          peers.findIndex((p) => p.peerName === peerName),
-        );
-        return { address: `${peerName}:${port + 2000 * (index - selfIndex)}`, mspId };
-      },
+      of: (peerName, mspId) => ({ address: options.addressOf?.(peerName) ?? peerName, mspId }),
     };
     const services = {
       gateway: new GatewayService(peerBackend(peer, pipeline), options.verifier, endpoints),

@@ -12,12 +12,13 @@
  * the orgs, each peer checking its own org approved); both wait for their commit status.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, GatewayError, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { gatewayErrorText } from '../connection/gatewayErrors';
+import { validationName } from '../connection/validationCodes';
 import { createPrivateKey } from 'node:crypto';
 import { parsePolicy, type CollectionDefinition, encodeCollectionConfigPackage } from '../policy';
 import { encodeApplicationPolicy } from '../policy/applicationPolicy';
 import { codecs } from '../wire/codec';
-import { TxValidationCode } from '../wire/messages';
 import type { DefinitionParameters } from '../wire/lifecycleMessages';
 import { packageId as packageIdOf } from '../platforms/lifecyclePackage';
 import { DEFAULT_ENDORSEMENT_REFERENCE, LIFECYCLE_NAME } from './lifecycleState';
@@ -139,7 +140,7 @@ export async function deploy(
       const result = codecs.LifecycleInstallChaincodeResult.decode(await first.contract.evaluate('InstallChaincode', { arguments: [installArg] }));
       onProgress({ step: 'installed', packageId: result.package_id, already: false });
     } catch (err) {
-      const message = gatewayMessage(err);
+      const message = gatewayErrorText(err);
       if (!message.includes('chaincode already successfully installed')) throw new DeployError('install', `install as ${admins[0].mspId} admin failed: ${message}`, { cause: err });
       onProgress({ step: 'installed', packageId: plan.packageId, already: true });
     }
@@ -147,7 +148,7 @@ export async function deploy(
     for (const [i, s] of sessions.entries()) {
       const mspId = admins[i].mspId;
       const done = await submit(s.contract, 'ApproveChaincodeDefinitionForMyOrg', approveArg, [mspId]).catch((err: unknown) => {
-        throw new DeployError('approve', `approve for ${mspId} failed: ${gatewayMessage(err)}`, { cause: err });
+        throw new DeployError('approve', `approve for ${mspId} failed: ${gatewayErrorText(err)}`, { cause: err });
       });
       onProgress({ step: 'approved', mspId, ...done });
     }
@@ -156,7 +157,7 @@ export async function deploy(
     try {
       approvals = codecs.LifecycleCheckCommitReadinessResult.decode(await first.contract.evaluate('CheckCommitReadiness', { arguments: [definitionArg] })).approvals;
     } catch (err) {
-      throw new DeployError('readiness', `check commit readiness failed: ${gatewayMessage(err)}`, { cause: err });
+      throw new DeployError('readiness', `check commit readiness failed: ${gatewayErrorText(err)}`, { cause: err });
     }
     onProgress({ step: 'readiness', approvals });
     const committed = await submit(first.contract, 'CommitChaincodeDefinition', definitionArg).catch((err: unknown) => {
@@ -164,7 +165,7 @@ export async function deploy(
         .filter(([, ok]) => !ok)
         .map(([org]) => org);
       const hint = waiting.length ? ` (not approved yet by ${waiting.join(', ')}: approve with their admins first)` : '';
-      throw new DeployError('commit', `commit failed: ${gatewayMessage(err)}${hint}`, { cause: err });
+      throw new DeployError('commit', `commit failed: ${gatewayErrorText(err)}${hint}`, { cause: err });
     });
     onProgress({ step: 'committed', ...committed });
     try {
@@ -172,7 +173,7 @@ export async function deploy(
       const def = codecs.LifecycleQueryChaincodeDefinitionResult.decode(await first.contract.evaluate('QueryChaincodeDefinition', { arguments: [arg] }));
       return { plan, committed: { sequence: Number(def.sequence), version: def.version, approvals: def.approvals } };
     } catch (err) {
-      throw new DeployError('query', `query of the committed definition failed: ${gatewayMessage(err)}`, { cause: err });
+      throw new DeployError('query', `query of the committed definition failed: ${gatewayErrorText(err)}`, { cause: err });
     }
   } finally {
     for (const s of sessions) s.gateway.close();
@@ -197,18 +198,4 @@ function session(client: grpc.Client, admin: AdminIdentity, channel: string): { 
     hash: hash.sha256,
   });
   return { gateway, contract: gateway.getNetwork(channel).getContract(LIFECYCLE_NAME) };
-}
-
-/** A Gateway error with the peers' own messages (the details say what the peer refused and why). */
-export function gatewayMessage(err: unknown): string {
-  if (err instanceof GatewayError) {
-    // Evaluate repeats the peer's message in its own; Endorse and Submit only point at the details.
-    const details = err.details.filter((d) => !err.message.includes(d.message)).map((d) => `${d.mspId ? `${d.mspId} ` : ''}${d.address ? `(${d.address}) ` : ''}${d.message}`);
-    return details.length ? `${err.message}: ${details.join('; ')}` : err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
-
-function validationName(code: number): string {
-  return TxValidationCode[code] ?? `validation code ${code}`;
 }

@@ -8,6 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { firstFile } from '../connection/configFile';
 import { peerOrganizationsDir } from '../msp/cryptoLayout';
 import { deploy, type AdminIdentity, type DeployProgress, type DeployRequest, type DeployResult } from './deploy';
 
@@ -30,23 +31,21 @@ export function testNetworkMspId(domain: string): string {
   return `${first.charAt(0).toUpperCase()}${first.slice(1)}MSP`;
 }
 
-function firstFile(dir: string): string {
-  const names = fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((n) => !n.startsWith('.'))
-        .sort()
-    : [];
-  if (names.length === 0) throw new DeployTargetError(`no file in ${dir}`);
-  return path.join(dir, names[0]);
+/** The first file of an MSP folder (signcerts/, keystore/), as the samples read it. */
+function firstFileIn(dir: string): string {
+  try {
+    return firstFile(dir);
+  } catch (err) {
+    throw new DeployTargetError(`no file in ${dir}`, { cause: err });
+  }
 }
 
 /** An identity's certificate and key from its MSP folder (the first file of signcerts/ and keystore/). */
 export function identityFromMspDir(mspId: string, mspDir: string): AdminIdentity {
   return {
     mspId,
-    certPem: fs.readFileSync(firstFile(path.join(mspDir, 'signcerts')), 'utf8'),
-    keyPem: fs.readFileSync(firstFile(path.join(mspDir, 'keystore')), 'utf8'),
+    certPem: fs.readFileSync(firstFileIn(path.join(mspDir, 'signcerts')), 'utf8'),
+    keyPem: fs.readFileSync(firstFileIn(path.join(mspDir, 'keystore')), 'utf8'),
   };
 }
 

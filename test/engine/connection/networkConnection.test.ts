@@ -7,14 +7,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { LifecycleUnavailableError, NetworkConnection, type ChaincodeDefinitionSummary, type EventStream } from '../../../src/engine/connection/networkConnection';
+import { NetworkConnection, type ChaincodeDefinitionSummary, type EventStream } from '../../../src/engine/connection/networkConnection';
 import { readNetworkFile } from '../../../src/engine/connection/networkFile';
 import { NetworkConnectionError, type ConnectionSpec } from '../../../src/engine/connection/types';
 import { issueLeaf, newCa } from '../../../src/engine/msp/cryptogen';
-import { startRemoteNetwork, type RemoteNetwork } from '../../support/remoteNetwork';
+import { EXAMPLE_CHAINCODE, REPO_ROOT } from '../../support/nodeChaincode';
+import { endpointFile, startRemoteNetwork, type RemoteNetwork } from '../../support/remoteNetwork';
+
+const CLI = path.join(REPO_ROOT, 'out', 'src', 'cli', 'main.js');
 
 const USER = 'users/User1@org1.example.com/msp';
 const PEER_TLS_CA = 'peers/peer0.org1.example.com/tls/ca.crt';
@@ -23,24 +27,6 @@ function write(dir: string, name: string, content: string | object): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return file;
-}
-
-/** Form (a): every part named, YAML, the identity given as the MSP's folders. */
-function endpointFile(remote: RemoteNetwork, overrides: Record<string, string> = {}): string {
-  const fields = {
-    endpoint: remote.endpoint,
-    tlsCaCert: path.join(remote.cryptoPath, PEER_TLS_CA),
-    hostAlias: 'peer0.org1.example.com',
-    mspId: 'Org1MSP',
-    cert: path.join(remote.cryptoPath, USER, 'signcerts'),
-    key: path.join(remote.cryptoPath, USER, 'keystore'),
-    channel: 'mychannel',
-    ...overrides,
-  };
-  const yaml = Object.entries(fields)
-    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-    .join('\n');
-  return write(remote.scratch, `endpoint-${Object.keys(overrides).join('-') || 'plain'}.yaml`, `# a Gateway endpoint\n${yaml}\n`);
 }
 
 /** A connection profile as fabric-samples' test-network writes connection-org1.json (the TLS CA inline). */
@@ -144,26 +130,33 @@ describe('a network reached through its Gateway (a second engine process)', () =
     }
   });
 
-  test('the chaincodes defined on the channel come from _lifecycle, or a clear error when the peer has none', async () => {
+  test('the chaincodes defined on the channel come from _lifecycle: a deploy to that network shows in the next list', async () => {
     const c = await connect(readNetworkFile(endpointFile(remote)));
     try {
-      let definitions: readonly ChaincodeDefinitionSummary[] | undefined;
-      let failure: unknown;
-      try {
-        definitions = await c.chaincodeDefinitions();
-      } catch (err) {
-        failure = err;
-      }
-      if (definitions) {
-        assert.ok(definitions.every((d) => d.name !== '' && d.sequence >= 1 && d.version !== ''));
-      } else {
-        // The embedded peer may not serve _lifecycle: say so, with the gateway's own words.
-        assert.ok(failure instanceof LifecycleUnavailableError, String(failure));
-        assert.match(
-          failure.message,
-          new RegExp(`the peer at ${remote.endpoint} does not serve _lifecycle on channel mychannel.*no peers available to evaluate chaincode _lifecycle`),
-        );
-      }
+      const named = (defs: readonly ChaincodeDefinitionSummary[]) => defs.filter((d) => d.name === 'defined1').map((d) => [d.version, d.sequence]);
+      assert.deepEqual(named(await c.chaincodeDefinitions()), [], 'not defined yet');
+      // Install, approve by both orgs' admins, commit: the CLI's deploy, through the same Gateway.
+      const deployed = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'deploy',
+          EXAMPLE_CHAINCODE,
+          '--name',
+          'defined1',
+          '--version',
+          '1.5',
+          '--sequence',
+          '1',
+          '--peer',
+          remote.endpoint,
+          '--data-dir',
+          path.dirname(remote.organizations),
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      assert.equal(deployed.status, 0, deployed.stderr);
+      assert.deepEqual(named(await c.chaincodeDefinitions()), [['1.5', 1]]);
     } finally {
       c.close();
     }

@@ -3,7 +3,7 @@
  * first (how many transactions, how many of them valid); a block opens as readable JSON.
  */
 import { TxValidationCode } from '../../../engine/wire/messages';
-import type { ViewNode } from '../viewNode';
+import type { NodeTarget, ViewNode } from '../viewNode';
 
 /** What the view needs of a channel's block store (BlockStore has it). */
 export interface ChannelBlocks {
@@ -23,22 +23,25 @@ export function blockDescription(codes: readonly number[]): string {
   return valid === codes.length ? txs : `${txs}, ${codes.length - valid} invalid`;
 }
 
+/** One block's row, for the embedded peer's channels and a network's alike: the target and command open it. */
+export function blockRow(id: string, number: number, codes: readonly number[], contextValue: string, target: NodeTarget, command: string): ViewNode {
+  return {
+    id,
+    label: number === 0 ? 'Block 0 (genesis)' : `Block ${number}`,
+    description: blockDescription(codes),
+    icon: codes.every((code) => code === TxValidationCode.VALID) ? { id: 'package' } : { id: 'warning', color: 'problemsWarningIcon.foreground' },
+    contextValue,
+    target,
+    command: { command, title: 'Open Block', arguments: [target] },
+  };
+}
+
 export function blockNodes(channels: readonly ChannelBlocks[]): ViewNode[] {
   return channels.map((c) => {
     const first = Math.max(0, c.height - BLOCK_LIMIT);
     const blocks: ViewNode[] = [];
     for (let n = c.height - 1; n >= first; n--) {
-      const codes = c.validationCodes(n);
-      const target = { kind: 'block' as const, channel: c.channel, number: n };
-      blocks.push({
-        id: `block:${c.channel}/${n}`,
-        label: n === 0 ? 'Block 0 (genesis)' : `Block ${n}`,
-        description: blockDescription(codes),
-        icon: codes.every((code) => code === TxValidationCode.VALID) ? { id: 'package' } : { id: 'warning', color: 'problemsWarningIcon.foreground' },
-        contextValue: 'block',
-        target,
-        command: { command: 'chaincode.openBlock', title: 'Open Block', arguments: [target] },
-      });
+      blocks.push(blockRow(`block:${c.channel}/${n}`, n, c.validationCodes(n), 'block', { kind: 'block', channel: c.channel, number: n }, 'chaincode.openBlock'));
     }
     return {
       id: `blocks:${c.channel}`,

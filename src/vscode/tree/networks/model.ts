@@ -3,9 +3,8 @@
  * entry; each connection to a Fabric network follows, with the chaincodes defined on its channel
  * (`_lifecycle` QueryChaincodeDefinitions) and its recent blocks, newest first. No vscode here.
  */
-import { TxValidationCode } from '../../../engine/wire/messages';
 import type { ViewNode } from '../viewNode';
-import { blockDescription } from '../blocks/model';
+import { blockRow } from '../blocks/model';
 
 export interface EmbeddedPeerInfo {
   /** The peer's chaincode address when it runs; undefined when stopped. */
@@ -114,17 +113,15 @@ function blocksNode(n: NetworkInfo): ViewNode {
     description: n.blocksError ? `height ${n.height} · not following` : `height ${n.height}`,
     ...(n.blocksError ? { tooltip: n.blocksError } : {}),
     icon: n.blocksError ? { id: 'warning', color: 'problemsWarningIcon.foreground' } : { id: 'database' },
-    children: newest.map((b) => {
-      const target = { kind: 'networkBlock' as const, networkId: n.id, number: b.number };
-      return {
-        id: `network:${n.id}/block/${b.number}`,
-        label: b.number === 0 ? 'Block 0 (genesis)' : `Block ${b.number}`,
-        description: blockDescription(b.validationCodes),
-        icon: b.validationCodes.every((code) => code === TxValidationCode.VALID) ? { id: 'package' } : { id: 'warning', color: 'problemsWarningIcon.foreground' },
-        contextValue: 'networkBlock',
-        target,
-        command: { command: 'chaincode.openNetworkBlock', title: 'Open Block', arguments: [target] },
-      };
-    }),
+    children: newest.map((b) =>
+      blockRow(
+        `network:${n.id}/block/${b.number}`,
+        b.number,
+        b.validationCodes,
+        'networkBlock',
+        { kind: 'networkBlock', networkId: n.id, number: b.number },
+        'chaincode.openNetworkBlock',
+      ),
+    ),
   };
 }
