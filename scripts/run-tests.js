@@ -49,6 +49,9 @@ async function unitTests() {
   const args = [
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY || '2'}`,
+    // A test (or hook) that hangs fails with its name after 10 minutes instead of holding CI until its
+    // own limit; the slowest test (a Go chaincode built in an image, cold) takes about 2.
+    '--test-timeout=600000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',

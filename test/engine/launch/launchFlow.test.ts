@@ -12,6 +12,7 @@ import { Engine } from '../../../src/engine/engine';
 import { ChaincodeRegistry } from '../../../src/engine/launch/chaincodeRegistry';
 import type { ChaincodeDefinition, RunningChaincode } from '../../../src/engine/launch/types';
 import type { SystemChaincode } from '../../../src/engine/scc/inprocShim';
+import { waitUntil } from '../../support/netChaincode';
 import { RunningProcess, startLowLevelFixture } from '../../support/nodeChaincode';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'node', 'lowlevel');
@@ -51,8 +52,8 @@ describe('launch engine', () => {
 
   test('dev mode with the user running the chaincode starts nothing and waits for the user process', async () => {
     const launching = engine.launcher.launch({ kind: 'deployment', definition: devDefinition('devcc') }, { userRunsChaincode: true });
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(engine.launcher.running().find((c) => c.ccid === 'devcc:1.0')?.status, 'waiting for registration');
+    // Nothing registers until the user's process starts: the launch shows it is waiting (however long the definition takes to be kept).
+    await waitUntil(() => engine.launcher.running().find((c) => c.ccid === 'devcc:1.0')?.status === 'waiting for registration', 5000, 'devcc:1.0 waiting for registration');
     // Launched but not registered yet: a second launch waits on the same launch (Fabric 2.x), not "premature execution".
     const second = engine.launcher.launch({ kind: 'invocation', chaincodeId: 'devcc:1.0' });
     processes.push(startLowLevelFixture('devcc:1.0', engine.peer.address));
@@ -84,7 +85,8 @@ describe('launch engine', () => {
     const sub = engine.peer.onDiagnostic((d) => reasons.push(d.message));
     const stray = startLowLevelFixture('stray:1.0', engine.peer.address);
     processes.push(stray);
-    await stray.exited;
+    // The refusal is the peer's part; whether the shim then exits is the shim's (`after` stops it if not).
+    await waitUntil(() => reasons.some((r) => r.includes('registration of stray:1.0 refused')), 10_000, "the peer's refusal of stray:1.0");
     sub.dispose();
     assert.ok(
       reasons.some((r) => /registration of stray:1.0 refused: .*not being launched/.test(r)),
@@ -140,7 +142,8 @@ describe('launch engine', () => {
 
   test('stop ends the handler; its in-flight transaction fails with a clear error', async () => {
     const pending = engine.transactions.execute({ chaincode: 'devcc:1.0', args: ['putThenSleep', 'stopped', 'x', '5000'] });
-    await new Promise((r) => setTimeout(r, 300));
+    // Stopped while the chaincode runs it (not before it got there: that is the launch's own refusal).
+    await waitUntil(() => (engine.peer.handlers().find((h) => h.chaincodeId === 'devcc:1.0')?.inFlight.length ?? 0) > 0, 5000, 'the transaction in flight at devcc:1.0');
     await engine.launcher.stop('devcc:1.0');
     const r = await pending;
     assert.equal(r.status, 500);
