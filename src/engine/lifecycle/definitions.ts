@@ -18,27 +18,46 @@ export interface ChaincodeDefinitionOnChannel {
   readonly collections: readonly CollectionDefinition[];
 }
 
-export class ChaincodeDefinitions {
-  private readonly byChannel = new Map<string, Map<string, ChaincodeDefinitionOnChannel>>();
+/** Where a definition came from: a launch on the embedded peer, or a commit through `_lifecycle`. */
+export type DefinitionSource = 'launch' | 'lifecycle';
 
-  /** Defines (or redefines, with the next sequence) `name` on `channel`. */
+interface HeldDefinition {
+  readonly def: ChaincodeDefinitionOnChannel;
+  readonly source: DefinitionSource;
+}
+
+export class ChaincodeDefinitions {
+  private readonly byChannel = new Map<string, Map<string, HeldDefinition>>();
+
+  /** Defines (or redefines, with the next sequence) `name` on `channel`: a launch's definition. */
   define(channel: string, def: Omit<ChaincodeDefinitionOnChannel, 'sequence'>): ChaincodeDefinitionOnChannel {
-    let defs = this.byChannel.get(channel);
-    if (!defs) this.byChannel.set(channel, (defs = new Map<string, ChaincodeDefinitionOnChannel>()));
+    const defs = this.channel(channel);
     const previous = defs.get(def.name);
-    const defined = { ...def, sequence: (previous?.sequence ?? 0) + 1 };
-    defs.set(def.name, defined);
+    const defined = { ...def, sequence: (previous?.def.sequence ?? 0) + 1 };
+    defs.set(def.name, { def: defined, source: 'launch' });
     return defined;
   }
 
   /** Takes a definition the channel committed through `_lifecycle`, with its own sequence. */
   adopt(channel: string, def: ChaincodeDefinitionOnChannel): void {
-    let defs = this.byChannel.get(channel);
-    if (!defs) this.byChannel.set(channel, (defs = new Map<string, ChaincodeDefinitionOnChannel>()));
-    defs.set(def.name, def);
+    this.channel(channel).set(def.name, { def, source: 'lifecycle' });
   }
 
   get(channel: string, name: string): ChaincodeDefinitionOnChannel | undefined {
-    return this.byChannel.get(channel)?.get(name);
+    return this.byChannel.get(channel)?.get(name)?.def;
+  }
+
+  /** The definitions launches made on `channel` (not committed through `_lifecycle`), by name. */
+  launched(channel: string): ChaincodeDefinitionOnChannel[] {
+    return [...(this.byChannel.get(channel)?.values() ?? [])]
+      .filter((held) => held.source === 'launch')
+      .map((held) => held.def)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private channel(channel: string): Map<string, HeldDefinition> {
+    let defs = this.byChannel.get(channel);
+    if (!defs) this.byChannel.set(channel, (defs = new Map<string, HeldDefinition>()));
+    return defs;
   }
 }

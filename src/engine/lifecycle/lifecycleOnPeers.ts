@@ -30,7 +30,10 @@ export async function startLifecycle(parts: LifecycleParts): Promise<Disposable>
   const orgs = parts.nodes.map((n) => n.org.mspId);
   for (const node of parts.nodes) {
     const packages = new PackageStore(peerDataDir(parts.dataDir, node.org.mspId));
-    node.systemChaincodes.register(LIFECYCLE_NAME, new LifecycleScc({ mspId: node.org.mspId, msps, channelOrgs: () => orgs, packages }));
+    node.systemChaincodes.register(
+      LIFECYCLE_NAME,
+      new LifecycleScc({ mspId: node.org.mspId, msps, channelOrgs: () => orgs, packages, launchDefined: (channel) => parts.pipeline.definitions.launched(channel) }),
+    );
   }
   await parts.launcher.launch({
     kind: 'deployment',

@@ -10,7 +10,7 @@
  *   orgs/<MSPID>/approved/<name>#<seq>  the org's approval (ApproveChaincodeDefinitionForMyOrgArgs)
  */
 import type { CollectionDefinition, SignaturePolicyEnvelope } from '../policy';
-import { decodeApplicationPolicy, envelopeFromProto, orgEndorsementPolicy } from '../policy';
+import { decodeApplicationPolicy, encodeApplicationPolicy, encodeCollectionConfigPackage, envelopeFromProto, orgEndorsementPolicy } from '../policy';
 import { applicationPolicyFromProto } from '../policy/applicationPolicy';
 import { codecs } from '../wire/codec';
 import type { DefinitionParameters } from '../wire/lifecycleMessages';
@@ -60,6 +60,25 @@ export function definitionOnChannel(def: DefinitionParameters): ChaincodeDefinit
     sequence: Number(def.sequence),
     endorsementPolicy: policy?.kind === 'signature' ? policy.envelope : null,
     collections: collectionsFromPackage(def.collections),
+  };
+}
+
+/**
+ * The parameters `_lifecycle` answers for a definition (the inverse of definitionOnChannel), with
+ * Fabric's defaults for what it leaves open: escc, vscc, the channel's Endorsement policy.
+ */
+export function definitionParameters(def: ChaincodeDefinitionOnChannel): DefinitionParameters {
+  return {
+    sequence: def.sequence,
+    name: def.name,
+    version: def.version,
+    endorsement_plugin: 'escc',
+    validation_plugin: 'vscc',
+    validation_parameter: encodeApplicationPolicy(
+      def.endorsementPolicy ? { kind: 'signature', envelope: def.endorsementPolicy } : { kind: 'channelConfig', reference: DEFAULT_ENDORSEMENT_REFERENCE },
+    ),
+    collections: def.collections.length > 0 ? codecs.CollectionConfigPackage.decode(encodeCollectionConfigPackage(def.collections)) : null,
+    init_required: false,
   };
 }
 

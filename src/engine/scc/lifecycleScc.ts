@@ -12,7 +12,8 @@
  * channel org (the Gateway has checked that; Fabric's ACL: the channel's Writers).
  */
 import { PackageStore, InstallError } from '../lifecycle/packageStore';
-import { approvalKey, DEFAULT_ENDORSEMENT_REFERENCE, decodeDefinition, definitionKey, encodeDefinition, NAMES_KEY } from '../lifecycle/lifecycleState';
+import type { ChaincodeDefinitionOnChannel } from '../lifecycle/definitions';
+import { approvalKey, DEFAULT_ENDORSEMENT_REFERENCE, decodeDefinition, definitionKey, definitionParameters, encodeDefinition, NAMES_KEY } from '../lifecycle/lifecycleState';
 import type { ChannelMsps } from '../msp';
 import { rolePrincipal } from '../msp/principal';
 import { codecs } from '../wire/codec';
@@ -35,6 +36,11 @@ export interface LifecycleSccOptions {
   readonly msps: ChannelMsps;
   readonly channelOrgs: () => readonly string[];
   readonly packages: PackageStore;
+  /**
+   * The definitions launches made on a channel: the embedded peer's launch stands for install,
+   * approve (by every org) and commit, so the definition queries list them as committed ones.
+   */
+  readonly launchDefined: (channel: string) => readonly ChaincodeDefinitionOnChannel[];
 }
 
 type Backing = (stub: SystemStub, arg: Buffer) => Promise<Buffer>;
@@ -180,6 +186,11 @@ export class LifecycleScc implements SystemChaincode {
   private async queryDefinition(stub: SystemStub, arg: Buffer): Promise<Buffer> {
     const input = decode('QueryChaincodeDefinition', () => codecs.LifecycleQueryChaincodeDefinitionArgs.decode(arg));
     const def = await this.committed(stub, input.name);
+    const launched = def ? undefined : this.options.launchDefined(stub.channel).find((d) => d.name === input.name);
+    if (launched) {
+      const approvals = Object.fromEntries(this.options.channelOrgs().map((org) => [org, true]));
+      return codecs.LifecycleQueryChaincodeDefinitionResult.encode({ ...definitionParameters(launched), approvals });
+    }
     if (!def) throw new LifecycleError(`namespace ${input.name} is not defined`);
     const { approvals } = await this.approvals(stub, def);
     return codecs.LifecycleQueryChaincodeDefinitionResult.encode({
@@ -196,10 +207,14 @@ export class LifecycleScc implements SystemChaincode {
 
   private async queryDefinitions(stub: SystemStub): Promise<Buffer> {
     const defs: DefinitionParameters[] = [];
-    for (const name of await this.definedNames(stub)) {
+    const names = await this.definedNames(stub);
+    for (const name of names) {
       const def = await this.committed(stub, name);
       if (def) defs.push(def);
     }
+    for (const launched of this.options.launchDefined(stub.channel)) if (!names.includes(launched.name)) defs.push(definitionParameters(launched));
+    // By name, as Fabric's range over the namespaces answers.
+    defs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return codecs.LifecycleQueryChaincodeDefinitionsResult.encode({ chaincode_definitions: defs });
   }
 

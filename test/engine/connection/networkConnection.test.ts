@@ -130,6 +130,17 @@ describe('a network reached through its Gateway (a second engine process)', () =
     }
   });
 
+  test('the chaincode the embedded peer launched is defined on its channel: _lifecycle lists it (a launch is install, approve and commit), as `peer lifecycle chaincode querycommitted` would', async () => {
+    const c = await connect(readNetworkFile(endpointFile(remote)));
+    try {
+      const basic = (await c.chaincodeDefinitions()).find((d) => d.name === 'basic');
+      assert.ok(basic, 'basic is listed');
+      assert.deepEqual([basic.sequence, basic.endorsementPlugin, basic.validationPlugin, basic.initRequired], [1, 'escc', 'vscc', false]);
+    } finally {
+      c.close();
+    }
+  });
+
   test('the chaincodes defined on the channel come from _lifecycle: a deploy to that network shows in the next list', async () => {
     const c = await connect(readNetworkFile(endpointFile(remote)));
     try {
