@@ -96,7 +96,11 @@ export class GatewayService {
     const { proposal, caller } = this.validate(request.proposed_transaction as SignedProposal, (message) => failed(message));
     const orgs = request.endorsing_organizations?.length ? request.endorsing_organizations : undefined;
     try {
-      const prepared = await untilCallEnds(this.backend.pipeline.endorse(proposal, caller, orgs), ctx, 'endorsement timeout expired while collecting first endorsement');
+      const prepared = await untilCallEnds(
+        this.backend.pipeline.endorse(proposal, caller, orgs, this.endpoints.self.mspId),
+        ctx,
+        'endorsement timeout expired while collecting first endorsement',
+      );
       return codecs.EndorseResponse.encode({ prepared_transaction: { payload: prepared.payload } });
     } catch (err) {
       if (err instanceof GatewayStatusError) throw err;

@@ -80,9 +80,10 @@ export class EndorsementPlanner {
 
   /**
    * The peers that endorse: those of the orgs the client named, or the fewest in network order
-   * (caller's org first) whose endorsements satisfy the policy.
+   * whose endorsements satisfy the policy, `localOrg`'s peer first (a Gateway plans from its own
+   * peer, as Fabric's does: an Org2 application through peer0.org2 endorses there first).
    */
-  plan(channel: string, chaincodeName: string, endorsingOrgs?: readonly string[]): Peer[] {
+  plan(channel: string, chaincodeName: string, endorsingOrgs?: readonly string[], localOrg?: string): Peer[] {
     if (endorsingOrgs && endorsingOrgs.length > 0) {
       return endorsingOrgs.map((mspId) => {
         const peer = this.peers.find((p) => p.mspId === mspId);
@@ -92,7 +93,8 @@ export class EndorsementPlanner {
     }
     const policy = this.policy(channel, chaincodeName);
     const chosen: Peer[] = [];
-    for (const peer of this.peers) {
+    const local = this.peers.filter((p) => p.mspId === localOrg);
+    for (const peer of [...local, ...this.peers.filter((p) => !local.includes(p))]) {
       chosen.push(peer);
       if (policy.evaluateIdentities(chosen.map((p) => this.msps.deserializeIdentity(p.signer.serialized)))) return chosen;
     }

@@ -188,14 +188,15 @@ export class TransactionPipeline {
 
   /**
    * Gateway Endorse: simulates a client's proposal on the peers that must endorse it (those of
-   * `endorsingOrgs`, else as the policy needs) and endorses it as each of them; returns the prepared
-   * transaction for the client to sign, or throws EndorsementError (nothing prepared).
+   * `endorsingOrgs`, else as the policy needs, `localOrg`'s peer first: the Gateway's own) and
+   * endorses it as each of them; returns the prepared transaction for the client to sign, or throws
+   * EndorsementError (nothing prepared).
    */
-  async endorse(proposal: Proposal, caller: Caller, endorsingOrgs?: readonly string[]): Promise<PreparedTransaction> {
+  async endorse(proposal: Proposal, caller: Caller, endorsingOrgs?: readonly string[], localOrg?: string): Promise<PreparedTransaction> {
     const height = this.peer.ledger(proposal.channel).height;
     const handler = await this.peer.readyHandler(proposal.chaincodeName);
     const kind: TransactionKind = proposal.isInit ? 'init' : 'invoke';
-    let endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs);
+    let endorsers = this.planner.plan(proposal.channel, handler.chaincodeName, endorsingOrgs, localOrg);
     let simulated = await this.simulateOn(endorsers, handler, proposal.chaincodeName, proposal, kind);
     if (!endorsingOrgs?.length) {
       simulated = await this.endorsedEnough(simulated, proposal.chaincodeName, proposal, kind);

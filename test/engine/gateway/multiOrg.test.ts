@@ -9,6 +9,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
+import { readBlock } from '../../../src/engine/ledger/blocks/blockReader';
+import { parsePolicy } from '../../../src/engine/policy';
+import { codecs } from '../../../src/engine/wire/codec';
 import { startLowLevelFixture, type RunningProcess } from '../../support/nodeChaincode';
 import { connectGateway } from '../../support/gatewayClient';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
@@ -103,5 +106,30 @@ describe('Gateway on a two-org network', { timeout: 180_000 }, () => {
       // Where Org2's peer serves its Gateway (here a free port: the fixture asks for port 0).
       [{ address: `peer0.org2.example.com:${peer.engine.gateways[1].server.port}`, mspId: 'Org2MSP', message: 'ProposalResponsePayloads do not match' }],
     );
+  });
+
+  test("each Gateway plans from its own peer, as Fabric's does: under a policy either org satisfies alone, Org2's Gateway endorses on Org2's peer and Org1's on Org1's", async () => {
+    peer.engine.defineChaincode({ name: 'lowlevel', version: '1.0' }, { endorsementPolicy: parsePolicy("OR('Org1MSP.peer','Org2MSP.peer')"), collections: [] });
+    const endorsersOf = async (connection: ReturnType<typeof connectGateway>, key: string): Promise<string[]> => {
+      const commit = await connection.gateway
+        .getNetwork('mychannel')
+        .getContract('lowlevel')
+        .submitAsync('put', { arguments: [key, 'v'] });
+      const status = await commit.getStatus();
+      assert.equal(status.successful, true);
+      const block = readBlock(await peer.engine.orgs[0].peer.ledger('mychannel').blocks.getBlock(Number(status.blockNumber)));
+      const tx = block.transactions.find((t) => t.header?.txId === commit.getTransactionId());
+      return (tx?.actions[0]?.endorsers ?? []).map((e) => codecs.SerializedIdentity.decode(e).mspid);
+    };
+    const [org1, org2] = peer.engine.gateways;
+    const viaOrg2 = connectGateway({ cryptoPath: org2.org.cryptoPath, port: org2.server.port, mspId: 'Org2MSP' });
+    const viaOrg1 = connectGateway({ cryptoPath: org1.org.cryptoPath, port: org1.server.port, mspId: 'Org1MSP' });
+    try {
+      assert.deepEqual(await endorsersOf(viaOrg2, 'local2'), ['Org2MSP']);
+      assert.deepEqual(await endorsersOf(viaOrg1, 'local1'), ['Org1MSP']);
+    } finally {
+      viaOrg2.close();
+      viaOrg1.close();
+    }
   });
 });
