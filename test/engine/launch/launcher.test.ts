@@ -18,8 +18,14 @@ import { createMemoryStreamPair } from '../../../src/engine/scc/memoryStream';
 import { Emitter } from '../../../src/engine/util/events';
 import { codecs } from '../../../src/engine/wire/codec';
 import { MessageType } from '../../../src/engine/wire/messages';
+import { waitUntil } from '../../support/waitUntil';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** A REGISTER answered: taken (ready) or refused (ended). */
+const answered = (handler: Handler): boolean => handler.state === 'ready' || handler.state === 'ended';
+/** Until the launcher shows `status` for its (only) chaincode: frames cross the memory streams a turn of the event loop at a time. */
+const statusShown = (launcher: ChaincodeLauncher, status: RunningChaincode['status']): Promise<void> =>
+  waitUntil(() => launcher.running()[0]?.status === status, 5000, `the launcher to show "${status}"`, 5);
 
 function hostFor(registry: HandlerRegistry): HandlerHost {
   return {
@@ -239,8 +245,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, registry, launcher, statuses } = setup(silent);
     const steps: string[] = [];
     const launching = launch(launcher, definition('byhand'), { userRunsChaincode: true, onProgress: (s: string) => steps.push(s) });
-    await sleep(50);
-    assert.equal(launcher.running()[0]?.status, 'waiting for registration');
+    await statusShown(launcher, 'waiting for registration');
     assert.equal(registry.isLaunching('byhand:1.0'), true, 'the peer takes its REGISTER (dev mode off)');
     connect(registry, 'byhand:1.0');
     assert.equal((await launching).status, 'ready');
@@ -253,9 +258,9 @@ describe('launcher (fake VM, real handlers)', () => {
   test('a REGISTER refused for its certificate (an impostor) does not end the launch; the real chaincode registers after it', async () => {
     const { registry, launcher } = setup(silent, { policy: { certificateOwner: (fp) => (fp === 'real' ? 'guarded:1.0' : 'other:1.0') } });
     const launching = launch(launcher, definition('guarded', 'net'));
-    await sleep(50);
+    await waitUntil(() => registry.isLaunching('guarded:1.0'), 5000, 'the launch of guarded:1.0', 5);
     const impostor = connect(registry, 'guarded:1.0', 'stolen');
-    await sleep(50);
+    await waitUntil(() => answered(impostor.handler), 5000, "the impostor's REGISTER to be answered", 5);
     assert.equal(impostor.handler.state, 'ended', 'refused');
     assert.match(impostor.handler.info().lastError ?? '', /issued for other:1\.0, not guarded:1\.0/);
     assert.equal(registry.isLaunching('guarded:1.0'), true, 'the launch still waits');
@@ -270,9 +275,8 @@ describe('launcher (fake VM, real handlers)', () => {
     await launch(launcher, definition('comeback'));
     const [first] = vm.connections;
     first.chaincode.end('the debugger restarted it');
-    await sleep(20);
+    await statusShown(launcher, 'waiting for registration');
     const waiting = launcher.running()[0];
-    assert.equal(waiting?.status, 'waiting for registration');
     assert.match(waiting?.lastError ?? '', /chaincode disconnected: the debugger restarted it/);
     assert.equal(registry.isLaunching('comeback:1.0'), true, 'its REGISTER is welcome (dev mode off)');
 
@@ -290,13 +294,13 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, registry, launcher } = setup(registers());
     await launch(launcher, definition('target'));
     vm.connections[0].chaincode.end('crashed');
-    await sleep(20);
+    await statusShown(launcher, 'waiting for registration');
     const impostor = connect(registry, 'target:1.0');
-    await sleep(20);
+    await waitUntil(() => answered(impostor.handler), 5000, "the impostor's REGISTER to be answered", 5);
     assert.equal(impostor.handler.state, 'ready');
     impostor.chaincode.end('the impostor left');
-    await sleep(20);
-    assert.equal(launcher.running()[0]?.status, 'waiting for registration');
+    await waitUntil(() => impostor.handler.state === 'ended', 5000, 'the impostor to be gone', 5);
+    await statusShown(launcher, 'waiting for registration');
     const tx = launcher.awaitReady('target:1.0');
     const real = connect(registry, 'target:1.0');
     assert.equal(await tx, real.handler);
@@ -307,7 +311,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, registry, launcher } = setup(registers());
     await launch(launcher, definition('gone'));
     vm.connections[0].chaincode.end('crashed');
-    await sleep(20);
+    await statusShown(launcher, 'waiting for registration');
     await assert.rejects(
       launcher.awaitReady('gone:1.0', { timeoutMs: 100 }),
       (err: Error) => err instanceof LaunchError && /timeout expired while waiting for chaincode gone:1\.0 to register again/.test(err.message),
@@ -325,8 +329,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, launcher } = setup(registers());
     await launch(launcher, definition('netcc', 'net'));
     vm.connections[0].chaincode.end('container died');
-    await sleep(20);
-    assert.equal(launcher.running()[0]?.status, 'failed');
+    await statusShown(launcher, 'failed');
     assert.equal(await launcher.awaitReady('netcc:1.0'), undefined);
     await launcher.dispose();
   });
@@ -335,7 +338,7 @@ describe('launcher (fake VM, real handlers)', () => {
     const { vm, launcher } = setup(registers());
     await launch(launcher, definition('restart'));
     vm.connections[0].chaincode.end('crashed');
-    await sleep(20);
+    await statusShown(launcher, 'waiting for registration');
     const tx = launcher.awaitReady('restart:1.0');
     const relaunched = await launch(launcher, definition('restart'));
     assert.equal(relaunched.status, 'ready');

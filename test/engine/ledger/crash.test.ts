@@ -12,29 +12,34 @@ const MIN_KILLS = 30;
 const BUDGET_MS = 25_000;
 
 /**
- * Runs the child, SIGKILLs it `delayMs` after it opened the ledger (or after spawning, to crash
- * recovery itself, when `duringStartup`), and returns the highest counter it reported as committed.
+ * When to kill: `delayMs` after spawning (`duringStartup`: recovery itself is crashed), or `delayMs`
+ * after the child reported its `afterCommits`-th commit of this run, while the next ones are being
+ * written. Counted in commits, not in time from the open: on a busy machine the child may commit
+ * nothing for a while, and a kill then crashes no commit.
  */
-function runAndKill(
-  dir: string,
-  delayMs: number,
-  duringStartup: boolean,
-  compactAfterBytes: number,
-  inFlight: number,
-  durability: Durability,
-): Promise<{ committed: number; stderr: string }> {
+interface KillMoment {
+  readonly duringStartup: boolean;
+  readonly afterCommits: number;
+  readonly delayMs: number;
+}
+
+/** Runs the child, SIGKILLs it at `when`, and returns the highest counter it reported as committed. */
+function runAndKill(dir: string, when: KillMoment, compactAfterBytes: number, inFlight: number, durability: Durability): Promise<{ committed: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(compactAfterBytes), String(inFlight), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let committed = 0;
     let stderr = '';
+    let reports = 0;
+    const kill = (): void => void child.kill('SIGKILL');
+    let timer = when.duringStartup ? setTimeout(kill, when.delayMs) : undefined;
     const lines = new LineSplitter((line) => {
       const m = /^committed (\d+)$/.exec(line);
-      if (m) committed = Math.max(committed, Number(m[1]));
-      if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (!m) return;
+      committed = Math.max(committed, Number(m[1]));
+      if (!when.duringStartup && ++reports === when.afterCommits) timer = setTimeout(kill, when.delayMs);
     });
     child.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    let timer = duringStartup ? setTimeout(() => child.kill('SIGKILL'), delayMs) : undefined;
     // Never hang the suite on a child that cannot open the ledger.
     const guard = setTimeout(() => child.kill('SIGKILL'), 15_000);
     child.on('error', reject);
@@ -61,8 +66,8 @@ test('kill -9 at random moments never loses a resolved commit nor leaves part of
       const duringStartup = kills % 5 === 4;
       // Both durabilities write a commit before it resolves; a kill of the process must not tell them apart.
       const durability: Durability = kills % 2 === 0 ? 'process' : 'disk';
-      const delayMs = Math.floor(Math.random() * (duringStartup ? 250 : 300));
-      const { committed, stderr } = await runAndKill(dir, delayMs, duringStartup, compactAfterBytes, inFlight, durability);
+      const when = { duringStartup, afterCommits: 1 + Math.floor(Math.random() * 24), delayMs: Math.floor(Math.random() * (duringStartup ? 250 : 50)) };
+      const { committed, stderr } = await runAndKill(dir, when, compactAfterBytes, inFlight, durability);
       assert.equal(stderr, '', 'the child failed on its own');
       kills++;
 

@@ -14,6 +14,7 @@ import { Peer } from '../../../src/engine/peer/peer';
 import { TransactionPipeline } from '../../../src/engine/transactions/pipeline';
 import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/transactions/types';
 import { ChaincodeProcess, fixtureSkip, goFixtureStatus, GoFixtureName, killAllChaincodeProcesses, requireFixture, startGoFixture } from '../../support/toolchains';
+import { waitUntil } from '../../support/waitUntil';
 
 type Row = { key: string; value: string };
 type Page = { rows: Row[]; fetched: number; bookmark: string };
@@ -350,11 +351,18 @@ describe('peer with the real Go shim (fabric-chaincode-go/v2)', { skip: fixtureS
   });
 
   test('an execute timeout fails the tx; the late COMPLETED is dropped and the stream stays usable', async () => {
-    const r = await h.run(['sleep', '2500'], { timeoutMs: 500 });
-    assert.equal(r.status, 500);
-    assert.match(r.message, /time/i);
-    assert.equal(r.validation, 'NOT_COMMITTED');
-    await new Promise((res) => setTimeout(res, 2500));
+    const diagnostics: string[] = [];
+    const sub = h.peer.onDiagnostic((d) => diagnostics.push(d.message));
+    try {
+      const r = await h.run(['sleep', '2500'], { timeoutMs: 500 });
+      assert.equal(r.status, 500);
+      assert.match(r.message, /time/i);
+      assert.equal(r.validation, 'NOT_COMMITTED');
+      // The chaincode answers when its sleep ends, for a transaction the peer has already failed.
+      await waitUntil(() => diagnostics.includes(`COMPLETED for unknown transaction mychannel/${r.txId} dropped`), 20_000, `the late COMPLETED of ${r.txId}`);
+    } finally {
+      sub.dispose();
+    }
     assert.equal(h.peer.handlers().find((x) => x.chaincodeId === 'gocc:1.0')?.state, 'ready', h.logs());
     assert.equal(text(await h.call(['put', 'after-timeout', 'ok'])), 'put after-timeout');
   });

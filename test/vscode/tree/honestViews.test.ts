@@ -14,8 +14,6 @@ import { coarseStatus, containerNodes } from '../../../src/vscode/tree/container
 import { UptimeRefresh } from '../../../src/vscode/tree/containers/uptimeRefresh';
 import { stoppedPeerNodes } from '../../../src/vscode/tree/stoppedPeer';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 describe('World State and Transactions with the peer stopped', () => {
   it('the channels on disk are found without opening their ledgers (a running peer locks them)', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-ledgers-'));
@@ -62,24 +60,25 @@ describe('Containers view: uptime', () => {
     assert.equal(n.description, 'Up less than a minute · img');
   });
 
-  it('is re-read on a slow timer only while the view is visible and shows containers', async () => {
+  it('is re-read on a slow timer only while the view is visible and shows containers', (t) => {
+    // Mocked timers: the ticks are counted on a clock of the test's own, not on a machine that may be busy.
+    t.mock.timers.enable({ apis: ['setInterval'] });
     let ticks = 0;
     const timer = new UptimeRefresh(40, () => ticks++);
     try {
       timer.update(false, true);
-      await sleep(120);
+      t.mock.timers.tick(120);
       assert.equal(ticks, 0, 'hidden: no refresh');
       timer.update(true, false);
-      await sleep(120);
+      t.mock.timers.tick(120);
       assert.equal(ticks, 0, 'no container: no refresh');
       timer.update(true, true);
       timer.update(true, true); // a second update does not start a second timer
-      await sleep(130);
-      assert.ok(ticks >= 2 && ticks <= 4, `visible with containers: refreshed on the timer (${ticks})`);
+      t.mock.timers.tick(130);
+      assert.equal(ticks, 3, 'visible with containers: refreshed on the timer, once every 40 ms');
       timer.update(false, true);
-      const stoppedAt = ticks;
-      await sleep(120);
-      assert.equal(ticks, stoppedAt, 'hidden again: stopped');
+      t.mock.timers.tick(120);
+      assert.equal(ticks, 3, 'hidden again: stopped');
       assert.equal(timer.active, false);
     } finally {
       timer.dispose();

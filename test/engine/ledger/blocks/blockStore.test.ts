@@ -12,6 +12,7 @@ import { crc32 } from '../../../../src/engine/ledger/frames';
 import { LedgerInUseError } from '../../../../src/engine/ledger/ledgerFiles';
 import { codecs } from '../../../../src/engine/wire/codec';
 import { TxValidationCode } from '../../../../src/engine/wire/messages';
+import { waitUntil } from '../../../support/waitUntil';
 import { tempDir } from '../ledgerTestKit';
 import { chain, envelope, nextBlock, txIdOf } from './blockTestKit';
 
@@ -164,7 +165,8 @@ describe('block store', () => {
       const following = (async () => {
         for await (const b of store.blocks(6)) untilClose.push(b.number);
       })();
-      await new Promise((r) => setTimeout(r, 20));
+      // Blocks 1 and 2 are read from disk: however long that takes, the reader then waits at the head.
+      await waitUntil(() => seen.length >= 2, 5000, 'the reader to catch up with blocks 1 and 2', 5);
       assert.deepEqual(seen, [1, 2], 'caught up, now waiting at the head');
       await store.append(blocks[3]);
       await Promise.all([store.append(blocks[4]), store.append(blocks[5])]);

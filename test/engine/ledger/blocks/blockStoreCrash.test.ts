@@ -18,17 +18,32 @@ const CHILD = path.join(__dirname, 'blockCrashChild.js');
 const MIN_KILLS = 30;
 const BUDGET_MS = 25_000;
 
-/** Runs the child and SIGKILLs it `delayMs` after it opened the store (or after spawning); returns the highest block it reported. */
-function runAndKill(dir: string, delayMs: number, duringStartup: boolean, inFlight: number, durability: Durability): Promise<{ appended: number; stderr: string }> {
+/**
+ * When to kill: `delayMs` after spawning (`duringStartup`: the store's recovery is crashed), or
+ * `delayMs` after the child reported its `afterAppends`-th block of this run, while the next ones
+ * are being written. Counted in blocks, not in time from the open: on a busy machine the child may
+ * append nothing for a while, and a kill then crashes no append.
+ */
+interface KillMoment {
+  readonly duringStartup: boolean;
+  readonly afterAppends: number;
+  readonly delayMs: number;
+}
+
+/** Runs the child and SIGKILLs it at `when`; returns the highest block it reported. */
+function runAndKill(dir: string, when: KillMoment, inFlight: number, durability: Durability): Promise<{ appended: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, dir, String(inFlight), durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let appended = -1;
     let stderr = '';
-    let timer = duringStartup ? setTimeout(() => child.kill('SIGKILL'), delayMs) : undefined;
+    let reports = 0;
+    const kill = (): void => void child.kill('SIGKILL');
+    let timer = when.duringStartup ? setTimeout(kill, when.delayMs) : undefined;
     const lines = new LineSplitter((line) => {
       const m = /^appended (\d+)$/.exec(line);
-      if (m) appended = Math.max(appended, Number(m[1]));
-      if (line.startsWith('open ') && !duringStartup) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (!m) return;
+      appended = Math.max(appended, Number(m[1]));
+      if (!when.duringStartup && ++reports === when.afterAppends) timer = setTimeout(kill, when.delayMs);
     });
     child.stdout.on('data', (chunk: Buffer) => lines.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -53,8 +68,8 @@ test('kill -9 while appending never loses a resolved block nor breaks the chain 
       const duringStartup = kills % 5 === 4;
       const durability: Durability = kills % 2 === 0 ? 'process' : 'disk';
       const inFlight = [1, 4, 16][kills % 3];
-      const delayMs = Math.floor(Math.random() * (duringStartup ? 150 : 250));
-      const { appended, stderr } = await runAndKill(dir, delayMs, duringStartup, inFlight, durability);
+      const when = { duringStartup, afterAppends: 1 + Math.floor(Math.random() * 24), delayMs: Math.floor(Math.random() * (duringStartup ? 150 : 50)) };
+      const { appended, stderr } = await runAndKill(dir, when, inFlight, durability);
       assert.equal(stderr, '', 'the child failed on its own');
       kills++;
 
