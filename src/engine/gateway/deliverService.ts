@@ -44,10 +44,26 @@ function blockAndPrivateData(block: Uint8Array, privateData: ReadonlyMap<number,
 
 const blockNumberOf = (n: number | string | { toString(): string } | null | undefined): number => Number(n === null || n === undefined ? 0 : n.toString());
 
+/** Which collections' private data the requester (its serialized identity) may be sent on a channel. */
+export type PrivateDataRecipient = (channel: string, creator: Uint8Array) => (namespace: string, collection: string) => boolean;
+
+/** A TxPvtReadWriteSet with only the collections `eligible` allows; null when none is left. */
+function eligiblePrivateData(bytes: Buffer, eligible: (namespace: string, collection: string) => boolean): Buffer | null {
+  const pvt = codecs.TxPvtReadWriteSet.decode(bytes);
+  const namespaces = (pvt.ns_pvt_rwset ?? [])
+    .map((ns) => ({ ...ns, collection_pvt_rwset: (ns.collection_pvt_rwset ?? []).filter((c) => eligible(ns.namespace ?? '', c.collection_name ?? '')) }))
+    .filter((ns) => ns.collection_pvt_rwset.length > 0);
+  if (namespaces.length === 0) return null;
+  const kept = namespaces.reduce((n, ns) => n + ns.collection_pvt_rwset.length, 0);
+  const all = (pvt.ns_pvt_rwset ?? []).reduce((n, ns) => n + (ns.collection_pvt_rwset ?? []).length, 0);
+  return kept === all ? bytes : codecs.TxPvtReadWriteSet.encode({ data_model: pvt.data_model, ns_pvt_rwset: namespaces });
+}
+
 export class DeliverService {
   constructor(
     private readonly verifier: CallerVerifier,
     private readonly blocks: BlockSources,
+    private readonly privateDataRecipient: PrivateDataRecipient,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -82,7 +98,7 @@ export class DeliverService {
       if (seekInfo.behavior === SeekBehavior.FAIL_IF_NOT_READY && number > source.height - 1) return Status.NOT_FOUND;
       const block = await this.nextBlock(source, number, ctx);
       if (!block) return Status.INTERNAL_SERVER_ERROR;
-      await send(await this.response(kind, source, block));
+      await send(await this.response(kind, source, block, request));
       if (ctx.signal.aborted) return Status.INTERNAL_SERVER_ERROR;
       if (number === stop) return Status.SUCCESS;
     }
@@ -114,16 +130,23 @@ export class DeliverService {
     return null;
   }
 
-  private async response(kind: DeliverKind, source: BlockSource, block: { number: number; bytes: Buffer }): Promise<Buffer> {
+  private async response(kind: DeliverKind, source: BlockSource, block: { number: number; bytes: Buffer }, request: { channel: string; creator: Buffer }): Promise<Buffer> {
     switch (kind) {
       case 'block':
         return embedded(2, block.bytes);
       case 'filtered':
         return codecs.DeliverResponse.encode({ filtered_block: filteredBlockOf(block.bytes) });
-      case 'privateData':
-        // Fabric sends the collections the caller's org is a member of; this peer keeps only its own
-        // org's private data, and the caller has been verified as a member of that org.
-        return embedded(4, blockAndPrivateData(block.bytes, await source.getPrivateData(block.number)));
+      case 'privateData': {
+        // Fabric sends each transaction's collections the requester is eligible for (a member of), none
+        // of the others; a transaction left with none is not in the map.
+        const eligible = this.privateDataRecipient(request.channel, request.creator);
+        const sent = new Map<number, Buffer>();
+        for (const [txIndex, bytes] of await source.getPrivateData(block.number)) {
+          const kept = eligiblePrivateData(bytes, eligible);
+          if (kept) sent.set(txIndex, kept);
+        }
+        return embedded(4, blockAndPrivateData(block.bytes, sent));
+      }
     }
   }
 }

@@ -72,7 +72,7 @@ export class PeerGateway {
     const services = {
       gateway: new GatewayService(peerBackend(peer, pipeline), options.verifier, endpoints),
       chaincodeEvents: new ChaincodeEventsService(options.verifier, options.blocks),
-      deliver: new DeliverService(options.verifier, options.blocks),
+      deliver: new DeliverService(options.verifier, options.blocks, (channel, creator) => pipeline.privateDataRecipient(channel, creator)),
     };
     const server = await GatewayServer.start({ host: options.host, port: options.port, tls: options.tls }, services);
     port = server.port;

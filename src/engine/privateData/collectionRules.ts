@@ -65,6 +65,17 @@ export class PrivateDataRules implements CollectionGuard {
     this.checkLedgerKnows(chaincode, def);
   }
 
+  /**
+   * Whether the creator may be sent the collection's private data (Fabric's deliver service asks
+   * the collection's IsEligible: its member policy against the requester). A chaincode without a
+   * definition restricts nothing; a collection it does not define goes to nobody.
+   */
+  creatorIsMemberOf(chaincode: string, name: string): boolean {
+    const def = this.lookup(chaincode, name);
+    if (def === null) return true;
+    return def !== undefined && this.creatorIsMember(def);
+  }
+
   /** Whether this peer's org is a member org of the collection, so this peer holds its plaintext. */
   peerStores(chaincode: string, name: string): boolean {
     const def = this.lookup(chaincode, name);

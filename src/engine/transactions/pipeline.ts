@@ -405,6 +405,15 @@ export class TransactionPipeline {
       (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
   }
 
+  /**
+   * Which collections' private data `creator` may be sent on `channel` (block events with private
+   * data): those whose member policy it satisfies, as Fabric's deliver service filters them.
+   */
+  privateDataRecipient(channel: string, creator: Uint8Array): (chaincode: string, collection: string) => boolean {
+    const rules = new PrivateDataRules(this.definitions, this.msps, { channel, peerMspId: this.peer.mspId, creator, lastBlock: this.peer.ledger(channel).height });
+    return (chaincode, collection) => rules.creatorIsMemberOf(chaincode, collection);
+  }
+
   /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
   private collectionRules(peer: Peer, proposal: Proposal): PrivateDataRules {
     return new PrivateDataRules(this.definitions, this.msps, {

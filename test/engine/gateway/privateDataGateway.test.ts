@@ -9,8 +9,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import type { Contract, GatewayError } from '@hyperledger/fabric-gateway';
+import type { ledger } from '@hyperledger/fabric-protos';
+import type { Contract, GatewayError, Network } from '@hyperledger/fabric-gateway';
 import { readDefinitionPolicies } from '../../../src/engine/lifecycle/definitionPolicies';
+import { connectGateway } from '../../support/gatewayClient';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'node', 'private-data');
@@ -19,13 +21,15 @@ const transient = (value: string): Record<string, Uint8Array> => ({ value: Buffe
 
 describe('private data through the Gateway on two orgs', { timeout: 180_000 }, () => {
   let peer: GatewayPeer;
+  let network: Network;
   let contract: Contract;
 
   before(async () => {
     peer = await startGatewayPeer();
     peer.engine.defineChaincode({ name: 'pdc', version: '1.0' }, readDefinitionPolicies(FIXTURE, {}, peer.engine.config.orgs));
     await peer.engine.launcher.launch({ kind: 'deployment', definition: { name: 'pdc', version: '1.0', mode: 'dev', language: 'node', path: FIXTURE } });
-    contract = peer.connect().gateway.getNetwork('mychannel').getContract('pdc');
+    network = peer.connect().gateway.getNetwork('mychannel');
+    contract = network.getContract('pdc');
   });
 
   after(async () => {
@@ -56,6 +60,39 @@ describe('private data through the Gateway on two orgs', { timeout: 180_000 }, (
     assert.equal(JSON.parse(text(await contract.evaluateTransaction('get', 'Org1MSPPrivateCollection', 'asset1'))).value, '{"appraisedValue":100}');
     const onOrg2 = contract.newProposal('get', { arguments: ['Org1MSPPrivateCollection', 'asset1'], endorsingOrganizations: ['Org2MSP'] });
     await assert.rejects(onOrg2.evaluate(), (err: GatewayError) => /private data matching public hash version is not available/.test(err.message));
+  });
+
+  test("block events with private data carry only the collections the requester's org is a member of, as Fabric's deliver service filters them", async () => {
+    const proposal = contract.newProposal('put', {
+      arguments: ['Org1MSPPrivateCollection', 'delivered1'],
+      transientData: transient('org1 only'),
+      endorsingOrganizations: ['Org1MSP'],
+    });
+    const status = await (await (await proposal.endorse()).submit()).getStatus();
+    assert.equal(status.successful, true, `code ${status.code}`);
+    const privateDataOf = async (network: Network): Promise<string[]> => {
+      const events = await network.getBlockAndPrivateDataEvents({ startBlock: status.blockNumber });
+      try {
+        const iterator = events[Symbol.asyncIterator]();
+        const { value } = await iterator.next();
+        assert.equal(value.getBlock()?.getHeader()?.getNumber(), Number(status.blockNumber));
+        const collections: string[] = [];
+        value.getPrivateDataMapMap().forEach((pvt: ledger.rwset.TxPvtReadWriteSet) => {
+          for (const ns of pvt.getNsPvtRwsetList()) for (const c of ns.getCollectionPvtRwsetList()) collections.push(`${ns.getNamespace()}/${c.getCollectionName()}`);
+        });
+        return collections;
+      } finally {
+        events.close();
+      }
+    };
+    assert.deepEqual(await privateDataOf(network), ['pdc/Org1MSPPrivateCollection']);
+    const org2Gateway = peer.engine.gateways[1];
+    const org2 = connectGateway({ cryptoPath: org2Gateway.org.cryptoPath, port: org2Gateway.server.port, mspId: 'Org2MSP' });
+    try {
+      assert.deepEqual(await privateDataOf(org2.gateway.getNetwork('mychannel')), [], "an Org2 client is sent none of Org1's collection");
+    } finally {
+      org2.close();
+    }
   });
 
   test('a collection of both orgs takes transient data with the default plan (both peers endorse)', async () => {
