@@ -50,13 +50,13 @@ export type PrivateDataRecipient = (channel: string, creator: Uint8Array) => (na
 /** A TxPvtReadWriteSet with only the collections `eligible` allows; null when none is left. */
 function eligiblePrivateData(bytes: Buffer, eligible: (namespace: string, collection: string) => boolean): Buffer | null {
   const pvt = codecs.TxPvtReadWriteSet.decode(bytes);
-  const namespaces = (pvt.ns_pvt_rwset ?? [])
-    .map((ns) => ({ ...ns, collection_pvt_rwset: (ns.collection_pvt_rwset ?? []).filter((c) => eligible(ns.namespace ?? '', c.collection_name ?? '')) }))
-    .filter((ns) => ns.collection_pvt_rwset.length > 0);
+  const all = pvt.ns_pvt_rwset ?? [];
+  const filtered = all.map((ns) => ({ ...ns, collection_pvt_rwset: (ns.collection_pvt_rwset ?? []).filter((c) => eligible(ns.namespace ?? '', c.collection_name ?? '')) }));
+  const namespaces = filtered.filter((ns) => ns.collection_pvt_rwset.length > 0);
   if (namespaces.length === 0) return null;
-  const kept = namespaces.reduce((n, ns) => n + ns.collection_pvt_rwset.length, 0);
-  const all = (pvt.ns_pvt_rwset ?? []).reduce((n, ns) => n + (ns.collection_pvt_rwset ?? []).length, 0);
-  return kept === all ? bytes : codecs.TxPvtReadWriteSet.encode({ data_model: pvt.data_model, ns_pvt_rwset: namespaces });
+  // Nothing withheld: the bytes as stored, not a re-encoding.
+  const withheld = filtered.some((ns, i) => ns.collection_pvt_rwset.length < (all[i].collection_pvt_rwset ?? []).length);
+  return withheld ? codecs.TxPvtReadWriteSet.encode({ data_model: pvt.data_model, ns_pvt_rwset: namespaces }) : bytes;
 }
 
 export class DeliverService {
@@ -138,7 +138,8 @@ export class DeliverService {
         return codecs.DeliverResponse.encode({ filtered_block: filteredBlockOf(block.bytes) });
       case 'privateData': {
         // Fabric sends each transaction's collections the requester is eligible for (a member of), none
-        // of the others; a transaction left with none is not in the map.
+        // of the others; a transaction left with none is not in the map. Asked per block: a chaincode
+        // defined or redefined during a long stream counts from its next block.
         const eligible = this.privateDataRecipient(request.channel, request.creator);
         const sent = new Map<number, Buffer>();
         for (const [txIndex, bytes] of await source.getPrivateData(block.number)) {

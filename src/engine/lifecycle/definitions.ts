@@ -47,12 +47,9 @@ export class ChaincodeDefinitions {
     return this.byChannel.get(channel)?.get(name)?.def;
   }
 
-  /** The definitions launches made on `channel` (not committed through `_lifecycle`), by name. */
+  /** The definitions launches made on `channel` (not committed through `_lifecycle`). */
   launched(channel: string): ChaincodeDefinitionOnChannel[] {
-    return [...(this.byChannel.get(channel)?.values() ?? [])]
-      .filter((held) => held.source === 'launch')
-      .map((held) => held.def)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...(this.byChannel.get(channel)?.values() ?? [])].filter((held) => held.source === 'launch').map((held) => held.def);
   }
 
   private channel(channel: string): Map<string, HeldDefinition> {

@@ -16,12 +16,11 @@ import { connect, hash, signers, type Contract, type Gateway } from '@hyperledge
 import { gatewayErrorText } from '../connection/gatewayErrors';
 import { validationName } from '../connection/validationCodes';
 import { createPrivateKey } from 'node:crypto';
-import { parsePolicy, type CollectionDefinition, encodeCollectionConfigPackage } from '../policy';
-import { encodeApplicationPolicy } from '../policy/applicationPolicy';
+import { parsePolicy, type CollectionDefinition } from '../policy';
 import { codecs } from '../wire/codec';
 import type { DefinitionParameters } from '../wire/lifecycleMessages';
 import { packageId as packageIdOf } from '../platforms/lifecyclePackage';
-import { DEFAULT_ENDORSEMENT_REFERENCE, LIFECYCLE_NAME } from './lifecycleState';
+import { DEFAULT_ENDORSEMENT_REFERENCE, definitionParameters, LIFECYCLE_NAME } from './lifecycleState';
 import { parsePackage } from './packageStore';
 
 /** An org admin's identity, as the peer CLI reads it from CORE_PEER_MSPCONFIGPATH. */
@@ -93,15 +92,14 @@ export async function planDeploy(request: DeployRequest, admins: readonly AdminI
   } catch (err) {
     throw new DeployError('package', (err as Error).message, { cause: err });
   }
-  const policy = request.endorsementPolicy ? { kind: 'signature' as const, envelope: parsePolicy(request.endorsementPolicy), text: request.endorsementPolicy } : null;
   const definition: DefinitionParameters = {
-    sequence: request.sequence,
-    name: request.name,
-    version: request.version,
-    endorsement_plugin: 'escc',
-    validation_plugin: 'vscc',
-    validation_parameter: encodeApplicationPolicy(policy ?? { kind: 'channelConfig', reference: DEFAULT_ENDORSEMENT_REFERENCE }),
-    collections: request.collections?.length ? codecs.CollectionConfigPackage.decode(encodeCollectionConfigPackage(request.collections)) : null,
+    ...definitionParameters({
+      name: request.name,
+      version: request.version,
+      sequence: request.sequence,
+      endorsementPolicy: request.endorsementPolicy ? parsePolicy(request.endorsementPolicy) : null,
+      collections: request.collections ?? [],
+    }),
     init_required: request.initRequired ?? false,
   };
   const plan: DeployPlan = {

@@ -47,14 +47,14 @@ export class PrivateDataRules implements CollectionGuard {
   /** GET_STATE and the queries of a collection: memberOnlyRead against the creator. */
   checkRead(chaincode: string, name: string): void {
     const def = this.collection(chaincode, name);
-    if (def?.memberOnlyRead && !this.creatorIsMember(def)) throw permission('read', chaincode, name);
+    if (def?.memberOnlyRead && !this.creatorIsMember(chaincode, def)) throw permission('read', chaincode, name);
     this.checkLedgerKnows(chaincode, def);
   }
 
   /** PUT_STATE, DEL_STATE, PUT_STATE_METADATA, PURGE_PRIVATE_DATA: memberOnlyWrite against the creator. */
   checkWrite(chaincode: string, name: string): void {
     const def = this.collection(chaincode, name);
-    if (def?.memberOnlyWrite && !this.creatorIsMember(def)) throw permission('write', chaincode, name);
+    if (def?.memberOnlyWrite && !this.creatorIsMember(chaincode, def)) throw permission('write', chaincode, name);
     this.checkLedgerKnows(chaincode, def);
   }
 
@@ -73,7 +73,7 @@ export class PrivateDataRules implements CollectionGuard {
   creatorIsMemberOf(chaincode: string, name: string): boolean {
     const def = this.lookup(chaincode, name);
     if (def === null) return true;
-    return def !== undefined && this.creatorIsMember(def);
+    return def !== undefined && this.creatorIsMember(chaincode, def);
   }
 
   /** Whether this peer's org is a member org of the collection, so this peer holds its plaintext. */
@@ -108,15 +108,17 @@ export class PrivateDataRules implements CollectionGuard {
     if (def?.implicit && !this.msps.mspIds.includes(implicitCollectionMspId(def.name) ?? '')) throw notInConfig(chaincode, def.name);
   }
 
-  private creatorIsMember(def: CollectionDefinition): boolean {
-    let member = this.membership.get(def.name);
+  private creatorIsMember(chaincode: string, def: CollectionDefinition): boolean {
+    // Per chaincode: two chaincodes may each have a collection of the same name and other members.
+    const id = `${chaincode}\u0000${def.name}`;
+    let member = this.membership.get(id);
     if (member === undefined) {
       try {
         member = new SignaturePolicyEvaluator(def.memberPolicy, this.msps).evaluateIdentities([this.msps.deserializeIdentity(this.scope.creator)]);
       } catch {
         member = false; // a creator no channel MSP knows is nobody's member
       }
-      this.membership.set(def.name, member);
+      this.membership.set(id, member);
     }
     return member;
   }

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import type { ledger } from '@hyperledger/fabric-protos';
-import type { Contract, GatewayError, Network } from '@hyperledger/fabric-gateway';
+import type { Contract, GatewayError, Network, Status } from '@hyperledger/fabric-gateway';
 import { readDefinitionPolicies } from '../../../src/engine/lifecycle/definitionPolicies';
 import { connectGateway } from '../../support/gatewayClient';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
@@ -36,6 +36,14 @@ describe('private data through the Gateway on two orgs', { timeout: 180_000 }, (
     await peer?.stop();
   });
 
+  /** A private put endorsed by Org1's peer alone, as the samples submit to an Org1-only collection; it must commit. */
+  const putEndorsedByOrg1 = async (collection: string, key: string, value: string): Promise<Status> => {
+    const proposal = contract.newProposal('put', { arguments: [collection, key], transientData: transient(value), endorsingOrganizations: ['Org1MSP'] });
+    const status = await (await (await proposal.endorse()).submit()).getStatus();
+    assert.equal(status.successful, true, `code ${status.code}`);
+    return status;
+  };
+
   test('transient data for an Org1-only collection, no endorsing orgs named: FAILED_PRECONDITION, nothing committed', async () => {
     const height = peer.engine.peer.ledger().height;
     await assert.rejects(
@@ -50,26 +58,14 @@ describe('private data through the Gateway on two orgs', { timeout: 180_000 }, (
   });
 
   test("endorsed by Org1 alone, as the samples do: the collection's own policy (Org1) suffices, and the value stays on Org1's peer", async () => {
-    const proposal = contract.newProposal('put', {
-      arguments: ['Org1MSPPrivateCollection', 'asset1'],
-      transientData: transient('{"appraisedValue":100}'),
-      endorsingOrganizations: ['Org1MSP'],
-    });
-    const status = await (await (await proposal.endorse()).submit()).getStatus();
-    assert.equal(status.successful, true, `code ${status.code}`);
+    await putEndorsedByOrg1('Org1MSPPrivateCollection', 'asset1', '{"appraisedValue":100}');
     assert.equal(JSON.parse(text(await contract.evaluateTransaction('get', 'Org1MSPPrivateCollection', 'asset1'))).value, '{"appraisedValue":100}');
     const onOrg2 = contract.newProposal('get', { arguments: ['Org1MSPPrivateCollection', 'asset1'], endorsingOrganizations: ['Org2MSP'] });
     await assert.rejects(onOrg2.evaluate(), (err: GatewayError) => /private data matching public hash version is not available/.test(err.message));
   });
 
   test("block events with private data carry only the collections the requester's org is a member of, as Fabric's deliver service filters them", async () => {
-    const proposal = contract.newProposal('put', {
-      arguments: ['Org1MSPPrivateCollection', 'delivered1'],
-      transientData: transient('org1 only'),
-      endorsingOrganizations: ['Org1MSP'],
-    });
-    const status = await (await (await proposal.endorse()).submit()).getStatus();
-    assert.equal(status.successful, true, `code ${status.code}`);
+    const status = await putEndorsedByOrg1('Org1MSPPrivateCollection', 'delivered1', 'org1 only');
     const privateDataOf = async (network: Network): Promise<string[]> => {
       const events = await network.getBlockAndPrivateDataEvents({ startBlock: status.blockNumber });
       try {

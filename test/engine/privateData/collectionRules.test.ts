@@ -66,6 +66,22 @@ describe('PrivateDataRules', () => {
     assert.doesNotThrow(() => rules(org2User).checkWrite('cc', 'both'));
   });
 
+  test('who may be sent a collection (block events with private data): its members, per chaincode even where two chaincodes name a collection alike', () => {
+    definitions.define('ch', {
+      name: 'other2',
+      version: '1',
+      endorsementPolicy: null,
+      collections: parseCollectionsConfig(`[{"name": "org1only", "policy": "OR('Org2MSP.member')"}]`),
+    });
+    const asOrg1 = rules(org1User);
+    // One rules object answers both: the membership it remembers is per chaincode and collection.
+    assert.equal(asOrg1.creatorIsMemberOf('cc', 'org1only'), true);
+    assert.equal(asOrg1.creatorIsMemberOf('other2', 'org1only'), false, "other2's collection of that name has Org2 only");
+    assert.equal(asOrg1.creatorIsMemberOf('cc', 'nope'), false, 'a collection the definition lacks goes to nobody');
+    assert.equal(asOrg1.creatorIsMemberOf('undefinedcc', 'anything'), true, 'a chaincode nobody defined restricts nothing');
+    assert.equal(rules(org2User).creatorIsMemberOf('cc', 'org1only'), false);
+  });
+
   test("only member orgs' peers hold the plaintext", () => {
     assert.equal(rules(org1User, 'Org1MSP').peerStores('cc', 'org1only'), true);
     assert.equal(rules(org1User, 'Org2MSP').peerStores('cc', 'org1only'), false);
