@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { webcrypto, KeyObject, randomBytes } from 'crypto';
 import * as x509 from '@peculiar/x509';
+import { generateP256 } from './p256Keys';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -43,8 +44,13 @@ function validity(): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(now - 3600_000), notAfter: new Date(now + TEN_YEARS_MS) };
 }
 
+/** WebCrypto keys made by `generateP256` (WebCrypto's own generateKey has Node 20's key-generation deadlock). */
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const { privateKey, publicKey } = generateP256();
+  return {
+    privateKey: await webcrypto.subtle.importKey('jwk', privateKey.export({ format: 'jwk' }), ALGORITHM, true, ['sign']),
+    publicKey: await webcrypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }), ALGORITHM, true, ['verify']),
+  };
 }
 
 function keyToPem(key: CryptoKey): string {

@@ -4,7 +4,7 @@
  * key's DER export and above all a PKCS#8 PEM import are many times slower than the JWK paths. The
  * DER around a P-256 key is fixed, so it is spliced here and keys go in and out as JWK. Anything that is not a plain P-256 key falls back to node:crypto's general parsers.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'crypto';
+import { createECDH, createPrivateKey, createPublicKey, KeyObject } from 'crypto';
 import { decodeFirstPem, encodePem } from './pem';
 
 /** SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (0 unused bits) … } up to the point. */
@@ -22,9 +22,27 @@ export interface P256KeyPair {
 
 const b64u = (b: Buffer): string => b.toString('base64url');
 
+/**
+ * A new P-256 key pair. Made with ECDH (OpenSSL's EC key generation, the same RNG) and imported as
+ * JWK rather than with `generateKeyPairSync`: in Node 20 the key generation job's destructor takes
+ * the key's mutex, so a garbage collection that collects a finished job while its key is being
+ * used (exported, signed with) on the main thread deadlocks the process. A test file hung on it in
+ * CI; this path creates no such job.
+ */
 export function generateP256(): P256KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  return { privateKey, publicKey, point: publicPoint(publicKey) };
+  const ecdh = createECDH('prime256v1');
+  const point = ecdh.generateKeys();
+  // OpenSSL gives the scalar without leading zeros; JWK's `d` is always 32 bytes.
+  const d = Buffer.alloc(32);
+  const scalar = ecdh.getPrivateKey();
+  scalar.copy(d, 32 - scalar.length);
+  const x = b64u(point.subarray(1, 33));
+  const y = b64u(point.subarray(33));
+  return {
+    privateKey: createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64u(d), x, y }, format: 'jwk' }),
+    publicKey: createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }),
+    point,
+  };
 }
 
 /** The uncompressed point of a P-256 public (or private) key. */

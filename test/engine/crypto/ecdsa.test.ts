@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { integer, sequence } from '../../../src/engine/crypto/der';
 import { encodeDerSignature, isLowS, P256_HALF_ORDER, P256_ORDER, parseDerSignature, signatureToLowS, signMessage, verifyMessage } from '../../../src/engine/crypto/ecdsa';
 import { generateP256, importPrivateKeyPem, importSpki, pkcs8Of, privateKeyPem, publicPoint, spkiOf } from '../../../src/engine/crypto/p256Keys';
@@ -49,7 +49,7 @@ describe('ECDSA P-256 as Fabric uses it', () => {
   });
 
   test('a signature made by OpenSSL directly is verified once normalised', () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const { privateKey, publicKey } = generateP256();
     const raw = nodeSign('sha256', msg, privateKey);
     const sig = isLowS(parseDerSignature(raw).s) ? raw : signatureToLowS(raw);
     assert.doesNotThrow(() => verifyMessage(publicKey, msg, sig));
@@ -66,6 +66,24 @@ describe('PEM and keys', () => {
     assert.equal(decodeFirstPem('-----BEGIN X-----\n!!!\n-----END X-----\n'), null, 'a bad body is not a block');
     assert.deepEqual(decodeFirstPem(`-----BEGIN X-----\n!!!\n-----END X-----\n${pem}`)?.der, der, 'the next good block is taken');
     assert.equal(decodeFirstPem(pem.replace('END CERTIFICATE', 'END OTHER')), null);
+  });
+
+  test('generated keys: the private and public halves belong together, and a scalar with leading zero bytes is padded to 32', () => {
+    // About one scalar in 256 has a leading zero byte, which OpenSSL returns shortened; 3000 keys
+    // make it all but certain that some do (and each one must still be a whole, consistent pair).
+    let shortScalars = 0;
+    for (let i = 0; i < 3000; i++) {
+      const pair = generateP256();
+      const d = Buffer.from(pair.privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+      assert.equal(d.length, 32);
+      if (d[0] === 0) shortScalars++;
+      assert.deepEqual(publicPoint(pair.privateKey), pair.point);
+      assert.deepEqual(publicPoint(pair.publicKey), pair.point);
+      assert.equal(pkcs8Of(pair.privateKey).length, 138);
+    }
+    assert.ok(shortScalars > 0, 'no scalar with a leading zero byte came up; the padding went untested');
+    const fresh = generateP256();
+    verifyMessage(fresh.publicKey, msg, signMessage(fresh.privateKey, msg));
   });
 
   test("PKCS#8 and SPKI encodings equal OpenSSL's, and keys read back through the fast path sign and verify", () => {

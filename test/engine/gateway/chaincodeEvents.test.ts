@@ -7,12 +7,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkpointers, signers, type ChaincodeEvent, type CloseableAsyncIterable, type Contract, type Network } from '@hyperledger/fabric-gateway';
 import { codecs } from '../../../src/engine/wire/codec';
+import { generateP256 } from '../../../src/engine/crypto/p256Keys';
 import { startGatewayPeer, type GatewayPeer } from '../../support/gatewayPeer';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -154,7 +154,7 @@ describe('ChaincodeEvents with the real Node client', { timeout: 180_000 }, () =
 
   test('refusals: a bad signature, an unknown channel, a position that is not a block or the next commit', async () => {
     const offline = peer.connect({ signer: null }).gateway;
-    const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey } = generateP256();
     const badlySigned = offline.getNetwork('mychannel').newChaincodeEventsRequest('basic');
     const signature = await signers.newPrivateKeySigner(privateKey)(badlySigned.getDigest());
     const denied = await offline.newSignedChaincodeEventsRequest(badlySigned.getBytes(), signature).getEvents();

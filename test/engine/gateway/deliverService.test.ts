@@ -7,10 +7,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { generateKeyPairSync, randomBytes, sign } from 'crypto';
+import { randomBytes, sign } from 'crypto';
 import type { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import type { CloseableAsyncIterable, Contract, Network } from '@hyperledger/fabric-gateway';
 import { blockHeaderHash } from '../../../src/engine/ledger/blocks/blockHash';
+import { generateP256 } from '../../../src/engine/crypto/p256Keys';
 import type { SigningIdentity } from '../../../src/engine/msp';
 import { codecs, timestampOf } from '../../../src/engine/wire/codec';
 import { HeaderType, SeekBehavior, Status, TxValidationCode, type SeekPosition } from '../../../src/engine/wire/messages';
@@ -172,7 +173,7 @@ describe('Deliver: block events', { timeout: 180_000 }, () => {
   });
 
   test("refusals: another key's signature is FORBIDDEN, an unknown channel NOT_FOUND", async () => {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey } = generateP256();
     const stranger = { sign: (m: Buffer): Buffer => sign('sha256', m, privateKey) };
     assert.deepEqual(await deliver(seek({ start: { oldest: {} }, stop: { oldest: {} }, signer: stranger })), { blocks: [], status: 'FORBIDDEN' });
     assert.deepEqual(await deliver(seek({ channel: 'nosuchchannel', start: { oldest: {} }, stop: { oldest: {} } })), { blocks: [], status: 'NOT_FOUND' });

@@ -10,6 +10,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { signers, type Contract, type GatewayError } from '@hyperledger/fabric-gateway';
 import { createCertificateAuthority, issueCertificate } from '../../../src/engine/crypto/certificates';
+import { generateP256 } from '../../../src/engine/crypto/p256Keys';
 import { buildProposal } from '../../../src/engine/transactions/proposal';
 import { codecs } from '../../../src/engine/wire/codec';
 import * as path from 'path';
@@ -187,7 +188,7 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     });
 
     test('a signature by another key', async () => {
-      const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const { privateKey } = generateP256();
       const c = peer
         .connect({ signer: signers.newPrivateKeySigner(privateKey) })
         .gateway.getNetwork('mychannel')
@@ -235,7 +236,7 @@ describe('Gateway: the real Node client', { timeout: 180_000 }, () => {
     test('a commit-status request signed by another key: CommitStatusError, PERMISSION_DENIED', async () => {
       const commit = await contract.submitAsync('TransferAsset', { arguments: ['asset1', 'Fay'] });
       const offline = peer.connect({ signer: null }).gateway;
-      const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const { privateKey } = generateP256();
       const bytes = commit.getBytes();
       const signature = await signers.newPrivateKeySigner(privateKey)(commit.getDigest());
       const err = await errorOf(offline.newSignedCommit(bytes, signature).getStatus());

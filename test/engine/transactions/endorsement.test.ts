@@ -4,8 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, sign, verify } from 'crypto';
+import { createHash, sign, verify } from 'crypto';
 import { codecs } from '../../../src/engine/wire/codec';
+import { generateP256 } from '../../../src/engine/crypto/p256Keys';
 import { buildProposal, parseSignedProposal, computeTxId, MalformedProposalError } from '../../../src/engine/transactions/proposal';
 import { endorse, transactionPayload } from '../../../src/engine/transactions/endorsement';
 
@@ -14,7 +15,7 @@ const FP: any = require('@hyperledger/fabric-protos');
 
 const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('-----BEGIN CERTIFICATE-----\nclient\n-----END CERTIFICATE-----\n') });
 const peerIdentity = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('-----BEGIN CERTIFICATE-----\npeer\n-----END CERTIFICATE-----\n') });
-const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const keys = generateP256();
 const signer = { mspId: 'Org1MSP', serialized: peerIdentity, sign: (m: Buffer) => sign('sha256', m, keys.privateKey) };
 
 function sample() {

@@ -5,12 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, sign, verify } from 'crypto';
+import { createHash, sign, verify } from 'crypto';
 import * as asn1js from 'asn1js';
 import * as fc from 'fast-check';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../../../../src/engine/ledger/blocks/blockHash';
 import { buildBlock, buildGenesisBlock, MalformedBlockError, summarizeBlock, txIdOfEnvelope, txValidationCodeOf } from '../../../../src/engine/ledger/blocks/blockBuilder';
 import { codecs } from '../../../../src/engine/wire/codec';
+import { generateP256 } from '../../../../src/engine/crypto/p256Keys';
 import { HeaderType, TxValidationCode } from '../../../../src/engine/wire/messages';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- fabric-protos' google-protobuf classes, reached untyped */
@@ -126,7 +127,7 @@ describe('block builder', () => {
   });
 
   test('a signer signs value ‖ signature_header ‖ header bytes, as the orderer’s block writer does', () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { privateKey, publicKey } = generateP256();
     const identity = codecs.SerializedIdentity.encode({ mspid: 'OrdererMSP', id_bytes: Buffer.from('cert') });
     const built = buildBlock({ number: 1, previousHash: Buffer.alloc(32), transactions, signer: { identity, sign: (m) => sign('sha256', m, privateKey) } });
     const block = FP.common.Block.deserializeBinary(built.bytes);
