@@ -157,6 +157,10 @@ export class WorldState implements StateReader {
     return this.state.getPrivateDataHash(ns, collection, key);
   }
 
+  getPrivateDataHashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    return this.state.getPrivateDataHashEntry(ns, collection, key);
+  }
+
   getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
     return this.state.getStateRange(ns, collection, startKey, endKey, options);
   }
