@@ -4,7 +4,7 @@
  * read must still see the committed version) runs in block order, where each transaction also sees
  * the writes of the valid transactions before it in the same block. Also the log entry of a block.
  */
-import { CommittedState, groupByKey, targetId, type BlockWrites } from './committedState';
+import { CommittedState, groupByKey, targetId, type BlockToLive, type BlockWrites, type ExpiredKey } from './committedState';
 import type { ReadWriteSet, TransactionRecord, ValidationCode, Version } from './types';
 
 export interface CommitRequest {
@@ -58,6 +58,8 @@ export interface PlannedCommit {
 export interface PlannedBlock {
   readonly blockNum: number;
   readonly commits: readonly PlannedCommit[];
+  /** Private keys whose blockToLive ends with this block, removed after its writes. */
+  readonly purged: readonly ExpiredKey[];
 }
 
 /** A transaction as the log keeps it; applied on replay when its record says VALID. */
@@ -72,9 +74,11 @@ export interface LoggedTransaction {
 
 /** What the log stores: a committed block, or the record of a transaction that was never submitted. */
 export type LogEntry =
-  { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[] } | { readonly t: 'record'; readonly record: TransactionRecord };
+  | { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[]; readonly purged?: readonly ExpiredKey[] }
+  | { readonly t: 'record'; readonly record: TransactionRecord };
 
-export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[]): PlannedBlock {
+/** `blockToLive`: the collections' (absent: nothing expires with this block). */
+export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[], blockToLive?: BlockToLive): PlannedBlock {
   // Versions as they will be once the earlier valid transactions of this block are applied.
   const pending = new Map<string, Version | null>();
   const versionNow = (channel: string, chaincode: string, collection: string, key: string, hashed?: true): Version | null => {
@@ -113,13 +117,16 @@ export function planBlock(state: CommittedState, blockNum: number, requests: rea
     }
     return { result, record, writes: { blockNum, txNum, txId: request.txId, timestamp: request.timestamp, writes, metadataWrites } };
   });
-  return { blockNum, commits };
+  // A key this block writes again (or deletes) is not purged: its clock restarts (purge_mgr.go).
+  const purged = blockToLive ? state.expiredAt(blockNum, blockToLive).filter((k) => !pending.has(targetId(k.channel, k.chaincode, k.collection, k.key, k.hashed))) : [];
+  return { blockNum, commits, purged };
 }
 
 export function logEntryOf(planned: PlannedBlock, requests: readonly CommitRequest[]): LogEntry {
   return {
     t: 'block',
     blockNum: planned.blockNum,
+    ...(planned.purged.length > 0 ? { purged: planned.purged } : {}),
     txs: planned.commits.map((c, txNum) => {
       const request = requests[txNum];
       const rwset = request.rwset === request.record.rwset ? undefined : request.rwset;

@@ -20,7 +20,7 @@ import { channelLedgerDir } from './channelDirectories';
 import type { Event } from '../util/events';
 import type { Durability } from './logFile';
 import type { TransactionRecord } from './types';
-import { WorldState, type BlockCommitted, type BlockSink } from './worldState';
+import { WorldState, type BlockCommitted, type BlockSink, type CommitOptions } from './worldState';
 import { codecs } from '../wire/codec';
 
 export interface ChannelLedgerOptions {
@@ -88,8 +88,8 @@ export class ChannelLedger {
     return this.state.height;
   }
 
-  commitBlock(requests: readonly CommitRequest[]): Promise<BlockCommitted> {
-    return this.state.commitBlock(requests);
+  commitBlock(requests: readonly CommitRequest[], options?: CommitOptions): Promise<BlockCommitted> {
+    return this.state.commitBlock(requests, options);
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,18 @@ export interface BlockWrites {
   readonly metadataWrites: readonly MetadataWrite[];
 }
 
+/** A private key (or, `hashed`, a key hash) that blockToLive removes from the state. */
+export interface ExpiredKey {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly hashed?: true;
+}
+
+/** A collection's blockToLive (0: its values never expire). */
+export type BlockToLive = (chaincode: string, collection: string) => number;
+
 /** A point-in-time view for a snapshot, captured synchronously and encoded later. */
 export interface StateView {
   readonly height: number;
@@ -187,6 +199,34 @@ export class CommittedState implements StateReader {
     }
   }
 
+  /**
+   * The private keys block `blockNum` purges (Fabric's pvtstatepurgemgmt): those last written in a
+   * block N with N + blockToLive + 1 ≤ blockNum, plaintext and hash entries alike. ≤ rather than =:
+   * a block committed without blockToLive (a catch-up) or a ledger from before purges leaves
+   * expired keys behind, and the next block takes them.
+   */
+  expiredAt(blockNum: number, blockToLive: BlockToLive): ExpiredKey[] {
+    const expired: ExpiredKey[] = [];
+    for (const n of this.namespaces.values()) {
+      for (const [spaces, hashed] of [
+        [n.collections, false],
+        [n.hashedCollections, true],
+      ] as const) {
+        for (const [collection, space] of spaces) {
+          const btl = blockToLive(n.ns.chaincode, collection);
+          if (btl <= 0 || space.size === 0) continue;
+          for (const key of space.keysWrittenThrough(blockNum - btl - 1)) expired.push({ ...n.ns, collection, key, ...(hashed ? { hashed } : {}) });
+        }
+      }
+    }
+    return expired;
+  }
+
+  /** Removes expired private keys (see expiredAt). */
+  purge(keys: readonly ExpiredKey[]): void {
+    for (const k of keys) this.namespaces.get(nsId(k))?.[k.hashed ? 'hashedCollections' : 'collections'].get(k.collection)?.remove(k.key);
+  }
+
   /** Whether applying these writes changes a key's version, and to what (for in-batch MVCC). */
   static versionAfter(write: WriteEntry | undefined, hasMetadata: boolean, before: Version | null, at: Version): Version | null {
     if (write) {
@@ -232,7 +272,7 @@ export class CommittedState implements StateReader {
 
   private spaceToWrite(n: NamespaceState, collection: string, hashed: boolean | undefined): KeySpace {
     if (collection === '') return n.public;
-    return getOrCreate(hashed ? n.hashedCollections : n.collections, collection, () => new KeySpace());
+    return getOrCreate(hashed ? n.hashedCollections : n.collections, collection, () => new KeySpace({ indexBlocks: true }));
   }
 
   private namespace(ns: Namespace): NamespaceState {

@@ -83,5 +83,6 @@ function replay(entry: LogEntry, state: CommittedState, records: TransactionReco
     if (tx.record.validation === 'VALID') state.apply(writesOf(entry.blockNum, tx));
     records.add(tx.record);
   }
+  if (entry.purged) state.purge(entry.purged);
   state.height = entry.blockNum;
 }

@@ -140,7 +140,7 @@ export class TxSimulator {
 
   /**
    * A private key's hash entry, recorded as read (Fabric records a hashed read for every private
-   * read). An expired one keeps its committed version in the read set: the state still holds it (see live).
+   * read). An expired one still in the state keeps its committed version in the read set (see live).
    */
   private hashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
     const entry = this.state.getPrivateDataHashEntry(ns, collection, key);
@@ -149,8 +149,9 @@ export class TxSimulator {
   }
 
   /**
-   * A private entry, or undefined once its collection's blockToLive has passed. The committed state
-   * keeps the entry (the purge is applied when read, not at commit), so reads record its version.
+   * A private entry, or undefined once its collection's blockToLive has passed. The commit that ends
+   * it purges it; a ledger from before purges (or a block committed without blockToLive) may still
+   * hold it until the next block, and reads record its version meanwhile.
    */
   private live(ns: Namespace, collection: string, entry: StateEntry | undefined): StateEntry | undefined {
     return entry && this.collections?.expired(ns.chaincode, collection, entry.version) ? undefined : entry;

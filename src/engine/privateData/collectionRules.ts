@@ -127,6 +127,11 @@ export function peerKeeps(definitions: ChaincodeDefinitions, channel: string, pe
   };
 }
 
+/** A channel's collections' blockToLive, as its chaincode definitions say (0: never expires, or no such collection). */
+export function collectionBlockToLive(definitions: ChaincodeDefinitions, channel: string): (chaincode: string, name: string) => number {
+  return (chaincode, name) => definitions.get(channel, chaincode)?.collections.find((c) => c.name === name)?.blockToLive ?? 0;
+}
+
 /** null: the chaincode has no definition; undefined: it is defined and has no such collection. */
 function lookupCollection(definitions: ChaincodeDefinitions, channel: string, peerMspId: string, chaincode: string, name: string): CollectionDefinition | null | undefined {
   const defined = definitions.get(channel, chaincode);

@@ -27,7 +27,7 @@ import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
 import { chaincodeVersionOf } from '../chaincodeId';
-import { peerKeeps, PrivateDataRules } from '../privateData/collectionRules';
+import { collectionBlockToLive, peerKeeps, PrivateDataRules } from '../privateData/collectionRules';
 import { keptBy, keptReadWriteSet } from '../privateData/keptPrivateData';
 import { collectionEndorsementPolicies } from '../privateData/collectionEndorsement';
 
@@ -421,11 +421,21 @@ export class TransactionPipeline {
     this.peer.ledger(record.channel).state.recordTransaction(rwset === record.rwset ? record : { ...record, rwset });
   }
 
-  /** `peer`'s ledger of `channel` as the orderer delivers to it: with the private data its org keeps (hashes of the rest). */
+  /**
+   * `peer`'s ledger of `channel` as the orderer delivers to it: with the private data its org keeps
+   * (hashes of the rest), purging what the collections' blockToLive lets expire.
+   */
   private committerOf(peer: Peer, channel: string): BlockCommitter {
     const ledger = peer.ledger(channel);
     const keeps = peerKeeps(this.definitions, channel, peer.mspId);
-    return { commitBlock: (requests) => ledger.commitBlock(requests.map((r) => keptBy(r, keeps))) };
+    const blockToLive = collectionBlockToLive(this.definitions, channel);
+    return {
+      commitBlock: (requests) =>
+        ledger.commitBlock(
+          requests.map((r) => keptBy(r, keeps)),
+          { blockToLive },
+        ),
+    };
   }
 
   /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
