@@ -104,7 +104,9 @@ export class ChannelLedger {
       const privateData = await this.blocks.getPrivateData(n);
       const requests: CommitRequest[] = view.transactions.map((tx) => {
         const action = tx.actions[0];
-        const rwset = action ? decodeReadWriteSet(this.channel, action.results, privateData.get(tx.index) ?? null) : { reads: [], writes: [], metadataWrites: [] };
+        const rwset = action
+          ? decodeReadWriteSet(this.channel, action.results, privateData.get(tx.index) ?? null, { hashesWithoutPrivateData: true })
+          : { reads: [], writes: [], metadataWrites: [] };
         const validation = validationOfCode(tx.validationCode);
         const startedAt = tx.header?.timestampMs ?? 0;
         const record: Omit<TransactionRecord, 'validation' | 'blockNum'> = {

@@ -399,11 +399,11 @@ export class TransactionPipeline {
     );
   }
 
-  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer. */
+  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer (a private key's is with its hash, on every peer). */
   private committedMetadata(channel: string): Parameters<EndorsementValidator['validate']>[1] {
     const state = this.peer.ledger(channel).state;
     return (chaincode, collection, key) =>
-      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
+      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateDataHashEntry({ channel, chaincode }, collection, key))?.metadata;
   }
 
   /**
