@@ -7,6 +7,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { filteredBlockOf } from '../ledger/blocks/blockReader';
+import { eligiblePrivateData } from '../privateData/keptPrivateData';
 import { codecs } from '../wire/codec';
 import { SeekBehavior, Status, type Envelope, type SeekInfo, type SeekPosition } from '../wire/messages';
 import type { BlockSource, BlockSources } from './blockSource';
@@ -46,18 +47,6 @@ const blockNumberOf = (n: number | string | { toString(): string } | null | unde
 
 /** Which collections' private data the requester (its serialized identity) may be sent on a channel. */
 export type PrivateDataRecipient = (channel: string, creator: Uint8Array) => (namespace: string, collection: string) => boolean;
-
-/** A TxPvtReadWriteSet with only the collections `eligible` allows; null when none is left. */
-function eligiblePrivateData(bytes: Buffer, eligible: (namespace: string, collection: string) => boolean): Buffer | null {
-  const pvt = codecs.TxPvtReadWriteSet.decode(bytes);
-  const all = pvt.ns_pvt_rwset ?? [];
-  const filtered = all.map((ns) => ({ ...ns, collection_pvt_rwset: (ns.collection_pvt_rwset ?? []).filter((c) => eligible(ns.namespace ?? '', c.collection_name ?? '')) }));
-  const namespaces = filtered.filter((ns) => ns.collection_pvt_rwset.length > 0);
-  if (namespaces.length === 0) return null;
-  // Nothing withheld: the bytes as stored, not a re-encoding.
-  const withheld = filtered.some((ns, i) => ns.collection_pvt_rwset.length < (all[i].collection_pvt_rwset ?? []).length);
-  return withheld ? codecs.TxPvtReadWriteSet.encode({ data_model: pvt.data_model, ns_pvt_rwset: namespaces }) : bytes;
-}
 
 export class DeliverService {
   constructor(

@@ -4,7 +4,7 @@
  * read must still see the committed version) runs in block order, where each transaction also sees
  * the writes of the valid transactions before it in the same block. Also the log entry of a block.
  */
-import { CommittedState, groupByKey, targetId, type BlockWrites } from './committedState';
+import { CommittedState, groupByKey, targetId, type BlockToLive, type BlockWrites, type ExpiredKey } from './committedState';
 import type { ReadWriteSet, TransactionRecord, ValidationCode, Version } from './types';
 
 export interface CommitRequest {
@@ -58,6 +58,8 @@ export interface PlannedCommit {
 export interface PlannedBlock {
   readonly blockNum: number;
   readonly commits: readonly PlannedCommit[];
+  /** Private keys whose blockToLive ends with this block, removed after its writes. */
+  readonly purged: readonly ExpiredKey[];
 }
 
 /** A transaction as the log keeps it; applied on replay when its record says VALID. */
@@ -72,43 +74,59 @@ export interface LoggedTransaction {
 
 /** What the log stores: a committed block, or the record of a transaction that was never submitted. */
 export type LogEntry =
-  { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[] } | { readonly t: 'record'; readonly record: TransactionRecord };
+  | { readonly t: 'block'; readonly blockNum: number; readonly txs: readonly LoggedTransaction[]; readonly purged?: readonly ExpiredKey[] }
+  | { readonly t: 'record'; readonly record: TransactionRecord };
 
-export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[]): PlannedBlock {
+/** `blockToLive`: the collections' (absent: nothing expires with this block). */
+export function planBlock(state: CommittedState, blockNum: number, requests: readonly CommitRequest[], blockToLive?: BlockToLive): PlannedBlock {
   // Versions as they will be once the earlier valid transactions of this block are applied.
   const pending = new Map<string, Version | null>();
-  const versionNow = (channel: string, chaincode: string, collection: string, key: string): Version | null => {
-    const id = targetId(channel, chaincode, collection, key);
-    return pending.has(id) ? (pending.get(id) ?? null) : state.versionOf({ channel, chaincode }, collection, key);
+  const versionNow = (channel: string, chaincode: string, collection: string, key: string, hashed?: true): Version | null => {
+    const id = targetId(channel, chaincode, collection, key, hashed);
+    return pending.has(id) ? (pending.get(id) ?? null) : state.versionOf({ channel, chaincode }, collection, key, hashed);
   };
   // Keys whose metadata (a key-level policy) a valid earlier transaction of this block changed.
   const metadataChanged = new Set<string>();
+  // A peer outside a collection validates its hashed writes: their keys are key hashes.
   const metadataOf = (channel: string) => (chaincode: string, collection: string, key: string) =>
-    (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
+    (collection === ''
+      ? state.getState({ channel, chaincode }, key)
+      : (state.getPrivateData({ channel, chaincode }, collection, key) ?? state.hashedEntry({ channel, chaincode }, collection, key))
+    )?.metadata;
   const commits = requests.map((request, txNum): PlannedCommit => {
     const { reads, writes, metadataWrites } = request.rwset;
+    // Hashed entries are validated against hash entries, which plaintext from an older ledger becomes.
+    for (const e of [...reads, ...writes, ...metadataWrites]) if (e.hashed) state.keepOnlyHashes({ channel: e.channel, chaincode: e.chaincode }, e.collection);
     const validation: ValidationCode =
       request.validation ??
       endorsementVerdict(request, metadataChanged, metadataOf) ??
-      (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key), r.version)) ? 'VALID' : 'MVCC_READ_CONFLICT');
+      (request.validateReads === false || reads.every((r) => sameVersion(versionNow(r.channel, r.chaincode, r.collection, r.key, r.hashed), r.version))
+        ? 'VALID'
+        : 'MVCC_READ_CONFLICT');
     const result: CommitResult = { validation, blockNum, txNum };
     const record: TransactionRecord = { ...request.record, validation, blockNum };
     if (validation !== 'VALID' || (writes.length === 0 && metadataWrites.length === 0)) return { result, record };
-    for (const m of metadataWrites) metadataChanged.add(targetId(m.channel, m.chaincode, m.collection, m.key));
+    for (const m of metadataWrites) metadataChanged.add(targetId(m.channel, m.chaincode, m.collection, m.key, m.hashed));
     for (const change of groupByKey(request.rwset)) {
-      const { ns, collection, key } = change;
-      const before = versionNow(ns.channel, ns.chaincode, collection, key);
-      pending.set(targetId(ns.channel, ns.chaincode, collection, key), CommittedState.versionAfter(change.write, change.metadata !== undefined, before, { blockNum, txNum }));
+      const { ns, collection, key, hashed } = change;
+      const before = versionNow(ns.channel, ns.chaincode, collection, key, hashed);
+      pending.set(
+        targetId(ns.channel, ns.chaincode, collection, key, hashed),
+        CommittedState.versionAfter(change.write, change.metadata !== undefined, before, { blockNum, txNum }),
+      );
     }
     return { result, record, writes: { blockNum, txNum, txId: request.txId, timestamp: request.timestamp, writes, metadataWrites } };
   });
-  return { blockNum, commits };
+  // A key this block writes again (or deletes) is not purged: its clock restarts (purge_mgr.go).
+  const purged = blockToLive ? state.expiredAt(blockNum, blockToLive).filter((k) => !pending.has(targetId(k.channel, k.chaincode, k.collection, k.key, k.hashed))) : [];
+  return { blockNum, commits, purged };
 }
 
 export function logEntryOf(planned: PlannedBlock, requests: readonly CommitRequest[]): LogEntry {
   return {
     t: 'block',
     blockNum: planned.blockNum,
+    ...(planned.purged.length > 0 ? { purged: planned.purged } : {}),
     txs: planned.commits.map((c, txNum) => {
       const request = requests[txNum];
       const rwset = request.rwset === request.record.rwset ? undefined : request.rwset;
@@ -136,7 +154,7 @@ function endorsementVerdict(
 ): ValidationCode | undefined {
   if (!request.endorsements) return undefined;
   const { writes, metadataWrites } = request.rwset;
-  if ([...writes, ...metadataWrites].some((w) => metadataChanged.has(targetId(w.channel, w.chaincode, w.collection, w.key)))) return 'ENDORSEMENT_POLICY_FAILURE';
+  if ([...writes, ...metadataWrites].some((w) => metadataChanged.has(targetId(w.channel, w.chaincode, w.collection, w.key, w.hashed)))) return 'ENDORSEMENT_POLICY_FAILURE';
   const channel = writes[0]?.channel ?? metadataWrites[0]?.channel ?? request.rwset.reads[0]?.channel ?? request.record.channel;
   const verdict = request.endorsements.validate(request.rwset, metadataOf(channel));
   return verdict === 'VALID' ? undefined : verdict;

@@ -20,7 +20,7 @@ import { channelLedgerDir } from './channelDirectories';
 import type { Event } from '../util/events';
 import type { Durability } from './logFile';
 import type { TransactionRecord } from './types';
-import { WorldState, type BlockCommitted, type BlockSink } from './worldState';
+import { WorldState, type BlockCommitted, type BlockSink, type CommitOptions } from './worldState';
 import { codecs } from '../wire/codec';
 
 export interface ChannelLedgerOptions {
@@ -88,8 +88,8 @@ export class ChannelLedger {
     return this.state.height;
   }
 
-  commitBlock(requests: readonly CommitRequest[]): Promise<BlockCommitted> {
-    return this.state.commitBlock(requests);
+  commitBlock(requests: readonly CommitRequest[], options?: CommitOptions): Promise<BlockCommitted> {
+    return this.state.commitBlock(requests, options);
   }
 
   async close(): Promise<void> {
@@ -104,7 +104,9 @@ export class ChannelLedger {
       const privateData = await this.blocks.getPrivateData(n);
       const requests: CommitRequest[] = view.transactions.map((tx) => {
         const action = tx.actions[0];
-        const rwset = action ? decodeReadWriteSet(this.channel, action.results, privateData.get(tx.index) ?? null) : { reads: [], writes: [], metadataWrites: [] };
+        const rwset = action
+          ? decodeReadWriteSet(this.channel, action.results, privateData.get(tx.index) ?? null, { hashesWithoutPrivateData: true })
+          : { reads: [], writes: [], metadataWrites: [] };
         const validation = validationOfCode(tx.validationCode);
         const startedAt = tx.header?.timestampMs ?? 0;
         const record: Omit<TransactionRecord, 'validation' | 'blockNum'> = {

@@ -19,10 +19,23 @@ export interface BlockWrites {
   readonly metadataWrites: readonly MetadataWrite[];
 }
 
+/** A private key (or, `hashed`, a key hash) that blockToLive removes from the state. */
+export interface ExpiredKey {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly hashed?: true;
+}
+
+/** A collection's blockToLive (0: its values never expire). */
+export type BlockToLive = (chaincode: string, collection: string) => number;
+
 /** A point-in-time view for a snapshot, captured synchronously and encoded later. */
 export interface StateView {
   readonly height: number;
-  readonly spaces: readonly { ns: Namespace; collection: string; entries: StateEntry[] }[];
+  /** `hashed`: a collection's hash entries (keys and values are SHA-256 hashes, keys in hex). */
+  readonly spaces: readonly { ns: Namespace; collection: string; hashed?: true; entries: StateEntry[] }[];
   /** History arrays only ever grow, so (array, length) pins their content at capture time. */
   readonly histories: readonly { ns: Namespace; key: string; list: readonly HistoryEntry[]; length: number }[];
 }
@@ -31,6 +44,12 @@ interface NamespaceState {
   readonly ns: Namespace;
   readonly public: KeySpace;
   readonly collections: Map<string, KeySpace>;
+  /**
+   * Hash entries of collections this peer's org is not a member of (Fabric's `<ns>$$h<coll>`):
+   * hex SHA-256 of the key → SHA-256 of the value, with version and metadata. A member peer keeps
+   * the plaintext in `collections` and derives the hashes from it.
+   */
+  readonly hashedCollections: Map<string, KeySpace>;
   /** Oldest first; public keys only (Fabric keeps no history for private data). */
   readonly history: Map<string, HistoryEntry[]>;
 }
@@ -54,14 +73,42 @@ export class CommittedState implements StateReader {
   }
 
   getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined {
+    return this.getPrivateDataHashEntry(ns, collection, key)?.value;
+  }
+
+  getPrivateDataHashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    if (collection === '') return undefined;
     const entry = this.getPrivateData(ns, collection, key);
-    if (!entry) return undefined;
+    if (!entry) return this.hashedEntry(ns, collection, keyHashOf(key));
     let hash = this.hashes.get(entry.value);
     if (!hash) {
       hash = createHash('sha256').update(entry.value).digest();
       this.hashes.set(entry.value, hash);
     }
-    return hash;
+    return { ...entry, value: hash };
+  }
+
+  /**
+   * Makes a collection hash-only on this peer: plaintext it holds (a ledger written before peers
+   * outside a collection kept only hashes) becomes hash entries. A peer gets hashed writes only for
+   * collections its org is not a member of, so the block planner and apply call this for them.
+   */
+  keepOnlyHashes(ns: Namespace, collection: string): void {
+    const n = this.namespaces.get(nsId(ns));
+    const plain = n?.collections.get(collection);
+    if (!n || !plain) return;
+    n.collections.delete(collection);
+    const hashed = this.spaceToWrite(n, collection, true);
+    for (const entry of plain.scan('', '')) {
+      const key = keyHashOf(entry.key);
+      // A hash entry already there was written after the plaintext was (hashed writes came later).
+      if (!hashed.get(key)) hashed.put({ ...entry, key, value: createHash('sha256').update(entry.value).digest() });
+    }
+  }
+
+  /** A hash entry a non-member peer keeps, by the hex SHA-256 of the key. */
+  hashedEntry(ns: Namespace, collection: string, keyHash: string): StateEntry | undefined {
+    return this.namespaces.get(nsId(ns))?.hashedCollections.get(collection)?.get(keyHash);
   }
 
   getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
@@ -81,15 +128,15 @@ export class CommittedState implements StateReader {
   }
 
   /** The committed version of a key, null when absent (the MVCC check compares against this). */
-  versionOf(ns: Namespace, collection: string, key: string): Version | null {
-    return this.space(ns, collection)?.get(key)?.version ?? null;
+  versionOf(ns: Namespace, collection: string, key: string, hashed?: boolean): Version | null {
+    return (hashed ? this.hashedEntry(ns, collection, key) : this.space(ns, collection)?.get(key))?.version ?? null;
   }
 
   /** Namespaces holding any state or history, sorted by channel then chaincode. */
   namespaceList(): Namespace[] {
     const out: Namespace[] = [];
     for (const n of this.namespaces.values()) {
-      const hasData = n.public.size > 0 || n.history.size > 0 || [...n.collections.values()].some((c) => c.size > 0);
+      const hasData = n.public.size > 0 || n.history.size > 0 || [...n.collections.values(), ...n.hashedCollections.values()].some((c) => c.size > 0);
       if (hasData) out.push(n.ns);
     }
     return out.sort((a, b) => compareStrings(a.channel, b.channel) || compareStrings(a.chaincode, b.chaincode));
@@ -129,7 +176,10 @@ export class CommittedState implements StateReader {
     for (const change of groupByKey(block)) {
       const { ns, collection, key, write, metadata } = change;
       const n = this.namespace(ns);
-      const space = collection === '' ? n.public : getOrCreate(n.collections, collection, () => new KeySpace());
+      if (change.hashed) this.keepOnlyHashes(ns, collection);
+      // A member again (its org joined the collection): the plaintext supersedes the hash entry.
+      else if (write) n.hashedCollections.get(collection)?.remove(keyHashOf(key));
+      const space = this.spaceToWrite(n, collection, change.hashed);
       if (write) {
         const removes = write.value === null || write.value.length === 0 || write.purge === true;
         if (removes) {
@@ -149,6 +199,34 @@ export class CommittedState implements StateReader {
     }
   }
 
+  /**
+   * The private keys block `blockNum` purges (Fabric's pvtstatepurgemgmt): those last written in a
+   * block N with N + blockToLive + 1 ≤ blockNum, plaintext and hash entries alike. ≤ rather than =:
+   * a block committed without blockToLive (a catch-up) or a ledger from before purges leaves
+   * expired keys behind, and the next block takes them.
+   */
+  expiredAt(blockNum: number, blockToLive: BlockToLive): ExpiredKey[] {
+    const expired: ExpiredKey[] = [];
+    for (const n of this.namespaces.values()) {
+      for (const [spaces, hashed] of [
+        [n.collections, false],
+        [n.hashedCollections, true],
+      ] as const) {
+        for (const [collection, space] of spaces) {
+          const btl = blockToLive(n.ns.chaincode, collection);
+          if (btl <= 0 || space.size === 0) continue;
+          for (const key of space.keysWrittenThrough(blockNum - btl - 1)) expired.push({ ...n.ns, collection, key, ...(hashed ? { hashed } : {}) });
+        }
+      }
+    }
+    return expired;
+  }
+
+  /** Removes expired private keys (see expiredAt). */
+  purge(keys: readonly ExpiredKey[]): void {
+    for (const k of keys) this.namespaces.get(nsId(k))?.[k.hashed ? 'hashedCollections' : 'collections'].get(k.collection)?.remove(k.key);
+  }
+
   /** Whether applying these writes changes a key's version, and to what (for in-batch MVCC). */
   static versionAfter(write: WriteEntry | undefined, hasMetadata: boolean, before: Version | null, at: Version): Version | null {
     if (write) {
@@ -159,20 +237,20 @@ export class CommittedState implements StateReader {
   }
 
   captureView(): StateView {
-    const spaces: { ns: Namespace; collection: string; entries: StateEntry[] }[] = [];
+    const spaces: { ns: Namespace; collection: string; hashed?: true; entries: StateEntry[] }[] = [];
     const histories: { ns: Namespace; key: string; list: readonly HistoryEntry[]; length: number }[] = [];
     for (const n of this.namespaces.values()) {
       spaces.push({ ns: n.ns, collection: '', entries: [...n.public.scan('', '')] });
       for (const [collection, space] of n.collections) spaces.push({ ns: n.ns, collection, entries: [...space.scan('', '')] });
+      for (const [collection, space] of n.hashedCollections) spaces.push({ ns: n.ns, collection, hashed: true, entries: [...space.scan('', '')] });
       for (const [key, list] of n.history) histories.push({ ns: n.ns, key, list, length: list.length });
     }
     return { height: this.height, spaces, histories };
   }
 
   /** Loads snapshot content (entries of one key space, in any order). */
-  loadEntries(ns: Namespace, collection: string, entries: Iterable<StateEntry>): void {
-    const n = this.namespace(ns);
-    const space = collection === '' ? n.public : getOrCreate(n.collections, collection, () => new KeySpace());
+  loadEntries(ns: Namespace, collection: string, entries: Iterable<StateEntry>, hashed?: boolean): void {
+    const space = this.spaceToWrite(this.namespace(ns), collection, hashed);
     for (const entry of entries) space.put(entry);
   }
 
@@ -192,11 +270,17 @@ export class CommittedState implements StateReader {
     return collection === '' ? n.public : n.collections.get(collection);
   }
 
+  private spaceToWrite(n: NamespaceState, collection: string, hashed: boolean | undefined): KeySpace {
+    if (collection === '') return n.public;
+    return getOrCreate(hashed ? n.hashedCollections : n.collections, collection, () => new KeySpace({ indexBlocks: true }));
+  }
+
   private namespace(ns: Namespace): NamespaceState {
     return getOrCreate(this.namespaces, nsId(ns), () => ({
       ns: { channel: ns.channel, chaincode: ns.chaincode },
       public: new KeySpace(),
       collections: new Map(),
+      hashedCollections: new Map(),
       history: new Map(),
     }));
   }
@@ -206,6 +290,7 @@ interface KeyChange {
   readonly ns: Namespace;
   readonly collection: string;
   readonly key: string;
+  readonly hashed?: true;
   write?: WriteEntry;
   metadata?: Record<string, Buffer>;
 }
@@ -217,11 +302,12 @@ interface KeyChange {
  */
 export function groupByKey(tx: { writes: readonly WriteEntry[]; metadataWrites: readonly MetadataWrite[] }): KeyChange[] {
   const changes = new Map<string, KeyChange>();
-  const changeFor = (t: { channel: string; chaincode: string; collection: string; key: string }): KeyChange =>
-    getOrCreate(changes, targetId(t.channel, t.chaincode, t.collection, t.key), () => ({
+  const changeFor = (t: { channel: string; chaincode: string; collection: string; key: string; hashed?: true }): KeyChange =>
+    getOrCreate(changes, targetId(t.channel, t.chaincode, t.collection, t.key, t.hashed), () => ({
       ns: { channel: t.channel, chaincode: t.chaincode },
       collection: t.collection,
       key: t.key,
+      ...(t.hashed ? { hashed: t.hashed } : {}),
     }));
   for (const w of tx.writes) changeFor(w).write = w;
   for (const m of tx.metadataWrites) {
@@ -238,9 +324,14 @@ export function nsId(ns: Namespace): string {
   return `${ns.channel}\u0000${ns.chaincode}`;
 }
 
-/** Identifies one key of one key space (channel and chaincode names hold no NUL). */
-export function targetId(channel: string, chaincode: string, collection: string, key: string): string {
-  return `${channel}\u0000${chaincode}\u0000${collection}\u0000${key}`;
+/** Identifies one key of one key space (channel and chaincode names hold no NUL); `hashed`: a hash entry's key. */
+export function targetId(channel: string, chaincode: string, collection: string, key: string, hashed?: boolean): string {
+  return `${channel}\u0000${chaincode}\u0000${collection}\u0000${hashed ? 'h' : 'p'}${key}`;
+}
+
+/** The hex SHA-256 of a private key: how a hash entry is keyed. */
+export function keyHashOf(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {

@@ -1,6 +1,7 @@
 /**
  * One ordered key space of committed state: a namespace's public keys or one private collection.
- * A Map answers point reads; SortedKeys answers range scans in Fabric's byte order.
+ * A Map answers point reads; SortedKeys answers range scans in Fabric's byte order. A private
+ * collection's space also knows which keys each block last wrote (blockToLive purges by it).
  */
 import { SortedKeys } from './keyOrder';
 import type { QueryOptions, QueryPage, StateEntry } from './types';
@@ -8,6 +9,15 @@ import type { QueryOptions, QueryPage, StateEntry } from './types';
 export class KeySpace {
   private readonly byKey = new Map<string, StateEntry>();
   private readonly order = new SortedKeys();
+  /** Keys by the block of their version, blocks in ascending order once `blocksSorted`. */
+  private readonly byBlock: Map<number, Set<string>> | undefined;
+  private lastBlock = -1;
+  private blocksSorted = true;
+
+  /** `indexBlocks`: keep the keys by the block that last wrote them (keysWrittenThrough). */
+  constructor(options: { readonly indexBlocks?: boolean } = {}) {
+    if (options.indexBlocks) this.byBlock = new Map();
+  }
 
   get size(): number {
     return this.byKey.size;
@@ -18,12 +28,60 @@ export class KeySpace {
   }
 
   put(entry: StateEntry): void {
-    if (!this.byKey.has(entry.key)) this.order.insert(entry.key);
+    const old = this.byKey.get(entry.key);
+    if (!old) this.order.insert(entry.key);
+    else this.unindex(old);
     this.byKey.set(entry.key, entry);
+    this.index(entry);
   }
 
   remove(key: string): void {
-    if (this.byKey.delete(key)) this.order.remove(key);
+    const old = this.byKey.get(key);
+    if (!old) return;
+    this.byKey.delete(key);
+    this.order.remove(key);
+    this.unindex(old);
+  }
+
+  /** Keys whose version is in a block up to `blockNum`, oldest block first (needs `indexBlocks`). */
+  keysWrittenThrough(blockNum: number): string[] {
+    if (!this.byBlock) throw new Error('this key space does not index keys by block');
+    if (!this.blocksSorted) this.sortBlocks();
+    const keys: string[] = [];
+    for (const [block, set] of this.byBlock) {
+      if (block > blockNum) break;
+      keys.push(...set);
+    }
+    return keys;
+  }
+
+  private index(entry: StateEntry): void {
+    if (!this.byBlock) return;
+    const block = entry.version.blockNum;
+    let set = this.byBlock.get(block);
+    if (!set) {
+      this.byBlock.set(block, (set = new Set()));
+      // Commits add blocks in order; a snapshot loads entries in key order.
+      if (block < this.lastBlock) this.blocksSorted = false;
+      this.lastBlock = Math.max(this.lastBlock, block);
+    }
+    set.add(entry.key);
+  }
+
+  private unindex(entry: StateEntry): void {
+    const set = this.byBlock?.get(entry.version.blockNum);
+    if (!set) return;
+    set.delete(entry.key);
+    if (set.size === 0) this.byBlock?.delete(entry.version.blockNum);
+  }
+
+  /** Re-inserts the buckets in ascending block order (a Map iterates in insertion order). */
+  private sortBlocks(): void {
+    if (!this.byBlock) return;
+    const buckets = [...this.byBlock].sort(([a], [b]) => a - b);
+    this.byBlock.clear();
+    for (const [block, set] of buckets) this.byBlock.set(block, set);
+    this.blocksSorted = true;
   }
 
   /** Entries with start ≤ key < end (end '' = unbounded), in key order. No writes while iterating. */

@@ -32,7 +32,7 @@ export async function recover(dir: string, state: CommittedState, records: Trans
   let snapshotBytes = 0;
   if (base > 0) {
     const loaded = await readSnapshot(snapshotPath(dir, base), {
-      entries: (ns, collection, entries) => state.loadEntries(ns, collection, entries),
+      entries: (ns, collection, entries, hashed) => state.loadEntries(ns, collection, entries, hashed),
       history: (ns, key, changes) => state.loadHistory(ns, key, changes),
       record: (record) => records.add(record),
     });
@@ -83,5 +83,6 @@ function replay(entry: LogEntry, state: CommittedState, records: TransactionReco
     if (tx.record.validation === 'VALID') state.apply(writesOf(entry.blockNum, tx));
     records.add(tx.record);
   }
+  if (entry.purged) state.purge(entry.purged);
   state.height = entry.blockNum;
 }

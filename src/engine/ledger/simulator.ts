@@ -42,32 +42,41 @@ export class TxSimulator {
     return this.read(chaincode, '', key)?.value;
   }
 
+  /**
+   * Fabric's query_executor.go: the hash entry (on every peer) gives the version read; the plaintext
+   * must be there at that version. A peer of an org outside the collection keeps only the hash (one
+   * whose data predates hash-only storage may hold the plaintext: it is refused there all the same).
+   */
   getPrivateData(chaincode: string, collection: string, key: string): Buffer | undefined {
     requireCollection(collection, 'read private data');
     this.collections?.checkRead(chaincode, collection);
-    const entry = this.read(chaincode, collection, key);
-    // A peer of an org that is not a member holds only the hash (Fabric's query_executor.go).
-    if (entry && this.collections && !this.collections.peerStores(chaincode, collection)) {
+    const ns = this.ns(chaincode);
+    const hashEntry = this.live(ns, collection, this.hashEntry(ns, collection, key));
+    if (!hashEntry) return undefined;
+    const entry = this.state.getPrivateData(ns, collection, key);
+    const stored = entry !== undefined && sameVersion(entry.version, hashEntry.version) && (this.collections?.peerStores(chaincode, collection) ?? true);
+    if (!stored) {
       throw new Error(
-        `private data matching public hash version is not available. Public hash version = {BlockNum: ${entry.version.blockNum}, TxNum: ${entry.version.txNum}}, Private data version = <nil>`,
+        `private data matching public hash version is not available. Public hash version = {BlockNum: ${hashEntry.version.blockNum}, TxNum: ${hashEntry.version.txNum}}, Private data version = <nil>`,
       );
     }
-    return entry?.value;
+    return entry.value;
   }
 
   getPrivateDataHash(chaincode: string, collection: string, key: string): Buffer | undefined {
     requireCollection(collection, 'read a private data hash');
     this.collections?.checkHash(chaincode, collection);
     const ns = this.ns(chaincode);
-    const entry = this.state.getPrivateData(ns, collection, key);
-    this.recordRead(ns, collection, key, entry);
-    return this.live(ns, collection, entry) ? this.state.getPrivateDataHash(ns, collection, key) : undefined;
+    return this.live(ns, collection, this.hashEntry(ns, collection, key))?.value;
   }
 
   /** The key's metadata (e.g. VALIDATION_PARAMETER); collection '' = public state. */
   getStateMetadata(chaincode: string, collection: string, key: string): Record<string, Buffer> {
-    if (collection !== '') this.collections?.checkRead(chaincode, collection);
-    return { ...this.read(chaincode, collection, key)?.metadata };
+    if (collection === '') return { ...this.read(chaincode, '', key)?.metadata };
+    this.collections?.checkRead(chaincode, collection);
+    // Private metadata is kept with the hash entry, on every peer.
+    const ns = this.ns(chaincode);
+    return { ...this.live(ns, collection, this.hashEntry(ns, collection, key))?.metadata };
   }
 
   /** Writes a key; an empty value is a delete, as Fabric's rwsetutil treats it. */
@@ -122,17 +131,27 @@ export class TxSimulator {
     return { reads: [...this.reads.values()], writes: [...this.writes.values()], metadataWrites: [...this.metadataWrites.values()] };
   }
 
-  private read(chaincode: string, collection: string, key: string): StateEntry | undefined {
+  private read(chaincode: string, collection: '', key: string): StateEntry | undefined {
     const ns = this.ns(chaincode);
-    const entry = collection === '' ? this.state.getState(ns, key) : this.state.getPrivateData(ns, collection, key);
-    // An expired value keeps its committed version in the read set: the state still holds it (see live).
+    const entry = this.state.getState(ns, key);
     this.recordRead(ns, collection, key, entry);
-    return collection === '' ? entry : this.live(ns, collection, entry);
+    return entry;
   }
 
   /**
-   * A private entry, or undefined once its collection's blockToLive has passed. The committed state
-   * keeps the entry (the purge is applied when read, not at commit), so reads record its version.
+   * A private key's hash entry, recorded as read (Fabric records a hashed read for every private
+   * read). An expired one still in the state keeps its committed version in the read set (see live).
+   */
+  private hashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    const entry = this.state.getPrivateDataHashEntry(ns, collection, key);
+    this.recordRead(ns, collection, key, entry);
+    return entry;
+  }
+
+  /**
+   * A private entry, or undefined once its collection's blockToLive has passed. The commit that ends
+   * it purges it; a ledger from before purges (or a block committed without blockToLive) may still
+   * hold it until the next block, and reads record its version meanwhile.
    */
   private live(ns: Namespace, collection: string, entry: StateEntry | undefined): StateEntry | undefined {
     return entry && this.collections?.expired(ns.chaincode, collection, entry.version) ? undefined : entry;
@@ -188,6 +207,10 @@ export class TxSimulator {
   private ns(chaincode: string): Namespace {
     return { channel: this.channel, chaincode };
   }
+}
+
+function sameVersion(a: Version, b: Version): boolean {
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
 }
 
 function requireCollection(collection: string, action: string): void {

@@ -12,9 +12,12 @@ import type { HistoryEntry, Namespace, StateEntry, TransactionRecord } from './t
 import { ByteWriter } from './valueCodec';
 
 const FORMAT = 'chaincode-launcher/world-state-snapshot';
-/** 2: history rows carry each change's version (1, still read, did not). */
-const VERSION = 2;
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+/**
+ * 3: a space may hold a collection's hash entries (`hashed`), which an older reader would take for
+ * plaintext. 2 (still read): history rows carry each change's version; 1 (still read) did not.
+ */
+const VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 const ROWS_PER_FRAME = 1000;
 const FLUSH_BYTES = 1 << 20;
 
@@ -25,7 +28,7 @@ type HistoryRow = [key: string, changes: HistoryChange[]];
 
 type SnapshotFrame =
   | { t: 'header'; format: string; version: number; gen: number; height: number }
-  | { t: 'space'; channel: string; chaincode: string; collection: string; rows: EntryRow[] }
+  | { t: 'space'; channel: string; chaincode: string; collection: string; hashed?: true; rows: EntryRow[] }
   | { t: 'history'; channel: string; chaincode: string; rows: HistoryRow[] }
   | { t: 'records'; records: TransactionRecord[] }
   | { t: 'end'; frames: number };
@@ -51,10 +54,10 @@ export async function writeSnapshot(dir: string, gen: number, view: StateView, r
       await new Promise<void>((resolve) => setImmediate(resolve));
     };
     await put({ t: 'header', format: FORMAT, version: VERSION, gen, height: view.height });
-    for (const { ns, collection, entries } of view.spaces) {
+    for (const { ns, collection, hashed, entries } of view.spaces) {
       for (const rows of chunks(entries)) {
         const encoded = rows.map((e): EntryRow => [e.key, e.value, e.version.blockNum, e.version.txNum, e.metadata]);
-        await put({ t: 'space', channel: ns.channel, chaincode: ns.chaincode, collection, rows: encoded });
+        await put({ t: 'space', channel: ns.channel, chaincode: ns.chaincode, collection, ...(hashed ? { hashed } : {}), rows: encoded });
       }
     }
     for (const rows of chunks(view.histories)) {
@@ -82,7 +85,8 @@ export async function writeSnapshot(dir: string, gen: number, view: StateView, r
 }
 
 export interface SnapshotSink {
-  entries(ns: Namespace, collection: string, entries: StateEntry[]): void;
+  /** `hashed`: a collection's hash entries (see CommittedState). */
+  entries(ns: Namespace, collection: string, entries: StateEntry[], hashed: boolean): void;
   history(ns: Namespace, key: string, changes: HistoryEntry[]): void;
   record(record: TransactionRecord): void;
 }
@@ -114,7 +118,7 @@ export async function readSnapshot(file: string, sink: SnapshotSink): Promise<{ 
     if (frame.t === 'space') {
       const ns = { channel: frame.channel, chaincode: frame.chaincode };
       const entries = frame.rows.map(([key, value, blockNum, txNum, metadata]): StateEntry => ({ key, value, version: { blockNum, txNum }, metadata }));
-      sink.entries(ns, frame.collection, entries);
+      sink.entries(ns, frame.collection, entries, frame.hashed === true);
     } else if (frame.t === 'history') {
       const ns = { channel: frame.channel, chaincode: frame.chaincode };
       for (const [key, changes] of frame.rows) {

@@ -47,6 +47,8 @@ export interface ReadEntry {
   readonly collection: string;
   readonly key: string;
   readonly version: Version | null;
+  /** The key is the hex SHA-256 of a private key: see WriteEntry.hashed. */
+  readonly hashed?: true;
 }
 
 /** What a transaction wrote. `value: null` is a delete; `purge` removes private data and its history. */
@@ -57,6 +59,11 @@ export interface WriteEntry {
   readonly key: string;
   readonly value: Buffer | null;
   readonly purge?: boolean;
+  /**
+   * A private write as a peer outside the collection keeps it (Fabric's `<ns>$$h<coll>`): `key` is
+   * the hex SHA-256 of the key and `value` the SHA-256 of the value (null for a delete).
+   */
+  readonly hashed?: true;
 }
 
 /** A key-level metadata write (PUT_STATE_METADATA). */
@@ -67,6 +74,8 @@ export interface MetadataWrite {
   readonly key: string;
   readonly metakey: string;
   readonly value: Buffer;
+  /** The key is the hex SHA-256 of a private key: see WriteEntry.hashed. */
+  readonly hashed?: true;
 }
 
 export interface ReadWriteSet {
@@ -141,6 +150,11 @@ export interface StateReader {
   getPrivateData(ns: Namespace, collection: string, key: string): StateEntry | undefined;
   /** SHA-256 of the committed private value, or undefined when absent. */
   getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined;
+  /**
+   * The private key's hash entry, which every peer of the channel keeps, member of the collection or
+   * not (Fabric's `<ns>$$h<coll>`): value = SHA-256 of the value, with its version and metadata.
+   */
+  getPrivateDataHashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined;
   /** Keys in [startKey, endKey) in byte order; endKey '' = unbounded. collection '' = public state. */
   getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry>;
   /** A CouchDB Mango query (JSON string) over the JSON values of the namespace/collection. */

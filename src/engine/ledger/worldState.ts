@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Emitter, type Event } from '../util/events';
 import { logEntryOf, planBlock, type CommitRequest, type CommitResult, type PlannedBlock } from './blockPlan';
-import { CommittedState } from './committedState';
+import { CommittedState, type BlockToLive } from './committedState';
 import { writeFrame } from './frames';
 import { listDirectory, lockDirectory, logPath, removeFiles, snapshotPath, syncDirectory } from './ledgerFiles';
 import { LogFile, type Durability } from './logFile';
@@ -67,6 +67,14 @@ export interface BlockTransaction {
   readonly validation: ValidationCode;
 }
 
+export interface CommitOptions {
+  /**
+   * The collections' blockToLive: a private key last written in block N is purged, its value and
+   * hash, when block N + blockToLive + 1 commits. Absent: nothing is purged with this block.
+   */
+  readonly blockToLive?: BlockToLive;
+}
+
 /** A committed block: its number and each transaction's outcome, in order. */
 export interface BlockCommitted {
   readonly blockNum: number;
@@ -75,6 +83,7 @@ export interface BlockCommitted {
 
 interface QueuedBlock {
   readonly requests: readonly CommitRequest[];
+  readonly blockToLive: BlockToLive | undefined;
   readonly resolve: (result: BlockCommitted) => void;
   readonly reject: (err: Error) => void;
 }
@@ -157,6 +166,10 @@ export class WorldState implements StateReader {
     return this.state.getPrivateDataHash(ns, collection, key);
   }
 
+  getPrivateDataHashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
+    return this.state.getPrivateDataHashEntry(ns, collection, key);
+  }
+
   getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {
     return this.state.getStateRange(ns, collection, startKey, endKey, options);
   }
@@ -194,12 +207,12 @@ export class WorldState implements StateReader {
    * once it is durable and applied, with each transaction's outcome: VALID (its writes applied) or
    * why not (nothing of it applied). Every transaction's record is kept.
    */
-  commitBlock(requests: readonly CommitRequest[]): Promise<BlockCommitted> {
+  commitBlock(requests: readonly CommitRequest[], options: CommitOptions = {}): Promise<BlockCommitted> {
     if (this.closed) return Promise.reject(new Error('the world state is closed'));
     if (this.failure) return Promise.reject(this.failedError());
     if (requests.length === 0) return Promise.reject(new Error('a block needs at least one transaction'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ requests, resolve, reject });
+      this.queue.push({ requests, blockToLive: options.blockToLive, resolve, reject });
       this.drain();
     });
   }
@@ -286,7 +299,7 @@ export class WorldState implements StateReader {
       w.reset();
       this.encodeUnwrittenRecords(w);
       if (block) {
-        planned = planBlock(this.state, this.state.height + 1, block.requests);
+        planned = planBlock(this.state, this.state.height + 1, block.requests, block.blockToLive);
         writeFrame(w, logEntryOf(planned, block.requests));
       }
     } catch (err) {
@@ -325,6 +338,7 @@ export class WorldState implements StateReader {
       if (c.writes) this.state.apply(c.writes);
       this.keepRecord(c.record);
     }
+    this.state.purge(planned.purged);
     this.state.height = planned.blockNum;
     block.resolve({ blockNum: planned.blockNum, results: planned.commits.map((c) => c.result) });
   }

@@ -78,8 +78,7 @@ export class PrivateDataRules implements CollectionGuard {
 
   /** Whether this peer's org is a member org of the collection, so this peer holds its plaintext. */
   peerStores(chaincode: string, name: string): boolean {
-    const def = this.lookup(chaincode, name);
-    return !def || collectionMemberOrgs(def).includes(this.scope.peerMspId);
+    return peerKeeps(this.definitions, this.scope.channel, this.scope.peerMspId)(chaincode, name);
   }
 
   /**
@@ -92,15 +91,8 @@ export class PrivateDataRules implements CollectionGuard {
     return btl > 0 && this.scope.lastBlock >= version.blockNum + btl + 1;
   }
 
-  /** undefined: the chaincode is defined and has no such collection. */
   private lookup(chaincode: string, name: string): CollectionDefinition | null | undefined {
-    const defined = this.definitions.get(this.scope.channel, chaincode);
-    if (!defined) return null;
-    const configured = defined.collections.find((c) => c.name === name);
-    if (configured) return configured;
-    // Any _implicit_org_ name passes the permission check, as Fabric generates a config for any MSP id.
-    const mspId = implicitCollectionMspId(name);
-    return mspId !== null ? implicitCollection(mspId, mspId, this.scope.peerMspId) : undefined;
+    return lookupCollection(this.definitions, this.scope.channel, this.scope.peerMspId, chaincode, name);
   }
 
   /** An implicit collection of an org the channel does not have: the ledger finds no config for it. */
@@ -122,6 +114,33 @@ export class PrivateDataRules implements CollectionGuard {
     }
     return member;
   }
+}
+
+/**
+ * Which collections of `channel` a peer of `peerMspId` keeps the plaintext of: those its org is a
+ * member of (and any of a chaincode nobody defined); of the others it keeps only the hashes.
+ */
+export function peerKeeps(definitions: ChaincodeDefinitions, channel: string, peerMspId: string): (chaincode: string, name: string) => boolean {
+  return (chaincode, name) => {
+    const def = lookupCollection(definitions, channel, peerMspId, chaincode, name);
+    return !def || collectionMemberOrgs(def).includes(peerMspId);
+  };
+}
+
+/** A channel's collections' blockToLive, as its chaincode definitions say (0: never expires, or no such collection). */
+export function collectionBlockToLive(definitions: ChaincodeDefinitions, channel: string): (chaincode: string, name: string) => number {
+  return (chaincode, name) => definitions.get(channel, chaincode)?.collections.find((c) => c.name === name)?.blockToLive ?? 0;
+}
+
+/** null: the chaincode has no definition; undefined: it is defined and has no such collection. */
+function lookupCollection(definitions: ChaincodeDefinitions, channel: string, peerMspId: string, chaincode: string, name: string): CollectionDefinition | null | undefined {
+  const defined = definitions.get(channel, chaincode);
+  if (!defined) return null;
+  const configured = defined.collections.find((c) => c.name === name);
+  if (configured) return configured;
+  // Any _implicit_org_ name passes the permission check, as Fabric generates a config for any MSP id.
+  const mspId = implicitCollectionMspId(name);
+  return mspId !== null ? implicitCollection(mspId, mspId, peerMspId) : undefined;
 }
 
 function permission(access: 'read' | 'write', chaincode: string, collection: string): Error {

@@ -100,8 +100,12 @@ export class HistoricalState implements StateReader {
   }
 
   getPrivateDataHash(ns: Namespace, collection: string, key: string): Buffer | undefined {
+    return this.getPrivateDataHashEntry(ns, collection, key)?.value;
+  }
+
+  getPrivateDataHashEntry(ns: Namespace, collection: string, key: string): StateEntry | undefined {
     const entry = this.getPrivateData(ns, collection, key);
-    return entry && createHash('sha256').update(entry.value).digest();
+    return entry && { ...entry, value: createHash('sha256').update(entry.value).digest() };
   }
 
   getStateRange(ns: Namespace, collection: string, startKey: string, endKey: string, options?: QueryOptions): QueryPage<StateEntry> {

@@ -21,13 +21,14 @@ import { ChannelMsps } from '../msp';
 import { endorse, transactionPayload, type Endorsed } from './endorsement';
 import { EndorsementPlanError, EndorsementPlanner, mismatches, PAYLOADS_DO_NOT_MATCH, type EndorsementMismatch } from './endorsers';
 import { orgsOutsideDistribution } from '../privateData/transientProtection';
-import { Orderer } from './orderer';
+import { Orderer, type BlockCommitter } from './orderer';
 import { endorsementValidator } from './validation';
 import { buildProposal, type Proposal } from './proposal';
 import { assemblyError, OK } from './response';
 import type { ExecuteRequest, ExecuteResult, TransactionEnded, TransactionKind, TransactionStarted } from './types';
 import { chaincodeVersionOf } from '../chaincodeId';
-import { PrivateDataRules } from '../privateData/collectionRules';
+import { collectionBlockToLive, peerKeeps, PrivateDataRules } from '../privateData/collectionRules';
+import { keptBy, keptReadWriteSet } from '../privateData/keptPrivateData';
 import { collectionEndorsementPolicies } from '../privateData/collectionEndorsement';
 
 /** Who called, as the records show it (the edge has checked the identity). */
@@ -122,7 +123,7 @@ export class TransactionPipeline {
     this.client = client ?? this.peer.creator;
     this.msps = new ChannelMsps(this.peers.map((p) => p.org.msp));
     this.planner = new EndorsementPlanner(this.peers, this.msps, this.definitions);
-    this.orderer = new Orderer((channel) => this.peers.map((p) => p.ledger(channel)));
+    this.orderer = new Orderer((channel) => this.peers.map((p) => this.committerOf(p, channel)));
   }
 
   private readonly client: SigningIdentity;
@@ -398,11 +399,11 @@ export class TransactionPipeline {
     );
   }
 
-  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer. */
+  /** Key metadata (VALIDATION_PARAMETER) as committed now on the caller's org's peer (a private key's is with its hash, on every peer). */
   private committedMetadata(channel: string): Parameters<EndorsementValidator['validate']>[1] {
     const state = this.peer.ledger(channel).state;
     return (chaincode, collection, key) =>
-      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateData({ channel, chaincode }, collection, key))?.metadata;
+      (collection === '' ? state.getState({ channel, chaincode }, key) : state.getPrivateDataHashEntry({ channel, chaincode }, collection, key))?.metadata;
   }
 
   /**
@@ -412,6 +413,29 @@ export class TransactionPipeline {
   privateDataRecipient(channel: string, creator: Uint8Array): (chaincode: string, collection: string) => boolean {
     const rules = new PrivateDataRules(this.definitions, this.msps, { channel, peerMspId: this.peer.mspId, creator, lastBlock: this.peer.ledger(channel).height });
     return (chaincode, collection) => rules.creatorIsMemberOf(chaincode, collection);
+  }
+
+  /** A record of a transaction that did not commit, as the caller's org's peer keeps it (hashes of collections it is not in). */
+  private keepRecord(record: TransactionRecord): void {
+    const rwset = keptReadWriteSet(record.rwset, peerKeeps(this.definitions, record.channel, this.peer.mspId));
+    this.peer.ledger(record.channel).state.recordTransaction(rwset === record.rwset ? record : { ...record, rwset });
+  }
+
+  /**
+   * `peer`'s ledger of `channel` as the orderer delivers to it: with the private data its org keeps
+   * (hashes of the rest), purging what the collections' blockToLive lets expire.
+   */
+  private committerOf(peer: Peer, channel: string): BlockCommitter {
+    const ledger = peer.ledger(channel);
+    const keeps = peerKeeps(this.definitions, channel, peer.mspId);
+    const blockToLive = collectionBlockToLive(this.definitions, channel);
+    return {
+      commitBlock: (requests) =>
+        ledger.commitBlock(
+          requests.map((r) => keptBy(r, keeps)),
+          { blockToLive },
+        ),
+    };
   }
 
   /** The private data rules `peer` applies to the proposal's creator (its org, its ledger's height). */
@@ -478,7 +502,7 @@ export class TransactionPipeline {
   ): ExecuteResult {
     const record: TransactionRecord = { ...base, validation, blockNum };
     if (announced) {
-      if (blockNum === null) this.peer.ledger(base.channel).state.recordTransaction(record);
+      if (blockNum === null) this.keepRecord(record);
       this.txEnded.fire({ handlerId: handler.id, record });
     }
     return {

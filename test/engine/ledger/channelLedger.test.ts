@@ -6,6 +6,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { ChannelLedger } from '../../../src/engine/ledger/channelLedger';
 import { buildBlock } from '../../../src/engine/ledger/blocks/blockBuilder';
@@ -89,6 +90,28 @@ describe('ChannelLedger', () => {
       assert.equal(text(reopened.state.getState(NS, 'a')?.value), '2');
       assert.deepEqual(reopened.state.getState(NS, 'b')?.version, { blockNum: 2, txNum: 0 });
       assert.equal(reopened.state.getTransaction('t2')?.validation, 'VALID');
+      await reopened.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  test("a peer outside a collection re-applies a lost block's hashed writes: the block carries the hashes, its store no private data", async () => {
+    const { dir, cleanup } = tempDir('channel');
+    try {
+      const ledger = await ChannelLedger.open(dir, NS.channel);
+      await ledger.commitBlock([withEnvelope(tx('t1', [put('a', '1')]))]);
+      await ledger.close();
+      const request = withEnvelope(tx('t2', [put('k', 'secret', 'coll'), put('gone', null, 'coll')]));
+      const store = await BlockStore.open(path.join(channelLedgerDir(dir, NS.channel), 'blocks'));
+      await store.append(buildBlock({ number: 2, previousHash: store.next.previousHash, transactions: [{ envelope: request.envelope!, validationCode: TxValidationCode.VALID }] }));
+      await store.close();
+      const reopened = await ChannelLedger.open(dir, NS.channel);
+      assert.equal(reopened.height, 2);
+      assert.equal(reopened.state.getPrivateData(NS, 'coll', 'k'), undefined);
+      assert.equal(reopened.state.getPrivateDataHash(NS, 'coll', 'k')?.toString('hex'), createHash('sha256').update('secret').digest('hex'));
+      assert.deepEqual(reopened.state.getPrivateDataHashEntry(NS, 'coll', 'k')?.version, { blockNum: 2, txNum: 0 });
+      assert.equal(reopened.state.getPrivateDataHashEntry(NS, 'coll', 'gone'), undefined);
       await reopened.close();
     } finally {
       cleanup();

@@ -28,3 +28,26 @@ describe('range pages', () => {
     assert.deepEqual(keysOf(rangePage(s, 'a', 'c', { pageSize: 10, bookmark: 'd' }, 100)), [], 'a bookmark at or past the end key reads nothing');
   });
 });
+
+describe('keys by the block that last wrote them (blockToLive)', () => {
+  const at = (key: string, blockNum: number) => ({ key, value: Buffer.from(key), version: { blockNum, txNum: 0 }, metadata: {} });
+
+  test('a rewrite moves a key to its new block, a removal drops it; entries loaded out of block order are still found in order', () => {
+    const s = new KeySpace({ indexBlocks: true });
+    // A snapshot loads entries in key order, not block order.
+    for (const [key, block] of [
+      ['a', 7],
+      ['b', 2],
+      ['c', 5],
+      ['d', 2],
+    ] as const)
+      s.put(at(key, block));
+    assert.deepEqual(s.keysWrittenThrough(1), []);
+    assert.deepEqual(s.keysWrittenThrough(5), ['b', 'd', 'c']);
+    s.put(at('b', 8));
+    s.remove('d');
+    assert.deepEqual(s.keysWrittenThrough(7), ['c', 'a']);
+    assert.deepEqual(s.keysWrittenThrough(8), ['c', 'a', 'b']);
+    assert.throws(() => new KeySpace().keysWrittenThrough(1), /does not index keys by block/);
+  });
+});

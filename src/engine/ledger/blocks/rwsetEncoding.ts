@@ -133,7 +133,16 @@ export function encodeSimulationResults(channel: string, rwset: FabricReadWriteS
  * metadata writes need the private set (the block has only hashes); private reads cannot come back
  * (only their key hashes are on chain) and are left out.
  */
-export function decodeReadWriteSet(channel: string, publicBytes: Uint8Array, privateBytes?: Uint8Array | null): FabricReadWriteSet {
+/**
+ * `hashesWithoutPrivateData`: a collection with no private write set here (a peer outside it keeps
+ * none) yields its hashed writes (`hashed`: key and value hashes), as that peer's state applies them.
+ */
+export function decodeReadWriteSet(
+  channel: string,
+  publicBytes: Uint8Array,
+  privateBytes?: Uint8Array | null,
+  options: { hashesWithoutPrivateData?: boolean } = {},
+): FabricReadWriteSet {
   const reads: ReadEntry[] = [];
   const writes: WriteEntry[] = [];
   const metadataWrites: MetadataWrite[] = [];
@@ -171,6 +180,7 @@ export function decodeReadWriteSet(channel: string, publicBytes: Uint8Array, pri
         const collection = coll.collection_name ?? '';
         const kv = decodeOrThrow(`private KVRWSet of ${chaincode}/${collection}`, () => codecs.KVRWSet.decode(coll.rwset ?? new Uint8Array()));
         const hashed = hashedByCollection.get(JSON.stringify([chaincode, collection]));
+        hashedByCollection.delete(JSON.stringify([chaincode, collection]));
         const byKeyHash = <T extends { key_hash?: Uint8Array }>(items: readonly T[] | undefined, key: string): T | undefined => {
           const hash = sha256(key);
           return items?.find((i) => i.key_hash !== undefined && hash.equals(i.key_hash));
@@ -183,6 +193,19 @@ export function decodeReadWriteSet(channel: string, publicBytes: Uint8Array, pri
           const key = m.key ?? '';
           metadataWrites.push(...metadataEntriesOf(channel, chaincode, collection, key, byKeyHash(hashed?.metadata_writes, key)?.entries));
         }
+      }
+    }
+  }
+  if (options.hashesWithoutPrivateData) {
+    for (const [id, hashed] of hashedByCollection) {
+      const [chaincode, collection] = JSON.parse(id) as [string, string];
+      const target = (keyHash: Uint8Array | undefined) => ({ channel, chaincode, collection, key: Buffer.from(keyHash ?? []).toString('hex'), hashed: true as const });
+      for (const w of hashed.hashed_writes ?? []) {
+        const value = w.is_delete || !w.value_hash?.length ? null : Buffer.from(w.value_hash);
+        writes.push({ ...target(w.key_hash), value, ...(w.is_purge ? { purge: true } : {}) });
+      }
+      for (const m of hashed.metadata_writes ?? []) {
+        for (const e of m.entries ?? []) metadataWrites.push({ ...target(m.key_hash), metakey: e.name ?? '', value: Buffer.from(e.value ?? new Uint8Array()) });
       }
     }
   }
