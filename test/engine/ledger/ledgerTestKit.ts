@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CommitRequest, CommitResult } from '../../../src/engine/ledger/blockPlan';
-import type { WorldState } from '../../../src/engine/ledger/worldState';
+import { WorldState } from '../../../src/engine/ledger/worldState';
 import type { MetadataWrite, Namespace, ReadEntry, ReadWriteSet, TransactionRecord, WriteEntry } from '../../../src/engine/ledger/types';
 import { endorse, transactionPayload } from '../../../src/engine/transactions/endorsement';
 import { buildProposal } from '../../../src/engine/transactions/proposal';
@@ -56,6 +56,22 @@ export function text(b: Buffer | undefined): string | undefined {
 /** Commits one transaction as a block of its own (what the orderer does when it is idle). */
 export async function commit(ws: WorldState, request: CommitRequest): Promise<CommitResult> {
   return (await ws.commitBlock([request])).results[0];
+}
+
+/** Whether a state directory holds a snapshot (the log was compacted into one). */
+export function hasSnapshot(stateDir: string): boolean {
+  return fs.readdirSync(stateDir).some((f) => f.startsWith('snapshot-'));
+}
+
+/**
+ * Commits public filler until a world state opened with a small `compactAfterBytes` has written a
+ * snapshot, closes it, and opens it again: from that snapshot. Throws if none was written.
+ */
+export async function reopenFromSnapshot(ws: WorldState, dir: string): Promise<WorldState> {
+  for (let i = 0; i < 40; i++) await commit(ws, tx(`filler${i}`, [put(`filler${i}`, 'v'.repeat(100))]));
+  await ws.close();
+  if (!hasSnapshot(dir)) throw new Error(`no snapshot was written in ${dir}`);
+  return WorldState.open(dir);
 }
 
 const creator = codecs.SerializedIdentity.encode({ mspid: 'Org1MSP', id_bytes: Buffer.from('-----BEGIN CERTIFICATE-----\nc\n-----END CERTIFICATE-----\n') });

@@ -15,6 +15,7 @@ import { Engine } from '../../../src/engine/engine';
 import { channelLedgerDir, peerDataDir } from '../../../src/engine/ledger/channelDirectories';
 import { readDefinitionPolicies } from '../../../src/engine/lifecycle/definitionPolicies';
 import { parsePolicy } from '../../../src/engine/policy';
+import { hasSnapshot } from '../ledger/ledgerTestKit';
 import type { ExecuteRequest, ExecuteResult } from '../../../src/engine/transactions/types';
 
 const FIXTURE = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'node', 'private-data');
@@ -130,10 +131,7 @@ describe('blockToLive purges private data from the state of every peer', () => {
     await engine.dispose();
     for (const mspId of ['Org1MSP', 'Org2MSP']) {
       const dir = path.join(channelLedgerDir(peerDataDir(dataDir, mspId), 'mychannel'), 'state');
-      assert.ok(
-        fs.readdirSync(dir).some((f) => f.startsWith('snapshot-')),
-        `${mspId}'s state has a snapshot`,
-      );
+      assert.ok(hasSnapshot(dir), `${mspId}'s state has a snapshot`);
     }
     await start();
     for (const key of ['ephemeral', 'renewed']) {
